@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+
+G_BEGIN_DECLS
+
+/*
+ * The sandbox's one SQLite database (WAL), opened once and used from the
+ * main thread only. Every handler that writes wraps its writes, and the
+ * answer it records for an Idempotency-Key, in one transaction, so a crash
+ * or SIGKILL leaves either all of a request's effect or none of it.
+ */
+typedef struct _SbxDb SbxDb;
+
+SbxDb        *sbx_db_open        (const char  *path,
+                                  GError     **error);
+void          sbx_db_close       (SbxDb       *db);
+sqlite3      *sbx_db_handle      (SbxDb       *db);
+
+gboolean      sbx_db_begin       (SbxDb       *db);   /* BEGIN IMMEDIATE */
+gboolean      sbx_db_commit      (SbxDb       *db);
+void          sbx_db_rollback    (SbxDb       *db);
+
+/* A prepared statement, cached by its text; reset and cleared on each call. */
+sqlite3_stmt *sbx_db_prepare     (SbxDb       *db,
+                                  const char  *sql);
+
+/* A key-value pair in the meta table (created on first use when @create is
+ * given): the CA passphrase, the HSM wrapping key, the clock offset… */
+GBytes       *sbx_db_get_meta    (SbxDb       *db,
+                                  const char  *key);
+void          sbx_db_set_meta    (SbxDb       *db,
+                                  const char  *key,
+                                  GBytes      *value);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbxDb, sbx_db_close)
+
+G_END_DECLS

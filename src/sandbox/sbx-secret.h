@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "sbx-db.h"
+
+G_BEGIN_DECLS
+
+/* Random values and the hashes the sandbox keeps of them instead. */
+
+/* 32 random bytes as Base64url: tokens, device codes, hand-off codes, otp_session. */
+char     *sbx_secret_new_token     (void);
+/* A random UUID v4 string: registration, contract, credential, transaction ids. */
+char     *sbx_secret_new_uuid      (void);
+/* "ABCD-EFGH" from an alphabet with no look-alike letters (RFC 8628 §6.1). */
+char     *sbx_secret_new_user_code (void);
+/* Six random ASCII digits. */
+char     *sbx_secret_new_otp       (void);
+/* SHA-256 of the token, as stored in the database. */
+GBytes   *sbx_secret_hash          (const char *token);
+
+/* Passwords: PBKDF2-HMAC-SHA256 over the NFC form, random 16-byte salt. */
+void      sbx_password_hash        (const char *password,
+                                    GBytes    **salt,
+                                    GBytes    **hash,
+                                    guint      *iterations);
+gboolean  sbx_password_check       (const char *password,
+                                    GBytes     *salt,
+                                    GBytes     *hash,
+                                    guint       iterations);
+
+G_END_DECLS

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sbx-db.h"
+#include "sbx-request.h"
+
+G_BEGIN_DECLS
+
+#define SBX_TYPE_SERVER (sbx_server_get_type ())
+G_DECLARE_FINAL_TYPE (SbxServer, sbx_server, SBX, SERVER, GObject)
+
+typedef void (*SbxHandler) (SbxRequest *req);
+
+typedef struct
+{
+  const char *data_dir;
+  const char *citizens_file;      /* NULL: the built-in citizens */
+  guint       sync_delay_ms;      /* default 2000 */
+} SbxServerOptions;
+
+SbxServer  *sbx_server_new            (const SbxServerOptions *options,
+                                       GError                **error);
+/* Listens (TLS) on @address ("127.0.0.1:0"); the URLs are then known. */
+gboolean    sbx_server_listen         (SbxServer   *self,
+                                       const char  *address,
+                                       GError     **error);
+/* The one JSON line of PROTOCOL.md ("The sandbox"). */
+char       *sbx_server_describe       (SbxServer   *self);
+
+SbxDb      *sbx_server_get_db         (SbxServer   *self);
+const char *sbx_server_get_data_dir   (SbxServer   *self);
+guint       sbx_server_get_sync_delay_ms (SbxServer *self);
+
+/*
+ * Routes. @pattern is the path below the API's base, with {name} for one
+ * segment: ("POST", "api/v1/smartca/registrations/{id}/handoff"). An
+ * unknown path gets 404 and a known path with another method 405, in the
+ * API's error shape. Faults (CONTROL/faults) apply to VNeID and SmartCA
+ * routes, never to CONTROL ones.
+ */
+void        sbx_server_add_route      (SbxServer   *self,
+                                       SbxApi       api,
+                                       const char  *method,
+                                       const char  *pattern,
+                                       SbxHandler   handler);
+
+/* Each module adds its routes (and, if it needs them, its tables). */
+void        sbx_vneid_register        (SbxServer   *server);
+void        sbx_smartca_register      (SbxServer   *server);
+void        sbx_control_register      (SbxServer   *server);
+
+G_END_DECLS
