@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/*
+ * Whether a call may be sent again without asking the citizen.
+ *
+ * A refusal the server states (429, 503) means the request was not carried
+ * out, so every call may be repeated after one. A connection that breaks
+ * after the request went out leaves its fate unknown: only a call that is
+ * idempotent, or made so by an Idempotency-Key, may be repeated then. A
+ * call that carries an OTP, a password or a SAD never is: the next try is
+ * the citizen's, after the session has asked the service where it stands.
+ */
+typedef enum
+{
+  ENR_HTTP_RETRY_SAFE,
+  ENR_HTTP_RETRY_SECRET,
+} EnrHttpRetry;
+
+/* One request to make: built, then handed to enr_http_send_async(). */
+typedef struct _EnrHttpCall EnrHttpCall;
+
+EnrHttpCall *enr_http_call_new           (const char   *method,
+                                          const char   *url);
+void         enr_http_call_free          (EnrHttpCall  *call);
+void         enr_http_call_set_json      (EnrHttpCall  *call,
+                                          JsonNode     *body);
+/* Form fields as name/value pairs, NULL-terminated. The encoded body is
+ * wiped when the call is freed: the values may be a password or an OTP. */
+void         enr_http_call_set_form      (EnrHttpCall  *call,
+                                          const char   *first_name,
+                                          ...) G_GNUC_NULL_TERMINATED;
+void         enr_http_call_set_bearer    (EnrHttpCall  *call,
+                                          const char   *token);
+/* Sets the Idempotency-Key header to a new UUID, kept for every retry. */
+void         enr_http_call_add_idempotency_key (EnrHttpCall *call);
+void         enr_http_call_set_retry     (EnrHttpCall  *call,
+                                          EnrHttpRetry  retry);
+const char  *enr_http_call_get_url       (EnrHttpCall  *call);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnrHttpCall, enr_http_call_free)
+
+/* What came back: any HTTP status; a body that is JSON, or NULL. */
+typedef struct
+{
+  guint     status;
+  JsonNode *body;
+} EnrHttpReply;
+
+void         enr_http_reply_free         (EnrHttpReply *reply);
+JsonObject  *enr_http_reply_get_object   (EnrHttpReply *reply);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnrHttpReply, enr_http_reply_free)
+
+#define ENR_TYPE_HTTP (enr_http_get_type ())
+G_DECLARE_FINAL_TYPE (EnrHttp, enr_http, ENR, HTTP, GObject)
+
+/*
+ * @trust_anchor: (nullable): an absolute path of a PEM file of CA
+ *   certificates to trust instead of the system store
+ */
+EnrHttp     *enr_http_new                (const char   *trust_anchor,
+                                          GError      **error);
+void         enr_http_set_retry_limits   (EnrHttp      *self,
+                                          guint         max_attempts,
+                                          guint         base_delay_ms,
+                                          guint         max_delay_ms,
+                                          guint         deadline_ms);
+
+/* The reply, whatever its status, or an ENR_SERVICE_ERROR for a call that
+ * got no usable reply (network, TLS, timeout, an answer that is not JSON)
+ * or was refused with 429/503 after its last retry. */
+void          enr_http_send_async        (EnrHttp             *self,
+                                          EnrHttpCall         *call,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+EnrHttpReply *enr_http_send_finish       (EnrHttp             *self,
+                                          GAsyncResult        *result,
+                                          GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define ENR_SERVICE_ERROR (enr_service_error_quark ())
+
+/*
+ * What went wrong talking to VNeID or SmartCA, as a citizen meets it. Each
+ * code has a message that says what happened and what to do next
+ * (enr_service_error_message()); the technical detail goes to the log.
+ */
+typedef enum
+{
+  ENR_SERVICE_ERROR_NOT_CONFIGURED,      /* no service URLs and no --sandbox */
+  ENR_SERVICE_ERROR_NO_NETWORK,          /* no route, no DNS, no connection */
+  ENR_SERVICE_ERROR_UNAVAILABLE,         /* 5xx, 429 or refused after every retry */
+  ENR_SERVICE_ERROR_TIMEOUT,
+  ENR_SERVICE_ERROR_TLS_UNTRUSTED,       /* the server's certificate is not trusted */
+  ENR_SERVICE_ERROR_MALFORMED_REPLY,     /* the server's answer is not what PROTOCOL.md says */
+  ENR_SERVICE_ERROR_LOGIN_EXPIRED,       /* a token was refused and could not be renewed */
+  ENR_SERVICE_ERROR_WRONG_PASSWORD,
+  ENR_SERVICE_ERROR_ACCOUNT_LOCKED,
+  ENR_SERVICE_ERROR_OTP_WRONG,
+  ENR_SERVICE_ERROR_OTP_EXPIRED,         /* also: an OTP session voided by too many tries */
+  ENR_SERVICE_ERROR_OTP_LOCKED,          /* a new OTP is needed */
+  ENR_SERVICE_ERROR_TOO_SOON,            /* wait before asking for another OTP */
+  ENR_SERVICE_ERROR_LOGIN_PENDING,       /* the QR code has not been approved yet */
+  ENR_SERVICE_ERROR_LOGIN_DENIED,        /* the QR login was refused on the phone */
+  ENR_SERVICE_ERROR_LOGIN_CODE_EXPIRED,  /* the QR code expired: show a new one */
+  ENR_SERVICE_ERROR_IDENTITY_LEVEL,      /* VNeID level 1 cannot register */
+  ENR_SERVICE_ERROR_CONSENT_REQUIRED,
+  ENR_SERVICE_ERROR_WRONG_STATE,         /* the service is at another step */
+  ENR_SERVICE_ERROR_NOT_FOUND,
+  ENR_SERVICE_ERROR_HASH_MISMATCH,       /* the document changed under the citizen */
+  ENR_SERVICE_ERROR_SAD_INVALID,         /* the key handle's approval was refused */
+  ENR_SERVICE_ERROR_CHALLENGE_EXPIRED,
+  ENR_SERVICE_ERROR_REJECTED,            /* the registration was rejected */
+  ENR_SERVICE_ERROR_FAILED,              /* anything else the service refused */
+} EnrServiceError;
+
+GQuark      enr_service_error_quark   (void);
+const char *enr_service_error_message (EnrServiceError code);
+
+/*
+ * The two error shapes of PROTOCOL.md, turned into one GError. @status is
+ * the HTTP status and @body the parsed reply (may be NULL). They never
+ * return NULL: an unknown error becomes ENR_SERVICE_ERROR_FAILED (or
+ * UNAVAILABLE for a 5xx), with the detail in the log.
+ */
+GError     *enr_service_error_from_oauth    (guint       status,
+                                             JsonObject *body);
+GError     *enr_service_error_from_envelope (guint       status,
+                                             JsonObject *body);
+
+/* Extra facts some errors carry (attempts_left, retry_after, state); -1 or
+ * NULL when the reply had none. */
+gint64      enr_service_error_reply_int     (JsonObject *body,
+                                             const char *oauth_field,
+                                             const char *envelope_field);
+
+G_END_DECLS

@@ -1,0 +1,392 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The HTTP core against a real TLS server in the same process: what is
+ * retried and what is not, Retry-After, cancellation, and trust.
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+
+#include "enr-http.h"
+#include "enr-service-error.h"
+
+typedef struct
+{
+  char       *dir;
+  char       *cert_path;
+  SoupServer *server;
+  char       *base_url;
+  /* What the server does: a script of statuses, one per request; 0 drops
+   * the connection without an answer. After the script, 200 {}. */
+  GArray     *script;
+  guint       requests;
+  char       *last_idempotency_key;
+  gboolean    idempotency_key_changed;
+  char       *retry_after;
+  EnrHttp    *http;
+} Fixture;
+
+static void
+make_certificate (Fixture *fixture)
+{
+  g_autofree char *key_path = g_build_filename (fixture->dir, "key.pem", NULL);
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  const char *argv[] = {
+    "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+    "-keyout", key_path, "-out", fixture->cert_path, NULL
+  };
+
+  g_spawn_sync (NULL, (char **) argv, NULL,
+                G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+static void
+handler (SoupServer        *server,
+         SoupServerMessage *msg,
+         const char        *path,
+         GHashTable        *query,
+         gpointer           user_data)
+{
+  Fixture *fixture = user_data;
+  guint index = fixture->requests++;
+  guint status = index < fixture->script->len ? g_array_index (fixture->script, guint, index) : 200;
+  const char *key = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                  "Idempotency-Key");
+
+  if (fixture->last_idempotency_key != NULL && g_strcmp0 (key, fixture->last_idempotency_key) != 0)
+    fixture->idempotency_key_changed = TRUE;
+  g_free (fixture->last_idempotency_key);
+  fixture->last_idempotency_key = g_strdup (key);
+
+  if (status == 0)
+    {
+      g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+
+      g_io_stream_close (stream, NULL, NULL);
+      return;
+    }
+
+  if (fixture->retry_after != NULL)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                  "Retry-After", fixture->retry_after);
+  if (status == 299)
+    soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, "<html>", 6);
+  else
+    soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+                                      "{\"ok\":true}", 11);
+  soup_server_message_set_status (msg, status == 299 ? 200 : status, NULL);
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autofree char *key_path = NULL;
+  GSList *uris;
+
+  fixture->dir = g_dir_make_tmp ("test-http-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->cert_path = g_build_filename (fixture->dir, "cert.pem", NULL);
+  key_path = g_build_filename (fixture->dir, "key.pem", NULL);
+  make_certificate (fixture);
+
+  certificate = g_tls_certificate_new_from_files (fixture->cert_path, key_path, &error);
+  g_assert_no_error (error);
+  fixture->server = soup_server_new ("tls-certificate", certificate, NULL);
+  soup_server_add_handler (fixture->server, NULL, handler, fixture, NULL);
+  soup_server_listen_local (fixture->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY |
+                            SOUP_SERVER_LISTEN_HTTPS, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (fixture->server);
+  fixture->base_url = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  fixture->script = g_array_new (FALSE, FALSE, sizeof (guint));
+  fixture->http = enr_http_new (data ? NULL : fixture->cert_path, &error);
+  g_assert_no_error (error);
+  /* Short waits: what is tested is the policy, not the clock. */
+  enr_http_set_retry_limits (fixture->http, 4, 10, 40, 10000);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *key_path = g_build_filename (fixture->dir, "key.pem", NULL);
+
+  g_clear_object (&fixture->http);
+  soup_server_disconnect (fixture->server);
+  g_clear_object (&fixture->server);
+  g_unlink (fixture->cert_path);
+  g_unlink (key_path);
+  g_rmdir (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->cert_path);
+  g_free (fixture->base_url);
+  g_free (fixture->last_idempotency_key);
+  g_free (fixture->retry_after);
+  g_array_unref (fixture->script);
+}
+
+static void
+script (Fixture *fixture,
+        ...)
+{
+  va_list args;
+
+  va_start (args, fixture);
+  for (guint status = va_arg (args, guint); status != G_MAXUINT; status = va_arg (args, guint))
+    g_array_append_val (fixture->script, status);
+  va_end (args);
+}
+
+static void
+sent_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static EnrHttpReply *
+send (Fixture       *fixture,
+      EnrHttpCall   *call,
+      GCancellable  *cancellable,
+      GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  enr_http_send_async (fixture->http, call, cancellable, sent_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return enr_http_send_finish (fixture->http, result, error);
+}
+
+static EnrHttpCall *
+new_call (Fixture     *fixture,
+          EnrHttpRetry retry)
+{
+  g_autofree char *url = g_strconcat (fixture->base_url, "call", NULL);
+  EnrHttpCall *call = enr_http_call_new ("POST", url);
+
+  enr_http_call_set_form (call, "otp", "123456", NULL);
+  enr_http_call_set_retry (call, retry);
+  return call;
+}
+
+static void
+test_plain_success (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EnrHttpReply) reply = send (fixture, new_call (fixture, ENR_HTTP_RETRY_SAFE), NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (reply->status, ==, 200);
+  g_assert_true (json_object_get_boolean_member (enr_http_reply_get_object (reply), "ok"));
+  g_assert_cmpuint (fixture->requests, ==, 1);
+}
+
+static void
+test_503_retried (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EnrHttpReply) reply = NULL;
+  EnrHttpCall *call = new_call (fixture, ENR_HTTP_RETRY_SAFE);
+
+  enr_http_call_add_idempotency_key (call);
+  script (fixture, 503, 429, 503, G_MAXUINT);
+  reply = send (fixture, call, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (reply->status, ==, 200);
+  g_assert_cmpuint (fixture->requests, ==, 4);
+  /* Every retry carries the same key, or the server could act twice. */
+  g_assert_nonnull (fixture->last_idempotency_key);
+  g_assert_false (fixture->idempotency_key_changed);
+}
+
+static void
+test_503_gives_up (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EnrHttpReply) reply = NULL;
+
+  script (fixture, 503, 503, 503, 503, 503, G_MAXUINT);
+  reply = send (fixture, new_call (fixture, ENR_HTTP_RETRY_SAFE), NULL, &error);
+  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_UNAVAILABLE);
+  g_assert_null (reply);
+  g_assert_cmpuint (fixture->requests, ==, 4);
+}
+
+/* A 503 says the request was not carried out: even an OTP may go again. */
+static void
+test_secret_retried_after_503 (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EnrHttpReply) reply = NULL;
+
+  script (fixture, 503, G_MAXUINT);
+  reply = send (fixture, new_call (fixture, ENR_HTTP_RETRY_SECRET), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fixture->requests, ==, 2);
+}
+
+/* A dropped connection may have consumed the OTP: never resent blindly. */
+static void
+test_secret_not_resent_after_drop (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EnrHttpReply) reply = NULL;
+
+  script (fixture, 0, G_MAXUINT);
+  reply = send (fixture, new_call (fixture, ENR_HTTP_RETRY_SECRET), NULL, &error);
+  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_UNAVAILABLE);
+  g_assert_cmpuint (fixture->requests, ==, 1);
+}
+
+static void
+test_safe_resent_after_drop (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EnrHttpReply) reply = NULL;
+
+  script (fixture, 0, 0, G_MAXUINT);
+  reply = send (fixture, new_call (fixture, ENR_HTTP_RETRY_SAFE), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fixture->requests, ==, 3);
+}
+
+/* A 500 may have been half carried out: only a safe call tries again. */
+static void
+test_secret_not_retried_after_500 (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EnrHttpReply) reply = NULL;
+
+  script (fixture, 500, G_MAXUINT);
+  reply = send (fixture, new_call (fixture, ENR_HTTP_RETRY_SECRET), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (reply->status, ==, 500);
+  g_assert_cmpuint (fixture->requests, ==, 1);
+}
+
+static void
+test_retry_after_honoured (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EnrHttpReply) reply = NULL;
+  gint64 started = g_get_monotonic_time ();
+
+  fixture->retry_after = g_strdup ("1");
+  script (fixture, 429, G_MAXUINT);
+  reply = send (fixture, new_call (fixture, ENR_HTTP_RETRY_SAFE), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fixture->requests, ==, 2);
+  /* Backoff alone would wait at most 40 ms here. */
+  g_assert_cmpint (g_get_monotonic_time () - started, >=, G_USEC_PER_SEC);
+}
+
+static gboolean
+cancel_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_cancel_during_backoff (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EnrHttpReply) reply = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  gint64 started = g_get_monotonic_time ();
+
+  /* The server asks for a 30 s wait; Cancel must not wait for it. */
+  fixture->retry_after = g_strdup ("30");
+  script (fixture, 503, G_MAXUINT);
+  enr_http_set_retry_limits (fixture->http, 4, 10, 40, 60000);
+  g_timeout_add (200, cancel_cb, cancellable);
+  reply = send (fixture, new_call (fixture, ENR_HTTP_RETRY_SAFE), cancellable, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (fixture->requests, ==, 1);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 5 * G_USEC_PER_SEC);
+}
+
+static void
+test_not_json (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EnrHttpReply) reply = NULL;
+
+  script (fixture, 299, G_MAXUINT);
+  reply = send (fixture, new_call (fixture, ENR_HTTP_RETRY_SAFE), NULL, &error);
+  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_MALFORMED_REPLY);
+}
+
+/* Set up with the system store only: the test server's own CA is unknown. */
+static void
+test_untrusted (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EnrHttpReply) reply = NULL;
+
+  reply = send (fixture, new_call (fixture, ENR_HTTP_RETRY_SAFE), NULL, &error);
+  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_TLS_UNTRUSTED);
+  g_assert_cmpuint (fixture->requests, ==, 0);
+}
+
+static void
+test_https_only (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EnrHttpReply) reply = NULL;
+
+  reply = send (fixture, enr_http_call_new ("GET", "http://127.0.0.1:1/x"), NULL, &error);
+  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_NOT_CONFIGURED);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func, data) \
+  g_test_add (path, Fixture, data, fixture_setup, func, fixture_teardown)
+  ADD ("/http/plain-success", test_plain_success, NULL);
+  ADD ("/http/503-retried-same-key", test_503_retried, NULL);
+  ADD ("/http/503-gives-up", test_503_gives_up, NULL);
+  ADD ("/http/secret-retried-after-503", test_secret_retried_after_503, NULL);
+  ADD ("/http/secret-not-resent-after-drop", test_secret_not_resent_after_drop, NULL);
+  ADD ("/http/safe-resent-after-drop", test_safe_resent_after_drop, NULL);
+  ADD ("/http/secret-not-retried-after-500", test_secret_not_retried_after_500, NULL);
+  ADD ("/http/retry-after-honoured", test_retry_after_honoured, NULL);
+  ADD ("/http/cancel-during-backoff", test_cancel_during_backoff, NULL);
+  ADD ("/http/not-json", test_not_json, NULL);
+  ADD ("/http/untrusted", test_untrusted, GINT_TO_POINTER (1));
+  ADD ("/http/https-only", test_https_only, NULL);
+#undef ADD
+
+  return g_test_run ();
+}
