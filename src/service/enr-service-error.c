@@ -196,3 +196,38 @@ enr_service_error_reply_int (JsonObject *body,
     return -1;
   return json_node_get_int (node);
 }
+
+#define REFUSAL_KEY "enr-refusal"
+
+static void
+enr_refusal_free (EnrRefusal *refusal)
+{
+  g_free (refusal->state);
+  g_free (refusal);
+}
+
+EnrRefusal *
+enr_refusal_attach (GTask *task)
+{
+  EnrRefusal *refusal = g_new0 (EnrRefusal, 1);
+
+  g_return_val_if_fail (G_IS_TASK (task), NULL);
+
+  refusal->attempts_left = -1;
+  refusal->retry_after_s = -1;
+  g_object_set_data_full (G_OBJECT (task), REFUSAL_KEY, refusal,
+                          (GDestroyNotify) enr_refusal_free);
+  return refusal;
+}
+
+const EnrRefusal *
+enr_refusal_get (GAsyncResult *result)
+{
+  static const EnrRefusal nothing_said = { -1, -1, FALSE, NULL };
+  const EnrRefusal *refusal;
+
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), &nothing_said);
+
+  refusal = g_object_get_data (G_OBJECT (result), REFUSAL_KEY);
+  return refusal != NULL ? refusal : &nothing_said;
+}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
@@ -60,5 +61,22 @@ GError     *enr_service_error_from_envelope (guint       status,
 gint64      enr_service_error_reply_int     (JsonObject *body,
                                              const char *oauth_field,
                                              const char *envelope_field);
+
+/*
+ * What a refusal said besides its code, kept with the call's result so the
+ * caller can tell the citizen "3 attempts left" or "wait 40 s". Clients
+ * fill it with enr_refusal_attach() on their GTask; callers read it with
+ * enr_refusal_get() on the GAsyncResult, before or after _finish().
+ */
+typedef struct
+{
+  gint64    attempts_left;   /* -1: not said */
+  gint64    retry_after_s;   /* -1: not said */
+  gboolean  slow_down;       /* a device-code poll came too soon */
+  char     *state;           /* the service's state with WRONG_STATE, or NULL */
+} EnrRefusal;
+
+EnrRefusal       *enr_refusal_attach        (GTask        *task);
+const EnrRefusal *enr_refusal_get           (GAsyncResult *result);
 
 G_END_DECLS

@@ -35,9 +35,7 @@ struct _CallData
 {
   ReplyHandler   handle;
   GDestroyNotify free_result;
-  gint64         attempts_left;
-  gint64         retry_after_s;
-  gboolean       slow_down;
+  EnrRefusal    *refusal;
 };
 
 static void
@@ -162,8 +160,7 @@ send_call (EnrVneidClient      *self,
   g_task_set_source_tag (task, source_tag);
   data->handle = handle;
   data->free_result = free_result;
-  data->attempts_left = -1;
-  data->retry_after_s = -1;
+  data->refusal = enr_refusal_attach (task);
   g_task_set_task_data (task, data, g_free);
 
   enr_http_send_async (self->http, call, cancellable, call_sent_cb, g_steal_pointer (&task));
@@ -173,15 +170,12 @@ static gpointer
 finish_call (EnrVneidClient  *self,
              GAsyncResult    *result,
              gpointer         source_tag,
-             CallData       **data,
              GError         **error)
 {
   g_return_val_if_fail (ENR_IS_VNEID_CLIENT (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
 
-  if (data != NULL)
-    *data = g_task_get_task_data (G_TASK (result));
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -247,7 +241,7 @@ enr_vneid_client_start_device_login_finish (EnrVneidClient  *self,
                                             GAsyncResult    *result,
                                             GError         **error)
 {
-  return finish_call (self, result, enr_vneid_client_start_device_login_async, NULL, error);
+  return finish_call (self, result, enr_vneid_client_start_device_login_async, error);
 }
 
 static gpointer
@@ -265,7 +259,7 @@ handle_device_token (EnrHttpReply *reply,
     return service_error (reply, ENR_SERVICE_ERROR_LOGIN_PENDING, error);
   if (g_str_equal (name, "slow_down"))
     {
-      data->slow_down = TRUE;
+      data->refusal->slow_down = TRUE;
       return service_error (reply, ENR_SERVICE_ERROR_LOGIN_PENDING, error);
     }
   /* A code that expired, or was already used: only a new one helps. */
@@ -299,16 +293,9 @@ enr_vneid_client_poll_device_login_async (EnrVneidClient      *self,
 EnrVneidTokens *
 enr_vneid_client_poll_device_login_finish (EnrVneidClient  *self,
                                            GAsyncResult    *result,
-                                           gboolean        *slow_down,
                                            GError         **error)
 {
-  CallData *data = NULL;
-  EnrVneidTokens *tokens;
-
-  tokens = finish_call (self, result, enr_vneid_client_poll_device_login_async, &data, error);
-  if (slow_down != NULL)
-    *slow_down = data != NULL && data->slow_down;
-  return tokens;
+  return finish_call (self, result, enr_vneid_client_poll_device_login_async, error);
 }
 
 /* --- Step 1b: password and OTP ------------------------------------------ */
@@ -328,8 +315,8 @@ handle_password (EnrHttpReply *reply,
   if (reply->status == 200)
     return service_error (reply, ENR_SERVICE_ERROR_MALFORMED_REPLY, error);
 
-  data->attempts_left = enr_service_error_reply_int (object, "attempts_left", NULL);
-  data->retry_after_s = enr_service_error_reply_int (object, "retry_after", NULL);
+  data->refusal->attempts_left = enr_service_error_reply_int (object, "attempts_left", NULL);
+  data->refusal->retry_after_s = enr_service_error_reply_int (object, "retry_after", NULL);
   return refusal (reply, error);
 }
 
@@ -362,19 +349,9 @@ enr_vneid_client_password_login_async (EnrVneidClient      *self,
 EnrOtpChallenge *
 enr_vneid_client_password_login_finish (EnrVneidClient  *self,
                                         GAsyncResult    *result,
-                                        gint64          *attempts_left,
-                                        gint64          *retry_after_s,
                                         GError         **error)
 {
-  CallData *data = NULL;
-  EnrOtpChallenge *challenge;
-
-  challenge = finish_call (self, result, enr_vneid_client_password_login_async, &data, error);
-  if (attempts_left != NULL)
-    *attempts_left = data ? data->attempts_left : -1;
-  if (retry_after_s != NULL)
-    *retry_after_s = data ? data->retry_after_s : -1;
-  return challenge;
+  return finish_call (self, result, enr_vneid_client_password_login_async, error);
 }
 
 static gpointer
@@ -385,8 +362,8 @@ handle_otp (EnrHttpReply *reply,
   if (reply->status == 200)
     return enr_vneid_tokens_parse (enr_http_reply_get_object (reply), error);
 
-  data->attempts_left = enr_service_error_reply_int (enr_http_reply_get_object (reply),
-                                                     "attempts_left", NULL);
+  data->refusal->attempts_left = enr_service_error_reply_int (enr_http_reply_get_object (reply),
+                                                              "attempts_left", NULL);
   return refusal (reply, error);
 }
 
@@ -419,16 +396,9 @@ enr_vneid_client_otp_login_async (EnrVneidClient      *self,
 EnrVneidTokens *
 enr_vneid_client_otp_login_finish (EnrVneidClient  *self,
                                    GAsyncResult    *result,
-                                   gint64          *attempts_left,
                                    GError         **error)
 {
-  CallData *data = NULL;
-  EnrVneidTokens *tokens;
-
-  tokens = finish_call (self, result, enr_vneid_client_otp_login_async, &data, error);
-  if (attempts_left != NULL)
-    *attempts_left = data ? data->attempts_left : -1;
-  return tokens;
+  return finish_call (self, result, enr_vneid_client_otp_login_async, error);
 }
 
 /* --- Steps 1-2: identity and registration -------------------------------- */
@@ -461,7 +431,7 @@ enr_vneid_client_get_identity_finish (EnrVneidClient  *self,
                                       GAsyncResult    *result,
                                       GError         **error)
 {
-  return finish_call (self, result, enr_vneid_client_get_identity_async, NULL, error);
+  return finish_call (self, result, enr_vneid_client_get_identity_async, error);
 }
 
 static gpointer
@@ -505,7 +475,7 @@ enr_vneid_client_register_finish (EnrVneidClient  *self,
                                   GAsyncResult    *result,
                                   GError         **error)
 {
-  return finish_call (self, result, enr_vneid_client_register_async, NULL, error);
+  return finish_call (self, result, enr_vneid_client_register_async, error);
 }
 
 void
@@ -533,7 +503,7 @@ enr_vneid_client_get_registration_finish (EnrVneidClient  *self,
                                           GAsyncResult    *result,
                                           GError         **error)
 {
-  return finish_call (self, result, enr_vneid_client_get_registration_async, NULL, error);
+  return finish_call (self, result, enr_vneid_client_get_registration_async, error);
 }
 
 static gpointer
@@ -583,7 +553,7 @@ enr_vneid_client_handoff_finish (EnrVneidClient  *self,
                                  GAsyncResult    *result,
                                  GError         **error)
 {
-  return finish_call (self, result, enr_vneid_client_handoff_async, NULL, error);
+  return finish_call (self, result, enr_vneid_client_handoff_async, error);
 }
 
 static gpointer
@@ -620,5 +590,5 @@ enr_vneid_client_revoke_finish (EnrVneidClient  *self,
                                 GAsyncResult    *result,
                                 GError         **error)
 {
-  return finish_call (self, result, enr_vneid_client_revoke_async, NULL, error) != NULL;
+  return finish_call (self, result, enr_vneid_client_revoke_async, error) != NULL;
 }

@@ -14,8 +14,8 @@ G_DECLARE_FINAL_TYPE (EnrVneidClient, enr_vneid_client, ENR, VNEID_CLIENT, GObje
 /*
  * The VNeID calls of PROTOCOL.md. Every call is _async/_finish and
  * cancellable; failures are ENR_SERVICE_ERROR codes. Where the service
- * says how many attempts are left or how long to wait, the _finish
- * function hands it out (-1 when it did not say).
+ * says how many attempts are left or how long to wait, enr_refusal_get()
+ * on the result tells.
  */
 EnrVneidClient         *enr_vneid_client_new                 (EnrHttp         *http,
                                                               const char      *base_url);
@@ -32,8 +32,8 @@ void                    enr_vneid_client_start_device_login_async  (EnrVneidClie
 EnrDeviceAuthorization *enr_vneid_client_start_device_login_finish (EnrVneidClient *self,
                                                                     GAsyncResult   *result,
                                                                     GError        **error);
-/* LOGIN_PENDING while the citizen has not answered; *slow_down is set
- * when the service asks for a longer interval (add 5 s). */
+/* LOGIN_PENDING while the citizen has not answered; the refusal's
+ * slow_down is set when the service asks for a longer interval (add 5 s). */
 void                    enr_vneid_client_poll_device_login_async   (EnrVneidClient *self,
                                                                     const char     *device_code,
                                                                     GCancellable   *cancellable,
@@ -41,7 +41,6 @@ void                    enr_vneid_client_poll_device_login_async   (EnrVneidClie
                                                                     gpointer        user_data);
 EnrVneidTokens         *enr_vneid_client_poll_device_login_finish  (EnrVneidClient *self,
                                                                     GAsyncResult   *result,
-                                                                    gboolean       *slow_down,
                                                                     GError        **error);
 
 /* Step 1b: citizen ID and password, then the OTP sent to the phone. */
@@ -53,8 +52,6 @@ void                    enr_vneid_client_password_login_async      (EnrVneidClie
                                                                     gpointer        user_data);
 EnrOtpChallenge        *enr_vneid_client_password_login_finish     (EnrVneidClient *self,
                                                                     GAsyncResult   *result,
-                                                                    gint64         *attempts_left,
-                                                                    gint64         *retry_after_s,
                                                                     GError        **error);
 void                    enr_vneid_client_otp_login_async           (EnrVneidClient *self,
                                                                     const char     *otp_session,
@@ -64,7 +61,6 @@ void                    enr_vneid_client_otp_login_async           (EnrVneidClie
                                                                     gpointer        user_data);
 EnrVneidTokens         *enr_vneid_client_otp_login_finish          (EnrVneidClient *self,
                                                                     GAsyncResult   *result,
-                                                                    gint64         *attempts_left,
                                                                     GError        **error);
 
 /* Steps 1-2: identity and registration. */
