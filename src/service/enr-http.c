@@ -169,12 +169,13 @@ enr_http_call_set_bearer (EnrHttpCall *call,
 }
 
 void
-enr_http_call_add_idempotency_key (EnrHttpCall *call)
+enr_http_call_set_idempotency_key (EnrHttpCall *call,
+                                   const char  *key)
 {
   g_return_if_fail (call != NULL);
 
   g_free (call->idempotency_key);
-  call->idempotency_key = g_uuid_string_random ();
+  call->idempotency_key = g_strdup (key);
 }
 
 void

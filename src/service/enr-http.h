@@ -37,8 +37,10 @@ void         enr_http_call_set_form      (EnrHttpCall  *call,
                                           ...) G_GNUC_NULL_TERMINATED;
 void         enr_http_call_set_bearer    (EnrHttpCall  *call,
                                           const char   *token);
-/* Sets the Idempotency-Key header to a new UUID, kept for every retry. */
-void         enr_http_call_add_idempotency_key (EnrHttpCall *call);
+/* The Idempotency-Key header, sent unchanged with every retry; a caller
+ * that may send the call again itself (after a token renewal) keeps the key. */
+void         enr_http_call_set_idempotency_key (EnrHttpCall *call,
+                                                const char  *key);
 void         enr_http_call_set_retry     (EnrHttpCall  *call,
                                           EnrHttpRetry  retry);
 const char  *enr_http_call_get_url       (EnrHttpCall  *call);

@@ -455,6 +455,7 @@ enr_vneid_client_register_async (EnrVneidClient      *self,
   EnrHttpCall *call;
   JsonNode *consent;
   g_autoptr(JsonNode) body = NULL;
+  g_autofree char *key = g_uuid_string_random ();
 
   g_return_if_fail (ENR_IS_VNEID_CLIENT (self));
   g_return_if_fail (terms_version != NULL);
@@ -465,7 +466,7 @@ enr_vneid_client_register_async (EnrVneidClient      *self,
   call = new_call (self, "POST", "api/v1/smartca/registrations");
   enr_http_call_set_json (call, body);
   /* The key makes the call safe to repeat: never a second registration. */
-  enr_http_call_add_idempotency_key (call);
+  enr_http_call_set_idempotency_key (call, key);
   send_call (self, call, handle_registration, (GDestroyNotify) enr_registration_free,
              enr_vneid_client_register_async, cancellable, callback, user_data);
 }

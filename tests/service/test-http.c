@@ -205,7 +205,7 @@ test_503_retried (Fixture       *fixture,
   g_autoptr(EnrHttpReply) reply = NULL;
   EnrHttpCall *call = new_call (fixture, ENR_HTTP_RETRY_SAFE);
 
-  enr_http_call_add_idempotency_key (call);
+  enr_http_call_set_idempotency_key (call, "5f0c2f6e-8d7e-4c57-9a43-0f1d8a0f6a21");
   script (fixture, 503, 429, 503, G_MAXUINT);
   reply = send (fixture, call, NULL, &error);
   g_assert_no_error (error);
