@@ -35,6 +35,21 @@ void          sbx_db_set_meta    (SbxDb       *db,
                                   const char  *key,
                                   GBytes      *value);
 
+/* Additions. Whether a transaction is open (the reply functions record an
+ * Idempotency-Key's answer in it). */
+gboolean      sbx_db_in_transaction (SbxDb      *db);
+/* Runs one or more statements without results (a module's own CREATE TABLE
+ * IF NOT EXISTS, say). */
+gboolean      sbx_db_exec        (SbxDb       *db,
+                                  const char  *sql,
+                                  GError     **error);
+/* A column as GBytes (NULL for SQL NULL), and a GBytes bound as a blob. */
+GBytes       *sbx_db_column_bytes (sqlite3_stmt *stmt,
+                                   int           column);
+int           sbx_db_bind_bytes  (sqlite3_stmt *stmt,
+                                  int           index,
+                                  GBytes       *bytes);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbxDb, sbx_db_close)
 
 G_END_DECLS

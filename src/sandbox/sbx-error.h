@@ -35,4 +35,7 @@ typedef enum
 guint        sbx_vnpt_code_status (SbxVnptCode code);
 const char  *sbx_vnpt_code_desc   (SbxVnptCode code);   /* "OTP_INVALID", "SERVAR_INTERNAL_ERROR"… */
 
+/* Addition: a default English message for the envelope's "message". */
+const char  *sbx_vnpt_code_message (SbxVnptCode code);
+
 G_END_DECLS

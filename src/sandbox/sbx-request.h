@@ -14,7 +14,7 @@ typedef struct _SbxServer SbxServer;
 typedef enum
 {
   SBX_API_VNEID,      /* RFC 6749 {"error","error_description"} */
-  SBX_API_SMARTCA,    /* the VNPT envelope; SMARTCA/auth/* uses RFC 6749 */
+  SBX_API_SMARTCA,    /* the VNPT envelope; SMARTCA/auth/… uses RFC 6749 */
   SBX_API_CONTROL,    /* bare {"error"} */
 } SbxApi;
 

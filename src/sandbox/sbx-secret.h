@@ -30,4 +30,19 @@ gboolean  sbx_password_check       (const char *password,
                                     GBytes     *hash,
                                     guint       iterations);
 
+/* Additions for the core and its modules. */
+
+/* SHA-256 of the token as lowercase hex: the otps.subject of a 'vneid-login'
+ * OTP (schema.sql). */
+char     *sbx_secret_hash_hex      (const char *token);
+/* @len random bytes (GNUTLS_RND_KEY): salts, challenges, wrapping keys. */
+GBytes   *sbx_secret_random_bytes  (gsize       len);
+/* Compares in constant time (for equal lengths). */
+gboolean  sbx_secret_equal         (GBytes     *a,
+                                    GBytes     *b);
+/* "0912345678" -> "09******78": how otp_sent_to and otpSentTo show a phone. */
+char     *sbx_mask_phone           (const char *phone);
+/* The PBKDF2 iteration count new password hashes get. */
+#define SBX_PASSWORD_ITERATIONS 20000
+
 G_END_DECLS

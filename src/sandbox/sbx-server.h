@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "sbx-ca.h"
 #include "sbx-db.h"
 #include "sbx-request.h"
 
@@ -50,5 +51,12 @@ void        sbx_server_add_route      (SbxServer   *self,
 void        sbx_vneid_register        (SbxServer   *server);
 void        sbx_smartca_register      (SbxServer   *server);
 void        sbx_control_register      (SbxServer   *server);
+
+/* Additions. The certificate authorities (the issuing CA signs subscriber
+ * certificates), and the base URLs once listening ("https://127.0.0.1:PORT/vneid"). */
+SbxCa      *sbx_server_get_ca          (SbxServer   *self);
+const char *sbx_server_get_vneid_url   (SbxServer   *self);
+const char *sbx_server_get_smartca_url (SbxServer   *self);
+const char *sbx_server_get_control_url (SbxServer   *self);
 
 G_END_DECLS

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "sbx-request.h"
+#include "sbx-server.h"
+
+G_BEGIN_DECLS
+
+/* What the server and the request share; modules use sbx-request.h only. */
+
+#define SBX_MAX_BODY (1024 * 1024)
+
+struct _SbxRequest
+{
+  guint               ref_count;
+  SbxServer          *server;
+  SoupServerMessage  *msg;
+  SbxApi              api;
+  gboolean            oauth_shape;       /* VNeID, and SmartCA's auth/… */
+  char               *method;
+  char               *path;
+  GPtrArray          *params;
+  GHashTable         *query;
+  GBytes             *body;
+  char               *bearer;
+  JsonObject         *json;
+  GHashTable         *form;
+  char               *idempotency_citizen;
+  char               *idempotency_key;
+  gint64              started_us;
+  guint               status;
+  gulong              finished_id;
+  gulong              disconnected_id;
+  guint               answered : 1;
+  guint               in_handler : 1;
+  guint               paused : 1;
+  guint               drop : 1;          /* a fault: close the connection unanswered */
+  guint               gone : 1;          /* the message is over; touch it no more */
+};
+
+SbxRequest *sbx_request_new          (SbxServer         *server,
+                                      SoupServerMessage *msg,
+                                      SbxApi             api,
+                                      gboolean           oauth_shape);
+void        sbx_request_set_params   (SbxRequest        *req,
+                                      GPtrArray         *params);
+/* Stops I/O until the answer; at most once. */
+void        sbx_request_pause        (SbxRequest        *req);
+/* Runs @handler, then sees the answer out, or waits for it. */
+void        sbx_request_run          (SbxRequest        *req,
+                                      SbxHandler         handler);
+/* An answer made by the server itself (404, 405, 413, faults). */
+void        sbx_reply_not_found      (SbxRequest        *req);
+void        sbx_reply_method_not_allowed (SbxRequest    *req,
+                                          const char    *allow);
+void        sbx_reply_too_large      (SbxRequest        *req);
+void        sbx_reply_fault          (SbxRequest        *req,
+                                      guint              status);
+void        sbx_reply_forbidden      (SbxRequest        *req);
+
+G_END_DECLS
