@@ -98,7 +98,7 @@ decide (SbxRequest *req,
   g_autofree char *user_code = NULL;
   g_autofree char *state = NULL;
   const char *user_code_text, *citizen_id;
-  JsonObject *body;
+  g_autoptr(JsonObject) body = NULL;
   sqlite3_stmt *stmt;
   gint64 expires_at = 0;
   gboolean citizen_known;
@@ -206,7 +206,7 @@ static void
 faults_cb (SbxRequest *req)
 {
   SbxFaults faults = { 0, 0, SOUP_STATUS_SERVICE_UNAVAILABLE, FALSE, 0 };
-  JsonObject *body = sbx_request_json_object (req);
+  g_autoptr(JsonObject) body = sbx_request_json_object (req);
   JsonNode *node;
 
   if (body == NULL)
@@ -272,7 +272,7 @@ faults_cb (SbxRequest *req)
 static void
 clock_cb (SbxRequest *req)
 {
-  JsonObject *body = sbx_request_json_object (req);
+  g_autoptr(JsonObject) body = sbx_request_json_object (req);
   JsonNode *node;
   gint64 seconds;
 

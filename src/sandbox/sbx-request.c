@@ -676,7 +676,7 @@ sbx_request_json_object (SbxRequest *req)
   g_return_val_if_fail (req != NULL, NULL);
 
   if (req->json != NULL)
-    return req->json;
+    return json_object_ref (req->json);
   if (req->answered)
     return NULL;
 
@@ -715,7 +715,7 @@ sbx_request_json_object (SbxRequest *req)
     }
 
   req->json = json_object_ref (json_node_get_object (root));
-  return req->json;
+  return json_object_ref (req->json);
 }
 
 static gboolean
@@ -744,7 +744,7 @@ sbx_request_form (SbxRequest *req)
   g_return_val_if_fail (req != NULL, NULL);
 
   if (req->form != NULL)
-    return req->form;
+    return g_hash_table_ref (req->form);
   if (req->answered)
     return NULL;
 
@@ -775,7 +775,7 @@ sbx_request_form (SbxRequest *req)
     }
 
   req->form = form;
-  return req->form;
+  return g_hash_table_ref (req->form);
 }
 
 static gboolean

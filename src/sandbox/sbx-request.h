@@ -51,6 +51,11 @@ const char   *sbx_request_get_bearer   (SbxRequest  *req);
  * return NULL when the body is not what they expect: not UTF-8 JSON with
  * an object at the top (or not a form), or a missing or mistyped field.
  * The caller just returns.
+ *
+ * Both return a NEW reference (transfer full: g_autoptr(JsonObject) /
+ * g_autoptr(GHashTable)); the request keeps its own, so the body is parsed
+ * once however often they are called. The form maps names to values, both
+ * valid UTF-8.
  */
 JsonObject   *sbx_request_json_object  (SbxRequest  *req);
 GHashTable   *sbx_request_form         (SbxRequest  *req);
