@@ -1,0 +1,833 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Drives a real smartca-sandbox process for the sandbox's tests.
+
+Standard library only. Every call goes over HTTPS with an SSLContext that
+trusts nothing but the sandbox's own root CA (its trust_anchor); nothing
+skips verification. Each Sandbox has its own process and its own temporary
+data directory, so tests can run in parallel; both are cleaned up on stop(),
+on leaving a `with` block, and at interpreter exit.
+"""
+
+import atexit
+import base64
+import hashlib
+import http.client
+import json
+import math
+import os
+import re
+import select
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import tempfile
+import time
+import unicodedata
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+
+CLIENT_ID = 'smartca-enroll'
+DEFAULT_SCOPE = 'openid profile smartca'
+SERVICE_PACK = 'SMARTCA_PERSONAL_FREE'
+GRANT_DEVICE = 'urn:ietf:params:oauth:grant-type:device_code'
+GRANT_OTP = 'urn:vneid:params:oauth:grant-type:otp'
+REQUEST_TIMEOUT = 20.0
+START_TIMEOUT = 60.0
+STOP_TIMEOUT = 20.0
+
+# The built-in citizens (src/sandbox/data/citizens.json) the tests rely on.
+PASSWORD = 'Matkhau@123'
+AN = '001093000001'          # Nguyễn Văn An, Hà Nội, male
+NGOC = '079301000123'        # Trần Thị Bích Ngọc, no e-mail
+NHUNG = '048178004321'
+BAO = '031085006789'
+TUAN = '092099001122'        # identity level 1: refused
+HUY = '038204007777'         # a Vietnamese password (NFC tests)
+HUONG = '046182005555'       # a non-null district
+
+# Every (endpoint, status, code) a test saw, for the coverage check of
+# test_protocol.py. The endpoint is "METHOD API/pattern".
+EXERCISED = set()
+
+_LIVE = set()
+
+
+def source_root():
+    return os.environ.get('MESON_SOURCE_ROOT',
+                          os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..')))
+
+
+def load_citizens():
+    path = os.path.join(source_root(), 'src', 'sandbox', 'data', 'citizens.json')
+    with open(path, encoding='utf-8') as f:
+        return {c['citizen_id']: c for c in json.load(f)}
+
+
+CITIZENS = load_citizens()
+
+
+def sandbox_binary():
+    path = os.environ.get('SMARTCA_SANDBOX')
+    if not path:
+        build = os.environ.get('MESON_BUILD_ROOT')
+        if build:
+            path = os.path.join(build, 'src', 'sandbox', 'smartca-sandbox')
+    if not path or not os.access(path, os.X_OK):
+        raise RuntimeError('SMARTCA_SANDBOX does not name the smartca-sandbox binary: %r' % path)
+    return path
+
+
+def new_key():
+    return str(uuid.uuid4())
+
+
+def b64(data):
+    return base64.b64encode(data).decode('ascii')
+
+
+def sha256_b64(data):
+    return b64(hashlib.sha256(data).digest())
+
+
+def nfd(text):
+    return unicodedata.normalize('NFD', text)
+
+
+RFC3339 = re.compile(r'^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$')
+
+
+class Reply:
+    """One HTTP answer; unpacks as (status, headers, json)."""
+
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.json = None
+        self.json_error = None
+        try:
+            self.json = json.loads(body.decode('utf-8')) if body else None
+        except (UnicodeDecodeError, ValueError) as e:
+            self.json_error = e
+
+    def __iter__(self):
+        return iter((self.status, self.headers, self.json))
+
+    def header(self, name):
+        return self.headers.get(name.lower())
+
+    @property
+    def content_type(self):
+        return (self.header('Content-Type') or '').split(';')[0].strip().lower()
+
+    @property
+    def error(self):
+        """The RFC 6749 / control error string, or the envelope code."""
+        if isinstance(self.json, dict):
+            if 'error' in self.json:
+                return self.json['error']
+            if 'code' in self.json and isinstance(self.json['code'], int):
+                return self.json['code'] or None
+        return None
+
+    def __repr__(self):
+        text = self.body[:600].decode('utf-8', 'replace')
+        return '<HTTP %s %s>' % (self.status, text)
+
+
+class ConnectionDropped(Exception):
+    """The sandbox closed the connection without an answer."""
+
+
+class SandboxError(Exception):
+    pass
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Sandbox:
+    """One sandbox process on 127.0.0.1:0 with its own data directory."""
+
+    _template = None
+
+    def __init__(self, extra_args=(), template=True, data_dir=None, sync_delay_ms=None):
+        self.binary = sandbox_binary()
+        self.tmp = tempfile.mkdtemp(prefix='sbxtests-')
+        self.data_dir = data_dir or os.path.join(self.tmp, 'data')
+        self.log_path = os.path.join(self.tmp, 'sandbox.log')
+        self.extra_args = list(extra_args)
+        if sync_delay_ms is not None:
+            self.extra_args += ['--sync-delay-ms', str(sync_delay_ms)]
+        self.proc = None
+        self.info = None
+        self.secrets = set()
+        self.starts = 0
+        if data_dir is None and template:
+            # A sandbox makes an RSA-3072 root on its first start; tests
+            # start from a copy of one data directory made once per
+            # process, which is the "reuse" case of PROTOCOL.md.
+            shutil.copytree(Sandbox.template_dir(), self.data_dir)
+        _LIVE.add(self)
+        self.start()
+
+    # --- Process ---------------------------------------------------------
+
+    @classmethod
+    def template_dir(cls):
+        if cls._template is None:
+            tmp = tempfile.mkdtemp(prefix='sbxtests-template-')
+            atexit.register(shutil.rmtree, tmp, True)
+            sb = Sandbox(template=False, data_dir=os.path.join(tmp, 'data'))
+            try:
+                if not sb.alive():
+                    raise SandboxError('the sandbox does not answer; log:\n' + sb.log_tail())
+                sb.stop()
+            finally:
+                sb._remove_tmp()
+            cls._template = os.path.join(tmp, 'data')
+        return cls._template
+
+    def start(self):
+        assert self.proc is None
+        os.makedirs(self.data_dir, exist_ok=True)
+        args = [self.binary, '--listen', '127.0.0.1:0', '--data-dir', self.data_dir]
+        args += self.extra_args
+        with open(self.log_path, 'ab') as log:
+            log.write(('--- start %d: %s\n' % (self.starts, ' '.join(args))).encode())
+            self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL,
+                                         stdout=subprocess.PIPE, stderr=log)
+        self.starts += 1
+        line = self._read_line(START_TIMEOUT)
+        try:
+            info = json.loads(line)
+        except ValueError:
+            raise SandboxError('the first line on stdout is not JSON: %r' % line)
+        if not isinstance(info, dict) or sorted(info) != sorted(
+                ['vneid_url', 'smartca_url', 'control_url', 'trust_anchor']):
+            raise SandboxError('the JSON line has not exactly the four members: %r' % line)
+        port = None
+        for name, suffix in (('vneid_url', '/vneid'), ('smartca_url', '/smartca'),
+                             ('control_url', '/sandbox')):
+            m = re.match(r'^https://127\.0\.0\.1:(\d+)%s$' % suffix, info[name])
+            if not m:
+                raise SandboxError('%s is %r' % (name, info[name]))
+            if port not in (None, m.group(1)):
+                raise SandboxError('the URLs name different ports: %r' % line)
+            port = m.group(1)
+        anchor = info['trust_anchor']
+        if not os.path.isabs(anchor) or not os.path.isfile(anchor):
+            raise SandboxError('trust_anchor is not an absolute path of a file: %r' % anchor)
+        if os.path.realpath(anchor) != os.path.realpath(
+                os.path.join(self.data_dir, 'ca', 'root.pem')):
+            raise SandboxError('trust_anchor is not <data-dir>/ca/root.pem: %r' % anchor)
+        self.info = info
+        self.port = int(port)
+        self.ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=anchor)
+        self.ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        self.opener = urllib.request.build_opener(
+            urllib.request.ProxyHandler({}),
+            urllib.request.HTTPSHandler(context=self.ctx),
+            _NoRedirect())
+        return info
+
+    def _read_line(self, timeout):
+        fd = self.proc.stdout.fileno()
+        data = b''
+        deadline = time.monotonic() + timeout
+        while b'\n' not in data:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self._force_kill()
+                raise SandboxError('no JSON line on stdout within %ds' % timeout)
+            ready, _, _ = select.select([fd], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                code = self.proc.wait()
+                raise SandboxError('the sandbox exited (%s) before its JSON line; log:\n%s'
+                                   % (code, self.log_tail()))
+            data += chunk
+        line, _, rest = data.partition(b'\n')
+        self._stdout_extra = rest
+        return line.decode('utf-8')
+
+    @property
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def alive(self):
+        """The process still runs and still answers."""
+        if not self.running:
+            return False
+        try:
+            r = self.control('GET', 'outbox', query={'phone': '0900000000'})
+        except Exception:
+            return False
+        return r.status == 200
+
+    def stop(self, check=True):
+        """SIGTERM: the sandbox must exit 0 and must have printed nothing
+        more on stdout than its one line."""
+        if self.proc is None:
+            return None
+        proc, self.proc = self.proc, None
+        proc.send_signal(signal.SIGTERM)
+        try:
+            code = proc.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            raise SandboxError('the sandbox did not stop within %ds of SIGTERM' % STOP_TIMEOUT)
+        extra = self._stdout_extra + proc.stdout.read()
+        proc.stdout.close()
+        if check:
+            if code != 0:
+                raise SandboxError('the sandbox exited %s on SIGTERM; log:\n%s'
+                                   % (code, self.log_tail()))
+            if extra.strip():
+                raise SandboxError('the sandbox printed more on stdout: %r' % extra[:300])
+        return code
+
+    def kill9(self):
+        if self.proc is None:
+            return
+        proc, self.proc = self.proc, None
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        proc.stdout.close()
+
+    def _force_kill(self):
+        if self.proc is not None:
+            try:
+                self.proc.kill()
+                self.proc.wait()
+                self.proc.stdout.close()
+            except Exception:
+                pass
+            self.proc = None
+
+    def restart(self):
+        self.stop()
+        return self.start()
+
+    def _remove_tmp(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        _LIVE.discard(self)
+
+    def close(self):
+        try:
+            if self.proc is not None:
+                self.stop(check=False)
+        finally:
+            self._force_kill()
+            self._remove_tmp()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # --- The log ---------------------------------------------------------
+
+    def log_text(self):
+        try:
+            with open(self.log_path, 'rb') as f:
+                return f.read().decode('utf-8', 'replace')
+        except FileNotFoundError:
+            return ''
+
+    def log_tail(self, n=40):
+        return '\n'.join(self.log_text().splitlines()[-n:])
+
+    def add_secret(self, value):
+        if isinstance(value, str) and len(value) >= 6:
+            self.secrets.add(value)
+
+    def leaked_secrets(self):
+        """The secrets seen in this run that appear in the sandbox's log."""
+        log = self.log_text()
+        leaked = []
+        for secret in sorted(self.secrets):
+            variants = {secret, nfd(secret), unicodedata.normalize('NFC', secret),
+                        urllib.parse.quote(secret), urllib.parse.quote_plus(secret)}
+            for v in variants:
+                if v.isdigit():
+                    found = re.search(r'(?<!\d)%s(?!\d)' % v, log) is not None
+                else:
+                    found = v in log
+                if found:
+                    leaked.append(secret)
+                    break
+        return leaked
+
+    # --- HTTP ------------------------------------------------------------
+
+    def url(self, api, path):
+        base = {'vneid': self.info['vneid_url'], 'smartca': self.info['smartca_url'],
+                'control': self.info['control_url']}[api]
+        return base + '/' + path.lstrip('/')
+
+    def request(self, api, method, pattern, params=None, query=None, form=None, body=None,
+                data=None, token=None, headers=None, content_type=None, label=None,
+                timeout=REQUEST_TIMEOUT):
+        """One request. @pattern is the path below the API's base with
+        {name} placeholders filled from @params; @form is url-encoded,
+        @body is sent as JSON, @data as raw bytes. Returns a Reply; raises
+        ConnectionDropped when the connection closes unanswered."""
+        path = pattern
+        for k, v in (params or {}).items():
+            path = path.replace('{%s}' % k, urllib.parse.quote(v, safe=''))
+        url = self.url(api, path)
+        if query:
+            url += '?' + urllib.parse.urlencode(query)
+        hdrs = {}
+        if form is not None:
+            data = urllib.parse.urlencode(form).encode('utf-8')
+            hdrs['Content-Type'] = 'application/x-www-form-urlencoded'
+            for k, v in form.items():
+                if k in ('password', 'otp', 'token', 'refresh_token', 'code',
+                         'device_code', 'otp_session'):
+                    self.add_secret(v)
+        elif body is not None:
+            data = json.dumps(body, ensure_ascii=False).encode('utf-8')
+            hdrs['Content-Type'] = 'application/json'
+            if isinstance(body, dict) and isinstance(body.get('otp'), str):
+                self.add_secret(body['otp'])
+        elif data is not None:
+            hdrs['Content-Type'] = 'application/json'
+        elif method in ('POST', 'PUT', 'PATCH'):
+            data = b''
+        if content_type is not None:
+            hdrs['Content-Type'] = content_type
+        if token is not None:
+            hdrs['Authorization'] = 'Bearer ' + token
+            self.add_secret(token)
+        hdrs.update(headers or {})
+        req = urllib.request.Request(url, data=data, headers=hdrs, method=method)
+        try:
+            with self.opener.open(req, timeout=timeout) as resp:
+                reply = Reply(resp.status, {k.lower(): v for k, v in resp.getheaders()},
+                              resp.read())
+        except urllib.error.HTTPError as e:
+            with e:
+                reply = Reply(e.code, {k.lower(): v for k, v in e.headers.items()}, e.read())
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError,
+                http.client.IncompleteRead) as e:
+            raise ConnectionDropped(repr(e))
+        except urllib.error.URLError as e:
+            if isinstance(e.reason, (ConnectionResetError, BrokenPipeError,
+                                     http.client.RemoteDisconnected)):
+                raise ConnectionDropped(repr(e))
+            if isinstance(e.reason, (socket.timeout, TimeoutError)):
+                raise TimeoutError('%s %s: no answer within %ss' % (method, url, timeout))
+            raise
+        except (socket.timeout, TimeoutError):
+            raise TimeoutError('%s %s: no answer within %ss' % (method, url, timeout))
+        self._harvest(reply)
+        EXERCISED.add((label or '%s %s/%s' % (method, api.upper(), pattern), reply.status,
+                       reply.error))
+        return reply
+
+    def raw_request(self, api, method, path, data=b'', headers=None, timeout=REQUEST_TIMEOUT):
+        """A request through http.client, for bodies the server may refuse
+        before reading them all (413): a write error is not an answer, so
+        the response is still read."""
+        conn = http.client.HTTPSConnection('127.0.0.1', self.port, context=self.ctx,
+                                           timeout=timeout)
+        try:
+            target = urllib.parse.urlsplit(self.url(api, path)).path
+            conn.putrequest(method, target)
+            hdrs = {'Content-Length': str(len(data))}
+            hdrs.update(headers or {})
+            for k, v in hdrs.items():
+                conn.putheader(k, v)
+            try:
+                conn.endheaders()
+                view = memoryview(data)
+                for i in range(0, len(data), 65536):
+                    conn.sock.sendall(view[i:i + 65536])
+            except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
+                pass
+            try:
+                resp = conn.getresponse()
+                reply = Reply(resp.status, {k.lower(): v for k, v in resp.getheaders()},
+                              resp.read())
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError,
+                    ssl.SSLError) as e:
+                raise ConnectionDropped(repr(e))
+        finally:
+            conn.close()
+        return reply
+
+    def _harvest(self, reply):
+        """Remembers every secret an answer carries, to look for it in the log."""
+        obj = reply.json
+        if isinstance(obj, dict) and isinstance(obj.get('content'), dict):
+            obj = obj['content']
+        if isinstance(obj, dict):
+            for k in ('access_token', 'refresh_token', 'device_code', 'otp_session', 'code'):
+                self.add_secret(obj.get(k))
+        elif isinstance(obj, list):
+            for item in obj:
+                if isinstance(item, dict):
+                    self.add_secret(item.get('code'))
+
+    def vneid(self, method, pattern, **kw):
+        return self.request('vneid', method, pattern, **kw)
+
+    def smartca(self, pattern, body=None, method='POST', **kw):
+        if body is None and 'data' not in kw and 'form' not in kw and method == 'POST':
+            body = {}
+        return self.request('smartca', method, pattern, body=body, **kw)
+
+    def control(self, method, pattern, **kw):
+        return self.request('control', method, pattern, **kw)
+
+    # --- Control helpers -------------------------------------------------
+
+    def outbox(self, phone):
+        r = self.control('GET', 'outbox', query={'phone': phone})
+        if r.status != 200 or not isinstance(r.json, list):
+            raise SandboxError('outbox: %r' % r)
+        for item in r.json:
+            self.add_secret(item.get('code'))
+        return r.json
+
+    def latest_otp(self, phone, purpose, after=None):
+        """The newest OTP of @purpose sent to @phone; with @after (a list the
+        outbox returned earlier) it must be a new one."""
+        items = self.outbox(phone)
+        if after is not None and len(items) <= len(after):
+            raise SandboxError('no new OTP sent to %s' % phone)
+        for item in items:
+            if item['purpose'] == purpose:
+                return item['code']
+        raise SandboxError('no %s OTP for %s' % (purpose, phone))
+
+    def approve(self, user_code, citizen_id):
+        r = self.control('POST', 'vneid/approve',
+                         body={'user_code': user_code, 'citizen_id': citizen_id})
+        if r.status != 200:
+            raise SandboxError('approve: %r' % r)
+        return r
+
+    def deny(self, user_code, citizen_id):
+        r = self.control('POST', 'vneid/deny',
+                         body={'user_code': user_code, 'citizen_id': citizen_id})
+        if r.status != 200:
+            raise SandboxError('deny: %r' % r)
+        return r
+
+    def faults(self, **settings):
+        r = self.control('POST', 'faults', body=settings)
+        if r.status != 200 or r.json != {}:
+            raise SandboxError('faults: %r' % r)
+        return r
+
+    def advance(self, seconds):
+        r = self.control('POST', 'clock', body={'advanceSeconds': int(math.ceil(seconds))})
+        if r.status != 200:
+            raise SandboxError('clock: %r' % r)
+        return r
+
+    # --- Flow helpers ----------------------------------------------------
+
+    def password_grant(self, citizen_id, password=PASSWORD, **extra):
+        form = {'grant_type': 'password', 'username': citizen_id, 'password': password,
+                'client_id': CLIENT_ID}
+        form.update(extra)
+        return self.vneid('POST', 'oauth/token', form=form)
+
+    def otp_grant(self, otp_session, otp):
+        return self.vneid('POST', 'oauth/token',
+                          form={'grant_type': GRANT_OTP, 'otp_session': otp_session,
+                                'otp': otp, 'client_id': CLIENT_ID})
+
+    def device_authorization(self, scope=DEFAULT_SCOPE):
+        return self.vneid('POST', 'oauth/device_authorization',
+                          form={'client_id': CLIENT_ID, 'scope': scope})
+
+    def device_poll(self, device_code):
+        return self.vneid('POST', 'oauth/token',
+                          form={'grant_type': GRANT_DEVICE, 'device_code': device_code,
+                                'client_id': CLIENT_ID})
+
+    def login(self, citizen_id, password=None):
+        """Password + OTP; returns the VNeID access token."""
+        phone = CITIZENS[citizen_id]['phone']
+        before = self.outbox(phone)
+        r = self.password_grant(citizen_id, password or CITIZENS[citizen_id]['password'])
+        if r.status != 401 or r.error != 'otp_required':
+            raise SandboxError('password grant: %r' % r)
+        otp = self.latest_otp(phone, 'vneid-login', after=before)
+        r = self.otp_grant(r.json['otp_session'], otp)
+        if r.status != 200:
+            raise SandboxError('OTP grant: %r' % r)
+        return r.json['access_token']
+
+    def login_qr(self, citizen_id):
+        r = self.device_authorization()
+        if r.status != 200:
+            raise SandboxError('device_authorization: %r' % r)
+        self.approve(r.json['user_code'], citizen_id)
+        t = self.device_poll(r.json['device_code'])
+        if t.status != 200:
+            raise SandboxError('device poll: %r' % t)
+        return t.json['access_token']
+
+    def register(self, token, key=None, body=None):
+        return self.vneid('POST', 'api/v1/smartca/registrations', token=token,
+                          headers={'Idempotency-Key': key or new_key()},
+                          body=body or registration_body())
+
+    def handoff(self, token, registration_id):
+        return self.vneid('POST', 'api/v1/smartca/registrations/{id}/handoff',
+                          params={'id': registration_id}, token=token)
+
+    def registration(self, token, registration_id):
+        return self.vneid('GET', 'api/v1/smartca/registrations/{id}',
+                          params={'id': registration_id}, token=token)
+
+    def smartca_token(self, code):
+        return self.smartca('auth/token', form={'grant_type': 'authorization_code',
+                                                'code': code, 'client_id': CLIENT_ID})
+
+    def smartca_refresh(self, refresh_token):
+        return self.smartca('auth/token', form={'grant_type': 'refresh_token',
+                                                'refresh_token': refresh_token,
+                                                'client_id': CLIENT_ID})
+
+    def to_smartca(self, citizen_id, qr=False):
+        """Login, registration and hand-off; returns a dict with the VNeID
+        token, the registration id and the SmartCA tokens."""
+        vtoken = self.login_qr(citizen_id) if qr else self.login(citizen_id)
+        r = self.register(vtoken)
+        if r.status not in (200, 201):
+            raise SandboxError('registration: %r' % r)
+        rid = r.json['registration_id']
+        h = self.handoff(vtoken, rid)
+        if h.status != 200:
+            raise SandboxError('hand-off: %r' % h)
+        t = self.smartca_token(h.json['code'])
+        if t.status != 200:
+            raise SandboxError('SmartCA token: %r' % t)
+        return {'vneid_token': vtoken, 'registration_id': rid,
+                'token': t.json['access_token'], 'refresh_token': t.json['refresh_token']}
+
+    def wait_state(self, token, state, timeout=15.0):
+        """Polls enrollment/status until @state, advancing the sandbox clock
+        by pollAfterMs instead of sleeping."""
+        deadline = time.monotonic() + timeout
+        while True:
+            r = self.smartca('enrollment/status', token=token)
+            if r.status != 200:
+                raise SandboxError('status: %r' % r)
+            content = r.json['content']
+            if content['state'] == state:
+                return content
+            if time.monotonic() > deadline:
+                raise SandboxError('still %s, not %s' % (content['state'], state))
+            self.advance(max(1, math.ceil((content.get('pollAfterMs') or 0) / 1000.0)))
+
+    def to_contract(self, citizen_id, qr=False):
+        """Up to CONTRACT_PENDING with the contract fetched."""
+        s = self.to_smartca(citizen_id, qr=qr)
+        self.wait_state(s['token'], 'CONTRACT_PENDING')
+        r = self.smartca('enrollment/contract', token=s['token'])
+        if r.status != 200:
+            raise SandboxError('contract: %r' % r)
+        s['contract'] = r.json['content']
+        return s
+
+    def contract_otp(self, token, contract_id, citizen_id):
+        phone = CITIZENS[citizen_id]['phone']
+        before = self.outbox(phone)
+        r = self.smartca('enrollment/contract/otp', {'contractId': contract_id}, token=token)
+        if r.status != 200:
+            raise SandboxError('contract/otp: %r' % r)
+        return self.latest_otp(phone, 'contract', after=before)
+
+    def sign(self, token, contract_id, otp, hash_):
+        return self.smartca('enrollment/contract/sign',
+                            {'contractId': contract_id, 'otp': otp, 'hash': hash_}, token=token)
+
+
+def registration_body(**consent):
+    c = {'share_identity': True, 'terms_version': '2025.1'}
+    c.update(consent)
+    return {'service_pack': SERVICE_PACK, 'consent': c}
+
+
+def mask_phone(phone):
+    return phone[:2] + '*' * (len(phone) - 4) + phone[-2:]
+
+
+def pdf_text(data):
+    """The text of a PDF by pdftotext (poppler-utils), UTF-8, NFC."""
+    out = subprocess.run(['pdftotext', '-enc', 'UTF-8', '-', '-'], input=data,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60, check=True)
+    return unicodedata.normalize('NFC', out.stdout.decode('utf-8'))
+
+
+@atexit.register
+def _cleanup():
+    for sb in list(_LIVE):
+        try:
+            sb.close()
+        except Exception:
+            pass
+
+
+# --- unittest support -------------------------------------------------------
+
+import sys  # noqa: E402
+import unittest  # noqa: E402
+
+# PROTOCOL.md, "Errors": the envelope codes, their HTTP status and codeDesc.
+ENVELOPE_CODES = {
+    0: (200, 'SUCCESS'),
+    30000: (400, 'CLIENT_INPUT_INVALID'),
+    62010: (400, 'SIGNATURE_DATA_REQUEST_INVALID_FORMAT'),
+    44000: (400, 'OTP_INVALID'),
+    44001: (400, 'OTP_EXPIRED'),
+    44003: (400, 'HASH_MISMATCH'),
+    45000: (400, 'SAD_INVALID'),
+    45001: (400, 'CHALLENGE_EXPIRED'),
+    40100: (401, 'UNAUTHENTICATED'),
+    44002: (403, 'OTP_LOCKED'),
+    60001: (403, 'CREDENTIAL_NOT_MATCH_IDENTITY'),
+    62001: (403, 'SIGNATURE_TRANSACTION_NOT_MATCH_IDENTITY'),
+    60000: (404, 'CREDENTIAL_NOT_EXIST'),
+    62000: (404, 'SIGNATURE_TRANSACTION_NOT_FOUND'),
+    40900: (409, 'WRONG_STATE'),
+    41300: (413, 'TOO_LARGE'),
+    42900: (429, 'TOO_SOON'),
+    50000: (500, 'SERVAR_INTERNAL_ERROR'),
+    50300: (503, 'UNAVAILABLE'),
+}
+
+
+class SandboxTestCase(unittest.TestCase):
+    """A fresh sandbox for every test; after it, the process must still run
+    and its log must hold none of the secrets the test used."""
+
+    sandbox_args = ()
+    maxDiff = 4000
+
+    def setUp(self):
+        self.sb = Sandbox(extra_args=self.sandbox_args)
+        self.addCleanup(self.sb.close)
+
+    def tearDown(self):
+        if self.sb.proc is not None:
+            self.assertTrue(self.sb.running, 'the sandbox died; log:\n' + self.sb.log_tail())
+        leaked = self.sb.leaked_secrets()
+        self.assertEqual(leaked, [], 'secrets in the sandbox log')
+
+    # --- Shapes --------------------------------------------------------------
+
+    def assertJson(self, r):
+        self.assertEqual(r.content_type, 'application/json', r)
+        self.assertIsNone(r.json_error, r)
+        self.assertIsNotNone(r.json, r)
+
+    def assertOAuthError(self, r, status, error, description=True):
+        """RFC 6749 shape: {"error", "error_description", ...extra}."""
+        self.assertJson(r)
+        self.assertEqual((r.status, r.json.get('error') if isinstance(r.json, dict) else r.json),
+                         (status, error), r)
+        if description:
+            self.assertIsInstance(r.json.get('error_description'), str, r)
+        return r.json
+
+    def assertEnvelopeOk(self, r, message='Success'):
+        self.assertJson(r)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(set(r.json), {'code', 'codeDesc', 'message', 'content'}, r)
+        self.assertEqual((r.json['code'], r.json['codeDesc']), (0, 'SUCCESS'), r)
+        if message is not None:
+            self.assertEqual(r.json['message'], message, r)
+        return r.json['content']
+
+    def assertEnvelopeError(self, r, status, code):
+        self.assertJson(r)
+        self.assertIsInstance(r.json, dict, r)
+        self.assertEqual((r.status, r.json.get('code')), (status, code), r)
+        self.assertTrue({'code', 'codeDesc', 'message', 'content'} <= set(r.json), r)
+        if code in ENVELOPE_CODES:
+            self.assertEqual(ENVELOPE_CODES[code], (status, r.json['codeDesc']), r)
+        else:
+            self.assertIsInstance(r.json['codeDesc'], str, r)
+        self.assertIsInstance(r.json['message'], str, r)
+        self.assertTrue(r.json['content'] is None or isinstance(r.json['content'], dict), r)
+        return r.json['content']
+
+    def assertEnvelopeFailure(self, r, statuses):
+        """An envelope error whose code PROTOCOL.md does not name."""
+        self.assertJson(r)
+        self.assertIn(r.status, statuses, r)
+        self.assertIsInstance(r.json.get('code'), int, r)
+        self.assertNotEqual(r.json['code'], 0, r)
+        self.assertTrue({'code', 'codeDesc', 'message', 'content'} <= set(r.json), r)
+
+    def assertControlError(self, r, statuses):
+        self.assertJson(r)
+        self.assertIn(r.status, statuses, r)
+        self.assertIsInstance(r.json, dict, r)
+        self.assertIsInstance(r.json.get('error'), str, r)
+
+    def assertRfc3339(self, value):
+        self.assertIsInstance(value, str)
+        self.assertRegex(value, RFC3339)
+
+    def assertVneidTokens(self, r, scope=DEFAULT_SCOPE):
+        self.assertJson(r)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(set(r.json), {'access_token', 'token_type', 'expires_in', 'scope'}, r)
+        self.assertEqual((r.json['token_type'], r.json['expires_in'], r.json['scope']),
+                         ('Bearer', 900, scope), r)
+        self.assertIsInstance(r.json['access_token'], str)
+        self.assertGreaterEqual(len(r.json['access_token']), 16)
+        return r.json['access_token']
+
+    def assertSmartcaTokens(self, r):
+        self.assertJson(r)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(set(r.json), {'access_token', 'refresh_token', 'token_type',
+                                       'expires_in', 'scope'}, r)
+        self.assertEqual((r.json['token_type'], r.json['expires_in'], r.json['scope']),
+                         ('bearer', 3599, 'sign offline_access'), r)
+        self.assertNotEqual(r.json['access_token'], r.json['refresh_token'])
+        return r.json
+
+
+def main(required=None, title='sandbox'):
+    """Runs the module's tests; with @required (a list of (endpoint,
+    status, code)), fails unless each of them was exercised."""
+    program = unittest.main(exit=False, verbosity=2)
+    ok = program.result.wasSuccessful()
+    # Only a whole run can say that something was never exercised.
+    if required is not None and len(sys.argv) == 1:
+        missing = [r for r in required if r not in EXERCISED]
+        if missing:
+            ok = False
+            print('\nFAIL: %s: never exercised (endpoint, status, code):' % title)
+            for item in missing:
+                print('  %r' % (item,))
+            seen = sorted(EXERCISED, key=repr)
+            print('exercised:')
+            for item in seen:
+                print('  %r' % (item,))
+        else:
+            print('\n%s: all %d (endpoint, status, code) of the list exercised'
+                  % (title, len(required)))
+    sys.exit(0 if ok else 1)
