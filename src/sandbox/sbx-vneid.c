@@ -395,7 +395,7 @@ static void
 device_authorization_cb (SbxRequest *req)
 {
   SbxDb *db = request_db (req);
-  GHashTable *form;
+  g_autoptr(GHashTable) form = NULL;
   g_autofree char *scope = NULL;
   g_autoptr(SecretString) device_code = NULL;
   g_autoptr(GBytes) device_code_hash = NULL;
@@ -770,7 +770,7 @@ otp_grant (SbxRequest *req,
 static void
 token_cb (SbxRequest *req)
 {
-  GHashTable *form;
+  g_autoptr(GHashTable) form = NULL;
   const char *grant_type;
   gboolean (*grant) (SbxRequest *, GHashTable *);
 
@@ -804,7 +804,7 @@ static void
 revoke_cb (SbxRequest *req)
 {
   SbxDb *db = request_db (req);
-  GHashTable *form;
+  g_autoptr(GHashTable) form = NULL;
   g_autoptr(SbxTokenInfo) info = NULL;
   const char *token;
 
@@ -976,7 +976,7 @@ create_registration (SbxRequest *req,
                      const char *citizen_id)
 {
   SbxDb *db = request_db (req);
-  JsonObject *object;
+  g_autoptr(JsonObject) object = NULL;
   JsonObject *consent;
   const char *service_pack;
   const char *terms_version;
