@@ -32,7 +32,15 @@
 #define MAX_JSON_DEPTH 64
 #define IDEMPOTENCY_TTL_MS ((gint64) 24 * 60 * 60 * 1000)
 
-static void finish_later (SbxRequest *req);
+static void finish_later (SbxRequest  *req);
+static void complete     (SbxRequest  *req);
+static void api_error    (SbxRequest  *req,
+                          guint        status,
+                          const char  *oauth_code,
+                          SbxVnptCode  vnpt_code,
+                          const char  *message,
+                          JsonNode    *content,
+                          const char  *retry_after);
 
 static void
 message_gone_cb (SoupServerMessage *msg,
@@ -91,14 +99,18 @@ sbx_request_unref (SbxRequest *req)
     return;
 
   /* A handler that let go of its request without answering would leave the
-   * client waiting for ever: answer for it. */
+   * client waiting for ever: answer for it, in the API's shape. */
   if (!req->answered && !req->gone && req->paused)
     {
       g_warning ("%s %s was dropped without an answer", req->method, req->path);
-      soup_server_message_set_status (req->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
-      soup_server_message_set_response (req->msg, "application/json", SOUP_MEMORY_STATIC,
-                                        "{\"error\":\"server_error\"}", 24);
-      soup_server_message_unpause (req->msg);
+      g_clear_pointer (&req->idempotency_key, g_free);
+      req->ref_count = 1;
+      req->in_handler = TRUE;
+      api_error (req, SOUP_STATUS_INTERNAL_SERVER_ERROR, "server_error",
+                 SBX_VNPT_SERVER_INTERNAL_ERROR, NULL, NULL, NULL);
+      req->in_handler = FALSE;
+      req->ref_count = 0;
+      complete (req);
     }
 
   g_clear_signal_handler (&req->finished_id, req->msg);
@@ -1054,10 +1066,12 @@ sbx_request_run (SbxRequest *req,
                  SbxHandler  handler)
 {
   SbxDb *db = sbx_server_get_db (req->server);
+  guint refs_before;
 
   g_assert (!req->answered);
 
   sbx_request_ref (req);
+  refs_before = req->ref_count;
   req->in_handler = TRUE;
   handler (req);
   req->in_handler = FALSE;
@@ -1066,7 +1080,8 @@ sbx_request_run (SbxRequest *req,
   if (sbx_db_in_transaction (db))
     sbx_db_rollback (db);
 
-  if (!req->answered && req->ref_count <= 1)
+  /* Neither answered nor kept for a later answer. */
+  if (!req->answered && req->ref_count <= refs_before)
     {
       g_warning ("%s %s returned without answering", req->method, req->path);
       api_error (req, SOUP_STATUS_INTERNAL_SERVER_ERROR, "server_error",
