@@ -312,6 +312,11 @@ send_text (SbxRequest *req,
       SoupMessageHeaders *headers = soup_server_message_get_response_headers (req->msg);
 
       soup_message_headers_replace (headers, "Cache-Control", "no-store");
+      /* libsoup 3.2 leaks the socket (and its file descriptor) of a kept-alive
+       * connection that the client closes while idle; a sandbox serving
+       * thousands of test requests would run out of descriptors. Closing
+       * after every answer costs a TLS handshake on loopback. */
+      soup_message_headers_replace (headers, "Connection", "close");
       if (retry_after != NULL)
         soup_message_headers_replace (headers, "Retry-After", retry_after);
       if (www_authenticate != NULL)

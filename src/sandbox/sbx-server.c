@@ -367,6 +367,8 @@ request_read_cb (SoupServer        *soup,
                           status == SOUP_STATUS_BAD_REQUEST ? "invalid_request" : "server_error");
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "Cache-Control", "no-store");
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Connection", "close");
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
                                     text, strlen (text));
 }
