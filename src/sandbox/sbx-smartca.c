@@ -294,8 +294,8 @@ token_cb (SbxRequest *req)
 
   if (form == NULL)
     return;
-  if (!sbx_require_form_field (req, form, "grant_type", &grant_type) ||
-      !check_client (req, form))
+  if (!check_client (req, form) ||
+      !sbx_require_form_field (req, form, "grant_type", &grant_type))
     return;
 
   if (g_str_equal (grant_type, "authorization_code"))
@@ -320,8 +320,8 @@ revoke_cb (SbxRequest *req)
 
   if (form == NULL)
     return;
-  if (!sbx_require_form_field (req, form, "token", &token) ||
-      !check_client (req, form))
+  if (!check_client (req, form) ||
+      !sbx_require_form_field (req, form, "token", &token))
     return;
 
   if (!sbx_db_begin (db))
