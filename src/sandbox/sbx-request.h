@@ -84,6 +84,14 @@ gboolean      sbx_require_form_field   (SbxRequest  *req,
                                         const char **out);
 
 /*
+ * The order a handler that changes state follows (see sbx-request.c):
+ *   sbx_db_begin → authenticate (401) → parse, check fields (400) → state
+ *   (409) → lookups (404/403) → sbx_request_idempotency → work → reply →
+ *   sbx_db_commit.
+ * A refusal just answers and returns: the server rolls back whatever
+ * transaction is still open when the handler returns. A refusal that must
+ * keep a change (an OTP attempt counter) commits after its reply.
+ *
  * Idempotency-Key (PROTOCOL.md, "Conventions"). Call after authentication,
  * in the handler's transaction. Returns TRUE when the request must go on;
  * FALSE when it has been answered: a missing or malformed key (400), or a
