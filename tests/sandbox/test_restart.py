@@ -1,0 +1,268 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""A restart at any moment loses nothing (PROTOCOL.md, "The sandbox"): the
+sandbox is stopped with SIGTERM, or killed with SIGKILL, in the middle of
+the flow and started again on the same data directory; tokens, codes,
+registrations, the contract, OTPs and their counters, lock-outs, the
+clock and the CA are all still there."""
+
+import glob
+import hashlib
+import json
+import os
+import sqlite3
+
+import sandbox
+from sandbox import (AN, BAO, CITIZENS, CLIENT_ID, NGOC, PASSWORD, SandboxTestCase, new_key,
+                     sha256_b64)
+
+
+class Restart(SandboxTestCase):
+
+    def ca_files(self):
+        files = {}
+        for path in sorted(glob.glob(os.path.join(self.sb.data_dir, 'ca', '*'))):
+            with open(path, 'rb') as f:
+                files[os.path.basename(path)] = hashlib.sha256(f.read()).hexdigest()
+        return files
+
+    def bounce(self, how):
+        """Stops the sandbox (SIGTERM: it must exit 0) or kills it, starts it
+        again on the same data directory, and checks that the CA is the same."""
+        anchor = self.sb.info['trust_anchor']
+        with open(anchor, 'rb') as f:
+            root = f.read()
+        files = self.ca_files()
+        if how == 'term':
+            self.sb.stop()
+        else:
+            self.sb.kill9()
+        self.sb.start()
+        self.assertEqual(self.sb.info['trust_anchor'], anchor)
+        with open(anchor, 'rb') as f:
+            self.assertEqual(f.read(), root, 'the root CA changed on restart')
+        self.assertEqual(self.ca_files(), files, 'the CA files changed on restart')
+
+    def flow(self, how):
+        sb = self.sb
+        phone = CITIZENS[AN]['phone']
+
+        # A QR login waiting for approval survives.
+        d = sb.device_authorization().json
+        self.bounce(how)
+        sb.approve(d['user_code'], NGOC)
+        self.assertVneidTokens(sb.device_poll(d['device_code']))
+
+        # A VNeID OTP session and the clock: 200 s before, 101 s after.
+        r = sb.password_grant(BAO)
+        self.assertEqual(r.error, 'otp_required', r)
+        session = r.json['otp_session']
+        bao_otp = sb.latest_otp(CITIZENS[BAO]['phone'], 'vneid-login')
+        sb.advance(200)
+        self.bounce(how)
+        sb.advance(101)
+        self.assertOAuthError(sb.otp_grant(session, bao_otp), 400, 'expired_token')
+
+        # Wrong passwords in a row count across a restart.
+        for left in (4, 3):
+            r = sb.password_grant(BAO, 'sai-mat-khau')
+            self.assertEqual(self.assertOAuthError(r, 400, 'invalid_grant')['attempts_left'],
+                             left)
+        self.bounce(how)
+        r = sb.password_grant(BAO, 'sai-mat-khau')
+        self.assertEqual(self.assertOAuthError(r, 400, 'invalid_grant')['attempts_left'], 2)
+
+        # A VNeID OTP sent before the restart is good after it, with its counter.
+        r = sb.password_grant(AN)
+        session = r.json['otp_session']
+        otp = sb.latest_otp(phone, 'vneid-login')
+        wrong = '%06d' % ((int(otp) + 1) % 1000000)
+        self.assertEqual(sb.otp_grant(session, wrong).json.get('attempts_left'), 4)
+        self.bounce(how)
+        self.assertEqual(sb.otp_grant(session, wrong).json.get('attempts_left'), 3)
+        vtoken = self.assertVneidTokens(sb.otp_grant(session, otp))
+
+        # The VNeID token and the registration, with its Idempotency-Key answer.
+        key = new_key()
+        first = sb.register(vtoken, key)
+        self.assertEqual(first.status, 201, first)
+        rid = first.json['registration_id']
+        self.bounce(how)
+        self.assertEqual(sb.vneid('GET', 'api/v1/userinfo', token=vtoken).status, 200)
+        again = sb.register(vtoken, key)
+        self.assertEqual((again.status, again.body), (201, first.body), again)
+        other = sb.register(vtoken, new_key())
+        self.assertEqual((other.status, other.json['registration_id']), (200, rid), other)
+        self.assertEqual(sb.registration(vtoken, rid).json['status'], 'SUBMITTED')
+
+        # A hand-off code issued before the restart is good after it.
+        code = sb.handoff(vtoken, rid).json['code']
+        self.bounce(how)
+        self.assertEqual(sb.registration(vtoken, rid).json['status'], 'SYNCED')
+        tokens = self.assertSmartcaTokens(sb.smartca_token(code))
+        self.assertOAuthError(sb.smartca_token(code), 400, 'invalid_grant', description=False)
+
+        # SmartCA tokens, the enrollment and the sync.
+        self.bounce(how)
+        token = tokens['access_token']
+        status = self.assertEnvelopeOk(sb.smartca('enrollment/status', token=token))
+        self.assertEqual(status['registrationId'], rid)
+        self.assertIn(status['state'], ('SYNCING', 'CONTRACT_PENDING'))
+        sb.wait_state(token, 'CONTRACT_PENDING')
+        self.assertOAuthError(sb.smartca_token(code), 400, 'invalid_grant', description=False)
+
+        # The contract: the same bytes after a restart.
+        contract = self.assertEnvelopeOk(sb.smartca('enrollment/contract', token=token))
+        self.bounce(how)
+        again = self.assertEnvelopeOk(sb.smartca('enrollment/contract', token=token))
+        self.assertEqual(again, contract)
+        self.assertEqual(sandbox.b64(sandbox.base64.b64decode(again['dataBase64'])),
+                         again['dataBase64'])
+        self.assertEqual(sha256_b64(sandbox.base64.b64decode(again['dataBase64'])),
+                         contract['hash'])
+
+        # The contract OTP, its counter and its resend limit.
+        cid, h = contract['contractId'], contract['hash']
+        otp = sb.contract_otp(token, cid, AN)
+        wrong = '%06d' % ((int(otp) + 1) % 1000000)
+        r = sb.sign(token, cid, wrong, h)
+        self.assertEqual(self.assertEnvelopeError(r, 400, 44000), {'attemptsLeft': 4})
+        self.bounce(how)
+        r = sb.smartca('enrollment/contract/otp', {'contractId': cid}, token=token)
+        self.assertEnvelopeError(r, 429, 42900)
+        r = sb.sign(token, cid, wrong, h)
+        self.assertEqual(self.assertEnvelopeError(r, 400, 44000), {'attemptsLeft': 3})
+        signed = self.assertEnvelopeOk(sb.sign(token, cid, otp, h))
+
+        # Signed: everything says so after a restart, and the refresh token works.
+        self.bounce(how)
+        status = self.assertEnvelopeOk(sb.smartca('enrollment/status', token=token))
+        self.assertEqual(status['state'], 'ACTIVATION_PENDING')
+        self.assertEqual(sb.registration(vtoken, rid).json['status'], 'CONTRACT_SIGNED')
+        r = sb.smartca('enrollment/contract', token=token)
+        self.assertEnvelopeError(r, 409, 40900)
+        fresh = self.assertSmartcaTokens(sb.smartca_refresh(tokens['refresh_token']))
+        self.bounce(how)
+        self.assertEnvelopeOk(sb.smartca('identityapi/userinfo/info',
+                                         token=fresh['access_token']))
+        self.assertOAuthError(sb.smartca_refresh(tokens['refresh_token']), 400, 'invalid_grant',
+                              description=False)
+        # The revocation of a token survives too.
+        r = sb.vneid('POST', 'oauth/revoke', form={'token': vtoken, 'client_id': CLIENT_ID})
+        self.assertEqual(r.status, 200, r)
+        self.bounce(how)
+        self.assertOAuthError(sb.vneid('GET', 'api/v1/userinfo', token=vtoken), 401,
+                              'invalid_token', description=False)
+        return signed
+
+    def test_sigterm_at_once(self):
+        """SIGTERM as soon as the JSON line is read: a clean stop, every time."""
+        codes = []
+        for _ in range(8):
+            codes.append(self.sb.stop(check=False))
+            self.sb.start()
+        self.assertEqual(codes, [0] * 8, 'exit statuses on SIGTERM right after the line')
+
+    def test_sigterm_mid_flow(self):
+        self.flow('term')
+        self.check_database(restarts=self.sb.starts)
+
+    def test_sigkill_mid_flow(self):
+        self.flow('kill')
+        self.check_database(restarts=self.sb.starts)
+
+    def test_sigkill_right_after_answers(self):
+        """An answer the client got was committed: kill -9 at once after it."""
+        sb = self.sb
+        vtoken = sb.login(AN)
+        self.bounce('kill')
+        r = sb.register(vtoken)
+        rid = r.json['registration_id']
+        self.bounce('kill')
+        code = sb.handoff(vtoken, rid).json['code']
+        self.bounce('kill')
+        tokens = sb.smartca_token(code).json
+        self.bounce('kill')
+        sb.wait_state(tokens['access_token'], 'CONTRACT_PENDING')
+        contract = sb.smartca('enrollment/contract', token=tokens['access_token']).json['content']
+        self.bounce('kill')
+        otp = sb.contract_otp(tokens['access_token'], contract['contractId'], AN)
+        self.bounce('kill')
+        r = sb.sign(tokens['access_token'], contract['contractId'], otp, contract['hash'])
+        self.assertEnvelopeOk(r)
+        self.bounce('kill')
+        self.assertEqual(sb.registration(vtoken, rid).json['status'], 'CONTRACT_SIGNED')
+        # And the OTP was used up by its success.
+        r = sb.sign(tokens['access_token'], contract['contractId'], otp, contract['hash'])
+        self.assertEnvelopeError(r, 409, 40900)
+
+    def check_database(self, restarts):
+        """Every start found the citizens there and added none twice."""
+        self.sb.stop()
+        db = sqlite3.connect('file:%s?mode=ro' % os.path.join(self.sb.data_dir, 'sandbox.db'),
+                             uri=True)
+        try:
+            self.assertEqual(db.execute('PRAGMA integrity_check').fetchall(), [('ok',)])
+            self.assertEqual(db.execute('PRAGMA journal_mode').fetchall(), [('wal',)])
+            ids = [r[0] for r in db.execute('SELECT citizen_id FROM citizens')]
+            self.assertEqual(sorted(ids), sorted(CITIZENS))
+            self.assertEqual(db.execute('SELECT COUNT(*) FROM registrations').fetchall(), [(1,)])
+        finally:
+            db.close()
+        self.assertGreater(restarts, 5)
+        self.sb.start()
+
+
+class CitizensFile(SandboxTestCase):
+    """--citizens FILE: added where not there yet, and kept after a restart
+    without the option."""
+
+    MAI = {
+        'citizen_id': '001190012345', 'password': 'Mật khẩu của Mai 2025',
+        'full_name': 'Hoàng Thị Mai', 'date_of_birth': '1990-05-17', 'gender': 'female',
+        'phone': '0911000222', 'email': None, 'identity_level': 2,
+        'place_of_residence': {'province': 'Thành phố Hà Nội', 'ward': 'Phường Hoàn Kiếm',
+                               'street': '5 Phố Hàng Bài'},
+    }
+
+    def test_citizens_file(self):
+        path = os.path.join(self.sb.tmp, 'citizens.json')
+        with open(path, 'w', encoding='utf-8') as f:
+            json.dump([self.MAI], f, ensure_ascii=False)
+        self.sb.stop()
+        self.sb.extra_args = ['--citizens', path]
+        self.sb.start()
+        sandbox.CITIZENS[self.MAI['citizen_id']] = self.MAI
+        self.addCleanup(sandbox.CITIZENS.pop, self.MAI['citizen_id'], None)
+        token = self.sb.login(self.MAI['citizen_id'], sandbox.nfd(self.MAI['password']))
+        r = self.sb.vneid('GET', 'api/v1/userinfo', token=token)
+        self.assertEqual((r.status, r.json['full_name'], r.json['email'],
+                          r.json['place_of_residence']['district']),
+                         (200, 'Hoàng Thị Mai', None, None), r)
+        # Twice with the same file: still one Mai, the password unchanged.
+        self.sb.restart()
+        self.assertTrue(self.sb.alive())
+        self.sb.stop()
+        self.sb.extra_args = []
+        self.sb.start()
+        self.sb.login(self.MAI['citizen_id'])
+        self.sb.login(AN, PASSWORD)
+        self.sb.stop()
+        db = sqlite3.connect('file:%s?mode=ro' % os.path.join(self.sb.data_dir, 'sandbox.db'),
+                             uri=True)
+        try:
+            n = db.execute('SELECT COUNT(*) FROM citizens WHERE citizen_id = ?',
+                           (self.MAI['citizen_id'],)).fetchall()
+            self.assertEqual(n, [(1,)])
+            # Passwords only as salted hashes.
+            dump = '\n'.join(db.iterdump())
+            self.assertNotIn(self.MAI['password'], dump)
+            self.assertNotIn(PASSWORD, dump)
+            salts = [r[0] for r in db.execute('SELECT password_salt FROM citizens')]
+            self.assertEqual(len(set(salts)), len(salts), 'salts are not per citizen')
+        finally:
+            db.close()
+        self.sb.start()
+
+
+if __name__ == '__main__':
+    sandbox.main(title='test_restart')
