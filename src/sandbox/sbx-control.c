@@ -177,7 +177,8 @@ deny_cb (SbxRequest *req)
   decide (req, "denied");
 }
 
-/* An optional member: absent or null leaves @out as it is. */
+/* An optional member: absent, it is NULL in @out; null or of another type
+ * is a bad field, like any mistyped value. */
 static gboolean
 optional_member (SbxRequest  *req,
                  JsonObject  *object,
@@ -189,7 +190,7 @@ optional_member (SbxRequest  *req,
   JsonNode *node = json_object_get_member (object, field);
 
   *out = NULL;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+  if (node == NULL)
     return TRUE;
   if (!JSON_NODE_HOLDS_VALUE (node) ||
       (json_node_get_value_type (node) != type &&

@@ -97,6 +97,12 @@ main (int   argc,
       return 2;
     }
 
+  /* Before anything slow, and long before the JSON line: a SIGTERM that
+   * comes at any moment from here on is a clean stop, not a kill. */
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, quit_cb, loop);
+  g_unix_signal_add (SIGINT, quit_cb, loop);
+
   options.data_dir = data_dir;
   options.citizens_file = citizens;
   options.sync_delay_ms = (guint) sync_delay_ms;
@@ -117,9 +123,6 @@ main (int   argc,
   fprintf (stdout, "%s\n", description);
   fflush (stdout);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  g_unix_signal_add (SIGTERM, quit_cb, loop);
-  g_unix_signal_add (SIGINT, quit_cb, loop);
   g_main_loop_run (loop);
 
   /* Closes the listener and the database. */

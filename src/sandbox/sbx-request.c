@@ -7,6 +7,7 @@
 
 #include "sbx-clock.h"
 #include "sbx-db.h"
+#include "sbx-json.h"
 #include "sbx-request-private.h"
 
 /*
@@ -247,21 +248,19 @@ const char *
 sbx_request_get_bearer (SbxRequest *req)
 {
   const char *header;
-  g_autofree char *token = NULL;
 
   g_return_val_if_fail (req != NULL, NULL);
 
   if (req->bearer != NULL)
     return req->bearer;
 
+  /* "Bearer", one space, the token and nothing else: anything looser is
+   * not what a client sends, and is refused rather than guessed at. */
   header = sbx_request_get_header (req, "Authorization");
-  if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", 7) != 0)
+  if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", 7) != 0 ||
+      !is_token68 (header + 7))
     return NULL;
-
-  token = g_strstrip (g_strdup (header + 7));
-  if (!is_token68 (token))
-    return NULL;
-  req->bearer = g_steal_pointer (&token);
+  req->bearer = g_strdup (header + 7);
   return req->bearer;
 }
 
@@ -644,51 +643,16 @@ sbx_reply_fault (SbxRequest *req,
 
 /* Parsing. */
 
-/* json-glib parses recursively: a body of a million '[' would overflow the
- * stack. Nothing this protocol sends nests deeper than a few levels. */
-static gboolean
-json_depth_ok (const char *data,
-               gsize       len)
-{
-  guint depth = 0;
-  gboolean in_string = FALSE;
-  gboolean escaped = FALSE;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (escaped)
-            escaped = FALSE;
-          else if (c == '\\')
-            escaped = TRUE;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
-        {
-          if (++depth > MAX_JSON_DEPTH)
-            return FALSE;
-        }
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
-    }
-  return TRUE;
-}
-
 JsonObject *
 sbx_request_json_object (SbxRequest *req)
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) error = NULL;
+  const char *problem = NULL;
   const char *data;
   JsonNode *root;
   GBytes *body;
-  gsize len;
+  gsize len, offset = 0;
 
   g_return_val_if_fail (req != NULL, NULL);
 
@@ -709,9 +673,12 @@ sbx_request_json_object (SbxRequest *req)
       reply_invalid (req, NULL, "The body is not valid UTF-8");
       return NULL;
     }
-  if (!json_depth_ok (data, len))
+  if (!sbx_json_check (data, len, MAX_JSON_DEPTH, &problem, &offset))
     {
-      reply_invalid (req, NULL, "The body nests JSON too deeply");
+      g_autofree char *message = g_strdup_printf ("The body is not valid JSON: %s at byte %"
+                                                  G_GSIZE_FORMAT, problem, offset);
+
+      reply_invalid (req, NULL, message);
       return NULL;
     }
 
@@ -776,9 +743,11 @@ sbx_request_form (SbxRequest *req)
 
   body = sbx_request_get_body (req);
   data = g_bytes_get_data (body, &len);
-  if (len > 0 && memchr (data, '\0', len) != NULL)
+  /* A NUL, raw or encoded, would cut a value short without a trace. */
+  if (len > 0 && (memchr (data, '\0', len) != NULL ||
+                  g_strstr_len (data, len, "%00") != NULL))
     {
-      reply_invalid (req, NULL, "The body is not a form");
+      reply_invalid (req, NULL, "The body is not a form: it holds a NUL character");
       return NULL;
     }
 

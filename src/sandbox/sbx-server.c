@@ -8,6 +8,7 @@
 
 #include "sbx-citizens.h"
 #include "sbx-clock.h"
+#include "sbx-linger.h"
 #include "sbx-request-private.h"
 #include "sbx-server-private.h"
 
@@ -123,8 +124,7 @@ uses_oauth_shape (SbxApi      api,
 {
   if (api == SBX_API_VNEID)
     return TRUE;
-  return api == SBX_API_SMARTCA &&
-         (g_str_has_prefix (rest, "auth/") || strcmp (rest, "auth") == 0);
+  return api == SBX_API_SMARTCA && g_str_has_prefix (rest, "auth/");
 }
 
 static SbxRequest *
@@ -301,8 +301,8 @@ server_cb (SoupServer        *soup,
   start (req, found->handler, fault_status);
 }
 
-/* Refused from the headers alone: the body is then read and thrown away
- * (or, with "Expect: 100-continue", never sent), never kept. */
+/* A body that is too large, once its first chunks are in: the rest is read
+ * and thrown away (never kept), then the 413 is answered. */
 static void
 refuse_too_large (SbxServer         *self,
                   SoupServerMessage *msg)
@@ -313,10 +313,95 @@ refuse_too_large (SbxServer         *self,
 
   soup_message_body_set_accumulate (body, FALSE);
   soup_message_body_truncate (body);
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Connection", "close");
   req = request_for (self, msg, uri != NULL ? g_uri_get_path (uri) : "/");
+  req->in_handler = TRUE;
   sbx_reply_too_large (req);
+  req->in_handler = FALSE;
+}
+
+typedef struct
+{
+  SoupServerMessage *msg;
+  GBytes            *answer;
+  gboolean           gone;
+  gulong             disconnected_id;
+} SbxEarlyAnswer;
+
+static void
+early_gone_cb (SoupServerMessage *msg,
+               gpointer           user_data)
+{
+  SbxEarlyAnswer *early = user_data;
+
+  early->gone = TRUE;
+}
+
+static gboolean
+early_answer_cb (gpointer user_data)
+{
+  SbxEarlyAnswer *early = user_data;
+
+  g_clear_signal_handler (&early->disconnected_id, early->msg);
+  if (!early->gone)
+    {
+      g_autoptr(GIOStream) stream = soup_server_message_steal_connection (early->msg);
+
+      if (stream != NULL)
+        sbx_linger_answer_and_close (stream, early->answer);
+    }
+  g_object_unref (early->msg);
+  g_bytes_unref (early->answer);
+  g_free (early);
+  return G_SOURCE_REMOVE;
+}
+
+/* The whole HTTP answer libsoup would have written, as bytes. */
+static GBytes *
+serialize_answer (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_response_body (msg));
+  GString *text = g_string_new (NULL);
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+  guint status = soup_server_message_get_status (msg);
+
+  g_string_append_printf (text, "HTTP/1.1 %u %s\r\n", status, soup_status_get_phrase (status));
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    if (g_ascii_strcasecmp (name, "Content-Length") != 0)
+      g_string_append_printf (text, "%s: %s\r\n", name, value);
+  g_string_append_printf (text, "Content-Length: %" G_GSIZE_FORMAT "\r\n\r\n",
+                          g_bytes_get_size (body));
+  g_string_append_len (text, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  return g_string_free_to_bytes (text);
+}
+
+/* A declared length over the limit: answered at once, without waiting for
+ * a body that may never come (or be gigabytes long). libsoup would read the
+ * whole body before writing any answer, so the connection is taken from it
+ * (after this callback, out of libsoup's own reading code) and answered by
+ * hand. */
+static void
+refuse_declared_too_large (SbxServer         *self,
+                           SoupServerMessage *msg)
+{
+  g_autoptr(SbxRequest) req = NULL;
+  SbxEarlyAnswer *early;
+  GUri *uri = soup_server_message_get_uri (msg);
+
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  req = request_for (self, msg, uri != NULL ? g_uri_get_path (uri) : "/");
+  req->in_handler = TRUE;
+  sbx_reply_too_large (req);
+  req->in_handler = FALSE;
+
+  early = g_new0 (SbxEarlyAnswer, 1);
+  early->msg = g_object_ref (msg);
+  early->answer = serialize_answer (msg);
+  early->disconnected_id = g_signal_connect (msg, "disconnected", G_CALLBACK (early_gone_cb), early);
+  soup_server_message_pause (msg);
+  g_idle_add_full (G_PRIORITY_HIGH, early_answer_cb, early, NULL);
 }
 
 static void
@@ -344,33 +429,35 @@ early_cb (SoupServer        *soup,
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
     {
       if (soup_message_headers_get_content_length (headers) > SBX_MAX_BODY)
-        refuse_too_large (self, msg);
+        refuse_declared_too_large (self, msg);
     }
   else
     g_signal_connect_object (msg, "got-chunk", G_CALLBACK (got_chunk_cb), self, 0);
 }
 
-/* libsoup answers some malformed requests itself (a bad path, say) before
- * any handler runs; give those a JSON body too. */
+/* libsoup refuses a path it cannot decode (a %00 in it, say) with a bare
+ * 400 before any handler runs: no such path can name an endpoint, so it
+ * gets the API's own 404 instead. */
 static void
 request_read_cb (SoupServer        *soup,
                  SoupServerMessage *msg,
                  gpointer           user_data)
 {
+  SbxServer *self = user_data;
+  g_autoptr(SbxRequest) req = NULL;
   guint status = soup_server_message_get_status (msg);
-  g_autofree char *text = NULL;
+  GUri *uri = soup_server_message_get_uri (msg);
 
   if (status == 0 || soup_server_message_get_response_body (msg)->length > 0)
     return;
 
-  text = g_strdup_printf ("{\"error\":\"%s\"}",
-                          status == SOUP_STATUS_BAD_REQUEST ? "invalid_request" : "server_error");
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Cache-Control", "no-store");
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Connection", "close");
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
-                                    text, strlen (text));
+  req = request_for (self, msg, uri != NULL ? g_uri_get_path (uri) : "/");
+  req->in_handler = TRUE;
+  if (status == SOUP_STATUS_BAD_REQUEST)
+    sbx_reply_not_found (req);
+  else
+    sbx_reply_fault (req, SOUP_STATUS_INTERNAL_SERVER_ERROR);
+  req->in_handler = FALSE;
 }
 
 SbxServer *
