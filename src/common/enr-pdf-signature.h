@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/*
+ * The PDF side of a PAdES signature, without any cryptography: write the
+ * incremental update that holds a signature dictionary with a /ByteRange
+ * and a zero-filled /Contents placeholder, fill the placeholder with a CMS,
+ * and, for a signed file, find the last signature dictionary and check that
+ * its /ByteRange covers the whole file except /Contents.
+ *
+ * Only files with classic cross-reference tables can be prepared (cairo
+ * writes those); any file can be checked.
+ */
+
+typedef enum
+{
+  ENR_PDF_SIGNATURE_OK = 0,
+  ENR_PDF_SIGNATURE_NOT_PDF,          /* no %PDF- header */
+  ENR_PDF_SIGNATURE_MALFORMED,        /* a structure that cannot be read */
+  ENR_PDF_SIGNATURE_UNSUPPORTED,      /* encrypted, or cross-reference streams */
+  ENR_PDF_SIGNATURE_NO_SIGNATURE,     /* no signature dictionary */
+  ENR_PDF_SIGNATURE_NOT_WHOLE_FILE,   /* /ByteRange leaves bytes other than /Contents out */
+  ENR_PDF_SIGNATURE_TOO_LARGE,        /* the CMS does not fit the placeholder */
+} EnrPdfSignatureStatus;
+
+/* Where a signature dictionary is and what it says. Offsets are in bytes
+ * from the start of the file. */
+typedef struct
+{
+  gsize   byte_range[4];       /* start 1, length 1, start 2, length 2 */
+  gsize   contents_offset;     /* the '<' of /Contents */
+  gsize   contents_length;     /* from '<' to '>', both included */
+  gsize   dictionary_offset;   /* the "<<" of the signature dictionary */
+  char   *filter;              /* /Filter without the slash, or NULL */
+  char   *sub_filter;          /* /SubFilter without the slash, or NULL */
+  char   *signing_time;        /* /M as written, or NULL */
+  GBytes *contents;            /* locate: the decoded /Contents, padding removed */
+} EnrPdfSignature;
+
+/* What the signature dictionary of a new signature says. */
+typedef struct
+{
+  GDateTime  *signing_time;        /* /M; required */
+  const char *signer_name;         /* /Name, UTF-8, nullable */
+  const char *reason;              /* /Reason, UTF-8, nullable */
+  const char *location;            /* /Location, UTF-8, nullable */
+  gsize       contents_capacity;   /* bytes of DER the placeholder holds; 0: 16 KiB */
+} EnrPdfSignatureParams;
+
+EnrPdfSignatureStatus enr_pdf_signature_prepare   (const guint8                *pdf,
+                                                   gsize                        pdf_len,
+                                                   const EnrPdfSignatureParams *params,
+                                                   GBytes                     **prepared,
+                                                   EnrPdfSignature            **signature);
+EnrPdfSignatureStatus enr_pdf_signature_fill      (guint8                      *pdf,
+                                                   gsize                        pdf_len,
+                                                   const EnrPdfSignature       *signature,
+                                                   const guint8                *cms,
+                                                   gsize                        cms_len);
+EnrPdfSignatureStatus enr_pdf_signature_locate    (const guint8                *pdf,
+                                                   gsize                        pdf_len,
+                                                   EnrPdfSignature            **signature);
+
+/* The PDF date /M holds (D:YYYYMMDDHHmmSSOHH'mm), or NULL. */
+GDateTime            *enr_pdf_signature_parse_date (const char                 *text);
+
+/* For the log: what a status means, in English. */
+const char           *enr_pdf_signature_status_to_string (EnrPdfSignatureStatus status);
+
+void                  enr_pdf_signature_free      (EnrPdfSignature             *signature);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnrPdfSignature, enr_pdf_signature_free)
+
+G_END_DECLS
