@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "enr-kak.h"
+
+G_BEGIN_DECLS
+
+/* A SAD lives at most this long (PROTOCOL.md: 0 < exp - iat <= 300). */
+#define ENR_SAD_MAX_LIFETIME_S 300
+
+/* What a SAD (PROTOCOL.md, "SAD") says. */
+typedef struct
+{
+  const char *device_id;       /* iss */
+  const char *credential_id;   /* sub */
+  const char *txn;             /* a tranId, "activation" or "device" */
+  const char *challenge;       /* the service's challenge, as it sent it */
+  gint64      issued_at;       /* iat, seconds since 1970; 0: now */
+  guint       lifetime_s;      /* exp - iat; 0: ENR_SAD_MAX_LIFETIME_S */
+} EnrSadClaims;
+
+/* The compact JWS, RS256, signed with @kak. */
+char     *enr_sad_create (EnrKak              *kak,
+                          const EnrSadClaims  *claims,
+                          GError             **error);
+
+/*
+ * Checks that @sad is a compact JWS with the header of PROTOCOL.md and a
+ * valid RS256 signature by the key @public_key (SubjectPublicKeyInfo DER);
+ * returns the claims as JSON text. The claims themselves are the
+ * service's to judge.
+ */
+char     *enr_sad_verify (const char          *sad,
+                          GBytes              *public_key,
+                          GError             **error);
+
+G_END_DECLS
