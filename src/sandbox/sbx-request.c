@@ -321,6 +321,8 @@ send_text (SbxRequest *req,
       if (www_authenticate != NULL)
         soup_message_headers_replace (headers, "WWW-Authenticate", www_authenticate);
       soup_server_message_set_status (req->msg, status, NULL);
+      /* set_response() appends to what is there (the server's stand-in). */
+      soup_message_body_truncate (soup_server_message_get_response_body (req->msg));
       soup_server_message_set_response (req->msg, "application/json", SOUP_MEMORY_COPY,
                                         text, strlen (text));
     }

@@ -425,6 +425,14 @@ early_cb (SoupServer        *soup,
 {
   SbxServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (msg);
+
+  /* The headers parsed: from here on every answer is the sandbox's own, and
+   * a "100 Continue" must not carry the stand-in's headers. */
+  soup_message_headers_remove (response_headers, "Content-Type");
+  soup_message_headers_remove (response_headers, "Cache-Control");
+  soup_message_headers_remove (response_headers, "Connection");
+  soup_message_body_truncate (soup_server_message_get_response_body (msg));
 
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
     {
@@ -448,7 +456,8 @@ request_read_cb (SoupServer        *soup,
   guint status = soup_server_message_get_status (msg);
   GUri *uri = soup_server_message_get_uri (msg);
 
-  if (status == 0 || soup_server_message_get_response_body (msg)->length > 0)
+  /* Zero, or a 413 this server made while the body came in. */
+  if (status == 0 || status == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE)
     return;
 
   req = request_for (self, msg, uri != NULL ? g_uri_get_path (uri) : "/");
@@ -458,6 +467,25 @@ request_read_cb (SoupServer        *soup,
   else
     sbx_reply_fault (req, SOUP_STATUS_INTERNAL_SERVER_ERROR);
   req->in_handler = FALSE;
+}
+
+/* libsoup answers a request it cannot parse at all (a garbled request
+ * line, an unknown Transfer-Encoding) itself, with no body and before any
+ * signal that would let the sandbox write one. So every message starts
+ * with a JSON answer already in place; a handler's answer replaces it. */
+static void
+request_started_cb (SoupServer        *soup,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  static const char body[] =
+    "{\"error\":\"invalid_request\",\"error_description\":\"The request is not valid HTTP\"}";
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  soup_message_headers_replace (headers, "Connection", "close");
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+                                    body, sizeof body - 1);
 }
 
 SbxServer *
@@ -511,6 +539,8 @@ sbx_server_new (const SbxServerOptions  *options,
                                 NULL);
   soup_server_add_early_handler (self->soup, NULL, early_cb, self, NULL);
   soup_server_add_handler (self->soup, NULL, server_cb, self, NULL);
+  g_signal_connect_object (self->soup, "request-started", G_CALLBACK (request_started_cb),
+                           self, 0);
   g_signal_connect_object (self->soup, "request-read", G_CALLBACK (request_read_cb), self, 0);
 
   return g_steal_pointer (&self);
