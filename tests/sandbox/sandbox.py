@@ -797,7 +797,12 @@ class SandboxTestCase(unittest.TestCase):
                          ('Bearer', 900, scope), r)
         self.assertIsInstance(r.json['access_token'], str)
         self.assertGreaterEqual(len(r.json['access_token']), 16)
+        self.assertNoStore(r)
         return r.json['access_token']
+
+    def assertNoStore(self, r):
+        # RFC 6749 §5.1: an answer with tokens is never cached.
+        self.assertIn('no-store', (r.header('Cache-Control') or '').lower(), r)
 
     def assertSmartcaTokens(self, r):
         self.assertJson(r)
@@ -807,6 +812,7 @@ class SandboxTestCase(unittest.TestCase):
         self.assertEqual((r.json['token_type'], r.json['expires_in'], r.json['scope']),
                          ('bearer', 3599, 'sign offline_access'), r)
         self.assertNotEqual(r.json['access_token'], r.json['refresh_token'])
+        self.assertNoStore(r)
         return r.json
 
 

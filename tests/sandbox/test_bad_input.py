@@ -13,7 +13,6 @@ import sqlite3
 import ssl
 import threading
 import time
-import unittest
 
 import sandbox
 from sandbox import (AN, BAO, CITIZENS, CLIENT_ID, DEFAULT_SCOPE, HUONG, NHUNG, PASSWORD, TUAN,

@@ -4,13 +4,20 @@ error, through real HTTPS to a sandbox process. PROTOCOL.md is the
 specification: where the sandbox disagrees, these tests are right."""
 
 import base64
-import hashlib
+import json
+import os
 import re
+import socket
+import ssl
+import subprocess
+import tempfile
+import time
 import unittest
+import warnings
 
 import sandbox
 from sandbox import (AN, BAO, CITIZENS, CLIENT_ID, GRANT_DEVICE, HUONG, HUY, NGOC, NHUNG,
-                     PASSWORD, SERVICE_PACK, TUAN, SandboxTestCase, mask_phone, new_key,
+                     PASSWORD, SERVICE_PACK, TUAN, Sandbox, SandboxTestCase, mask_phone, new_key,
                      registration_body, sha256_b64)
 
 REGISTRATIONS = 'api/v1/smartca/registrations'
@@ -163,6 +170,22 @@ class DeviceFlow(SandboxTestCase):
         self.assertEqual(r.status, 400, r)
         self.assertIn(r.error, ('invalid_grant', 'expired_token'), r)
         self.assertNotIn('access_token', r.json)
+
+    def test_interval(self):
+        # "slow_down for a poll sooner than interval after the previous one":
+        # 6 s after the previous poll is not sooner than 5 s, even after a
+        # slow_down (the client's own +5 s is on top of that).
+        d = self.sb.device_authorization().json
+        self.assertOAuthError(self.sb.device_poll(d['device_code']), 400,
+                              'authorization_pending')
+        self.sb.advance(6)
+        self.assertOAuthError(self.sb.device_poll(d['device_code']), 400,
+                              'authorization_pending')
+        self.sb.advance(2)
+        self.assertOAuthError(self.sb.device_poll(d['device_code']), 400, 'slow_down')
+        self.sb.advance(6)
+        self.assertOAuthError(self.sb.device_poll(d['device_code']), 400,
+                              'authorization_pending')
 
     def test_denied(self):
         d = self.sb.device_authorization().json
@@ -406,7 +429,9 @@ class Userinfo(SandboxTestCase):
         self.assertOAuthError(r, 401, 'invalid_token', description=False)
         token = s['vneid_token']
         self.assertEqual(self.sb.vneid('GET', 'api/v1/userinfo', token=token).status, 200)
-        self.sb.advance(901)
+        self.sb.advance(880)
+        self.assertEqual(self.sb.vneid('GET', 'api/v1/userinfo', token=token).status, 200)
+        self.sb.advance(21)
         refused(token, 'expired after 900 s')
 
 
@@ -436,6 +461,23 @@ class Registrations(SandboxTestCase):
         third = self.sb.register(token2, new_key())
         self.assertEqual((third.status, third.json['registration_id']),
                          (200, r.json['registration_id']), third)
+
+    def test_idempotency_window_is_24_hours(self):
+        token = self.sb.login(AN)
+        key = new_key()
+        first = self.sb.register(token, key)
+        self.assertEqual(first.status, 201, first)
+        self.sb.advance(23 * 3600)
+        token = self.sb.login(AN)
+        again = self.sb.register(token, key)
+        self.assertEqual((again.status, again.body), (201, first.body), again)
+        # After 24 h the key is forgotten: the request is done again, and
+        # finds the registration there (200, never a second one).
+        self.sb.advance(3600 + 60)
+        token = self.sb.login(AN)
+        later = self.sb.register(token, key)
+        self.assertEqual((later.status, later.json['registration_id']),
+                         (200, first.json['registration_id']), later)
 
     def test_idempotency_key_required(self):
         token = self.sb.login(AN)
@@ -623,7 +665,10 @@ class SmartcaTokens(SandboxTestCase):
     def test_lifetimes(self):
         _, _, code = self.code()
         tokens = self.sb.smartca_token(code).json
-        self.sb.advance(3600)
+        self.sb.advance(3580)
+        self.assertEnvelopeOk(self.sb.smartca('identityapi/userinfo/info',
+                                              token=tokens['access_token']))
+        self.sb.advance(20)
         r = self.sb.smartca('identityapi/userinfo/info', token=tokens['access_token'])
         self.assertEnvelopeError(r, 401, 40100)
         # Refresh tokens live 90 days.
@@ -651,6 +696,31 @@ class SmartcaTokens(SandboxTestCase):
         r = self.sb.smartca('auth/revoke', form={'token': 'never-issued-' + 'w' * 30,
                                                  'client_id': CLIENT_ID})
         self.assertEqual(r.status, 200, r)
+
+    def test_revoking_an_access_token_keeps_the_refresh_token(self):
+        _, _, code = self.code()
+        tokens = self.sb.smartca_token(code).json
+        r = self.sb.smartca('auth/revoke', form={'token': tokens['access_token'],
+                                                 'client_id': CLIENT_ID})
+        self.assertEqual(r.status, 200, r)
+        fresh = self.assertSmartcaTokens(self.sb.smartca_refresh(tokens['refresh_token']))
+        self.assertEnvelopeOk(self.sb.smartca('enrollment/status', token=fresh['access_token']))
+
+    def test_revocation_is_per_service(self):
+        # Each service revokes its own tokens only (RFC 7009): a SmartCA token
+        # sent to VNeID's revoke, or a VNeID token to SmartCA's, is "unknown"
+        # there: 200, and it stays valid.
+        vtoken, _, code = self.code()
+        tokens = self.sb.smartca_token(code).json
+        for token in (tokens['access_token'], tokens['refresh_token']):
+            r = self.sb.vneid('POST', 'oauth/revoke', form={'token': token,
+                                                            'client_id': CLIENT_ID})
+            self.assertEqual(r.status, 200, r)
+        r = self.sb.smartca('auth/revoke', form={'token': vtoken, 'client_id': CLIENT_ID})
+        self.assertEqual(r.status, 200, r)
+        self.assertEnvelopeOk(self.sb.smartca('enrollment/status', token=tokens['access_token']))
+        self.assertEqual(self.sb.vneid('GET', 'api/v1/userinfo', token=vtoken).status, 200)
+        self.assertSmartcaTokens(self.sb.smartca_refresh(tokens['refresh_token']))
 
     def test_bad_forms(self):
         r = self.sb.smartca('auth/token', form={'grant_type': 'authorization_code',
@@ -748,6 +818,7 @@ class Enrollment(SandboxTestCase):
                         'the full name is not on one line:\n' + text)
         self.assertIn(NGOC, text)
         self.assertIn(SERVICE_PACK, text)
+        self.assertIn('hợp đồng', text.lower(), 'the contract is not in Vietnamese')
 
     def test_contract_otp_and_resend_limit(self):
         s = self.sb.to_contract(AN)
@@ -825,6 +896,9 @@ class Enrollment(SandboxTestCase):
         self.assertEqual(status['state'], 'CONTRACT_PENDING')
         self.sb.advance(61)
         otp = self.sb.contract_otp(s['token'], cid, NHUNG)
+        wrong = '%06d' % ((int(otp) + 3) % 1000000)
+        r = self.sb.sign(s['token'], cid, wrong, h)
+        self.assertEqual(self.assertEnvelopeError(r, 400, 44000), {'attemptsLeft': 4})
         self.assertEnvelopeOk(self.sb.sign(s['token'], cid, otp, h))
 
     def test_sign_otp_expired(self):
@@ -908,6 +982,16 @@ class Control(SandboxTestCase):
         self.assertGreater(items[0]['sent_at'], items[1]['sent_at'])
         self.assertEqual(self.sb.outbox(CITIZENS[NGOC]['phone']), [])
 
+    def test_outbox_is_per_phone(self):
+        self.sb.password_grant(AN)
+        for phone in ("' OR '1'='1", '%', '_%', '0912345678 ', '', '09123456780'):
+            r = self.sb.control('GET', 'outbox', query={'phone': phone})
+            self.assertJson(r)
+            if r.status == 200:
+                self.assertEqual(r.json, [], phone)
+            else:
+                self.assertControlError(r, (400,))
+
     def test_clock(self):
         r = self.sb.control('POST', 'clock', body={'advanceSeconds': 1})
         self.assertEqual(r.status, 200, r)
@@ -985,8 +1069,176 @@ class Control(SandboxTestCase):
         self.assertEnvelopeOk(r)
 
 
-# The OAuth/envelope success records carry code None (VNeID) or None (a
-# SmartCA envelope's code 0 reads as no error); control successes too.
+# --- TLS, the command line and the sync delay ------------------------------------------
+
+class Tls(SandboxTestCase):
+
+    def openssl(self, *args, data=None):
+        out = subprocess.run(['openssl'] + list(args), input=data, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, timeout=60)
+        return out.returncode, out.stdout.decode('utf-8', 'replace')
+
+    def server_certificate(self, hostname='127.0.0.1', **versions):
+        ctx = ssl.create_default_context(cafile=self.sb.info['trust_anchor'])
+        for k, v in versions.items():
+            setattr(ctx, k, v)
+        with socket.create_connection(('127.0.0.1', self.sb.port), timeout=10) as sock:
+            with ctx.wrap_socket(sock, server_hostname=hostname) as tls:
+                return tls.getpeercert(binary_form=True), tls.version()
+
+    def test_root_ca(self):
+        code, text = self.openssl('x509', '-in', self.sb.info['trust_anchor'], '-noout',
+                                  '-text', '-nameopt', 'sep_comma_plus_space')
+        self.assertEqual(code, 0, text)
+        subject = re.search(r'Subject: (.*)', text).group(1).strip()
+        issuer = re.search(r'Issuer: (.*)', text).group(1).strip()
+        self.assertEqual(subject, issuer)
+        for part in ('C=VN', 'O=SmartCA Sandbox', 'CN=SmartCA Sandbox Root CA'):
+            self.assertIn(part, subject)
+        self.assertIn('Public-Key: (3072 bit)', text)
+        self.assertRegex(text, r'Basic Constraints: critical\s+CA:TRUE')
+        self.assertRegex(text, r'Key Usage: critical\s+Certificate Sign, CRL Sign')
+        self.assertIn('Subject Key Identifier', text)
+        code, dates = self.openssl('x509', '-in', self.sb.info['trust_anchor'], '-noout',
+                                   '-startdate', '-enddate')
+        start, end = [time.mktime(time.strptime(m, '%b %d %H:%M:%S %Y GMT'))
+                      for m in re.findall(r'=(.*)', dates)]
+        self.assertAlmostEqual((end - start) / 86400 / 365.25, 10, delta=0.05)
+
+    def test_server_certificate(self):
+        der, _ = self.server_certificate()
+        pem = ssl.DER_cert_to_PEM_cert(der).encode()
+        code, text = self.openssl('x509', '-noout', '-text', '-nameopt', 'sep_comma_plus_space',
+                                  data=pem)
+        self.assertEqual(code, 0, text)
+        self.assertIn('CN=SmartCA Sandbox Root CA',
+                      re.search(r'Issuer: (.*)', text).group(1))
+        self.assertRegex(text, r'Subject Alternative Name:\s+.*DNS:localhost')
+        self.assertRegex(text, r'Subject Alternative Name:\s+.*IP Address:127\.0\.0\.1')
+        self.assertRegex(text, r'Extended Key Usage:\s+TLS Web Server Authentication')
+        # Signed directly by the root.
+        path = os.path.join(self.sb.tmp, 'server.pem')
+        with open(path, 'wb') as f:
+            f.write(pem)
+        code, out = self.openssl('verify', '-CAfile', self.sb.info['trust_anchor'], '-purpose',
+                                 'sslserver', path)
+        self.assertEqual(code, 0, out)
+        # The name "localhost" is good too.
+        self.server_certificate(hostname='localhost')
+
+    def test_tls_versions(self):
+        _, version = self.server_certificate(maximum_version=ssl.TLSVersion.TLSv1_2)
+        self.assertEqual(version, 'TLSv1.2')
+        _, version = self.server_certificate()
+        self.assertIn(version, ('TLSv1.2', 'TLSv1.3'))
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.load_verify_locations(self.sb.info['trust_anchor'])
+        try:
+            ctx.set_ciphers('DEFAULT:@SECLEVEL=0')
+            with warnings.catch_warnings():
+                warnings.simplefilter('ignore', DeprecationWarning)
+                ctx.minimum_version = ssl.TLSVersion.TLSv1
+                ctx.maximum_version = ssl.TLSVersion.TLSv1_1
+        except (ssl.SSLError, ValueError):
+            self.skipTest('this OpenSSL cannot offer TLS 1.1')
+        with socket.create_connection(('127.0.0.1', self.sb.port), timeout=10) as sock:
+            with self.assertRaises((ssl.SSLError, ConnectionResetError)):
+                with ctx.wrap_socket(sock, server_hostname='127.0.0.1'):
+                    pass
+        self.assertTrue(self.sb.alive())
+
+
+class CommandLine(unittest.TestCase):
+    """Bad command lines: a message and a non-zero exit, never the JSON line."""
+
+    def run_sandbox(self, *args):
+        out = subprocess.run([sandbox.sandbox_binary()] + list(args), stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        return out.returncode, out.stdout, out.stderr
+
+    def test_refused(self):
+        with tempfile.TemporaryDirectory(prefix='sbxtests-cli-') as tmp:
+            a_file = os.path.join(tmp, 'file')
+            with open(a_file, 'w') as f:
+                f.write('x')
+            data = os.path.join(tmp, 'data')
+            cases = [
+                (),
+                ('--listen', '127.0.0.1:0'),
+                ('--listen', 'nonsense', '--data-dir', data),
+                ('--listen', '127.0.0.1:99999', '--data-dir', data),
+                ('--listen', '127.0.0.1:0', '--data-dir', a_file),
+                ('--listen', '127.0.0.1:0', '--data-dir', data, '--citizens',
+                 os.path.join(tmp, 'missing.json')),
+                ('--listen', '127.0.0.1:0', '--data-dir', data, '--citizens', a_file),
+                ('--listen', '127.0.0.1:0', '--data-dir', data, '--sync-delay-ms', 'soon'),
+                ('--listen', '127.0.0.1:0', '--data-dir', data, '--no-such-option'),
+            ]
+            for args in cases:
+                with self.subTest(args=args):
+                    code, out, err = self.run_sandbox(*args)
+                    self.assertNotEqual(code, 0, err)
+                    self.assertEqual(out, b'', 'the JSON line for a refused command line')
+                    self.assertTrue(err.strip(), 'no message')
+
+    def test_invalid_citizens(self):
+        # Citizen IDs follow the one rule of src/common: a citizen with a bad
+        # one is refused (the whole file, or that citizen).
+        good = dict(load_first_citizen(), citizen_id='001190054321', phone='0911555666',
+                    date_of_birth='1990-01-01', gender='female')
+        bad = [
+            dict(good, citizen_id='003190054321', phone='0911555001'),   # no province 003
+            dict(good, citizen_id='00119005432', phone='0911555002'),    # 11 digits
+            dict(good, citizen_id='001191054321', phone='0911555003'),   # year 91 vs 1990
+            dict(good, citizen_id='001090054321', phone='0911555004'),   # male digit, female
+        ]
+        with tempfile.TemporaryDirectory(prefix='sbxtests-cli-') as tmp:
+            for citizen in bad:
+                with self.subTest(citizen_id=citizen['citizen_id']):
+                    path = os.path.join(tmp, 'citizens.json')
+                    with open(path, 'w', encoding='utf-8') as f:
+                        json.dump([citizen], f, ensure_ascii=False)
+                    data = os.path.join(tmp, 'data-' + citizen['phone'])
+                    sb = None
+                    try:
+                        sb = Sandbox(extra_args=['--citizens', path], data_dir=data)
+                    except sandbox.SandboxError:
+                        continue        # refused at start: fine
+                    try:
+                        r = sb.password_grant(citizen['citizen_id'], citizen['password'])
+                        self.assertEqual(r.status, 400, r)
+                        self.assertEqual(r.error, 'invalid_grant', r)
+                    finally:
+                        sb.close()
+
+
+def load_first_citizen():
+    return dict(next(iter(CITIZENS.values())))
+
+
+class SyncDelay(SandboxTestCase):
+    sandbox_args = ('--sync-delay-ms', '10000')
+
+    def test_sync_delay(self):
+        s = self.sb.to_smartca(AN)
+        self.sb.advance(5)
+        status = self.assertEnvelopeOk(self.sb.smartca('enrollment/status', token=s['token']))
+        self.assertEqual(status['state'], 'SYNCING')
+        self.assertTrue(0 < status['pollAfterMs'] <= 10000, status)
+        self.sb.advance(6)
+        status = self.assertEnvelopeOk(self.sb.smartca('enrollment/status', token=s['token']))
+        self.assertEqual(status['state'], 'CONTRACT_PENDING')
+
+
+class NoSyncDelay(SandboxTestCase):
+    sandbox_args = ('--sync-delay-ms', '0')
+
+    def test_no_sync_delay(self):
+        s = self.sb.to_smartca(AN)
+        status = self.assertEnvelopeOk(self.sb.smartca('enrollment/status', token=s['token']))
+        self.assertEqual(status['state'], 'CONTRACT_PENDING')
+        self.assertEnvelopeOk(self.sb.smartca('enrollment/contract', token=s['token']))
+
 
 if __name__ == '__main__':
     sandbox.main(REQUIRED, 'test_protocol')
