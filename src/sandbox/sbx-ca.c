@@ -145,7 +145,8 @@ make_certificate (CertKind                kind,
     case CERT_ISSUING:
       /* GnuTLS marks both extensions critical. */
       if (!check (gnutls_x509_crt_set_basic_constraints (crt, 1, -1), "Basic constraints", error) ||
-          !check (gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN),
+          !check (gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_KEY_CERT_SIGN |
+                                                      GNUTLS_KEY_CRL_SIGN),
                   "Key usage", error))
         goto out;
       break;
@@ -154,7 +155,8 @@ make_certificate (CertKind                kind,
       {
         static const guint8 loopback[4] = { 127, 0, 0, 1 };
 
-        if (!check (gnutls_x509_crt_set_basic_constraints (crt, 0, -1), "Basic constraints", error) ||
+        if (!check (gnutls_x509_crt_set_basic_constraints (crt, 0, -1), "Basic constraints",
+                    error) ||
             !check (gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE |
                                                         GNUTLS_KEY_KEY_ENCIPHERMENT),
                     "Key usage", error) ||

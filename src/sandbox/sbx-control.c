@@ -144,7 +144,8 @@ decide (SbxRequest *req,
       return;
     }
 
-  stmt = sbx_db_prepare (db, "UPDATE device_codes SET state = ?, citizen_id = ? WHERE user_code = ?");
+  stmt = sbx_db_prepare (db, "UPDATE device_codes SET state = ?, citizen_id = ?"
+                             " WHERE user_code = ?");
   sqlite3_bind_text (stmt, 1, decision, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, citizen_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 3, user_code, -1, SQLITE_TRANSIENT);
@@ -213,7 +214,8 @@ faults_cb (SbxRequest *req)
   if (body == NULL)
     return;
 
-  if (!optional_member (req, body, "failRate", G_TYPE_DOUBLE, "must be a number from 0 to 1", &node))
+  if (!optional_member (req, body, "failRate", G_TYPE_DOUBLE, "must be a number from 0 to 1",
+                        &node))
     return;
   if (node != NULL)
     {

@@ -89,7 +89,8 @@ sbx_otp_issue (SbxDb      *db,
   step_or_warn (db, stmt, "Cannot store an OTP");
 
   /* The simulated SMS: the one place the OTP is kept readable. */
-  stmt = sbx_db_prepare (db, "INSERT INTO outbox (phone, code, purpose, sent_at) VALUES (?, ?, ?, ?)");
+  stmt = sbx_db_prepare (db, "INSERT INTO outbox (phone, code, purpose, sent_at)"
+                             " VALUES (?, ?, ?, ?)");
   sqlite3_bind_text (stmt, 1, phone, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, otp, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 3, purpose, -1, SQLITE_TRANSIENT);

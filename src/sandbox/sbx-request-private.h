@@ -49,6 +49,32 @@ void        sbx_request_pause        (SbxRequest        *req);
 /* Runs @handler, then sees the answer out, or waits for it. */
 void        sbx_request_run          (SbxRequest        *req,
                                       SbxHandler         handler);
+/* Sees an answer made outside the handler's first run out, once the code
+ * that made it has returned (and committed). */
+void        sbx_request_finish_later (SbxRequest        *req);
+
+/* Every answer goes through here; @text is JSON. @record: kept under the
+ * request's Idempotency-Key, if it has one. */
+void        sbx_reply_text           (SbxRequest        *req,
+                                      guint              status,
+                                      const char        *text,
+                                      const char        *retry_after,
+                                      const char        *www_authenticate,
+                                      gboolean           record);
+/* One error in the request's own shape: RFC 6749 (@oauth_code), the
+ * envelope (@vnpt_code, @content consumed) or bare (@oauth_code). */
+void        sbx_reply_api_error      (SbxRequest        *req,
+                                      guint              status,
+                                      const char        *oauth_code,
+                                      SbxVnptCode        vnpt_code,
+                                      const char        *message,
+                                      JsonNode          *content,
+                                      const char        *retry_after);
+/* A 400 for the request as a whole (@field NULL) or one field of it. */
+void        sbx_reply_invalid        (SbxRequest        *req,
+                                      const char        *field,
+                                      const char        *message);
+
 /* An answer made by the server itself (404, 405, 413, faults). */
 void        sbx_reply_not_found      (SbxRequest        *req);
 void        sbx_reply_method_not_allowed (SbxRequest    *req,

@@ -399,7 +399,8 @@ refuse_declared_too_large (SbxServer         *self,
   early = g_new0 (SbxEarlyAnswer, 1);
   early->msg = g_object_ref (msg);
   early->answer = serialize_answer (msg);
-  early->disconnected_id = g_signal_connect (msg, "disconnected", G_CALLBACK (early_gone_cb), early);
+  early->disconnected_id = g_signal_connect (msg, "disconnected",
+                                             G_CALLBACK (early_gone_cb), early);
   soup_server_message_pause (msg);
   g_idle_add_full (G_PRIORITY_HIGH, early_answer_cb, early, NULL);
 }
@@ -730,7 +731,12 @@ sbx_server_set_faults (SbxServer       *self,
 
   self->faults = *faults;
   g_rand_set_seed (self->rand, faults->seed);
-  g_message ("Faults: failRate %.3f, latencyMs %u, %s",
-             faults->fail_rate, faults->latency_ms,
-             faults->drop_connection ? "dropConnection" : "status");
+  if (faults->fail_rate <= 0 && faults->latency_ms == 0)
+    g_message ("Faults off");
+  else if (faults->drop_connection)
+    g_message ("Faults: failRate %.3f, latencyMs %u, dropConnection, seed %u",
+               faults->fail_rate, faults->latency_ms, faults->seed);
+  else
+    g_message ("Faults: failRate %.3f, latencyMs %u, status %u, seed %u",
+               faults->fail_rate, faults->latency_ms, faults->status, faults->seed);
 }
