@@ -125,22 +125,22 @@ enr_key_wrap_calibrate (guint target_ms)
   if (cached > 0)
     return cached;
 
-  /* Grow a probe until it is long enough to time, then scale it up with
-   * a margin for a machine that is faster when nothing else runs; then
-   * check one real derivation and keep doubling until it is slow enough. */
+  /* Grow a probe until it is long enough to time, scale it to the target
+   * with a 10% margin (a machine is faster when nothing else runs), then
+   * time one real derivation and scale again until it is slow enough. */
   elapsed = time_pbkdf2 (iterations);
-  while (elapsed < 20000 && iterations < ENR_KEY_WRAP_MAX_ITERATIONS / 2)
+  while (elapsed < 50000 && iterations < ENR_KEY_WRAP_MAX_ITERATIONS / 2)
     {
       iterations *= 2;
       elapsed = time_pbkdf2 (iterations);
     }
-  iterations = round_up ((guint64) iterations * target_us * 5 / 4 / elapsed);
+  iterations = round_up ((guint64) iterations * target_us * 11 / 10 / elapsed);
   for (;;)
     {
       elapsed = time_pbkdf2 (iterations);
       if (elapsed >= target_us || iterations >= ENR_KEY_WRAP_MAX_ITERATIONS)
         break;
-      iterations = round_up ((guint64) iterations * target_us * 5 / 4 / elapsed + 1000);
+      iterations = round_up ((guint64) iterations * target_us * 11 / 10 / elapsed + 1000);
     }
   g_debug ("PBKDF2 calibrated: %u iterations take %" G_GINT64_FORMAT " ms (goal %u ms)",
            iterations, elapsed / 1000, target_ms);
