@@ -348,6 +348,14 @@ class Sandbox:
     def log_tail(self, n=40):
         return '\n'.join(self.log_text().splitlines()[-n:])
 
+    PROBLEMS = re.compile(r'-CRITICAL \*\*|-WARNING \*\*|runtime error:|AddressSanitizer|'
+                          r'LeakSanitizer|Segmentation fault')
+
+    def log_problems(self):
+        """Lines of the log that say something went wrong inside the sandbox:
+        a GLib warning or critical, a sanitizer report."""
+        return [line for line in self.log_text().splitlines() if self.PROBLEMS.search(line)]
+
     def add_secret(self, value):
         if isinstance(value, str) and len(value) >= 6:
             self.secrets.add(value)
@@ -717,8 +725,9 @@ ENVELOPE_CODES = {
 
 
 class SandboxTestCase(unittest.TestCase):
-    """A fresh sandbox for every test; after it, the process must still run
-    and its log must hold none of the secrets the test used."""
+    """A fresh sandbox for every test; after it, the process must still run,
+    stop cleanly on SIGTERM, and its log must hold no warning and none of the
+    secrets the test used."""
 
     sandbox_args = ()
     maxDiff = 4000
@@ -730,8 +739,11 @@ class SandboxTestCase(unittest.TestCase):
     def tearDown(self):
         if self.sb.proc is not None:
             self.assertTrue(self.sb.running, 'the sandbox died; log:\n' + self.sb.log_tail())
+            # A clean stop: exit status 0 (a sanitizer's report at exit fails it).
+            self.sb.stop()
         leaked = self.sb.leaked_secrets()
         self.assertEqual(leaked, [], 'secrets in the sandbox log')
+        self.assertEqual(self.sb.log_problems(), [], 'warnings in the sandbox log')
 
     # --- Shapes --------------------------------------------------------------
 
