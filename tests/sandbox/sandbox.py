@@ -10,6 +10,7 @@ on leaving a `with` block, and at interpreter exit.
 
 import atexit
 import base64
+import ctypes
 import hashlib
 import http.client
 import json
@@ -54,6 +55,15 @@ HUONG = '046182005555'       # a non-null district
 EXERCISED = set()
 
 _LIVE = set()
+
+
+def _die_with_parent():
+    # A test killed by its timeout must not leave its sandboxes running.
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)      # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def source_root():
@@ -202,7 +212,8 @@ class Sandbox:
         with open(self.log_path, 'ab') as log:
             log.write(('--- start %d: %s\n' % (self.starts, ' '.join(args))).encode())
             self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL,
-                                         stdout=subprocess.PIPE, stderr=log)
+                                         stdout=subprocess.PIPE, stderr=log,
+                                         preexec_fn=_die_with_parent)
         self.starts += 1
         line = self._read_line(START_TIMEOUT)
         try:
@@ -693,6 +704,17 @@ def _cleanup():
             sb.close()
         except Exception:
             pass
+
+
+def _terminated(signum, frame):
+    # meson's timeout sends SIGTERM: clean up (the atexit functions stop the
+    # sandboxes and remove the directories) and leave at once; an exception
+    # would only fail the current test and let unittest go on.
+    atexit._run_exitfuncs()
+    os._exit(128 + signum)
+
+
+signal.signal(signal.SIGTERM, _terminated)
 
 
 # --- unittest support -------------------------------------------------------

@@ -15,6 +15,7 @@
 #include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #define CLIENT_ID    "smartca-enroll"
 #define SERVICE_PACK "SMARTCA_PERSONAL_FREE"
@@ -66,6 +67,13 @@ remove_tree (GFile *file)
   g_file_delete (file, NULL, NULL);
 }
 
+/* A client that fails an assertion aborts: its sandbox must not outlive it. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
@@ -89,6 +97,9 @@ fixture_setup (Fixture       *fixture,
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_stderr_file_path (launcher, log_path);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  /* Kept for a look when a test fails; removed when it passes. */
+  g_test_message ("sandbox data and log in %s", fixture->tmp_dir);
   fixture->proc = g_subprocess_launcher_spawn (launcher, &error, binary,
                                                "--listen", "127.0.0.1:0",
                                                "--data-dir", data_dir,
