@@ -374,7 +374,7 @@ class Sandbox:
     def leaked_secrets(self):
         """The secrets seen in this run that appear in the sandbox's log."""
         log = self.log_text()
-        leaked = []
+        leaked = ['a private key'] if 'PRIVATE KEY' in log else []
         for secret in sorted(self.secrets):
             variants = {secret, nfd(secret), unicodedata.normalize('NFC', secret),
                         urllib.parse.quote(secret), urllib.parse.quote_plus(secret)}

@@ -11,6 +11,7 @@ import socket
 import ssl
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 import warnings
@@ -487,6 +488,32 @@ class Registrations(SandboxTestCase):
         # Nothing was created: the first registration with a key is a 201.
         self.assertEqual(self.sb.register(token).status, 201)
 
+    def test_concurrent_registrations(self):
+        # Never a second registration, however the requests interleave.
+        token = self.sb.login(AN)
+        same_key = new_key()
+        results = []
+
+        def post(key):
+            results.append((key, self.sb.register(token, key)))
+
+        threads = [threading.Thread(target=post, args=(new_key() if i % 2 else same_key,))
+                   for i in range(10)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        self.assertEqual(len(results), 10)
+        self.assertEqual({r.status for _, r in results} - {200, 201}, set(), results)
+        self.assertEqual(len({r.json['registration_id'] for _, r in results}), 1, results)
+        # The same key: the same answer, byte for byte.
+        same = {(r.status, r.body) for k, r in results if k == same_key}
+        self.assertEqual(len(same), 1, results)
+        # One creation in all: one distinct key's 201, or the shared key's.
+        creations = sum(1 for k, r in results if k != same_key and r.status == 201)
+        creations += 1 if next(iter(same))[0] == 201 else 0
+        self.assertEqual(creations, 1, results)
+
     def test_idempotency_keys_are_per_citizen(self):
         key = new_key()
         a = self.sb.register(self.sb.login(AN), key)
@@ -498,6 +525,11 @@ class Registrations(SandboxTestCase):
         token = self.sb.login(TUAN)
         r = self.sb.register(token)
         self.assertOAuthError(r, 403, 'identity_level_insufficient')
+        # Order of checks: syntax (400) comes before the lookup (403).
+        r = self.sb.vneid('POST', REGISTRATIONS, token=token, body=registration_body())
+        self.assertOAuthError(r, 400, 'invalid_request')
+        r = self.sb.register(token, body={'service_pack': SERVICE_PACK})
+        self.assertOAuthError(r, 400, 'invalid_request')
 
     def test_consent_required(self):
         token = self.sb.login(AN)
@@ -636,6 +668,35 @@ class SmartcaTokens(SandboxTestCase):
         content = self.assertEnvelopeOk(self.sb.smartca('enrollment/status',
                                                         token=tokens['access_token']))
         self.assertEqual(content['registrationId'], rid)
+
+    def test_refused_calls_consume_nothing(self):
+        # "An OTP, challenge or code is consumed only by a call that succeeds."
+        _, rid, code = self.code()
+        r = self.sb.smartca('auth/token', form={'grant_type': 'authorization_code', 'code': code,
+                                                'client_id': 'another-client'})
+        self.assertEqual(r.status in (400, 401), True, r)
+        self.assertIn(r.error, ('invalid_client', 'unauthorized_client'), r)
+        self.assertSmartcaTokens(self.sb.smartca_token(code))
+        # A device code polled by another client.
+        d = self.sb.device_authorization().json
+        self.sb.approve(d['user_code'], NGOC)
+        r = self.sb.vneid('POST', 'oauth/token', form={'grant_type': GRANT_DEVICE,
+                                                       'device_code': d['device_code'],
+                                                       'client_id': 'another-client'})
+        self.assertIn(r.status, (400, 401), r)
+        self.assertVneidTokens(self.sb.device_poll(d['device_code']))
+        # A VNeID OTP sent with another client_id: refused, and not a wrong OTP.
+        r = self.sb.password_grant(NHUNG)
+        session = r.json['otp_session']
+        otp = self.sb.latest_otp(CITIZENS[NHUNG]['phone'], 'vneid-login')
+        r = self.sb.vneid('POST', 'oauth/token', form={'grant_type': sandbox.GRANT_OTP,
+                                                       'otp_session': session, 'otp': otp,
+                                                       'client_id': 'another-client'})
+        self.assertIn(r.status, (400, 401), r)
+        wrong = '%06d' % ((int(otp) + 1) % 1000000)
+        r = self.sb.otp_grant(session, wrong)
+        self.assertEqual(r.json.get('attempts_left'), 4, r)
+        self.assertVneidTokens(self.sb.otp_grant(session, otp))
 
     def test_unknown_and_expired_codes(self):
         vtoken, _, code = self.code()
@@ -908,7 +969,12 @@ class Enrollment(SandboxTestCase):
         self.sb.advance(301)
         self.assertEnvelopeError(self.sb.sign(s['token'], cid, otp, h), 400, 44001)
         otp = self.sb.contract_otp(s['token'], cid, AN)
-        self.assertEnvelopeOk(self.sb.sign(s['token'], cid, otp, h))
+        self.sb.advance(290)
+        # Still good at 290 s; unknown fields are ignored.
+        r = self.sb.smartca('enrollment/contract/sign',
+                            {'contractId': cid, 'otp': otp, 'hash': h, 'note': 'ký',
+                             'extra': {'a': [1]}}, token=s['token'])
+        self.assertEnvelopeOk(r)
 
     def test_sign_bad_requests(self):
         s = self.sb.to_contract(AN)
