@@ -356,8 +356,7 @@ static void
 check_document (Fixture        *fixture,
                 const Scenario *scenario,
                 GBytes         *pdf,
-                const char     *name,
-                gboolean        names_pack)
+                const char     *name)
 {
   g_autofree char *text = pdf_text (fixture, pdf, name);
   g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
@@ -370,8 +369,7 @@ check_document (Fixture        *fixture,
     g_test_message ("pdftotext of %s:\n%s", name, text);
   g_assert_true (name_found);
   g_assert_nonnull (strstr (text, scenario->citizen_id));
-  if (names_pack)
-    g_assert_nonnull (strstr (text, SERVICE_PACK));
+  g_assert_nonnull (strstr (text, SERVICE_PACK));
 }
 
 static GBytes *
@@ -592,7 +590,7 @@ test_to_signed_contract (Fixture       *fixture,
   pdf = decode_base64 (json_object_get_string_member (object, "dataBase64"));
   computed = base64_sha256 (pdf);
   g_assert_cmpstr (computed, ==, contract_hash);
-  check_document (fixture, scenario, pdf, "contract.pdf", TRUE);
+  check_document (fixture, scenario, pdf, "contract.pdf");
 
   otp_body = g_strdup_printf ("{\"contractId\":\"%s\"}", contract_id);
   call_json (fixture, "POST", fixture->smartca_url, "enrollment/contract/otp", smartca_token,
@@ -612,7 +610,7 @@ test_to_signed_contract (Fixture       *fixture,
   object = json_object_get_object_member (object, "signedDocument");
   g_assert_nonnull (object);
   signed_pdf = decode_base64 (json_object_get_string_member (object, "dataBase64"));
-  check_document (fixture, scenario, signed_pdf, "signed.pdf", FALSE);
+  check_document (fixture, scenario, signed_pdf, "signed.pdf");
 
   /* VNeID sees the signed contract too. */
   registration_path = g_strdup_printf ("api/v1/smartca/registrations/%s", registration_id);

@@ -1018,6 +1018,7 @@ class Enrollment(SandboxTestCase):
         text = sandbox.pdf_text(signed)
         self.assertTrue(any(CITIZENS[AN]['full_name'] in line for line in lines_of(text)), text)
         self.assertIn(AN, text)
+        self.assertIn(SERVICE_PACK, text)
         status = self.assertEnvelopeOk(self.sb.smartca('enrollment/status', token=s['token']))
         self.assertEqual(status['state'], 'ACTIVATION_PENDING')
         r = self.sb.registration(s['vneid_token'], s['registration_id'])
