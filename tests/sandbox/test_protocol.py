@@ -485,6 +485,11 @@ class Registrations(SandboxTestCase):
         r = self.sb.vneid('POST', REGISTRATIONS, token=token, body=registration_body())
         self.assertOAuthError(r, 400, 'invalid_request')
         self.assertIn('Idempotency-Key', r.json['error_description'], r)
+        # "Idempotency-Key: <uuid>": anything else is as good as none.
+        for key in ('hello', '', '6b1c6f9e2f0a4d7e9c1e1a2b3c4d5e6f'):
+            r = self.sb.vneid('POST', REGISTRATIONS, token=token, body=registration_body(),
+                              headers={'Idempotency-Key': key})
+            self.assertOAuthError(r, 400, 'invalid_request')
         # Nothing was created: the first registration with a key is a 201.
         self.assertEqual(self.sb.register(token).status, 201)
 
