@@ -211,7 +211,7 @@ test_prepare_structure (Fixture       *fixture,
   /* An incremental update: the original bytes stay as they are. */
   g_assert_cmpuint (prepared_len, >, original_len);
   g_assert_cmpmem (prepared, original_len, original, original_len);
-  g_assert_true (g_str_has_suffix ((const char *) prepared + prepared_len - 6, "%%EOF\n"));
+  g_assert_cmpmem (prepared + prepared_len - 6, 6, "%%EOF\n", 6);
 
   /* /ByteRange: everything but /Contents, which is all zeros. */
   g_assert_cmpuint (p->byte_range[0], ==, 0);

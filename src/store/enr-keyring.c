@@ -1,0 +1,352 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "enr-keyring"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <gnutls/gnutls.h>
+
+#include "enr-key-handle-private.h"
+#include "enr-keyring.h"
+#include "enr-secure.h"
+#include "enr-store-error.h"
+
+#define ATTR_CITIZEN_ID "citizen-id"
+#define ATTR_CREDENTIAL_ID "credential-id"
+#define ATTR_DEVICE_ID "device-id"
+#define ATTR_SERVICE_URL "service-url"
+#define CONTENT_TYPE "application/octet-stream"
+
+const SecretSchema *
+enr_keyring_get_schema (void)
+{
+  static const SecretSchema schema = {
+    "vn.smartca.Enroll.KeyHandle", SECRET_SCHEMA_NONE,
+    {
+      { ATTR_CITIZEN_ID, SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { ATTR_CREDENTIAL_ID, SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { ATTR_DEVICE_ID, SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { ATTR_SERVICE_URL, SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    }
+  };
+
+  return &schema;
+}
+
+/* libsecret's errors, as the citizen meets them. */
+static void
+set_keyring_error (GError      **error,
+                   GError       *local,
+                   GCancellable *cancellable,
+                   const char   *what)
+{
+  EnrStoreError code = ENR_STORE_ERROR_FAILED;
+
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      g_propagate_error (error, local);
+      return;
+    }
+  if (g_error_matches (local, SECRET_ERROR, SECRET_ERROR_IS_LOCKED) ||
+      g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    code = ENR_STORE_ERROR_KEYRING_LOCKED;   /* an unlock prompt was dismissed or failed */
+  else if (local->domain == G_DBUS_ERROR || local->domain == G_IO_ERROR ||
+           local->domain == G_SPAWN_ERROR)
+    code = ENR_STORE_ERROR_NO_KEYRING;
+  enr_store_error_set (error, code, "%s: %s (%s %d)", what, local->message,
+                       g_quark_to_string (local->domain), local->code);
+  g_error_free (local);
+}
+
+static GHashTable *
+attributes_for (const char *citizen_id,
+                const char *service_url,
+                const char *credential_id,
+                const char *device_id)
+{
+  GHashTable *attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+
+  g_hash_table_insert (attributes, (gpointer) ATTR_CITIZEN_ID, g_strdup (citizen_id));
+  g_hash_table_insert (attributes, (gpointer) ATTR_SERVICE_URL, g_strdup (service_url));
+  if (credential_id != NULL)
+    g_hash_table_insert (attributes, (gpointer) ATTR_CREDENTIAL_ID, g_strdup (credential_id));
+  if (device_id != NULL)
+    g_hash_table_insert (attributes, (gpointer) ATTR_DEVICE_ID, g_strdup (device_id));
+  return attributes;
+}
+
+/* An item's own attributes, limited to the schema's (the service adds
+ * "xdg:schema", which a lookup with the schema must not name). */
+static GHashTable *
+exact_attributes (SecretRetrievable *item)
+{
+  g_autoptr(GHashTable) found = secret_retrievable_get_attributes (item);
+  const char *names[] = { ATTR_CITIZEN_ID, ATTR_SERVICE_URL, ATTR_CREDENTIAL_ID, ATTR_DEVICE_ID };
+  GHashTable *attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      const char *value = found != NULL ? g_hash_table_lookup (found, names[i]) : NULL;
+
+      if (value != NULL)
+        g_hash_table_insert (attributes, (gpointer) names[i], g_strdup (value));
+    }
+  return attributes;
+}
+
+static void
+wipe_value (SecretValue *value)
+{
+  gsize len = 0;
+  const char *data = secret_value_get (value, &len);
+
+  /* We hold the only reference: clear it before libsecret frees it. */
+  if (data != NULL)
+    gnutls_memset ((char *) data, 0, len);
+  secret_value_unref (value);
+}
+
+/* A SecretValue that is wiped, not only unreferenced, when it goes. */
+typedef SecretValue WipedValue;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WipedValue, wipe_value)
+
+static gboolean
+unlock_items (GList         *items,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autolist(GObject) locked = NULL;
+  g_autolist(GObject) unlocked = NULL;
+  g_autoptr(SecretService) service = NULL;
+  GError *local = NULL;
+
+  /* Only the Secret Service has locked items; the file backend's are
+   * never locked once it is open. */
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      if (SECRET_IS_ITEM (l->data) && secret_item_get_locked (SECRET_ITEM (l->data)))
+        locked = g_list_prepend (locked, g_object_ref (l->data));
+    }
+  if (locked == NULL)
+    return TRUE;
+
+  service = secret_service_get_sync (SECRET_SERVICE_NONE, cancellable, &local);
+  if (service == NULL ||
+      secret_service_unlock_sync (service, locked, cancellable, &unlocked, &local) <
+      (gint) g_list_length (locked))
+    {
+      if (local == NULL)
+        local = g_error_new_literal (SECRET_ERROR, SECRET_ERROR_IS_LOCKED, "not unlocked");
+      set_keyring_error (error, local, cancellable, "unlocking");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+EnrKeyHandle *
+enr_keyring_read (const char    *citizen_id,
+                  const char    *service_url,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_autolist(GObject) items = NULL;
+  g_autoptr(EnrKeyHandle) newest = NULL;
+  g_autoptr(GHashTable) newest_attributes = NULL;
+  g_autoptr(GPtrArray) stale = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
+  g_autoptr(GError) corrupt = NULL;
+  GError *local = NULL;
+
+  g_return_val_if_fail (citizen_id != NULL && service_url != NULL, NULL);
+
+  items = secret_password_search_sync (enr_keyring_get_schema (), SECRET_SEARCH_ALL,
+                                       cancellable, &local,
+                                       ATTR_CITIZEN_ID, citizen_id,
+                                       ATTR_SERVICE_URL, service_url,
+                                       NULL);
+  if (local != NULL)
+    {
+      set_keyring_error (error, local, cancellable, "searching");
+      return NULL;
+    }
+  if (items == NULL)
+    {
+      enr_store_error_set (error, ENR_STORE_ERROR_NOT_FOUND, "no item");
+      return NULL;
+    }
+  if (!unlock_items (items, cancellable, error))
+    return NULL;
+
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      g_autoptr(GHashTable) attributes = exact_attributes (l->data);
+      g_autoptr(WipedValue) value = NULL;
+      g_autoptr(EnrKeyHandle) handle = NULL;
+      const char *data;
+      gsize len = 0;
+
+      value = secret_password_lookupv_binary_sync (enr_keyring_get_schema (), attributes,
+                                                   cancellable, &local);
+      if (local != NULL)
+        {
+          set_keyring_error (error, local, cancellable, "reading");
+          return NULL;
+        }
+      if (value == NULL)
+        continue;   /* removed meanwhile */
+      data = secret_value_get (value, &len);
+      g_clear_error (&corrupt);
+      handle = enr_key_handle_parse ((const guint8 *) data, len, &corrupt);
+      if (handle == NULL ||
+          g_strcmp0 (enr_key_handle_get_citizen_id (handle), citizen_id) != 0 ||
+          g_strcmp0 (enr_key_handle_get_service_url (handle), service_url) != 0)
+        {
+          if (corrupt == NULL)
+            enr_store_error_set (&corrupt, ENR_STORE_ERROR_CORRUPT,
+                                 "record names another citizen or service");
+          continue;
+        }
+      if (newest == NULL ||
+          enr_key_handle_get_saved_at (handle) > enr_key_handle_get_saved_at (newest))
+        {
+          if (newest_attributes != NULL)
+            g_ptr_array_add (stale, g_steal_pointer (&newest_attributes));
+          g_set_object (&newest, handle);
+          newest_attributes = g_steal_pointer (&attributes);
+        }
+      else
+        g_ptr_array_add (stale, g_steal_pointer (&attributes));
+    }
+
+  if (newest == NULL)
+    {
+      if (corrupt != NULL)
+        g_propagate_error (error, g_steal_pointer (&corrupt));
+      else
+        enr_store_error_set (error, ENR_STORE_ERROR_NOT_FOUND, "items vanished");
+      return NULL;
+    }
+
+  /* Left by a write that was cut short: the newer record is the truth. */
+  for (guint i = 0; i < stale->len; i++)
+    {
+      g_debug ("removing an older record left beside the current one");
+      if (!secret_password_clearv_sync (enr_keyring_get_schema (), g_ptr_array_index (stale, i),
+                                        cancellable, &local) && local != NULL)
+        {
+          g_debug ("could not remove it: %s", local->message);
+          g_clear_error (&local);
+        }
+    }
+  return g_steal_pointer (&newest);
+}
+
+static char *
+make_label (EnrKeyHandle *handle)
+{
+  g_autoptr(GUri) uri = g_uri_parse (enr_key_handle_get_service_url (handle), G_URI_FLAGS_NONE,
+                                     NULL);
+
+  /* The label is visible in keyring managers: no personal data in it. */
+  return g_strdup_printf ("SmartCA key (%s)", uri != NULL && g_uri_get_host (uri) != NULL ?
+                          g_uri_get_host (uri) : "SmartCA");
+}
+
+gboolean
+enr_keyring_write (EnrKeyHandle  *handle,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr(WipedValue) value = NULL;
+  g_autolist(GObject) items = NULL;
+  g_autofree char *label = NULL;
+  GError *local = NULL;
+  guint8 *record;
+  gsize record_len;
+  const char *credential_id;
+  const char *device_id;
+
+  g_return_val_if_fail (ENR_IS_KEY_HANDLE (handle), FALSE);
+
+  /* Later than anything written before, even if the clock stepped back. */
+  enr_key_handle_set_saved_at (handle, MAX (g_get_real_time (),
+                                            enr_key_handle_get_saved_at (handle) + 1));
+  record = enr_key_handle_serialize (handle, &record_len);
+  value = secret_value_new ((const char *) record, record_len, CONTENT_TYPE);
+  enr_secure_free (record, record_len);
+
+  credential_id = enr_key_handle_get_credential_id (handle);
+  device_id = enr_key_handle_get_device_id (handle);
+  attributes = attributes_for (enr_key_handle_get_citizen_id (handle),
+                               enr_key_handle_get_service_url (handle),
+                               credential_id != NULL ? credential_id : "",
+                               device_id != NULL ? device_id : "");
+  label = make_label (handle);
+
+  /* One call that replaces the item with these attributes: the service
+   * swaps the secret whole, so there is no moment without a record. */
+  if (!secret_password_storev_binary_sync (enr_keyring_get_schema (), attributes,
+                                           SECRET_COLLECTION_DEFAULT, label, value,
+                                           cancellable, &local))
+    {
+      if (local == NULL)
+        local = g_error_new_literal (SECRET_ERROR, SECRET_ERROR_PROTOCOL, "store failed");
+      set_keyring_error (error, local, cancellable, "storing");
+      return FALSE;
+    }
+
+  /* One handle per citizen per service: drop a record for another
+   * credential or device, now that the new one is safely kept. */
+  items = secret_password_search_sync (enr_keyring_get_schema (), SECRET_SEARCH_ALL,
+                                       cancellable, &local,
+                                       ATTR_CITIZEN_ID, enr_key_handle_get_citizen_id (handle),
+                                       ATTR_SERVICE_URL, enr_key_handle_get_service_url (handle),
+                                       NULL);
+  if (local != NULL)
+    {
+      g_debug ("could not look for older records: %s", local->message);
+      g_clear_error (&local);
+    }
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      g_autoptr(GHashTable) other = exact_attributes (l->data);
+
+      if (g_strcmp0 (g_hash_table_lookup (other, ATTR_CREDENTIAL_ID),
+                     g_hash_table_lookup (attributes, ATTR_CREDENTIAL_ID)) == 0 &&
+          g_strcmp0 (g_hash_table_lookup (other, ATTR_DEVICE_ID),
+                     g_hash_table_lookup (attributes, ATTR_DEVICE_ID)) == 0)
+        continue;
+      if (!secret_password_clearv_sync (enr_keyring_get_schema (), other, cancellable, &local) &&
+          local != NULL)
+        {
+          g_debug ("could not remove an older record: %s", local->message);
+          g_clear_error (&local);
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+enr_keyring_remove (const char    *citizen_id,
+                    const char    *service_url,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  GError *local = NULL;
+
+  g_return_val_if_fail (citizen_id != NULL && service_url != NULL, FALSE);
+
+  /* Clears every item with these two attributes, whatever else they hold. */
+  secret_password_clear_sync (enr_keyring_get_schema (), cancellable, &local,
+                              ATTR_CITIZEN_ID, citizen_id,
+                              ATTR_SERVICE_URL, service_url,
+                              NULL);
+  if (local != NULL)
+    {
+      set_keyring_error (error, local, cancellable, "removing");
+      return FALSE;
+    }
+  return TRUE;
+}

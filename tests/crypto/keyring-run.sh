@@ -1,0 +1,84 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Runs a test program with a keyring of its own, so keyring tests can run
+# in parallel and never touch the user's:
+#
+#   keyring-run.sh MODE PROGRAM [ARGS...]
+#
+# MODE: gnome-keyring   a private bus with gnome-keyring, its login keyring unlocked
+#       file            libsecret's file backend, in the temporary home
+#       no-keyring      no bus at all
+#       locked-keyring  gnome-keyring with no way to show an unlock prompt
+#
+# HOME and the XDG directories point into a fresh temporary directory,
+# removed afterwards; ENR_TEST_KEYRING names the mode for the program.
+set -u
+
+mode=$1
+shift
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/enr-keyring-XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+export HOME="$tmp/home"
+export XDG_DATA_HOME="$HOME/.local/share"
+export XDG_CONFIG_HOME="$HOME/.config"
+export XDG_CACHE_HOME="$HOME/.cache"
+export XDG_RUNTIME_DIR="$tmp/run"
+export ENR_TEST_KEYRING="$mode"
+export ENR_TEST_HOME="$HOME"
+mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
+
+# Inside the private bus: gnome-keyring in the foreground, so that it is
+# stopped by its pid afterwards (a daemonised one can outlive a bus that
+# ends while it starts), its login keyring unlocked (an empty stdin does
+# not unlock it; a newline does), and the program run once the keyring
+# owns its bus name, so that the bus never starts a second, locked one.
+with_keyring='
+echo | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1 &
+keyring=$!
+tries=0
+until gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+        --method org.freedesktop.DBus.NameHasOwner org.freedesktop.secrets 2>/dev/null |
+      grep -q true; do
+  tries=$((tries + 1))
+  [ "$tries" -gt 100 ] && break
+  sleep 0.1
+done
+"$@"
+status=$?
+kill "$keyring" 2>/dev/null
+wait "$keyring" 2>/dev/null
+exit "$status"
+'
+
+case "$mode" in
+  gnome-keyring)
+    dbus-run-session -- sh -c "$with_keyring" sh "$@"
+    ;;
+  file)
+    export SECRET_BACKEND=file
+    export SECRET_FILE_TEST_PATH="$XDG_DATA_HOME/keyrings/enr-test.keyring"
+    export SECRET_FILE_TEST_PASSWORD=enr-test-password
+    mkdir -p "$XDG_DATA_HOME/keyrings"
+    dbus-run-session -- "$@"
+    ;;
+  no-keyring)
+    export DBUS_SESSION_BUS_ADDRESS="unix:path=$tmp/no-bus"
+    unset DISPLAY WAYLAND_DISPLAY
+    "$@"
+    ;;
+  locked-keyring)
+    # Without a display the unlock prompt cannot show, as on a headless
+    # session: the keyring stays locked.
+    unset DISPLAY WAYLAND_DISPLAY
+    dbus-run-session -- sh -c "$with_keyring" sh "$@"
+    ;;
+  *)
+    echo "keyring-run.sh: unknown mode $mode" >&2
+    exit 2
+    ;;
+esac
