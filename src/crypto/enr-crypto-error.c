@@ -46,7 +46,8 @@ enr_crypto_error_message (EnrCryptoError code)
     case ENR_CRYPTO_ERROR_CERT_EXPIRED:
       return _("The certificate has expired. Renew your SmartCA service.");
     case ENR_CRYPTO_ERROR_CERT_NOT_YET_VALID:
-      return _("The certificate is not valid yet. Check that this computer’s date and time are right.");
+      return _("The certificate is not valid yet. "
+               "Check that this computer’s date and time are right.");
     case ENR_CRYPTO_ERROR_PDF_MALFORMED:
       return _("The document is not a PDF file this program can read.");
     case ENR_CRYPTO_ERROR_PDF_NOT_SIGNED:

@@ -97,7 +97,8 @@ enr_pin_policy_message (EnrPinPolicyStatus status)
     case ENR_PIN_POLICY_TOO_LONG:
       return _("The PIN is too long: it must have exactly 6 digits.");
     case ENR_PIN_POLICY_ALL_SAME:
-      return _("The PIN cannot be the same digit six times. Choose digits that are harder to guess.");
+      return _("The PIN cannot be the same digit six times. "
+               "Choose digits that are harder to guess.");
     case ENR_PIN_POLICY_SEQUENCE:
       return _("The PIN cannot be digits in a row, such as 123456 or 987654. "
                "Choose digits that are harder to guess.");

@@ -151,7 +151,8 @@ enr_key_handle_serialize (EnrKeyHandle *self,
 #define ADD_STRING(t, s) \
   if ((s) != NULL) { fields[n].tag = (t); fields[n].data = (s); fields[n].len = strlen (s); n++; }
 #define ADD_BYTES(t, b) \
-  if ((b) != NULL) { fields[n].tag = (t); fields[n].data = g_bytes_get_data ((b), &fields[n].len); n++; }
+  if ((b) != NULL) \
+    { fields[n].tag = (t); fields[n].data = g_bytes_get_data ((b), &fields[n].len); n++; }
 
   ADD_STRING (TAG_CITIZEN_ID, self->citizen_id);
   ADD_STRING (TAG_SERVICE_URL, self->service_url);

@@ -18,7 +18,8 @@ enr_store_error_message (EnrStoreError code)
       return _("This computer has no keyring to keep your SmartCA key safely. "
                "Log in to a full desktop session, or use the program at a public service counter.");
     case ENR_STORE_ERROR_KEYRING_LOCKED:
-      return _("Your keyring is locked. Unlock it (it opens with your login password), then try again.");
+      return _("Your keyring is locked. "
+               "Unlock it (it opens with your login password), then try again.");
     case ENR_STORE_ERROR_NOT_FOUND:
       return _("Your SmartCA key is not on this computer. "
                "Link this computer with “Use my SmartCA on this computer”.");

@@ -193,10 +193,10 @@ test_refusals (Fixture       *fixture,
   g_autofree char *other_dir = g_build_filename (fixture->dir, "other", NULL);
   g_autofree char *missing = g_build_filename (fixture->dir, "missing.pem", NULL);
   g_autoptr(TestPki) other = NULL;
-  g_autoptr(GDateTime) later = g_date_time_add_years (enr_certificate_get_not_after (fixture->cert),
-                                                      1);
-  g_autoptr(GDateTime) earlier = g_date_time_add_days (enr_certificate_get_not_before (fixture->cert),
-                                                       -1);
+  GDateTime *not_after = enr_certificate_get_not_after (fixture->cert);
+  GDateTime *not_before = enr_certificate_get_not_before (fixture->cert);
+  g_autoptr(GDateTime) later = g_date_time_add_years (not_after, 1);
+  g_autoptr(GDateTime) earlier = g_date_time_add_days (not_before, -1);
 
   assert_verify_fails (fixture, fixture->cert, fixture->chain, fixture->pki->root_pem_path,
                        "079200000002", NULL, ENR_CRYPTO_ERROR_CERT_WRONG_PERSON);
