@@ -498,7 +498,10 @@ test_pdfsig (Fixture       *fixture,
   g_autofree char *tampered_out = NULL;
   g_autoptr(GBytes) tampered = NULL;
 
-  if (g_find_program_in_path ("pdfsig") == NULL || g_find_program_in_path ("certutil") == NULL)
+  g_autofree char *pdfsig = g_find_program_in_path ("pdfsig");
+  g_autofree char *certutil = g_find_program_in_path ("certutil");
+
+  if (pdfsig == NULL || certutil == NULL)
     {
       g_test_skip ("pdfsig or certutil is not installed");
       return;
