@@ -82,6 +82,7 @@ enr_pades_sign (GBytes                   *prepared,
 {
   g_autoptr(GBytes) covered = NULL;
   g_autoptr(GBytes) cms = NULL;
+  g_autoptr(GError) local_error = NULL;
   EnrPdfSignatureStatus status;
   guint8 *signed_pdf;
   gsize len;
@@ -92,9 +93,12 @@ enr_pades_sign (GBytes                   *prepared,
   if (covered == NULL)
     return NULL;
   cms = enr_cms_sign_detached (g_bytes_get_data (covered, NULL), g_bytes_get_size (covered),
-                               signer, chain, chain_len, key, error);
+                               signer, chain, chain_len, key, &local_error);
   if (cms == NULL)
-    return NULL;
+    {
+      enr_crypto_error_set (error, ENR_CRYPTO_ERROR_FAILED, "%s", local_error->message);
+      return NULL;
+    }
 
   len = g_bytes_get_size (prepared);
   signed_pdf = g_memdup2 (g_bytes_get_data (prepared, NULL), len);

@@ -12,9 +12,20 @@ G_BEGIN_DECLS
  * content, SHA-256, the signer's certificate and chain, and the signed
  * attributes content-type, message-digest and ESS signing-certificate-v2,
  * with no signing-time (PAdES keeps the time in the signature dictionary).
- * The sandbox signs the acceptance record with this; the client's checks
- * are in enr-pades.h.
+ * The sandbox signs the acceptance record with this, and the client's
+ * tests sign with it; the client's checks are in src/crypto/enr-pades.h.
+ * Errors are technical (ENR_CMS_ERROR): callers that face a citizen say it
+ * in their own words.
  */
+
+#define ENR_CMS_ERROR (enr_cms_error_quark ())
+
+typedef enum
+{
+  ENR_CMS_ERROR_FAILED,       /* GnuTLS could not make the CMS */
+} EnrCmsError;
+
+GQuark    enr_cms_error_quark              (void);
 
 #define ENR_CMS_OID_MESSAGE_DIGEST          "1.2.840.113549.1.9.4"
 #define ENR_CMS_OID_SIGNING_CERTIFICATE_V2  "1.2.840.113549.1.9.16.2.47"

@@ -9,7 +9,8 @@
 #include <gnutls/pkcs7.h>
 
 #include "enr-cms.h"
-#include "enr-crypto-error.h"
+
+G_DEFINE_QUARK (enr-cms-error-quark, enr_cms_error)
 
 /* id-sha256 as a DER OBJECT IDENTIFIER (2.16.840.1.101.3.4.2.1). */
 static const guint8 sha256_oid[] = {
@@ -60,8 +61,8 @@ enr_cms_signing_certificate_v2 (gnutls_x509_crt_t   cert,
       (ret = gnutls_x509_crt_get_serial (cert, serial, &serial_len)) < 0 ||
       (ret = gnutls_x509_crt_get_raw_issuer_dn (cert, &issuer)) < 0)
     {
-      enr_crypto_error_set (error, ENR_CRYPTO_ERROR_FAILED, "ESS certificate ID: %s",
-                            gnutls_strerror (ret));
+      g_set_error (error, ENR_CMS_ERROR, ENR_CMS_ERROR_FAILED, "ESS certificate ID: %s",
+                   gnutls_strerror (ret));
       return NULL;
     }
 
@@ -310,8 +311,8 @@ enr_cms_sign_detached (const guint8             *data,
 
 out:
   if (result == NULL)
-    enr_crypto_error_set (error, ENR_CRYPTO_ERROR_FAILED, "CMS signature: %s",
-                          gnutls_strerror (ret));
+    g_set_error (error, ENR_CMS_ERROR, ENR_CMS_ERROR_FAILED, "CMS signature: %s",
+                 gnutls_strerror (ret));
   gnutls_free (der.data);
   gnutls_pkcs7_attrs_deinit (signed_attrs);
   if (pkcs7 != NULL)
