@@ -1518,3 +1518,24 @@ enr_pdf_signature_prepare (const guint8                *pdf,
   *signature = g_steal_pointer (&sig);
   return ENR_PDF_SIGNATURE_OK;
 }
+
+GBytes *
+enr_pdf_signature_covered_bytes (const guint8          *pdf,
+                                 gsize                  pdf_len,
+                                 const EnrPdfSignature *signature)
+{
+  const gsize *range;
+  guint8 *joined;
+
+  g_return_val_if_fail (pdf != NULL || pdf_len == 0, NULL);
+  g_return_val_if_fail (signature != NULL, NULL);
+
+  range = signature->byte_range;
+  if (range[0] > pdf_len || range[1] > pdf_len - range[0] || range[2] > pdf_len ||
+      range[3] > pdf_len - range[2] || range[1] > G_MAXSIZE - range[3] - 1)
+    return NULL;
+  joined = g_malloc (range[1] + range[3] + 1);
+  memcpy (joined, pdf + range[0], range[1]);
+  memcpy (joined + range[1], pdf + range[2], range[3]);
+  return g_bytes_new_take (joined, range[1] + range[3]);
+}

@@ -65,6 +65,12 @@ EnrPdfSignatureStatus enr_pdf_signature_locate    (const guint8                *
                                                    gsize                        pdf_len,
                                                    EnrPdfSignature            **signature);
 
+/* The bytes @signature's /ByteRange covers, joined: what a PAdES
+ * signature signs. NULL when the range lies outside @pdf. */
+GBytes               *enr_pdf_signature_covered_bytes (const guint8          *pdf,
+                                                       gsize                  pdf_len,
+                                                       const EnrPdfSignature *signature);
+
 /* The PDF date /M holds (D:YYYYMMDDHHmmSSOHH'mm), or NULL. */
 GDateTime            *enr_pdf_signature_parse_date (const char                 *text);
 

@@ -31,23 +31,15 @@ enr_pades_covered_bytes (GBytes                *pdf,
 {
   const guint8 *data;
   gsize len;
-  const gsize *range;
-  guint8 *joined;
+  GBytes *covered;
 
   g_return_val_if_fail (pdf != NULL && signature != NULL, NULL);
 
   data = g_bytes_get_data (pdf, &len);
-  range = signature->byte_range;
-  if (range[0] > len || range[1] > len - range[0] || range[2] > len || range[3] > len - range[2] ||
-      range[1] > G_MAXSIZE - range[3])
-    {
-      enr_crypto_error_set (error, ENR_CRYPTO_ERROR_PDF_MODIFIED, "ByteRange outside the file");
-      return NULL;
-    }
-  joined = g_malloc (range[1] + range[3] + 1);
-  memcpy (joined, data + range[0], range[1]);
-  memcpy (joined + range[1], data + range[2], range[3]);
-  return g_bytes_new_take (joined, range[1] + range[3]);
+  covered = enr_pdf_signature_covered_bytes (data, len, signature);
+  if (covered == NULL)
+    enr_crypto_error_set (error, ENR_CRYPTO_ERROR_PDF_MODIFIED, "ByteRange outside the file");
+  return covered;
 }
 
 gboolean

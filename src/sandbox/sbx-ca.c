@@ -28,6 +28,7 @@ struct _SbxCa
   gnutls_x509_privkey_t  rs_key;
   GBytes                *root_der;
   GBytes                *rs_der;
+  GMutex                 issuing_lock;   /* around signatures with rs_key */
 };
 
 typedef enum
@@ -372,6 +373,7 @@ sbx_ca_load_or_create (const char  *data_dir,
   g_return_val_if_fail (data_dir != NULL, NULL);
 
   ca = g_new0 (SbxCa, 1);
+  g_mutex_init (&ca->issuing_lock);
   ca->dir = g_build_filename (data_dir, "ca", NULL);
   ca->root_pem_path = g_build_filename (ca->dir, "root.pem", NULL);
   ca->tls_cert_path = g_build_filename (ca->dir, "tls.pem", NULL);
@@ -429,6 +431,7 @@ sbx_ca_free (SbxCa *ca)
   g_free (ca->root_pem_path);
   g_free (ca->tls_cert_path);
   g_free (ca->tls_key_path);
+  g_mutex_clear (&ca->issuing_lock);
   g_free (ca);
 }
 
@@ -493,4 +496,209 @@ sbx_ca_get_tls_key_path (SbxCa *ca)
 {
   g_return_val_if_fail (ca != NULL, NULL);
   return ca->tls_key_path;
+}
+
+/* Subscriber certificates */
+
+/* Reads a DER tag and length at *pos: on @tag, *pos moves to the value. */
+static gboolean
+der_enter (const guint8 *der,
+           gsize         der_len,
+           gsize        *pos,
+           guint8        tag,
+           gsize        *len)
+{
+  gsize p = *pos, n;
+
+  if (p + 2 > der_len || der[p] != tag)
+    return FALSE;
+  n = der[p + 1];
+  p += 2;
+  if (n & 0x80)
+    {
+      guint bytes = n & 0x7f;
+
+      if (bytes == 0 || bytes > 3 || p + bytes > der_len)
+        return FALSE;
+      n = 0;
+      for (guint i = 0; i < bytes; i++)
+        n = (n << 8) | der[p++];
+    }
+  if (n > der_len - p)
+    return FALSE;
+  *pos = p;
+  *len = n;
+  return TRUE;
+}
+
+/* Moves *pos past the element there. */
+static gboolean
+der_skip (const guint8 *der,
+          gsize         der_len,
+          gsize        *pos)
+{
+  gsize len;
+
+  if (*pos >= der_len || !der_enter (der, der_len, pos, der[*pos], &len))
+    return FALSE;
+  *pos += len;
+  return TRUE;
+}
+
+/* @value as a DER UTF8String, for gnutls_x509_crt_set_dn_by_oid's raw
+ * form: given text, GnuTLS writes an ASCII value as a PrintableString. */
+static GBytes *
+utf8_string_der (const char *value)
+{
+  GByteArray *der = g_byte_array_new ();
+  gsize len = strlen (value);
+  guint8 header[4] = { 0x0c };
+  guint header_len;
+
+  if (len < 0x80)
+    {
+      header[1] = (guint8) len;
+      header_len = 2;
+    }
+  else if (len < 0x100)
+    {
+      header[1] = 0x81;
+      header[2] = (guint8) len;
+      header_len = 3;
+    }
+  else
+    {
+      header[1] = 0x82;
+      header[2] = (guint8) (len >> 8);
+      header[3] = (guint8) len;
+      header_len = 4;
+    }
+  g_byte_array_append (der, header, header_len);
+  g_byte_array_append (der, (const guint8 *) value, len);
+  return g_byte_array_free_to_bytes (der);
+}
+
+static gboolean
+set_utf8_attribute (gnutls_x509_crt_t   crt,
+                    const char         *oid,
+                    const char         *value,
+                    const char         *what,
+                    GError            **error)
+{
+  g_autofree char *nfc = NULL;
+  g_autoptr(GBytes) der = NULL;
+  gsize len;
+  const void *data;
+
+  nfc = value != NULL ? g_utf8_normalize (value, -1, G_NORMALIZE_NFC) : NULL;
+  if (nfc == NULL || *nfc == '\0' || strlen (nfc) > 0xffff)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "The subscriber's %s is empty or not UTF-8", what);
+      return FALSE;
+    }
+  der = utf8_string_der (nfc);
+  data = g_bytes_get_data (der, &len);
+  return check (gnutls_x509_crt_set_dn_by_oid (crt, oid, 1, data, (unsigned int) len), what,
+                error);
+}
+
+/* RFC 5280 §4.2.1.2, method (1): the SHA-1 of the subjectPublicKey BIT
+ * STRING's value, as OpenSSL and most CAs make it (GnuTLS's own key id
+ * hashes something else). */
+static gboolean
+subject_key_id (gnutls_pubkey_t   public_key,
+                guint8           *id,
+                size_t           *id_len,
+                GError          **error)
+{
+  gnutls_datum_t spki = { NULL, 0 };
+  gsize pos = 0, len;
+  gboolean ok = FALSE;
+
+  if (!check (gnutls_pubkey_export2 (public_key, GNUTLS_X509_FMT_DER, &spki), "Public key",
+              error))
+    return FALSE;
+  /* SEQUENCE { AlgorithmIdentifier, BIT STRING }, long lengths as DER has them. */
+  if (der_enter (spki.data, spki.size, &pos, 0x30, &len) &&
+      der_skip (spki.data, spki.size, &pos) &&
+      der_enter (spki.data, spki.size, &pos, 0x03, &len) && len > 1 && *id_len >= 20)
+    {
+      gnutls_hash_fast (GNUTLS_DIG_SHA1, spki.data + pos + 1, len - 1, id);
+      *id_len = 20;
+      ok = TRUE;
+    }
+  else
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                         "The public key is not a SubjectPublicKeyInfo");
+  gnutls_free (spki.data);
+  return ok;
+}
+
+gnutls_x509_crt_t
+sbx_ca_issue (SbxCa               *ca,
+              gnutls_pubkey_t      public_key,
+              const SbxSubscriber *subscriber,
+              gint64               not_before,
+              guint                days,
+              GError             **error)
+{
+  gnutls_x509_crt_t crt = NULL;
+  g_autofree char *uid = NULL;
+  guint8 serial[16];
+  guint8 key_id[64];
+  size_t key_id_len = sizeof key_id;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (ca != NULL, NULL);
+  g_return_val_if_fail (public_key != NULL && subscriber != NULL, NULL);
+  g_return_val_if_fail (subscriber->citizen_id != NULL, NULL);
+
+  uid = g_strconcat ("CCCD:", subscriber->citizen_id, NULL);
+  sbx_ca_new_serial (serial);
+
+  /* The subject in the order of PROTOCOL.md: C, ST, L, CN, UID. */
+  if (!check (gnutls_x509_crt_init (&crt), "Certificate", error) ||
+      !check (gnutls_x509_crt_set_version (crt, 3), "Version", error) ||
+      !check (gnutls_x509_crt_set_serial (crt, serial, sizeof serial), "Serial", error) ||
+      !check (gnutls_x509_crt_set_activation_time (crt, (time_t) not_before), "Validity", error) ||
+      !check (gnutls_x509_crt_set_expiration_time (crt, (time_t) (not_before +
+                                                                  (gint64) days * DAY_S)),
+              "Validity", error) ||
+      !check (gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COUNTRY_NAME, 0, "VN", 2),
+              "Country", error) ||
+      !set_utf8_attribute (crt, GNUTLS_OID_X520_STATE_OR_PROVINCE_NAME, subscriber->province,
+                           "province", error) ||
+      !set_utf8_attribute (crt, GNUTLS_OID_X520_LOCALITY_NAME, subscriber->locality,
+                           "locality", error) ||
+      !set_utf8_attribute (crt, GNUTLS_OID_X520_COMMON_NAME, subscriber->full_name, "name",
+                           error) ||
+      !check (gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_LDAP_UID, 0, uid, strlen (uid)),
+              "UID", error) ||
+      !check (gnutls_x509_crt_set_pubkey (crt, public_key), "Public key", error) ||
+      /* Both marked critical by GnuTLS. */
+      !check (gnutls_x509_crt_set_basic_constraints (crt, 0, -1), "Basic constraints", error) ||
+      !check (gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE |
+                                                  GNUTLS_KEY_NON_REPUDIATION),
+              "Key usage", error) ||
+      !subject_key_id (public_key, key_id, &key_id_len, error) ||
+      !check (gnutls_x509_crt_set_subject_key_id (crt, key_id, key_id_len),
+              "Subject key identifier", error))
+    goto out;
+
+  key_id_len = sizeof key_id;
+  if (!copy_subject_key_id (ca->rs_crt, key_id, &key_id_len, error) ||
+      !check (gnutls_x509_crt_set_authority_key_id (crt, key_id, key_id_len),
+              "Authority key identifier", error))
+    goto out;
+
+  g_mutex_lock (&ca->issuing_lock);
+  ok = check (gnutls_x509_crt_sign2 (crt, ca->rs_crt, ca->rs_key, GNUTLS_DIG_SHA256, 0),
+              "Signing the certificate", error);
+  g_mutex_unlock (&ca->issuing_lock);
+
+out:
+  if (!ok)
+    g_clear_pointer (&crt, gnutls_x509_crt_deinit);
+  return crt;
 }

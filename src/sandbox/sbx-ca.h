@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <gnutls/abstract.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
@@ -16,6 +17,9 @@ G_BEGIN_DECLS
  * Made on first start, reused afterwards.
  */
 typedef struct _SbxCa SbxCa;
+
+/* The issuing CA's common name, as subscriber certificates name their issuer. */
+#define SBX_CA_ISSUING_NAME "SmartCA Sandbox RS"
 
 SbxCa                 *sbx_ca_load_or_create         (const char *data_dir,
                                                       GError    **error);
@@ -38,6 +42,28 @@ const char            *sbx_ca_get_tls_key_path        (SbxCa      *ca);
 /* A certificate serial: 16 random octets, top bit clear (a positive
  * INTEGER), first octet non-zero (its full length in DER). */
 void                   sbx_ca_new_serial              (guint8     serial[16]);
+
+/* What a subscriber certificate names; UTF-8, put in NFC. */
+typedef struct
+{
+  const char *citizen_id;
+  const char *full_name;
+  const char *province;
+  const char *locality;      /* the ward or commune */
+} SbxSubscriber;
+
+/*
+ * A subscriber certificate with the profile of PROTOCOL.md ("Certificates
+ * and signed documents") for @public_key, signed by the issuing CA, valid
+ * from @not_before (seconds since 1970) for @days days. May run in any
+ * thread: signatures with the issuing key take turns.
+ */
+gnutls_x509_crt_t      sbx_ca_issue                   (SbxCa               *ca,
+                                                       gnutls_pubkey_t      public_key,
+                                                       const SbxSubscriber *subscriber,
+                                                       gint64               not_before,
+                                                       guint                days,
+                                                       GError             **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbxCa, sbx_ca_free)
 

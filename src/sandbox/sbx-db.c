@@ -17,6 +17,7 @@ struct _SbxDb
  * i + 1. A released version's script never changes; a new one is appended. */
 static const char * const migrations[] = {
   "/vn/smartca/Sandbox/schema.sql",
+  "/vn/smartca/Sandbox/schema-2.sql",
 };
 
 static void
@@ -359,4 +360,35 @@ sbx_db_bind_bytes (sqlite3_stmt *stmt,
   data = g_bytes_get_data (bytes, &len);
   /* An empty blob is still a blob, not NULL. */
   return sqlite3_bind_blob64 (stmt, index, data != NULL ? data : "", len, SQLITE_TRANSIENT);
+}
+
+char *
+sbx_db_column_dup (sqlite3_stmt *stmt,
+                   int           column)
+{
+  g_return_val_if_fail (stmt != NULL, NULL);
+
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    return NULL;
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+gboolean
+sbx_db_step_done (SbxDb        *db,
+                  sqlite3_stmt *stmt)
+{
+  int ret;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+
+  if (stmt == NULL)
+    return FALSE;
+  ret = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (ret != SQLITE_DONE)
+    {
+      g_warning ("A write failed: %s", sqlite3_errmsg (db->handle));
+      return FALSE;
+    }
+  return TRUE;
 }

@@ -49,6 +49,13 @@ GBytes       *sbx_db_column_bytes (sqlite3_stmt *stmt,
 int           sbx_db_bind_bytes  (sqlite3_stmt *stmt,
                                   int           index,
                                   GBytes       *bytes);
+/* A text column as a new string (NULL for SQL NULL). */
+char         *sbx_db_column_dup  (sqlite3_stmt *stmt,
+                                  int           column);
+/* Steps a statement that returns no rows and resets it; FALSE (with a
+ * warning) when it fails. */
+gboolean      sbx_db_step_done   (SbxDb        *db,
+                                  sqlite3_stmt *stmt);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbxDb, sbx_db_close)
 

@@ -53,6 +53,8 @@ main (int   argc,
   g_autofree char *data_dir = NULL;
   g_autofree char *citizens = NULL;
   gint sync_delay_ms = 2000;
+  gint transaction_expiry_s = 300;
+  gint certificate_days = 365;
   const GOptionEntry entries[] = {
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen,
       "The address and port to listen on (default 127.0.0.1:0, a free port)", "ADDRESS:PORT" },
@@ -62,6 +64,10 @@ main (int   argc,
       "A JSON file of citizens to add, instead of the built-in ones", "FILE" },
     { "sync-delay-ms", 0, 0, G_OPTION_ARG_INT, &sync_delay_ms,
       "How long an enrollment stays SYNCING after the first hand-off (default 2000)", "N" },
+    { "transaction-expiry-s", 0, 0, G_OPTION_ARG_INT, &transaction_expiry_s,
+      "How long a waiting transaction waits for the citizen (default 300)", "N" },
+    { "certificate-days", 0, 0, G_OPTION_ARG_INT, &certificate_days,
+      "How long a new subscriber certificate is valid (default 365)", "N" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = NULL;
@@ -96,6 +102,16 @@ main (int   argc,
       fprintf (stderr, "smartca-sandbox: --sync-delay-ms must be 0 or more\n");
       return 2;
     }
+  if (transaction_expiry_s < 1 || transaction_expiry_s > 7 * 24 * 3600)
+    {
+      fprintf (stderr, "smartca-sandbox: --transaction-expiry-s must be 1 to 604800\n");
+      return 2;
+    }
+  if (certificate_days < 1 || certificate_days > 3650)
+    {
+      fprintf (stderr, "smartca-sandbox: --certificate-days must be 1 to 3650\n");
+      return 2;
+    }
 
   /* Before anything slow, and long before the JSON line: a SIGTERM that
    * comes at any moment from here on is a clean stop, not a kill. */
@@ -106,6 +122,8 @@ main (int   argc,
   options.data_dir = data_dir;
   options.citizens_file = citizens;
   options.sync_delay_ms = (guint) sync_delay_ms;
+  options.transaction_expiry_s = (guint) transaction_expiry_s;
+  options.certificate_days = (guint) certificate_days;
 
   server = sbx_server_new (&options, &error);
   if (server == NULL)
@@ -124,6 +142,10 @@ main (int   argc,
   fflush (stdout);
 
   g_main_loop_run (loop);
+
+  /* Keys and signatures being made finish, and every answer goes out. */
+  if (!sbx_server_drain (server, 10000))
+    g_message ("Stopping with work unfinished after 10 s");
 
   /* Closes the listener and the database. */
   g_clear_object (&server);

@@ -36,6 +36,23 @@ record_idempotent_answer (SbxRequest *req,
   sqlite3_reset (stmt);
 }
 
+/* Answers made whose message libsoup still holds: being written, or waiting
+ * for their turn. A clean stop lets them go out (sbx_server_drain()). */
+static guint answers_in_flight;
+
+static void
+answer_gone_cb (gpointer  data,
+                GObject  *where_the_message_was)
+{
+  answers_in_flight--;
+}
+
+guint
+sbx_reply_answers_in_flight (void)
+{
+  return answers_in_flight;
+}
+
 /* Every answer goes through here. @text is JSON. */
 void
 sbx_reply_text (SbxRequest *req,
@@ -71,6 +88,8 @@ sbx_reply_text (SbxRequest *req,
       soup_message_body_truncate (soup_server_message_get_response_body (req->msg));
       soup_server_message_set_response (req->msg, "application/json", SOUP_MEMORY_COPY,
                                         text, strlen (text));
+      answers_in_flight++;
+      g_object_weak_ref (G_OBJECT (req->msg), answer_gone_cb, NULL);
     }
 
   if (record && req->idempotency_key != NULL)

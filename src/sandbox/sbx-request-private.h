@@ -75,6 +75,9 @@ void        sbx_reply_invalid        (SbxRequest        *req,
                                       const char        *field,
                                       const char        *message);
 
+/* How many answers libsoup has yet to write out (or drop). */
+guint       sbx_reply_answers_in_flight (void);
+
 /* An answer made by the server itself (404, 405, 413, faults). */
 void        sbx_reply_not_found      (SbxRequest        *req);
 void        sbx_reply_method_not_allowed (SbxRequest    *req,

@@ -8,9 +8,12 @@
 
 #include "sbx-citizens.h"
 #include "sbx-clock.h"
+#include "sbx-job.h"
 #include "sbx-linger.h"
 #include "sbx-request-private.h"
 #include "sbx-server-private.h"
+#include "sbx-smartca-private.h"
+#include "sbx-transactions.h"
 
 typedef struct
 {
@@ -28,6 +31,7 @@ struct _SbxServer
   guint       sync_delay_ms;
   SbxDb      *db;
   SbxCa      *ca;
+  SbxHsm     *hsm;
   SoupServer *soup;
   GPtrArray  *routes;
   char       *vneid_url;
@@ -68,6 +72,7 @@ sbx_server_finalize (GObject *object)
   g_clear_pointer (&self->routes, g_ptr_array_unref);
   g_clear_pointer (&self->db, sbx_db_close);
   g_clear_pointer (&self->ca, sbx_ca_free);
+  g_clear_pointer (&self->hsm, sbx_hsm_free);
   g_clear_pointer (&self->rand, g_rand_free);
   g_free (self->data_dir);
   g_free (self->vneid_url);
@@ -522,6 +527,13 @@ sbx_server_new (const SbxServerOptions  *options,
   if (self->db == NULL)
     return NULL;
   sbx_clock_init (self->db);
+  self->hsm = sbx_hsm_new (self->db, error);
+  if (self->hsm == NULL)
+    return NULL;
+  sbx_transactions_set_lifetime (options->transaction_expiry_s > 0
+                                 ? options->transaction_expiry_s : 300);
+  sbx_activation_set_certificate_days (options->certificate_days > 0
+                                       ? options->certificate_days : 365);
 
   if (!sbx_citizens_load (self->db, options->citizens_file, error))
     return NULL;
@@ -623,6 +635,34 @@ sbx_server_listen (SbxServer   *self,
   return TRUE;
 }
 
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  gboolean *passed = user_data;
+
+  *passed = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+sbx_server_drain (SbxServer *self,
+                  guint      timeout_ms)
+{
+  gboolean passed = FALSE;
+  guint source;
+
+  g_return_val_if_fail (SBX_IS_SERVER (self), FALSE);
+
+  if (sbx_job_pending () == 0 && sbx_reply_answers_in_flight () == 0)
+    return TRUE;
+  source = g_timeout_add (timeout_ms, deadline_cb, &passed);
+  while ((sbx_job_pending () > 0 || sbx_reply_answers_in_flight () > 0) && !passed)
+    g_main_context_iteration (NULL, TRUE);
+  if (!passed)
+    g_source_remove (source);
+  return !passed;
+}
+
 char *
 sbx_server_describe (SbxServer *self)
 {
@@ -694,6 +734,13 @@ sbx_server_get_control_url (SbxServer *self)
 {
   g_return_val_if_fail (SBX_IS_SERVER (self), NULL);
   return self->control_url;
+}
+
+SbxHsm *
+sbx_server_get_hsm (SbxServer *self)
+{
+  g_return_val_if_fail (SBX_IS_SERVER (self), NULL);
+  return self->hsm;
 }
 
 void

@@ -5,6 +5,7 @@
 
 #include "sbx-ca.h"
 #include "sbx-db.h"
+#include "sbx-hsm.h"
 #include "sbx-request.h"
 
 G_BEGIN_DECLS
@@ -19,6 +20,8 @@ typedef struct
   const char *data_dir;
   const char *citizens_file;      /* NULL: the built-in citizens */
   guint       sync_delay_ms;      /* default 2000 */
+  guint       transaction_expiry_s;  /* 0: 300 */
+  guint       certificate_days;      /* 0: 365 */
 } SbxServerOptions;
 
 SbxServer  *sbx_server_new            (const SbxServerOptions *options,
@@ -27,6 +30,10 @@ SbxServer  *sbx_server_new            (const SbxServerOptions *options,
 gboolean    sbx_server_listen         (SbxServer   *self,
                                        const char  *address,
                                        GError     **error);
+/* After the main loop: runs it on until the work in workers is done and
+ * every answer made is written, or @timeout_ms has passed (FALSE then). */
+gboolean    sbx_server_drain          (SbxServer   *self,
+                                       guint        timeout_ms);
 /* The one JSON line of PROTOCOL.md ("The sandbox"). */
 char       *sbx_server_describe       (SbxServer   *self);
 
@@ -58,5 +65,7 @@ SbxCa      *sbx_server_get_ca          (SbxServer   *self);
 const char *sbx_server_get_vneid_url   (SbxServer   *self);
 const char *sbx_server_get_smartca_url (SbxServer   *self);
 const char *sbx_server_get_control_url (SbxServer   *self);
+/* The stand-in for SmartCA's HSM, which keeps the citizens' signing keys. */
+SbxHsm     *sbx_server_get_hsm         (SbxServer   *self);
 
 G_END_DECLS

@@ -2,7 +2,9 @@
  *
  * SmartCA's endpoints up to the signed contract (PROTOCOL.md, "SmartCA"):
  * the OAuth token and revocation endpoints, the citizen's identity, the
- * enrollment's state, and the service contract with its OTP.
+ * enrollment's state, and the service contract with its OTP. Activation,
+ * transactions and credentials have modules of their own, which share
+ * sbx-smartca-private.h with this one.
  *
  * Every handler checks in the order PROTOCOL.md gives (authentication,
  * syntax, state, lookups, hash, OTP) and does all its reads and writes in
@@ -13,16 +15,13 @@
 
 #include "config.h"
 
-#include <gnutls/gnutls.h>
 #include <string.h>
 
 #include "sbx-clock.h"
 #include "sbx-contract-pdf.h"
-#include "sbx-db.h"
 #include "sbx-otp.h"
 #include "sbx-secret.h"
-#include "sbx-server.h"
-#include "sbx-token.h"
+#include "sbx-smartca-private.h"
 
 #define CLIENT_ID                "smartca-enroll"
 #define TOKEN_SCOPE              "sign offline_access"
@@ -32,99 +31,9 @@
 /* The terms the contract is drawn under; the VNeID consent may name them too. */
 #define TERMS_VERSION            "2025.1"
 
-#define CONTRACT_OTP_TTL_S       300
-#define CONTRACT_OTP_RESEND_S    60
-
 /* How soon a client polling enrollment/status should ask again. */
 #define POLL_MIN_MS              200
 #define POLL_IDLE_MS             1000
-
-/* Common ground */
-
-static SbxDb *
-request_db (SbxRequest *req)
-{
-  return sbx_server_get_db (sbx_request_get_server (req));
-}
-
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           column)
-{
-  const unsigned char *text = sqlite3_column_text (stmt, column);
-
-  return text != NULL ? g_strdup ((const char *) text) : NULL;
-}
-
-/* A statement that writes and returns nothing; FALSE on any failure. */
-static gboolean
-step_done (SbxDb        *db,
-           sqlite3_stmt *stmt)
-{
-  int ret = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (ret != SQLITE_DONE)
-    {
-      g_warning ("A write failed: %s", sqlite3_errmsg (sbx_db_handle (db)));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-secret_free (char *secret)
-{
-  if (secret != NULL)
-    gnutls_memset (secret, 0, strlen (secret));
-  g_free (secret);
-}
-
-typedef char SecretString;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (SecretString, secret_free)
-
-/* A JSON node that takes over @object. */
-static JsonNode *
-object_node (JsonObject *object)
-{
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-
-  json_node_take_object (node, object);
-  return node;
-}
-
-/* auth/token and auth/revoke answer in the RFC 6749 shape. */
-static gboolean
-is_oauth_request (SbxRequest *req)
-{
-  const char *path = sbx_request_get_path (req);
-
-  return g_str_has_suffix (path, "auth/token") || g_str_has_suffix (path, "auth/revoke");
-}
-
-/* The answer to a failure of the sandbox itself, in the request's own
- * shape; whatever the transaction wrote so far is undone. */
-static void
-reply_internal (SbxRequest *req,
-                SbxDb      *db)
-{
-  sbx_db_rollback (db);
-  if (is_oauth_request (req))
-    sbx_reply_oauth_error (req, 500, "server_error", "The service failed; try again", NULL);
-  else
-    sbx_reply_envelope_error (req, SBX_VNPT_SERVER_INTERNAL_ERROR,
-                              "The service failed; try again", NULL);
-}
-
-static gboolean
-commit_or_fail (SbxRequest *req,
-                SbxDb      *db)
-{
-  if (sbx_db_commit (db))
-    return TRUE;
-  reply_internal (req, db);
-  return FALSE;
-}
 
 /* OAuth: auth/token and auth/revoke */
 
@@ -153,8 +62,8 @@ issue_tokens_and_reply (SbxRequest *req,
                         const char *citizen_id,
                         const char *registration_id)
 {
-  g_autoptr(SecretString) access_token = NULL;
-  g_autoptr(SecretString) refresh_token = NULL;
+  g_autoptr(SbxSecretString) access_token = NULL;
+  g_autoptr(SbxSecretString) refresh_token = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   access_token = sbx_token_issue (db, "smartca", "access", citizen_id, registration_id,
@@ -163,10 +72,10 @@ issue_tokens_and_reply (SbxRequest *req,
                                    TOKEN_SCOPE, REFRESH_TOKEN_LIFETIME_S);
   if (access_token == NULL || refresh_token == NULL)
     {
-      reply_internal (req, db);
+      sbx_smartca_reply_internal (req);
       return;
     }
-  if (!commit_or_fail (req, db))
+  if (!sbx_smartca_commit (req))
     return;
 
   json_builder_begin_object (builder);
@@ -189,7 +98,7 @@ static void
 grant_authorization_code (SbxRequest *req,
                           GHashTable *form)
 {
-  SbxDb *db = request_db (req);
+  SbxDb *db = sbx_smartca_db (req);
   const char *code;
   g_autoptr(GBytes) code_hash = NULL;
   g_autofree char *registration_id = NULL;
@@ -203,7 +112,7 @@ grant_authorization_code (SbxRequest *req,
 
   if (!sbx_db_begin (db))
     {
-      reply_internal (req, db);
+      sbx_smartca_reply_internal (req);
       return;
     }
 
@@ -216,14 +125,14 @@ grant_authorization_code (SbxRequest *req,
                          "WHERE h.code_hash = ?");
   if (stmt == NULL)
     {
-      reply_internal (req, db);
+      sbx_smartca_reply_internal (req);
       return;
     }
   sbx_db_bind_bytes (stmt, 1, code_hash);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      registration_id = column_dup (stmt, 0);
-      citizen_id = column_dup (stmt, 1);
+      registration_id = sbx_db_column_dup (stmt, 0);
+      citizen_id = sbx_db_column_dup (stmt, 1);
       usable = sqlite3_column_int64 (stmt, 2) > sbx_clock_now_ms () &&
                sqlite3_column_int (stmt, 3) == 0 &&
                g_strcmp0 ((const char *) sqlite3_column_text (stmt, 4), "REJECTED") != 0 &&
@@ -242,13 +151,13 @@ grant_authorization_code (SbxRequest *req,
   stmt = sbx_db_prepare (db, "UPDATE handoff_codes SET used = 1 WHERE code_hash = ?");
   if (stmt == NULL)
     {
-      reply_internal (req, db);
+      sbx_smartca_reply_internal (req);
       return;
     }
   sbx_db_bind_bytes (stmt, 1, code_hash);
-  if (!step_done (db, stmt))
+  if (!sbx_db_step_done (db, stmt))
     {
-      reply_internal (req, db);
+      sbx_smartca_reply_internal (req);
       return;
     }
 
@@ -261,7 +170,7 @@ static void
 grant_refresh_token (SbxRequest *req,
                      GHashTable *form)
 {
-  SbxDb *db = request_db (req);
+  SbxDb *db = sbx_smartca_db (req);
   const char *refresh_token;
   g_autoptr(SbxTokenInfo) info = NULL;
 
@@ -270,7 +179,7 @@ grant_refresh_token (SbxRequest *req,
 
   if (!sbx_db_begin (db))
     {
-      reply_internal (req, db);
+      sbx_smartca_reply_internal (req);
       return;
     }
   info = sbx_token_lookup (db, "smartca", "refresh", refresh_token);
@@ -313,7 +222,7 @@ static void
 revoke_cb (SbxRequest *req)
 {
   g_autoptr(GHashTable) form = sbx_request_form (req);
-  SbxDb *db = request_db (req);
+  SbxDb *db = sbx_smartca_db (req);
   const char *token;
   g_autoptr(SbxTokenInfo) access = NULL;
   g_autoptr(SbxTokenInfo) refresh = NULL;
@@ -326,114 +235,37 @@ revoke_cb (SbxRequest *req)
 
   if (!sbx_db_begin (db))
     {
-      reply_internal (req, db);
+      sbx_smartca_reply_internal (req);
       return;
     }
   access = sbx_token_lookup (db, "smartca", "access", token);
   refresh = access == NULL ? sbx_token_lookup (db, "smartca", "refresh", token) : NULL;
   if (access != NULL || refresh != NULL)
     sbx_token_revoke (db, token);
-  if (!commit_or_fail (req, db))
+  if (!sbx_smartca_commit (req))
     return;
 
-  sbx_reply_json (req, 200, object_node (json_object_new ()));
-}
-
-/* Resource calls: authentication, then the body */
-
-static gboolean
-resource_start (SbxRequest    *req,
-                SbxTokenInfo **token,
-                JsonObject   **body)
-{
-  *token = sbx_request_authenticate (req, "smartca");
-  if (*token == NULL)
-    return FALSE;
-  if ((*token)->registration_id == NULL)
-    {
-      /* Only hand-off grants make SmartCA tokens, and they all name one. */
-      g_clear_pointer (token, sbx_token_info_free);
-      sbx_reply_unauthenticated (req);
-      return FALSE;
-    }
-  *body = sbx_request_json_object (req);
-  if (*body == NULL)
-    {
-      g_clear_pointer (token, sbx_token_info_free);
-      return FALSE;
-    }
-  return TRUE;
+  sbx_reply_json (req, 200, sbx_smartca_object_node (json_object_new ()));
 }
 
 /* The citizen */
-
-typedef struct
-{
-  char *full_name;
-  char *date_of_birth;
-  char *phone;
-  char *email;
-  char *address;
-} Citizen;
-
-static void
-citizen_free (Citizen *citizen)
-{
-  g_free (citizen->full_name);
-  g_free (citizen->date_of_birth);
-  g_free (citizen->phone);
-  g_free (citizen->email);
-  g_free (citizen->address);
-  g_free (citizen);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Citizen, citizen_free)
-
-static Citizen *
-citizen_load (SbxDb      *db,
-              const char *citizen_id)
-{
-  sqlite3_stmt *stmt;
-  Citizen *citizen = NULL;
-
-  stmt = sbx_db_prepare (db,
-                         "SELECT full_name, date_of_birth, phone, email, street, ward, province "
-                         "FROM citizens WHERE citizen_id = ?");
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, citizen_id, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      citizen = g_new0 (Citizen, 1);
-      citizen->full_name = column_dup (stmt, 0);
-      citizen->date_of_birth = column_dup (stmt, 1);
-      citizen->phone = column_dup (stmt, 2);
-      citizen->email = column_dup (stmt, 3);
-      /* The two-level address in force since 1 July 2025: no district. */
-      citizen->address = g_strjoin (", ", (const char *) sqlite3_column_text (stmt, 4),
-                                    (const char *) sqlite3_column_text (stmt, 5),
-                                    (const char *) sqlite3_column_text (stmt, 6), NULL);
-    }
-  sqlite3_reset (stmt);
-  return citizen;
-}
 
 static void
 userinfo_cb (SbxRequest *req)
 {
   g_autoptr(SbxTokenInfo) token = NULL;
   g_autoptr(JsonObject) body = NULL;
-  g_autoptr(Citizen) citizen = NULL;
+  g_autoptr(SbxCitizen) citizen = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  SbxDb *db = request_db (req);
+  SbxDb *db = sbx_smartca_db (req);
 
-  if (!resource_start (req, &token, &body))
+  if (!sbx_smartca_resource_start (req, &token, &body))
     return;
 
-  citizen = citizen_load (db, token->citizen_id);
+  citizen = sbx_citizen_load (db, token->citizen_id);
   if (citizen == NULL)
     {
-      reply_internal (req, db);
+      sbx_smartca_reply_internal (req);
       return;
     }
 
@@ -459,133 +291,19 @@ userinfo_cb (SbxRequest *req)
 
 /* The enrollment */
 
-typedef struct
-{
-  char   *state;
-  gint64  synced_at;
-  char   *credential_id;
-  char   *acceptance_tran_id;
-} Enrollment;
-
-static void
-enrollment_free (Enrollment *enrollment)
-{
-  g_free (enrollment->state);
-  g_free (enrollment->credential_id);
-  g_free (enrollment->acceptance_tran_id);
-  g_free (enrollment);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Enrollment, enrollment_free)
-
-/*
- * The registration's enrollment, in the caller's transaction. SYNCING ends
- * by itself at synced_at; nothing runs then, so the change is made the
- * first time anyone looks.
- */
-static Enrollment *
-enrollment_load (SbxDb      *db,
-                 const char *registration_id)
-{
-  g_autoptr(Enrollment) enrollment = NULL;
-  sqlite3_stmt *stmt;
-
-  g_assert (sbx_db_in_transaction (db));
-
-  stmt = sbx_db_prepare (db,
-                         "SELECT state, synced_at, credential_id, acceptance_tran_id "
-                         "FROM enrollments WHERE registration_id = ?");
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, registration_id, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      enrollment = g_new0 (Enrollment, 1);
-      enrollment->state = column_dup (stmt, 0);
-      enrollment->synced_at = sqlite3_column_int64 (stmt, 1);
-      enrollment->credential_id = column_dup (stmt, 2);
-      enrollment->acceptance_tran_id = column_dup (stmt, 3);
-    }
-  sqlite3_reset (stmt);
-  if (enrollment == NULL)
-    {
-      g_warning ("Registration %s has a SmartCA token but no enrollment", registration_id);
-      return NULL;
-    }
-
-  if (g_str_equal (enrollment->state, "SYNCING") &&
-      sbx_clock_now_ms () >= enrollment->synced_at)
-    {
-      stmt = sbx_db_prepare (db,
-                             "UPDATE enrollments SET state = 'CONTRACT_PENDING' "
-                             "WHERE registration_id = ? AND state = 'SYNCING'");
-      if (stmt == NULL)
-        return NULL;
-      sqlite3_bind_text (stmt, 1, registration_id, -1, SQLITE_TRANSIENT);
-      if (!step_done (db, stmt))
-        return NULL;
-      g_free (enrollment->state);
-      enrollment->state = g_strdup ("CONTRACT_PENDING");
-      g_info ("Registration %s synced: contract pending", registration_id);
-    }
-  return g_steal_pointer (&enrollment);
-}
-
-/* Opens the transaction and loads the enrollment, or answers. */
-static Enrollment *
-enrollment_begin (SbxRequest   *req,
-                  SbxDb        *db,
-                  SbxTokenInfo *token)
-{
-  Enrollment *enrollment;
-
-  if (!sbx_db_begin (db))
-    {
-      reply_internal (req, db);
-      return NULL;
-    }
-  enrollment = enrollment_load (db, token->registration_id);
-  if (enrollment == NULL)
-    reply_internal (req, db);
-  return enrollment;
-}
-
-/* 409 / 40900 unless the enrollment is in @state; the transaction ends. */
-static gboolean
-check_state (SbxRequest *req,
-             SbxDb      *db,
-             Enrollment *enrollment,
-             const char *state)
-{
-  JsonObject *content;
-
-  if (g_str_equal (enrollment->state, state))
-    return TRUE;
-
-  /* The lazy end of SYNCING is kept even when the call is refused. */
-  if (!commit_or_fail (req, db))
-    return FALSE;
-  content = json_object_new ();
-  json_object_set_string_member (content, "state", enrollment->state);
-  sbx_reply_envelope_error (req, SBX_VNPT_WRONG_STATE, "Not possible in this state",
-                            object_node (content));
-  return FALSE;
-}
-
 static void
 status_cb (SbxRequest *req)
 {
   g_autoptr(SbxTokenInfo) token = NULL;
   g_autoptr(JsonObject) body = NULL;
-  g_autoptr(Enrollment) enrollment = NULL;
+  g_autoptr(SbxEnrollment) enrollment = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  SbxDb *db = request_db (req);
   gint64 poll_after;
 
-  if (!resource_start (req, &token, &body))
+  if (!sbx_smartca_resource_start (req, &token, &body))
     return;
-  enrollment = enrollment_begin (req, db, token);
-  if (enrollment == NULL || !commit_or_fail (req, db))
+  enrollment = sbx_enrollment_begin (req, token);
+  if (enrollment == NULL || !sbx_smartca_commit (req))
     return;
 
   if (g_str_equal (enrollment->state, "SYNCING"))
@@ -661,26 +379,14 @@ contract_load (SbxDb      *db,
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
       contract = g_new0 (Contract, 1);
-      contract->contract_id = column_dup (stmt, 0);
-      contract->name = column_dup (stmt, 1);
+      contract->contract_id = sbx_db_column_dup (stmt, 0);
+      contract->name = sbx_db_column_dup (stmt, 1);
       contract->pdf = sbx_db_column_bytes (stmt, 2);
-      contract->hash = column_dup (stmt, 3);
-      contract->terms_version = column_dup (stmt, 4);
+      contract->hash = sbx_db_column_dup (stmt, 3);
+      contract->terms_version = sbx_db_column_dup (stmt, 4);
     }
   sqlite3_reset (stmt);
   return contract;
-}
-
-static char *
-sha256_base64 (GBytes *bytes)
-{
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  guint8 digest[32];
-  gsize len = sizeof digest;
-
-  g_checksum_update (checksum, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  g_checksum_get_digest (checksum, digest, &len);
-  return g_base64_encode (digest, len);
 }
 
 static char *
@@ -696,8 +402,8 @@ contract_file_name (const char *citizen_id)
 static void
 contract_info_init (SbxContractInfo *info,
                     const char      *citizen_id,
-                    Citizen         *citizen,
-                    Enrollment      *enrollment,
+                    SbxCitizen      *citizen,
+                    SbxEnrollment   *enrollment,
                     const char      *contract_id,
                     const char      *terms_version)
 {
@@ -728,7 +434,7 @@ registration_service_pack (SbxDb      *db,
     return NULL;
   sqlite3_bind_text (stmt, 1, registration_id, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    service_pack = column_dup (stmt, 0);
+    service_pack = sbx_db_column_dup (stmt, 0);
   sqlite3_reset (stmt);
   return service_pack;
 }
@@ -737,10 +443,10 @@ registration_service_pack (SbxDb      *db,
 static Contract *
 contract_create (SbxDb        *db,
                  SbxTokenInfo *token,
-                 Enrollment   *enrollment)
+                 SbxEnrollment *enrollment)
 {
   g_autoptr(Contract) contract = g_new0 (Contract, 1);
-  g_autoptr(Citizen) citizen = citizen_load (db, token->citizen_id);
+  g_autoptr(SbxCitizen) citizen = sbx_citizen_load (db, token->citizen_id);
   g_autofree char *service_pack = registration_service_pack (db, token->registration_id);
   g_autoptr(GError) error = NULL;
   SbxContractInfo info;
@@ -762,7 +468,8 @@ contract_create (SbxDb        *db,
                  token->registration_id, error->message);
       return NULL;
     }
-  contract->hash = sha256_base64 (contract->pdf);
+  contract->hash = sbx_smartca_sha256_base64 (g_bytes_get_data (contract->pdf, NULL),
+                                              g_bytes_get_size (contract->pdf));
 
   stmt = sbx_db_prepare (db,
                          "INSERT INTO contracts (contract_id, registration_id, name, pdf, hash, "
@@ -776,7 +483,7 @@ contract_create (SbxDb        *db,
   sbx_db_bind_bytes (stmt, 4, contract->pdf);
   sqlite3_bind_text (stmt, 5, contract->hash, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 6, contract->terms_version, -1, SQLITE_TRANSIENT);
-  if (!step_done (db, stmt))
+  if (!sbx_db_step_done (db, stmt))
     return NULL;
 
   g_info ("Contract %s drawn for registration %s", contract->contract_id,
@@ -789,17 +496,18 @@ contract_cb (SbxRequest *req)
 {
   g_autoptr(SbxTokenInfo) token = NULL;
   g_autoptr(JsonObject) body = NULL;
-  g_autoptr(Enrollment) enrollment = NULL;
+  g_autoptr(SbxEnrollment) enrollment = NULL;
   g_autoptr(Contract) contract = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autofree char *data = NULL;
-  SbxDb *db = request_db (req);
+  SbxDb *db = sbx_smartca_db (req);
   gboolean failed;
 
-  if (!resource_start (req, &token, &body))
+  if (!sbx_smartca_resource_start (req, &token, &body))
     return;
-  enrollment = enrollment_begin (req, db, token);
-  if (enrollment == NULL || !check_state (req, db, enrollment, "CONTRACT_PENDING"))
+  enrollment = sbx_enrollment_begin (req, token);
+  if (enrollment == NULL ||
+      !sbx_enrollment_check_state (req, enrollment, "CONTRACT_PENDING", NULL))
     return;
 
   /* Drawn once: the citizen signs the very bytes they were shown. */
@@ -808,10 +516,10 @@ contract_cb (SbxRequest *req)
     contract = contract_create (db, token, enrollment);
   if (contract == NULL || contract->pdf == NULL)
     {
-      reply_internal (req, db);
+      sbx_smartca_reply_internal (req);
       return;
     }
-  if (!commit_or_fail (req, db))
+  if (!sbx_smartca_commit (req))
     return;
 
   data = g_base64_encode (g_bytes_get_data (contract->pdf, NULL),
@@ -848,7 +556,7 @@ contract_lookup (SbxRequest *req,
   contract = contract_load (db, registration_id, &failed);
   if (failed)
     {
-      reply_internal (req, db);
+      sbx_smartca_reply_internal (req);
       return NULL;
     }
   if (contract == NULL || !g_str_equal (contract->contract_id, contract_id))
@@ -861,168 +569,42 @@ contract_lookup (SbxRequest *req,
 }
 
 static void
-reply_too_soon (SbxRequest *req,
-                gint64      retry_after_s)
-{
-  JsonObject *content = json_object_new ();
-
-  json_object_set_int_member (content, "retryAfter", retry_after_s);
-  sbx_reply_envelope_error (req, SBX_VNPT_TOO_SOON, "An OTP was sent moments ago",
-                            object_node (content));
-}
-
-static void
 contract_otp_cb (SbxRequest *req)
 {
   g_autoptr(SbxTokenInfo) token = NULL;
   g_autoptr(JsonObject) body = NULL;
-  g_autoptr(Enrollment) enrollment = NULL;
+  g_autoptr(SbxEnrollment) enrollment = NULL;
   g_autoptr(Contract) contract = NULL;
-  g_autoptr(Citizen) citizen = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *masked = NULL;
   const char *contract_id;
-  SbxDb *db = request_db (req);
+  SbxDb *db = sbx_smartca_db (req);
   sqlite3_stmt *stmt;
-  gint64 now, last_sent;
 
-  if (!resource_start (req, &token, &body) ||
+  if (!sbx_smartca_resource_start (req, &token, &body) ||
       !sbx_require_string (req, body, "contractId", &contract_id))
     return;
-  enrollment = enrollment_begin (req, db, token);
-  if (enrollment == NULL || !check_state (req, db, enrollment, "CONTRACT_PENDING"))
+  enrollment = sbx_enrollment_begin (req, token);
+  if (enrollment == NULL ||
+      !sbx_enrollment_check_state (req, enrollment, "CONTRACT_PENDING", NULL))
     return;
   contract = contract_lookup (req, db, token->registration_id, contract_id);
   if (contract == NULL)
     return;
 
-  now = sbx_clock_now_ms ();
-  last_sent = sbx_otp_last_sent (db, "contract", token->registration_id);
-  if (last_sent > 0 && now - last_sent < CONTRACT_OTP_RESEND_S * 1000)
-    {
-      gint64 wait_ms = CONTRACT_OTP_RESEND_S * 1000 - (now - last_sent);
-
-      sbx_db_rollback (db);
-      reply_too_soon (req, (wait_ms + 999) / 1000);
-      return;
-    }
-
-  citizen = citizen_load (db, token->citizen_id);
-  if (citizen == NULL)
-    {
-      reply_internal (req, db);
-      return;
-    }
-  sbx_otp_issue (db, "contract", token->registration_id, token->citizen_id,
-                 citizen->phone, NULL, CONTRACT_OTP_TTL_S * 1000);
-
+  /* Rolled back with the rest when sbx_smartca_send_otp() refuses. */
   stmt = sbx_db_prepare (db, "UPDATE contracts SET otp_sent_at = ? WHERE contract_id = ?");
   if (stmt == NULL)
     {
-      reply_internal (req, db);
+      sbx_smartca_reply_internal (req);
       return;
     }
-  sqlite3_bind_int64 (stmt, 1, now);
+  sqlite3_bind_int64 (stmt, 1, sbx_clock_now_ms ());
   sqlite3_bind_text (stmt, 2, contract->contract_id, -1, SQLITE_TRANSIENT);
-  if (!step_done (db, stmt))
+  if (!sbx_db_step_done (db, stmt))
     {
-      reply_internal (req, db);
+      sbx_smartca_reply_internal (req);
       return;
     }
-  if (!commit_or_fail (req, db))
-    return;
-
-  masked = sbx_mask_phone (citizen->phone);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "otpSentTo");
-  json_builder_add_string_value (builder, masked);
-  json_builder_set_member_name (builder, "expiresIn");
-  json_builder_add_int_value (builder, CONTRACT_OTP_TTL_S);
-  json_builder_set_member_name (builder, "resendAfter");
-  json_builder_add_int_value (builder, CONTRACT_OTP_RESEND_S);
-  json_builder_end_object (builder);
-  sbx_reply_envelope (req, json_builder_get_root (builder), NULL);
-}
-
-static gboolean
-is_otp_syntax (const char *otp)
-{
-  if (strlen (otp) != 6)
-    return FALSE;
-  for (const char *p = otp; *p != '\0'; p++)
-    if (!g_ascii_isdigit (*p))
-      return FALSE;
-  return TRUE;
-}
-
-/* Whether the registration's last contract OTP was locked by wrong tries. */
-static gboolean
-last_otp_locked (SbxDb      *db,
-                 const char *registration_id)
-{
-  sqlite3_stmt *stmt;
-  gboolean locked = FALSE;
-
-  stmt = sbx_db_prepare (db,
-                         "SELECT state FROM otps WHERE purpose = 'contract' AND subject = ? "
-                         "ORDER BY id DESC LIMIT 1");
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, registration_id, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    locked = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "locked") == 0;
-  sqlite3_reset (stmt);
-  return locked;
-}
-
-/*
- * Checks the OTP and, when it is right, consumes it in the transaction; a
- * later failure rolls that back. Otherwise answers, keeping the attempt
- * counter. With no OTP to check: 44002 when the last one was locked, so
- * the client asks for a new one; else 44001, as for an expired one, since
- * the way on is the same.
- */
-static gboolean
-check_otp (SbxRequest *req,
-           SbxDb      *db,
-           const char *registration_id,
-           const char *otp)
-{
-  guint attempts_left = 0;
-  SbxOtpResult result;
-  JsonObject *content;
-
-  result = sbx_otp_check (db, "contract", registration_id, otp, TRUE, &attempts_left);
-  if (result == SBX_OTP_OK)
-    return TRUE;
-
-  if (result == SBX_OTP_NONE && last_otp_locked (db, registration_id))
-    result = SBX_OTP_LOCKED;
-  if (!commit_or_fail (req, db))
-    return FALSE;
-
-  switch (result)
-    {
-    case SBX_OTP_WRONG:
-      content = json_object_new ();
-      json_object_set_int_member (content, "attemptsLeft", attempts_left);
-      sbx_reply_envelope_error (req, SBX_VNPT_OTP_INVALID, "The OTP is wrong",
-                                object_node (content));
-      break;
-    case SBX_OTP_LOCKED:
-      sbx_reply_envelope_error (req, SBX_VNPT_OTP_LOCKED,
-                                "Too many wrong OTPs; ask for a new one", NULL);
-      break;
-    case SBX_OTP_EXPIRED:
-    case SBX_OTP_NONE:
-      sbx_reply_envelope_error (req, SBX_VNPT_OTP_EXPIRED,
-                                "The OTP has expired or none was sent; ask for a new one", NULL);
-      break;
-    case SBX_OTP_OK:
-    default:
-      g_assert_not_reached ();
-    }
-  return FALSE;
+  sbx_smartca_send_otp (req, token, "contract");
 }
 
 /* Records the signature: one transaction for the contract, the
@@ -1044,7 +626,7 @@ contract_store_signed (SbxDb      *db,
   sqlite3_bind_int64 (stmt, 1, signed_at);
   sbx_db_bind_bytes (stmt, 2, signed_pdf);
   sqlite3_bind_text (stmt, 3, contract_id, -1, SQLITE_TRANSIENT);
-  if (!step_done (db, stmt))
+  if (!sbx_db_step_done (db, stmt))
     return FALSE;
 
   stmt = sbx_db_prepare (db,
@@ -1053,7 +635,7 @@ contract_store_signed (SbxDb      *db,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, registration_id, -1, SQLITE_TRANSIENT);
-  if (!step_done (db, stmt))
+  if (!sbx_db_step_done (db, stmt))
     return FALSE;
 
   stmt = sbx_db_prepare (db,
@@ -1062,7 +644,7 @@ contract_store_signed (SbxDb      *db,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, registration_id, -1, SQLITE_TRANSIENT);
-  return step_done (db, stmt);
+  return sbx_db_step_done (db, stmt);
 }
 
 static void
@@ -1070,9 +652,9 @@ contract_sign_cb (SbxRequest *req)
 {
   g_autoptr(SbxTokenInfo) token = NULL;
   g_autoptr(JsonObject) body = NULL;
-  g_autoptr(Enrollment) enrollment = NULL;
+  g_autoptr(SbxEnrollment) enrollment = NULL;
   g_autoptr(Contract) contract = NULL;
-  g_autoptr(Citizen) citizen = NULL;
+  g_autoptr(SbxCitizen) citizen = NULL;
   g_autoptr(GBytes) signed_pdf = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -1082,22 +664,20 @@ contract_sign_cb (SbxRequest *req)
   g_autofree char *data = NULL;
   const char *contract_id, *otp, *hash;
   SbxContractInfo info;
-  SbxDb *db = request_db (req);
+  SbxDb *db = sbx_smartca_db (req);
   gint64 signed_at;
 
-  if (!resource_start (req, &token, &body) ||
+  if (!sbx_smartca_resource_start (req, &token, &body) ||
       !sbx_require_string (req, body, "contractId", &contract_id) ||
       !sbx_require_string (req, body, "otp", &otp) ||
       !sbx_require_string (req, body, "hash", &hash))
     return;
-  if (!is_otp_syntax (otp))
-    {
-      sbx_reply_bad_field (req, "otp", "must be six ASCII digits");
-      return;
-    }
+  if (!sbx_smartca_check_otp_syntax (req, "otp", otp))
+    return;
 
-  enrollment = enrollment_begin (req, db, token);
-  if (enrollment == NULL || !check_state (req, db, enrollment, "CONTRACT_PENDING"))
+  enrollment = sbx_enrollment_begin (req, token);
+  if (enrollment == NULL ||
+      !sbx_enrollment_check_state (req, enrollment, "CONTRACT_PENDING", NULL))
     return;
   contract = contract_lookup (req, db, token->registration_id, contract_id);
   if (contract == NULL)
@@ -1109,14 +689,14 @@ contract_sign_cb (SbxRequest *req)
                                 "The hash is not that of the contract served", NULL);
       return;
     }
-  if (!check_otp (req, db, token->registration_id, otp))
+  if (!sbx_smartca_check_otp (req, "contract", token->registration_id, otp))
     return;
 
-  citizen = citizen_load (db, token->citizen_id);
+  citizen = sbx_citizen_load (db, token->citizen_id);
   service_pack = registration_service_pack (db, token->registration_id);
   if (citizen == NULL || service_pack == NULL)
     {
-      reply_internal (req, db);
+      sbx_smartca_reply_internal (req);
       return;
     }
   signed_at = sbx_clock_now_ms ();
@@ -1131,16 +711,16 @@ contract_sign_cb (SbxRequest *req)
     {
       g_warning ("Cannot draw the signed contract %s: %s", contract->contract_id,
                  error->message);
-      reply_internal (req, db);
+      sbx_smartca_reply_internal (req);
       return;
     }
   if (!contract_store_signed (db, token->registration_id, contract->contract_id,
                               signed_at, signed_pdf))
     {
-      reply_internal (req, db);
+      sbx_smartca_reply_internal (req);
       return;
     }
-  if (!commit_or_fail (req, db))
+  if (!sbx_smartca_commit (req))
     return;
   g_info ("Contract %s signed for registration %s", contract->contract_id,
           token->registration_id);
@@ -1177,4 +757,9 @@ sbx_smartca_register (SbxServer *server)
                         contract_otp_cb);
   sbx_server_add_route (server, SBX_API_SMARTCA, "POST", "enrollment/contract/sign",
                         contract_sign_cb);
+
+  /* Steps 5 and 6: activation, transactions, credentials and portals. */
+  sbx_activation_register (server);
+  sbx_transactions_register (server);
+  sbx_credentials_register (server);
 }

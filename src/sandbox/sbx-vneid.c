@@ -944,15 +944,44 @@ registration_load_open (SbxDb      *db,
   return registration;
 }
 
-/* The certificate VNeID shows for a registration. SmartCA issues it at the
- * end of activation; until the sandbox keeps issued certificates where VNeID
- * can read them (a credentials table), a registration shows none: null is
- * what PROTOCOL.md prescribes before ACTIVE. */
+/* The certificate VNeID shows for a registration: SmartCA's, once the
+ * acceptance record is signed (null before ACTIVE, as PROTOCOL.md says). */
 static JsonNode *
 registration_certificate_json (SbxDb        *db,
                                Registration *registration)
 {
-  return json_node_new (JSON_NODE_NULL);
+  JsonObject *certificate = NULL;
+  sqlite3_stmt *stmt;
+
+  if (g_strcmp0 (registration->status, "ACTIVE") != 0)
+    return json_node_new (JSON_NODE_NULL);
+
+  stmt = sbx_db_prepare (db,
+                         "SELECT serial_number, subject_dn, valid_from, valid_to FROM credentials "
+                         "WHERE registration_id = ? AND certificate IS NOT NULL");
+  sqlite3_bind_text (stmt, 1, registration->registration_id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autofree char *valid_from = sbx_clock_format_rfc3339 (sqlite3_column_int64 (stmt, 2));
+      g_autofree char *valid_to = sbx_clock_format_rfc3339 (sqlite3_column_int64 (stmt, 3));
+
+      certificate = json_object_new ();
+      json_object_set_string_member (certificate, "serial_number",
+                                     (const char *) sqlite3_column_text (stmt, 0));
+      json_object_set_string_member (certificate, "subject_dn",
+                                     (const char *) sqlite3_column_text (stmt, 1));
+      json_object_set_string_member (certificate, "valid_from", valid_from);
+      json_object_set_string_member (certificate, "valid_to", valid_to);
+      json_object_set_string_member (certificate, "status", "VALID");
+    }
+  sqlite3_reset (stmt);
+  if (certificate == NULL)
+    {
+      g_warning ("Registration %s is ACTIVE without a certificate",
+                 registration->registration_id);
+      return json_node_new (JSON_NODE_NULL);
+    }
+  return object_node (certificate);
 }
 
 /* The registration as GET returns it (and POST, for the one a citizen has). */

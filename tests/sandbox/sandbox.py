@@ -179,6 +179,9 @@ class Sandbox:
         self.info = None
         self.secrets = set()
         self.starts = 0
+        # How far the sandbox clock runs ahead (POST CONTROL/clock), so that
+        # SADs are made on the sandbox's time.
+        self.clock_offset = 0
         if data_dir is None and template:
             # A sandbox makes an RSA-3072 root on its first start; tests
             # start from a copy of one data directory made once per
@@ -556,7 +559,12 @@ class Sandbox:
         r = self.control('POST', 'clock', body={'advanceSeconds': int(math.ceil(seconds))})
         if r.status != 200:
             raise SandboxError('clock: %r' % r)
+        self.clock_offset += int(math.ceil(seconds))
         return r
+
+    def now(self):
+        """Seconds since 1970 on the sandbox clock."""
+        return int(time.time()) + self.clock_offset
 
     # --- Flow helpers ----------------------------------------------------
 
@@ -678,6 +686,126 @@ class Sandbox:
     def sign(self, token, contract_id, otp, hash_):
         return self.smartca('enrollment/contract/sign',
                             {'contractId': contract_id, 'otp': otp, 'hash': hash_}, token=token)
+
+    def to_activation(self, citizen_id, qr=False):
+        """Up to ACTIVATION_PENDING: the contract signed."""
+        s = self.to_contract(citizen_id, qr=qr)
+        c = s['contract']
+        otp = self.contract_otp(s['token'], c['contractId'], citizen_id)
+        r = self.sign(s['token'], c['contractId'], otp, c['hash'])
+        if r.status != 200:
+            raise SandboxError('contract/sign: %r' % r)
+        return s
+
+    def activate(self, token, kak, key=None, otp=None, **extra):
+        body = {'kakPublicKey': kak.public_b64, 'device': kak.device()}
+        if otp is not None:
+            body['otp'] = otp
+        body.update(extra)
+        return self.smartca('enrollment/activate', body, token=token,
+                            headers={'Idempotency-Key': key or new_key()})
+
+    def sad(self, kak, credential_id, txn, challenge, **claims):
+        """A SAD by @kak on the sandbox's clock."""
+        return kak.sad(credential_id, txn, challenge, now=self.now(), **claims)
+
+    def certificate(self, token, kak, credential_id, challenge):
+        return self.smartca('enrollment/certificate',
+                            {'credentialId': credential_id,
+                             'sad': self.sad(kak, credential_id, 'activation', challenge)},
+                            token=token)
+
+    def confirm(self, token, kak, credential_id, tran_id, challenge, sad=None):
+        sad = sad or self.sad(kak, credential_id, tran_id, challenge)
+        return self.smartca('ssa/sic/signconfirm',
+                            {'tranId': tran_id, 'credentialId': credential_id, 'sad': sad},
+                            token=token)
+
+    def to_acceptance(self, citizen_id, qr=False, kak=None):
+        """Up to ACCEPTANCE_PENDING: activated, certificate issued. Adds
+        'kak', 'credential_id', 'certificate' (the content) and 'tran_id'."""
+        s = self.to_activation(citizen_id, qr=qr)
+        kak = kak or Kak()
+        r = self.activate(s['token'], kak)
+        if r.status != 200:
+            raise SandboxError('activate: %r' % r)
+        a = r.json['content']
+        r = self.certificate(s['token'], kak, a['credentialId'], a['challenge'])
+        if r.status != 200:
+            raise SandboxError('certificate: %r' % r)
+        s.update(kak=kak, credential_id=a['credentialId'], certificate=r.json['content'],
+                 tran_id=r.json['content']['tranId'])
+        return s
+
+    def to_active(self, citizen_id, qr=False, kak=None):
+        """Up to ACTIVE: the acceptance record signed. Adds 'acceptance'."""
+        s = self.to_acceptance(citizen_id, qr=qr, kak=kak)
+        r = self.smartca('ssa/sic/waitingtraninfo', {'tranId': s['tran_id']}, token=s['token'])
+        if r.status != 200:
+            raise SandboxError('waitingtraninfo: %r' % r)
+        r = self.confirm(s['token'], s['kak'], s['credential_id'], s['tran_id'],
+                         r.json['content']['challenge'])
+        if r.status != 200 or r.json['content']['tranStatus'] != 1:
+            raise SandboxError('signconfirm: %r' % r)
+        r = self.smartca('enrollment/acceptance', token=s['token'])
+        if r.status != 200:
+            raise SandboxError('acceptance: %r' % r)
+        s['acceptance'] = r.json['content']
+        return s
+
+    def portal_signhash(self, citizen_id, hashes, description='Ký hồ sơ dịch vụ công'):
+        r = self.control('POST', 'portal/signhash',
+                         body={'citizen_id': citizen_id, 'description': description,
+                               'datas': [{'name': 'ho-so-%d.pdf' % i, 'hash': h}
+                                         for i, h in enumerate(hashes)]})
+        if r.status != 200:
+            raise SandboxError('portal/signhash: %r' % r)
+        return r.json['tranId']
+
+
+class Kak:
+    """A key-authorisation key made here (python3-cryptography), with its
+    device, as a client makes them; signs SADs (PROTOCOL.md, "SAD")."""
+
+    def __init__(self, device_id=None, name='Máy tính của tôi', platform='linux-desktop',
+                 bits=2048):
+        from cryptography.hazmat.primitives.asymmetric import rsa
+        self.key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
+        self.device_id = device_id or str(uuid.uuid4())
+        self.name = name
+        self.platform = platform
+
+    @property
+    def public_der(self):
+        from cryptography.hazmat.primitives import serialization
+        return self.key.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+    @property
+    def public_b64(self):
+        return b64(self.public_der)
+
+    def device(self):
+        return {'deviceId': self.device_id, 'name': self.name, 'platform': self.platform}
+
+    def sign(self, data):
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import padding
+        return self.key.sign(data, padding.PKCS1v15(), hashes.SHA256())
+
+    def sad(self, credential_id, txn, challenge, now=None, lifetime=300, header=None, **claims):
+        iat = int(time.time()) if now is None else now
+        body = {'iss': self.device_id, 'sub': credential_id, 'aud': 'smartca', 'txn': txn,
+                'challenge': challenge, 'iat': iat, 'exp': iat + lifetime}
+        body.update(claims)
+        head = header or {'alg': 'RS256', 'typ': 'JWT'}
+        signing_input = (b64url(json.dumps(head, separators=(',', ':')).encode()) + '.' +
+                         b64url(json.dumps(body, separators=(',', ':')).encode()))
+        return signing_input + '.' + b64url(self.sign(signing_input.encode('ascii')))
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b'=').decode('ascii')
 
 
 def registration_body(**consent):

@@ -17,6 +17,8 @@ import unittest
 import warnings
 
 import sandbox
+from test_signing import *  # noqa: F401,F403 - issue #3's tests run in this suite
+from test_signing import SIGNING_REQUIRED
 from sandbox import (AN, BAO, CITIZENS, CLIENT_ID, GRANT_DEVICE, HUONG, HUY, NGOC, NHUNG,
                      PASSWORD, SERVICE_PACK, TUAN, Sandbox, SandboxTestCase, mask_phone, new_key,
                      registration_body, sha256_b64)
@@ -33,8 +35,9 @@ C = 'CONTROL/'
 # (VNeID: the RFC 6749 error; SmartCA resources: the envelope code;
 # CONTROL: None for success, "error" for a refusal). The suite fails if
 # one of these was never exercised. Left out: 500 / 50000 (no request can
-# make a healthy sandbox fail) and the endpoints of issue #3 (activation,
-# certificates, transactions).
+# make a healthy sandbox fail). Issue #3's endpoints (activation,
+# certificates, transactions, credentials, the portal) and their tests are
+# in test_signing.py, run here too.
 REQUIRED = [
     (V + 'oauth/device_authorization', 200, None),
     (V + 'oauth/device_authorization', 400, 'invalid_request'),
@@ -106,7 +109,7 @@ REQUIRED = [
     ('POST ' + C + 'faults', 200, None),
     ('POST ' + C + 'clock', 200, None),
     ('ANY CONTROL/<unknown path>', 404, 'error'),
-]
+] + SIGNING_REQUIRED
 
 
 def record(label, status, code):

@@ -10,13 +10,15 @@ import hashlib
 import json
 import os
 import sqlite3
+import threading
+import time
 
 import sandbox
-from sandbox import (AN, BAO, CITIZENS, CLIENT_ID, NGOC, PASSWORD, SandboxTestCase, new_key,
+from sandbox import (AN, BAO, CITIZENS, CLIENT_ID, NGOC, NHUNG, PASSWORD, SandboxTestCase, new_key,
                      sha256_b64)
 
 
-class Restart(SandboxTestCase):
+class RestartTestCase(SandboxTestCase):
 
     def ca_files(self):
         files = {}
@@ -41,6 +43,9 @@ class Restart(SandboxTestCase):
         with open(anchor, 'rb') as f:
             self.assertEqual(f.read(), root, 'the root CA changed on restart')
         self.assertEqual(self.ca_files(), files, 'the CA files changed on restart')
+
+
+class Restart(RestartTestCase):
 
     def flow(self, how):
         sb = self.sb
@@ -211,6 +216,193 @@ class Restart(SandboxTestCase):
         self.assertGreater(restarts, 5)
         self.sb.start()
 
+
+
+class RestartSigning(RestartTestCase):
+    """Steps 5 and 6 with a restart between every pair of calls."""
+
+    def signing_flow(self, how):
+        sb = self.sb
+        s = sb.to_activation(AN)
+        token = s['token']
+        self.bounce(how)
+
+        # Activation: its answer is kept under its Idempotency-Key.
+        kak, key = sandbox.Kak(), new_key()
+        first = sb.activate(token, kak, key=key)
+        a = self.assertEnvelopeOk(first)
+        self.bounce(how)
+        again = sb.activate(token, kak, key=key)
+        self.assertEqual((again.status, again.body), (200, first.body))
+        status = self.assertEnvelopeOk(sb.smartca('enrollment/status', token=token))
+        self.assertEqual((status['state'], status['credentialId']),
+                         ('CERTIFICATE_PENDING', a['credentialId']))
+        cid = a['credentialId']
+
+        # The challenge issued before the restart is good after it.
+        cert = self.assertEnvelopeOk(sb.certificate(token, kak, cid, a['challenge']))
+        self.bounce(how)
+        status = self.assertEnvelopeOk(sb.smartca('enrollment/status', token=token))
+        self.assertEqual((status['state'], status['acceptanceTranId']),
+                         ('ACCEPTANCE_PENDING', cert['tranId']))
+        info = self.assertEnvelopeOk(sb.smartca('csc/credentials/info',
+                                                {'credentialId': cid, 'certificates': 'single'},
+                                                token=token))
+        self.assertEqual(info['cert']['certificates'], [cert['certificate']])
+
+        # The waiting record, its document and challenge.
+        record = self.assertEnvelopeOk(sb.smartca('ssa/sic/waitingtraninfo',
+                                                  {'tranId': cert['tranId']}, token=token))
+        self.bounce(how)
+        again = self.assertEnvelopeOk(sb.smartca('ssa/sic/waitingtraninfo',
+                                                 {'tranId': cert['tranId']}, token=token))
+        self.assertEqual(again, record)
+        r = sb.confirm(token, kak, cid, cert['tranId'], record['challenge'])
+        self.assertEqual(self.assertEnvelopeOk(r)['tranStatus'], 1)
+        self.bounce(how)
+
+        # Signed: ACTIVE everywhere, the same signed record every time.
+        accepted = self.assertEnvelopeOk(sb.smartca('enrollment/acceptance', token=token))
+        self.bounce(how)
+        self.assertEqual(self.assertEnvelopeOk(sb.smartca('enrollment/acceptance', token=token)),
+                         accepted)
+        self.assertEqual(sb.registration(s['vneid_token'], s['registration_id']).json['status'],
+                         'ACTIVE')
+        r = sb.confirm(token, kak, cid, cert['tranId'], record['challenge'])
+        self.assertEnvelopeError(r, 400, 45000)
+
+        # A portal request across restarts.
+        tid = sb.portal_signhash(AN, [sha256_b64(b'portal')])
+        self.bounce(how)
+        waiting = self.assertEnvelopeOk(sb.smartca('ssa/sic/waitingtrans', token=token))
+        self.assertEqual([t['tranId'] for t in waiting], [tid])
+        r = sb.confirm(token, kak, cid, tid, waiting[0]['challenge'])
+        self.assertEqual(self.assertEnvelopeOk(r)['tranStatus'], 1)
+        self.bounce(how)
+        done = sb.control('GET', 'portal/transactions/{id}', params={'id': tid}).json
+        self.assertEqual(done['tranStatus'], 1)
+        self.assertIsInstance(done['documents'][0]['sig'], str)
+
+        # A change of device: its OTP, the pending KAK and its confirmation.
+        phone = CITIZENS[AN]['phone']
+        r = sb.smartca('enrollment/device/otp', token=token)
+        self.assertEnvelopeOk(r)
+        otp = sb.latest_otp(phone, 'device')
+        self.bounce(how)
+        new = sandbox.Kak()
+        d = self.assertEnvelopeOk(sb.activate(token, new, otp=otp))
+        self.bounce(how)
+        r = sb.smartca('enrollment/device/confirm',
+                       {'credentialId': cid,
+                        'sad': sb.sad(new, cid, 'device', d['challenge'])}, token=token)
+        self.assertEqual(self.assertEnvelopeOk(r), {'state': 'ACTIVE'})
+        self.bounce(how)
+        tid = sb.portal_signhash(AN, [sha256_b64(b'after')])
+        ch = self.assertEnvelopeOk(sb.smartca('ssa/sic/waitingtrans', token=token))[0]['challenge']
+        self.assertEnvelopeError(sb.confirm(token, kak, cid, tid, ch), 400, 45000)
+        self.bounce(how)
+        r = sb.confirm(token, new, cid, tid, ch)
+        self.assertEqual(self.assertEnvelopeOk(r)['tranStatus'], 1)
+
+    def test_sigterm_between_signing_steps(self):
+        self.signing_flow('term')
+
+    def test_sigkill_between_signing_steps(self):
+        self.signing_flow('kill')
+
+    def test_sigterm_while_the_certificate_is_made(self):
+        """A clean stop waits for the key and answers; nothing half-made."""
+        sb = self.sb
+        s = sb.to_activation(NGOC)
+        kak = sandbox.Kak()
+        a = self.assertEnvelopeOk(sb.activate(s['token'], kak))
+        results = []
+        worker = threading.Thread(target=lambda: results.append(
+            sb.certificate(s['token'], kak, a['credentialId'], a['challenge'])))
+        worker.start()
+        time.sleep(0.05)
+        self.bounce('term')
+        worker.join(30)
+        status = self.assertEnvelopeOk(sb.smartca('enrollment/status', token=s['token']))
+        if results and isinstance(results[0], sandbox.Reply) and results[0].status == 200:
+            self.assertEqual((status['state'], status['acceptanceTranId']),
+                             ('ACCEPTANCE_PENDING', results[0].json['content']['tranId']))
+        else:
+            self.assertEqual(status['state'], 'CERTIFICATE_PENDING')
+
+    def test_sigkill_while_the_certificate_is_made(self):
+        """Killed before the commit: no certificate, and the SAD works again."""
+        sb = self.sb
+        s = sb.to_activation(NHUNG)
+        kak = sandbox.Kak()
+        a = self.assertEnvelopeOk(sb.activate(s['token'], kak))
+        results = []
+
+        def ask():
+            try:
+                results.append(sb.certificate(s['token'], kak, a['credentialId'],
+                                              a['challenge']))
+            except Exception as e:  # noqa: BLE001 - the connection dies with the process
+                results.append(e)
+
+        worker = threading.Thread(target=ask)
+        worker.start()
+        time.sleep(0.05)
+        self.bounce('kill')
+        worker.join(30)
+        status = self.assertEnvelopeOk(sb.smartca('enrollment/status', token=s['token']))
+        if status['state'] == 'CERTIFICATE_PENDING':
+            self.assertEnvelopeOk(sb.certificate(s['token'], kak, a['credentialId'],
+                                                 a['challenge']))
+        else:
+            self.assertEqual(status['state'], 'ACCEPTANCE_PENDING')
+        db = sqlite3.connect('file:%s?mode=ro' % os.path.join(sb.data_dir, 'sandbox.db'),
+                             uri=True)
+        try:
+            rows = db.execute('SELECT signing_key IS NULL, certificate IS NULL, '
+                              'serial_number IS NULL FROM credentials').fetchall()
+            self.assertEqual(rows, [(0, 0, 0)])
+            self.assertEqual(db.execute('SELECT COUNT(*) FROM transactions').fetchall(), [(1,)])
+        finally:
+            db.close()
+
+
+class SchemaUpgrade(SandboxTestCase):
+    """A data directory of schema version 1 (issue #2's sandbox) opens, is
+    brought to version 2, and its enrollments go on to ACTIVE."""
+
+    def test_version_1_data_directory(self):
+        sb = self.sb
+        s = sb.to_activation(BAO)
+        sb.stop()
+        path = os.path.join(sb.data_dir, 'sandbox.db')
+        db = sqlite3.connect(path)
+        try:
+            # What version 1 had: no table of version 2, no HSM key.
+            for table in ('transaction_documents', 'transactions', 'challenges', 'credentials'):
+                db.execute('DROP TABLE %s' % table)
+            db.execute("DELETE FROM meta WHERE key = 'hsm_wrapping_key'")
+            db.execute('PRAGMA user_version = 1')
+            db.commit()
+        finally:
+            db.close()
+        sb.start()
+        db = sqlite3.connect('file:%s?mode=ro' % path, uri=True)
+        try:
+            self.assertEqual(db.execute('PRAGMA user_version').fetchall(), [(2,)])
+        finally:
+            db.close()
+        status = self.assertEnvelopeOk(sb.smartca('enrollment/status', token=s['token']))
+        self.assertEqual(status['state'], 'ACTIVATION_PENDING')
+        kak = sandbox.Kak()
+        a = self.assertEnvelopeOk(sb.activate(s['token'], kak))
+        cert = self.assertEnvelopeOk(sb.certificate(s['token'], kak, a['credentialId'],
+                                                    a['challenge']))
+        info = self.assertEnvelopeOk(sb.smartca('ssa/sic/waitingtraninfo',
+                                                {'tranId': cert['tranId']}, token=s['token']))
+        r = sb.confirm(s['token'], kak, a['credentialId'], cert['tranId'], info['challenge'])
+        self.assertEqual(self.assertEnvelopeOk(r)['tranStatus'], 1)
+        self.assertIn('Made a new HSM wrapping key', sb.log_text())
 
 class CitizensFile(SandboxTestCase):
     """--citizens FILE: added where not there yet, and kept after a restart
