@@ -1,326 +1,107 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 /*
- * A C client of smartca-sandbox, written from PROTOCOL.md alone: it starts
- * a sandbox, trusts only the root CA the sandbox names, and takes a
- * built-in citizen from the VNeID login to a signed contract, once by
- * password + OTP and once by the QR device flow. The contract and the
- * signed contract are read back with pdftotext.
+ * A C client of smartca-sandbox (sbx-test-client.h): it takes a built-in
+ * citizen from the VNeID login to ACTIVE over HTTPS alone, once by
+ * password + OTP and once by the QR device flow, with a KAK and SADs made
+ * by the program's own crypto layer (so the sandbox is seen to accept
+ * them). What comes back is checked by independent tools: the contract and
+ * the acceptance record by pdftotext, the certificate field by field and
+ * by certtool and openssl, the signed record by pdfsig with an NSS
+ * database that trusts the sandbox root and by openssl cms; and by the
+ * program's own PAdES check, which must refuse a tampered copy and a copy
+ * signed by another key.
  */
 #define G_LOG_DOMAIN "test-sandbox-client"
 
 #include "config.h"
 
-#include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
-#include <signal.h>
+#include <glib/gstdio.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 #include <string.h>
-#include <sys/prctl.h>
 
-#define CLIENT_ID    "smartca-enroll"
+#include "enr-certificate.h"
+#include "enr-crypto-error.h"
+#include "enr-pades.h"
+#include "enr-pdf-signature.h"
+#include "sbx-test-client.h"
+#include "test-pki.h"
+
 #define SERVICE_PACK "SMARTCA_PERSONAL_FREE"
-#define GRANT_OTP    "urn:vneid:params:oauth:grant-type:otp"
-#define GRANT_DEVICE "urn:ietf:params:oauth:grant-type:device_code"
+#define OID_UID "0.9.2342.19200300.100.1.1"
+#define ASN1_UTF8STRING 12
 
 typedef struct
 {
-  const char *citizen_id;
-  const char *password;
-  const char *full_name;
-  const char *phone;
-  gboolean    qr;
+  SbxTestCitizen  citizen;
+  const char     *province;
+  const char     *ward;
 } Scenario;
 
 typedef struct
 {
-  char        *tmp_dir;
-  GSubprocess *proc;
-  char        *vneid_url;
-  char        *smartca_url;
-  char        *control_url;
-  char        *trust_anchor;
-  SoupSession *session;
+  SbxTestSandbox    *sandbox;
+  SoupSession       *session;
+  SbxTestEnrollment  enrollment;
 } Fixture;
-
-/* --- The sandbox process ----------------------------------------------- */
-
-static void
-remove_tree (GFile *file)
-{
-  g_autoptr(GFileEnumerator) children = NULL;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  if (children != NULL)
-    {
-      GFileInfo *info;
-      GFile *child;
-
-      while (g_file_enumerator_iterate (children, &info, &child, NULL, NULL) && info != NULL)
-        {
-          if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-            remove_tree (child);
-          else
-            g_file_delete (child, NULL, NULL);
-        }
-    }
-  g_file_delete (file, NULL, NULL);
-}
-
-/* A client that fails an assertion aborts: its sandbox must not outlive it. */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
 
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  const char *binary = g_getenv ("SMARTCA_SANDBOX");
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autoptr(GTlsDatabase) database = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *data_dir = NULL;
-  g_autofree char *log_path = NULL;
-  g_autofree char *line = NULL;
-  JsonObject *info;
+  const Scenario *scenario = data;
+  const char * const args[] = { "--sync-delay-ms", "300", NULL };
 
-  g_assert_nonnull (binary);
-  fixture->tmp_dir = g_dir_make_tmp ("sbxtests-client-XXXXXX", &error);
-  g_assert_no_error (error);
-  data_dir = g_build_filename (fixture->tmp_dir, "data", NULL);
-  log_path = g_build_filename (fixture->tmp_dir, "sandbox.log", NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_stderr_file_path (launcher, log_path);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  /* Kept for a look when a test fails; removed when it passes. */
-  g_test_message ("sandbox data and log in %s", fixture->tmp_dir);
-  fixture->proc = g_subprocess_launcher_spawn (launcher, &error, binary,
-                                               "--listen", "127.0.0.1:0",
-                                               "--data-dir", data_dir,
-                                               "--sync-delay-ms", "300",
-                                               NULL);
-  g_assert_no_error (error);
-
-  /* One line of JSON once it listens (the first start makes its CAs). */
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fixture->proc));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  json_parser_load_from_data (parser, line, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
-  info = json_node_get_object (json_parser_get_root (parser));
-  fixture->vneid_url = g_strdup (json_object_get_string_member (info, "vneid_url"));
-  fixture->smartca_url = g_strdup (json_object_get_string_member (info, "smartca_url"));
-  fixture->control_url = g_strdup (json_object_get_string_member (info, "control_url"));
-  fixture->trust_anchor = g_strdup (json_object_get_string_member (info, "trust_anchor"));
-  g_assert_true (g_str_has_prefix (fixture->vneid_url, "https://127.0.0.1:"));
-  g_assert_true (g_str_has_suffix (fixture->vneid_url, "/vneid"));
-  g_assert_true (g_str_has_suffix (fixture->smartca_url, "/smartca"));
-  g_assert_true (g_str_has_suffix (fixture->control_url, "/sandbox"));
-  g_assert_true (g_path_is_absolute (fixture->trust_anchor));
-
-  /* Trust the sandbox's root and nothing else; no proxy on loopback. */
-  database = g_tls_file_database_new (fixture->trust_anchor, &error);
-  g_assert_no_error (error);
-  fixture->session = soup_session_new_with_options ("tls-database", database,
-                                                    "proxy-resolver", NULL,
-                                                    "timeout", 30,
-                                                    NULL);
+  fixture->sandbox = sbx_test_sandbox_start (args);
+  fixture->session = sbx_test_session_new (fixture->sandbox);
+  sbx_test_enrollment_init (&fixture->enrollment, fixture->sandbox, fixture->session,
+                            &scenario->citizen);
 }
 
 static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) tmp = NULL;
-
+  sbx_test_enrollment_clear (&fixture->enrollment);
   g_clear_object (&fixture->session);
-  if (fixture->proc != NULL)
-    {
-      /* SIGTERM stops it cleanly (PROTOCOL.md, "The sandbox"). */
-      g_subprocess_send_signal (fixture->proc, SIGTERM);
-      g_subprocess_wait (fixture->proc, NULL, &error);
-      g_assert_no_error (error);
-      g_assert_true (g_subprocess_get_if_exited (fixture->proc));
-      g_assert_cmpint (g_subprocess_get_exit_status (fixture->proc), ==, 0);
-      g_clear_object (&fixture->proc);
-    }
-  tmp = g_file_new_for_path (fixture->tmp_dir);
-  remove_tree (tmp);
-  g_free (fixture->tmp_dir);
-  g_free (fixture->vneid_url);
-  g_free (fixture->smartca_url);
-  g_free (fixture->control_url);
-  g_free (fixture->trust_anchor);
+  g_clear_pointer (&fixture->sandbox, sbx_test_sandbox_stop);
 }
 
-/* --- HTTP ---------------------------------------------------------------- */
+/* --- Tools -------------------------------------------------------------------- */
 
-typedef struct
+static char *
+write_file (Fixture    *fixture,
+            const char *name,
+            GBytes     *bytes)
 {
-  guint     status;
-  JsonNode *body;
-} Reply;
-
-static void
-reply_clear (Reply *reply)
-{
-  g_clear_pointer (&reply->body, json_node_unref);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reply, reply_clear)
-
-static void
-call (Fixture    *fixture,
-      const char *method,
-      const char *base,
-      const char *path,
-      const char *token,
-      const char *content_type,
-      const char *body,
-      const char *idempotency_key,
-      Reply      *reply)
-{
-  g_autofree char *url = g_strconcat (base, "/", path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GBytes) answer = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  char *path = g_build_filename (fixture->sandbox->tmp_dir, name, NULL);
   g_autoptr(GError) error = NULL;
-  SoupMessageHeaders *headers;
-  const char *type;
-  gsize len;
-  const char *data;
 
-  g_assert_nonnull (msg);
-  headers = soup_message_get_request_headers (msg);
-  if (token != NULL)
-    {
-      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
-
-      soup_message_headers_replace (headers, "Authorization", value);
-    }
-  if (idempotency_key != NULL)
-    soup_message_headers_replace (headers, "Idempotency-Key", idempotency_key);
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-
-      soup_message_set_request_body_from_bytes (msg, content_type, bytes);
-    }
-
-  answer = soup_session_send_and_read (fixture->session, msg, NULL, &error);
+  g_file_set_contents (path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes),
+                       &error);
   g_assert_no_error (error);
-  reply->status = soup_message_get_status (msg);
+  return path;
+}
 
-  type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL);
-  g_assert_cmpstr (type, ==, "application/json");
-  data = g_bytes_get_data (answer, &len);
-  json_parser_load_from_data (parser, data, (gssize) len, &error);
+/* Runs a tool; TRUE when it exits 0. Its output (stdout and stderr) in @out. */
+static gboolean
+run (const char * const *argv,
+     char              **out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stdout_text = NULL;
+  g_autofree char *stderr_text = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &stdout_text,
+                &stderr_text, &status, &error);
   g_assert_no_error (error);
-  reply->body = json_node_ref (json_parser_get_root (parser));
-}
-
-static void
-call_form (Fixture    *fixture,
-           const char *base,
-           const char *path,
-           char       *form,
-           Reply      *reply)
-{
-  call (fixture, "POST", base, path, NULL, "application/x-www-form-urlencoded", form, NULL,
-        reply);
-  g_free (form);
-}
-
-static void
-call_json (Fixture    *fixture,
-           const char *method,
-           const char *base,
-           const char *path,
-           const char *token,
-           const char *json,
-           const char *idempotency_key,
-           Reply      *reply)
-{
-  call (fixture, method, base, path, token, json != NULL ? "application/json" : NULL, json,
-        idempotency_key, reply);
-}
-
-static JsonObject *
-object_of (Reply *reply)
-{
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (reply->body));
-  return json_node_get_object (reply->body);
-}
-
-/* The content of a SmartCA envelope that says success. */
-static JsonObject *
-envelope_content (Reply *reply)
-{
-  JsonObject *envelope = object_of (reply);
-  JsonNode *content;
-
-  g_assert_cmpuint (reply->status, ==, 200);
-  g_assert_cmpint (json_object_get_int_member (envelope, "code"), ==, 0);
-  g_assert_cmpstr (json_object_get_string_member (envelope, "codeDesc"), ==, "SUCCESS");
-  g_assert_cmpstr (json_object_get_string_member (envelope, "message"), ==, "Success");
-  content = json_object_get_member (envelope, "content");
-  g_assert_nonnull (content);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (content));
-  return json_node_get_object (content);
-}
-
-/* The newest OTP of @purpose the sandbox "sent" to @phone. */
-static char *
-latest_otp (Fixture    *fixture,
-            const char *phone,
-            const char *purpose)
-{
-  g_autofree char *path = g_strconcat ("outbox?phone=", phone, NULL);
-  g_auto(Reply) reply = { 0 };
-  JsonArray *items;
-
-  call_json (fixture, "GET", fixture->control_url, path, NULL, NULL, NULL, &reply);
-  g_assert_cmpuint (reply.status, ==, 200);
-  g_assert_true (JSON_NODE_HOLDS_ARRAY (reply.body));
-  items = json_node_get_array (reply.body);
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    {
-      JsonObject *item = json_array_get_object_element (items, i);
-
-      g_assert_cmpstr (json_object_get_string_member (item, "to"), ==, phone);
-      if (g_strcmp0 (json_object_get_string_member (item, "purpose"), purpose) == 0)
-        {
-          const char *code = json_object_get_string_member (item, "code");
-
-          g_assert_cmpuint (strlen (code), ==, 6);
-          return g_strdup (code);
-        }
-    }
-  g_assert_not_reached ();
-  return NULL;
-}
-
-/* --- Checks on documents ----------------------------------------------------- */
-
-static char *
-base64_sha256 (GBytes *bytes)
-{
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  guint8 digest[32];
-  gsize len = sizeof digest;
-
-  g_checksum_update (checksum, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  g_checksum_get_digest (checksum, digest, &len);
-  return g_base64_encode (digest, len);
+  if (out != NULL)
+    *out = g_strconcat (stdout_text, stderr_text, NULL);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_test_message ("%s: %s%s", argv[0], stdout_text, stderr_text);
+  return g_spawn_check_wait_status (status, NULL);
 }
 
 /* The PDF's text by pdftotext, in NFC with runs of white space made one. */
@@ -329,296 +110,402 @@ pdf_text (Fixture    *fixture,
           GBytes     *pdf,
           const char *name)
 {
-  g_autofree char *path = g_build_filename (fixture->tmp_dir, name, NULL);
-  g_autoptr(GError) error = NULL;
+  g_autofree char *path = write_file (fixture, name, pdf);
   g_autofree char *out = NULL;
   g_autoptr(GRegex) spaces = NULL;
   g_autofree char *collapsed = NULL;
-  int status = 0;
-  const char *argv[] = { "pdftotext", "-enc", "UTF-8", path, "-", NULL };
 
-  g_file_set_contents (path, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf),
-                       &error);
-  g_assert_no_error (error);
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
-                NULL, NULL, &out, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (run ((const char *[]) { "pdftotext", "-enc", "UTF-8", path, "-", NULL }, &out));
   g_assert_true (g_utf8_validate (out, -1, NULL));
-
   spaces = g_regex_new ("[ \\t\\f]+", 0, 0, NULL);
   collapsed = g_regex_replace_literal (spaces, out, -1, 0, " ", 0, NULL);
   return g_utf8_normalize (collapsed, -1, G_NORMALIZE_NFC);
 }
 
-/* The full name on one line, the citizen ID and the service pack. */
+/* The full name on one line, the citizen ID, and @also. */
 static void
-check_document (Fixture        *fixture,
-                const Scenario *scenario,
-                GBytes         *pdf,
-                const char     *name)
+check_document (Fixture    *fixture,
+                GBytes     *pdf,
+                const char *name,
+                const char *also)
 {
+  const SbxTestCitizen *citizen = fixture->enrollment.citizen;
   g_autofree char *text = pdf_text (fixture, pdf, name);
   g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
   gboolean name_found = FALSE;
 
   g_assert_cmpmem (g_bytes_get_data (pdf, NULL), 5, "%PDF-", 5);
   for (guint i = 0; lines[i] != NULL && !name_found; i++)
-    name_found = strstr (lines[i], scenario->full_name) != NULL;
-  if (!name_found)
+    name_found = strstr (lines[i], citizen->full_name) != NULL;
+  if (!name_found || strstr (text, also) == NULL)
     g_test_message ("pdftotext of %s:\n%s", name, text);
   g_assert_true (name_found);
-  g_assert_nonnull (strstr (text, scenario->citizen_id));
-  g_assert_nonnull (strstr (text, SERVICE_PACK));
+  g_assert_nonnull (strstr (text, citizen->citizen_id));
+  g_assert_nonnull (strstr (text, also));
 }
 
-static GBytes *
-decode_base64 (const char *text)
+/* --- The certificate ------------------------------------------------------------- */
+
+static gnutls_x509_crt_t
+import_der (GBytes *der)
 {
-  gsize len = 0;
-  guchar *data = g_base64_decode (text, &len);
+  gnutls_x509_crt_t crt;
+  gnutls_datum_t datum = { (unsigned char *) g_bytes_get_data (der, NULL),
+                           (unsigned int) g_bytes_get_size (der) };
 
-  return g_bytes_new_take (data, len);
-}
-
-/* --- The flow ---------------------------------------------------------------- */
-
-static char *
-login_password (Fixture        *fixture,
-                const Scenario *scenario)
-{
-  g_auto(Reply) first = { 0 };
-  g_auto(Reply) tokens = { 0 };
-  g_autofree char *otp = NULL;
-  JsonObject *object;
-  g_autofree char *masked = g_strdup_printf ("%.2s******%s", scenario->phone,
-                                             scenario->phone + strlen (scenario->phone) - 2);
-
-  call_form (fixture, fixture->vneid_url, "oauth/token",
-             soup_form_encode ("grant_type", "password",
-                               "username", scenario->citizen_id,
-                               "password", scenario->password,
-                               "client_id", CLIENT_ID,
-                               NULL),
-             &first);
-  g_assert_cmpuint (first.status, ==, 401);
-  object = object_of (&first);
-  g_assert_cmpstr (json_object_get_string_member (object, "error"), ==, "otp_required");
-  g_assert_cmpstr (json_object_get_string_member (object, "otp_sent_to"), ==, masked);
-  g_assert_cmpint (json_object_get_int_member (object, "expires_in"), ==, 300);
-
-  otp = latest_otp (fixture, scenario->phone, "vneid-login");
-  call_form (fixture, fixture->vneid_url, "oauth/token",
-             soup_form_encode ("grant_type", GRANT_OTP,
-                               "otp_session", json_object_get_string_member (object,
-                                                                             "otp_session"),
-                               "otp", otp,
-                               "client_id", CLIENT_ID,
-                               NULL),
-             &tokens);
-  g_assert_cmpuint (tokens.status, ==, 200);
-  object = object_of (&tokens);
-  g_assert_cmpstr (json_object_get_string_member (object, "token_type"), ==, "Bearer");
-  g_assert_cmpint (json_object_get_int_member (object, "expires_in"), ==, 900);
-  g_assert_false (json_object_has_member (object, "refresh_token"));
-  return g_strdup (json_object_get_string_member (object, "access_token"));
+  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_import (crt, &datum, GNUTLS_X509_FMT_DER), ==, 0);
+  return crt;
 }
 
 static char *
-login_qr (Fixture        *fixture,
-          const Scenario *scenario)
+serial_hex (gnutls_x509_crt_t crt)
 {
-  g_auto(Reply) device = { 0 };
-  g_auto(Reply) pending = { 0 };
-  g_auto(Reply) approved = { 0 };
-  g_auto(Reply) tokens = { 0 };
-  g_autofree char *approval = NULL;
-  JsonObject *object;
-  const char *device_code;
-  const char *user_code;
+  guint8 serial[32];
+  size_t len = sizeof serial;
+  GString *hex = g_string_new (NULL);
 
-  call_form (fixture, fixture->vneid_url, "oauth/device_authorization",
-             soup_form_encode ("client_id", CLIENT_ID, "scope", "openid profile smartca", NULL),
-             &device);
-  g_assert_cmpuint (device.status, ==, 200);
-  object = object_of (&device);
-  device_code = json_object_get_string_member (object, "device_code");
-  user_code = json_object_get_string_member (object, "user_code");
-  g_assert_nonnull (strstr (json_object_get_string_member (object, "verification_uri_complete"),
-                            user_code));
-  g_assert_cmpint (json_object_get_int_member (object, "expires_in"), ==, 600);
-  g_assert_cmpint (json_object_get_int_member (object, "interval"), ==, 5);
+  g_assert_cmpint (gnutls_x509_crt_get_serial (crt, serial, &len), ==, 0);
+  for (size_t i = 0; i < len; i++)
+    g_string_append_printf (hex, "%02X", serial[i]);
+  return g_string_free (hex, FALSE);
+}
 
-  call_form (fixture, fixture->vneid_url, "oauth/token",
-             soup_form_encode ("grant_type", GRANT_DEVICE, "device_code", device_code,
-                               "client_id", CLIENT_ID, NULL),
-             &pending);
-  g_assert_cmpuint (pending.status, ==, 400);
-  g_assert_cmpstr (json_object_get_string_member (object_of (&pending), "error"), ==,
-                   "authorization_pending");
+/* The profile of PROTOCOL.md ("Certificates and signed documents"). */
+static void
+check_profile (const Scenario    *scenario,
+               gnutls_x509_crt_t  crt,
+               gnutls_x509_crt_t  issuing)
+{
+  static const char * const oids[] = {
+    GNUTLS_OID_X520_COUNTRY_NAME, GNUTLS_OID_X520_STATE_OR_PROVINCE_NAME,
+    GNUTLS_OID_X520_LOCALITY_NAME, GNUTLS_OID_X520_COMMON_NAME, OID_UID,
+  };
+  g_autofree char *uid = g_strconcat ("CCCD:", scenario->citizen.citizen_id, NULL);
+  const char *values[] = { "VN", scenario->province, scenario->ward, scenario->citizen.full_name,
+                           uid };
+  gnutls_x509_dn_t dn;
+  gnutls_x509_ava_st ava;
+  guint8 serial[32], ski[64], aki[64], issuer_ski[64];
+  size_t serial_len = sizeof serial, ski_len = sizeof ski, aki_len = sizeof aki;
+  size_t issuer_ski_len = sizeof issuer_ski;
+  unsigned int critical = 0, usage = 0, bits = 0;
+  unsigned int ca = 1;
+  int pathlen;
+  time_t from, to;
 
-  /* The citizen scans the QR code and approves on their phone. */
-  approval = g_strdup_printf ("{\"user_code\":\"%s\",\"citizen_id\":\"%s\"}", user_code,
-                              scenario->citizen_id);
-  call_json (fixture, "POST", fixture->control_url, "vneid/approve", NULL, approval, NULL,
-             &approved);
-  g_assert_cmpuint (approved.status, ==, 200);
+  g_assert_cmpint (gnutls_x509_crt_get_version (crt), ==, 3);
+  g_assert_cmpint (gnutls_x509_crt_get_serial (crt, serial, &serial_len), ==, 0);
+  g_assert_cmpuint (serial_len, ==, 16);
+  g_assert_cmpuint (serial[0], >, 0);
+  g_assert_cmpuint (serial[0], <, 0x80);
 
-  /* The next poll gets the tokens whatever its timing. */
-  call_form (fixture, fixture->vneid_url, "oauth/token",
-             soup_form_encode ("grant_type", GRANT_DEVICE, "device_code", device_code,
-                               "client_id", CLIENT_ID, NULL),
-             &tokens);
-  g_assert_cmpuint (tokens.status, ==, 200);
-  object = object_of (&tokens);
-  g_assert_cmpstr (json_object_get_string_member (object, "token_type"), ==, "Bearer");
-  g_assert_cmpstr (json_object_get_string_member (object, "scope"), ==,
-                   "openid profile smartca");
-  return g_strdup (json_object_get_string_member (object, "access_token"));
+  /* C, ST, L, CN, UID, one attribute to an RDN, in this order. */
+  g_assert_cmpint (gnutls_x509_crt_get_subject (crt, &dn), ==, 0);
+  for (int i = 0; i < (int) G_N_ELEMENTS (oids); i++)
+    {
+      g_assert_cmpint (gnutls_x509_dn_get_rdn_ava (dn, i, 0, &ava), ==, 0);
+      g_assert_cmpstr ((const char *) ava.oid.data, ==, oids[i]);
+      g_assert_cmpmem (ava.value.data, ava.value.size, values[i], strlen (values[i]));
+      if (i >= 1 && i <= 3)
+        g_assert_cmpint (ava.value_tag, ==, ASN1_UTF8STRING);
+      g_assert_cmpint (gnutls_x509_dn_get_rdn_ava (dn, i, 1, &ava), <, 0);
+    }
+  g_assert_cmpint (gnutls_x509_dn_get_rdn_ava (dn, G_N_ELEMENTS (oids), 0, &ava), <, 0);
+
+  g_assert_cmpint (gnutls_x509_crt_get_basic_constraints (crt, &critical, &ca, &pathlen), ==, 0);
+  g_assert_cmpuint (ca, ==, 0);
+  g_assert_cmpuint (critical, ==, 1);
+  g_assert_cmpint (gnutls_x509_crt_get_key_usage (crt, &usage, &critical), ==, 0);
+  g_assert_cmpuint (usage, ==, GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_NON_REPUDIATION);
+  g_assert_cmpuint (critical, ==, 1);
+  g_assert_cmpint (gnutls_x509_crt_get_subject_key_id (crt, ski, &ski_len, &critical), ==, 0);
+  g_assert_cmpuint (critical, ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_get_authority_key_id (crt, aki, &aki_len, &critical), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_get_subject_key_id (issuing, issuer_ski, &issuer_ski_len,
+                                                       NULL), ==, 0);
+  g_assert_cmpmem (aki, aki_len, issuer_ski, issuer_ski_len);
+
+  g_assert_cmpint (gnutls_x509_crt_get_signature_algorithm (crt), ==, GNUTLS_SIGN_RSA_SHA256);
+  g_assert_cmpint (gnutls_x509_crt_get_pk_algorithm (crt, &bits), ==, GNUTLS_PK_RSA);
+  g_assert_cmpuint (bits, ==, 2048);
+  from = gnutls_x509_crt_get_activation_time (crt);
+  to = gnutls_x509_crt_get_expiration_time (crt);
+  g_assert_cmpint (to - from, ==, 365 * 24 * 3600);
+  g_assert_cmpint (from, <=, time (NULL));
+  g_assert_cmpint (to, >, time (NULL));
 }
 
 static void
-test_to_signed_contract (Fixture       *fixture,
-                         gconstpointer  data)
+check_certificate (Fixture        *fixture,
+                   const Scenario *scenario)
+{
+  SbxTestEnrollment *e = &fixture->enrollment;
+  gnutls_x509_crt_t crt = import_der (e->certificate);
+  gnutls_x509_crt_t issuing = import_der (g_ptr_array_index (e->chain, 0));
+  g_autoptr(EnrCertificate) certificate = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cert_path = NULL;
+  g_autofree char *rs_path = NULL;
+  g_autofree char *chain_path = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *root_text = NULL;
+  gnutls_datum_t pem = { NULL, 0 };
+  GString *chain_pem = g_string_new (NULL);
+  gnutls_x509_crt_t parts[3];
+
+  check_profile (scenario, crt, issuing);
+
+  /* The chain the sandbox sent ends in the root it named. */
+  g_assert_true (g_file_get_contents (e->sandbox->trust_anchor, &root_text, NULL, NULL));
+  parts[0] = crt;
+  parts[1] = issuing;
+  parts[2] = import_der (g_ptr_array_index (e->chain, 1));
+  g_assert_cmpint (gnutls_x509_crt_export2 (parts[2], GNUTLS_X509_FMT_PEM, &pem), ==, 0);
+  g_assert_cmpmem (pem.data, pem.size, root_text, strlen (root_text));
+  gnutls_free (pem.data);
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      g_assert_cmpint (gnutls_x509_crt_export2 (parts[i], GNUTLS_X509_FMT_PEM, &pem), ==, 0);
+      g_string_append_len (chain_pem, (const char *) pem.data, pem.size);
+      if (i < 2)
+        {
+          g_autoptr(GBytes) one = g_bytes_new (pem.data, pem.size);
+
+          if (i == 0)
+            cert_path = write_file (fixture, "cert.pem", one);
+          else
+            rs_path = write_file (fixture, "rs.pem", one);
+        }
+      gnutls_free (pem.data);
+    }
+  {
+    g_autoptr(GBytes) bytes = g_string_free_to_bytes (chain_pem);
+
+    chain_path = write_file (fixture, "chain.pem", bytes);
+  }
+
+  /* Two independent verifiers (certtool --verify checks the whole chain
+   * against the trusted root), and the program's own. */
+  g_assert_true (run ((const char *[]) { "certtool", "--verify", "--load-ca-certificate",
+                                         e->sandbox->trust_anchor, "--infile", chain_path,
+                                         NULL }, &out));
+  g_assert_nonnull (strstr (out, "Chain verification output: Verified."));
+  g_clear_pointer (&out, g_free);
+  g_assert_true (run ((const char *[]) { "openssl", "verify", "-CAfile", e->sandbox->trust_anchor,
+                                         "-untrusted", rs_path, cert_path, NULL }, &out));
+  g_assert_nonnull (strstr (out, ": OK"));
+
+  certificate = enr_certificate_new_from_der (e->certificate, &error);
+  g_assert_no_error (error);
+  g_assert_true (enr_certificate_verify (certificate, e->chain, e->sandbox->trust_anchor,
+                                         scenario->citizen.citizen_id, NULL, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    gnutls_x509_crt_deinit (parts[i]);
+}
+
+/* --- The signed acceptance record ----------------------------------------------- */
+
+static GBytes *
+with_byte_changed (GBytes *bytes,
+                   gsize   offset)
+{
+  gsize len = g_bytes_get_size (bytes);
+  guint8 *copy = g_memdup2 (g_bytes_get_data (bytes, NULL), len);
+
+  g_assert_cmpuint (offset, <, len);
+  copy[offset] ^= 0x01;
+  return g_bytes_new_take (copy, len);
+}
+
+/* An NSS database (for pdfsig) that trusts the sandbox root. */
+static char *
+make_nss_db (Fixture *fixture)
+{
+  g_autofree char *db = g_build_filename (fixture->sandbox->tmp_dir, "nssdb", NULL);
+  g_autofree char *sql = g_strconcat ("sql:", db, NULL);
+
+  g_assert_cmpint (g_mkdir (db, 0700), ==, 0);
+  g_assert_true (run ((const char *[]) { "certutil", "-N", "-d", sql, "--empty-password", NULL },
+                      NULL));
+  g_assert_true (run ((const char *[]) { "certutil", "-A", "-d", sql, "-n", "sandbox-root",
+                                         "-t", "CT,C,C", "-i", fixture->sandbox->trust_anchor,
+                                         NULL }, NULL));
+  return g_steal_pointer (&sql);
+}
+
+static void
+check_record_with_tools (Fixture *fixture)
+{
+  SbxTestEnrollment *e = &fixture->enrollment;
+  g_autoptr(EnrPdfSignature) located = NULL;
+  g_autoptr(GBytes) covered = NULL;
+  g_autoptr(GBytes) tampered = NULL;
+  g_autofree char *db = make_nss_db (fixture);
+  g_autofree char *path = write_file (fixture, "signed-record.pdf", e->signed_record);
+  g_autofree char *tampered_path = NULL;
+  g_autofree char *cms_path = NULL;
+  g_autofree char *covered_path = NULL;
+  g_autofree char *out = NULL;
+  const guint8 *data;
+  gsize len;
+
+  g_assert_true (run ((const char *[]) { "pdfsig", "-nssdir", db, path, NULL }, &out));
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "Signature Validation: Signature is Valid."));
+  g_assert_nonnull (strstr (out, "Certificate Validation: Certificate is Trusted."));
+  g_assert_nonnull (strstr (out, "Signature Type: ETSI.CAdES.detached"));
+  g_assert_nonnull (strstr (out, "Total document signed"));
+  g_assert_nonnull (strstr (out, e->citizen->full_name));
+  g_clear_pointer (&out, g_free);
+
+  /* One byte changed inside the signed range: pdfsig no longer agrees. */
+  data = g_bytes_get_data (e->signed_record, &len);
+  g_assert_cmpint (enr_pdf_signature_locate (data, len, &located), ==, ENR_PDF_SIGNATURE_OK);
+  tampered = with_byte_changed (e->signed_record, located->byte_range[1] / 2);
+  tampered_path = write_file (fixture, "tampered-record.pdf", tampered);
+  run ((const char *[]) { "pdfsig", "-nssdir", db, tampered_path, NULL }, &out);
+  g_assert_null (strstr (out, "Signature Validation: Signature is Valid."));
+  g_clear_pointer (&out, g_free);
+
+  /* OpenSSL verifies the CMS over the covered bytes and sees PAdES B-B's
+   * attributes: signing-certificate-v2, and no signing time. */
+  covered = enr_pdf_signature_covered_bytes (data, len, located);
+  cms_path = write_file (fixture, "record.p7s", located->contents);
+  covered_path = write_file (fixture, "record-covered.bin", covered);
+  g_assert_true (run ((const char *[]) { "openssl", "cms", "-verify", "-binary", "-inform", "DER",
+                                         "-in", cms_path, "-content", covered_path, "-CAfile",
+                                         e->sandbox->trust_anchor, "-purpose", "any", "-out",
+                                         "/dev/null", NULL }, NULL));
+  g_assert_true (run ((const char *[]) { "openssl", "cms", "-cmsout", "-print", "-inform", "DER",
+                                         "-in", cms_path, NULL }, &out));
+  g_assert_nonnull (strstr (out, "id-smime-aa-signingCertificateV2"));
+  g_assert_nonnull (strstr (out, "messageDigest"));
+  g_assert_null (strstr (out, "signingTime"));
+}
+
+/* The program's own check (issue #4's interop test): the sandbox's
+ * signature is accepted; a changed copy, and the same record signed by a
+ * key the sandbox root does not vouch for, are not. */
+static void
+check_record_with_crypto_layer (Fixture *fixture)
+{
+  SbxTestEnrollment *e = &fixture->enrollment;
+  g_autoptr(EnrCertificate) signer = enr_certificate_new_from_der (e->certificate, NULL);
+  g_autoptr(EnrPadesReport) report = NULL;
+  g_autoptr(EnrPdfSignature) placeholder = NULL;
+  g_autoptr(EnrPdfSignature) located = NULL;
+  g_autoptr(GBytes) tampered = NULL;
+  g_autoptr(GBytes) by_other = NULL;
+  g_autoptr(TestPki) pki = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *other_dir = g_build_filename (fixture->sandbox->tmp_dir, "other-pki", NULL);
+  guint8 approved[ENR_PADES_DIGEST_LENGTH];
+  const TestSubject subject = {
+    .citizen_id = e->citizen->citizen_id,
+    .full_name = e->citizen->full_name,
+  };
+  gnutls_x509_crt_t chain[2];
+  const guint8 *data;
+  gsize len;
+
+  g_assert_nonnull (signer);
+  data = g_bytes_get_data (e->prepared_record, &len);
+  g_assert_cmpint (enr_pdf_signature_locate (data, len, &placeholder), ==, ENR_PDF_SIGNATURE_OK);
+  g_assert_true (enr_pades_digest (e->prepared_record, placeholder, approved, &error));
+  g_assert_no_error (error);
+
+  report = enr_pades_verify (e->signed_record, approved, signer, e->sandbox->trust_anchor,
+                             &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  g_assert_cmpstr (report->signer_name, ==, e->citizen->full_name);
+  g_assert_nonnull (report->signing_time);
+  g_assert_cmpmem (report->digest, sizeof report->digest, approved, sizeof approved);
+  g_clear_pointer (&report, enr_pades_report_free);
+
+  data = g_bytes_get_data (e->signed_record, &len);
+  g_assert_cmpint (enr_pdf_signature_locate (data, len, &located), ==, ENR_PDF_SIGNATURE_OK);
+  tampered = with_byte_changed (e->signed_record, located->byte_range[1] / 2);
+  report = enr_pades_verify (tampered, approved, signer, e->sandbox->trust_anchor, &error);
+  g_assert_null (report);
+  g_assert_error (error, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_PDF_MODIFIED);
+  g_clear_error (&error);
+
+  /* The very record, signed by another CA's key for the same citizen. */
+  g_assert_cmpint (g_mkdir (other_dir, 0700), ==, 0);
+  pki = test_pki_new (other_dir, &subject);
+  chain[0] = pki->issuing;
+  chain[1] = pki->root;
+  by_other = enr_pades_sign (e->prepared_record, placeholder, pki->leaf, chain, 2,
+                             pki->leaf_privkey, &error);
+  g_assert_no_error (error);
+  report = enr_pades_verify (by_other, approved, NULL, e->sandbox->trust_anchor, &error);
+  g_assert_null (report);
+  g_assert_error (error, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_CERT_UNTRUSTED);
+  g_clear_error (&error);
+  report = enr_pades_verify (by_other, approved, signer, pki->root_pem_path, &error);
+  g_assert_null (report);
+  g_assert_error (error, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_PDF_WRONG_SIGNER);
+}
+
+/* --- The tests ----------------------------------------------------------------------- */
+
+static void
+walk_to_active (Fixture        *fixture,
+                const Scenario *scenario)
+{
+  SbxTestEnrollment *e = &fixture->enrollment;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *registration_path = NULL;
+  g_autofree char *serial = NULL;
+  g_auto(SbxTestReply) registration = { 0 };
+  gnutls_x509_crt_t crt;
+  JsonObject *object, *certificate;
+  EnrKak *kak;
+
+  sbx_test_login (e);
+  sbx_test_register (e);
+  sbx_test_sign_contract (e);
+  check_document (fixture, e->contract, "contract.pdf", SERVICE_PACK);
+  check_document (fixture, e->signed_contract, "signed-contract.pdf", SERVICE_PACK);
+
+  /* Step 5: the program's KAK, and SADs by the program's crypto layer. */
+  kak = enr_kak_generate (&error);
+  g_assert_no_error (error);
+  sbx_test_activate (e, kak);
+  sbx_test_accept (e);
+
+  crt = import_der (e->certificate);
+  serial = serial_hex (crt);
+  gnutls_x509_crt_deinit (crt);
+  check_document (fixture, e->prepared_record, "record.pdf", serial);
+
+  /* Step 6: VNeID shows the certificate too. */
+  registration_path = g_strdup_printf ("api/v1/smartca/registrations/%s", e->registration_id);
+  sbx_test_call_json (e->session, "GET", e->sandbox->vneid_url, registration_path,
+                      e->vneid_token, NULL, NULL, &registration);
+  g_assert_cmpuint (registration.status, ==, 200);
+  object = sbx_test_object (&registration);
+  g_assert_cmpstr (json_object_get_string_member (object, "status"), ==, "ACTIVE");
+  certificate = json_object_get_object_member (object, "certificate");
+  g_assert_nonnull (certificate);
+  g_assert_cmpstr (json_object_get_string_member (certificate, "serial_number"), ==, serial);
+  g_assert_cmpstr (json_object_get_string_member (certificate, "status"), ==, "VALID");
+}
+
+static void
+test_to_active (Fixture       *fixture,
+                gconstpointer  data)
 {
   const Scenario *scenario = data;
-  g_autofree char *vneid_token = NULL;
-  g_autofree char *registration_id = NULL;
-  g_autofree char *smartca_token = NULL;
-  g_autofree char *contract_id = NULL;
-  g_autofree char *contract_hash = NULL;
-  g_autofree char *key = g_uuid_string_random ();
-  g_autofree char *otp = NULL;
-  g_autofree char *otp_body = NULL;
-  g_autofree char *sign_body = NULL;
-  g_autofree char *registration_path = NULL;
-  g_autofree char *handoff_path = NULL;
-  g_autofree char *pdf_name = NULL;
-  g_autoptr(GBytes) pdf = NULL;
-  g_autoptr(GBytes) signed_pdf = NULL;
-  g_autofree char *computed = NULL;
-  g_auto(Reply) userinfo = { 0 };
-  g_auto(Reply) registration = { 0 };
-  g_auto(Reply) handoff = { 0 };
-  g_auto(Reply) tokens = { 0 };
-  g_auto(Reply) identity = { 0 };
-  g_auto(Reply) contract = { 0 };
-  g_auto(Reply) contract_otp = { 0 };
-  g_auto(Reply) signature = { 0 };
-  g_auto(Reply) status = { 0 };
-  JsonObject *object;
-  gint64 deadline;
 
-  /* Step 1: log in to VNeID. */
-  vneid_token = scenario->qr ? login_qr (fixture, scenario)
-                             : login_password (fixture, scenario);
-  call_json (fixture, "GET", fixture->vneid_url, "api/v1/userinfo", vneid_token, NULL, NULL,
-             &userinfo);
-  g_assert_cmpuint (userinfo.status, ==, 200);
-  object = object_of (&userinfo);
-  g_assert_cmpstr (json_object_get_string_member (object, "citizen_id"), ==,
-                   scenario->citizen_id);
-  g_assert_cmpstr (json_object_get_string_member (object, "full_name"), ==,
-                   scenario->full_name);
-  g_assert_cmpint (json_object_get_int_member (object, "identity_level"), ==, 2);
-
-  /* Step 2: consent and register. */
-  call_json (fixture, "POST", fixture->vneid_url, "api/v1/smartca/registrations", vneid_token,
-             "{\"service_pack\":\"" SERVICE_PACK "\","
-             "\"consent\":{\"share_identity\":true,\"terms_version\":\"2025.1\"}}",
-             key, &registration);
-  g_assert_cmpuint (registration.status, ==, 201);
-  object = object_of (&registration);
-  g_assert_cmpstr (json_object_get_string_member (object, "status"), ==, "SUBMITTED");
-  registration_id = g_strdup (json_object_get_string_member (object, "registration_id"));
-
-  /* Step 3: hand over to SmartCA and wait for the sync. */
-  handoff_path = g_strdup_printf ("api/v1/smartca/registrations/%s/handoff", registration_id);
-  call_json (fixture, "POST", fixture->vneid_url, handoff_path, vneid_token, NULL, NULL,
-             &handoff);
-  g_assert_cmpuint (handoff.status, ==, 200);
-  g_assert_cmpint (json_object_get_int_member (object_of (&handoff), "expires_in"), ==, 60);
-
-  call_form (fixture, fixture->smartca_url, "auth/token",
-             soup_form_encode ("grant_type", "authorization_code",
-                               "code", json_object_get_string_member (object_of (&handoff),
-                                                                      "code"),
-                               "client_id", CLIENT_ID,
-                               NULL),
-             &tokens);
-  g_assert_cmpuint (tokens.status, ==, 200);
-  object = object_of (&tokens);
-  g_assert_cmpstr (json_object_get_string_member (object, "token_type"), ==, "bearer");
-  g_assert_cmpint (json_object_get_int_member (object, "expires_in"), ==, 3599);
-  g_assert_nonnull (json_object_get_string_member (object, "refresh_token"));
-  smartca_token = g_strdup (json_object_get_string_member (object, "access_token"));
-
-  call_json (fixture, "POST", fixture->smartca_url, "identityapi/userinfo/info", smartca_token,
-             "{}", NULL, &identity);
-  object = envelope_content (&identity);
-  g_assert_cmpstr (json_object_get_string_member (object, "uid"), ==, scenario->citizen_id);
-  g_assert_cmpstr (json_object_get_string_member (object, "uidPre"), ==, "CCCD");
-  g_assert_cmpstr (json_object_get_string_member (object, "fullName"), ==, scenario->full_name);
-
-  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  for (;;)
-    {
-      g_auto(Reply) poll = { 0 };
-      const char *state;
-
-      call_json (fixture, "POST", fixture->smartca_url, "enrollment/status", smartca_token,
-                 "{}", NULL, &poll);
-      object = envelope_content (&poll);
-      g_assert_cmpstr (json_object_get_string_member (object, "registrationId"), ==,
-                       registration_id);
-      state = json_object_get_string_member (object, "state");
-      if (g_strcmp0 (state, "CONTRACT_PENDING") == 0)
-        break;
-      g_assert_cmpstr (state, ==, "SYNCING");
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_usleep (CLAMP (json_object_get_int_member (object, "pollAfterMs"), 50, 2000) * 1000);
-    }
-
-  /* Step 4: the contract, its OTP and its signature. */
-  call_json (fixture, "POST", fixture->smartca_url, "enrollment/contract", smartca_token, "{}",
-             NULL, &contract);
-  object = envelope_content (&contract);
-  contract_id = g_strdup (json_object_get_string_member (object, "contractId"));
-  contract_hash = g_strdup (json_object_get_string_member (object, "hash"));
-  pdf_name = g_strdup_printf ("hop-dong-smartca-%s.pdf", scenario->citizen_id);
-  g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, pdf_name);
-  pdf = decode_base64 (json_object_get_string_member (object, "dataBase64"));
-  computed = base64_sha256 (pdf);
-  g_assert_cmpstr (computed, ==, contract_hash);
-  check_document (fixture, scenario, pdf, "contract.pdf");
-
-  otp_body = g_strdup_printf ("{\"contractId\":\"%s\"}", contract_id);
-  call_json (fixture, "POST", fixture->smartca_url, "enrollment/contract/otp", smartca_token,
-             otp_body, NULL, &contract_otp);
-  object = envelope_content (&contract_otp);
-  g_assert_cmpint (json_object_get_int_member (object, "expiresIn"), ==, 300);
-  g_assert_cmpint (json_object_get_int_member (object, "resendAfter"), ==, 60);
-  otp = latest_otp (fixture, scenario->phone, "contract");
-
-  sign_body = g_strdup_printf ("{\"contractId\":\"%s\",\"otp\":\"%s\",\"hash\":\"%s\"}",
-                               contract_id, otp, contract_hash);
-  call_json (fixture, "POST", fixture->smartca_url, "enrollment/contract/sign", smartca_token,
-             sign_body, NULL, &signature);
-  object = envelope_content (&signature);
-  g_assert_cmpstr (json_object_get_string_member (object, "state"), ==, "ACTIVATION_PENDING");
-  g_assert_nonnull (json_object_get_string_member (object, "signedAt"));
-  object = json_object_get_object_member (object, "signedDocument");
-  g_assert_nonnull (object);
-  signed_pdf = decode_base64 (json_object_get_string_member (object, "dataBase64"));
-  check_document (fixture, scenario, signed_pdf, "signed.pdf");
-
-  /* VNeID sees the signed contract too. */
-  registration_path = g_strdup_printf ("api/v1/smartca/registrations/%s", registration_id);
-  call_json (fixture, "GET", fixture->vneid_url, registration_path, vneid_token, NULL, NULL,
-             &status);
-  g_assert_cmpuint (status.status, ==, 200);
-  g_assert_cmpstr (json_object_get_string_member (object_of (&status), "status"), ==,
-                   "CONTRACT_SIGNED");
+  walk_to_active (fixture, scenario);
+  check_certificate (fixture, scenario);
+  check_record_with_tools (fixture);
+  check_record_with_crypto_layer (fixture);
 }
 
 int
@@ -626,18 +513,20 @@ main (int    argc,
       char **argv)
 {
   static const Scenario by_password = {
-    "001093000001", "Matkhau@123", "Nguyễn Văn An", "0912345678", FALSE,
+    { "001093000001", "Matkhau@123", "Nguyễn Văn An", "0912345678", FALSE },
+    "Thành phố Hà Nội", "Phường Ba Đình",
   };
   static const Scenario by_qr = {
-    "079301000123", "Matkhau@123", "Trần Thị Bích Ngọc", "0987654321", TRUE,
+    { "079301000123", "Matkhau@123", "Trần Thị Bích Ngọc", "0987654321", TRUE },
+    "Thành phố Hồ Chí Minh", "Phường Bến Thành",
   };
 
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/sandbox-client/password-otp-to-signed-contract", Fixture, &by_password,
-              fixture_setup, test_to_signed_contract, fixture_teardown);
-  g_test_add ("/sandbox-client/qr-to-signed-contract", Fixture, &by_qr,
-              fixture_setup, test_to_signed_contract, fixture_teardown);
+  g_test_add ("/sandbox-client/password-otp-to-active", Fixture, &by_password,
+              fixture_setup, test_to_active, fixture_teardown);
+  g_test_add ("/sandbox-client/qr-to-active", Fixture, &by_qr,
+              fixture_setup, test_to_active, fixture_teardown);
 
   return g_test_run ();
 }
