@@ -74,11 +74,10 @@ sbx_reply_text (SbxRequest *req,
       SoupMessageHeaders *headers = soup_server_message_get_response_headers (req->msg);
 
       soup_message_headers_replace (headers, "Cache-Control", "no-store");
-      /* libsoup 3.2 leaks the socket (and its file descriptor) of a kept-alive
-       * connection that the client closes while idle; a sandbox serving
-       * thousands of test requests would run out of descriptors. Closing
-       * after every answer costs a TLS handshake on loopback. */
-      soup_message_headers_replace (headers, "Connection", "close");
+      /* Connections are kept alive (sbx-keepalive.h), but not after a body
+       * refused unread: the rest of it would be taken for a request. */
+      if (status == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE)
+        soup_message_headers_replace (headers, "Connection", "close");
       if (retry_after != NULL)
         soup_message_headers_replace (headers, "Retry-After", retry_after);
       if (www_authenticate != NULL)

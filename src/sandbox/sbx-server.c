@@ -9,6 +9,7 @@
 #include "sbx-citizens.h"
 #include "sbx-clock.h"
 #include "sbx-job.h"
+#include "sbx-keepalive.h"
 #include "sbx-linger.h"
 #include "sbx-request-private.h"
 #include "sbx-server-private.h"
@@ -25,20 +26,21 @@ typedef struct
 
 struct _SbxServer
 {
-  GObject     parent_instance;
+  GObject       parent_instance;
 
-  char       *data_dir;
-  guint       sync_delay_ms;
-  SbxDb      *db;
-  SbxCa      *ca;
-  SbxHsm     *hsm;
-  SoupServer *soup;
-  GPtrArray  *routes;
-  char       *vneid_url;
-  char       *smartca_url;
-  char       *control_url;
-  SbxFaults   faults;
-  GRand      *rand;
+  char         *data_dir;
+  guint         sync_delay_ms;
+  SbxDb        *db;
+  SbxCa        *ca;
+  SbxHsm       *hsm;
+  SoupServer   *soup;
+  SbxKeepalive *keepalive;
+  GPtrArray    *routes;
+  char         *vneid_url;
+  char         *smartca_url;
+  char         *control_url;
+  SbxFaults     faults;
+  GRand        *rand;
 };
 
 G_DEFINE_FINAL_TYPE (SbxServer, sbx_server, G_TYPE_OBJECT)
@@ -66,6 +68,7 @@ sbx_server_finalize (GObject *object)
 {
   SbxServer *self = SBX_SERVER (object);
 
+  g_clear_pointer (&self->keepalive, sbx_keepalive_free);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
@@ -550,6 +553,7 @@ sbx_server_new (const SbxServerOptions  *options,
   self->soup = soup_server_new ("tls-certificate", certificate,
                                 "server-header", "smartca-sandbox",
                                 NULL);
+  self->keepalive = sbx_keepalive_new (self->soup);
   soup_server_add_early_handler (self->soup, NULL, early_cb, self, NULL);
   soup_server_add_handler (self->soup, NULL, server_cb, self, NULL);
   g_signal_connect_object (self->soup, "request-started", G_CALLBACK (request_started_cb),

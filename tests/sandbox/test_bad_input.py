@@ -7,7 +7,9 @@ invalid UTF-8. Each must get the JSON error of PROTOCOL.md: never a crash
 timeout), never an HTML page. Afterwards the database holds no
 half-written rows, and the log holds no secret used in the run."""
 
+import http.client
 import json
+import os
 import socket
 import sqlite3
 import ssl
@@ -705,6 +707,35 @@ class Battery(SandboxTestCase):
         finally:
             for s in socks:
                 s.close()
+
+    def test_7_kept_alive_connections_are_closed_when_left(self):
+        """Connections stay open for the next request; one its client closes
+        while idle does not keep its descriptor (libsoup 3.2 would)."""
+        def descriptors():
+            return len(os.listdir('/proc/%d/fd' % self.sb.proc.pid))
+
+        conn = http.client.HTTPSConnection('127.0.0.1', self.sb.port, context=self.sb.ctx,
+                                           timeout=10)
+        for _ in range(3):
+            conn.request('GET', '/sandbox/outbox?phone=0900000000')
+            r = conn.getresponse()
+            r.read()
+            self.assertEqual(r.status, 200)
+            self.assertNotEqual((r.getheader('Connection') or '').lower(), 'close')
+        conn.close()
+        before = descriptors()
+        for _ in range(60):
+            conn = http.client.HTTPSConnection('127.0.0.1', self.sb.port, context=self.sb.ctx,
+                                               timeout=10)
+            conn.request('POST', '/smartca/enrollment/status', body=b'{}',
+                         headers={'Content-Type': 'application/json',
+                                  'Authorization': 'Bearer ' + self.smartca_token})
+            conn.getresponse().read()
+            conn.close()
+        deadline = time.monotonic() + 15
+        while descriptors() > before + 5 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        self.assertLessEqual(descriptors(), before + 5)
 
     # --- 8. Expired tokens (the clock moves on for good here) -----------------------------------
 
