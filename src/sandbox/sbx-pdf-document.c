@@ -65,6 +65,83 @@ struct _SbxPdfDocument
   char         *footer;
 };
 
+/*
+ * Laying text out (shaping it with HarfBuzz) is most of what drawing a
+ * document costs, and most of the contract's text is the same for every
+ * citizen, and the same again in its signed copy. So each thread keeps its
+ * PangoContext and the layouts it has made, by what they hold; a layout is
+ * never changed once made. A thread drawing documents for many citizens
+ * would keep their names too: past MAX_CACHED layouts it starts again.
+ */
+#define MAX_CACHED 1024
+
+typedef struct
+{
+  PangoContext *context;
+  GHashTable   *layouts;      /* key (style and text) → PangoLayout */
+} ThreadCache;
+
+static void
+thread_cache_free (gpointer data)
+{
+  ThreadCache *cache = data;
+
+  g_clear_pointer (&cache->layouts, g_hash_table_unref);
+  g_clear_object (&cache->context);
+  g_free (cache);
+}
+
+static GPrivate thread_cache_key = G_PRIVATE_INIT (thread_cache_free);
+
+static ThreadCache *
+thread_cache (void)
+{
+  ThreadCache *cache = g_private_get (&thread_cache_key);
+  cairo_font_options_t *options;
+
+  if (cache != NULL)
+    return cache;
+
+  cache = g_new0 (ThreadCache, 1);
+  /* Pango's default font map is the thread's own. */
+  cache->context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
+  /* Unhinted metrics and unrounded positions: a PDF is scaled, never
+   * shown at one resolution, and the layout must not depend on a screen. */
+  options = cairo_font_options_create ();
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+  pango_cairo_context_set_font_options (cache->context, options);
+  cairo_font_options_destroy (options);
+  pango_cairo_context_set_resolution (cache->context, 72.0);
+  pango_context_set_round_glyph_positions (cache->context, FALSE);
+  pango_context_set_language (cache->context, pango_language_from_string ("vi"));
+  cache->layouts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  g_private_set (&thread_cache_key, cache);
+  return cache;
+}
+
+/* The thread's layout for @key, or NULL; a new reference. */
+static PangoLayout *
+cached_layout (const char *key)
+{
+  PangoLayout *layout = g_hash_table_lookup (thread_cache ()->layouts, key);
+
+  return layout != NULL ? g_object_ref (layout) : NULL;
+}
+
+/* Keeps @layout, now complete, under @key (taken); returns @layout. */
+static PangoLayout *
+cache_layout (char        *key,
+              PangoLayout *layout)
+{
+  ThreadCache *cache = thread_cache ();
+
+  if (g_hash_table_size (cache->layouts) >= MAX_CACHED)
+    g_hash_table_remove_all (cache->layouts);
+  g_hash_table_insert (cache->layouts, key, g_object_ref (layout));
+  return layout;
+}
+
 static void
 block_free (Block *block)
 {
@@ -86,20 +163,8 @@ SbxPdfDocument *
 sbx_pdf_document_new (void)
 {
   SbxPdfDocument *doc = g_new0 (SbxPdfDocument, 1);
-  PangoFontMap *font_map = pango_cairo_font_map_get_default ();
-  cairo_font_options_t *options = cairo_font_options_create ();
 
-  doc->context = pango_font_map_create_context (font_map);
-  /* Unhinted metrics and unrounded positions: a PDF is scaled, never
-   * shown at one resolution, and the layout must not depend on a screen. */
-  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
-  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
-  pango_cairo_context_set_font_options (doc->context, options);
-  cairo_font_options_destroy (options);
-  pango_cairo_context_set_resolution (doc->context, 72.0);
-  pango_context_set_round_glyph_positions (doc->context, FALSE);
-  pango_context_set_language (doc->context, pango_language_from_string ("vi"));
-
+  doc->context = g_object_ref (thread_cache ()->context);
   doc->blocks = g_ptr_array_new_with_free_func ((GDestroyNotify) block_free);
   doc->pieces = g_array_new (FALSE, TRUE, sizeof (Piece));
   return doc;
@@ -107,10 +172,10 @@ sbx_pdf_document_new (void)
 
 static PangoLayout *
 new_layout (SbxPdfDocument *doc,
-            double      size,
-            gboolean    bold,
-            gboolean    italic,
-            double      width)
+            double          size,
+            gboolean        bold,
+            gboolean        italic,
+            double          width)
 {
   PangoLayout *layout = pango_layout_new (doc->context);
   g_autoptr(PangoFontDescription) font = pango_font_description_from_string (FONT_FAMILY);
@@ -129,7 +194,7 @@ new_layout (SbxPdfDocument *doc,
 
 static Block *
 add_block (SbxPdfDocument *doc,
-           BlockKind  kind)
+           BlockKind       kind)
 {
   Block *block = g_new0 (Block, 1);
 
@@ -141,10 +206,11 @@ add_block (SbxPdfDocument *doc,
 /* @markup is Pango markup: callers escape what they did not write. */
 void
 sbx_pdf_add_text (SbxPdfDocument *doc,
-          SbxPdfStyle     style,
-          const char *markup)
+                  SbxPdfStyle     style,
+                  const char     *markup)
 {
   Block *block = add_block (doc, BLOCK_TEXT);
+  g_autofree char *key = NULL;
   double size = 10.0;
   gboolean bold = FALSE, italic = FALSE;
   PangoAlignment align = PANGO_ALIGN_LEFT;
@@ -180,10 +246,15 @@ sbx_pdf_add_text (SbxPdfDocument *doc,
       g_assert_not_reached ();
     }
 
+  key = g_strdup_printf ("text %d\x1f%s", style, markup);
+  block->layout = cached_layout (key);
+  if (block->layout != NULL)
+    return;
   block->layout = new_layout (doc, size, bold, italic, CONTENT_WIDTH - block->indent);
   pango_layout_set_alignment (block->layout, align);
   pango_layout_set_justify (block->layout, justify);
   pango_layout_set_markup (block->layout, markup, -1);
+  cache_layout (g_steal_pointer (&key), block->layout);
 }
 
 /*
@@ -194,18 +265,23 @@ sbx_pdf_add_text (SbxPdfDocument *doc,
  */
 void
 sbx_pdf_add_row (SbxPdfDocument *doc,
-         const char *label,
-         const char *value,
-         gboolean    bold,
-         gboolean    one_line)
+                 const char     *label,
+                 const char     *value,
+                 gboolean        bold,
+                 gboolean        one_line)
 {
   Block *block = add_block (doc, BLOCK_TEXT);
   double width = CONTENT_WIDTH - ITEM_INDENT;
   g_autofree char *markup = g_markup_printf_escaped (bold ? "%s <b>%s</b>" : "%s %s",
                                                      label, value);
+  g_autofree char *key = NULL;
 
   block->space_before = 4;
   block->indent = ITEM_INDENT;
+  key = g_strdup_printf ("row %d %d\x1f%s", bold, one_line, markup);
+  block->layout = cached_layout (key);
+  if (block->layout != NULL)
+    return;
   block->layout = new_layout (doc, 10.0, FALSE, FALSE, one_line ? -1 : width);
   pango_layout_set_markup (block->layout, markup, -1);
   if (one_line)
@@ -224,6 +300,7 @@ sbx_pdf_add_row (SbxPdfDocument *doc,
           pango_layout_set_font_description (block->layout, font);
         }
     }
+  cache_layout (g_steal_pointer (&key), block->layout);
 }
 
 void
@@ -236,7 +313,7 @@ sbx_pdf_add_rule (SbxPdfDocument *doc)
 
 void
 sbx_pdf_add_heading (SbxPdfDocument *doc,
-             const char *text)
+                     const char     *text)
 {
   g_autofree char *markup = g_markup_escape_text (text, -1);
 
@@ -245,8 +322,8 @@ sbx_pdf_add_heading (SbxPdfDocument *doc,
 
 void
 sbx_pdf_add_body (SbxPdfDocument *doc,
-          SbxPdfStyle     style,
-          const char *text)
+                  SbxPdfStyle     style,
+                  const char     *text)
 {
   g_autofree char *markup = g_markup_escape_text (text, -1);
 
@@ -310,11 +387,11 @@ block_first_height (Block *block)
 
 static void
 add_piece (SbxPdfDocument *doc,
-           guint     page,
-           double    y,
-           Block    *block,
-           int       first_line,
-           int       end_line)
+           guint           page,
+           double          y,
+           Block          *block,
+           int             first_line,
+           int             end_line)
 {
   Piece piece = { page, y, block, first_line, end_line };
 
@@ -461,12 +538,29 @@ draw_piece (cairo_t *cr,
 
 static void
 draw_footer (SbxPdfDocument *doc,
-             cairo_t  *cr,
-             guint     page)
+             cairo_t        *cr,
+             guint           page)
 {
-  g_autoptr(PangoLayout) left = new_layout (doc, 8.0, FALSE, FALSE, CONTENT_WIDTH - 80);
-  g_autoptr(PangoLayout) right = new_layout (doc, 8.0, FALSE, FALSE, 80);
   g_autofree char *number = g_strdup_printf ("Trang %u/%u", page + 1, doc->n_pages);
+  g_autofree char *left_key = g_strconcat ("footer\x1f", doc->footer != NULL ? doc->footer : "",
+                                           NULL);
+  g_autofree char *right_key = g_strconcat ("page\x1f", number, NULL);
+  g_autoptr(PangoLayout) left = cached_layout (left_key);
+  g_autoptr(PangoLayout) right = cached_layout (right_key);
+
+  if (left == NULL)
+    {
+      left = new_layout (doc, 8.0, FALSE, FALSE, CONTENT_WIDTH - 80);
+      pango_layout_set_text (left, doc->footer != NULL ? doc->footer : "", -1);
+      cache_layout (g_steal_pointer (&left_key), left);
+    }
+  if (right == NULL)
+    {
+      right = new_layout (doc, 8.0, FALSE, FALSE, 80);
+      pango_layout_set_alignment (right, PANGO_ALIGN_RIGHT);
+      pango_layout_set_text (right, number, -1);
+      cache_layout (g_steal_pointer (&right_key), right);
+    }
 
   cairo_save (cr);
   cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
@@ -475,12 +569,9 @@ draw_footer (SbxPdfDocument *doc,
   cairo_line_to (cr, MARGIN_X + CONTENT_WIDTH, FOOTER_RULE_Y);
   cairo_stroke (cr);
 
-  pango_layout_set_text (left, doc->footer, -1);
   cairo_move_to (cr, MARGIN_X, FOOTER_RULE_Y + 5);
   pango_cairo_show_layout (cr, left);
 
-  pango_layout_set_alignment (right, PANGO_ALIGN_RIGHT);
-  pango_layout_set_text (right, number, -1);
   cairo_move_to (cr, MARGIN_X + CONTENT_WIDTH - 80, FOOTER_RULE_Y + 5);
   pango_cairo_show_layout (cr, right);
   cairo_restore (cr);
@@ -496,12 +587,12 @@ write_cb (void                *closure,
 }
 
 GBytes *
-sbx_pdf_document_render (SbxPdfDocument *doc,
-                 const char  *title,
-                 const char  *subject,
-                 const char  *created,
-                 const char  *modified,
-                 GError     **error)
+sbx_pdf_document_render (SbxPdfDocument  *doc,
+                         const char      *title,
+                         const char      *subject,
+                         const char      *created,
+                         const char      *modified,
+                         GError         **error)
 {
   g_autoptr(GByteArray) bytes = g_byte_array_new ();
   cairo_surface_t *surface;
