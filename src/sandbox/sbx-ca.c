@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sbx-ca.h"
+#include "sbx-stats.h"
 
 #define DAY_S (24 * 60 * 60)
 /* Certificates start an hour in the past, so that a client whose clock is
@@ -649,6 +650,7 @@ sbx_ca_issue (SbxCa               *ca,
   guint8 key_id[64];
   size_t key_id_len = sizeof key_id;
   gboolean ok = FALSE;
+  gint64 started;
 
   g_return_val_if_fail (ca != NULL, NULL);
   g_return_val_if_fail (public_key != NULL && subscriber != NULL, NULL);
@@ -693,8 +695,11 @@ sbx_ca_issue (SbxCa               *ca,
     goto out;
 
   g_mutex_lock (&ca->issuing_lock);
+  started = sbx_stats_thread_cpu_us ();
   ok = check (gnutls_x509_crt_sign2 (crt, ca->rs_crt, ca->rs_key, GNUTLS_DIG_SHA256, 0),
               "Signing the certificate", error);
+  if (ok)
+    sbx_stats_add_since (SBX_STAT_CERTIFICATE_SIGNATURE, started);
   g_mutex_unlock (&ca->issuing_lock);
 
 out:

@@ -8,6 +8,7 @@
 #include "enr-citizen-id.h"
 #include "sbx-clock.h"
 #include "sbx-server-private.h"
+#include "sbx-stats.h"
 
 /* The sandbox's own endpoints (PROTOCOL.md, "The sandbox"): no token,
  * loopback only (the server checks), bare JSON, never a fault. */
@@ -300,6 +301,13 @@ clock_cb (SbxRequest *req)
   reply_empty_object (req);
 }
 
+/* GET CONTROL/stats: what the RSA work has cost so far (sbx-stats.h). */
+static void
+stats_cb (SbxRequest *req)
+{
+  sbx_reply_json (req, SOUP_STATUS_OK, sbx_stats_to_json ());
+}
+
 void
 sbx_control_register (SbxServer *server)
 {
@@ -308,4 +316,5 @@ sbx_control_register (SbxServer *server)
   sbx_server_add_route (server, SBX_API_CONTROL, "POST", "vneid/deny", deny_cb);
   sbx_server_add_route (server, SBX_API_CONTROL, "POST", "faults", faults_cb);
   sbx_server_add_route (server, SBX_API_CONTROL, "POST", "clock", clock_cb);
+  sbx_server_add_route (server, SBX_API_CONTROL, "GET", "stats", stats_cb);
 }

@@ -11,6 +11,7 @@
 
 #include "sbx-hsm.h"
 #include "sbx-secret.h"
+#include "sbx-stats.h"
 
 #define WRAPPING_KEY_META "hsm_wrapping_key"
 #define KEY_BYTES         32
@@ -135,16 +136,20 @@ sbx_hsm_generate (SbxHsm           *hsm,
   gnutls_pubkey_t pub = NULL;
   gnutls_datum_t der = { NULL, 0 };
   GBytes *wrapped = NULL;
+  gint64 started;
 
   g_return_val_if_fail (hsm != NULL, NULL);
   g_return_val_if_fail (credential_id != NULL, NULL);
   g_return_val_if_fail (public_key != NULL, NULL);
 
   /* GnuTLS makes RSA keys with e = 65537. */
+  started = sbx_stats_thread_cpu_us ();
   if (!check (gnutls_x509_privkey_init (&x509), "Key", error) ||
       !check (gnutls_x509_privkey_generate2 (x509, GNUTLS_PK_RSA, SIGNING_KEY_BITS, 0, NULL, 0),
-              "Generating an RSA key", error) ||
-      !check (gnutls_x509_privkey_export2_pkcs8 (x509, GNUTLS_X509_FMT_DER, NULL,
+              "Generating an RSA key", error))
+    goto out;
+  sbx_stats_add_since (SBX_STAT_KEY_GENERATION, started);
+  if (!check (gnutls_x509_privkey_export2_pkcs8 (x509, GNUTLS_X509_FMT_DER, NULL,
                                                  GNUTLS_PKCS_PLAIN, &der),
               "Exporting the key", error))
     goto out;
@@ -241,13 +246,16 @@ sbx_hsm_sign_digest (gnutls_privkey_t  key,
   gnutls_datum_t hash = { (unsigned char *) digest, 32 };
   gnutls_datum_t signature = { NULL, 0 };
   GBytes *bytes;
+  gint64 started;
 
   g_return_val_if_fail (key != NULL, NULL);
 
   /* For RSA, GnuTLS wraps the digest in its DigestInfo. */
+  started = sbx_stats_thread_cpu_us ();
   if (!check (gnutls_privkey_sign_hash (key, GNUTLS_DIG_SHA256, 0, &hash, &signature),
               "Signing a hash", error))
     return NULL;
+  sbx_stats_add_since (SBX_STAT_DOCUMENT_SIGNATURE, started);
   bytes = g_bytes_new (signature.data, signature.size);
   gnutls_free (signature.data);
   return bytes;

@@ -23,6 +23,7 @@
 #include "sbx-sad.h"
 #include "sbx-secret.h"
 #include "sbx-smartca-private.h"
+#include "sbx-stats.h"
 #include "sbx-transactions.h"
 
 #define CHALLENGE_BYTES 32
@@ -547,6 +548,7 @@ sign_pdf (GBytes                   *prepared,
   guint8 *signed_pdf;
   const guint8 *data;
   gsize len;
+  gint64 started;
 
   data = g_bytes_get_data (prepared, &len);
   status = enr_pdf_signature_locate (data, len, &placeholder);
@@ -569,10 +571,12 @@ sign_pdf (GBytes                   *prepared,
       return NULL;
     }
 
+  started = sbx_stats_thread_cpu_us ();
   cms = enr_cms_sign_detached (g_bytes_get_data (covered, NULL), g_bytes_get_size (covered),
                                signer, chain, chain_len, key, error);
   if (cms == NULL)
     return NULL;
+  sbx_stats_add_since (SBX_STAT_DOCUMENT_SIGNATURE, started);
   signed_pdf = g_memdup2 (data, len);
   status = enr_pdf_signature_fill (signed_pdf, len, placeholder, g_bytes_get_data (cms, NULL),
                                    g_bytes_get_size (cms));

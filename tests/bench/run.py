@@ -25,6 +25,7 @@ import time
 # Each entry: (name, argv relative to builddir, extra environment).
 BENCHMARKS = [
     ("crypto", ["tests/bench/bench-crypto"], {}),
+    ("enroll", ["tests/bench/bench-enroll"], {}),
 ]
 
 

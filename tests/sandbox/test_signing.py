@@ -108,6 +108,7 @@ SIGNING_REQUIRED = [
     ('POST ' + C + 'portal/signhash', 409, 'wrong_state'),
     ('GET ' + C + 'portal/transactions/{id}', 200, None),
     ('GET ' + C + 'portal/transactions/{id}', 404, 'not_found'),
+    ('GET ' + C + 'stats', 200, None),
 ]
 
 WAITING, SUCCESS, EXPIRED, REJECTED = 4000, 1, 4001, 4002
@@ -212,6 +213,24 @@ class Activation(SigningTestCase):
         self.assertEqual(self.assertEnvelopeError(r, 409, 40900), {'state': 'CERTIFICATE_PENDING'})
         r = self.sb.smartca('enrollment/acceptance', token=s['token'])
         self.assertEqual(self.assertEnvelopeError(r, 409, 40900), {'state': 'CERTIFICATE_PENDING'})
+
+    def test_stats(self):
+        """CONTROL/stats counts the RSA work (a sandbox extension for the
+        benchmark): one key, one certificate, one record signature."""
+        def stats():
+            r = self.sb.control('GET', 'stats')
+            self.assertEqual(r.status, 200, r)
+            return r.json
+
+        before = stats()
+        self.assertEqual(set(before), {'keyGenerations', 'keyGenerationCpuMs',
+                                       'certificateSignatures', 'certificateSignatureCpuMs',
+                                       'documentSignatures', 'documentSignatureCpuMs'})
+        self.sb.to_active(AN)
+        after = stats()
+        for name in ('keyGeneration', 'certificateSignature', 'documentSignature'):
+            self.assertEqual(after[name + 's'], before[name + 's'] + 1, name)
+            self.assertGreater(after[name + 'CpuMs'], before[name + 'CpuMs'], name)
 
     def test_activate_idempotency_and_again(self):
         s = self.sb.to_activation(AN)
