@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "enr-error-area"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "enr-crypto-error.h"
+#include "enr-error-area.h"
+#include "enr-service-error.h"
+#include "enr-store-error.h"
+
+struct _EnrErrorArea
+{
+  GtkWidget        parent_instance;
+
+  GtkLabel        *message_label;
+  GtkButton       *retry_button;
+  GtkButton       *back_button;
+  GtkButton       *start_over_button;
+  GtkButton       *log_in_button;
+
+  EnrErrorActions  actions;
+};
+
+G_DEFINE_FINAL_TYPE (EnrErrorArea, enr_error_area, GTK_TYPE_WIDGET)
+
+enum {
+  RETRY,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+EnrErrorActions
+enr_error_actions_for (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, ENR_ERROR_ACTION_NONE);
+
+  if (error->domain == ENR_SERVICE_ERROR)
+    {
+      switch ((EnrServiceError) error->code)
+        {
+        case ENR_SERVICE_ERROR_NO_NETWORK:
+        case ENR_SERVICE_ERROR_UNAVAILABLE:
+        case ENR_SERVICE_ERROR_TIMEOUT:
+        case ENR_SERVICE_ERROR_MALFORMED_REPLY:
+        case ENR_SERVICE_ERROR_WRONG_STATE:
+        case ENR_SERVICE_ERROR_CHALLENGE_EXPIRED:
+        case ENR_SERVICE_ERROR_HASH_MISMATCH:
+        case ENR_SERVICE_ERROR_SAD_INVALID:
+        case ENR_SERVICE_ERROR_FAILED:
+          return ENR_ERROR_ACTION_RETRY;
+        case ENR_SERVICE_ERROR_LOGIN_EXPIRED:
+          return ENR_ERROR_ACTION_LOG_IN;
+        case ENR_SERVICE_ERROR_NOT_FOUND:
+        case ENR_SERVICE_ERROR_REJECTED:
+          return ENR_ERROR_ACTION_START_OVER;
+        /* The fields, the consent box or a new code are the way on, and
+         * the page shows them; nothing to press but what is there. */
+        case ENR_SERVICE_ERROR_WRONG_PASSWORD:
+        case ENR_SERVICE_ERROR_ACCOUNT_LOCKED:
+        case ENR_SERVICE_ERROR_OTP_WRONG:
+        case ENR_SERVICE_ERROR_OTP_EXPIRED:
+        case ENR_SERVICE_ERROR_OTP_LOCKED:
+        case ENR_SERVICE_ERROR_TOO_SOON:
+        case ENR_SERVICE_ERROR_LOGIN_PENDING:
+        case ENR_SERVICE_ERROR_LOGIN_DENIED:
+        case ENR_SERVICE_ERROR_LOGIN_CODE_EXPIRED:
+        case ENR_SERVICE_ERROR_CONSENT_REQUIRED:
+        /* Going on would be wrong or useless until someone acts elsewhere. */
+        case ENR_SERVICE_ERROR_NOT_CONFIGURED:
+        case ENR_SERVICE_ERROR_TLS_UNTRUSTED:
+        case ENR_SERVICE_ERROR_IDENTITY_LEVEL:
+        default:
+          return ENR_ERROR_ACTION_NONE;
+        }
+    }
+
+  if (error->domain == ENR_STORE_ERROR)
+    {
+      switch ((EnrStoreError) error->code)
+        {
+        case ENR_STORE_ERROR_NO_KEYRING:
+        case ENR_STORE_ERROR_KEYRING_LOCKED:
+        case ENR_STORE_ERROR_FAILED:
+          return ENR_ERROR_ACTION_RETRY;
+        case ENR_STORE_ERROR_WRONG_PIN:
+          return ENR_ERROR_ACTION_NONE;
+        case ENR_STORE_ERROR_NOT_FOUND:
+        case ENR_STORE_ERROR_NO_KEY:
+        case ENR_STORE_ERROR_HANDLE_LOCKED:
+        case ENR_STORE_ERROR_CORRUPT:
+        default:
+          return ENR_ERROR_ACTION_START_OVER;
+        }
+    }
+
+  if (error->domain == ENR_CRYPTO_ERROR)
+    {
+      switch ((EnrCryptoError) error->code)
+        {
+        case ENR_CRYPTO_ERROR_PIN_POLICY:
+        case ENR_CRYPTO_ERROR_WRONG_PIN:
+          return ENR_ERROR_ACTION_NONE;
+        case ENR_CRYPTO_ERROR_CERT_UNTRUSTED:
+        case ENR_CRYPTO_ERROR_CERT_WRONG_PERSON:
+        case ENR_CRYPTO_ERROR_NO_TRUST_ANCHOR:
+          return ENR_ERROR_ACTION_NONE;
+        default:
+          return ENR_ERROR_ACTION_RETRY;
+        }
+    }
+
+  /* Files, D-Bus, anything else: trying again is the one safe offer. */
+  return ENR_ERROR_ACTION_RETRY;
+}
+
+static void
+retry_cb (GtkWidget  *widget,
+          const char *action_name,
+          GVariant   *parameter)
+{
+  g_signal_emit (widget, signals[RETRY], 0);
+}
+
+static void
+enr_error_area_dispose (GObject *object)
+{
+  GtkWidget *child;
+  gtk_widget_dispose_template (GTK_WIDGET (object), ENR_TYPE_ERROR_AREA);
+  /* The template's unnamed top-level box is ours to unparent. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_pointer (&child, gtk_widget_unparent);
+  G_OBJECT_CLASS (enr_error_area_parent_class)->dispose (object);
+}
+
+static void
+enr_error_area_class_init (EnrErrorAreaClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = enr_error_area_dispose;
+
+  /**
+   * EnrErrorArea::retry:
+   *
+   * The citizen asked to try the failed action again.
+   */
+  signals[RETRY] = g_signal_new ("retry", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/vn/smartca/Enroll/enr-error-area.ui");
+  gtk_widget_class_bind_template_child (widget_class, EnrErrorArea, message_label);
+  gtk_widget_class_bind_template_child (widget_class, EnrErrorArea, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, EnrErrorArea, back_button);
+  gtk_widget_class_bind_template_child (widget_class, EnrErrorArea, start_over_button);
+  gtk_widget_class_bind_template_child (widget_class, EnrErrorArea, log_in_button);
+
+  gtk_widget_class_install_action (widget_class, "error-area.retry", NULL, retry_cb);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "errorarea");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_ALERT);
+}
+
+static void
+enr_error_area_init (EnrErrorArea *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+enr_error_area_new (void)
+{
+  return g_object_new (ENR_TYPE_ERROR_AREA, NULL);
+}
+
+void
+enr_error_area_show_message (EnrErrorArea    *self,
+                             const char      *message,
+                             EnrErrorActions  actions)
+{
+  struct { GtkButton *button; EnrErrorActions action; } buttons[] = {
+    { self->retry_button,      ENR_ERROR_ACTION_RETRY },
+    { self->log_in_button,     ENR_ERROR_ACTION_LOG_IN },
+    { self->back_button,       ENR_ERROR_ACTION_BACK },
+    { self->start_over_button, ENR_ERROR_ACTION_START_OVER },
+  };
+  GtkWidget *first = NULL;
+
+  g_return_if_fail (ENR_IS_ERROR_AREA (self));
+  g_return_if_fail (message != NULL);
+
+  self->actions = actions;
+  gtk_label_set_text (self->message_label, message);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message,
+                                  -1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    {
+      gboolean shown = (actions & buttons[i].action) != 0;
+
+      gtk_widget_set_visible (GTK_WIDGET (buttons[i].button), shown);
+      if (shown && first == NULL)
+        first = GTK_WIDGET (buttons[i].button);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self), TRUE);
+  gtk_widget_grab_focus (first != NULL ? first : GTK_WIDGET (self->message_label));
+}
+
+void
+enr_error_area_show_error (EnrErrorArea    *self,
+                           const GError    *error,
+                           EnrErrorActions  extra)
+{
+  g_return_if_fail (ENR_IS_ERROR_AREA (self));
+  g_return_if_fail (error != NULL);
+
+  enr_error_area_show_message (self, error->message, enr_error_actions_for (error) | extra);
+}
+
+void
+enr_error_area_clear (EnrErrorArea *self)
+{
+  g_return_if_fail (ENR_IS_ERROR_AREA (self));
+
+  self->actions = ENR_ERROR_ACTION_NONE;
+  gtk_label_set_text (self->message_label, "");
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+}
+
+const char *
+enr_error_area_get_message (EnrErrorArea *self)
+{
+  g_return_val_if_fail (ENR_IS_ERROR_AREA (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self)))
+    return NULL;
+  return gtk_label_get_text (self->message_label);
+}
+
+EnrErrorActions
+enr_error_area_get_actions (EnrErrorArea *self)
+{
+  g_return_val_if_fail (ENR_IS_ERROR_AREA (self), ENR_ERROR_ACTION_NONE);
+  return self->actions;
+}

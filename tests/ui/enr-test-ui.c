@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "enr-test-ui"
+
+#include "config.h"
+
+#include <locale.h>
+
+#include "enr-test-ui.h"
+#include "enr-ui.h"
+
+void
+enr_test_ui_init (int    *argc,
+                  char ***argv)
+{
+  setlocale (LC_ALL, "");
+  g_test_init (argc, argv, NULL);
+  gtk_init ();
+  enr_ui_init (NULL);
+}
+
+static gboolean
+hang_cb (gpointer data)
+{
+  gboolean *hung = data;
+
+  *hung = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+enr_test_wait_until (EnrTestCondition  condition,
+                     gpointer          data,
+                     const char       *what)
+{
+  gboolean hung = FALSE;
+  guint source = g_timeout_add_seconds (60, hang_cb, &hung);
+
+  while (!condition (data) && !hung)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (hung)
+    g_error ("waited more than a minute for %s", what);
+  g_source_remove (source);
+}
+
+void
+enr_test_flush (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+notified_cb (GObject    *object,
+             GParamSpec *pspec,
+             gpointer    data)
+{
+  gboolean *notified = data;
+
+  *notified = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+void
+enr_test_wait_notify (gpointer    object,
+                      const char *name)
+{
+  g_autofree char *signal = g_strconcat ("notify::", name, NULL);
+  gboolean notified = FALSE;
+  gulong handler = g_signal_connect (object, signal, G_CALLBACK (notified_cb), &notified);
+
+  enr_test_wait_until (is_true, &notified, signal);
+  g_signal_handler_disconnect (object, handler);
+}
+
+static gboolean
+is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data)) &&
+         gtk_widget_get_width (GTK_WIDGET (data)) > 0;
+}
+
+GtkWindow *
+enr_test_window_new (GtkWidget *child,
+                     int        width,
+                     int        height)
+{
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+
+  g_object_ref_sink (window);
+  gtk_window_set_default_size (window, width, height);
+  gtk_window_set_child (window, child);
+  gtk_window_present (window);
+  enr_test_wait_until (is_mapped, child, "the test window to be mapped");
+  enr_test_flush ();
+  return window;
+}
+
+void
+enr_test_window_destroy (GtkWindow *window)
+{
+  gtk_window_destroy (window);
+  enr_test_flush ();
+  g_object_unref (window);
+}
+
+cairo_surface_t *
+enr_test_render (GtkWidget *widget)
+{
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  if (node != NULL)
+    gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+static gboolean
+label_matches (GtkWidget  *widget,
+               const char *label)
+{
+  const char *text = NULL;
+
+  if (label == NULL)
+    return TRUE;
+  if (GTK_IS_BUTTON (widget))
+    text = gtk_button_get_label (GTK_BUTTON (widget));
+  else if (GTK_IS_CHECK_BUTTON (widget))
+    text = gtk_check_button_get_label (GTK_CHECK_BUTTON (widget));
+  else if (GTK_IS_LABEL (widget))
+    text = gtk_label_get_label (GTK_LABEL (widget));
+  else if (GTK_IS_EDITABLE (widget))
+    text = gtk_editable_get_text (GTK_EDITABLE (widget));
+  return g_strcmp0 (text, label) == 0;
+}
+
+GtkWidget *
+enr_test_find (GtkWidget  *root,
+               GType       type,
+               const char *label)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) && label_matches (root, label))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = enr_test_find (child, type, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+GtkWidget *
+enr_test_find_action (GtkWidget  *root,
+                      const char *action_name)
+{
+  if (GTK_IS_ACTIONABLE (root) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action_name) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = enr_test_find_action (child, action_name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+void
+enr_test_type (GtkWidget  *editable,
+               const char *text)
+{
+  int position = gtk_editable_get_position (GTK_EDITABLE (editable));
+
+  gtk_editable_insert_text (GTK_EDITABLE (editable), text, -1, &position);
+  gtk_editable_set_position (GTK_EDITABLE (editable), position);
+}
+
+char *
+enr_test_output_path (const char *name)
+{
+  const char *build_root = g_getenv ("MESON_BUILD_ROOT");
+  g_autofree char *dir = g_build_filename (build_root != NULL ? build_root : ".",
+                                           "tests", "ui", "output", NULL);
+
+  g_mkdir_with_parents (dir, 0755);
+  return g_build_filename (dir, name, NULL);
+}

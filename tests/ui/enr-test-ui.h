@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <cairo.h>
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* g_test_init + gtk_init + the program's resources and style. */
+void             enr_test_ui_init          (int          *argc,
+                                            char       ***argv);
+
+typedef gboolean (*EnrTestCondition) (gpointer data);
+
+/* Runs the main loop until @condition holds. A test that waits longer
+ * than a minute has hung: it fails, naming @what. */
+void             enr_test_wait_until       (EnrTestCondition  condition,
+                                            gpointer          data,
+                                            const char       *what);
+/* Runs the main loop until it has nothing left to do right now. */
+void             enr_test_flush            (void);
+/* Runs the main loop until @object's boolean or numeric property @name
+ * has notified at least once since the call, or already equals @value
+ * (a boolean test only). */
+void             enr_test_wait_notify      (gpointer     object,
+                                            const char  *name);
+
+/* A window holding @child at @width × @height, presented and mapped. */
+GtkWindow       *enr_test_window_new       (GtkWidget   *child,
+                                            int          width,
+                                            int          height);
+/* Destroys a window made by enr_test_window_new and lets it go. */
+void             enr_test_window_destroy   (GtkWindow   *window);
+
+/* What @widget draws now, on a white ARGB image of its size. */
+cairo_surface_t *enr_test_render           (GtkWidget   *widget);
+
+/* The first descendant of @root (itself included) of @type whose label,
+ * accessible label or text is @label (NULL: any). */
+GtkWidget       *enr_test_find             (GtkWidget   *root,
+                                            GType        type,
+                                            const char  *label);
+
+/* The first GtkActionable under @root whose action is @action_name. */
+GtkWidget       *enr_test_find_action      (GtkWidget   *root,
+                                            const char  *action_name);
+
+/* Inserts @text at the cursor of @editable the way typing or pasting
+ * does, through its "insert-text" signal (so filters run). */
+void             enr_test_type             (GtkWidget   *editable,
+                                            const char  *text);
+
+/* Where tests may write files, under the build directory. */
+char            *enr_test_output_path      (const char  *name);
+
+G_END_DECLS
