@@ -82,6 +82,12 @@ width_changed (gpointer data)
   return gtk_widget_get_width (data) != GPOINTER_TO_INT (g_object_get_data (data, "old-width"));
 }
 
+static gboolean
+scrolls_sideways (gpointer data)
+{
+  return gtk_adjustment_get_upper (data) > gtk_adjustment_get_page_size (data) + 1;
+}
+
 typedef struct
 {
   GtkWindow *window;
@@ -185,7 +191,7 @@ test_zoom (Fixture       *fixture,
   scroll = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (enr_pdf_view_get_page (view, 0),
                                                          GTK_TYPE_SCROLLED_WINDOW));
   h = gtk_scrolled_window_get_hadjustment (scroll);
-  g_assert_cmpfloat (gtk_adjustment_get_upper (h), >, gtk_adjustment_get_page_size (h));
+  enr_test_wait_until (scrolls_sideways, h, "the column to scroll sideways");
 
   enr_pdf_view_zoom_out (view);
   enr_pdf_view_zoom_out (view);
