@@ -422,6 +422,49 @@ enrollment_credential (SbxRequest    *req,
   return g_steal_pointer (&credential);
 }
 
+/*
+ * How enrollment/certificate and device/confirm begin: {"credentialId",
+ * "sad"} (400); the enrollment in a state where the SAD's @purpose is
+ * possible (409); its credential (404, 403, 400); a SAD by the
+ * credential's KAK, or for a change of device by the KAK waiting for its
+ * confirmation, over the open challenge, which ends up in @challenge
+ * (45000, 45001). NULL once it has answered.
+ */
+static SbxCredential *
+sad_call_start (SbxRequest     *req,
+                SbxTokenInfo  **token,
+                SbxEnrollment **enrollment,
+                const char     *purpose,
+                Challenge      *challenge)
+{
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(SbxCredential) credential = NULL;
+  const char *credential_id, *sad;
+  gboolean device = g_str_equal (purpose, "device");
+  gboolean in_state;
+
+  if (!sbx_smartca_resource_start (req, token, &body) ||
+      !sbx_require_string (req, body, "credentialId", &credential_id) ||
+      !sbx_require_string (req, body, "sad", &sad))
+    return NULL;
+  *enrollment = sbx_enrollment_begin (req, *token);
+  if (*enrollment == NULL)
+    return NULL;
+  in_state = device ? sbx_enrollment_check_state (req, *enrollment, "ACCEPTANCE_PENDING",
+                                                  "ACTIVE", NULL)
+                    : sbx_enrollment_check_state (req, *enrollment, "CERTIFICATE_PENDING", NULL);
+  if (!in_state)
+    return NULL;
+  credential = enrollment_credential (req, *token, *enrollment, credential_id);
+  if (credential == NULL ||
+      !check_sad (req, credential, purpose,
+                  device ? credential->pending_kak_public_key : credential->kak_public_key,
+                  device ? credential->pending_device_id : credential->device_id,
+                  sad, challenge))
+    return NULL;
+  return g_steal_pointer (&credential);
+}
+
 /* enrollment/certificate */
 
 typedef struct
@@ -657,26 +700,14 @@ static void
 certificate_cb (SbxRequest *req)
 {
   g_autoptr(SbxTokenInfo) token = NULL;
-  g_autoptr(JsonObject) body = NULL;
   g_autoptr(SbxEnrollment) enrollment = NULL;
   g_autoptr(SbxCredential) credential = NULL;
   g_auto(Challenge) challenge = { 0, };
   SbxServer *server = sbx_request_get_server (req);
-  const char *credential_id, *sad;
   Issue *issue;
 
-  if (!sbx_smartca_resource_start (req, &token, &body) ||
-      !sbx_require_string (req, body, "credentialId", &credential_id) ||
-      !sbx_require_string (req, body, "sad", &sad))
-    return;
-  enrollment = sbx_enrollment_begin (req, token);
-  if (enrollment == NULL ||
-      !sbx_enrollment_check_state (req, enrollment, "CERTIFICATE_PENDING", NULL))
-    return;
-  credential = enrollment_credential (req, token, enrollment, credential_id);
-  if (credential == NULL ||
-      !check_sad (req, credential, "activation", credential->kak_public_key,
-                  credential->device_id, sad, &challenge))
+  credential = sad_call_start (req, &token, &enrollment, "activation", &challenge);
+  if (credential == NULL)
     return;
 
   issue = g_new0 (Issue, 1);
@@ -758,27 +789,15 @@ static void
 device_confirm_cb (SbxRequest *req)
 {
   g_autoptr(SbxTokenInfo) token = NULL;
-  g_autoptr(JsonObject) body = NULL;
   g_autoptr(SbxEnrollment) enrollment = NULL;
   g_autoptr(SbxCredential) credential = NULL;
   g_auto(Challenge) challenge = { 0, };
   SbxDb *db = sbx_smartca_db (req);
-  const char *credential_id, *sad;
   sqlite3_stmt *stmt;
   JsonObject *content;
 
-  if (!sbx_smartca_resource_start (req, &token, &body) ||
-      !sbx_require_string (req, body, "credentialId", &credential_id) ||
-      !sbx_require_string (req, body, "sad", &sad))
-    return;
-  enrollment = sbx_enrollment_begin (req, token);
-  if (enrollment == NULL ||
-      !sbx_enrollment_check_state (req, enrollment, "ACCEPTANCE_PENDING", "ACTIVE", NULL))
-    return;
-  credential = enrollment_credential (req, token, enrollment, credential_id);
-  if (credential == NULL ||
-      !check_sad (req, credential, "device", credential->pending_kak_public_key,
-                  credential->pending_device_id, sad, &challenge))
+  credential = sad_call_start (req, &token, &enrollment, "device", &challenge);
+  if (credential == NULL)
     return;
 
   /* From now on the old KAK signs nothing: every SAD is checked against

@@ -255,3 +255,26 @@ sbx_require_form_field (SbxRequest  *req,
   return TRUE;
 }
 
+gboolean
+sbx_optional_member (SbxRequest  *req,
+                     JsonObject  *object,
+                     const char  *field,
+                     GType        type,
+                     const char  *problem,
+                     JsonNode   **out)
+{
+  JsonNode *node = json_object_get_member (object, field);
+
+  *out = NULL;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) ||
+      (json_node_get_value_type (node) != type &&
+       !(type == G_TYPE_DOUBLE && json_node_get_value_type (node) == G_TYPE_INT64)))
+    {
+      sbx_reply_bad_field (req, field, problem);
+      return FALSE;
+    }
+  *out = node;
+  return TRUE;
+}

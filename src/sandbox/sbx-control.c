@@ -179,32 +179,6 @@ deny_cb (SbxRequest *req)
   decide (req, "denied");
 }
 
-/* An optional member: absent, it is NULL in @out; null or of another type
- * is a bad field, like any mistyped value. */
-static gboolean
-optional_member (SbxRequest  *req,
-                 JsonObject  *object,
-                 const char  *field,
-                 GType        type,
-                 const char  *problem,
-                 JsonNode   **out)
-{
-  JsonNode *node = json_object_get_member (object, field);
-
-  *out = NULL;
-  if (node == NULL)
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) ||
-      (json_node_get_value_type (node) != type &&
-       !(type == G_TYPE_DOUBLE && json_node_get_value_type (node) == G_TYPE_INT64)))
-    {
-      sbx_reply_bad_field (req, field, problem);
-      return FALSE;
-    }
-  *out = node;
-  return TRUE;
-}
-
 static void
 faults_cb (SbxRequest *req)
 {
@@ -215,7 +189,7 @@ faults_cb (SbxRequest *req)
   if (body == NULL)
     return;
 
-  if (!optional_member (req, body, "failRate", G_TYPE_DOUBLE, "must be a number from 0 to 1",
+  if (!sbx_optional_member (req, body, "failRate", G_TYPE_DOUBLE, "must be a number from 0 to 1",
                         &node))
     return;
   if (node != NULL)
@@ -228,7 +202,7 @@ faults_cb (SbxRequest *req)
         }
     }
 
-  if (!optional_member (req, body, "latencyMs", G_TYPE_INT64,
+  if (!sbx_optional_member (req, body, "latencyMs", G_TYPE_INT64,
                         "must be a whole number of milliseconds from 0 to 60000", &node))
     return;
   if (node != NULL)
@@ -244,7 +218,7 @@ faults_cb (SbxRequest *req)
       faults.latency_ms = (guint) latency;
     }
 
-  if (!optional_member (req, body, "status", G_TYPE_INT64, "must be 429, 500 or 503", &node))
+  if (!sbx_optional_member (req, body, "status", G_TYPE_INT64, "must be 429, 500 or 503", &node))
     return;
   if (node != NULL)
     {
@@ -258,13 +232,13 @@ faults_cb (SbxRequest *req)
       faults.status = (guint) status;
     }
 
-  if (!optional_member (req, body, "dropConnection", G_TYPE_BOOLEAN, "must be true or false",
+  if (!sbx_optional_member (req, body, "dropConnection", G_TYPE_BOOLEAN, "must be true or false",
                         &node))
     return;
   if (node != NULL)
     faults.drop_connection = json_node_get_boolean (node);
 
-  if (!optional_member (req, body, "seed", G_TYPE_INT64, "must be a whole number", &node))
+  if (!sbx_optional_member (req, body, "seed", G_TYPE_INT64, "must be a whole number", &node))
     return;
   if (node != NULL)
     faults.seed = (guint32) json_node_get_int (node);

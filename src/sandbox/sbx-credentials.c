@@ -55,29 +55,6 @@ list_cb (SbxRequest *req)
 
 /* csc/credentials/info */
 
-/* An optional member of @type (absent: FALSE in @present). */
-static gboolean
-optional_value (SbxRequest  *req,
-                JsonObject  *object,
-                const char  *field,
-                GType        type,
-                const char  *problem,
-                JsonNode   **out)
-{
-  JsonNode *node = json_object_get_member (object, field);
-
-  *out = NULL;
-  if (node == NULL)
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != type)
-    {
-      sbx_reply_bad_field (req, field, problem);
-      return FALSE;
-    }
-  *out = node;
-  return TRUE;
-}
-
 static char *
 enrollment_state_of (SbxDb      *db,
                      const char *registration_id)
@@ -155,7 +132,7 @@ info_cb (SbxRequest *req)
   if (!sbx_smartca_resource_start (req, &token, &body) ||
       !sbx_require_string (req, body, "credentialId", &credential_id))
     return;
-  if (!optional_value (req, body, "certificates", G_TYPE_STRING,
+  if (!sbx_optional_member (req, body, "certificates", G_TYPE_STRING,
                        "must be \"none\", \"single\" or \"chain\"", &node))
     return;
   if (node != NULL)
@@ -168,11 +145,11 @@ info_cb (SbxRequest *req)
           return;
         }
     }
-  if (!optional_value (req, body, "certInfo", G_TYPE_BOOLEAN, "must be true or false", &node))
+  if (!sbx_optional_member (req, body, "certInfo", G_TYPE_BOOLEAN, "must be true or false", &node))
     return;
   if (node != NULL)
     cert_info = json_node_get_boolean (node);
-  if (!optional_value (req, body, "authInfo", G_TYPE_BOOLEAN, "must be true or false", &node))
+  if (!sbx_optional_member (req, body, "authInfo", G_TYPE_BOOLEAN, "must be true or false", &node))
     return;
   if (node != NULL)
     auth_info = json_node_get_boolean (node);

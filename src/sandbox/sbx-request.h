@@ -78,6 +78,15 @@ gboolean      sbx_require_array        (SbxRequest  *req,
                                         JsonObject  *object,
                                         const char  *field,
                                         JsonArray  **out);
+/* An optional member: absent, it is NULL in @out and the call TRUE; null
+ * or of another type (an integer is a double too) answers 400 with
+ * @problem. */
+gboolean      sbx_optional_member      (SbxRequest  *req,
+                                        JsonObject  *object,
+                                        const char  *field,
+                                        GType        type,
+                                        const char  *problem,
+                                        JsonNode   **out);
 gboolean      sbx_require_form_field   (SbxRequest  *req,
                                         GHashTable  *form,
                                         const char  *field,

@@ -238,3 +238,11 @@ sbx_password_check (const char *password,
     return FALSE;
   return sbx_secret_equal (candidate, hash);
 }
+
+void
+sbx_secret_string_free (SbxSecretString *secret)
+{
+  if (secret != NULL)
+    gnutls_memset (secret, 0, strlen (secret));
+  g_free (secret);
+}

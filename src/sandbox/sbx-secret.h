@@ -32,6 +32,11 @@ gboolean  sbx_password_check       (const char *password,
 
 /* Additions for the core and its modules. */
 
+/* A string that held a token, code, OTP or password: wiped when freed. */
+typedef char SbxSecretString;
+void      sbx_secret_string_free   (SbxSecretString *secret);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbxSecretString, sbx_secret_string_free)
+
 /* SHA-256 of the token as lowercase hex: the otps.subject of a 'vneid-login'
  * OTP (schema.sql). */
 char     *sbx_secret_hash_hex      (const char *token);

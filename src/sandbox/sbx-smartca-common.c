@@ -21,14 +21,6 @@
 #define OTP_TTL_S     300
 #define OTP_RESEND_S  60
 
-void
-sbx_secret_string_free (SbxSecretString *secret)
-{
-  if (secret != NULL)
-    gnutls_memset (secret, 0, strlen (secret));
-  g_free (secret);
-}
-
 SbxDb *
 sbx_smartca_db (SbxRequest *req)
 {

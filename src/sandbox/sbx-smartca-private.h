@@ -19,11 +19,6 @@ G_BEGIN_DECLS
  * the transaction, so the caller just returns.
  */
 
-/* A string that held a token, code, OTP or key: wiped when freed. */
-typedef char SbxSecretString;
-void sbx_secret_string_free (SbxSecretString *secret);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbxSecretString, sbx_secret_string_free)
-
 SbxDb    *sbx_smartca_db              (SbxRequest   *req);
 /* A JSON node that takes over @object. */
 JsonNode *sbx_smartca_object_node     (JsonObject   *object);

@@ -377,6 +377,20 @@ transaction_lookup (SbxRequest   *req,
   return g_steal_pointer (&tran);
 }
 
+/* After the call's syntax: the token's enrollment (and its lazy
+ * changes), then the citizen's transaction @tran_id names. */
+static SbxTransaction *
+transaction_call_start (SbxRequest     *req,
+                        SbxTokenInfo   *token,
+                        const char     *tran_id,
+                        SbxEnrollment **enrollment)
+{
+  *enrollment = sbx_enrollment_begin (req, token);
+  if (*enrollment == NULL)
+    return NULL;
+  return transaction_lookup (req, token, tran_id);
+}
+
 /* ssa/sic/waitingtrans and waitingtraninfo */
 
 static void
@@ -442,10 +456,7 @@ waitingtraninfo_cb (SbxRequest *req)
   if (!sbx_smartca_resource_start (req, &token, &body) ||
       !sbx_require_string (req, body, "tranId", &tran_id))
     return;
-  enrollment = sbx_enrollment_begin (req, token);
-  if (enrollment == NULL)
-    return;
-  tran = transaction_lookup (req, token, tran_id);
+  tran = transaction_call_start (req, token, tran_id, &enrollment);
   if (tran == NULL)
     return;
 
@@ -759,10 +770,7 @@ signconfirm_cb (SbxRequest *req)
       !sbx_require_string (req, body, "credentialId", &credential_id) ||
       !sbx_require_string (req, body, "sad", &sad))
     return;
-  enrollment = sbx_enrollment_begin (req, token);
-  if (enrollment == NULL)
-    return;
-  tran = transaction_lookup (req, token, tran_id);
+  tran = transaction_call_start (req, token, tran_id, &enrollment);
   if (tran == NULL)
     return;
   credential = sbx_credential_lookup (req, token, credential_id);
@@ -850,10 +858,7 @@ signreject_cb (SbxRequest *req)
   if (!sbx_smartca_resource_start (req, &token, &body) ||
       !sbx_require_string (req, body, "tranId", &tran_id))
     return;
-  enrollment = sbx_enrollment_begin (req, token);
-  if (enrollment == NULL)
-    return;
-  tran = transaction_lookup (req, token, tran_id);
+  tran = transaction_call_start (req, token, tran_id, &enrollment);
   if (tran == NULL)
     return;
 

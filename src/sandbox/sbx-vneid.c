@@ -38,49 +38,12 @@
  * refusal does not tell which of the two was wrong. */
 #define WRONG_CREDENTIALS      "The citizen ID or the password is wrong."
 
-/* --- Secrets ------------------------------------------------------------ */
-
-/* A string that held a token, code, OTP or password: wiped when freed. */
-typedef char SecretString;
-
-static void
-secret_string_free (SecretString *secret)
-{
-  if (secret != NULL)
-    gnutls_memset (secret, 0, strlen (secret));
-  g_free (secret);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (SecretString, secret_string_free)
-
 /* --- Database helpers --------------------------------------------------- */
 
 static SbxDb *
 request_db (SbxRequest *req)
 {
   return sbx_server_get_db (sbx_request_get_server (req));
-}
-
-static char *
-column_dup_text (sqlite3_stmt *stmt,
-                 int           column)
-{
-  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
-    return NULL;
-  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
-}
-
-/* Runs a statement that returns no rows. */
-static gboolean
-exec_stmt (SbxDb        *db,
-           sqlite3_stmt *stmt)
-{
-  int rc = sqlite3_step (stmt);
-
-  if (rc != SQLITE_DONE)
-    g_warning ("SQL statement failed: %s", sqlite3_errmsg (sbx_db_handle (db)));
-  sqlite3_reset (stmt);
-  return rc == SQLITE_DONE;
 }
 
 /* The 500 for a database that failed us; always FALSE, so handlers can
@@ -240,22 +203,22 @@ citizen_load (SbxDb      *db,
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
       citizen = g_new0 (Citizen, 1);
-      citizen->citizen_id = column_dup_text (stmt, 0);
-      citizen->sub = column_dup_text (stmt, 1);
+      citizen->citizen_id = sbx_db_column_dup (stmt, 0);
+      citizen->sub = sbx_db_column_dup (stmt, 1);
       citizen->password_salt = sbx_db_column_bytes (stmt, 2);
       citizen->password_hash = sbx_db_column_bytes (stmt, 3);
       citizen->password_iterations = (guint) sqlite3_column_int64 (stmt, 4);
-      citizen->full_name = column_dup_text (stmt, 5);
-      citizen->date_of_birth = column_dup_text (stmt, 6);
-      citizen->gender = column_dup_text (stmt, 7);
-      citizen->nationality = column_dup_text (stmt, 8);
-      citizen->phone = column_dup_text (stmt, 9);
-      citizen->email = column_dup_text (stmt, 10);
+      citizen->full_name = sbx_db_column_dup (stmt, 5);
+      citizen->date_of_birth = sbx_db_column_dup (stmt, 6);
+      citizen->gender = sbx_db_column_dup (stmt, 7);
+      citizen->nationality = sbx_db_column_dup (stmt, 8);
+      citizen->phone = sbx_db_column_dup (stmt, 9);
+      citizen->email = sbx_db_column_dup (stmt, 10);
       citizen->identity_level = sqlite3_column_int64 (stmt, 11);
-      citizen->province = column_dup_text (stmt, 12);
-      citizen->ward = column_dup_text (stmt, 13);
-      citizen->street = column_dup_text (stmt, 14);
-      citizen->district = column_dup_text (stmt, 15);
+      citizen->province = sbx_db_column_dup (stmt, 12);
+      citizen->ward = sbx_db_column_dup (stmt, 13);
+      citizen->street = sbx_db_column_dup (stmt, 14);
+      citizen->district = sbx_db_column_dup (stmt, 15);
       citizen->failed_passwords = sqlite3_column_int64 (stmt, 16);
       citizen->locked_until = sqlite3_column_int64 (stmt, 17);
     }
@@ -277,7 +240,7 @@ citizen_set_password_failures (SbxDb      *db,
   sqlite3_bind_int64 (stmt, 1, failed_passwords);
   sqlite3_bind_int64 (stmt, 2, locked_until);
   sqlite3_bind_text (stmt, 3, citizen_id, -1, SQLITE_TRANSIENT);
-  return exec_stmt (db, stmt);
+  return sbx_db_step_done (db, stmt);
 }
 
 /* --- OAuth form helpers --------------------------------------------------- */
@@ -397,7 +360,7 @@ device_authorization_cb (SbxRequest *req)
   SbxDb *db = request_db (req);
   g_autoptr(GHashTable) form = NULL;
   g_autofree char *scope = NULL;
-  g_autoptr(SecretString) device_code = NULL;
+  g_autoptr(SbxSecretString) device_code = NULL;
   g_autoptr(GBytes) device_code_hash = NULL;
   g_autofree char *user_code = NULL;
   g_autofree char *uri = NULL;
@@ -480,9 +443,9 @@ device_code_load (SbxDb  *db,
       code->expires_at = sqlite3_column_int64 (stmt, 0);
       code->interval_s = sqlite3_column_int64 (stmt, 1);
       code->last_poll_at = sqlite3_column_int64 (stmt, 2);
-      code->state = column_dup_text (stmt, 3);
-      code->citizen_id = column_dup_text (stmt, 4);
-      code->scope = column_dup_text (stmt, 5);
+      code->state = sbx_db_column_dup (stmt, 3);
+      code->citizen_id = sbx_db_column_dup (stmt, 4);
+      code->scope = sbx_db_column_dup (stmt, 5);
     }
   sqlite3_reset (stmt);
   return code;
@@ -502,7 +465,7 @@ device_code_update (SbxDb      *db,
   sqlite3_bind_text (stmt, 1, state, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, last_poll_at);
   sbx_db_bind_bytes (stmt, 3, device_code_hash);
-  return exec_stmt (db, stmt);
+  return sbx_db_step_done (db, stmt);
 }
 
 /* Runs in the handler's transaction; TRUE when it is to be kept. */
@@ -514,7 +477,7 @@ device_code_grant (SbxRequest *req,
   const char *device_code;
   g_autoptr(GBytes) hash = NULL;
   g_autoptr(DeviceCode) code = NULL;
-  g_autoptr(SecretString) token = NULL;
+  g_autoptr(SbxSecretString) token = NULL;
   gint64 now = sbx_clock_now_ms ();
   gboolean too_soon;
 
@@ -583,9 +546,9 @@ password_grant (SbxRequest *req,
   const char *username;
   const char *password;
   g_autofree char *scope = NULL;
-  g_autoptr(SecretString) normalized = NULL;
+  g_autoptr(SbxSecretString) normalized = NULL;
   g_autoptr(Citizen) citizen = NULL;
-  g_autoptr(SecretString) otp_session = NULL;
+  g_autoptr(SbxSecretString) otp_session = NULL;
   g_autofree char *subject = NULL;
   g_autofree char *sent_to = NULL;
   gint64 now = sbx_clock_now_ms ();
@@ -700,9 +663,9 @@ login_otp_load (SbxDb      *db,
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
       otp = g_new0 (LoginOtp, 1);
-      otp->citizen_id = column_dup_text (stmt, 0);
-      otp->scope = column_dup_text (stmt, 1);
-      otp->state = column_dup_text (stmt, 2);
+      otp->citizen_id = sbx_db_column_dup (stmt, 0);
+      otp->scope = sbx_db_column_dup (stmt, 1);
+      otp->state = sbx_db_column_dup (stmt, 2);
     }
   sqlite3_reset (stmt);
   return otp;
@@ -717,7 +680,7 @@ otp_grant (SbxRequest *req,
   const char *otp;
   g_autofree char *subject = NULL;
   g_autoptr(LoginOtp) login = NULL;
-  g_autoptr(SecretString) token = NULL;
+  g_autoptr(SbxSecretString) token = NULL;
   SbxOtpResult result;
   guint attempts_left = 0;
 
@@ -895,9 +858,9 @@ registration_from_row (sqlite3_stmt *stmt)
 {
   Registration *registration = g_new0 (Registration, 1);
 
-  registration->registration_id = column_dup_text (stmt, 0);
-  registration->citizen_id = column_dup_text (stmt, 1);
-  registration->status = column_dup_text (stmt, 2);
+  registration->registration_id = sbx_db_column_dup (stmt, 0);
+  registration->citizen_id = sbx_db_column_dup (stmt, 1);
+  registration->status = sbx_db_column_dup (stmt, 2);
   registration->created_at = sqlite3_column_int64 (stmt, 3);
   registration->first_handoff_at = sqlite3_column_int64 (stmt, 4);
   return registration;
@@ -1075,7 +1038,7 @@ create_registration (SbxRequest *req,
   sqlite3_bind_text (stmt, 3, service_pack, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 4, terms_version, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 5, now);
-  if (!exec_stmt (db, stmt))
+  if (!sbx_db_step_done (db, stmt))
     return server_error (req);
 
   created_at = sbx_clock_format_rfc3339 (now);
@@ -1141,7 +1104,7 @@ start_sync (SbxRequest   *req,
                          "WHERE registration_id = ?");
   sqlite3_bind_int64 (stmt, 1, now);
   sqlite3_bind_text (stmt, 2, registration->registration_id, -1, SQLITE_TRANSIENT);
-  if (!exec_stmt (db, stmt))
+  if (!sbx_db_step_done (db, stmt))
     return FALSE;
 
   stmt = sbx_db_prepare (db,
@@ -1150,7 +1113,7 @@ start_sync (SbxRequest   *req,
   sqlite3_bind_text (stmt, 1, registration->registration_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, registration->citizen_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 3, now + delay_ms);
-  return exec_stmt (db, stmt);
+  return sbx_db_step_done (db, stmt);
 }
 
 static gboolean
@@ -1159,7 +1122,7 @@ handoff (SbxRequest *req,
 {
   SbxDb *db = request_db (req);
   g_autoptr(Registration) registration = NULL;
-  g_autoptr(SecretString) code = NULL;
+  g_autoptr(SbxSecretString) code = NULL;
   g_autoptr(GBytes) code_hash = NULL;
   gint64 now = sbx_clock_now_ms ();
   sqlite3_stmt *stmt;
@@ -1189,7 +1152,7 @@ handoff (SbxRequest *req,
   sbx_db_bind_bytes (stmt, 1, code_hash);
   sqlite3_bind_text (stmt, 2, registration->registration_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 3, now + HANDOFF_CODE_TTL_S * G_GINT64_CONSTANT (1000));
-  if (!exec_stmt (db, stmt))
+  if (!sbx_db_step_done (db, stmt))
     return server_error (req);
 
   body = json_object_new ();

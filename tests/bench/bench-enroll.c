@@ -385,8 +385,9 @@ main (int    argc,
                 "independent of other load on the machine", NULL, -1);
   print_figure ("enroll: other processes' load during the run", other_cores, "cores",
                 "/proc/stat busy time less the sandbox's and the clients'", NULL, -1);
-  print_figure ("enroll: throughput / crypto-bound limit of the cores left", throughput / left_limit,
-                "", "the limit on the cores other processes left free", NULL, -1);
+  print_figure ("enroll: throughput / crypto-bound limit of the cores left",
+                throughput / left_limit, "", "the limit on the cores other processes left free",
+                NULL, -1);
 
   sbx_test_sandbox_stop (bench.sandbox);
   g_ptr_array_unref (bench.citizens);
