@@ -173,6 +173,26 @@ class Faults(SandboxTestCase):
         self.assertEnvelopeError(r, 429, 42900)
         self.assertEnvelopeOk(sb.sign(t, contract['contractId'], otp, contract['hash']))
 
+    def test_drop_after_a_worker_signed(self):
+        """A confirmation whose signature a worker made, then dropped: it was
+        carried out, and a retry finds the challenge used."""
+        sb = self.sb
+        s = sb.to_acceptance(NGOC)
+        info = sb.smartca('ssa/sic/waitingtraninfo', {'tranId': s['tran_id']},
+                          token=s['token']).json['content']
+        sad = sb.sad(s['kak'], s['credential_id'], s['tran_id'], info['challenge'])
+        sb.faults(failRate=1.0, dropConnection=True)
+        with self.assertRaises(ConnectionDropped):
+            sb.confirm(s['token'], s['kak'], s['credential_id'], s['tran_id'],
+                       info['challenge'], sad=sad)
+        sb.faults()
+        status = self.assertEnvelopeOk(sb.smartca('enrollment/status', token=s['token']))
+        self.assertEqual(status['state'], 'ACTIVE')
+        r = sb.confirm(s['token'], s['kak'], s['credential_id'], s['tran_id'],
+                       info['challenge'], sad=sad)
+        self.assertEnvelopeError(r, 400, 45000)
+        self.assertEnvelopeOk(sb.smartca('enrollment/acceptance', token=s['token']))
+
     def test_drop_refused_requests_too(self):
         # A refused request whose connection is dropped changed nothing.
         sb = self.sb

@@ -1253,6 +1253,10 @@ class CommandLine(unittest.TestCase):
                 ('--listen', '127.0.0.1:0', '--data-dir', data, '--citizens', a_file),
                 ('--listen', '127.0.0.1:0', '--data-dir', data, '--sync-delay-ms', 'soon'),
                 ('--listen', '127.0.0.1:0', '--data-dir', data, '--no-such-option'),
+                ('--listen', '127.0.0.1:0', '--data-dir', data, '--transaction-expiry-s', '0'),
+                ('--listen', '127.0.0.1:0', '--data-dir', data, '--transaction-expiry-s', 'x'),
+                ('--listen', '127.0.0.1:0', '--data-dir', data, '--certificate-days', '0'),
+                ('--listen', '127.0.0.1:0', '--data-dir', data, '--certificate-days', '4000'),
             ]
             for args in cases:
                 with self.subTest(args=args):

@@ -26,8 +26,8 @@ from sandbox import (AN, BAO, CITIZENS, HUONG, NGOC, NHUNG, Kak, SandboxTestCase
                      sha256_b64)
 
 # What test_protocol.py takes in: the test classes.
-__all__ = ['Activation', 'AcceptanceRecord', 'TransactionExpiry', 'Credentials', 'Portal',
-           'ChangeOfDevice', 'KeysAtRest']
+__all__ = ['Activation', 'AcceptanceRecord', 'TransactionExpiry', 'CertificateDays',
+           'Credentials', 'Portal', 'ChangeOfDevice', 'KeysAtRest']
 
 S = 'POST SMARTCA/'
 C = 'CONTROL/'
@@ -695,6 +695,15 @@ class TransactionExpiry(SigningTestCase):
         self.sb.advance(31)
         r = self.confirm_waiting(s, s['tran_id'])
         self.assertStatus(r, s['tran_id'], EXPIRED)
+
+
+class CertificateDays(SigningTestCase):
+    sandbox_args = ('--certificate-days', '30')
+
+    def test_configured_validity(self):
+        s = self.sb.to_acceptance(AN)
+        cert = x509.load_der_x509_certificate(b64decode(s['certificate']['certificate']))
+        self.assertEqual(cert.not_valid_after - cert.not_valid_before, datetime.timedelta(days=30))
 
 
 # --- Credentials and the portal -------------------------------------------------------------
