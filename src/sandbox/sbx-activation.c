@@ -367,7 +367,7 @@ activate_cb (SbxRequest *req)
     }
   else if (change_of_device)
     {
-      if (!sbx_smartca_check_otp (req, "device", enrollment->registration_id, body.otp))
+      if (!sbx_smartca_check_otp (req, "device", enrollment->registration_id, body.otp, TRUE))
         return;
       if (!credential_set_kak (db, enrollment->credential_id, &body, TRUE))
         {

@@ -173,14 +173,15 @@ gboolean
 sbx_smartca_check_otp (SbxRequest *req,
                        const char *purpose,
                        const char *registration_id,
-                       const char *otp)
+                       const char *otp,
+                       gboolean    consume)
 {
   SbxDb *db = sbx_smartca_db (req);
   guint attempts_left = 0;
   SbxOtpResult result;
   JsonObject *content;
 
-  result = sbx_otp_check (db, purpose, registration_id, otp, TRUE, &attempts_left);
+  result = sbx_otp_check (db, purpose, registration_id, otp, consume, &attempts_left);
   if (result == SBX_OTP_OK)
     return TRUE;
 

@@ -43,14 +43,15 @@ gboolean  sbx_smartca_check_otp_syntax (SbxRequest  *req,
                                         const char  *otp);
 /*
  * Checks the open OTP of @purpose for the registration and, when it is
- * right, consumes it in the transaction (a later failure rolls that back).
- * Otherwise answers (44000 with attemptsLeft, 44002, 44001), keeping the
- * attempt counter, and returns FALSE.
+ * right, consumes it in the transaction when @consume (a later failure
+ * rolls that back). Otherwise answers (44000 with attemptsLeft, 44002,
+ * 44001), keeping the attempt counter, and returns FALSE.
  */
 gboolean  sbx_smartca_check_otp       (SbxRequest   *req,
                                        const char   *purpose,
                                        const char   *registration_id,
-                                       const char   *otp);
+                                       const char   *otp,
+                                       gboolean      consume);
 /* Sends a fresh OTP of @purpose (PROTOCOL.md: 300 s, resend after 60 s)
  * and answers {"otpSentTo","expiresIn","resendAfter"}, or 429 / 42900
  * when the last one is too recent. Ends the transaction either way. */
@@ -152,6 +153,7 @@ SbxCredential *sbx_credential_lookup  (SbxRequest    *req,
 void  sbx_activation_set_certificate_days (guint days);
 
 /* Route tables of the modules that share this header. */
+void  sbx_contract_register      (SbxServer *server);
 void  sbx_activation_register    (SbxServer *server);
 void  sbx_transactions_register  (SbxServer *server);
 void  sbx_credentials_register   (SbxServer *server);

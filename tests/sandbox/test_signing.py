@@ -15,6 +15,7 @@ import re
 import sqlite3
 import subprocess
 import tempfile
+import threading
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -27,7 +28,7 @@ from sandbox import (AN, BAO, CITIZENS, HUONG, NGOC, NHUNG, Kak, SandboxTestCase
 
 # What test_protocol.py takes in: the test classes.
 __all__ = ['Activation', 'AcceptanceRecord', 'TransactionExpiry', 'CertificateDays',
-           'Credentials', 'Portal', 'ChangeOfDevice', 'KeysAtRest']
+           'Credentials', 'Portal', 'ChangeOfDevice', 'Concurrency', 'KeysAtRest']
 
 S = 'POST SMARTCA/'
 C = 'CONTROL/'
@@ -1035,6 +1036,69 @@ class ChangeOfDevice(SigningTestCase):
         self.assertEqual(self.assertEnvelopeError(r, 409, 40900), {'state': 'ACTIVATION_PENDING'})
         r = self.sb.smartca('enrollment/acceptance', token=s['token'])
         self.assertEqual(self.assertEnvelopeError(r, 409, 40900), {'state': 'ACTIVATION_PENDING'})
+
+
+# --- Work done by workers, asked twice at once -----------------------------------------------
+
+class Concurrency(SigningTestCase):
+    """The sandbox draws PDFs and makes keys and signatures in workers; two
+    calls racing for the same thing get one result, never two."""
+
+    def both(self, call):
+        results = [None, None]
+
+        def run(i):
+            results[i] = call()
+
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        return results
+
+    def test_contract_drawn_once(self):
+        s = self.sb.to_smartca(AN)
+        self.sb.wait_state(s['token'], 'CONTRACT_PENDING')
+        a, b = self.both(lambda: self.sb.smartca('enrollment/contract', token=s['token']))
+        self.assertEqual(self.assertEnvelopeOk(a), self.assertEnvelopeOk(b))
+        self.assertEqual(len(snapshot_contracts(self.sb)), 1)
+
+    def test_contract_signed_once(self):
+        s = self.sb.to_contract(NGOC)
+        c = s['contract']
+        otp = self.sb.contract_otp(s['token'], c['contractId'], NGOC)
+        results = self.both(lambda: self.sb.sign(s['token'], c['contractId'], otp, c['hash']))
+        statuses = sorted(r.status for r in results)
+        self.assertEqual(statuses[0], 200, results)
+        self.assertIn(statuses[1], (200, 400, 409), results)
+        if statuses[1] == 200:
+            self.assertEqual(results[0].json, results[1].json)
+        self.assertEqual(self.status(s['token'])['state'], 'ACTIVATION_PENDING')
+
+    def test_certificate_issued_once(self):
+        s = self.sb.to_activation(NHUNG)
+        kak = Kak()
+        a = self.assertEnvelopeOk(self.sb.activate(s['token'], kak))
+        results = self.both(lambda: self.sb.certificate(s['token'], kak, a['credentialId'],
+                                                        a['challenge']))
+        ok = [r for r in results if r.status == 200]
+        self.assertEqual(len(ok), 1, results)
+        other = [r for r in results if r.status != 200][0]
+        self.assertIn(other.json['code'], (40900, 45000), other)
+        status = self.status(s['token'])
+        self.assertEqual((status['state'], status['acceptanceTranId']),
+                         ('ACCEPTANCE_PENDING', ok[0].json['content']['tranId']))
+        db = snapshot(self.sb)
+        self.assertEqual(len(db['transactions']), 1)
+
+
+def snapshot_contracts(sb):
+    db = sqlite3.connect('file:%s?mode=ro' % os.path.join(sb.data_dir, 'sandbox.db'), uri=True)
+    try:
+        return db.execute('SELECT contract_id FROM contracts').fetchall()
+    finally:
+        db.close()
 
 
 # --- The signing keys at rest ---------------------------------------------------------------
