@@ -662,15 +662,8 @@ issue_done (SbxRequest *req,
 
   /* A second request may have won meanwhile (409), or a new activation
    * replaced the challenge (45000): the key made here is then dropped. */
-  if (!sbx_smartca_begin (req))
-    return;
-  enrollment = sbx_enrollment_load (db, issue->registration_id);
+  enrollment = sbx_enrollment_resume (req, issue->registration_id, "CERTIFICATE_PENDING");
   if (enrollment == NULL)
-    {
-      sbx_smartca_reply_internal (req);
-      return;
-    }
-  if (!sbx_enrollment_check_state (req, enrollment, "CERTIFICATE_PENDING", NULL))
     return;
   challenge_load_open (db, issue->credential_id, "activation", &challenge);
   if (challenge.id != issue->challenge_id ||

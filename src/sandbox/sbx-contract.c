@@ -188,6 +188,21 @@ draw_work (gpointer data)
                                                    drawing->phone_masked, &drawing->error);
 }
 
+/* Answers 500 when the worker could not draw. */
+static gboolean
+drawing_failed (SbxRequest *req,
+                Drawing    *drawing)
+{
+  if (drawing->error == NULL)
+    return FALSE;
+  g_warning ("Cannot draw the %s of contract %s: %s",
+             drawing->signed_at != NULL ? "signed copy" : "first copy", drawing->contract_id,
+             drawing->error->message);
+  sbx_reply_envelope_error (req, SBX_VNPT_SERVER_INTERNAL_ERROR,
+                            "The service failed; try again", NULL);
+  return TRUE;
+}
+
 /* enrollment/contract */
 
 static void
@@ -238,24 +253,11 @@ contract_drawn (SbxRequest *req,
   SbxDb *db = sbx_smartca_db (req);
   gboolean failed;
 
-  if (drawing->error != NULL)
-    {
-      g_warning ("Cannot draw the contract of registration %s: %s",
-                 drawing->registration_id, drawing->error->message);
-      sbx_reply_envelope_error (req, SBX_VNPT_SERVER_INTERNAL_ERROR,
-                                "The service failed; try again", NULL);
-      return;
-    }
-
-  if (!sbx_smartca_begin (req))
+  if (drawing_failed (req, drawing))
     return;
-  enrollment = sbx_enrollment_load (db, drawing->registration_id);
+
+  enrollment = sbx_enrollment_resume (req, drawing->registration_id, "CONTRACT_PENDING");
   if (enrollment == NULL)
-    {
-      sbx_smartca_reply_internal (req);
-      return;
-    }
-  if (!sbx_enrollment_check_state (req, enrollment, "CONTRACT_PENDING", NULL))
     return;
 
   /* Drawn once: a request that came at the same time may have stored its
@@ -436,26 +438,13 @@ signed_copy_drawn (SbxRequest *req,
   JsonObject *content, *document;
   SbxDb *db = sbx_smartca_db (req);
 
-  if (drawing->error != NULL)
-    {
-      g_warning ("Cannot draw the signed contract %s: %s", drawing->contract_id,
-                 drawing->error->message);
-      sbx_reply_envelope_error (req, SBX_VNPT_SERVER_INTERNAL_ERROR,
-                                "The service failed; try again", NULL);
-      return;
-    }
+  if (drawing_failed (req, drawing))
+    return;
 
   /* Meanwhile another call may have signed it, or used the OTP up: the
    * OTP is consumed here, with the signed copy, or not at all. */
-  if (!sbx_smartca_begin (req))
-    return;
-  enrollment = sbx_enrollment_load (db, drawing->registration_id);
+  enrollment = sbx_enrollment_resume (req, drawing->registration_id, "CONTRACT_PENDING");
   if (enrollment == NULL)
-    {
-      sbx_smartca_reply_internal (req);
-      return;
-    }
-  if (!sbx_enrollment_check_state (req, enrollment, "CONTRACT_PENDING", NULL))
     return;
   contract = contract_lookup (req, db, drawing->registration_id, drawing->contract_id);
   if (contract == NULL ||

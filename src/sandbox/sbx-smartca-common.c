@@ -415,6 +415,26 @@ sbx_enrollment_begin (SbxRequest   *req,
   return enrollment;
 }
 
+SbxEnrollment *
+sbx_enrollment_resume (SbxRequest *req,
+                       const char *registration_id,
+                       const char *state)
+{
+  g_autoptr(SbxEnrollment) enrollment = NULL;
+
+  if (!sbx_smartca_begin (req))
+    return NULL;
+  enrollment = sbx_enrollment_load (sbx_smartca_db (req), registration_id);
+  if (enrollment == NULL)
+    {
+      sbx_smartca_reply_internal (req);
+      return NULL;
+    }
+  if (!sbx_enrollment_check_state (req, enrollment, state, NULL))
+    return NULL;
+  return g_steal_pointer (&enrollment);
+}
+
 gboolean
 sbx_enrollment_check_state (SbxRequest    *req,
                             SbxEnrollment *enrollment,

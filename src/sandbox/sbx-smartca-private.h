@@ -112,6 +112,11 @@ SbxEnrollment *sbx_enrollment_begin     (SbxRequest    *req,
 gboolean       sbx_enrollment_check_state (SbxRequest    *req,
                                            SbxEnrollment *enrollment,
                                            ...) G_GNUC_NULL_TERMINATED;
+/* Back from a worker: a new transaction, the enrollment loaded again,
+ * still in @state (409 otherwise). NULL once it has answered. */
+SbxEnrollment *sbx_enrollment_resume    (SbxRequest    *req,
+                                         const char    *registration_id,
+                                         const char    *state);
 /* Sets the enrollment's state, and the registration's VNeID status when
  * @registration_status is not NULL. */
 gboolean       sbx_enrollment_set_state (SbxDb         *db,
