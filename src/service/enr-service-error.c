@@ -67,6 +67,12 @@ enr_service_error_message (EnrServiceError code)
       return _("The request waited too long and expired. Try again.");
     case ENR_SERVICE_ERROR_REJECTED:
       return _("Your registration was rejected. Contact VNPT SmartCA support (18001260).");
+    case ENR_SERVICE_ERROR_TRANSACTION_REJECTED:
+      return _("The signing request was rejected, so nothing was signed. A new request is shown: "
+               "approve it to go on.");
+    case ENR_SERVICE_ERROR_OTHER_CITIZEN:
+      return _("You logged in as another citizen. Log in with the account this registration "
+               "belongs to, or start over.");
     case ENR_SERVICE_ERROR_FAILED:
     default:
       return _("The service refused the request. Try again; if it happens again, contact VNPT SmartCA support (18001260).");

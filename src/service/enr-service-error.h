@@ -40,6 +40,8 @@ typedef enum
   ENR_SERVICE_ERROR_CHALLENGE_EXPIRED,
   ENR_SERVICE_ERROR_REJECTED,            /* the registration was rejected */
   ENR_SERVICE_ERROR_FAILED,              /* anything else the service refused */
+  ENR_SERVICE_ERROR_TRANSACTION_REJECTED, /* a signing request was rejected */
+  ENR_SERVICE_ERROR_OTHER_CITIZEN,       /* a new login named another citizen */
 } EnrServiceError;
 
 GQuark      enr_service_error_quark   (void);

@@ -1,0 +1,423 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "enr-certificate.h"
+#include "enr-vneid-types.h"
+
+G_BEGIN_DECLS
+
+/*
+ * EnrSession (the README's "EnrollmentSession"): the state machine of one
+ * citizen's enrollment, and the one object the wizard's pages talk to. It
+ * drives the VNeID and SmartCA clients, the KAK and the key-handle store;
+ * pages show its properties (connect to notify::, every property notifies
+ * only when its value changes) and pass on what the citizen typed through
+ * one _async/_finish pair per citizen action. No GTK.
+ *
+ * Steps. The session is always at one EnrSessionStep; an action that
+ * completes a step on the server moves it on (notify::step). The server
+ * is the truth: a resumed session, or one whose action was refused with
+ * ENR_SERVICE_ERROR_WRONG_STATE, goes to the step the service reports.
+ *
+ * One action at a time. Every action except the QR login fails at once
+ * with G_IO_ERROR_BUSY while another runs; the QR login is a background
+ * activity of step 1 that runs beside the password login (whichever ends
+ * first wins and cancels the other). :busy is TRUE while an action runs.
+ *
+ * Errors. An action's error is also kept in :last-error (cleared when the
+ * next action starts). Codes are those of the layers below, each with a
+ * message for the citizen: ENR_SERVICE_ERROR (network, service, login,
+ * OTP, transaction), ENR_STORE_ERROR (no keyring, locked keyring, wrong
+ * PIN, locked handle), ENR_CRYPTO_ERROR (PIN policy, certificate, signed
+ * documents); G_IO_ERROR_CANCELLED and G_IO_ERROR_BUSY are the caller's.
+ *
+ * Login expiry. When a call needs a VNeID login that is gone (VNeID tokens
+ * live 15 minutes and are never stored) or SmartCA refuses a renewal, the
+ * action fails with ENR_SERVICE_ERROR_LOGIN_EXPIRED and :needs-login
+ * becomes TRUE; :step does not change. The page then offers the step-1
+ * login again (QR or password + OTP, the same actions); once it succeeds
+ * the session takes the SmartCA side over again if it must, :needs-login
+ * becomes FALSE, and the citizen carries on at the same step (the page
+ * runs its action again). A login as another citizen is refused with
+ * ENR_SERVICE_ERROR_OTHER_CITIZEN.
+ *
+ * Persistence. After every step the session writes its non-secret
+ * progress (step, registration, credential and device ids, the identity
+ * VNeID showed) to "enrollment.json" in :state-directory, atomically and
+ * readable by the user only, and keeps the SmartCA refresh token and the
+ * PIN-protected key handle in the keyring (EnrKeyStore). No token, OTP,
+ * PIN, password or key is ever written to the file. A kiosk session
+ * (:kiosk TRUE) writes nothing anywhere: its key store is in memory and
+ * enr_session_wipe() clears it.
+ *
+ * Secrets passed in (password, OTP, PIN) are copied into buffers the
+ * session wipes as soon as the call is done; the caller wipes its own.
+ */
+
+/* The six steps of DESIGN.md, and the end. */
+typedef enum
+{
+  ENR_SESSION_STEP_LOGIN,          /* 1 Đăng nhập VNeID */
+  ENR_SESSION_STEP_CONFIRM,        /* 2 Xác nhận việc đăng ký: :identity is set */
+  ENR_SESSION_STEP_INITIALIZE,     /* 3 Khởi tạo dịch vụ: hand-off, SmartCA syncs */
+  ENR_SESSION_STEP_CONTRACT,       /* 4 Ký hợp đồng điện tử */
+  ENR_SESSION_STEP_ACTIVATE,       /* 5 Kích hoạt dịch vụ: PIN, certificate, acceptance record */
+  ENR_SESSION_STEP_CERTIFICATE,    /* 6 Kiểm tra thông tin chứng thư số: record signed,
+                                    *   the certificate not yet checked with both services */
+  ENR_SESSION_STEP_DONE,           /*   both services report the certificate: "Khởi tạo
+                                    *   dịch vụ thành công" */
+} EnrSessionStep;
+
+#define ENR_TYPE_SESSION_STEP (enr_session_step_get_type ())
+GType enr_session_step_get_type (void) G_GNUC_CONST;
+
+/* The consent text's version the registration records (step 2). */
+#define ENR_SESSION_CONSENT_VERSION "2025.1"
+
+/* --- What the pages show (boxed property values, immutable) ------------- */
+
+/* Step 1, the QR login: what to show while the citizen scans. */
+typedef struct
+{
+  char   *user_code;                   /* "ABCD-EFGH", in large type */
+  char   *verification_uri;            /* where to type the code by hand */
+  char   *verification_uri_complete;   /* the QR code's content */
+  gint64  expires_at;                  /* g_get_real_time() µs; renewed by the session */
+} EnrLoginCode;
+
+#define ENR_TYPE_LOGIN_CODE (enr_login_code_get_type ())
+GType         enr_login_code_get_type (void) G_GNUC_CONST;
+EnrLoginCode *enr_login_code_copy     (const EnrLoginCode *code);
+void          enr_login_code_free     (EnrLoginCode       *code);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnrLoginCode, enr_login_code_free)
+
+typedef enum
+{
+  ENR_OTP_PURPOSE_LOGIN,       /* the VNeID password login (step 1) */
+  ENR_OTP_PURPOSE_CONTRACT,    /* signing the contract (step 4) */
+  ENR_OTP_PURPOSE_DEVICE,      /* linking this computer (change of device) */
+} EnrOtpPurpose;
+
+#define ENR_TYPE_OTP_PURPOSE (enr_otp_purpose_get_type ())
+GType enr_otp_purpose_get_type (void) G_GNUC_CONST;
+
+/* The OTP the service last sent, and what the citizen may still do with it. */
+typedef struct
+{
+  EnrOtpPurpose purpose;
+  char         *sent_to;          /* masked by the service: "09******21" */
+  gint64        expires_at;       /* g_get_real_time() µs */
+  gint64        resend_after;     /* µs; 0: a new code may be asked for at once */
+  gint          attempts_left;    /* wrong codes the service still accepts (5 at first) */
+} EnrOtpState;
+
+#define ENR_TYPE_OTP_STATE (enr_otp_state_get_type ())
+GType        enr_otp_state_get_type (void) G_GNUC_CONST;
+EnrOtpState *enr_otp_state_copy     (const EnrOtpState *state);
+void         enr_otp_state_free     (EnrOtpState       *state);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnrOtpState, enr_otp_state_free)
+
+/*
+ * A document the citizen reads, approves or keeps: the contract (step 4),
+ * the acceptance record's prepared PDF (step 5), and their signed copies.
+ */
+typedef struct
+{
+  char   *name;          /* a plain file name, as the service gave it */
+  GBytes *data;          /* the PDF */
+  char   *hash;          /* Base64 SHA-256 the citizen approves; NULL for a signed copy */
+  char   *description;   /* the transaction's description; NULL but for the record */
+  gint64  expires_at;    /* the record's transaction: g_get_real_time() µs; 0 otherwise */
+} EnrSessionDocument;
+
+#define ENR_TYPE_SESSION_DOCUMENT (enr_session_document_get_type ())
+GType               enr_session_document_get_type (void) G_GNUC_CONST;
+EnrSessionDocument *enr_session_document_copy     (const EnrSessionDocument *document);
+void                enr_session_document_free     (EnrSessionDocument       *document);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnrSessionDocument, enr_session_document_free)
+
+/* Step 6: the certificate as each service reports it (beside :certificate,
+ * the certificate itself, checked against the trust anchor). */
+typedef struct
+{
+  char    *vneid_status;       /* the registration's certificate: "VALID"; NULL: not reported */
+  char    *vneid_serial;       /* uppercase hex */
+  char    *smartca_status;     /* csc/credentials/info cert.status: "VALID" */
+  char    *smartca_serial;
+  char    *credential_status;  /* csc/credentials/info status */
+  gboolean consistent;         /* both report VALID and the certificate's serial */
+} EnrCertificateReport;
+
+#define ENR_TYPE_CERTIFICATE_REPORT (enr_certificate_report_get_type ())
+GType                 enr_certificate_report_get_type (void) G_GNUC_CONST;
+EnrCertificateReport *enr_certificate_report_copy     (const EnrCertificateReport *report);
+void                  enr_certificate_report_free     (EnrCertificateReport       *report);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnrCertificateReport, enr_certificate_report_free)
+
+/* --- The session ---------------------------------------------------------- */
+
+#define ENR_TYPE_SESSION (enr_session_get_type ())
+G_DECLARE_FINAL_TYPE (EnrSession, enr_session, ENR, SESSION, GObject)
+
+/*
+ * Construct-only properties:
+ *   vneid-url, smartca-url  (string) the services' base URLs; NULL or empty: none is
+ *                           configured, and every action fails with
+ *                           ENR_SERVICE_ERROR_NOT_CONFIGURED
+ *   trust-anchor   (string) absolute path of a PEM file of CAs to trust instead of the
+ *                           system store (TLS and the issued certificate); NULL: the system
+ *   kiosk          (boolean) nothing on disk, the key store in memory (default FALSE)
+ *   state-directory (string) where the checkpoint lives; NULL: the default,
+ *                           g_get_user_data_dir()/smartca-enroll (ignored in kiosk mode)
+ *
+ * Read-only properties, each with notify:
+ *   step             EnrSessionStep
+ *   busy             boolean      an action is running
+ *   needs-login      boolean      a new VNeID login is needed to go on (see above)
+ *   login-code       EnrLoginCode the QR login's current code; NULL when none runs
+ *   otp              EnrOtpState  the OTP last sent; NULL when none is open
+ *   identity         EnrIdentity  what VNeID holds (steps 2 on)
+ *   registration     EnrRegistration  the VNeID registration (steps 3 on)
+ *   smartca-state    string       the SmartCA enrollment state ("SYNCING", …) or NULL
+ *   contract         EnrSessionDocument  the contract to read and sign (step 4)
+ *   signed-contract  EnrSessionDocument
+ *   acceptance-record EnrSessionDocument the prepared record to approve (step 5)
+ *   signed-acceptance-record EnrSessionDocument  checked PAdES, signed by :certificate
+ *   certificate      EnrCertificate  verified: chains to the trust anchor, names the citizen
+ *   certificate-report EnrCertificateReport
+ *   pin-attempts-left int         wrong PINs the key handle still takes (-1: unknown)
+ *   last-error       GError       the last action's error, or NULL
+ */
+EnrSession           *enr_session_new                  (const char   *vneid_url,
+                                                        const char   *smartca_url,
+                                                        const char   *trust_anchor,
+                                                        gboolean      kiosk,
+                                                        const char   *state_directory);
+
+EnrSessionStep        enr_session_get_step             (EnrSession   *self);
+gboolean              enr_session_get_busy             (EnrSession   *self);
+gboolean              enr_session_get_needs_login      (EnrSession   *self);
+gboolean              enr_session_get_kiosk            (EnrSession   *self);
+const char           *enr_session_get_vneid_url        (EnrSession   *self);
+const char           *enr_session_get_smartca_url      (EnrSession   *self);
+const char           *enr_session_get_trust_anchor     (EnrSession   *self);
+const char           *enr_session_get_state_directory  (EnrSession   *self);
+/* The getters below return borrowed values (NULL when not known yet),
+ * valid until the property next notifies. */
+const EnrLoginCode   *enr_session_get_login_code       (EnrSession   *self);
+const EnrOtpState    *enr_session_get_otp              (EnrSession   *self);
+const EnrIdentity    *enr_session_get_identity         (EnrSession   *self);
+const EnrRegistration *enr_session_get_registration    (EnrSession   *self);
+const char           *enr_session_get_smartca_state    (EnrSession   *self);
+const EnrSessionDocument *enr_session_get_contract     (EnrSession   *self);
+const EnrSessionDocument *enr_session_get_signed_contract (EnrSession *self);
+const EnrSessionDocument *enr_session_get_acceptance_record (EnrSession *self);
+const EnrSessionDocument *enr_session_get_signed_acceptance_record (EnrSession *self);
+EnrCertificate       *enr_session_get_certificate      (EnrSession   *self);
+const EnrCertificateReport *enr_session_get_certificate_report (EnrSession *self);
+gint                  enr_session_get_pin_attempts_left (EnrSession  *self);
+const GError         *enr_session_get_last_error       (EnrSession   *self);
+/* The citizen ID masked for display ("001******001"); NULL before login. */
+char                 *enr_session_dup_masked_citizen_id (EnrSession  *self);
+
+/*
+ * Start-up: reads the checkpoint, if any, and reconciles it with what the
+ * services report (the server is the truth: a checkpoint at step 4 whose
+ * enrollment SmartCA reports ACTIVATION_PENDING resumes at step 5). TRUE
+ * with *@found TRUE when there was an unfinished or finished enrollment to
+ * resume (the page then offers to continue at :step or to start over with
+ * enr_session_wipe()); *@found FALSE: a fresh start at step 1. If the
+ * services cannot be reached, :step is the checkpoint's and the error is
+ * returned: run it again to reconcile. A kiosk never finds anything.
+ */
+void      enr_session_resume_async               (EnrSession          *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean  enr_session_resume_finish              (EnrSession          *self,
+                                                  GAsyncResult        *result,
+                                                  gboolean            *found,
+                                                  GError             **error);
+
+/*
+ * Step 1a, the QR login. Shows a code in :login-code and waits for the
+ * citizen to approve it in the VNeID app, renewing the code when it
+ * expires; completes when the login is done (then :identity is set and
+ * :step is CONFIRM, or, for a login that :needs-login asked for, the step
+ * carries on) or fails with ENR_SERVICE_ERROR_LOGIN_DENIED when the
+ * citizen refused it on the phone. Runs beside the other actions of step 1;
+ * stopped by its cancellable or enr_session_cancel_qr_login() (then
+ * G_IO_ERROR_CANCELLED and :login-code NULL).
+ */
+void      enr_session_start_qr_login_async       (EnrSession          *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean  enr_session_start_qr_login_finish      (EnrSession          *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+void      enr_session_cancel_qr_login            (EnrSession          *self);
+
+/*
+ * Step 1b, the password login: VNeID checks the citizen ID and password
+ * and sends an OTP to the phone (:otp, purpose LOGIN). Errors:
+ * WRONG_PASSWORD (attempts left in the message), ACCOUNT_LOCKED.
+ */
+void      enr_session_log_in_async               (EnrSession          *self,
+                                                  const char          *citizen_id,
+                                                  const char          *password,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean  enr_session_log_in_finish              (EnrSession          *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+/*
+ * The OTP of the password login. Completes the login as the QR login does.
+ * Errors: OTP_WRONG (:otp's attempts-left goes down), OTP_EXPIRED (also
+ * after the fifth wrong code: log in with the password again).
+ */
+void      enr_session_submit_login_otp_async     (EnrSession          *self,
+                                                  const char          *otp,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean  enr_session_submit_login_otp_finish    (EnrSession          *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+/*
+ * Step 2: the citizen checked :identity and consents (@share_identity) to
+ * share it with SmartCA. Submits the registration (never a second one)
+ * and moves to INITIALIZE. Errors: CONSENT_REQUIRED (without consent,
+ * nothing is sent), IDENTITY_LEVEL (a level-1 account), REJECTED.
+ */
+void      enr_session_confirm_registration_async (EnrSession          *self,
+                                                  gboolean             share_identity,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean  enr_session_confirm_registration_finish (EnrSession         *self,
+                                                   GAsyncResult       *result,
+                                                   GError            **error);
+
+/*
+ * Step 3, "Truy cập ứng dụng VNPT SmartCA": VNeID hands the registration
+ * over, this program logs in to SmartCA with the hand-off code, and waits
+ * (honouring pollAfterMs; :smartca-state is "SYNCING" meanwhile) until
+ * SmartCA has synced; then moves to CONTRACT.
+ */
+void      enr_session_start_service_async        (EnrSession          *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean  enr_session_start_service_finish       (EnrSession          *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+/* Step 4: fetches the contract into :contract (the same until it is signed). */
+void      enr_session_fetch_contract_async       (EnrSession          *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean  enr_session_fetch_contract_finish      (EnrSession          *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+/* Sends the contract's OTP (:otp, purpose CONTRACT; a new one replaces the
+ * last). TOO_SOON before :otp's resend-after. Fetches the contract first
+ * if that was not done. */
+void      enr_session_send_contract_otp_async    (EnrSession          *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean  enr_session_send_contract_otp_finish   (EnrSession          *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+/*
+ * Signs :contract with the OTP: :signed-contract is set, :step ACTIVATE.
+ * Errors: OTP_WRONG, OTP_LOCKED (ask for a new code), OTP_EXPIRED,
+ * HASH_MISMATCH (:contract is fetched again: show it again).
+ */
+void      enr_session_sign_contract_async        (EnrSession          *self,
+                                                  const char          *otp,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean  enr_session_sign_contract_finish       (EnrSession          *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+/*
+ * Step 5, activation: checks @pin against the PIN policy (with the
+ * citizen's date of birth) and @confirmation; makes a new KAK (in a
+ * thread), registers its public half, protects it with the PIN and keeps
+ * it (EnrKeyStore), approves the activation with a SAD, and receives the
+ * certificate, which is verified before :certificate is set; then fetches
+ * the acceptance record into :acceptance-record. :step stays ACTIVATE.
+ * Errors: ENR_CRYPTO_ERROR_PIN_POLICY (the reason in the message; nothing
+ * was sent), NO_KEYRING / KEYRING_LOCKED, CERT_* when the issued
+ * certificate does not check out.
+ */
+void      enr_session_activate_async             (EnrSession          *self,
+                                                  const char          *pin,
+                                                  const char          *confirmation,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean  enr_session_activate_finish            (EnrSession          *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+/*
+ * Step 5, the acceptance record: unlocks the key handle with @pin,
+ * approves :acceptance-record's transaction with a SAD, fetches the signed
+ * record and checks it (PAdES, signed by :certificate over the approved
+ * hash) into :signed-acceptance-record; :step CERTIFICATE, then, once both
+ * services report the certificate (as enr_session_refresh_certificate_async
+ * does), DONE. Errors: ENR_STORE_ERROR_WRONG_PIN (:pin-attempts-left),
+ * HANDLE_LOCKED; CHALLENGE_EXPIRED or TRANSACTION_REJECTED (a new record
+ * is fetched into :acceptance-record: approve that one).
+ */
+void      enr_session_sign_acceptance_async      (EnrSession          *self,
+                                                  const char          *pin,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean  enr_session_sign_acceptance_finish     (EnrSession          *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+/*
+ * Step 6: asks VNeID (the registration) and SmartCA (the credential) what
+ * they report about the certificate, into :certificate-report (and
+ * :certificate, verified, if the session did not hold it yet); DONE when
+ * both report it valid with its serial.
+ */
+void      enr_session_refresh_certificate_async  (EnrSession          *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean  enr_session_refresh_certificate_finish (EnrSession          *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+/*
+ * Start over, and the kiosk's reset: cancels every action, revokes the
+ * tokens (best effort, in the background), zeroes every secret and personal
+ * field, wipes the in-memory key store, removes the checkpoint, and returns
+ * to step 1 with every property cleared. The desktop keyring's handle is
+ * removed too (start over means the enrollment on this computer is
+ * abandoned). The async form completes when the revocations have been
+ * answered or have failed; it never fails.
+ */
+void      enr_session_wipe                       (EnrSession          *self);
+void      enr_session_wipe_async                 (EnrSession          *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean  enr_session_wipe_finish                (EnrSession          *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+G_END_DECLS
