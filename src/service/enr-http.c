@@ -496,10 +496,13 @@ read_cb (GObject      *object,
   g_debug ("%s %s -> %u (attempt %u)", state->call->method,
            url_path_for_log (state->call->url), status, state->attempt);
 
-  /* 429 and 503 say the request was not carried out; other 5xx leave it
-   * unknown, which only a safe call may shrug off. */
-  if (status == 429 || status == SOUP_STATUS_SERVICE_UNAVAILABLE ||
-      (status >= 500 && state->call->retry == ENR_HTTP_RETRY_SAFE))
+  /* 503 says the request was not carried out; other 5xx leave it unknown,
+   * which only a safe call may shrug off. A 429 is retried for a safe call
+   * only: to one that is not (an OTP to send) it is the service's answer,
+   * "too soon", which the citizen must hear, not a wait in the dark. */
+  if (status == SOUP_STATUS_SERVICE_UNAVAILABLE ||
+      (status >= 500 && state->call->retry == ENR_HTTP_RETRY_SAFE) ||
+      (status == 429 && state->call->retry == ENR_HTTP_RETRY_SAFE))
     {
       retry_later (g_steal_pointer (&task),
                    g_error_new_literal (ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_UNAVAILABLE,

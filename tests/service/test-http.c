@@ -316,6 +316,23 @@ test_retry_after_honoured (Fixture       *fixture,
   g_assert_cmpint (g_get_monotonic_time () - started, >=, G_USEC_PER_SEC);
 }
 
+/* "Too soon" to a call that is not idempotent (a new OTP) is the answer
+ * the citizen must see, not a reason to send it again later. */
+static void
+test_secret_429_returned (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EnrHttpReply) reply = NULL;
+
+  fixture->retry_after = g_strdup ("1");
+  script (fixture, 429, G_MAXUINT);
+  reply = send (fixture, new_call (fixture, ENR_HTTP_RETRY_SECRET), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (reply->status, ==, 429);
+  g_assert_cmpuint (fixture->requests, ==, 1);
+}
+
 static void
 test_cancel_during_backoff (Fixture       *fixture,
                             gconstpointer  data)
@@ -391,6 +408,7 @@ main (int   argc,
   ADD ("/http/safe-resent-after-drop", test_safe_resent_after_drop, NULL);
   ADD ("/http/secret-not-retried-after-500", test_secret_not_retried_after_500, NULL);
   ADD ("/http/retry-after-honoured", test_retry_after_honoured, NULL);
+  ADD ("/http/secret-429-returned", test_secret_429_returned, NULL);
   ADD ("/http/cancel-during-backoff", test_cancel_during_backoff, NULL);
   ADD ("/http/not-json", test_not_json, NULL);
   ADD ("/http/untrusted", test_untrusted, GINT_TO_POINTER (1));

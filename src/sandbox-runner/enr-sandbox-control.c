@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The sandbox's control endpoints, over the program's own HTTP core: the
+ * same TLS checks as every other call, against the sandbox's root only.
+ */
+#define G_LOG_DOMAIN "enr-sandbox-control"
+
+#include "config.h"
+
+#include <gnutls/gnutls.h>
+#include <string.h>
+
+#include "enr-http.h"
+#include "enr-json.h"
+#include "enr-sandbox-control.h"
+#include "enr-service-error.h"
+
+struct _EnrSandboxControl
+{
+  GObject  parent_instance;
+
+  EnrHttp *http;
+  char    *base_url;
+};
+
+G_DEFINE_FINAL_TYPE (EnrSandboxControl, enr_sandbox_control, G_TYPE_OBJECT)
+
+static void
+enr_sandbox_control_finalize (GObject *object)
+{
+  EnrSandboxControl *self = ENR_SANDBOX_CONTROL (object);
+
+  g_clear_object (&self->http);
+  g_free (self->base_url);
+
+  G_OBJECT_CLASS (enr_sandbox_control_parent_class)->finalize (object);
+}
+
+static void
+enr_sandbox_control_class_init (EnrSandboxControlClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = enr_sandbox_control_finalize;
+}
+
+static void
+enr_sandbox_control_init (EnrSandboxControl *self)
+{
+}
+
+EnrSandboxControl *
+enr_sandbox_control_new (const char  *control_url,
+                         const char  *trust_anchor,
+                         GError     **error)
+{
+  g_autoptr(EnrSandboxControl) self = NULL;
+  gsize len;
+
+  g_return_val_if_fail (control_url != NULL, NULL);
+
+  self = g_object_new (ENR_TYPE_SANDBOX_CONTROL, NULL);
+  self->http = enr_http_new (trust_anchor, error);
+  if (self->http == NULL)
+    return NULL;
+  len = strlen (control_url);
+  while (len > 0 && control_url[len - 1] == '/')
+    len--;
+  self->base_url = g_strndup (control_url, len);
+  return g_steal_pointer (&self);
+}
+
+void
+enr_sandbox_otp_free (EnrSandboxOtp *otp)
+{
+  if (otp == NULL)
+    return;
+  g_free (otp->to);
+  if (otp->code != NULL)
+    gnutls_memset (otp->code, 0, strlen (otp->code));
+  g_free (otp->code);
+  g_free (otp->purpose);
+  g_free (otp->sent_at);
+  g_free (otp);
+}
+
+typedef gpointer (*ReplyParser) (JsonNode *body, GError **error);
+
+typedef struct
+{
+  ReplyParser    parse;
+  GDestroyNotify free_result;
+} CallData;
+
+static void
+reply_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CallData *data = g_task_get_task_data (task);
+  g_autoptr(EnrHttpReply) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  gpointer value;
+
+  reply = enr_http_send_finish (ENR_HTTP (object), result, &error);
+  if (reply == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (reply->status != 200)
+    {
+      JsonObject *body = enr_http_reply_get_object (reply);
+
+      g_info ("control call refused: HTTP %u %s", reply->status,
+              body ? json_object_get_string_member_with_default (body, "error", "") : "");
+      g_task_return_new_error (task, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_FAILED, "%s",
+                               enr_service_error_message (ENR_SERVICE_ERROR_FAILED));
+      return;
+    }
+
+  value = data->parse != NULL ? data->parse (reply->body, &error) : GINT_TO_POINTER (TRUE);
+  if (value == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, value, data->free_result);
+}
+
+/* Takes @body (nullable). */
+static void
+control_call (EnrSandboxControl   *self,
+              const char          *method,
+              const char          *path,
+              JsonNode            *body,
+              ReplyParser          parse,
+              GDestroyNotify       free_result,
+              gpointer             source_tag,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *url = g_strconcat (self->base_url, "/", path, NULL);
+  EnrHttpCall *call = enr_http_call_new (method, url);
+  CallData *data = g_new0 (CallData, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  data->parse = parse;
+  data->free_result = free_result;
+  g_task_set_task_data (task, data, g_free);
+  if (body != NULL)
+    {
+      enr_http_call_set_json (call, body);
+      json_node_unref (body);
+    }
+  enr_http_send_async (self->http, call, cancellable, reply_cb, g_steal_pointer (&task));
+}
+
+static gpointer
+finish_call (EnrSandboxControl  *self,
+             GAsyncResult       *result,
+             gpointer            source_tag,
+             GError            **error)
+{
+  g_return_val_if_fail (ENR_IS_SANDBOX_CONTROL (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* --- The outbox ------------------------------------------------------------ */
+
+static gpointer
+parse_outbox (JsonNode  *body,
+              GError   **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) enr_sandbox_otp_free);
+  JsonArray *array;
+
+  if (body == NULL || !JSON_NODE_HOLDS_ARRAY (body))
+    {
+      enr_json_malformed (error, "outbox", "is not a list");
+      return NULL;
+    }
+  array = json_node_get_array (body);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      g_autoptr(EnrSandboxOtp) otp = g_new0 (EnrSandboxOtp, 1);
+      JsonObject *object;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          enr_json_malformed (error, "outbox", "holds something other than messages");
+          return NULL;
+        }
+      object = json_node_get_object (node);
+      if (!enr_json_read_string (object, "to", FALSE, &otp->to, error) ||
+          !enr_json_read_string (object, "code", FALSE, &otp->code, error) ||
+          !enr_json_read_string (object, "purpose", FALSE, &otp->purpose, error) ||
+          !enr_json_read_string (object, "sent_at", FALSE, &otp->sent_at, error))
+        return NULL;
+      g_ptr_array_add (list, g_steal_pointer (&otp));
+    }
+  return g_steal_pointer (&list);
+}
+
+void
+enr_sandbox_control_outbox_async (EnrSandboxControl   *self,
+                                  const char          *phone,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (ENR_IS_SANDBOX_CONTROL (self));
+  g_return_if_fail (phone != NULL);
+
+  escaped = g_uri_escape_string (phone, NULL, FALSE);
+  path = g_strconcat ("outbox?phone=", escaped, NULL);
+  control_call (self, "GET", path, NULL, parse_outbox, (GDestroyNotify) g_ptr_array_unref,
+                enr_sandbox_control_outbox_async, cancellable, callback, user_data);
+}
+
+GPtrArray *
+enr_sandbox_control_outbox_finish (EnrSandboxControl  *self,
+                                   GAsyncResult       *result,
+                                   GError            **error)
+{
+  return finish_call (self, result, enr_sandbox_control_outbox_async, error);
+}
+
+/* --- The QR login -------------------------------------------------------- */
+
+void
+enr_sandbox_control_answer_login_async (EnrSandboxControl   *self,
+                                        const char          *user_code,
+                                        const char          *citizen_id,
+                                        gboolean             approve,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_return_if_fail (ENR_IS_SANDBOX_CONTROL (self));
+  g_return_if_fail (user_code != NULL && citizen_id != NULL);
+
+  control_call (self, "POST", approve ? "vneid/approve" : "vneid/deny",
+                enr_json_object_new ("user_code", user_code, "citizen_id", citizen_id, NULL),
+                NULL, NULL, enr_sandbox_control_answer_login_async,
+                cancellable, callback, user_data);
+}
+
+gboolean
+enr_sandbox_control_answer_login_finish (EnrSandboxControl  *self,
+                                         GAsyncResult       *result,
+                                         GError            **error)
+{
+  return finish_call (self, result, enr_sandbox_control_answer_login_async, error) != NULL;
+}
+
+/* --- Faults and the clock ---------------------------------------------------- */
+
+void
+enr_sandbox_control_set_faults_async (EnrSandboxControl      *self,
+                                      const EnrSandboxFaults *faults,
+                                      GCancellable           *cancellable,
+                                      GAsyncReadyCallback     callback,
+                                      gpointer                user_data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_if_fail (ENR_IS_SANDBOX_CONTROL (self));
+
+  json_builder_begin_object (builder);
+  if (faults != NULL)
+    {
+      json_builder_set_member_name (builder, "failRate");
+      json_builder_add_double_value (builder, faults->fail_rate);
+      json_builder_set_member_name (builder, "latencyMs");
+      json_builder_add_int_value (builder, faults->latency_ms);
+      json_builder_set_member_name (builder, "status");
+      json_builder_add_int_value (builder, faults->status != 0 ? faults->status : 503);
+      json_builder_set_member_name (builder, "dropConnection");
+      json_builder_add_boolean_value (builder, faults->drop_connection);
+      json_builder_set_member_name (builder, "seed");
+      json_builder_add_int_value (builder, faults->seed);
+    }
+  json_builder_end_object (builder);
+
+  control_call (self, "POST", "faults", json_builder_get_root (builder), NULL, NULL,
+                enr_sandbox_control_set_faults_async, cancellable, callback, user_data);
+}
+
+gboolean
+enr_sandbox_control_set_faults_finish (EnrSandboxControl  *self,
+                                       GAsyncResult       *result,
+                                       GError            **error)
+{
+  return finish_call (self, result, enr_sandbox_control_set_faults_async, error) != NULL;
+}
+
+void
+enr_sandbox_control_advance_clock_async (EnrSandboxControl   *self,
+                                         guint                seconds,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_if_fail (ENR_IS_SANDBOX_CONTROL (self));
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "advanceSeconds");
+  json_builder_add_int_value (builder, seconds);
+  json_builder_end_object (builder);
+
+  control_call (self, "POST", "clock", json_builder_get_root (builder), NULL, NULL,
+                enr_sandbox_control_advance_clock_async, cancellable, callback, user_data);
+}
+
+gboolean
+enr_sandbox_control_advance_clock_finish (EnrSandboxControl  *self,
+                                          GAsyncResult       *result,
+                                          GError            **error)
+{
+  return finish_call (self, result, enr_sandbox_control_advance_clock_async, error) != NULL;
+}

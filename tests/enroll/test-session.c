@@ -1,0 +1,1163 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/*
+ * EnrSession against a real smartca-sandbox (EnrSandboxRunner), with no
+ * GTK: enrollments by both login ways, every error a citizen can meet,
+ * faults and restarts of the service, a session destroyed and made again
+ * (resume), the kiosk's wipe, and a log that never holds a secret.
+ *
+ * Run through tests/crypto/keyring-run.sh: ENR_TEST_KEYRING says which
+ * keyring the desktop sessions find (gnome-keyring, no-keyring,
+ * locked-keyring).
+ */
+#define G_LOG_DOMAIN "test-session"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <libsecret/secret.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "enr-citizen-id.h"
+#include "enr-crypto-error.h"
+#include "enr-key-store.h"
+#include "enr-sandbox-control.h"
+#include "enr-sandbox-runner.h"
+#include "enr-service-error.h"
+#include "enr-session-private.h"
+#include "enr-smartca-client.h"
+#include "enr-state-file.h"
+#include "enr-store-error.h"
+
+#define PASSWORD      "Matkhau@123"
+/* Tests wrap the KAK with a low PBKDF2 count: it is kept with each blob. */
+#define TEST_ITERATIONS 2000
+
+typedef struct
+{
+  const char *id;
+  const char *phone;
+  const char *full_name;
+} Citizen;
+
+static const Citizen AN = { "001093000001", "0912345678", "Nguyễn Văn An" };
+static const Citizen NGOC = { "079301000123", "0987654321", "Trần Thị Bích Ngọc" };
+static const Citizen NHUNG = { "048178004321", "0905111222", "Lê Thị Hồng Nhung" };
+static const Citizen BAO = { "031085006789", "0934000111", "Phạm Quốc Bảo" };
+static const Citizen LEVEL1 = { "092099001122", "0978222333", NULL };
+
+typedef struct
+{
+  char              *tmp;
+  char              *state_dir;
+  EnrSandboxRunner  *runner;
+  EnrSandboxControl *control;
+  EnrSession        *session;
+  gboolean           kiosk;
+} Fixture;
+
+/* --- Waiting on the main context ------------------------------------------------- */
+
+static void
+store_result (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+/* Runs one citizen action of @fx's session to its end. */
+#define ACT(fx, error, action, ...) \
+  ({ g_autoptr(GAsyncResult) act_res_ = NULL; \
+     enr_session_##action##_async ((fx)->session, ##__VA_ARGS__, NULL, store_result, &act_res_); \
+     wait_for (&act_res_); \
+     enr_session_##action##_finish ((fx)->session, act_res_, (error)); })
+
+static void
+wait_until (gboolean (*done) (gpointer), gpointer data)
+{
+  while (!done (data))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* --- The sandbox ---------------------------------------------------------------------- */
+
+static void
+start_sandbox (Fixture *fx)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+
+  enr_sandbox_runner_start_async (fx->runner, NULL, store_result, &res);
+  enr_sandbox_runner_start_finish (fx->runner, wait_for (&res), &error);
+  g_assert_no_error (error);
+}
+
+static EnrSession *
+new_session (Fixture *fx)
+{
+  EnrSession *session = enr_session_new (enr_sandbox_runner_get_vneid_url (fx->runner),
+                                         enr_sandbox_runner_get_smartca_url (fx->runner),
+                                         enr_sandbox_runner_get_trust_anchor (fx->runner),
+                                         fx->kiosk, fx->state_dir);
+
+  enr_session_set_key_iterations (session, TEST_ITERATIONS);
+  /* A dead sandbox comes back within seconds: retry for long enough. */
+  enr_http_set_retry_limits (enr_session_get_http (session), 12, 100, 1000, 60000);
+  return session;
+}
+
+static void
+fixture_set_up (Fixture       *fx,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sandbox_dir = NULL;
+  g_autofree char *log = NULL;
+
+  fx->kiosk = GPOINTER_TO_INT (data);
+  fx->tmp = g_dir_make_tmp ("enr-session-XXXXXX", &error);
+  g_assert_no_error (error);
+  fx->state_dir = g_build_filename (fx->tmp, "state", NULL);
+  sandbox_dir = g_build_filename (fx->tmp, "sandbox", NULL);
+  log = g_build_filename (fx->tmp, "sandbox.log", NULL);
+  g_test_message ("sandbox data and log in %s", fx->tmp);
+
+  fx->runner = enr_sandbox_runner_new (NULL, sandbox_dir);
+  enr_sandbox_runner_set_log_file (fx->runner, log);
+  enr_sandbox_runner_add_arguments (fx->runner, "--sync-delay-ms", "300", NULL);
+  start_sandbox (fx);
+
+  fx->control = enr_sandbox_control_new (enr_sandbox_runner_get_control_url (fx->runner),
+                                         enr_sandbox_runner_get_trust_anchor (fx->runner),
+                                         &error);
+  g_assert_no_error (error);
+  fx->session = new_session (fx);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *fx,
+                   gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_object (&fx->session);
+  g_clear_object (&fx->control);
+  /* SIGTERM stops the sandbox cleanly, with exit status 0. */
+  enr_sandbox_runner_stop_async (fx->runner, NULL, store_result, &res);
+  enr_sandbox_runner_stop_finish (fx->runner, wait_for (&res), &error);
+  g_assert_no_error (error);
+  g_clear_object (&fx->runner);
+  if (!g_test_failed ())
+    remove_tree (fx->tmp);
+  g_free (fx->tmp);
+  g_free (fx->state_dir);
+}
+
+static char *
+latest_otp (Fixture    *fx,
+            const char *phone,
+            const char *purpose)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(GError) error = NULL;
+
+  enr_sandbox_control_outbox_async (fx->control, phone, NULL, store_result, &res);
+  outbox = enr_sandbox_control_outbox_finish (fx->control, wait_for (&res), &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < outbox->len; i++)
+    {
+      EnrSandboxOtp *otp = g_ptr_array_index (outbox, i);
+
+      if (g_str_equal (otp->purpose, purpose))
+        return g_strdup (otp->code);
+    }
+  g_assert_not_reached ();
+}
+
+static char *
+wrong_otp (const char *otp)
+{
+  return g_strdup_printf ("%06d", (atoi (otp) + 1) % 1000000);
+}
+
+static void
+set_faults (Fixture                *fx,
+            const EnrSandboxFaults *faults)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+
+  enr_sandbox_control_set_faults_async (fx->control, faults, NULL, store_result, &res);
+  enr_sandbox_control_set_faults_finish (fx->control, wait_for (&res), &error);
+  g_assert_no_error (error);
+}
+
+static void
+advance_clock (Fixture *fx,
+               guint    seconds)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+
+  enr_sandbox_control_advance_clock_async (fx->control, seconds, NULL, store_result, &res);
+  enr_sandbox_control_advance_clock_finish (fx->control, wait_for (&res), &error);
+  g_assert_no_error (error);
+}
+
+static sqlite3 *
+open_database (Fixture *fx)
+{
+  g_autofree char *path = g_build_filename (enr_sandbox_runner_get_data_dir (fx->runner),
+                                            "sandbox.db", NULL);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  return db;
+}
+
+static gint64
+count_rows (Fixture    *fx,
+            const char *sql,
+            const char *parameter)
+{
+  sqlite3 *db = open_database (fx);
+  sqlite3_stmt *stmt = NULL;
+  gint64 count;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (parameter != NULL)
+    sqlite3_bind_text (stmt, 1, parameter, -1, SQLITE_TRANSIENT);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  count = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return count;
+}
+
+/* --- The steps, as a citizen takes them ------------------------------------------------ */
+
+static void
+log_in_by_password (Fixture       *fx,
+                    const Citizen *citizen)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *otp = NULL;
+  const EnrOtpState *state;
+
+  g_assert_true (ACT (fx, &error, log_in, citizen->id, PASSWORD));
+  g_assert_no_error (error);
+  state = enr_session_get_otp (fx->session);
+  g_assert_nonnull (state);
+  g_assert_cmpint (state->purpose, ==, ENR_OTP_PURPOSE_LOGIN);
+  g_assert_cmpint (state->attempts_left, ==, 5);
+  g_assert_true (g_str_has_suffix (state->sent_to, citizen->phone + strlen (citizen->phone) - 2));
+  g_assert_cmpint (state->expires_at, >, g_get_real_time ());
+
+  otp = latest_otp (fx, citizen->phone, "vneid-login");
+  g_assert_true (ACT (fx, &error, submit_login_otp, otp));
+  g_assert_no_error (error);
+  g_assert_null (enr_session_get_otp (fx->session));
+  g_assert_cmpstr (enr_session_get_identity (fx->session)->citizen_id, ==, citizen->id);
+}
+
+typedef struct
+{
+  Fixture       *fx;
+  const Citizen *citizen;
+  gboolean       approve;
+  gboolean       answered;
+  guint          codes_seen;
+} QrApproval;
+
+static void
+answered_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  QrApproval *approval = user_data;
+  g_autoptr(GError) error = NULL;
+
+  enr_sandbox_control_answer_login_finish (ENR_SANDBOX_CONTROL (object), result, &error);
+  g_assert_no_error (error);
+  approval->answered = TRUE;
+}
+
+/* The citizen scans the code shown and answers on the phone. */
+static void
+login_code_cb (EnrSession *session,
+               GParamSpec *pspec,
+               QrApproval *approval)
+{
+  const EnrLoginCode *code = enr_session_get_login_code (session);
+
+  if (code == NULL)
+    return;
+  approval->codes_seen++;
+  g_assert_true (g_str_has_prefix (code->verification_uri_complete, "https://"));
+  g_assert_cmpint (code->expires_at, >, g_get_real_time ());
+  enr_sandbox_control_answer_login_async (approval->fx->control, code->user_code,
+                                          approval->citizen->id, approval->approve, NULL,
+                                          answered_cb, approval);
+}
+
+static gboolean
+qr_login (Fixture       *fx,
+          const Citizen *citizen,
+          gboolean       approve,
+          GError       **error)
+{
+  QrApproval approval = { fx, citizen, approve, FALSE, 0 };
+  gulong handler;
+  gboolean ok;
+
+  handler = g_signal_connect (fx->session, "notify::login-code", G_CALLBACK (login_code_cb),
+                              &approval);
+  ok = ACT (fx, error, start_qr_login);
+  g_signal_handler_disconnect (fx->session, handler);
+  g_assert_true (approval.answered);
+  g_assert_cmpuint (approval.codes_seen, ==, 1);
+  g_assert_null (enr_session_get_login_code (fx->session));
+  return ok;
+}
+
+static void
+confirm_and_start (Fixture *fx)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_CONFIRM);
+  g_assert_true (ACT (fx, &error, confirm_registration, TRUE));
+  g_assert_no_error (error);
+  g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_INITIALIZE);
+  g_assert_nonnull (enr_session_get_registration (fx->session));
+
+  g_assert_true (ACT (fx, &error, start_service));
+  g_assert_no_error (error);
+  g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_CONTRACT);
+  g_assert_cmpstr (enr_session_get_smartca_state (fx->session), ==, "CONTRACT_PENDING");
+  g_assert_cmpstr (enr_session_get_registration (fx->session)->status, ==, "SYNCED");
+}
+
+static void
+sign_contract (Fixture       *fx,
+               const Citizen *citizen)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *otp = NULL;
+  const EnrSessionDocument *contract;
+  const EnrSessionDocument *signed_copy;
+
+  g_assert_true (ACT (fx, &error, fetch_contract));
+  g_assert_no_error (error);
+  contract = enr_session_get_contract (fx->session);
+  g_assert_nonnull (contract);
+  g_assert_true (g_str_has_prefix (g_bytes_get_data (contract->data, NULL), "%PDF-"));
+  g_assert_nonnull (strstr (contract->name, citizen->id));
+  g_assert_nonnull (contract->hash);
+
+  g_assert_true (ACT (fx, &error, send_contract_otp));
+  g_assert_no_error (error);
+  g_assert_cmpint (enr_session_get_otp (fx->session)->purpose, ==, ENR_OTP_PURPOSE_CONTRACT);
+  g_assert_cmpint (enr_session_get_otp (fx->session)->resend_after, >, g_get_real_time ());
+
+  otp = latest_otp (fx, citizen->phone, "contract");
+  g_assert_true (ACT (fx, &error, sign_contract, otp));
+  g_assert_no_error (error);
+  g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_ACTIVATE);
+  signed_copy = enr_session_get_signed_contract (fx->session);
+  g_assert_nonnull (signed_copy);
+  g_assert_true (g_str_has_prefix (g_bytes_get_data (signed_copy->data, NULL), "%PDF-"));
+  g_assert_null (enr_session_get_otp (fx->session));
+}
+
+/* --- Enrollment ------------------------------------------------------------------------ */
+
+static void
+test_enroll_password (Fixture       *fx,
+                      gconstpointer  data)
+{
+  g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_LOGIN);
+  log_in_by_password (fx, &AN);
+  g_assert_cmpstr (enr_session_get_identity (fx->session)->full_name, ==, AN.full_name);
+  confirm_and_start (fx);
+  sign_contract (fx, &AN);
+}
+
+static void
+test_enroll_qr (Fixture       *fx,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (qr_login (fx, &NGOC, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (enr_session_get_identity (fx->session)->full_name, ==, NGOC.full_name);
+  confirm_and_start (fx);
+  sign_contract (fx, &NGOC);
+}
+
+/* 20% of requests fail with 503 and every answer is late: the enrollment
+ * still completes, and the service holds one registration, not two. */
+static void
+test_enroll_faults (Fixture       *fx,
+                    gconstpointer  data)
+{
+  EnrSandboxFaults faults = { .fail_rate = 0.2, .latency_ms = 40, .status = 503, .seed = 5 };
+
+  set_faults (fx, &faults);
+  log_in_by_password (fx, &NHUNG);
+  confirm_and_start (fx);
+  sign_contract (fx, &NHUNG);
+  set_faults (fx, NULL);
+
+  g_assert_cmpint (count_rows (fx, "SELECT count(*) FROM registrations WHERE citizen_id = ?",
+                               NHUNG.id), ==, 1);
+  g_assert_cmpint (count_rows (fx, "SELECT count(*) FROM registrations", NULL), ==, 1);
+}
+
+static gboolean
+is_syncing (gpointer data)
+{
+  return g_strcmp0 (enr_session_get_smartca_state (data), "SYNCING") == 0;
+}
+
+/* The service dies (SIGKILL) while the session waits for the sync, and
+ * again between two steps; it comes back on the same port and the
+ * citizen carries on. */
+static void
+test_sandbox_restart (Fixture       *fx,
+                      gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+
+  log_in_by_password (fx, &BAO);
+  g_assert_true (ACT (fx, &error, confirm_registration, TRUE));
+  g_assert_no_error (error);
+
+  enr_session_start_service_async (fx->session, NULL, store_result, &res);
+  wait_until (is_syncing, fx->session);
+  enr_sandbox_runner_kill (fx->runner);
+  g_usleep (300 * 1000);
+  start_sandbox (fx);
+  g_assert_true (enr_session_start_service_finish (fx->session, wait_for (&res), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_CONTRACT);
+
+  enr_sandbox_runner_kill (fx->runner);
+  start_sandbox (fx);
+  sign_contract (fx, &BAO);
+}
+
+/* --- Resume ------------------------------------------------------------------------------- */
+
+/* The session writes its files in a worker thread: wait for them. */
+static void
+flush_state_files (void)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+
+  enr_state_file_flush_async (NULL, store_result, &res);
+  g_assert_true (enr_state_file_flush_finish (wait_for (&res), NULL));
+}
+
+static gboolean
+resume (Fixture  *fx,
+        gboolean *found,
+        GError  **error)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+
+  g_clear_object (&fx->session);
+  fx->session = new_session (fx);
+  enr_session_resume_async (fx->session, NULL, store_result, &res);
+  return enr_session_resume_finish (fx->session, wait_for (&res), found, error);
+}
+
+static void
+test_resume (Fixture       *fx,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  gboolean found = TRUE;
+
+  /* Nothing kept: a fresh start. */
+  g_assert_true (resume (fx, &found, &error));
+  g_assert_no_error (error);
+  g_assert_false (found);
+  g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_LOGIN);
+
+  log_in_by_password (fx, &AN);
+  confirm_and_start (fx);
+
+  /* Closed at step 4: started again at step 4, with no new login. */
+  g_assert_true (resume (fx, &found, &error));
+  g_assert_no_error (error);
+  g_assert_true (found);
+  g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_CONTRACT);
+  g_assert_false (enr_session_get_needs_login (fx->session));
+  g_assert_cmpstr (enr_session_get_identity (fx->session)->full_name, ==, AN.full_name);
+
+  /* The checkpoint holds no secret, only progress. */
+  path = g_build_filename (fx->state_dir, "enrollment.json", NULL);
+  flush_state_files ();
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_null (strstr (contents, PASSWORD));
+  g_assert_null (strstr (contents, "token"));
+  g_clear_pointer (&contents, g_free);
+
+  sign_contract (fx, &AN);
+
+  /* The server is the truth: a checkpoint that says step 4 when the
+   * contract is signed resumes at step 5, with the signed copy kept. */
+  flush_state_files ();
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "\"activate\""));
+  {
+    g_autoptr(GString) older = g_string_new (contents);
+
+    g_string_replace (older, "\"activate\"", "\"contract\"", 1);
+    g_assert_true (g_file_set_contents (path, older->str, -1, NULL));
+  }
+  g_assert_true (resume (fx, &found, &error));
+  g_assert_no_error (error);
+  g_assert_true (found);
+  g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_ACTIVATE);
+  g_assert_cmpstr (enr_session_get_smartca_state (fx->session), ==, "ACTIVATION_PENDING");
+  g_assert_nonnull (enr_session_get_signed_contract (fx->session));
+  g_assert_true (g_str_has_prefix (
+      g_bytes_get_data (enr_session_get_signed_contract (fx->session)->data, NULL), "%PDF-"));
+}
+
+static void
+revoked_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  *(gboolean *) user_data = enr_smartca_client_revoke_finish (ENR_SMARTCA_CLIENT (object),
+                                                              result, NULL);
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* The SmartCA login the keyring keeps was revoked while the program was
+ * closed: resume asks for a new VNeID login, and the citizen carries on
+ * at the same step. */
+static void
+test_resume_login_expired (Fixture       *fx,
+                           gconstpointer  data)
+{
+  g_autoptr(EnrKeyStore) store = enr_key_store_new (ENR_KEY_STORE_KEYRING);
+  g_autoptr(EnrKeyHandle) handle = NULL;
+  g_autoptr(EnrSmartcaClient) client = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean found = FALSE;
+  gboolean revoked = FALSE;
+
+  log_in_by_password (fx, &NGOC);
+  confirm_and_start (fx);
+  g_clear_object (&fx->session);
+
+  enr_key_store_lookup_async (store, NGOC.id, enr_sandbox_runner_get_smartca_url (fx->runner),
+                              NULL, store_result, &res);
+  handle = enr_key_store_lookup_finish (store, wait_for (&res), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (enr_key_handle_get_refresh_token (handle));
+  {
+    g_autoptr(EnrHttp) http = enr_http_new (enr_sandbox_runner_get_trust_anchor (fx->runner),
+                                            &error);
+
+    g_assert_no_error (error);
+    client = enr_smartca_client_new (http, enr_sandbox_runner_get_smartca_url (fx->runner));
+  }
+  enr_smartca_client_set_tokens (client, NULL, enr_key_handle_get_refresh_token (handle));
+  enr_smartca_client_revoke_async (client, NULL, revoked_cb, &revoked);
+  wait_until (is_true, &revoked);
+
+  g_assert_true (resume (fx, &found, &error));
+  g_assert_no_error (error);
+  g_assert_true (found);
+  g_assert_true (enr_session_get_needs_login (fx->session));
+  g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_CONTRACT);
+
+  {
+    g_autoptr(GError) refused = NULL;
+
+    g_assert_false (ACT (fx, &refused, fetch_contract));
+    g_assert_error (refused, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_LOGIN_EXPIRED);
+    g_assert_error ((GError *) enr_session_get_last_error (fx->session), ENR_SERVICE_ERROR,
+                    ENR_SERVICE_ERROR_LOGIN_EXPIRED);
+  }
+
+  log_in_by_password (fx, &NGOC);
+  g_assert_false (enr_session_get_needs_login (fx->session));
+  g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_CONTRACT);
+  sign_contract (fx, &NGOC);
+}
+
+/* The VNeID login lives 15 minutes: one that ran out before the
+ * registration is asked for again, and the step goes on. */
+static void
+test_vneid_login_expired (Fixture       *fx,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  log_in_by_password (fx, &NHUNG);
+  advance_clock (fx, 901);
+  g_assert_false (ACT (fx, &error, confirm_registration, TRUE));
+  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_LOGIN_EXPIRED);
+  g_assert_true (enr_session_get_needs_login (fx->session));
+  g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_CONFIRM);
+  g_clear_error (&error);
+
+  log_in_by_password (fx, &NHUNG);
+  g_assert_false (enr_session_get_needs_login (fx->session));
+  confirm_and_start (fx);
+
+  /* The SmartCA access token (an hour) runs out too: it is renewed with
+   * the refresh token, which rotates, unseen by the citizen. */
+  advance_clock (fx, 3601);
+  sign_contract (fx, &NHUNG);
+}
+
+/* Logged in again as someone else: the enrollment is not theirs. */
+static void
+test_other_citizen (Fixture       *fx,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  log_in_by_password (fx, &AN);
+  confirm_and_start (fx);
+
+  g_assert_true (ACT (fx, &error, log_in, NGOC.id, PASSWORD));
+  g_assert_no_error (error);
+  {
+    g_autofree char *otp = latest_otp (fx, NGOC.phone, "vneid-login");
+
+    g_assert_false (ACT (fx, &error, submit_login_otp, otp));
+  }
+  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTHER_CITIZEN);
+  g_assert_cmpstr (enr_session_get_identity (fx->session)->citizen_id, ==, AN.id);
+}
+
+/* --- Errors a citizen meets --------------------------------------------------------------- */
+
+static void
+test_wrong_password (Fixture       *fx,
+                     gconstpointer  data)
+{
+  for (int left = 4; left >= 1; left--)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *told = g_strdup_printf ("%d attempt", left);
+
+      g_assert_false (ACT (fx, &error, log_in, BAO.id, "sai-mat-khau"));
+      g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_WRONG_PASSWORD);
+      g_assert_nonnull (strstr (error->message, told));
+      g_assert_false (enr_session_get_busy (fx->session));
+    }
+  {
+    g_autoptr(GError) error = NULL;
+
+    /* The fifth locks the account, even against the right password. */
+    g_assert_false (ACT (fx, &error, log_in, BAO.id, "sai-mat-khau"));
+    g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_ACCOUNT_LOCKED);
+    g_assert_nonnull (strstr (error->message, "minute"));
+    g_clear_error (&error);
+    g_assert_false (ACT (fx, &error, log_in, BAO.id, PASSWORD));
+    g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_ACCOUNT_LOCKED);
+    g_assert_error ((GError *) enr_session_get_last_error (fx->session), ENR_SERVICE_ERROR,
+                    ENR_SERVICE_ERROR_ACCOUNT_LOCKED);
+  }
+}
+
+static void
+test_wrong_login_otp (Fixture       *fx,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *otp = NULL;
+  g_autofree char *wrong = NULL;
+
+  g_assert_true (ACT (fx, &error, log_in, AN.id, PASSWORD));
+  otp = latest_otp (fx, AN.phone, "vneid-login");
+  wrong = wrong_otp (otp);
+  for (int left = 4; left >= 1; left--)
+    {
+      g_assert_false (ACT (fx, &error, submit_login_otp, wrong));
+      g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_WRONG);
+      g_assert_cmpint (enr_session_get_otp (fx->session)->attempts_left, ==, left);
+      g_clear_error (&error);
+    }
+  /* The fifth voids the OTP session: even the right code is too late. */
+  g_assert_false (ACT (fx, &error, submit_login_otp, wrong));
+  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_EXPIRED);
+  g_assert_null (enr_session_get_otp (fx->session));
+  g_clear_error (&error);
+  g_assert_false (ACT (fx, &error, submit_login_otp, otp));
+  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_EXPIRED);
+  g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_LOGIN);
+}
+
+static void
+test_wrong_contract_otp (Fixture       *fx,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *otp = NULL;
+  g_autofree char *wrong = NULL;
+
+  log_in_by_password (fx, &NGOC);
+  confirm_and_start (fx);
+  g_assert_true (ACT (fx, &error, send_contract_otp));
+  g_assert_no_error (error);
+  g_assert_nonnull (enr_session_get_contract (fx->session));
+
+  /* A second code too soon is refused, and says when. */
+  g_assert_false (ACT (fx, &error, send_contract_otp));
+  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_TOO_SOON);
+  g_clear_error (&error);
+
+  otp = latest_otp (fx, NGOC.phone, "contract");
+  wrong = wrong_otp (otp);
+  for (int left = 4; left >= 1; left--)
+    {
+      g_autofree char *told = g_strdup_printf ("%d attempt", left);
+
+      g_assert_false (ACT (fx, &error, sign_contract, wrong));
+      g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_WRONG);
+      g_assert_nonnull (strstr (error->message, told));
+      g_assert_cmpint (enr_session_get_otp (fx->session)->attempts_left, ==, left);
+      g_clear_error (&error);
+    }
+  g_assert_false (ACT (fx, &error, sign_contract, wrong));
+  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_LOCKED);
+  g_assert_cmpint (enr_session_get_otp (fx->session)->attempts_left, ==, 0);
+  g_clear_error (&error);
+  g_assert_false (ACT (fx, &error, sign_contract, otp));
+  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_LOCKED);
+  g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_CONTRACT);
+}
+
+static void
+test_identity_level (Fixture       *fx,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  log_in_by_password (fx, &LEVEL1);
+  g_assert_cmpint (enr_session_get_identity (fx->session)->identity_level, ==, 1);
+  g_assert_false (ACT (fx, &error, confirm_registration, TRUE));
+  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_IDENTITY_LEVEL);
+  g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_CONFIRM);
+  g_assert_cmpint (count_rows (fx, "SELECT count(*) FROM registrations", NULL), ==, 0);
+}
+
+static void
+test_consent_required (Fixture       *fx,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  log_in_by_password (fx, &AN);
+  g_assert_false (ACT (fx, &error, confirm_registration, FALSE));
+  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_CONSENT_REQUIRED);
+  g_assert_cmpint (count_rows (fx, "SELECT count(*) FROM registrations", NULL), ==, 0);
+}
+
+static void
+test_qr_denied (Fixture       *fx,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (qr_login (fx, &AN, FALSE, &error));
+  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_LOGIN_DENIED);
+  g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_LOGIN);
+}
+
+static gboolean
+has_login_code (gpointer data)
+{
+  return enr_session_get_login_code (data) != NULL;
+}
+
+/* The QR code expires unanswered: the session shows a new one by itself;
+ * cancelling stops it at once. */
+static void
+test_qr_renewed (Fixture       *fx,
+                 gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+
+  enr_session_start_qr_login_async (fx->session, NULL, store_result, &res);
+  wait_until (has_login_code, fx->session);
+  first = g_strdup (enr_session_get_login_code (fx->session)->user_code);
+
+  /* A second QR login beside the first is refused. */
+  {
+    g_autoptr(GError) busy = NULL;
+
+    g_assert_false (ACT (fx, &busy, start_qr_login));
+    g_assert_error (busy, G_IO_ERROR, G_IO_ERROR_BUSY);
+  }
+
+  advance_clock (fx, 601);
+  while (g_str_equal (enr_session_get_login_code (fx->session)->user_code, first))
+    g_main_context_iteration (NULL, TRUE);
+
+  enr_session_cancel_qr_login (fx->session);
+  g_assert_false (enr_session_start_qr_login_finish (fx->session, wait_for (&res), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (enr_session_get_login_code (fx->session));
+  g_assert_null (enr_session_get_last_error (fx->session));
+}
+
+static void
+test_busy (Fixture       *fx,
+           gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GError) error = NULL;
+
+  enr_session_log_in_async (fx->session, AN.id, PASSWORD, NULL, store_result, &first);
+  g_assert_true (enr_session_get_busy (fx->session));
+  g_assert_false (ACT (fx, &error, log_in, AN.id, PASSWORD));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
+  g_clear_error (&error);
+  g_assert_true (enr_session_log_in_finish (fx->session, wait_for (&first), &error));
+  g_assert_no_error (error);
+  g_assert_false (enr_session_get_busy (fx->session));
+}
+
+static void
+test_cancel (Fixture       *fx,
+             gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  EnrSandboxFaults slow = { .latency_ms = 5000 };
+
+  set_faults (fx, &slow);
+  enr_session_log_in_async (fx->session, AN.id, PASSWORD, cancellable, store_result, &res);
+  g_cancellable_cancel (cancellable);
+  g_assert_false (enr_session_log_in_finish (fx->session, wait_for (&res), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (enr_session_get_busy (fx->session));
+  set_faults (fx, NULL);
+}
+
+/* What cannot be reached, or not trusted, is told apart. */
+static void
+test_unreachable (Fixture       *fx,
+                  gconstpointer  data)
+{
+  const struct {
+    const char     *vneid;
+    const char     *smartca;
+    gboolean        sandbox_anchor;
+    EnrServiceError code;
+  } cases[] = {
+    { NULL, NULL, TRUE, ENR_SERVICE_ERROR_NOT_CONFIGURED },
+    { "http://127.0.0.1:1/vneid", "http://127.0.0.1:1/smartca", TRUE,
+      ENR_SERVICE_ERROR_NOT_CONFIGURED },
+    { "https://127.0.0.1:1/vneid", "https://127.0.0.1:1/smartca", TRUE,
+      ENR_SERVICE_ERROR_UNAVAILABLE },
+    { "https://smartca-sandbox.invalid/vneid", "https://smartca-sandbox.invalid/smartca", TRUE,
+      ENR_SERVICE_ERROR_NO_NETWORK },
+    /* The system's store does not trust the sandbox's own CA. */
+    { enr_sandbox_runner_get_vneid_url (fx->runner),
+      enr_sandbox_runner_get_smartca_url (fx->runner), FALSE,
+      ENR_SERVICE_ERROR_TLS_UNTRUSTED },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_clear_object (&fx->session);
+      fx->session = enr_session_new (cases[i].vneid, cases[i].smartca,
+                                     cases[i].sandbox_anchor
+                                       ? enr_sandbox_runner_get_trust_anchor (fx->runner) : NULL,
+                                     TRUE, fx->state_dir);
+      if (enr_session_get_http (fx->session) != NULL)
+        enr_http_set_retry_limits (enr_session_get_http (fx->session), 2, 10, 20, 5000);
+      g_assert_false (ACT (fx, &error, log_in, AN.id, PASSWORD));
+      g_assert_error (error, ENR_SERVICE_ERROR, (gint) cases[i].code);
+      g_assert_false (enr_session_get_busy (fx->session));
+    }
+  g_assert_cmpint (count_rows (fx, "SELECT count(*) FROM outbox", NULL), ==, 0);
+}
+
+/* --- Keyrings ------------------------------------------------------------------------------ */
+
+/* As a desktop session locks its keyring (no prompt can show here). */
+static void
+lock_default_collection (void)
+{
+  g_autoptr(SecretService) service = NULL;
+  g_autoptr(SecretCollection) collection = NULL;
+  g_autoptr(GError) error = NULL;
+  GList *objects;
+
+  service = secret_service_get_sync (SECRET_SERVICE_LOAD_COLLECTIONS, NULL, &error);
+  g_assert_no_error (error);
+  collection = secret_collection_for_alias_sync (service, SECRET_COLLECTION_DEFAULT,
+                                                 SECRET_COLLECTION_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (collection);
+  objects = g_list_prepend (NULL, collection);
+  secret_service_lock_sync (service, objects, NULL, NULL, &error);
+  g_list_free (objects);
+  g_assert_no_error (error);
+}
+
+/* No keyring: the step that must keep the SmartCA login says so, and so
+ * does a program started again. A keyring locked after the login was kept:
+ * resume says it is locked. Each with the store's own code. */
+static void
+test_keyring_missing (Fixture       *fx,
+                      gconstpointer  data)
+{
+  gboolean locked = g_strcmp0 (g_getenv ("ENR_TEST_KEYRING"), "locked-keyring") == 0;
+  EnrStoreError code = locked ? ENR_STORE_ERROR_KEYRING_LOCKED : ENR_STORE_ERROR_NO_KEYRING;
+  g_autoptr(GError) error = NULL;
+  gboolean found = FALSE;
+
+  log_in_by_password (fx, &AN);
+  g_assert_true (ACT (fx, &error, confirm_registration, TRUE));
+  g_assert_no_error (error);
+  if (locked)
+    {
+      g_assert_true (ACT (fx, &error, start_service));
+      g_assert_no_error (error);
+      lock_default_collection ();
+    }
+  else
+    {
+      g_assert_false (ACT (fx, &error, start_service));
+      g_assert_error (error, ENR_STORE_ERROR, (gint) code);
+      g_clear_error (&error);
+    }
+
+  g_assert_false (resume (fx, &found, &error));
+  g_assert_true (found);
+  g_assert_error (error, ENR_STORE_ERROR, (gint) code);
+  g_assert_error ((GError *) enr_session_get_last_error (fx->session), ENR_STORE_ERROR,
+                  (gint) code);
+}
+
+/* --- The kiosk ----------------------------------------------------------------------------- */
+
+static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *count)
+{
+  (*count)++;
+}
+
+static void
+test_kiosk_wipe (Fixture       *fx,
+                 gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  guint notified = 0;
+  gboolean found = TRUE;
+
+  g_assert_true (enr_session_get_kiosk (fx->session));
+  log_in_by_password (fx, &NHUNG);
+  confirm_and_start (fx);
+  g_assert_true (ACT (fx, &error, fetch_contract));
+  g_assert_cmpint (count_rows (fx, "SELECT count(*) FROM tokens WHERE citizen_id = ? AND "
+                                   "revoked = 0", NHUNG.id), >=, 3);
+
+  g_signal_connect (fx->session, "notify::identity", G_CALLBACK (count_notify_cb), &notified);
+  enr_session_wipe_async (fx->session, NULL, store_result, &res);
+  /* At once, before any answer: nothing of the citizen is left to show. */
+  g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_LOGIN);
+  g_assert_null (enr_session_get_identity (fx->session));
+  g_assert_null (enr_session_get_registration (fx->session));
+  g_assert_null (enr_session_get_contract (fx->session));
+  g_assert_null (enr_session_get_smartca_state (fx->session));
+  g_assert_null (enr_session_dup_masked_citizen_id (fx->session));
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_true (enr_session_wipe_finish (fx->session, wait_for (&res), &error));
+  g_assert_no_error (error);
+
+  /* Every token is revoked; nothing was ever written here. */
+  g_assert_cmpint (count_rows (fx, "SELECT count(*) FROM tokens WHERE citizen_id = ? AND "
+                                   "revoked = 0", NHUNG.id), ==, 0);
+  g_assert_false (g_file_test (fx->state_dir, G_FILE_TEST_EXISTS));
+  g_assert_true (resume (fx, &found, &error));
+  g_assert_false (found);
+
+  /* The next citizen starts afresh on the same session. */
+  log_in_by_password (fx, &AN);
+  confirm_and_start (fx);
+}
+
+/* --- The log -------------------------------------------------------------------------------- */
+
+static GString *captured_log;
+
+static GLogWriterOutput
+capture_writer (GLogLevelFlags   level,
+                const GLogField *fields,
+                gsize            n_fields,
+                gpointer         user_data)
+{
+  for (gsize i = 0; captured_log != NULL && i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "MESSAGE") || g_str_equal (fields[i].key, "GLIB_DOMAIN"))
+      {
+        g_string_append_len (captured_log, fields[i].value,
+                             fields[i].length < 0 ? (gssize) strlen (fields[i].value)
+                                                  : fields[i].length);
+        g_string_append_c (captured_log, '\n');
+      }
+  /* Captured whatever G_MESSAGES_DEBUG says; shown only if asked. */
+  if ((level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO)) && g_getenv ("ENR_TEST_VERBOSE") == NULL)
+    return G_LOG_WRITER_HANDLED;
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+static void
+drop_log (const char     *domain,
+          GLogLevelFlags  level,
+          const char     *message,
+          gpointer        user_data)
+{
+}
+
+/* Every message of an enrollment, debug ones too: no password, OTP,
+ * token or full citizen ID in any. */
+static void
+test_log_redacted (Fixture       *fx,
+                   gconstpointer  data)
+{
+  g_autoptr(EnrKeyStore) store = enr_key_store_new (ENR_KEY_STORE_KEYRING);
+  g_autoptr(EnrKeyHandle) handle = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *login_otp = NULL;
+  g_autofree char *contract_otp = NULL;
+
+  captured_log = g_string_new (NULL);
+  log_in_by_password (fx, &BAO);
+  confirm_and_start (fx);
+  sign_contract (fx, &BAO);
+  login_otp = latest_otp (fx, BAO.phone, "vneid-login");
+  contract_otp = latest_otp (fx, BAO.phone, "contract");
+
+  enr_key_store_lookup_async (store, BAO.id, enr_sandbox_runner_get_smartca_url (fx->runner),
+                              NULL, store_result, &res);
+  handle = enr_key_store_lookup_finish (store, wait_for (&res), &error);
+  g_assert_no_error (error);
+
+  g_assert_nonnull (strstr (captured_log->str, "enr-session"));
+  g_assert_nonnull (strstr (captured_log->str, "031******789"));
+  g_assert_null (strstr (captured_log->str, BAO.id));
+  g_assert_null (strstr (captured_log->str, PASSWORD));
+  g_assert_null (strstr (captured_log->str, login_otp));
+  g_assert_null (strstr (captured_log->str, contract_otp));
+  g_assert_null (strstr (captured_log->str, enr_key_handle_get_refresh_token (handle)));
+  g_string_free (g_steal_pointer (&captured_log), TRUE);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  const char *keyring = g_getenv ("ENR_TEST_KEYRING");
+  gboolean desktop = g_strcmp0 (keyring, "gnome-keyring") == 0;
+  gpointer kiosk = GINT_TO_POINTER (TRUE);
+  gpointer on_desktop = GINT_TO_POINTER (FALSE);
+
+  g_test_init (&argc, &argv, NULL);
+  g_log_set_writer_func (capture_writer, NULL, NULL);
+  /* GIO's connection chatter goes to GTest's own handler: not wanted here. */
+  if (g_getenv ("ENR_TEST_VERBOSE") == NULL)
+    g_log_set_handler ("GLib-GIO", G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO, drop_log, NULL);
+
+#define ADD(path, data, func) \
+  g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
+
+  if (keyring != NULL && !desktop)
+    {
+      /* A session without a usable keyring: only the desktop's error. */
+      ADD ("/session/keyring/missing", on_desktop, test_keyring_missing);
+      return g_test_run ();
+    }
+
+  ADD ("/session/enroll/password", kiosk, test_enroll_password);
+  ADD ("/session/enroll/qr", kiosk, test_enroll_qr);
+  ADD ("/session/enroll/faults", kiosk, test_enroll_faults);
+  ADD ("/session/enroll/sandbox-restart", kiosk, test_sandbox_restart);
+  ADD ("/session/errors/wrong-password", kiosk, test_wrong_password);
+  ADD ("/session/errors/wrong-login-otp", kiosk, test_wrong_login_otp);
+  ADD ("/session/errors/wrong-contract-otp", kiosk, test_wrong_contract_otp);
+  ADD ("/session/errors/identity-level", kiosk, test_identity_level);
+  ADD ("/session/errors/consent", kiosk, test_consent_required);
+  ADD ("/session/errors/qr-denied", kiosk, test_qr_denied);
+  ADD ("/session/errors/unreachable", kiosk, test_unreachable);
+  ADD ("/session/errors/other-citizen", kiosk, test_other_citizen);
+  ADD ("/session/login/qr-renewed", kiosk, test_qr_renewed);
+  ADD ("/session/login/vneid-expired", kiosk, test_vneid_login_expired);
+  ADD ("/session/actions/busy", kiosk, test_busy);
+  ADD ("/session/actions/cancel", kiosk, test_cancel);
+  ADD ("/session/kiosk/wipe", kiosk, test_kiosk_wipe);
+  if (desktop)
+    {
+      ADD ("/session/resume/steps", on_desktop, test_resume);
+      ADD ("/session/resume/login-expired", on_desktop, test_resume_login_expired);
+      ADD ("/session/log/redacted", on_desktop, test_log_redacted);
+    }
+
+  return g_test_run ();
+}
