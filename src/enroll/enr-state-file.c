@@ -61,15 +61,15 @@ write_thread (GTask        *task,
               GCancellable *cancellable)
 {
   const char *path = task_data;
-  Pending *entry;
+  gpointer key = NULL;
+  gpointer entry = NULL;
 
   g_mutex_lock (&lock);
-  entry = g_hash_table_lookup (pending, path);
-  if (entry != NULL)
+  if (g_hash_table_steal_extended (pending, path, &key, &entry))
     {
-      g_hash_table_steal (pending, path);
-      write_now (path, entry->contents);
+      write_now (path, ((Pending *) entry)->contents);
       pending_free (entry);
+      g_free (key);
     }
   writes_pending--;
   g_cond_broadcast (&written);

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
@@ -283,7 +285,20 @@ enr_sandbox_runner_start_async (EnrSandboxRunner    *self,
 
   launcher = g_subprocess_launcher_new (flags);
   if (self->log_file != NULL)
-    g_subprocess_launcher_set_stderr_file_path (launcher, self->log_file);
+    {
+      /* Appended to: a restart's log follows the first one's. */
+      int fd = g_open (self->log_file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+
+      if (fd < 0)
+        {
+          int saved = errno;
+
+          g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved),
+                                   "Cannot open %s: %s", self->log_file, g_strerror (saved));
+          return;
+        }
+      g_subprocess_launcher_take_stderr_fd (launcher, fd);
+    }
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
 
   self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata,
