@@ -355,7 +355,15 @@ report_vneid (GTask *task)
 {
   EnrSession *self = g_task_get_source_object (task);
 
-  /* VNeID's view needs a VNeID login; SmartCA's is shown meanwhile. */
+  /* VNeID's view needs a VNeID login; SmartCA's is shown meanwhile. Once
+   * the enrollment is done (a later start on the enrolled desktop), what
+   * SmartCA reports is enough, and VNeID's is shown when there is a login. */
+  if (!enr_vneid_client_has_access_token (self->vneid) && self->step == ENR_SESSION_STEP_DONE)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
   if (!enr_vneid_client_has_access_token (self->vneid))
     {
       g_task_return_new_error (task, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_LOGIN_EXPIRED, "%s",

@@ -23,6 +23,7 @@
 #include "enr-citizen-id.h"
 #include "enr-crypto-error.h"
 #include "enr-key-store.h"
+#include "enr-pades.h"
 #include "enr-sandbox-control.h"
 #include "enr-sandbox-runner.h"
 #include "enr-service-error.h"
@@ -32,6 +33,8 @@
 #include "enr-store-error.h"
 
 #define PASSWORD      "Matkhau@123"
+#define PIN           "482913"
+#define OTHER_PIN     "730518"
 /* Tests wrap the KAK with a low PBKDF2 count: it is kept with each blob. */
 #define TEST_ITERATIONS 2000
 
@@ -101,6 +104,12 @@ wait_until (gboolean (*done) (gpointer), gpointer data)
 {
   while (!done (data))
     g_main_context_iteration (NULL, TRUE);
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
 }
 
 /* --- The sandbox ---------------------------------------------------------------------- */
@@ -487,6 +496,112 @@ sign_contract (Fixture       *fx,
   g_assert_null (enr_session_get_otp (fx->session));
 }
 
+
+static void
+activate (Fixture    *fx,
+          const char *pin)
+{
+  g_autoptr(GError) error = NULL;
+  const EnrSessionDocument *record;
+  EnrCertificate *certificate;
+
+  g_assert_true (ACT (fx, &error, activate, pin, pin));
+  g_assert_no_error (error);
+  g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_ACTIVATE);
+  g_assert_cmpstr (enr_session_get_smartca_state (fx->session), ==, "ACCEPTANCE_PENDING");
+  g_assert_cmpint (enr_session_get_pin_attempts_left (fx->session), ==, 5);
+
+  certificate = enr_session_get_certificate (fx->session);
+  g_assert_nonnull (certificate);
+  g_assert_cmpstr (enr_certificate_get_common_name (certificate), ==,
+                   enr_session_get_identity (fx->session)->full_name);
+  record = enr_session_get_acceptance_record (fx->session);
+  g_assert_nonnull (record);
+  g_assert_true (g_str_has_prefix (g_bytes_get_data (record->data, NULL), "%PDF-"));
+  g_assert_nonnull (record->hash);
+  g_assert_cmpint (record->expires_at, >, g_get_real_time ());
+}
+
+/* The end: a certificate that chains to the sandbox's root and names the
+ * citizen, a signed acceptance record that verifies, as checked here
+ * again, independently of what the session checked. */
+static void check_end (Fixture *fx, const Citizen *citizen, GBytes *approved);
+
+static void
+accept (Fixture       *fx,
+        const Citizen *citizen,
+        const char    *pin)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) approved = NULL;
+  gsize len = 0;
+
+  {
+    g_autofree char *hash = g_strdup (enr_session_get_acceptance_record (fx->session)->hash);
+    guchar *digest = g_base64_decode (hash, &len);
+
+    approved = g_bytes_new_take (digest, len);
+  }
+  g_assert_true (ACT (fx, &error, sign_acceptance, pin));
+  g_assert_no_error (error);
+  g_assert_null (enr_session_get_acceptance_record (fx->session));
+
+  /* A session that still has its VNeID login sees both reports at once;
+   * one resumed since asks for a new login to see VNeID's. */
+  if (enr_session_get_needs_login (fx->session))
+    {
+      g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_CERTIFICATE);
+      g_assert_error ((GError *) enr_session_get_last_error (fx->session), ENR_SERVICE_ERROR,
+                      ENR_SERVICE_ERROR_LOGIN_EXPIRED);
+      g_assert_cmpstr (enr_session_get_certificate_report (fx->session)->smartca_status, ==,
+                       "VALID");
+      log_in_by_password (fx, citizen);
+      g_assert_false (enr_session_get_needs_login (fx->session));
+      g_assert_true (ACT (fx, &error, refresh_certificate));
+      g_assert_no_error (error);
+    }
+  check_end (fx, citizen, approved);
+}
+
+static void
+check_end (Fixture       *fx,
+           const Citizen *citizen,
+           GBytes        *approved)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EnrPadesReport) report = NULL;
+  g_autofree char *uid = g_strconcat ("CCCD:", citizen->id, NULL);
+  const EnrCertificateReport *seen;
+  const EnrSessionDocument *signed_record;
+  EnrCertificate *certificate;
+
+  g_assert_null (enr_session_get_last_error (fx->session));
+  g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_DONE);
+
+  certificate = enr_session_get_certificate (fx->session);
+  g_assert_cmpstr (enr_certificate_get_uid (certificate), ==, uid);
+
+  signed_record = enr_session_get_signed_acceptance_record (fx->session);
+  g_assert_nonnull (signed_record);
+  g_assert_nonnull (strstr (signed_record->name, citizen->id));
+  g_assert_cmpuint (g_bytes_get_size (approved), ==, ENR_PADES_DIGEST_LENGTH);
+  /* Signed over the hash approved, by this certificate, which chains
+   * through the CMS's own certificates to the sandbox's root. */
+  report = enr_pades_verify (signed_record->data, g_bytes_get_data (approved, NULL), certificate,
+                             enr_sandbox_runner_get_trust_anchor (fx->runner), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  g_assert_cmpstr (report->signer_name, ==, citizen->full_name);
+
+  seen = enr_session_get_certificate_report (fx->session);
+  g_assert_nonnull (seen);
+  g_assert_true (seen->consistent);
+  g_assert_cmpstr (seen->vneid_status, ==, "VALID");
+  g_assert_cmpstr (seen->smartca_status, ==, "VALID");
+  g_assert_cmpstr (seen->smartca_serial, ==, enr_certificate_get_serial (certificate));
+  g_assert_cmpstr (enr_session_get_registration (fx->session)->status, ==, "ACTIVE");
+}
+
 /* --- Enrollment ------------------------------------------------------------------------ */
 
 static void
@@ -498,6 +613,8 @@ test_enroll_password (Fixture       *fx,
   g_assert_cmpstr (enr_session_get_identity (fx->session)->full_name, ==, AN.full_name);
   confirm_and_start (fx);
   sign_contract (fx, &AN);
+  activate (fx, PIN);
+  accept (fx, &AN, PIN);
 }
 
 static void
@@ -511,6 +628,8 @@ test_enroll_qr (Fixture       *fx,
   g_assert_cmpstr (enr_session_get_identity (fx->session)->full_name, ==, NGOC.full_name);
   confirm_and_start (fx);
   sign_contract (fx, &NGOC);
+  activate (fx, PIN);
+  accept (fx, &NGOC, PIN);
 }
 
 /* 20% of requests fail with 503 and every answer is late: the enrollment
@@ -525,11 +644,14 @@ test_enroll_faults (Fixture       *fx,
   log_in_by_password (fx, &NHUNG);
   confirm_and_start (fx);
   sign_contract (fx, &NHUNG);
+  activate (fx, PIN);
+  accept (fx, &NHUNG, PIN);
   set_faults (fx, NULL);
 
   g_assert_cmpint (count_rows (fx, "SELECT count(*) FROM registrations WHERE citizen_id = ?",
                                NHUNG.id), ==, 1);
   g_assert_cmpint (count_rows (fx, "SELECT count(*) FROM registrations", NULL), ==, 1);
+  g_assert_cmpint (count_rows (fx, "SELECT count(*) FROM credentials", NULL), ==, 1);
 }
 
 typedef struct
@@ -575,6 +697,127 @@ test_sandbox_restart (Fixture       *fx,
   enr_sandbox_runner_kill (fx->runner);
   start_sandbox (fx);
   sign_contract (fx, &BAO);
+  enr_sandbox_runner_kill (fx->runner);
+  start_sandbox (fx);
+  activate (fx, PIN);
+  enr_sandbox_runner_kill (fx->runner);
+  start_sandbox (fx);
+  accept (fx, &BAO, PIN);
+}
+
+
+/* --- Step 5's errors -------------------------------------------------------------------- */
+
+static void
+to_activation (Fixture       *fx,
+               const Citizen *citizen)
+{
+  log_in_by_password (fx, citizen);
+  confirm_and_start (fx);
+  sign_contract (fx, citizen);
+}
+
+/* A PIN the policy refuses costs nothing: no key, no call. */
+static void
+test_pin_policy (Fixture       *fx,
+                 gconstpointer  data)
+{
+  const struct { const char *pin; const char *confirmation; } refused[] = {
+    { "111111", "111111" }, { "123456", "123456" }, { "12345", "12345" },
+    { "020493", "020493" },   /* AN's date of birth, 2 April 1993 */
+    { PIN, OTHER_PIN },
+  };
+
+  to_activation (fx, &AN);
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (ACT (fx, &error, activate, refused[i].pin, refused[i].confirmation));
+      g_assert_error (error, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_PIN_POLICY);
+    }
+  g_assert_cmpint (count_rows (fx, "SELECT count(*) FROM credentials", NULL), ==, 0);
+  g_assert_cmpstr (enr_session_get_smartca_state (fx->session), ==, "ACTIVATION_PENDING");
+  activate (fx, PIN);
+  accept (fx, &AN, PIN);
+}
+
+static void
+test_wrong_pin (Fixture       *fx,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  to_activation (fx, &NGOC);
+  activate (fx, PIN);
+  g_assert_false (ACT (fx, &error, sign_acceptance, OTHER_PIN));
+  g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN);
+  g_assert_cmpint (enr_session_get_pin_attempts_left (fx->session), ==, 4);
+  g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_ACTIVATE);
+  /* A wrong PIN never reaches the service. */
+  g_assert_cmpint (count_rows (fx, "SELECT count(*) FROM transactions WHERE status != 4000",
+                               NULL), ==, 0);
+  accept (fx, &NGOC, PIN);
+}
+
+/* The record waited too long: a new one is shown, and that one is signed. */
+static void
+test_challenge_expired (Fixture       *fx,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+
+  to_activation (fx, &NHUNG);
+  activate (fx, PIN);
+  first = g_strdup (fx->session->acceptance_tran_id);
+  advance_clock (fx, 301);
+  g_assert_false (ACT (fx, &error, sign_acceptance, PIN));
+  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_CHALLENGE_EXPIRED);
+  g_assert_nonnull (enr_session_get_acceptance_record (fx->session));
+  g_assert_cmpstr (fx->session->acceptance_tran_id, !=, first);
+  g_assert_cmpint (enr_session_get_acceptance_record (fx->session)->expires_at, >,
+                   g_get_real_time ());
+  accept (fx, &NHUNG, PIN);
+}
+
+static void
+rejected_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(EnrTransactionResult) outcome = NULL;
+  g_autoptr(GError) error = NULL;
+
+  outcome = enr_smartca_client_reject_transaction_finish (ENR_SMARTCA_CLIENT (object), result,
+                                                          &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (outcome->tran_status, ==, 4002);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* The record was rejected elsewhere (another device of the citizen's):
+ * approving it says so, and the new record is shown. */
+static void
+test_transaction_rejected (Fixture       *fx,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  gboolean rejected = FALSE;
+
+  to_activation (fx, &BAO);
+  activate (fx, PIN);
+  first = g_strdup (fx->session->acceptance_tran_id);
+  enr_smartca_client_reject_transaction_async (fx->session->smartca, first, NULL, rejected_cb,
+                                               &rejected);
+  wait_until (is_true, &rejected);
+
+  g_assert_false (ACT (fx, &error, sign_acceptance, PIN));
+  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_TRANSACTION_REJECTED);
+  g_assert_cmpstr (fx->session->acceptance_tran_id, !=, first);
+  g_assert_nonnull (enr_session_get_acceptance_record (fx->session));
+  accept (fx, &BAO, PIN);
 }
 
 /* --- Resume ------------------------------------------------------------------------------- */
@@ -657,6 +900,38 @@ test_resume (Fixture       *fx,
   g_assert_nonnull (enr_session_get_signed_contract (fx->session));
   g_assert_true (g_str_has_prefix (
       g_bytes_get_data (enr_session_get_signed_contract (fx->session)->data, NULL), "%PDF-"));
+
+  /* Closed with the record to approve: the certificate and the record are
+   * fetched again, and the PIN opens the handle the keyring kept. */
+  activate (fx, PIN);
+  g_assert_true (resume (fx, &found, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_ACTIVATE);
+  g_assert_nonnull (enr_session_get_certificate (fx->session));
+  g_assert_nonnull (enr_session_get_acceptance_record (fx->session));
+  g_assert_cmpint (enr_session_get_pin_attempts_left (fx->session), ==, 5);
+  accept (fx, &AN, PIN);
+
+  /* Closed at the end: it opens at the end, with both signed copies. */
+  g_assert_true (resume (fx, &found, &error));
+  g_assert_no_error (error);
+  g_assert_true (found);
+  g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_DONE);
+  g_assert_nonnull (enr_session_get_certificate (fx->session));
+  g_assert_nonnull (enr_session_get_signed_contract (fx->session));
+  g_assert_nonnull (enr_session_get_signed_acceptance_record (fx->session));
+  g_assert_false (enr_session_get_needs_login (fx->session));
+
+  /* SmartCA's view, without a VNeID login; VNeID's once logged in. */
+  g_assert_true (ACT (fx, &error, refresh_certificate));
+  g_assert_no_error (error);
+  g_assert_cmpstr (enr_session_get_certificate_report (fx->session)->smartca_status, ==, "VALID");
+  g_assert_null (enr_session_get_certificate_report (fx->session)->vneid_status);
+  log_in_by_password (fx, &AN);
+  g_assert_true (ACT (fx, &error, refresh_certificate));
+  g_assert_no_error (error);
+  g_assert_true (enr_session_get_certificate_report (fx->session)->consistent);
+  g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_DONE);
 }
 
 static void
@@ -666,12 +941,6 @@ revoked_cb (GObject      *object,
 {
   *(gboolean *) user_data = enr_smartca_client_revoke_finish (ENR_SMARTCA_CLIENT (object),
                                                               result, NULL);
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
 }
 
 /* The SmartCA login the keyring keeps was revoked while the program was
@@ -1108,9 +1377,8 @@ test_kiosk_wipe (Fixture       *fx,
   gboolean found = TRUE;
 
   g_assert_true (enr_session_get_kiosk (fx->session));
-  log_in_by_password (fx, &NHUNG);
-  confirm_and_start (fx);
-  g_assert_true (ACT (fx, &error, fetch_contract));
+  to_activation (fx, &NHUNG);
+  activate (fx, PIN);
   g_assert_cmpint (count_rows (fx, "SELECT count(*) FROM tokens WHERE citizen_id = ? AND "
                                    "revoked = 0", NHUNG.id), >=, 3);
 
@@ -1124,8 +1392,25 @@ test_kiosk_wipe (Fixture       *fx,
   g_assert_null (enr_session_get_smartca_state (fx->session));
   g_assert_null (enr_session_dup_masked_citizen_id (fx->session));
   g_assert_cmpuint (notified, ==, 1);
+  g_assert_null (enr_session_get_certificate (fx->session));
+  g_assert_null (enr_session_get_acceptance_record (fx->session));
+  g_assert_null (enr_session_get_signed_contract (fx->session));
+  g_assert_cmpint (enr_session_get_pin_attempts_left (fx->session), ==, -1);
   g_assert_true (enr_session_wipe_finish (fx->session, wait_for (&res), &error));
   g_assert_no_error (error);
+
+  /* The key handle was in this process's memory only, and is gone. */
+  {
+    g_autoptr(GAsyncResult) looked_up = NULL;
+    g_autoptr(EnrKeyHandle) handle = NULL;
+
+    enr_key_store_lookup_async (fx->session->store, NHUNG.id,
+                                enr_sandbox_runner_get_smartca_url (fx->runner), NULL,
+                                store_result, &looked_up);
+    handle = enr_key_store_lookup_finish (fx->session->store, wait_for (&looked_up), &error);
+    g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+  }
 
   /* Every token is revoked; nothing was ever written here. */
   g_assert_cmpint (count_rows (fx, "SELECT count(*) FROM tokens WHERE citizen_id = ? AND "
@@ -1185,9 +1470,9 @@ test_log_redacted (Fixture       *fx,
   g_autofree char *contract_otp = NULL;
 
   captured_log = g_string_new (NULL);
-  log_in_by_password (fx, &BAO);
-  confirm_and_start (fx);
-  sign_contract (fx, &BAO);
+  to_activation (fx, &BAO);
+  activate (fx, PIN);
+  accept (fx, &BAO, PIN);
   login_otp = latest_otp (fx, BAO.phone, "vneid-login");
   contract_otp = latest_otp (fx, BAO.phone, "contract");
 
@@ -1203,6 +1488,10 @@ test_log_redacted (Fixture       *fx,
   g_assert_null (strstr (captured_log->str, login_otp));
   g_assert_null (strstr (captured_log->str, contract_otp));
   g_assert_null (strstr (captured_log->str, enr_key_handle_get_refresh_token (handle)));
+  g_assert_null (strstr (captured_log->str, PIN));
+  /* The desktop keeps the PIN-protected key in the keyring. */
+  g_assert_true (enr_key_handle_has_key (handle));
+  g_assert_cmpstr (enr_key_handle_get_credential_id (handle), ==, fx->session->credential_id);
   g_string_free (g_steal_pointer (&captured_log), TRUE);
 }
 
@@ -1241,6 +1530,10 @@ main (int    argc,
   ADD ("/session/errors/identity-level", kiosk, test_identity_level);
   ADD ("/session/errors/consent", kiosk, test_consent_required);
   ADD ("/session/errors/qr-denied", kiosk, test_qr_denied);
+  ADD ("/session/errors/pin-policy", kiosk, test_pin_policy);
+  ADD ("/session/errors/wrong-pin", kiosk, test_wrong_pin);
+  ADD ("/session/errors/challenge-expired", kiosk, test_challenge_expired);
+  ADD ("/session/errors/transaction-rejected", kiosk, test_transaction_rejected);
   ADD ("/session/errors/unreachable", kiosk, test_unreachable);
   ADD ("/session/errors/other-citizen", kiosk, test_other_citizen);
   ADD ("/session/flows/qr-renewed", kiosk, test_qr_renewed);

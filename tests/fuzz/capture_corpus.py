@@ -108,6 +108,46 @@ def capture(sb, cap):
     keep('credentials-empty', sb.smartca('csc/credentials/list', {}, token=at))
     keep('waiting-empty', sb.smartca('ssa/sic/waitingtrans', {}, token=at))
 
+    # Step 5: activation (twice: the second replaces the KAK), the certificate.
+    kak = sandbox.Kak()
+    keep('activate', sb.activate(at, kak))
+    a = keep('activate-again', sb.activate(at, kak)).json['content']
+    cred = a['credentialId']
+    keep('status-certificate', sb.smartca('enrollment/status', token=at))
+    keep('certificate-bad-sad', sb.smartca('enrollment/certificate',
+                                           {'credentialId': cred, 'sad': 'e30.e30.e30'},
+                                           token=at))
+    issued = keep('certificate', sb.certificate(at, kak, cred, a['challenge'])).json['content']
+    tran = issued['tranId']
+    keep('status-acceptance', sb.smartca('enrollment/status', token=at))
+    keep('acceptance-too-early', sb.smartca('enrollment/acceptance', token=at))
+
+    # The acceptance record, a waiting transaction: listed, read, refused, confirmed.
+    keep('waiting', sb.smartca('ssa/sic/waitingtrans', {}, token=at))
+    info = keep('waitingtraninfo', sb.smartca('ssa/sic/waitingtraninfo', {'tranId': tran},
+                                              token=at)).json['content']
+    keep('waitingtraninfo-unknown', sb.smartca('ssa/sic/waitingtraninfo', {'tranId': new_key()},
+                                               token=at))
+    keep('signconfirm-bad-sad', sb.confirm(at, kak, cred, tran, info['challenge'],
+                                           sad='e30.e30.e30'))
+    keep('signconfirm', sb.confirm(at, kak, cred, tran, info['challenge']))
+    keep('acceptance', sb.smartca('enrollment/acceptance', token=at))
+    keep('status-active', sb.smartca('enrollment/status', token=at))
+
+    # Step 6 and after: credentials, VNeID's view, a portal request, the device OTP.
+    keep('credentials', sb.smartca('csc/credentials/list', {}, token=at))
+    keep('credential-info', sb.smartca('csc/credentials/info',
+                                       {'credentialId': cred, 'certificates': 'chain',
+                                        'certInfo': True, 'authInfo': True}, token=at))
+    keep('registration-active', sb.registration(token, rid))
+    portal = sb.portal_signhash(AN, [sandbox.sha256_b64(b'ho so')])
+    keep('waiting-portal', sb.smartca('ssa/sic/waitingtrans', {}, token=at))
+    keep('waitingtraninfo-hash', sb.smartca('ssa/sic/waitingtraninfo', {'tranId': portal},
+                                            token=at))
+    keep('signreject', sb.smartca('ssa/sic/signreject', {'tranId': portal}, token=at))
+    keep('gettraninfo', sb.smartca('csc/credentials/gettraninfo', {'tranId': portal}, token=at))
+    keep('device-otp', sb.smartca('enrollment/device/otp', token=at))
+
     # Revocation closes the session.
     keep('smartca-revoke', sb.smartca('auth/revoke', form={'token': at,
                                                            'client_id': sandbox.CLIENT_ID}))
