@@ -3,6 +3,12 @@
  * The one HTTP client of the program: a SoupSession that trusts either the
  * system store or one configured anchor, and a send that retries what may
  * be retried (see EnrHttpRetry) with capped exponential backoff and jitter.
+ *
+ * The session lives in a thread of its own, with its own main context:
+ * every connection's TLS set-up (which, in glib-networking 2.74, parses the
+ * whole system CA store each time, some 10 ms), every retry's wait and
+ * every reply's JSON parse happen there, and only the result comes back to
+ * the caller's main context. The caller's main loop never waits for any of it.
  */
 #define G_LOG_DOMAIN "enr-http"
 
@@ -32,15 +38,29 @@ struct _EnrHttpCall
   EnrHttpRetry  retry;
 };
 
+/* What the worker thread owns; it frees it when its loop ends. */
+typedef struct
+{
+  GMainContext *context;
+  GMainLoop    *loop;
+  GTlsDatabase *database;     /* nullable: the system store */
+  char         *user_agent;
+  SoupSession  *session;      /* made, used and freed in the worker only */
+} Worker;
+
 struct _EnrHttp
 {
   GObject      parent_instance;
 
-  SoupSession *session;
+  Worker      *worker;
+  GThread     *thread;
+  GMutex       stats_lock;
   guint        max_attempts;
   guint        base_delay_ms;
   guint        max_delay_ms;
   guint        deadline_ms;
+  guint        requests;
+  gint64       waited_us;
 };
 
 G_DEFINE_FINAL_TYPE (EnrHttp, enr_http, G_TYPE_OBJECT)
@@ -216,14 +236,81 @@ enr_http_reply_get_object (EnrHttpReply *reply)
 
 /* --- The client -------------------------------------------------------- */
 
+static gpointer
+worker_main (gpointer data)
+{
+  Worker *worker = data;
+
+  g_main_context_push_thread_default (worker->context);
+
+  /* The session keeps GIO's default proxy resolver, so the system proxy
+   * settings apply unchanged, and it never accepts an untrusted
+   * certificate: no accept-certificate handler exists anywhere. */
+  worker->session = soup_session_new_with_options ("timeout", IO_TIMEOUT_S,
+                                                   "idle-timeout", 60,
+                                                   "user-agent", worker->user_agent,
+                                                   NULL);
+  if (worker->database != NULL)
+    soup_session_set_tls_database (worker->session, worker->database);
+
+  g_main_loop_run (worker->loop);
+
+  /* Every call holds the EnrHttp: none is left when its loop ends. */
+  soup_session_abort (worker->session);
+  g_clear_object (&worker->session);
+  while (g_main_context_iteration (worker->context, FALSE))
+    ;
+  g_main_context_pop_thread_default (worker->context);
+
+  g_main_loop_unref (worker->loop);
+  g_main_context_unref (worker->context);
+  g_clear_object (&worker->database);
+  g_free (worker->user_agent);
+  g_free (worker);
+  return NULL;
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs @func with @task (a reference taken) in the worker thread. */
 static void
-enr_http_dispose (GObject *object)
+run_in_worker (EnrHttp     *self,
+               GSourceFunc  func,
+               GTask       *task)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_callback (source, func, g_object_ref (task), g_object_unref);
+  g_source_attach (source, self->worker->context);
+}
+
+static void
+enr_http_finalize (GObject *object)
 {
   EnrHttp *self = ENR_HTTP (object);
 
-  g_clear_object (&self->session);
+  if (self->worker != NULL)
+    {
+      g_autoptr(GSource) source = g_idle_source_new ();
 
-  G_OBJECT_CLASS (enr_http_parent_class)->dispose (object);
+      g_source_set_callback (source, quit_cb, g_main_loop_ref (self->worker->loop),
+                             (GDestroyNotify) g_main_loop_unref);
+      g_source_attach (source, self->worker->context);
+      /* The last reference may go in the worker itself (a call's task
+       * finalized there): it then ends on its own. */
+      if (g_thread_self () == self->thread)
+        g_thread_unref (self->thread);
+      else
+        g_thread_join (self->thread);
+    }
+  g_mutex_clear (&self->stats_lock);
+
+  G_OBJECT_CLASS (enr_http_parent_class)->finalize (object);
 }
 
 static void
@@ -231,12 +318,13 @@ enr_http_class_init (EnrHttpClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->dispose = enr_http_dispose;
+  object_class->finalize = enr_http_finalize;
 }
 
 static void
 enr_http_init (EnrHttp *self)
 {
+  g_mutex_init (&self->stats_lock);
   self->max_attempts = DEFAULT_MAX_ATTEMPTS;
   self->base_delay_ms = DEFAULT_BASE_DELAY_MS;
   self->max_delay_ms = DEFAULT_MAX_DELAY_MS;
@@ -248,20 +336,11 @@ enr_http_new (const char  *trust_anchor,
               GError     **error)
 {
   g_autoptr(EnrHttp) self = g_object_new (ENR_TYPE_HTTP, NULL);
-  g_autofree char *user_agent = g_strdup_printf ("smartca-enroll/%s", PACKAGE_VERSION);
-
-  /* The session keeps GIO's default proxy resolver, so the system proxy
-   * settings apply unchanged, and it never accepts an untrusted
-   * certificate: no accept-certificate handler exists anywhere. */
-  self->session = soup_session_new_with_options ("timeout", IO_TIMEOUT_S,
-                                                 "idle-timeout", 60,
-                                                 "user-agent", user_agent,
-                                                 NULL);
+  g_autoptr(GTlsDatabase) database = NULL;
+  Worker *worker;
 
   if (trust_anchor != NULL && *trust_anchor != '\0')
     {
-      g_autoptr(GTlsDatabase) database = NULL;
-
       if (!g_path_is_absolute (trust_anchor))
         {
           g_set_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_NOT_CONFIGURED,
@@ -273,10 +352,32 @@ enr_http_new (const char  *trust_anchor,
       database = g_tls_file_database_new (trust_anchor, error);
       if (database == NULL)
         return NULL;
-      soup_session_set_tls_database (self->session, database);
     }
 
+  worker = g_new0 (Worker, 1);
+  worker->context = g_main_context_new ();
+  worker->loop = g_main_loop_new (worker->context, FALSE);
+  worker->database = g_steal_pointer (&database);
+  worker->user_agent = g_strdup_printf ("smartca-enroll/%s", PACKAGE_VERSION);
+  self->worker = worker;
+  self->thread = g_thread_new ("enr-http", worker_main, worker);
+
   return g_steal_pointer (&self);
+}
+
+void
+enr_http_get_stats (EnrHttp *self,
+                    guint   *requests,
+                    gint64  *waited_us)
+{
+  g_return_if_fail (ENR_IS_HTTP (self));
+
+  g_mutex_lock (&self->stats_lock);
+  if (requests != NULL)
+    *requests = self->requests;
+  if (waited_us != NULL)
+    *waited_us = self->waited_us;
+  g_mutex_unlock (&self->stats_lock);
 }
 
 void
@@ -301,9 +402,11 @@ typedef struct
   SoupMessage *message;
   guint        attempt;
   gint64       started_us;
+  gint64       attempt_started_us;
   GError      *last_error;
   GSource     *wait_source;
-  GSource     *cancel_source;
+  GSource     *cancel_source;   /* the caller's cancel, seen in the worker */
+  GCancellable *cancellable;    /* the worker's own, for libsoup */
 } SendState;
 
 static void clear_source (GSource **source);
@@ -314,6 +417,7 @@ send_state_free (SendState *state)
   clear_source (&state->wait_source);
   clear_source (&state->cancel_source);
   g_clear_object (&state->message);
+  g_clear_object (&state->cancellable);
   g_clear_error (&state->last_error);
   enr_http_call_free (state->call);
   g_free (state);
@@ -382,7 +486,37 @@ clear_source (GSource **source)
   g_clear_pointer (source, g_source_unref);
 }
 
-/* The wait source owns the task; the cancel source borrows it. */
+/* A call ends in the worker: its sources go first, so that nothing of
+ * it runs there once the caller has the result. Takes @error or @reply. */
+static void
+end_call (GTask        *task,
+          GError       *error,
+          EnrHttpReply *reply)
+{
+  SendState *state = g_task_get_task_data (task);
+
+  clear_source (&state->cancel_source);
+  clear_source (&state->wait_source);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, reply, (GDestroyNotify) enr_http_reply_free);
+}
+
+static gboolean
+end_if_cancelled (GTask *task)
+{
+  GError *error = NULL;
+
+  if (!g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
+    return FALSE;
+  end_call (task, error, NULL);
+  return TRUE;
+}
+
+/* The caller cancelled (seen in the worker): a wait ends at once, a
+ * request in flight through the worker's own cancellable. The cancel
+ * source borrows the task; the wait source owns a reference. */
 static gboolean
 cancelled_cb (GCancellable *cancellable,
               gpointer      user_data)
@@ -390,9 +524,10 @@ cancelled_cb (GCancellable *cancellable,
   g_autoptr(GTask) task = g_object_ref (user_data);
   SendState *state = g_task_get_task_data (task);
 
-  clear_source (&state->cancel_source);
-  clear_source (&state->wait_source);
-  g_task_return_error_if_cancelled (task);
+  g_clear_pointer (&state->cancel_source, g_source_unref);
+  g_cancellable_cancel (state->cancellable);
+  if (state->wait_source != NULL)
+    end_if_cancelled (task);
   return G_SOURCE_REMOVE;
 }
 
@@ -403,7 +538,6 @@ wait_done_cb (gpointer user_data)
   SendState *state = g_task_get_task_data (task);
 
   g_clear_pointer (&state->wait_source, g_source_unref);
-  clear_source (&state->cancel_source);
   send_attempt (task);
   return G_SOURCE_REMOVE;
 }
@@ -419,7 +553,6 @@ retry_later (GTask  *task,
 {
   EnrHttp *self = g_task_get_source_object (task);
   SendState *state = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
   gint64 elapsed_ms = (g_get_monotonic_time () - state->started_us) / 1000;
   gint64 ceiling, delay_ms;
 
@@ -438,7 +571,7 @@ retry_later (GTask  *task,
     {
       g_debug ("%s %s: giving up after %u attempts", state->call->method,
                url_path_for_log (state->call->url), state->attempt);
-      g_task_return_error (task, g_steal_pointer (&state->last_error));
+      end_call (task, g_steal_pointer (&state->last_error), NULL);
       g_object_unref (task);
       return;
     }
@@ -449,14 +582,6 @@ retry_later (GTask  *task,
   state->wait_source = g_timeout_source_new ((guint) delay_ms);
   g_source_set_callback (state->wait_source, wait_done_cb, task, g_object_unref);
   g_source_attach (state->wait_source, g_main_context_get_thread_default ());
-
-  /* Cancel takes effect at once, not after the wait. */
-  if (cancellable != NULL)
-    {
-      state->cancel_source = g_cancellable_source_new (cancellable);
-      g_source_set_callback (state->cancel_source, G_SOURCE_FUNC (cancelled_cb), task, NULL);
-      g_source_attach (state->cancel_source, g_main_context_get_thread_default ());
-    }
 }
 
 static void
@@ -465,15 +590,20 @@ read_cb (GObject      *object,
          gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  EnrHttp *self = g_task_get_source_object (task);
   SendState *state = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(EnrHttpReply) reply = NULL;
+  EnrHttpReply *reply;
   guint status;
 
   bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  g_mutex_lock (&self->stats_lock);
+  self->requests++;
+  self->waited_us += g_get_monotonic_time () - state->attempt_started_us;
+  g_mutex_unlock (&self->stats_lock);
 
-  if (g_task_return_error_if_cancelled (task))
+  if (end_if_cancelled (task))
     return;
 
   if (bytes == NULL)
@@ -485,7 +615,7 @@ read_cb (GObject      *object,
                error->message);
       if (error->domain == G_TLS_ERROR || !may_retry)
         {
-          g_task_return_error (task, service_error_for_transport (error));
+          end_call (task, service_error_for_transport (error), NULL);
           return;
         }
       retry_later (g_steal_pointer (&task), service_error_for_transport (error), 0);
@@ -524,16 +654,21 @@ read_cb (GObject      *object,
         {
           g_info ("%s %s: the reply is not JSON: %s", state->call->method,
                   url_path_for_log (state->call->url), error->message);
-          g_task_return_new_error (task, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_MALFORMED_REPLY,
-                                   "%s", enr_service_error_message (ENR_SERVICE_ERROR_MALFORMED_REPLY));
+          enr_http_reply_free (reply);
+          end_call (task, g_error_new_literal (ENR_SERVICE_ERROR,
+                                               ENR_SERVICE_ERROR_MALFORMED_REPLY,
+                                               enr_service_error_message (
+                                                 ENR_SERVICE_ERROR_MALFORMED_REPLY)),
+                    NULL);
           return;
         }
       reply->body = json_parser_steal_root (parser);
     }
 
-  g_task_return_pointer (task, g_steal_pointer (&reply), (GDestroyNotify) enr_http_reply_free);
+  end_call (task, NULL, reply);
 }
 
+/* In the worker. */
 static void
 send_attempt (GTask *task)
 {
@@ -545,6 +680,7 @@ send_attempt (GTask *task)
   g_clear_object (&state->message);
   state->message = soup_message_new (call->method, call->url);
   state->attempt++;
+  state->attempt_started_us = g_get_monotonic_time ();
 
   headers = soup_message_get_request_headers (state->message);
   soup_message_headers_replace (headers, "Accept", "application/json");
@@ -555,9 +691,33 @@ send_attempt (GTask *task)
   if (call->body != NULL)
     soup_message_set_request_body_from_bytes (state->message, call->content_type, call->body);
 
-  soup_session_send_and_read_async (self->session, state->message, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task), read_cb,
-                                    g_object_ref (task));
+  soup_session_send_and_read_async (self->worker->session, state->message, G_PRIORITY_DEFAULT,
+                                    state->cancellable, read_cb, g_object_ref (task));
+}
+
+/* The first attempt, in the worker. libsoup never sees the caller's
+ * cancellable: a cancel in the caller's thread reaches the worker as a
+ * source, and cancels the worker's own cancellable there. */
+static gboolean
+start_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  SendState *state = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (end_if_cancelled (task))
+    return G_SOURCE_REMOVE;
+
+  state->cancellable = g_cancellable_new ();
+  state->started_us = g_get_monotonic_time ();
+  if (cancellable != NULL)
+    {
+      state->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (state->cancel_source, G_SOURCE_FUNC (cancelled_cb), task, NULL);
+      g_source_attach (state->cancel_source, g_main_context_get_thread_default ());
+    }
+  send_attempt (task);
+  return G_SOURCE_REMOVE;
 }
 
 /*
@@ -591,10 +751,9 @@ enr_http_send_async (EnrHttp             *self,
 
   state = g_new0 (SendState, 1);
   state->call = call;
-  state->started_us = g_get_monotonic_time ();
   g_task_set_task_data (task, state, (GDestroyNotify) send_state_free);
 
-  send_attempt (task);
+  run_in_worker (self, start_cb, task);
 }
 
 EnrHttpReply *

@@ -74,6 +74,13 @@ void         enr_http_set_retry_limits   (EnrHttp      *self,
                                           guint         max_delay_ms,
                                           guint         deadline_ms);
 
+/* What the calls so far cost: the requests that went out (each retry
+ * counted) and the time, in microseconds, they spent waiting for their
+ * answers. The benchmark sets them against an enrollment's wall time. */
+void          enr_http_get_stats         (EnrHttp             *self,
+                                          guint               *requests,
+                                          gint64              *waited_us);
+
 /* The reply, whatever its status, or an ENR_SERVICE_ERROR for a call that
  * got no usable reply (network, TLS, timeout, an answer that is not JSON)
  * or was refused with 429/503 after its last retry. */

@@ -26,6 +26,7 @@ import time
 BENCHMARKS = [
     ("crypto", ["tests/bench/bench-crypto"], {}),
     ("enroll", ["tests/bench/bench-enroll"], {}),
+    ("session", ["tests/bench/bench-session"], {}),
 ]
 
 

@@ -161,6 +161,8 @@ script (Fixture *fixture,
   va_end (args);
 }
 
+static GThread *main_thread;
+
 static void
 sent_cb (GObject      *object,
          GAsyncResult *result,
@@ -168,6 +170,9 @@ sent_cb (GObject      *object,
 {
   GAsyncResult **out = user_data;
 
+  /* The work is done in the client's own thread; the answer comes back to
+   * the caller's main context, and only there. */
+  g_assert_true (g_thread_self () == main_thread);
   *out = g_object_ref (result);
 }
 
@@ -227,6 +232,15 @@ test_503_retried (Fixture       *fixture,
   /* Every retry carries the same key, or the server could act twice. */
   g_assert_nonnull (fixture->last_idempotency_key);
   g_assert_false (fixture->idempotency_key_changed);
+  /* What it cost, each attempt counted. */
+  {
+    guint requests = 0;
+    gint64 waited_us = 0;
+
+    enr_http_get_stats (fixture->http, &requests, &waited_us);
+    g_assert_cmpuint (requests, ==, 4);
+    g_assert_cmpint (waited_us, >, 0);
+  }
 }
 
 static void
@@ -397,6 +411,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  main_thread = g_thread_self ();
 
 #define ADD(path, func, data) \
   g_test_add (path, Fixture, data, fixture_setup, func, fixture_teardown)
