@@ -679,6 +679,12 @@ send_attempt (GTask *task)
 
   g_clear_object (&state->message);
   state->message = soup_message_new (call->method, call->url);
+  /* libsoup sends a POST on a new connection unless told it may be
+   * repeated: a kept-alive one may turn out closed after the request went
+   * out, and libsoup then sends it again by itself. A safe call may be;
+   * an OTP, a password or a SAD gets a connection of its own. */
+  if (call->retry == ENR_HTTP_RETRY_SAFE)
+    soup_message_add_flags (state->message, SOUP_MESSAGE_IDEMPOTENT);
   state->attempt++;
   state->attempt_started_us = g_get_monotonic_time ();
 

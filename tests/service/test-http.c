@@ -26,6 +26,8 @@ typedef struct
   char       *retry_after;
   /* Cancelled once the server has answered its first request. */
   GCancellable *cancel_after_first;
+  /* The client's port of every request: which connection it came on. */
+  GArray     *ports;
   EnrHttp    *http;
 } Fixture;
 
@@ -64,10 +66,13 @@ handler (SoupServer        *server,
 {
   Fixture *fixture = user_data;
   guint index = fixture->requests++;
+  guint16 port = g_inet_socket_address_get_port (
+      G_INET_SOCKET_ADDRESS (soup_server_message_get_remote_address (msg)));
   guint status = index < fixture->script->len ? g_array_index (fixture->script, guint, index) : 200;
   const char *key = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                                   "Idempotency-Key");
 
+  g_array_append_val (fixture->ports, port);
   if (index == 0 && fixture->cancel_after_first != NULL)
     g_idle_add_full (G_PRIORITY_DEFAULT, cancel_cb, g_object_ref (fixture->cancel_after_first),
                      g_object_unref);
@@ -123,6 +128,7 @@ fixture_setup (Fixture       *fixture,
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
   fixture->script = g_array_new (FALSE, FALSE, sizeof (guint));
+  fixture->ports = g_array_new (FALSE, FALSE, sizeof (guint16));
   fixture->http = enr_http_new (data ? NULL : fixture->cert_path, &error);
   g_assert_no_error (error);
   /* Short waits: what is tested is the policy, not the clock. */
@@ -147,6 +153,7 @@ fixture_teardown (Fixture       *fixture,
   g_free (fixture->last_idempotency_key);
   g_free (fixture->retry_after);
   g_array_unref (fixture->script);
+  g_array_unref (fixture->ports);
 }
 
 static void
@@ -330,6 +337,31 @@ test_retry_after_honoured (Fixture       *fixture,
   g_assert_cmpint (g_get_monotonic_time () - started, >=, G_USEC_PER_SEC);
 }
 
+/* Safe calls share a kept-alive connection (libsoup would open one per
+ * POST); an OTP, a password or a SAD gets one of its own, so that a lost
+ * answer is never followed by libsoup's own resend. */
+static void
+test_connections_reused (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(EnrHttpReply) reply = NULL;
+
+      reply = send (fixture, new_call (fixture, i < 2 ? ENR_HTTP_RETRY_SAFE
+                                                      : ENR_HTTP_RETRY_SECRET), NULL, &error);
+      g_assert_no_error (error);
+    }
+  g_assert_cmpuint (fixture->ports->len, ==, 4);
+  g_assert_cmpuint (g_array_index (fixture->ports, guint16, 0), ==,
+                    g_array_index (fixture->ports, guint16, 1));
+  g_assert_cmpuint (g_array_index (fixture->ports, guint16, 2), !=,
+                    g_array_index (fixture->ports, guint16, 3));
+  g_assert_cmpuint (g_array_index (fixture->ports, guint16, 1), !=,
+                    g_array_index (fixture->ports, guint16, 2));
+}
+
 /* "Too soon" to a call that is not idempotent (a new OTP) is the answer
  * the citizen must see, not a reason to send it again later. */
 static void
@@ -424,6 +456,7 @@ main (int   argc,
   ADD ("/http/secret-not-retried-after-500", test_secret_not_retried_after_500, NULL);
   ADD ("/http/retry-after-honoured", test_retry_after_honoured, NULL);
   ADD ("/http/secret-429-returned", test_secret_429_returned, NULL);
+  ADD ("/http/connections-reused", test_connections_reused, NULL);
   ADD ("/http/cancel-during-backoff", test_cancel_during_backoff, NULL);
   ADD ("/http/not-json", test_not_json, NULL);
   ADD ("/http/untrusted", test_untrusted, GINT_TO_POINTER (1));
