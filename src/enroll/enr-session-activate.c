@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "enr-crypto-error.h"
-#include "enr-pades.h"
 #include "enr-pin-policy.h"
 #include "enr-sad.h"
 #include "enr-service-error.h"
@@ -19,12 +18,6 @@
 #include "enr-store-error.h"
 
 #define TXN_ACTIVATION "activation"
-
-static GError *
-service_error (EnrServiceError code)
-{
-  return g_error_new_literal (ENR_SERVICE_ERROR, code, enr_service_error_message (code));
-}
 
 static gboolean
 lost_answer (const GError *error)
@@ -309,7 +302,7 @@ enr_session_activate_async (EnrSession          *self,
     }
   if (!enr_smartca_client_has_tokens (self->smartca))
     {
-      end (task, service_error (ENR_SERVICE_ERROR_LOGIN_EXPIRED));
+      end (task, enr_session_service_error (ENR_SERVICE_ERROR_LOGIN_EXPIRED));
       return;
     }
 
@@ -326,40 +319,6 @@ enr_session_activate_finish (EnrSession    *self,
 }
 
 /* --- The acceptance record ---------------------------------------------------------- */
-
-typedef struct
-{
-  GBytes         *pdf;
-  guint8          approved[ENR_PADES_DIGEST_LENGTH];
-  EnrCertificate *signer;
-  char           *trust_anchor;
-} CheckJob;
-
-static void
-check_job_free (CheckJob *job)
-{
-  g_clear_pointer (&job->pdf, g_bytes_unref);
-  g_clear_object (&job->signer);
-  g_free (job->trust_anchor);
-  g_free (job);
-}
-
-static void
-check_signed_thread (GTask        *task,
-                     gpointer      source_object,
-                     gpointer      task_data,
-                     GCancellable *cancellable)
-{
-  CheckJob *job = task_data;
-  g_autoptr(EnrPadesReport) report = NULL;
-  GError *error = NULL;
-
-  report = enr_pades_verify (job->pdf, job->approved, job->signer, job->trust_anchor, &error);
-  if (report == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
 
 static void
 certificate_checked_cb (GObject      *object,
@@ -392,7 +351,7 @@ signed_record_checked_cb (GObject      *object,
   EnrSessionDocument *document = g_object_steal_data (G_OBJECT (task), "enr-document");
   GError *error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!enr_session_verify_signed_finish (self, result, &error))
     {
       g_message ("The signed acceptance record does not verify: %s", error->message);
       enr_session_document_free (document);
@@ -421,12 +380,8 @@ acceptance_cb (GObject      *object,
   EnrSession *self = g_task_get_source_object (task);
   EnrAction *action = enr_session_action (task);
   g_autoptr(EnrAcceptance) acceptance = NULL;
-  g_autoptr(GTask) job_task = NULL;
-  g_autoptr(GBytes) approved = NULL;
   EnrSessionDocument *document;
-  CheckJob *job;
   GError *error = NULL;
-  gsize len = 0;
 
   acceptance = enr_smartca_client_get_acceptance_finish (ENR_SMARTCA_CLIENT (object), result,
                                                          &error);
@@ -440,21 +395,8 @@ acceptance_cb (GObject      *object,
                           (GDestroyNotify) enr_session_document_free);
 
   /* Signed by the citizen's certificate, over exactly the hash approved. */
-  job = g_new0 (CheckJob, 1);
-  job->pdf = g_bytes_ref (document->data);
-  job->signer = g_object_ref (self->certificate);
-  job->trust_anchor = g_strdup (self->trust_anchor);
-  approved = g_bytes_new_take (g_base64_decode (action->text, &len), len);
-  if (len != ENR_PADES_DIGEST_LENGTH)
-    {
-      check_job_free (job);
-      end (task, service_error (ENR_SERVICE_ERROR_MALFORMED_REPLY));
-      return;
-    }
-  memcpy (job->approved, g_bytes_get_data (approved, NULL), len);
-  job_task = g_task_new (NULL, action->cancellable, signed_record_checked_cb, task);
-  g_task_set_task_data (job_task, job, (GDestroyNotify) check_job_free);
-  g_task_run_in_thread (job_task, check_signed_thread);
+  enr_session_verify_signed_async (self, document->data, action->text, action->cancellable,
+                                   signed_record_checked_cb, task);
 }
 
 static void
@@ -499,7 +441,7 @@ confirmed_cb (GObject      *object,
     {
       if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_CHALLENGE_EXPIRED) ||
           g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_NOT_FOUND))
-        replace_record_then_fail (task, service_error (ENR_SERVICE_ERROR_CHALLENGE_EXPIRED));
+        replace_record_then_fail (task, enr_session_service_error (ENR_SERVICE_ERROR_CHALLENGE_EXPIRED));
       else
         end (task, error);
       return;
@@ -514,13 +456,13 @@ confirmed_cb (GObject      *object,
                                                acceptance_cb, task);
       return;
     case 4001:   /* EXPIRED */
-      replace_record_then_fail (task, service_error (ENR_SERVICE_ERROR_CHALLENGE_EXPIRED));
+      replace_record_then_fail (task, enr_session_service_error (ENR_SERVICE_ERROR_CHALLENGE_EXPIRED));
       return;
     case 4002:   /* SIGNER_REJECTED */
-      replace_record_then_fail (task, service_error (ENR_SERVICE_ERROR_TRANSACTION_REJECTED));
+      replace_record_then_fail (task, enr_session_service_error (ENR_SERVICE_ERROR_TRANSACTION_REJECTED));
       return;
     default:
-      end (task, service_error (ENR_SERVICE_ERROR_FAILED));
+      end (task, enr_session_service_error (ENR_SERVICE_ERROR_FAILED));
       return;
     }
 }
@@ -546,7 +488,7 @@ transaction_cb (GObject      *object,
       if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_NOT_FOUND))
         {
           g_error_free (error);
-          replace_record_then_fail (task, service_error (ENR_SERVICE_ERROR_CHALLENGE_EXPIRED));
+          replace_record_then_fail (task, enr_session_service_error (ENR_SERVICE_ERROR_CHALLENGE_EXPIRED));
           return;
         }
       end (task, error);
@@ -558,7 +500,7 @@ transaction_cb (GObject      *object,
   if (transaction->documents->len != 1 ||
       g_strcmp0 (document->hash, self->acceptance_record->hash) != 0)
     {
-      replace_record_then_fail (task, service_error (ENR_SERVICE_ERROR_HASH_MISMATCH));
+      replace_record_then_fail (task, enr_session_service_error (ENR_SERVICE_ERROR_HASH_MISMATCH));
       return;
     }
   g_free (action->text);
@@ -623,13 +565,13 @@ enr_session_sign_acceptance_async (EnrSession          *self,
 
   if (!enr_smartca_client_has_tokens (self->smartca))
     {
-      end (task, service_error (ENR_SERVICE_ERROR_LOGIN_EXPIRED));
+      end (task, enr_session_service_error (ENR_SERVICE_ERROR_LOGIN_EXPIRED));
       return;
     }
   if (self->acceptance_record == NULL || self->acceptance_tran_id == NULL ||
       self->certificate == NULL || self->credential_id == NULL || self->device_id == NULL)
     {
-      end (task, service_error (ENR_SERVICE_ERROR_WRONG_STATE));
+      end (task, enr_session_service_error (ENR_SERVICE_ERROR_WRONG_STATE));
       return;
     }
 

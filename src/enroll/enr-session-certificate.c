@@ -227,8 +227,7 @@ transaction_cb (GObject      *object,
   if (pdf == NULL || transaction->documents->len != 1)
     {
       g_info ("the acceptance record's transaction does not hold one PDF");
-      g_task_return_new_error (task, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_MALFORMED_REPLY, "%s",
-                               enr_service_error_message (ENR_SERVICE_ERROR_MALFORMED_REPLY));
+      g_task_return_error (task, enr_session_service_error (ENR_SERVICE_ERROR_MALFORMED_REPLY));
       return;
     }
 
@@ -261,8 +260,7 @@ enr_session_load_acceptance_record_async (EnrSession          *self,
   g_task_set_source_tag (task, enr_session_load_acceptance_record_async);
   if (self->acceptance_tran_id == NULL)
     {
-      g_task_return_new_error (task, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_WRONG_STATE, "%s",
-                               enr_service_error_message (ENR_SERVICE_ERROR_WRONG_STATE));
+      g_task_return_error (task, enr_session_service_error (ENR_SERVICE_ERROR_WRONG_STATE));
       return;
     }
   enr_smartca_client_get_transaction_async (self->smartca, self->acceptance_tran_id, cancellable,
@@ -273,6 +271,91 @@ gboolean
 enr_session_load_acceptance_record_finish (EnrSession    *self,
                                            GAsyncResult  *result,
                                            GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* --- A signed document ------------------------------------------------------------------ */
+
+typedef struct
+{
+  GBytes         *pdf;
+  GBytes         *approved;      /* nullable */
+  EnrCertificate *signer;
+  char           *trust_anchor;
+} SignedJob;
+
+static void
+signed_job_free (SignedJob *job)
+{
+  g_clear_pointer (&job->pdf, g_bytes_unref);
+  g_clear_pointer (&job->approved, g_bytes_unref);
+  g_clear_object (&job->signer);
+  g_free (job->trust_anchor);
+  g_free (job);
+}
+
+static void
+verify_signed_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  SignedJob *job = task_data;
+  g_autoptr(EnrPadesReport) report = NULL;
+  GError *error = NULL;
+
+  report = enr_pades_verify (job->pdf,
+                             job->approved ? g_bytes_get_data (job->approved, NULL) : NULL,
+                             job->signer, job->trust_anchor, &error);
+  if (report == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+enr_session_verify_signed_async (EnrSession          *self,
+                                 GBytes              *pdf,
+                                 const char          *approved_hash,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  SignedJob *job = g_new0 (SignedJob, 1);
+
+  g_task_set_source_tag (task, enr_session_verify_signed_async);
+  job->pdf = g_bytes_ref (pdf);
+  job->signer = self->certificate ? g_object_ref (self->certificate) : NULL;
+  job->trust_anchor = g_strdup (self->trust_anchor);
+  g_task_set_task_data (task, job, (GDestroyNotify) signed_job_free);
+
+  if (approved_hash != NULL)
+    {
+      gsize len = 0;
+      guchar *digest = g_base64_decode (approved_hash, &len);
+
+      job->approved = g_bytes_new_take (digest, len);
+      if (len != ENR_PADES_DIGEST_LENGTH)
+        {
+          g_task_return_error (task,
+                               enr_session_service_error (ENR_SERVICE_ERROR_MALFORMED_REPLY));
+          return;
+        }
+    }
+  if (job->signer == NULL)
+    {
+      g_task_return_error (task, enr_session_service_error (ENR_SERVICE_ERROR_WRONG_STATE));
+      return;
+    }
+  g_task_run_in_thread (task, verify_signed_thread);
+}
+
+gboolean
+enr_session_verify_signed_finish (EnrSession    *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -312,8 +395,7 @@ finish_report (GTask *task)
       /* VNeID learns of the certificate from SmartCA: a moment later, the
        * two agree. */
       g_info ("the services do not report the certificate alike yet");
-      g_task_return_new_error (task, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_UNAVAILABLE, "%s",
-                               enr_service_error_message (ENR_SERVICE_ERROR_UNAVAILABLE));
+      g_task_return_error (task, enr_session_service_error (ENR_SERVICE_ERROR_UNAVAILABLE));
     }
   g_object_unref (task);
 }
@@ -366,8 +448,7 @@ report_vneid (GTask *task)
     }
   if (!enr_vneid_client_has_access_token (self->vneid))
     {
-      g_task_return_new_error (task, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_LOGIN_EXPIRED, "%s",
-                               enr_service_error_message (ENR_SERVICE_ERROR_LOGIN_EXPIRED));
+      g_task_return_error (task, enr_session_service_error (ENR_SERVICE_ERROR_LOGIN_EXPIRED));
       g_object_unref (task);
       return;
     }
@@ -449,8 +530,7 @@ enr_session_check_certificate_async (EnrSession          *self,
   g_task_set_source_tag (task, enr_session_check_certificate_async);
   if (self->credential_id == NULL || self->registration_id == NULL)
     {
-      g_task_return_new_error (task, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_WRONG_STATE, "%s",
-                               enr_service_error_message (ENR_SERVICE_ERROR_WRONG_STATE));
+      g_task_return_error (task, enr_session_service_error (ENR_SERVICE_ERROR_WRONG_STATE));
       g_object_unref (task);
       return;
     }

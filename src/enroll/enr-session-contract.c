@@ -11,12 +11,6 @@
 #include "enr-service-error.h"
 #include "enr-session-private.h"
 
-static GError *
-service_error (EnrServiceError code)
-{
-  return g_error_new_literal (ENR_SERVICE_ERROR, code, enr_service_error_message (code));
-}
-
 static gboolean
 need_smartca (GTask *task)
 {
@@ -24,8 +18,23 @@ need_smartca (GTask *task)
 
   if (enr_smartca_client_has_tokens (self->smartca))
     return TRUE;
-  enr_session_end_action (task, service_error (ENR_SERVICE_ERROR_LOGIN_EXPIRED));
+  enr_session_end_action (task, enr_session_service_error (ENR_SERVICE_ERROR_LOGIN_EXPIRED));
   return FALSE;
+}
+
+/* The contract the citizen reads; its hash, checked against these very
+ * bytes by the parser, is the one signed. */
+static void
+show_contract (EnrSession  *self,
+               EnrContract *contract)
+{
+  EnrSessionDocument *document = g_new0 (EnrSessionDocument, 1);
+
+  enr_session_set_string (&self->contract_id, contract->contract_id);
+  document->name = g_strdup (contract->document->name);
+  document->data = g_bytes_ref (contract->document->data);
+  document->hash = g_strdup (contract->hash);
+  enr_session_set_contract (self, document);
 }
 
 /* --- Fetching ------------------------------------------------------------------------ */
@@ -41,19 +50,13 @@ contract_cb (GObject      *object,
   EnrSession *self = g_task_get_source_object (task);
   ContractNext next = g_object_steal_data (G_OBJECT (task), "enr-next");
   g_autoptr(EnrContract) contract = NULL;
-  EnrSessionDocument *document;
   GError *error = NULL;
 
   contract = enr_smartca_client_get_contract_finish (ENR_SMARTCA_CLIENT (object), result, &error);
   if (enr_session_action_failed (task, error))
     return;
 
-  enr_session_set_string (&self->contract_id, contract->contract_id);
-  document = g_new0 (EnrSessionDocument, 1);
-  document->name = g_strdup (contract->document->name);
-  document->data = g_bytes_ref (contract->document->data);
-  document->hash = g_strdup (contract->hash);
-  enr_session_set_contract (self, document);
+  show_contract (self, contract);
 
   if (next != NULL)
     next (task);
@@ -190,16 +193,8 @@ refetched_cb (GObject      *object,
 
   contract = enr_smartca_client_get_contract_finish (ENR_SMARTCA_CLIENT (object), result, &error);
   if (contract != NULL)
-    {
-      EnrSessionDocument *document = g_new0 (EnrSessionDocument, 1);
-
-      enr_session_set_string (&self->contract_id, contract->contract_id);
-      document->name = g_strdup (contract->document->name);
-      document->data = g_bytes_ref (contract->document->data);
-      document->hash = g_strdup (contract->hash);
-      enr_session_set_contract (self, document);
-    }
-  enr_session_end_action (task, service_error (ENR_SERVICE_ERROR_HASH_MISMATCH));
+    show_contract (self, contract);
+  enr_session_end_action (task, enr_session_service_error (ENR_SERVICE_ERROR_HASH_MISMATCH));
 }
 
 static void
@@ -217,18 +212,8 @@ signed_cb (GObject      *object,
                                                              &error);
   if (signed_contract == NULL)
     {
-      gint64 left = enr_refusal_get (result)->attempts_left;
-
-      if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_WRONG) &&
-          self->otp != NULL && left >= 0)
-        {
-          EnrOtpState *otp = enr_otp_state_copy (self->otp);
-
-          otp->attempts_left = (gint) left;
-          enr_session_set_otp (self, otp);
-          error = enr_session_error_with_attempts (error, left);
-        }
-      else if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_LOCKED) &&
+      error = enr_session_wrong_otp (self, error, enr_refusal_get (result)->attempts_left);
+      if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_LOCKED) &&
                self->otp != NULL)
         {
           EnrOtpState *otp = enr_otp_state_copy (self->otp);
@@ -282,7 +267,7 @@ enr_session_sign_contract_async (EnrSession          *self,
   if (self->contract == NULL || self->contract_id == NULL)
     {
       /* Nothing is signed unread. */
-      enr_session_end_action (task, service_error (ENR_SERVICE_ERROR_WRONG_STATE));
+      enr_session_end_action (task, enr_session_service_error (ENR_SERVICE_ERROR_WRONG_STATE));
       return;
     }
   enr_smartca_client_sign_contract_async (self->smartca, self->contract_id, otp,

@@ -81,8 +81,7 @@ login_registration_cb (GObject      *object,
   if (g_str_equal (registration->status, "REJECTED"))
     {
       enr_session_set_registration (self, g_steal_pointer (&registration));
-      g_task_return_new_error (task, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_REJECTED, "%s",
-                               enr_service_error_message (ENR_SERVICE_ERROR_REJECTED));
+      g_task_return_error (task, enr_session_service_error (ENR_SERVICE_ERROR_REJECTED));
       return;
     }
   enr_session_set_registration (self, g_steal_pointer (&registration));
@@ -134,8 +133,7 @@ identity_cb (GObject      *object,
       !g_str_equal (self->citizen_id, identity->citizen_id))
     {
       enr_vneid_client_revoke_async (self->vneid, NULL, NULL, NULL);
-      g_task_return_new_error (task, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTHER_CITIZEN, "%s",
-                               enr_service_error_message (ENR_SERVICE_ERROR_OTHER_CITIZEN));
+      g_task_return_error (task, enr_session_service_error (ENR_SERVICE_ERROR_OTHER_CITIZEN));
       return;
     }
 
@@ -449,18 +447,8 @@ otp_cb (GObject      *object,
   tokens = enr_vneid_client_otp_login_finish (ENR_VNEID_CLIENT (object), result, &error);
   if (tokens == NULL)
     {
-      gint64 left = enr_refusal_get (result)->attempts_left;
-
-      if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_WRONG) &&
-          self->otp != NULL && left >= 0)
-        {
-          EnrOtpState *otp = enr_otp_state_copy (self->otp);
-
-          otp->attempts_left = (gint) left;
-          enr_session_set_otp (self, otp);
-          error = enr_session_error_with_attempts (error, left);
-        }
-      else if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_EXPIRED))
+      error = enr_session_wrong_otp (self, error, enr_refusal_get (result)->attempts_left);
+      if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_EXPIRED))
         {
           /* The OTP session is void: only the password brings a new code. */
           enr_session_set_otp (self, NULL);

@@ -11,6 +11,7 @@
 #include "enr-kak.h"
 #include "enr-key-store.h"
 #include "enr-secure.h"
+#include "enr-service-error.h"
 #include "enr-session.h"
 #include "enr-smartca-client.h"
 #include "enr-vneid-client.h"
@@ -147,6 +148,13 @@ GError       *enr_session_error_with_attempts (GError *error,
                                                gint64  attempts_left);
 GError       *enr_session_error_with_wait     (GError *error,
                                                gint64  retry_after_s);
+/* The ENR_SERVICE_ERROR @code with its citizen's message. */
+GError       *enr_session_service_error       (EnrServiceError code);
+/* A wrong OTP: :otp's attempts-left goes down to @attempts_left and the
+ * message says it. Takes and returns @error (unchanged if not OTP_WRONG). */
+GError       *enr_session_wrong_otp           (EnrSession *self,
+                                               GError     *error,
+                                               gint64      attempts_left);
 /* Keeps @error in :last-error outside an action's end (a part of an action
  * that failed while the action itself succeeded). */
 void          enr_session_note_error          (EnrSession   *self,
@@ -237,6 +245,19 @@ void     enr_session_load_acceptance_record_async  (EnrSession          *self,
 gboolean enr_session_load_acceptance_record_finish (EnrSession          *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);
+
+/* Checks a signed PDF in a thread (PAdES): signed by :certificate, which
+ * chains to the trust anchor, over @approved_hash (the Base64 SHA-256 the
+ * citizen approved; NULL: not checked). */
+void     enr_session_verify_signed_async  (EnrSession          *self,
+                                           GBytes              *pdf,
+                                           const char          *approved_hash,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+gboolean enr_session_verify_signed_finish (EnrSession          *self,
+                                           GAsyncResult        *result,
+                                           GError             **error);
 
 /* Both services' report of the certificate; DONE when consistent. */
 void     enr_session_check_certificate_async  (EnrSession          *self,

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "enr-checkpoint.h"
-#include "enr-pades.h"
 #include "enr-service-error.h"
 #include "enr-session-private.h"
 #include "enr-state-file.h"
@@ -75,39 +74,6 @@ reconcile_info_cb (GObject      *object,
                                       g_task_get_cancellable (task), reconcile_part_cb, task);
 }
 
-typedef struct
-{
-  GBytes         *pdf;
-  EnrCertificate *signer;
-  char           *trust_anchor;
-} SignedJob;
-
-static void
-signed_job_free (SignedJob *job)
-{
-  g_clear_pointer (&job->pdf, g_bytes_unref);
-  g_clear_object (&job->signer);
-  g_free (job->trust_anchor);
-  g_free (job);
-}
-
-static void
-verify_signed_thread (GTask        *task,
-                      gpointer      source_object,
-                      gpointer      task_data,
-                      GCancellable *cancellable)
-{
-  SignedJob *job = task_data;
-  g_autoptr(EnrPadesReport) report = NULL;
-  GError *error = NULL;
-
-  report = enr_pades_verify (job->pdf, NULL, job->signer, job->trust_anchor, &error);
-  if (report == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 static void
 signed_checked_cb (GObject      *object,
                    GAsyncResult *result,
@@ -118,7 +84,7 @@ signed_checked_cb (GObject      *object,
   EnrSessionDocument *document = g_object_steal_data (G_OBJECT (task), "enr-document");
   g_autoptr(GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!enr_session_verify_signed_finish (self, result, &error))
     {
       g_message ("The signed acceptance record SmartCA keeps does not verify: %s",
                  error->message);
@@ -140,10 +106,8 @@ reconcile_signed_cb (GObject      *object,
   GTask *task = user_data;
   EnrSession *self = g_task_get_source_object (task);
   g_autoptr(EnrAcceptance) acceptance = NULL;
-  g_autoptr(GTask) job_task = NULL;
   g_autoptr(GError) error = NULL;
   EnrSessionDocument *document;
-  SignedJob *job;
 
   acceptance = enr_smartca_client_get_acceptance_finish (ENR_SMARTCA_CLIENT (object), result,
                                                          &error);
@@ -161,14 +125,8 @@ reconcile_signed_cb (GObject      *object,
   document->data = g_bytes_ref (acceptance->signed_document->data);
   g_object_set_data_full (G_OBJECT (task), "enr-document", document,
                           (GDestroyNotify) enr_session_document_free);
-
-  job = g_new0 (SignedJob, 1);
-  job->pdf = g_bytes_ref (document->data);
-  job->signer = g_object_ref (self->certificate);
-  job->trust_anchor = g_strdup (self->trust_anchor);
-  job_task = g_task_new (NULL, g_task_get_cancellable (task), signed_checked_cb, task);
-  g_task_set_task_data (job_task, job, (GDestroyNotify) signed_job_free);
-  g_task_run_in_thread (job_task, verify_signed_thread);
+  enr_session_verify_signed_async (self, document->data, NULL, g_task_get_cancellable (task),
+                                   signed_checked_cb, task);
 }
 
 /* Fetches, one at a time, what the step the service is at shows. */

@@ -16,12 +16,6 @@
 /* SmartCA syncs in seconds; after this long the service is not well. */
 #define SYNC_DEADLINE_S  600
 
-static GError *
-service_error (EnrServiceError code)
-{
-  return g_error_new_literal (ENR_SERVICE_ERROR, code, enr_service_error_message (code));
-}
-
 /* --- Step 2: the registration ------------------------------------------------------- */
 
 static void
@@ -44,7 +38,7 @@ registered_cb (GObject      *object,
   enr_session_set_registration (self, g_steal_pointer (&registration));
   if (rejected)
     {
-      enr_session_end_action (task, service_error (ENR_SERVICE_ERROR_REJECTED));
+      enr_session_end_action (task, enr_session_service_error (ENR_SERVICE_ERROR_REJECTED));
       return;
     }
   enr_session_set_step (self, ENR_SESSION_STEP_INITIALIZE);
@@ -71,12 +65,12 @@ enr_session_confirm_registration_async (EnrSession          *self,
   /* Nothing leaves this computer without the citizen's consent. */
   if (!share_identity)
     {
-      enr_session_end_action (task, service_error (ENR_SERVICE_ERROR_CONSENT_REQUIRED));
+      enr_session_end_action (task, enr_session_service_error (ENR_SERVICE_ERROR_CONSENT_REQUIRED));
       return;
     }
   if (!enr_vneid_client_has_access_token (self->vneid))
     {
-      enr_session_end_action (task, service_error (ENR_SERVICE_ERROR_LOGIN_EXPIRED));
+      enr_session_end_action (task, enr_session_service_error (ENR_SERVICE_ERROR_LOGIN_EXPIRED));
       return;
     }
   enr_vneid_client_register_async (self->vneid, ENR_SESSION_CONSENT_VERSION,
@@ -142,7 +136,7 @@ enr_session_take_over_async (EnrSession          *self,
 
   if (!enr_vneid_client_has_access_token (self->vneid))
     {
-      g_task_return_error (task, service_error (ENR_SERVICE_ERROR_LOGIN_EXPIRED));
+      g_task_return_error (task, enr_session_service_error (ENR_SERVICE_ERROR_LOGIN_EXPIRED));
       return;
     }
   g_info ("handing registration %s over to SmartCA", self->registration_id);
@@ -242,7 +236,7 @@ status_cb (GObject      *object,
     {
       if (g_get_monotonic_time () > action->deadline_us)
         {
-          enr_session_end_action (task, service_error (ENR_SERVICE_ERROR_UNAVAILABLE));
+          enr_session_end_action (task, enr_session_service_error (ENR_SERVICE_ERROR_UNAVAILABLE));
           return;
         }
       enr_session_sleep_async (CLAMP ((guint) status->poll_after_ms, POLL_MIN_MS, POLL_MAX_MS),
@@ -297,7 +291,7 @@ enr_session_start_service_async (EnrSession          *self,
     return;
   if (self->registration_id == NULL)
     {
-      enr_session_end_action (task, service_error (ENR_SERVICE_ERROR_WRONG_STATE));
+      enr_session_end_action (task, enr_session_service_error (ENR_SERVICE_ERROR_WRONG_STATE));
       return;
     }
 

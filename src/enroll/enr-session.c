@@ -678,6 +678,28 @@ enr_session_error_with_wait (GError *error,
   return told;
 }
 
+GError *
+enr_session_service_error (EnrServiceError code)
+{
+  return g_error_new_literal (ENR_SERVICE_ERROR, code, enr_service_error_message (code));
+}
+
+GError *
+enr_session_wrong_otp (EnrSession *self,
+                       GError     *error,
+                       gint64      attempts_left)
+{
+  EnrOtpState *otp;
+
+  if (!g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_WRONG) ||
+      self->otp == NULL || attempts_left < 0)
+    return error;
+  otp = enr_otp_state_copy (self->otp);
+  otp->attempts_left = (gint) attempts_left;
+  enr_session_set_otp (self, otp);
+  return enr_session_error_with_attempts (error, attempts_left);
+}
+
 void
 enr_session_note_error (EnrSession   *self,
                         const GError *error)
