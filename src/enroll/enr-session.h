@@ -375,7 +375,10 @@ gboolean  enr_session_activate_finish            (EnrSession          *self,
  * record and checks it (PAdES, signed by :certificate over the approved
  * hash) into :signed-acceptance-record; :step CERTIFICATE, then, once both
  * services report the certificate (as enr_session_refresh_certificate_async
- * does), DONE. Errors: ENR_STORE_ERROR_WRONG_PIN (:pin-attempts-left),
+ * does), DONE. The record is signed even if that report could not be had:
+ * the action then succeeds at CERTIFICATE with the report's error in
+ * :last-error (LOGIN_EXPIRED and :needs-login when the VNeID login ran out,
+ * as after a resume). Errors: ENR_STORE_ERROR_WRONG_PIN (:pin-attempts-left),
  * HANDLE_LOCKED; CHALLENGE_EXPIRED or TRANSACTION_REJECTED (a new record
  * is fetched into :acceptance-record: approve that one).
  */
@@ -392,7 +395,10 @@ gboolean  enr_session_sign_acceptance_finish     (EnrSession          *self,
  * Step 6: asks VNeID (the registration) and SmartCA (the credential) what
  * they report about the certificate, into :certificate-report (and
  * :certificate, verified, if the session did not hold it yet); DONE when
- * both report it valid with its serial.
+ * both report it valid with its serial. Before DONE, VNeID's view needs a
+ * VNeID login (LOGIN_EXPIRED without one); once DONE (a later start, the
+ * enrolled desktop), SmartCA's view alone is enough, and VNeID's fields are
+ * NULL unless the citizen has logged in since.
  */
 void      enr_session_refresh_certificate_async  (EnrSession          *self,
                                                   GCancellable        *cancellable,
