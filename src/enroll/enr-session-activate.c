@@ -415,12 +415,12 @@ record_replaced_cb (GObject      *object,
 }
 
 static void
-replace_record_then_fail (GTask  *task,
-                          GError *error)
+replace_record_then_fail (GTask           *task,
+                          EnrServiceError  code)
 {
   EnrSession *self = g_task_get_source_object (task);
 
-  g_object_set_data (G_OBJECT (task), "enr-error", error);
+  g_object_set_data (G_OBJECT (task), "enr-error", enr_session_service_error (code));
   enr_session_reconcile_async (self, enr_session_action_cancellable (task), record_replaced_cb,
                                task);
 }
@@ -441,7 +441,7 @@ confirmed_cb (GObject      *object,
     {
       if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_CHALLENGE_EXPIRED) ||
           g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_NOT_FOUND))
-        replace_record_then_fail (task, enr_session_service_error (ENR_SERVICE_ERROR_CHALLENGE_EXPIRED));
+        replace_record_then_fail (task, ENR_SERVICE_ERROR_CHALLENGE_EXPIRED);
       else
         end (task, error);
       return;
@@ -456,10 +456,10 @@ confirmed_cb (GObject      *object,
                                                acceptance_cb, task);
       return;
     case 4001:   /* EXPIRED */
-      replace_record_then_fail (task, enr_session_service_error (ENR_SERVICE_ERROR_CHALLENGE_EXPIRED));
+      replace_record_then_fail (task, ENR_SERVICE_ERROR_CHALLENGE_EXPIRED);
       return;
     case 4002:   /* SIGNER_REJECTED */
-      replace_record_then_fail (task, enr_session_service_error (ENR_SERVICE_ERROR_TRANSACTION_REJECTED));
+      replace_record_then_fail (task, ENR_SERVICE_ERROR_TRANSACTION_REJECTED);
       return;
     default:
       end (task, enr_session_service_error (ENR_SERVICE_ERROR_FAILED));
@@ -488,7 +488,7 @@ transaction_cb (GObject      *object,
       if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_NOT_FOUND))
         {
           g_error_free (error);
-          replace_record_then_fail (task, enr_session_service_error (ENR_SERVICE_ERROR_CHALLENGE_EXPIRED));
+          replace_record_then_fail (task, ENR_SERVICE_ERROR_CHALLENGE_EXPIRED);
           return;
         }
       end (task, error);
@@ -500,7 +500,7 @@ transaction_cb (GObject      *object,
   if (transaction->documents->len != 1 ||
       g_strcmp0 (document->hash, self->acceptance_record->hash) != 0)
     {
-      replace_record_then_fail (task, enr_session_service_error (ENR_SERVICE_ERROR_HASH_MISMATCH));
+      replace_record_then_fail (task, ENR_SERVICE_ERROR_HASH_MISMATCH);
       return;
     }
   g_free (action->text);

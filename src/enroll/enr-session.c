@@ -646,15 +646,16 @@ set_last_error (EnrSession   *self,
 /* The refusal's message, with what the citizen may still do. */
 GError *
 enr_session_error_with_attempts (GError *error,
-                    gint64  attempts_left)
+                                 gint64  attempts_left)
 {
   g_autofree char *left = NULL;
   GError *told;
 
   if (attempts_left < 0)
     return error;
-  left = g_strdup_printf (ngettext ("%d attempt left.", "%d attempts left.",
-                                    (gulong) attempts_left), (int) attempts_left);
+  left = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d attempt left.", "%d attempts left.",
+                                       (gulong) attempts_left),
+                          (int) attempts_left);
   told = g_error_new (error->domain, error->code, "%s %s", error->message, left);
   g_error_free (error);
   return told;
@@ -662,7 +663,7 @@ enr_session_error_with_attempts (GError *error,
 
 GError *
 enr_session_error_with_wait (GError *error,
-           gint64  retry_after_s)
+                             gint64  retry_after_s)
 {
   g_autofree char *wait = NULL;
   GError *told;
@@ -671,8 +672,9 @@ enr_session_error_with_wait (GError *error,
   if (retry_after_s <= 0)
     return error;
   minutes = (retry_after_s + 59) / 60;
-  wait = g_strdup_printf (ngettext ("Try again in %d minute.", "Try again in %d minutes.",
-                                    (gulong) minutes), (int) minutes);
+  wait = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Try again in %d minute.",
+                                       "Try again in %d minutes.", (gulong) minutes),
+                          (int) minutes);
   told = g_error_new (error->domain, error->code, "%s %s", error->message, wait);
   g_error_free (error);
   return told;

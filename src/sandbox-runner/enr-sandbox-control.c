@@ -174,7 +174,7 @@ static gpointer
 parse_outbox (JsonNode  *body,
               GError   **error)
 {
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) enr_sandbox_otp_free);
+  g_autoptr(GPtrArray) list = NULL;
   JsonArray *array;
 
   if (body == NULL || !JSON_NODE_HOLDS_ARRAY (body))
@@ -182,6 +182,7 @@ parse_outbox (JsonNode  *body,
       enr_json_malformed (error, "outbox", "is not a list");
       return NULL;
     }
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify) enr_sandbox_otp_free);
   array = json_node_get_array (body);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
