@@ -63,6 +63,7 @@ static const Config DESKTOP = { FALSE, "300" };
 /* A sync that outlasts a restart however slow the machine; the sandbox's
  * clock ends it. */
 static const Config KIOSK_LONG_SYNC = { TRUE, "20000" };
+static const Config DESKTOP_LONG_SYNC = { FALSE, "20000" };
 
 typedef struct
 {
@@ -943,6 +944,44 @@ revoked_cb (GObject      *object,
                                                               result, NULL);
 }
 
+/* The program is closed in the middle of a step (the window cancels what
+ * runs, then lets the session go): a new session resumes, and the step is
+ * taken again from where the service is. */
+static void
+test_closed_mid_step (Fixture       *fx,
+                      gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean found = FALSE;
+
+  log_in_by_password (fx, &BAO);
+  g_assert_true (ACT (fx, &error, confirm_registration, TRUE));
+  g_assert_no_error (error);
+
+  enr_session_start_service_async (fx->session, cancellable, store_result, &res);
+  wait_until (is_syncing, &(SyncWatch) { fx->session, &res });
+  g_cancellable_cancel (cancellable);
+  g_assert_false (enr_session_start_service_finish (fx->session, wait_for (&res), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  g_assert_true (resume (fx, &found, &error));
+  g_assert_no_error (error);
+  g_assert_true (found);
+  g_assert_false (enr_session_get_needs_login (fx->session));
+  g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_INITIALIZE);
+  g_assert_cmpstr (enr_session_get_smartca_state (fx->session), ==, "SYNCING");
+
+  /* The sync goes on at SmartCA; the step only waits for it again. */
+  advance_clock (fx, 21);
+  g_assert_true (ACT (fx, &error, start_service));
+  g_assert_no_error (error);
+  g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_CONTRACT);
+  sign_contract (fx, &BAO);
+}
+
 /* The SmartCA login the keyring keeps was revoked while the program was
  * closed: resume asks for a new VNeID login, and the citizen carries on
  * at the same step. */
@@ -1545,6 +1584,7 @@ main (int    argc,
     {
       ADD ("/session/desktop/resume", on_desktop, test_resume);
       ADD ("/session/desktop/resume-login-expired", on_desktop, test_resume_login_expired);
+      ADD ("/session/desktop/closed-mid-step", &DESKTOP_LONG_SYNC, test_closed_mid_step);
       ADD ("/session/desktop/log-redacted", on_desktop, test_log_redacted);
     }
 
