@@ -1,0 +1,364 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "enr-application"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "enr-application.h"
+#include "enr-language.h"
+#include "enr-sandbox-banner.h"
+#include "enr-sandbox-control.h"
+#include "enr-sandbox-runner.h"
+#include "enr-ui.h"
+#include "enr-wizard.h"
+
+struct _EnrApplication
+{
+  GtkApplication     parent_instance;
+
+  EnrConfig         *config;
+  EnrSession        *session;
+  EnrWizard         *wizard;      /* weak: its window owns it */
+  EnrSandboxRunner  *runner;
+  EnrSandboxControl *control;
+  gboolean           starting;
+};
+
+G_DEFINE_FINAL_TYPE (EnrApplication, enr_application, GTK_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "sandbox", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Start a test service on this computer and use it"), NULL },
+  { "kiosk", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Run as a public-counter kiosk"), NULL },
+  { "vneid-url", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("The VNeID service’s address"), N_("URL") },
+  { "smartca-url", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("The VNPT SmartCA service’s address"), N_("URL") },
+  { "trust-anchor", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("A PEM file of the certificate authorities to trust"), N_("FILE") },
+  { "idle-timeout", 0, 0, G_OPTION_ARG_INT, NULL,
+    N_("Seconds of no input before a kiosk asks whether the citizen is still there"),
+    N_("SECONDS") },
+  { "language", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("The language to start in: vi or en"), N_("LANGUAGE") },
+  { "printer", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("The printer a kiosk prints receipts on"), N_("NAME") },
+  { NULL }
+};
+
+const char *
+enr_application_get_build_root (void)
+{
+  static gsize checked = 0;
+  static const char *build_root;
+
+  if (g_once_init_enter (&checked))
+    {
+      g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+      g_autofree char *prefix = g_strconcat (ENR_BUILD_ROOT, G_DIR_SEPARATOR_S, NULL);
+
+      if (exe != NULL && g_str_has_prefix (exe, prefix))
+        build_root = ENR_BUILD_ROOT;
+      g_once_init_leave (&checked, 1);
+    }
+  return build_root;
+}
+
+/* The schema, installed or, run from the build tree, compiled there. */
+static GSettings *
+open_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema == NULL && enr_application_get_build_root () != NULL)
+    {
+      g_autofree char *dir = g_build_filename (enr_application_get_build_root (), "data", NULL);
+      g_autoptr(GSettingsSchemaSource) built = NULL;
+
+      built = g_settings_schema_source_new_from_directory (dir, source, FALSE, NULL);
+      if (built != NULL)
+        schema = g_settings_schema_source_lookup (built, APP_ID, FALSE);
+    }
+  if (schema == NULL)
+    {
+      g_warning ("the settings schema %s is not installed: using its defaults", APP_ID);
+      return NULL;
+    }
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+static void
+open_window (EnrApplication *self,
+             const char     *page_id)
+{
+  GtkWidget *banner = NULL;
+
+  if (self->control != NULL)
+    banner = enr_sandbox_banner_new (self->session, self->control);
+
+  self->wizard = enr_wizard_new (GTK_APPLICATION (self), self->session, self->config->kiosk,
+                                 banner);
+  g_object_add_weak_pointer (G_OBJECT (self->wizard), (gpointer *) &self->wizard);
+  if (page_id != NULL)
+    enr_wizard_go_to (self->wizard, page_id);
+  gtk_window_present (enr_wizard_get_window (self->wizard));
+}
+
+static void
+make_session (EnrApplication *self)
+{
+  g_autofree char *state_dir = NULL;
+  const char *vneid = self->config->vneid_url;
+  const char *smartca = self->config->smartca_url;
+  const char *trust = self->config->trust_anchor;
+
+  if (self->runner != NULL)
+    {
+      /* A sandbox is new every run: so is what the client remembers of it. */
+      vneid = enr_sandbox_runner_get_vneid_url (self->runner);
+      smartca = enr_sandbox_runner_get_smartca_url (self->runner);
+      trust = enr_sandbox_runner_get_trust_anchor (self->runner);
+      state_dir = g_build_filename (enr_sandbox_runner_get_data_dir (self->runner), "client",
+                                    NULL);
+    }
+
+  self->session = enr_session_new (vneid, smartca, *trust != '\0' ? trust : NULL,
+                                   self->config->kiosk, state_dir);
+}
+
+static void
+runner_started_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(EnrApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->starting = FALSE;
+  if (!enr_sandbox_runner_start_finish (ENR_SANDBOX_RUNNER (source), result, &error))
+    {
+      g_printerr (_("The sandbox could not start: %s\n"), error->message);
+      g_application_release (G_APPLICATION (self));
+      g_application_quit (G_APPLICATION (self));
+      return;
+    }
+
+  self->control = enr_sandbox_control_new (enr_sandbox_runner_get_control_url (self->runner),
+                                           enr_sandbox_runner_get_trust_anchor (self->runner),
+                                           &error);
+  if (self->control == NULL)
+    g_warning ("no sandbox banner: %s", error->message);
+  make_session (self);
+  open_window (self, NULL);
+  g_application_release (G_APPLICATION (self));
+}
+
+static void
+enr_application_activate (GApplication *application)
+{
+  EnrApplication *self = ENR_APPLICATION (application);
+
+  if (self->wizard != NULL)
+    {
+      gtk_window_present (enr_wizard_get_window (self->wizard));
+      return;
+    }
+  if (self->starting)
+    return;
+
+  if (self->config->sandbox && self->runner == NULL)
+    {
+      const char *root = enr_application_get_build_root ();
+      g_autofree char *program = NULL;
+
+      if (root != NULL && g_getenv ("SMARTCA_SANDBOX") == NULL)
+        program = g_build_filename (root, "src", "sandbox", "smartca-sandbox", NULL);
+      self->runner = enr_sandbox_runner_new (program, NULL);
+      self->starting = TRUE;
+      g_application_hold (application);
+      enr_sandbox_runner_start_async (self->runner, NULL, runner_started_cb,
+                                      g_object_ref (self));
+      return;
+    }
+
+  if (self->session == NULL)
+    make_session (self);
+  open_window (self, NULL);
+}
+
+static gboolean
+rebuild_cb (gpointer user_data)
+{
+  g_autoptr(EnrApplication) self = user_data;
+  g_autofree char *page_id = NULL;
+  GtkWindow *old;
+
+  if (self->wizard == NULL)
+    return G_SOURCE_REMOVE;
+
+  /* The window is built anew in the new language, where the old one was;
+   * what matters lives in the session. */
+  page_id = g_strdup (enr_wizard_get_current_id (self->wizard));
+  old = enr_wizard_get_window (self->wizard);
+  g_object_remove_weak_pointer (G_OBJECT (self->wizard), (gpointer *) &self->wizard);
+  self->wizard = NULL;
+  g_application_hold (G_APPLICATION (self));
+  gtk_window_destroy (old);
+  open_window (self, page_id);
+  g_application_release (G_APPLICATION (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+language_change_cb (GSimpleAction *action,
+                    GVariant      *value,
+                    gpointer       user_data)
+{
+  EnrApplication *self = user_data;
+  const char *language = g_variant_get_string (value, NULL);
+
+  if (!enr_language_is_valid (language) || *language == '\0')
+    return;
+  g_simple_action_set_state (action, value);
+  enr_language_apply (language);
+  /* Not from inside the button's own signal: its window is destroyed. */
+  g_idle_add (rebuild_cb, g_object_ref (self));
+}
+
+static void
+quit_cb (GSimpleAction *action,
+         GVariant      *parameter,
+         gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+enr_application_startup (GApplication *application)
+{
+  EnrApplication *self = ENR_APPLICATION (application);
+  const GActionEntry entries[] = {
+    { "language", NULL, "s", "'vi'", language_change_cb },
+    { "quit", quit_cb, NULL, NULL, NULL },
+  };
+  const char *quit_accels[] = { "<Control>q", NULL };
+  GAction *language;
+
+  G_APPLICATION_CLASS (enr_application_parent_class)->startup (application);
+
+  enr_ui_init (NULL);
+  g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+
+  if (*self->config->language != '\0')
+    enr_language_apply (self->config->language);
+  language = g_action_map_lookup_action (G_ACTION_MAP (self), "language");
+  g_simple_action_set_state (G_SIMPLE_ACTION (language),
+                             g_variant_new_string (enr_language_is_vietnamese () ? "vi" : "en"));
+}
+
+static gint
+enr_application_handle_local_options (GApplication *application,
+                                      GVariantDict *options)
+{
+  EnrApplication *self = ENR_APPLICATION (application);
+  g_autoptr(GSettings) settings = open_settings ();
+  g_autoptr(GError) error = NULL;
+
+  self->config = enr_config_new_from_settings (settings);
+  if (!enr_config_apply_options (self->config, options, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+
+  /* Each sandbox and each kiosk is a world of its own: no second
+   * instance hands its window to the first. */
+  if (self->config->sandbox || self->config->kiosk)
+    g_application_set_flags (application,
+                             g_application_get_flags (application) | G_APPLICATION_NON_UNIQUE);
+  return -1;
+}
+
+static void
+enr_application_shutdown (GApplication *application)
+{
+  EnrApplication *self = ENR_APPLICATION (application);
+
+  /* A kiosk's session wipes itself when it goes; the sandbox gets SIGTERM. */
+  g_clear_object (&self->session);
+  g_clear_object (&self->control);
+  g_clear_object (&self->runner);
+
+  G_APPLICATION_CLASS (enr_application_parent_class)->shutdown (application);
+}
+
+static void
+enr_application_finalize (GObject *object)
+{
+  EnrApplication *self = ENR_APPLICATION (object);
+
+  g_clear_object (&self->session);
+  g_clear_object (&self->control);
+  g_clear_object (&self->runner);
+  g_clear_pointer (&self->config, enr_config_free);
+
+  G_OBJECT_CLASS (enr_application_parent_class)->finalize (object);
+}
+
+static void
+enr_application_class_init (EnrApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = enr_application_finalize;
+  app_class->activate = enr_application_activate;
+  app_class->startup = enr_application_startup;
+  app_class->shutdown = enr_application_shutdown;
+  app_class->handle_local_options = enr_application_handle_local_options;
+}
+
+static void
+enr_application_init (EnrApplication *self)
+{
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Register a VNPT SmartCA digital signature with "
+                                              "your VNeID identity."));
+}
+
+EnrApplication *
+enr_application_new (void)
+{
+  return g_object_new (ENR_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "resource-base-path", "/vn/smartca/Enroll",
+                       NULL);
+}
+
+const EnrConfig *
+enr_application_get_config (EnrApplication *self)
+{
+  g_return_val_if_fail (ENR_IS_APPLICATION (self), NULL);
+  return self->config;
+}
+
+EnrSession *
+enr_application_get_session (EnrApplication *self)
+{
+  g_return_val_if_fail (ENR_IS_APPLICATION (self), NULL);
+  return self->session;
+}
+
+GtkWindow *
+enr_application_get_window (EnrApplication *self)
+{
+  g_return_val_if_fail (ENR_IS_APPLICATION (self), NULL);
+  return self->wizard != NULL ? enr_wizard_get_window (self->wizard) : NULL;
+}

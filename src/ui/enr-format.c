@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "enr-format"
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "enr-format.h"
+
+char *
+enr_format_date (const char *iso_date)
+{
+  int year, month, day;
+
+  if (iso_date == NULL)
+    return g_strdup ("");
+  if (sscanf (iso_date, "%4d-%2d-%2d", &year, &month, &day) != 3)
+    return g_strdup (iso_date);
+  return g_strdup_printf ("%02d/%02d/%04d", day, month, year);
+}
+
+char *
+enr_format_date_time (GDateTime *date_time)
+{
+  g_autoptr(GDateTime) local = NULL;
+
+  if (date_time == NULL)
+    return g_strdup ("");
+  local = g_date_time_to_local (date_time);
+  return g_date_time_format (local, "%d/%m/%Y %H:%M");
+}
+
+const char *
+enr_format_gender (const char *gender)
+{
+  if (g_strcmp0 (gender, "male") == 0)
+    return _("Male");
+  if (g_strcmp0 (gender, "female") == 0)
+    return _("Female");
+  return gender != NULL ? gender : "";
+}
+
+char *
+enr_format_residence (const EnrIdentity *identity)
+{
+  const char *parts[4];
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_return_val_if_fail (identity != NULL, NULL);
+
+  parts[0] = identity->street;
+  parts[1] = identity->ward;
+  parts[2] = identity->district;
+  parts[3] = identity->province;
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    if (parts[i] != NULL && *parts[i] != '\0')
+      g_string_append_printf (text, "%s%s", text->len > 0 ? ", " : "", parts[i]);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}

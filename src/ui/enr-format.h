@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "enr-vneid-types.h"
+
+G_BEGIN_DECLS
+
+/* What the pages show, the way Vietnamese documents write it. */
+
+/* "1993-04-02" → "02/04/1993"; anything else as it is. */
+char       *enr_format_date      (const char        *iso_date);
+/* A date and time, local: "23/11/2026 17:00". */
+char       *enr_format_date_time (GDateTime         *date_time);
+/* "male" → "Male" (translated). */
+const char *enr_format_gender    (const char        *gender);
+/* Street, ward, district (older records), province, one line. */
+char       *enr_format_residence (const EnrIdentity *identity);
+
+G_END_DECLS

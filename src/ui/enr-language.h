@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/*
+ * The language the program speaks, changed while it runs. Templates are
+ * translated when they are built, so a change takes effect in what is
+ * built afterwards: the application rebuilds its window.
+ */
+
+/* TRUE when @language is "vi", "en" or "" (the desktop's). */
+gboolean enr_language_is_valid      (const char *language);
+/* Speaks @language from now on: "vi", "en", or "" for the desktop's. */
+void     enr_language_apply         (const char *language);
+/* Whether messages come out in Vietnamese now. */
+gboolean enr_language_is_vietnamese (void);
+
+G_END_DECLS

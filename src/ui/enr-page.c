@@ -1,0 +1,426 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "enr-page"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "enr-error-area.h"
+#include "enr-page.h"
+
+typedef struct
+{
+  EnrSession *session;
+  char       *title;
+  char       *next_label;
+  gboolean    complete;
+  gboolean    busy;
+  GtkWidget  *error_area;
+} EnrPagePrivate;
+
+G_DEFINE_TYPE_WITH_PRIVATE (EnrPage, enr_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  PROP_TITLE,
+  PROP_COMPLETE,
+  PROP_BUSY,
+  PROP_NEXT_LABEL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* g_set_str() is GLib 2.76. */
+static gboolean
+set_string (char       **field,
+            const char  *value)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+  g_free (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}
+
+static void
+enr_page_real_show_error (EnrPage      *self,
+                          const GError *error)
+{
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+
+  if (priv->error_area != NULL)
+    enr_error_area_show_error (ENR_ERROR_AREA (priv->error_area), error, ENR_ERROR_ACTION_NONE);
+  else
+    g_warning ("%s has no error area for: %s", G_OBJECT_TYPE_NAME (self), error->message);
+}
+
+static void
+enr_page_real_apply_async (EnrPage             *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, enr_page_real_apply_async);
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+enr_page_real_apply_finish (EnrPage       *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+enr_page_dispose (GObject *object)
+{
+  EnrPage *self = ENR_PAGE (object);
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  priv->error_area = NULL;
+
+  G_OBJECT_CLASS (enr_page_parent_class)->dispose (object);
+}
+
+static void
+enr_page_finalize (GObject *object)
+{
+  EnrPage *self = ENR_PAGE (object);
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+
+  g_clear_object (&priv->session);
+  g_clear_pointer (&priv->title, g_free);
+  g_clear_pointer (&priv->next_label, g_free);
+
+  G_OBJECT_CLASS (enr_page_parent_class)->finalize (object);
+}
+
+static void
+enr_page_get_property (GObject    *object,
+                       guint       prop_id,
+                       GValue     *value,
+                       GParamSpec *pspec)
+{
+  EnrPage *self = ENR_PAGE (object);
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, priv->session);
+      break;
+    case PROP_TITLE:
+      g_value_set_string (value, priv->title);
+      break;
+    case PROP_COMPLETE:
+      g_value_set_boolean (value, priv->complete);
+      break;
+    case PROP_BUSY:
+      g_value_set_boolean (value, priv->busy);
+      break;
+    case PROP_NEXT_LABEL:
+      g_value_set_string (value, priv->next_label);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+enr_page_set_property (GObject      *object,
+                       guint         prop_id,
+                       const GValue *value,
+                       GParamSpec   *pspec)
+{
+  EnrPage *self = ENR_PAGE (object);
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      priv->session = g_value_dup_object (value);
+      break;
+    case PROP_TITLE:
+      enr_page_set_title (self, g_value_get_string (value));
+      break;
+    case PROP_COMPLETE:
+      enr_page_set_complete (self, g_value_get_boolean (value));
+      break;
+    case PROP_BUSY:
+      enr_page_set_busy (self, g_value_get_boolean (value));
+      break;
+    case PROP_NEXT_LABEL:
+      enr_page_set_next_label (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+enr_page_class_init (EnrPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = enr_page_dispose;
+  object_class->finalize = enr_page_finalize;
+  object_class->get_property = enr_page_get_property;
+  object_class->set_property = enr_page_set_property;
+
+  klass->apply_async = enr_page_real_apply_async;
+  klass->apply_finish = enr_page_real_apply_finish;
+  klass->show_error = enr_page_real_show_error;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, ENR_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_COMPLETE] =
+    g_param_spec_boolean ("complete", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_NEXT_LABEL] =
+    g_param_spec_string ("next-label", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+enr_page_init (EnrPage *self)
+{
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+
+  priv->next_label = g_strdup (_("_Next"));
+  gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
+}
+
+EnrSession *
+enr_page_get_session (EnrPage *self)
+{
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+
+  g_return_val_if_fail (ENR_IS_PAGE (self), NULL);
+  return priv->session;
+}
+
+const char *
+enr_page_get_title (EnrPage *self)
+{
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+
+  g_return_val_if_fail (ENR_IS_PAGE (self), NULL);
+  return priv->title;
+}
+
+void
+enr_page_set_title (EnrPage    *self,
+                    const char *title)
+{
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+
+  g_return_if_fail (ENR_IS_PAGE (self));
+
+  if (set_string (&priv->title, title))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+}
+
+gboolean
+enr_page_get_complete (EnrPage *self)
+{
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+
+  g_return_val_if_fail (ENR_IS_PAGE (self), FALSE);
+  return priv->complete;
+}
+
+void
+enr_page_set_complete (EnrPage  *self,
+                       gboolean  complete)
+{
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+
+  g_return_if_fail (ENR_IS_PAGE (self));
+
+  complete = !!complete;
+  if (priv->complete == complete)
+    return;
+  priv->complete = complete;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLETE]);
+}
+
+gboolean
+enr_page_get_busy (EnrPage *self)
+{
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+
+  g_return_val_if_fail (ENR_IS_PAGE (self), FALSE);
+  return priv->busy;
+}
+
+void
+enr_page_set_busy (EnrPage  *self,
+                   gboolean  busy)
+{
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+
+  g_return_if_fail (ENR_IS_PAGE (self));
+
+  busy = !!busy;
+  if (priv->busy == busy)
+    return;
+  priv->busy = busy;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+const char *
+enr_page_get_next_label (EnrPage *self)
+{
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+
+  g_return_val_if_fail (ENR_IS_PAGE (self), NULL);
+  return priv->next_label;
+}
+
+void
+enr_page_set_next_label (EnrPage    *self,
+                         const char *label)
+{
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+
+  g_return_if_fail (ENR_IS_PAGE (self));
+
+  if (set_string (&priv->next_label, label))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEXT_LABEL]);
+}
+
+void
+enr_page_set_error_area (EnrPage   *self,
+                         GtkWidget *error_area)
+{
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+
+  g_return_if_fail (ENR_IS_PAGE (self));
+  g_return_if_fail (error_area == NULL || ENR_IS_ERROR_AREA (error_area));
+
+  priv->error_area = error_area;
+}
+
+GtkWidget *
+enr_page_get_error_area (EnrPage *self)
+{
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+
+  g_return_val_if_fail (ENR_IS_PAGE (self), NULL);
+  return priv->error_area;
+}
+
+void
+enr_page_shown (EnrPage *self)
+{
+  g_return_if_fail (ENR_IS_PAGE (self));
+
+  if (ENR_PAGE_GET_CLASS (self)->shown != NULL)
+    ENR_PAGE_GET_CLASS (self)->shown (self);
+}
+
+void
+enr_page_hidden (EnrPage *self)
+{
+  g_return_if_fail (ENR_IS_PAGE (self));
+
+  if (ENR_PAGE_GET_CLASS (self)->hidden != NULL)
+    ENR_PAGE_GET_CLASS (self)->hidden (self);
+}
+
+void
+enr_page_apply_async (EnrPage             *self,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_return_if_fail (ENR_IS_PAGE (self));
+
+  enr_page_clear_error (self);
+  ENR_PAGE_GET_CLASS (self)->apply_async (self, cancellable, callback, user_data);
+}
+
+gboolean
+enr_page_apply_finish (EnrPage       *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (ENR_IS_PAGE (self), FALSE);
+  return ENR_PAGE_GET_CLASS (self)->apply_finish (self, result, error);
+}
+
+void
+enr_page_show_error (EnrPage      *self,
+                     const GError *error)
+{
+  g_return_if_fail (ENR_IS_PAGE (self));
+  g_return_if_fail (error != NULL);
+
+  ENR_PAGE_GET_CLASS (self)->show_error (self, error);
+}
+
+void
+enr_page_clear_error (EnrPage *self)
+{
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+
+  g_return_if_fail (ENR_IS_PAGE (self));
+
+  if (priv->error_area != NULL)
+    enr_error_area_clear (ENR_ERROR_AREA (priv->error_area));
+}
+
+void
+enr_page_return_result (GTask    *task,
+                        gboolean  ok,
+                        GError   *error)
+{
+  g_return_if_fail (G_IS_TASK (task));
+
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static gboolean
+grab_focus_cb (gpointer user_data)
+{
+  g_autoptr(GtkWidget) widget = user_data;
+
+  if (gtk_widget_get_mapped (widget))
+    gtk_widget_grab_focus (widget);
+  return G_SOURCE_REMOVE;
+}
+
+void
+enr_page_focus (EnrPage   *self,
+                GtkWidget *widget)
+{
+  g_return_if_fail (ENR_IS_PAGE (self));
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  /* GtkAssistant maps the page after "prepare": focus once it is shown. */
+  g_idle_add (grab_focus_cb, g_object_ref (widget));
+}

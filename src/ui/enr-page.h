@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "enr-session.h"
+
+G_BEGIN_DECLS
+
+/*
+ * One page of the wizard, and the wizard's whole contract with it. The
+ * window shows :title, enables its Next button (labelled :next-label)
+ * while the page is :complete and not :busy, and on Next runs the page's
+ * apply_async. Once apply succeeds, the window goes to the page of the
+ * session's step: the next page when the step moved on, the same one when
+ * the page has another phase (a PIN set, then the record to sign). The
+ * page talks to the session only, never to the window, but through the
+ * window's "wizard." actions (next, back, cancel, start-over, log-in).
+ */
+#define ENR_TYPE_PAGE (enr_page_get_type ())
+G_DECLARE_DERIVABLE_TYPE (EnrPage, enr_page, ENR, PAGE, GtkWidget)
+
+struct _EnrPageClass
+{
+  GtkWidgetClass parent_class;
+
+  /* The page became the current one: start what it shows (a QR login, a
+   * contract to fetch), and put the focus on its first field. */
+  void     (*shown)        (EnrPage             *self);
+  /* The page is no longer the current one: stop what shown() started. */
+  void     (*hidden)       (EnrPage             *self);
+  /* What Next does. NULL: nothing to do, the page is done. */
+  void     (*apply_async)  (EnrPage             *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data);
+  gboolean (*apply_finish) (EnrPage             *self,
+                            GAsyncResult        *result,
+                            GError             **error);
+  /* The apply failed: show @error where it happened. The default shows
+   * it in the page's error area, if it has one. */
+  void     (*show_error)   (EnrPage             *self,
+                            const GError        *error);
+
+  gpointer padding[8];
+};
+
+EnrSession   *enr_page_get_session     (EnrPage             *self);
+const char   *enr_page_get_title       (EnrPage             *self);
+void          enr_page_set_title       (EnrPage             *self,
+                                        const char          *title);
+gboolean      enr_page_get_complete    (EnrPage             *self);
+void          enr_page_set_complete    (EnrPage             *self,
+                                        gboolean             complete);
+gboolean      enr_page_get_busy        (EnrPage             *self);
+void          enr_page_set_busy        (EnrPage             *self,
+                                        gboolean             busy);
+/* The Next button's label, with a mnemonic; NULL hides the button. */
+const char   *enr_page_get_next_label  (EnrPage             *self);
+void          enr_page_set_next_label  (EnrPage             *self,
+                                        const char          *label);
+/* The area errors are shown in (the default show_error uses it). */
+void          enr_page_set_error_area  (EnrPage             *self,
+                                        GtkWidget           *error_area);
+GtkWidget    *enr_page_get_error_area  (EnrPage             *self);
+
+void          enr_page_shown           (EnrPage             *self);
+void          enr_page_hidden          (EnrPage             *self);
+void          enr_page_apply_async     (EnrPage             *self,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean      enr_page_apply_finish    (EnrPage             *self,
+                                        GAsyncResult        *result,
+                                        GError             **error);
+void          enr_page_show_error      (EnrPage             *self,
+                                        const GError        *error);
+void          enr_page_clear_error     (EnrPage             *self);
+
+/* Helpers for subclasses. */
+
+/* Completes @task with the outcome of a session action: @ok or @error.
+ * The page's own apply_async uses it to pass on a session _finish. */
+void          enr_page_return_result   (GTask               *task,
+                                        gboolean             ok,
+                                        GError              *error);
+/* Grabs the focus for @widget once the page is mapped. */
+void          enr_page_focus           (EnrPage             *self,
+                                        GtkWidget           *widget);
+
+G_END_DECLS

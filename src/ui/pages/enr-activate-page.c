@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "enr-activate-page"
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "enr-activate-page.h"
+#include "enr-crypto-error.h"
+#include "enr-digit-entry.h"
+#include "enr-error-area.h"
+#include "enr-field.h"
+#include "enr-pdf-view.h"
+#include "enr-pin-policy.h"
+#include "enr-service-error.h"
+#include "enr-store-error.h"
+
+struct _EnrActivatePage
+{
+  EnrPage         parent_instance;
+
+  GtkStack       *stack;
+  EnrDigitEntry  *pin_entry;
+  GtkLabel       *pin_help;
+  EnrDigitEntry  *confirm_entry;
+  GtkLabel       *confirm_help;
+  GtkWidget      *progress_box;
+  GtkLabel       *record_description;
+  EnrPdfView     *record_view;
+  EnrDigitEntry  *record_pin_entry;
+  GtkLabel       *record_pin_help;
+  GtkWidget      *error_area;
+
+  gboolean        activating;
+};
+
+G_DEFINE_FINAL_TYPE (EnrActivatePage, enr_activate_page, ENR_TYPE_PAGE)
+
+static EnrSession *
+session_of (EnrActivatePage *self)
+{
+  return enr_page_get_session (ENR_PAGE (self));
+}
+
+/* The record phase: the certificate is issued and the record is there. */
+static gboolean
+in_record_phase (EnrActivatePage *self)
+{
+  return enr_session_get_acceptance_record (session_of (self)) != NULL;
+}
+
+static GDate *
+date_of_birth (EnrActivatePage *self)
+{
+  const EnrIdentity *identity = enr_session_get_identity (session_of (self));
+  GDate *date;
+
+  if (identity == NULL || identity->date_of_birth == NULL)
+    return NULL;
+  date = g_date_new ();
+  g_date_set_parse (date, identity->date_of_birth);
+  if (!g_date_valid (date))
+    {
+      int year, month, day;
+
+      g_date_free (date);
+      if (sscanf (identity->date_of_birth, "%4d-%2d-%2d", &year, &month, &day) != 3 ||
+          !g_date_valid_dmy (day, month, year))
+        return NULL;
+      date = g_date_new_dmy (day, month, year);
+    }
+  return date;
+}
+
+/* The policy's reason, as the citizen types: the PIN's own faults on the
+ * PIN, a mismatch on the confirmation once it is complete. */
+static EnrPinPolicyStatus
+check_pins (EnrActivatePage *self)
+{
+  g_autoptr(GDate) birth = date_of_birth (self);
+  const char *pin = enr_digit_entry_get_digits (self->pin_entry);
+  const char *confirmation = enr_digit_entry_get_digits (self->confirm_entry);
+  EnrPinPolicyStatus own = enr_pin_policy_check (pin, NULL, birth);
+  EnrPinPolicyStatus both = enr_pin_policy_check (pin, confirmation, birth);
+  const char *pin_hint = _("Six digits that are hard to guess: not your date of birth, not "
+                           "the same digit, not digits in a row.");
+
+  if (own == ENR_PIN_POLICY_OK || own == ENR_PIN_POLICY_EMPTY ||
+      (own == ENR_PIN_POLICY_TOO_SHORT && !enr_digit_entry_get_complete (self->pin_entry)))
+    enr_field_clear_error (GTK_WIDGET (self->pin_entry), self->pin_help,
+                           own == ENR_PIN_POLICY_OK ? _("This PIN can be used.") : pin_hint);
+  else
+    enr_field_set_error (GTK_WIDGET (self->pin_entry), self->pin_help,
+                         enr_pin_policy_message (own));
+
+  if (both == ENR_PIN_POLICY_MISMATCH && enr_digit_entry_get_complete (self->confirm_entry))
+    enr_field_set_error (GTK_WIDGET (self->confirm_entry), self->confirm_help,
+                         enr_pin_policy_message (both));
+  else
+    enr_field_clear_error (GTK_WIDGET (self->confirm_entry), self->confirm_help,
+                           both == ENR_PIN_POLICY_OK ? _("The two PINs are the same.")
+                                                     : _("Type the same PIN again."));
+  return both;
+}
+
+static void
+update_record_hint (EnrActivatePage *self)
+{
+  gint left = enr_session_get_pin_attempts_left (session_of (self));
+  g_autofree char *text = NULL;
+
+  if (enr_field_has_error (GTK_WIDGET (self->record_pin_entry)))
+    return;
+  if (left >= 0 && left < 5)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "The PIN you chose above. %d attempt left.",
+                                         "The PIN you chose above. %d attempts left.", left),
+                            left);
+  enr_field_clear_error (GTK_WIDGET (self->record_pin_entry), self->record_pin_help,
+                         text != NULL ? text : _("The PIN you chose above."));
+}
+
+static void
+update (EnrActivatePage *self)
+{
+  EnrSession *session = session_of (self);
+  gboolean record = in_record_phase (self);
+  gboolean busy = enr_session_get_busy (session) || self->activating;
+
+  gtk_stack_set_visible_child_name (self->stack, record ? "record" : "pin");
+  gtk_widget_set_visible (self->progress_box, self->activating);
+  enr_page_set_busy (ENR_PAGE (self), self->activating);
+  enr_page_set_next_label (ENR_PAGE (self), record ? _("_Sign the Acceptance Record")
+                                                   : _("_Activate"));
+  if (record)
+    enr_page_set_complete (ENR_PAGE (self),
+                           enr_digit_entry_get_complete (self->record_pin_entry) && !busy);
+  else
+    enr_page_set_complete (ENR_PAGE (self), check_pins (self) == ENR_PIN_POLICY_OK && !busy);
+}
+
+static void
+record_changed_cb (EnrActivatePage *self)
+{
+  const EnrSessionDocument *document = enr_session_get_acceptance_record (session_of (self));
+
+  enr_pdf_view_set_document (self->record_view, document != NULL ? document->data : NULL);
+  gtk_label_set_text (self->record_description,
+                      document != NULL && document->description != NULL
+                        ? document->description : "");
+  if (document != NULL)
+    {
+      /* The PINs of the first phase are done with: wipe them. */
+      enr_digit_entry_clear (self->pin_entry);
+      enr_digit_entry_clear (self->confirm_entry);
+      update_record_hint (self);
+      if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+        enr_page_focus (ENR_PAGE (self), GTK_WIDGET (self->record_pin_entry));
+    }
+  update (self);
+}
+
+static void
+pin_changed_cb (EnrActivatePage *self)
+{
+  update (self);
+}
+
+static void
+record_pin_changed_cb (EnrActivatePage *self)
+{
+  if (enr_digit_entry_get_complete (self->record_pin_entry))
+    {
+      enr_field_clear_error (GTK_WIDGET (self->record_pin_entry), self->record_pin_help, NULL);
+      update_record_hint (self);
+    }
+  update (self);
+}
+
+static void
+pin_activate_cb (EnrActivatePage *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self->confirm_entry));
+}
+
+static void
+retry_cb (EnrActivatePage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "wizard.next", NULL);
+}
+
+static void
+enr_activate_page_show_error (EnrPage      *page,
+                              const GError *error)
+{
+  EnrActivatePage *self = ENR_ACTIVATE_PAGE (page);
+
+  if (g_error_matches (error, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_PIN_POLICY))
+    {
+      enr_field_set_error (GTK_WIDGET (self->pin_entry), self->pin_help, error->message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->pin_entry));
+      return;
+    }
+  if (g_error_matches (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN))
+    {
+      enr_field_set_error (GTK_WIDGET (self->record_pin_entry), self->record_pin_help,
+                           error->message);
+      enr_digit_entry_clear (self->record_pin_entry);
+      gtk_widget_grab_focus (GTK_WIDGET (self->record_pin_entry));
+      return;
+    }
+  enr_error_area_show_error (ENR_ERROR_AREA (self->error_area), error, ENR_ERROR_ACTION_NONE);
+}
+
+static void
+apply_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  EnrActivatePage *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  gboolean ok;
+
+  if (g_task_get_source_tag (task) == enr_session_activate_async)
+    {
+      ok = enr_session_activate_finish (ENR_SESSION (source), result, &error);
+      self->activating = FALSE;
+    }
+  else
+    ok = enr_session_sign_acceptance_finish (ENR_SESSION (source), result, &error);
+
+  update (self);
+  enr_page_return_result (task, ok, error);
+}
+
+static void
+enr_activate_page_apply_async (EnrPage             *page,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  EnrActivatePage *self = ENR_ACTIVATE_PAGE (page);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  EnrSession *session = session_of (self);
+
+  if (in_record_phase (self))
+    {
+      g_task_set_source_tag (task, enr_session_sign_acceptance_async);
+      enr_session_sign_acceptance_async (session,
+                                         enr_digit_entry_get_digits (self->record_pin_entry),
+                                         cancellable, apply_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  g_task_set_source_tag (task, enr_session_activate_async);
+  self->activating = TRUE;
+  update (self);
+  enr_session_activate_async (session,
+                              enr_digit_entry_get_digits (self->pin_entry),
+                              enr_digit_entry_get_digits (self->confirm_entry),
+                              cancellable, apply_cb, g_steal_pointer (&task));
+}
+
+static void
+enr_activate_page_shown (EnrPage *page)
+{
+  EnrActivatePage *self = ENR_ACTIVATE_PAGE (page);
+
+  record_changed_cb (self);
+  enr_page_focus (page, in_record_phase (self) ? GTK_WIDGET (self->record_pin_entry)
+                                               : GTK_WIDGET (self->pin_entry));
+}
+
+static void
+enr_activate_page_hidden (EnrPage *page)
+{
+  EnrActivatePage *self = ENR_ACTIVATE_PAGE (page);
+
+  /* Nothing of a PIN stays in a page that is not shown. */
+  enr_digit_entry_clear (self->pin_entry);
+  enr_digit_entry_clear (self->confirm_entry);
+  enr_digit_entry_clear (self->record_pin_entry);
+}
+
+static void
+enr_activate_page_constructed (GObject *object)
+{
+  EnrActivatePage *self = ENR_ACTIVATE_PAGE (object);
+  EnrSession *session = session_of (self);
+
+  G_OBJECT_CLASS (enr_activate_page_parent_class)->constructed (object);
+
+  g_signal_connect_object (session, "notify::acceptance-record", G_CALLBACK (record_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::pin-attempts-left", G_CALLBACK (update_record_hint),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::busy", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  update (self);
+}
+
+static void
+enr_activate_page_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), ENR_TYPE_ACTIVATE_PAGE);
+  G_OBJECT_CLASS (enr_activate_page_parent_class)->dispose (object);
+}
+
+static void
+enr_activate_page_class_init (EnrActivatePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  EnrPageClass *page_class = ENR_PAGE_CLASS (klass);
+
+  object_class->constructed = enr_activate_page_constructed;
+  object_class->dispose = enr_activate_page_dispose;
+  page_class->shown = enr_activate_page_shown;
+  page_class->hidden = enr_activate_page_hidden;
+  page_class->apply_async = enr_activate_page_apply_async;
+  page_class->show_error = enr_activate_page_show_error;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/vn/smartca/Enroll/enr-activate-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, EnrActivatePage, stack);
+  gtk_widget_class_bind_template_child (widget_class, EnrActivatePage, pin_entry);
+  gtk_widget_class_bind_template_child (widget_class, EnrActivatePage, pin_help);
+  gtk_widget_class_bind_template_child (widget_class, EnrActivatePage, confirm_entry);
+  gtk_widget_class_bind_template_child (widget_class, EnrActivatePage, confirm_help);
+  gtk_widget_class_bind_template_child (widget_class, EnrActivatePage, progress_box);
+  gtk_widget_class_bind_template_child (widget_class, EnrActivatePage, record_description);
+  gtk_widget_class_bind_template_child (widget_class, EnrActivatePage, record_view);
+  gtk_widget_class_bind_template_child (widget_class, EnrActivatePage, record_pin_entry);
+  gtk_widget_class_bind_template_child (widget_class, EnrActivatePage, record_pin_help);
+  gtk_widget_class_bind_template_child (widget_class, EnrActivatePage, error_area);
+  gtk_widget_class_bind_template_callback (widget_class, pin_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, pin_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, record_pin_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, retry_cb);
+}
+
+static void
+enr_activate_page_init (EnrActivatePage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  enr_page_set_error_area (ENR_PAGE (self), self->error_area);
+  /* Enter in the first PIN goes to the second; in the second it moves on. */
+  gtk_entry_set_activates_default (GTK_ENTRY (self->pin_entry), FALSE);
+}

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "enr-confirm-page"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "enr-confirm-page.h"
+#include "enr-error-area.h"
+#include "enr-format.h"
+#include "enr-service-error.h"
+
+struct _EnrConfirmPage
+{
+  EnrPage         parent_instance;
+
+  GtkLabel       *name_value;
+  GtkLabel       *birth_value;
+  GtkLabel       *gender_value;
+  GtkLabel       *citizen_value;
+  GtkLabel       *nationality_value;
+  GtkLabel       *residence_value;
+  GtkLabel       *phone_value;
+  GtkLabel       *email_value;
+  GtkLabel       *level_value;
+  GtkCheckButton *consent_check;
+  GtkWidget      *error_area;
+};
+
+G_DEFINE_FINAL_TYPE (EnrConfirmPage, enr_confirm_page, ENR_TYPE_PAGE)
+
+static void
+update_identity (EnrConfirmPage *self)
+{
+  const EnrIdentity *identity = enr_session_get_identity (enr_page_get_session (ENR_PAGE (self)));
+  g_autofree char *birth = NULL;
+  g_autofree char *residence = NULL;
+  g_autofree char *level = NULL;
+
+  if (identity == NULL)
+    return;
+
+  birth = enr_format_date (identity->date_of_birth);
+  residence = enr_format_residence (identity);
+  /* Translators: a VNeID account's identity level, 1 or 2. */
+  level = g_strdup_printf (_("Level %" G_GINT64_FORMAT), identity->identity_level);
+
+  gtk_label_set_text (self->name_value, identity->full_name);
+  gtk_label_set_text (self->birth_value, birth);
+  gtk_label_set_text (self->gender_value, enr_format_gender (identity->gender));
+  gtk_label_set_text (self->citizen_value, identity->citizen_id);
+  gtk_label_set_text (self->nationality_value,
+                      g_strcmp0 (identity->nationality, "VN") == 0 ? _("Vietnamese")
+                                                                    : identity->nationality);
+  gtk_label_set_text (self->residence_value, residence);
+  gtk_label_set_text (self->phone_value, identity->phone);
+  gtk_label_set_text (self->email_value,
+                      identity->email != NULL ? identity->email : _("None given"));
+  gtk_label_set_text (self->level_value, level);
+}
+
+static void
+update_complete (EnrConfirmPage *self)
+{
+  EnrSession *session = enr_page_get_session (ENR_PAGE (self));
+
+  enr_page_set_complete (ENR_PAGE (self),
+                         gtk_check_button_get_active (self->consent_check) &&
+                         enr_session_get_identity (session) != NULL &&
+                         !enr_session_get_busy (session));
+}
+
+static void
+consent_toggled_cb (EnrConfirmPage *self)
+{
+  update_complete (self);
+}
+
+static void
+retry_cb (EnrConfirmPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "wizard.next", NULL);
+}
+
+static void
+apply_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  gboolean ok = enr_session_confirm_registration_finish (ENR_SESSION (source), result, &error);
+
+  enr_page_return_result (task, ok, error);
+}
+
+static void
+enr_confirm_page_apply_async (EnrPage             *page,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  EnrConfirmPage *self = ENR_CONFIRM_PAGE (page);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, enr_confirm_page_apply_async);
+  enr_session_confirm_registration_async (enr_page_get_session (page),
+                                          gtk_check_button_get_active (self->consent_check),
+                                          cancellable, apply_cb, g_steal_pointer (&task));
+}
+
+static void
+enr_confirm_page_show_error (EnrPage      *page,
+                             const GError *error)
+{
+  EnrConfirmPage *self = ENR_CONFIRM_PAGE (page);
+  EnrErrorActions extra = ENR_ERROR_ACTION_NONE;
+
+  /* Someone else's identity, a level-1 account: the way out is another login. */
+  if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_IDENTITY_LEVEL))
+    extra = ENR_ERROR_ACTION_START_OVER;
+  enr_error_area_show_error (ENR_ERROR_AREA (self->error_area), error, extra);
+}
+
+static void
+enr_confirm_page_shown (EnrPage *page)
+{
+  EnrConfirmPage *self = ENR_CONFIRM_PAGE (page);
+
+  update_identity (self);
+  update_complete (self);
+  enr_page_focus (page, GTK_WIDGET (self->consent_check));
+}
+
+static void
+enr_confirm_page_constructed (GObject *object)
+{
+  EnrConfirmPage *self = ENR_CONFIRM_PAGE (object);
+  EnrSession *session = enr_page_get_session (ENR_PAGE (self));
+
+  G_OBJECT_CLASS (enr_confirm_page_parent_class)->constructed (object);
+
+  g_signal_connect_object (session, "notify::identity", G_CALLBACK (update_identity),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::identity", G_CALLBACK (update_complete),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::busy", G_CALLBACK (update_complete),
+                           self, G_CONNECT_SWAPPED);
+  update_identity (self);
+  update_complete (self);
+}
+
+static void
+enr_confirm_page_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), ENR_TYPE_CONFIRM_PAGE);
+  G_OBJECT_CLASS (enr_confirm_page_parent_class)->dispose (object);
+}
+
+static void
+enr_confirm_page_class_init (EnrConfirmPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  EnrPageClass *page_class = ENR_PAGE_CLASS (klass);
+
+  object_class->constructed = enr_confirm_page_constructed;
+  object_class->dispose = enr_confirm_page_dispose;
+  page_class->shown = enr_confirm_page_shown;
+  page_class->apply_async = enr_confirm_page_apply_async;
+  page_class->show_error = enr_confirm_page_show_error;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/vn/smartca/Enroll/enr-confirm-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, EnrConfirmPage, name_value);
+  gtk_widget_class_bind_template_child (widget_class, EnrConfirmPage, birth_value);
+  gtk_widget_class_bind_template_child (widget_class, EnrConfirmPage, gender_value);
+  gtk_widget_class_bind_template_child (widget_class, EnrConfirmPage, citizen_value);
+  gtk_widget_class_bind_template_child (widget_class, EnrConfirmPage, nationality_value);
+  gtk_widget_class_bind_template_child (widget_class, EnrConfirmPage, residence_value);
+  gtk_widget_class_bind_template_child (widget_class, EnrConfirmPage, phone_value);
+  gtk_widget_class_bind_template_child (widget_class, EnrConfirmPage, email_value);
+  gtk_widget_class_bind_template_child (widget_class, EnrConfirmPage, level_value);
+  gtk_widget_class_bind_template_child (widget_class, EnrConfirmPage, consent_check);
+  gtk_widget_class_bind_template_child (widget_class, EnrConfirmPage, error_area);
+  gtk_widget_class_bind_template_callback (widget_class, consent_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, retry_cb);
+}
+
+static void
+enr_confirm_page_init (EnrConfirmPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  enr_page_set_error_area (ENR_PAGE (self), self->error_area);
+  enr_page_set_next_label (ENR_PAGE (self), _("_Confirm"));
+}

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "enr-initialize-page"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "enr-error-area.h"
+#include "enr-initialize-page.h"
+
+struct _EnrInitializePage
+{
+  EnrPage         parent_instance;
+
+  GtkWidget      *progress_box;
+  GtkProgressBar *progress_bar;
+  GtkLabel       *status_label;
+  GtkWidget      *error_area;
+
+  guint           pulse_source;
+  gboolean        running;
+};
+
+G_DEFINE_FINAL_TYPE (EnrInitializePage, enr_initialize_page, ENR_TYPE_PAGE)
+
+/* How often the bar moves: it only says "still working". */
+#define PULSE_MS 150
+
+static gboolean
+pulse_cb (gpointer user_data)
+{
+  EnrInitializePage *self = user_data;
+
+  gtk_progress_bar_pulse (self->progress_bar);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+update (EnrInitializePage *self)
+{
+  const char *state = enr_session_get_smartca_state (enr_page_get_session (ENR_PAGE (self)));
+
+  gtk_widget_set_visible (self->progress_box, self->running);
+  if (self->running && self->pulse_source == 0)
+    self->pulse_source = g_timeout_add (PULSE_MS, pulse_cb, self);
+  else if (!self->running)
+    g_clear_handle_id (&self->pulse_source, g_source_remove);
+
+  gtk_label_set_text (self->status_label,
+                      g_strcmp0 (state, "SYNCING") == 0
+                        ? _("VNPT SmartCA is receiving your registration from VNeID…")
+                        : _("Handing your registration over to VNPT SmartCA…"));
+  enr_page_set_busy (ENR_PAGE (self), self->running);
+}
+
+static void
+retry_cb (EnrInitializePage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "wizard.next", NULL);
+}
+
+static void
+apply_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  EnrInitializePage *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  gboolean ok = enr_session_start_service_finish (ENR_SESSION (source), result, &error);
+
+  self->running = FALSE;
+  update (self);
+  enr_page_return_result (task, ok, error);
+}
+
+static void
+enr_initialize_page_apply_async (EnrPage             *page,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  EnrInitializePage *self = ENR_INITIALIZE_PAGE (page);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, enr_initialize_page_apply_async);
+  self->running = TRUE;
+  update (self);
+  enr_session_start_service_async (enr_page_get_session (page), cancellable, apply_cb,
+                                   g_steal_pointer (&task));
+}
+
+static void
+enr_initialize_page_shown (EnrPage *page)
+{
+  update (ENR_INITIALIZE_PAGE (page));
+}
+
+static void
+enr_initialize_page_constructed (GObject *object)
+{
+  EnrInitializePage *self = ENR_INITIALIZE_PAGE (object);
+
+  G_OBJECT_CLASS (enr_initialize_page_parent_class)->constructed (object);
+  g_signal_connect_object (enr_page_get_session (ENR_PAGE (self)), "notify::smartca-state",
+                           G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  enr_page_set_complete (ENR_PAGE (self), TRUE);
+}
+
+static void
+enr_initialize_page_dispose (GObject *object)
+{
+  EnrInitializePage *self = ENR_INITIALIZE_PAGE (object);
+
+  g_clear_handle_id (&self->pulse_source, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), ENR_TYPE_INITIALIZE_PAGE);
+  G_OBJECT_CLASS (enr_initialize_page_parent_class)->dispose (object);
+}
+
+static void
+enr_initialize_page_class_init (EnrInitializePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  EnrPageClass *page_class = ENR_PAGE_CLASS (klass);
+
+  object_class->constructed = enr_initialize_page_constructed;
+  object_class->dispose = enr_initialize_page_dispose;
+  page_class->shown = enr_initialize_page_shown;
+  page_class->apply_async = enr_initialize_page_apply_async;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/vn/smartca/Enroll/enr-initialize-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, EnrInitializePage, progress_box);
+  gtk_widget_class_bind_template_child (widget_class, EnrInitializePage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, EnrInitializePage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, EnrInitializePage, error_area);
+  gtk_widget_class_bind_template_callback (widget_class, retry_cb);
+}
+
+static void
+enr_initialize_page_init (EnrInitializePage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  enr_page_set_error_area (ENR_PAGE (self), self->error_area);
+  /* VNPT's own words for the button of this step. */
+  enr_page_set_next_label (ENR_PAGE (self), _("_Open the VNPT SmartCA App"));
+}

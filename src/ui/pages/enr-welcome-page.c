@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "enr-welcome-page"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "enr-error-area.h"
+#include "enr-language.h"
+#include "enr-page-table.h"
+#include "enr-service-error.h"
+#include "enr-welcome-page.h"
+
+struct _EnrWelcomePage
+{
+  EnrPage          parent_instance;
+
+  GtkLabel        *steps_label;
+  GtkToggleButton *vietnamese_button;
+  GtkToggleButton *english_button;
+  GtkWidget       *checking_box;
+  GtkWidget       *resume_box;
+  GtkLabel        *resume_label;
+  GtkWidget       *error_area;
+
+  GCancellable    *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (EnrWelcomePage, enr_welcome_page, ENR_TYPE_PAGE)
+
+/* Whether this session was already looked up: a window rebuilt for
+ * another language must not ask the services again. */
+#define RESUMED_KEY "enr-welcome-resumed"
+
+static void
+update (EnrWelcomePage *self)
+{
+  EnrSession *session = enr_page_get_session (ENR_PAGE (self));
+  EnrSessionStep step = enr_session_get_step (session);
+  gboolean resumed = g_object_get_data (G_OBJECT (session), RESUMED_KEY) != NULL;
+  gboolean in_progress = resumed && step != ENR_SESSION_STEP_LOGIN;
+
+  gtk_widget_set_visible (self->checking_box, !resumed);
+  gtk_widget_set_visible (self->resume_box, in_progress);
+  if (in_progress)
+    {
+      g_autofree char *text = NULL;
+
+      if (step == ENR_SESSION_STEP_DONE)
+        text = g_strdup (_("Your SmartCA service is already set up on this computer. "
+                           "Continue to see your certificate, or start over to register again."));
+      else
+        /* Translators: %u is the step number (1 to 6), %s its title. */
+        text = g_strdup_printf (_("You have a registration in progress, at step %u: “%s”. "
+                                  "Continue where you left it, or start over."),
+                                (guint) step + 1, enr_page_table_step_title ((int) step));
+      gtk_label_set_text (self->resume_label, text);
+    }
+
+  enr_page_set_next_label (ENR_PAGE (self), in_progress ? _("_Continue") : _("_Start"));
+  enr_page_set_complete (ENR_PAGE (self),
+                         resumed && enr_session_get_vneid_url (session) != NULL &&
+                         *enr_session_get_vneid_url (session) != '\0');
+}
+
+static void
+resume_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(EnrWelcomePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean found = FALSE;
+
+  if (!enr_session_resume_finish (ENR_SESSION (source), result, &found, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* The checkpoint's step still holds: the citizen may go on, and
+       * the step's own action reconciles once the service answers. */
+      enr_error_area_show_error (ENR_ERROR_AREA (self->error_area), error,
+                                 ENR_ERROR_ACTION_RETRY);
+    }
+  g_object_set_data (G_OBJECT (source), RESUMED_KEY, GINT_TO_POINTER (TRUE));
+  update (self);
+}
+
+static void
+look_up (EnrWelcomePage *self)
+{
+  EnrSession *session = enr_page_get_session (ENR_PAGE (self));
+  const char *url = enr_session_get_vneid_url (session);
+
+  if (url == NULL || *url == '\0')
+    {
+      g_autoptr(GError) error = g_error_new_literal (ENR_SERVICE_ERROR,
+                                                     ENR_SERVICE_ERROR_NOT_CONFIGURED,
+                                                     enr_service_error_message (
+                                                       ENR_SERVICE_ERROR_NOT_CONFIGURED));
+
+      g_object_set_data (G_OBJECT (session), RESUMED_KEY, GINT_TO_POINTER (TRUE));
+      enr_error_area_show_error (ENR_ERROR_AREA (self->error_area), error, ENR_ERROR_ACTION_NONE);
+      update (self);
+      return;
+    }
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_object_set_data (G_OBJECT (session), RESUMED_KEY, NULL);
+  enr_error_area_clear (ENR_ERROR_AREA (self->error_area));
+  update (self);
+  enr_session_resume_async (session, self->cancellable, resume_cb, g_object_ref (self));
+}
+
+static void
+retry_cb (EnrWelcomePage *self)
+{
+  look_up (self);
+}
+
+static void
+enr_welcome_page_shown (EnrPage *page)
+{
+  EnrWelcomePage *self = ENR_WELCOME_PAGE (page);
+  EnrSession *session = enr_page_get_session (page);
+
+  if (g_object_get_data (G_OBJECT (session), RESUMED_KEY) == NULL)
+    look_up (self);
+  else
+    update (self);
+  enr_page_focus (page, GTK_WIDGET (enr_language_is_vietnamese () ? self->vietnamese_button
+                                                                  : self->english_button));
+}
+
+static void
+fill_steps (EnrWelcomePage *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (int step = ENR_SESSION_STEP_LOGIN; step <= ENR_SESSION_STEP_CERTIFICATE; step++)
+    g_string_append_printf (text, "%s%d. %s", step > 0 ? "\n" : "", step + 1,
+                            enr_page_table_step_title (step));
+  gtk_label_set_text (self->steps_label, text->str);
+}
+
+static void
+enr_welcome_page_dispose (GObject *object)
+{
+  EnrWelcomePage *self = ENR_WELCOME_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), ENR_TYPE_WELCOME_PAGE);
+
+  G_OBJECT_CLASS (enr_welcome_page_parent_class)->dispose (object);
+}
+
+static void
+enr_welcome_page_constructed (GObject *object)
+{
+  EnrWelcomePage *self = ENR_WELCOME_PAGE (object);
+
+  G_OBJECT_CLASS (enr_welcome_page_parent_class)->constructed (object);
+  update (self);
+}
+
+static void
+enr_welcome_page_class_init (EnrWelcomePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  EnrPageClass *page_class = ENR_PAGE_CLASS (klass);
+
+  object_class->constructed = enr_welcome_page_constructed;
+  object_class->dispose = enr_welcome_page_dispose;
+  page_class->shown = enr_welcome_page_shown;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/vn/smartca/Enroll/enr-welcome-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, EnrWelcomePage, steps_label);
+  gtk_widget_class_bind_template_child (widget_class, EnrWelcomePage, vietnamese_button);
+  gtk_widget_class_bind_template_child (widget_class, EnrWelcomePage, english_button);
+  gtk_widget_class_bind_template_child (widget_class, EnrWelcomePage, checking_box);
+  gtk_widget_class_bind_template_child (widget_class, EnrWelcomePage, resume_box);
+  gtk_widget_class_bind_template_child (widget_class, EnrWelcomePage, resume_label);
+  gtk_widget_class_bind_template_child (widget_class, EnrWelcomePage, error_area);
+  gtk_widget_class_bind_template_callback (widget_class, retry_cb);
+}
+
+static void
+enr_welcome_page_init (EnrWelcomePage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  enr_page_set_error_area (ENR_PAGE (self), self->error_area);
+  fill_steps (self);
+
+  /* Each language button names its language in that language, and
+   * shows which one is in use. */
+  gtk_toggle_button_set_active (enr_language_is_vietnamese () ? self->vietnamese_button
+                                                              : self->english_button, TRUE);
+}
