@@ -3,7 +3,10 @@
 
 #include "config.h"
 
+#include <stdio.h>
+
 #include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
 
 #include "enr-application.h"
 #include "enr-language.h"
@@ -131,6 +134,36 @@ make_session (EnrApplication *self)
                                    self->config->kiosk, state_dir);
 }
 
+/* One line of JSON on stdout, the sandbox's own, so that a person (or a
+ * test) can reach its control endpoints and data beside the window. */
+static void
+announce_sandbox (EnrSandboxRunner *runner)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *line = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "vneid_url");
+  json_builder_add_string_value (builder, enr_sandbox_runner_get_vneid_url (runner));
+  json_builder_set_member_name (builder, "smartca_url");
+  json_builder_add_string_value (builder, enr_sandbox_runner_get_smartca_url (runner));
+  json_builder_set_member_name (builder, "control_url");
+  json_builder_add_string_value (builder, enr_sandbox_runner_get_control_url (runner));
+  json_builder_set_member_name (builder, "trust_anchor");
+  json_builder_add_string_value (builder, enr_sandbox_runner_get_trust_anchor (runner));
+  json_builder_set_member_name (builder, "data_dir");
+  json_builder_add_string_value (builder, enr_sandbox_runner_get_data_dir (runner));
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  line = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", line);
+  fflush (stdout);
+}
+
 static void
 runner_started_cb (GObject      *source,
                    GAsyncResult *result,
@@ -148,6 +181,7 @@ runner_started_cb (GObject      *source,
       return;
     }
 
+  announce_sandbox (self->runner);
   self->control = enr_sandbox_control_new (enr_sandbox_runner_get_control_url (self->runner),
                                            enr_sandbox_runner_get_trust_anchor (self->runner),
                                            &error);

@@ -244,8 +244,13 @@ enr_digit_entry_set_length (EnrDigitEntry *self,
 gboolean
 enr_digit_entry_get_complete (EnrDigitEntry *self)
 {
+  const char *text;
+
   g_return_val_if_fail (ENR_IS_DIGIT_ENTRY (self), FALSE);
-  return self->complete;
+
+  /* From the text itself: "changed" handlers run before notify::text. */
+  text = gtk_editable_get_text (GTK_EDITABLE (self));
+  return text != NULL && strlen (text) == self->length;
 }
 
 const char *

@@ -44,6 +44,27 @@ set_string (char       **field,
   return TRUE;
 }
 
+/* The page's scrolled content takes the keyboard focus to scroll: a
+ * screen reader names it after the page. */
+static void
+name_content (EnrPage *self)
+{
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self));
+
+  if (child != NULL && priv->title != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, priv->title,
+                                    -1);
+}
+
+static void
+enr_page_constructed (GObject *object)
+{
+  G_OBJECT_CLASS (enr_page_parent_class)->constructed (object);
+  name_content (ENR_PAGE (object));
+}
+
 static void
 enr_page_real_show_error (EnrPage      *self,
                           const GError *error)
@@ -172,6 +193,7 @@ enr_page_class_init (EnrPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = enr_page_constructed;
   object_class->dispose = enr_page_dispose;
   object_class->finalize = enr_page_finalize;
   object_class->get_property = enr_page_get_property;
@@ -237,8 +259,10 @@ enr_page_set_title (EnrPage    *self,
 
   g_return_if_fail (ENR_IS_PAGE (self));
 
-  if (set_string (&priv->title, title))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+  if (!set_string (&priv->title, title))
+    return;
+  name_content (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
 }
 
 gboolean

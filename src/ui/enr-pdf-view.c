@@ -237,9 +237,8 @@ static int
 target_width (EnrPdfView *self)
 {
   int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
-  int width = MAX (self->available_width, 100);
 
-  return (int) round (width * self->zoom) * scale;
+  return (int) round (self->available_width * self->zoom) * scale;
 }
 
 static void
@@ -290,7 +289,8 @@ render_now (EnrPdfView *self)
   RenderJob *job;
   int width = target_width (self);
 
-  if (self->pdf == NULL || self->pages->len == 0)
+  /* Not allocated yet: size_allocate() renders once the width is known. */
+  if (self->pdf == NULL || self->pages->len == 0 || self->available_width <= 0)
     return;
   if (width == self->rendered_width && self->zoom == self->rendered_zoom)
     return;
@@ -408,10 +408,10 @@ load_cb (GObject      *source,
       gtk_widget_set_halign (picture, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (picture, "pdf-page");
       /* Until the first render, reserve the page's shape. */
-      gtk_widget_set_size_request (picture, -1,
-                                   (int) (MAX (self->available_width, 100) *
-                                          self->page_sizes[2 * i + 1] /
-                                          MAX (self->page_sizes[2 * i], 1.0)));
+      if (self->available_width > 0)
+        gtk_widget_set_size_request (picture, -1,
+                                     (int) (self->available_width * self->page_sizes[2 * i + 1] /
+                                            MAX (self->page_sizes[2 * i], 1.0)));
       gtk_accessible_update_property (GTK_ACCESSIBLE (picture),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, title,
                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, loaded->texts[i],

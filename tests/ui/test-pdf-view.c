@@ -275,6 +275,30 @@ test_show_text (Fixture       *fixture,
   g_assert_true (gtk_widget_is_drawable (enr_pdf_view_get_page (view, 0)));
 }
 
+/* A page fetches its document before it is shown: the pages still fit
+ * the width the view gets once it is. */
+static void
+test_document_before_shown (void)
+{
+  g_autoptr(GBytes) pdf = make_pdf ();
+  GtkWidget *view = enr_pdf_view_new ();
+  GtkWindow *window;
+
+  g_object_ref_sink (view);
+  enr_pdf_view_set_document (ENR_PDF_VIEW (view), pdf);
+  enr_test_wait_until (is_loaded, view, "the document to load");
+  g_assert_cmpint (enr_pdf_view_get_rendered_width (ENR_PDF_VIEW (view)), ==, 0);
+
+  window = enr_test_window_new (view, 624, 700);
+  wait_rendered (view, gtk_widget_get_width (view) - 24);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (
+                     gtk_picture_get_paintable (GTK_PICTURE (
+                       enr_pdf_view_get_page (ENR_PDF_VIEW (view), 0)))), ==,
+                   gtk_widget_get_width (view) - 24);
+  enr_test_window_destroy (window);
+  g_object_unref (view);
+}
+
 static void
 test_not_a_pdf (void)
 {
@@ -309,6 +333,7 @@ main (int argc, char **argv)
               fixture_setup, test_every_page_by_keyboard, fixture_teardown);
   g_test_add ("/pdf-view/show-text", Fixture, NULL,
               fixture_setup, test_show_text, fixture_teardown);
+  g_test_add_func ("/pdf-view/document-before-shown", test_document_before_shown);
   g_test_add_func ("/pdf-view/not-a-pdf", test_not_a_pdf);
 
   return g_test_run ();

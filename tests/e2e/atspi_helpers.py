@@ -1,0 +1,281 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""AT-SPI as a screen reader user meets the program: find by role and name, press,
+type, read; or, in keyboard mode, reach everything with Tab and act with Space,
+Enter and typing. Notes for GTK 4.8: STATE_SHOWING is not reported below the
+window, so the current page is told by its heading; a button's name reads
+"_Label Label"; a control without a name reads as its type ("GtkLabel")."""
+
+import re
+import subprocess
+import sys
+import time
+
+import pyatspi
+
+KEY_TAB = 0xff09
+KEY_SPACE = 0x20
+KEY_RETURN = 0xff0d
+UNNAMED = re.compile(r"^(|Gtk[A-Za-z]+|Enr[A-Za-z]+)$")
+
+
+def wait_until(condition, timeout=60, interval=0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return True
+        except Exception:  # noqa: BLE001 - objects come and go as pages change
+            pass
+        time.sleep(interval)
+    return False
+
+
+class Tap:
+    def __init__(self):
+        self.results = []
+        self.ok = True
+
+    def check(self, ok, name, detail=None):
+        self.results.append((bool(ok), name, detail))
+        if not ok:
+            self.ok = False
+        print(f"{'ok' if ok else 'not ok'} {len(self.results)} {name}", flush=True)
+        if detail and not ok:
+            for line in str(detail).splitlines():
+                print(f"# {line}", flush=True)
+
+    def done(self):
+        print(f"1..{len(self.results)}", flush=True)
+
+
+def children(obj):
+    try:
+        return [c for c in obj if c is not None]
+    except Exception:  # noqa: BLE001
+        return []
+
+
+def states(obj):
+    try:
+        return obj.getState()
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def text_of(obj):
+    try:
+        text = obj.queryText()
+        return text.getText(0, text.characterCount)
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+class App:
+    def __init__(self, name, keyboard=False, shots="."):
+        self.name = name
+        self.keyboard = keyboard
+        self.shots = shots
+        self.count = 0
+        self.page_title = None
+        if not wait_until(lambda: self._app() is not None, 60):
+            raise AssertionError("the program never appeared on the accessibility bus")
+
+    def _app(self):
+        for app in children(pyatspi.Registry.getDesktop(0)):
+            if app.name == self.name:
+                return app
+        return None
+
+    def frame(self):
+        for child in children(self._app()):
+            if child.getRoleName() == "frame":
+                return child
+        return None
+
+    def frame_name(self):
+        frame = self.frame()
+        return frame.name if frame is not None else None
+
+    # --- where we are ---------------------------------------------------
+
+    def _pages(self):
+        found = []
+
+        def walk(obj, depth):
+            if depth > 8:
+                return
+            for child in children(obj):
+                if child.getRoleName() == "filler" and re.match(r"^Enr[A-Za-z]+Page$", child.name):
+                    found.append(child)
+                else:
+                    walk(child, depth + 1)
+        walk(self.frame(), 0)
+        return found
+
+    def current_page(self):
+        """The page whose heading is the window's title (the welcome page has its own)."""
+        title = self.frame_name()
+        pages = self._pages()
+        for page in pages:
+            for obj in self._walk(page):
+                if obj.getRoleName() == "heading" and obj.name == title:
+                    return page
+        for page in pages:
+            if page.name == "EnrWelcomePage":
+                return page
+        return None
+
+    def _walk(self, root, skip_pages=False, current=None):
+        stack = [root]
+        while stack:
+            obj = stack.pop()
+            yield obj
+            for child in reversed(children(obj)):
+                if (skip_pages and child.getRoleName() == "filler" and
+                        child.name.startswith("Enr") and child.name.endswith("Page") and
+                        child != current):
+                    continue
+                stack.append(child)
+
+    def visible(self):
+        """The window without the pages that are not shown."""
+        return self._walk(self.frame(), skip_pages=True, current=self.current_page())
+
+    def wait_page(self, title, timeout=60):
+        if not wait_until(lambda: self.frame_name() == title and self.current_page() is not None,
+                          timeout):
+            raise AssertionError("waited for the page “%s”, the window shows “%s”"
+                                 % (title, self.frame_name()))
+        self.page_title = title
+        time.sleep(0.3)   # the page's shown() runs in an idle
+        return title
+
+    def find(self, role, name, exact=False):
+        for obj in self.visible():
+            if obj.getRoleName() != role:
+                continue
+            if (obj.name == name) if exact else (name in obj.name):
+                return obj
+        return None
+
+    def wait_find(self, role, name, exact=False, timeout=60):
+        found = []
+        if not wait_until(lambda: found.append(self.find(role, name, exact)) or found[-1], timeout):
+            raise AssertionError("no %s named “%s” on “%s”" % (role, name, self.frame_name()))
+        return found[-1]
+
+    def wait_name_contains(self, role, name, timeout=60):
+        return self.wait_find(role, name, timeout=timeout)
+
+    def has_text(self, text):
+        for obj in self.visible():
+            if text in (obj.name or "") or (obj.getRoleName() in ("label", "heading") and
+                                            text in text_of(obj)):
+                return True
+        return False
+
+    def wait_text(self, text, timeout=60):
+        if not wait_until(lambda: self.has_text(text), timeout):
+            raise AssertionError("“%s” never showed on “%s”" % (text, self.frame_name()))
+
+    def wait_button(self, name, timeout=60):
+        button = self.wait_find("push button", name, timeout=timeout)
+        if not wait_until(lambda: states(button).contains(pyatspi.STATE_SENSITIVE), timeout):
+            raise AssertionError("the button “%s” stays disabled" % name)
+        return button
+
+    # --- keyboard ---------------------------------------------------------
+
+    def focused(self):
+        for obj in self.visible():
+            s = states(obj)
+            if s is not None and s.contains(pyatspi.STATE_FOCUSED):
+                return obj
+        return None
+
+    def key(self, keysym):
+        pyatspi.Registry.generateKeyboardEvent(keysym, None, pyatspi.KEY_SYM)
+        time.sleep(0.08)
+
+    def type_keys(self, text):
+        # One key symbol per character (KEY_STRING synthesis fails on Xvfb).
+        for char in text:
+            pyatspi.Registry.generateKeyboardEvent(ord(char), None, pyatspi.KEY_SYM)
+            time.sleep(0.03)
+
+    def tab_to(self, predicate, what):
+        for _ in range(120):
+            obj = self.focused()
+            if obj is not None and predicate(obj):
+                return obj
+            self.key(KEY_TAB)
+            time.sleep(0.05)
+        raise AssertionError("Tab never reached %s on “%s”" % (what, self.frame_name()))
+
+    # --- acting -------------------------------------------------------------
+
+    def _click(self, obj):
+        action = obj.queryAction()
+        for i in range(action.nActions):
+            if action.getName(i) in ("click", "activate", "press", "toggle"):
+                action.doAction(i)
+                return
+        action.doAction(0)
+
+    def press(self, name, timeout=60):
+        button = self.wait_button(name, timeout)
+        if self.keyboard:
+            self.tab_to(lambda o: o.getRoleName() == "push button" and name in o.name,
+                        "the button “%s”" % name)
+            self.key(KEY_SPACE)
+        else:
+            self._click(button)
+        time.sleep(0.2)
+
+    def toggle(self, name):
+        box = self.wait_find("check box", name)
+        # GTK 4.8 gives a check box no AT-SPI action: Space, as a screen
+        # reader user toggles it, in both modes.
+        self.tab_to(lambda o: o.getRoleName() == "check box" and name in o.name,
+                    "the check box “%s”" % name)
+        self.key(KEY_SPACE)
+        if not wait_until(lambda: states(box).contains(pyatspi.STATE_CHECKED), 10):
+            raise AssertionError("the check box “%s” did not check" % name)
+
+    def type_into(self, name, text):
+        field = None
+        for role in ("text", "password text", "entry"):
+            field = self.find(role, name, exact=True)
+            if field is not None:
+                break
+        if field is None:
+            field = self.wait_find("text", name, exact=True)
+        if self.keyboard:
+            self.tab_to(lambda o: o.getRoleName() in ("text", "password text") and o.name == name,
+                        "the field “%s”" % name)
+            self.type_keys(text)
+        else:
+            # GTK 4.8 implements no Component.GrabFocus; the text goes in anyway.
+            field.queryEditableText().setTextContents(text)
+        time.sleep(0.2)
+
+    # --- checking -----------------------------------------------------------
+
+    def check_names(self, tap):
+        """Every focusable control of the page has an accessible name."""
+        unnamed = []
+        for obj in self.visible():
+            s = states(obj)
+            if s is None or not s.contains(pyatspi.STATE_FOCUSABLE):
+                continue
+            if UNNAMED.match(obj.name or ""):
+                unnamed.append("%s (%s)" % (obj.getRoleName(), obj.name))
+        tap.check(not unnamed, "every focusable control on “%s” has a name" % self.frame_name(),
+                  "\n".join(unnamed))
+
+    def shot(self, name):
+        self.count += 1
+        path = "%s/%02d-%s.png" % (self.shots, self.count, name)
+        subprocess.run(["import", "-window", "root", path], check=False,
+                       stderr=subprocess.DEVNULL)
+        print("# screenshot %s" % path, file=sys.stderr, flush=True)
