@@ -162,6 +162,15 @@ test_fits_width (Fixture       *fixture,
   paintable = gtk_picture_get_paintable (GTK_PICTURE (page));
   g_assert_nonnull (paintable);
   g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), ==, width);
+  /* The pages follow the view; they never make the window wider. */
+  {
+    int minimum, natural;
+
+    gtk_widget_measure (fixture->view, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural,
+                        NULL, NULL);
+    g_test_message ("minimum %d natural %d", minimum, natural);
+    g_assert_cmpint (minimum, <, 400);
+  }
   /* A4 keeps its shape. */
   g_assert_cmpint (gdk_paintable_get_intrinsic_height (paintable), ==,
                    (int) ceil (842.0 * width / 595.0));
