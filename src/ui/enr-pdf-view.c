@@ -535,6 +535,11 @@ enr_pdf_view_measure (GtkWidget      *widget,
   GtkWidget *child = gtk_widget_get_first_child (widget);
 
   gtk_widget_measure (child, orientation, for_size, minimum, natural, NULL, NULL);
+  /* The pages are rendered at the width the view gets; were their width
+   * its natural one, a window would grow to each new render, and render
+   * again at the new width. */
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    *natural = *minimum;
 }
 
 static void

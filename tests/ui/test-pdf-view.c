@@ -7,6 +7,7 @@
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
 
+#include "enr-digit-entry.h"
 #include "enr-pdf-view.h"
 #include "enr-test-ui.h"
 
@@ -170,6 +171,7 @@ test_fits_width (Fixture       *fixture,
                         NULL, NULL);
     g_test_message ("minimum %d natural %d", minimum, natural);
     g_assert_cmpint (minimum, <, 400);
+    g_assert_cmpint (natural, ==, minimum);
   }
   /* A4 keeps its shape. */
   g_assert_cmpint (gdk_paintable_get_intrinsic_height (paintable), ==,
@@ -308,6 +310,45 @@ test_document_before_shown (void)
   g_object_unref (view);
 }
 
+/* In a page: a short view above a field, in a column that scrolls
+ * vertically only. Rendering the pages never widens the column. */
+static void
+test_in_a_page (void)
+{
+  g_autoptr(GBytes) pdf = make_pdf ();
+  GtkWidget *scroll = gtk_scrolled_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *label = gtk_label_new ("A long line of text that wraps to the width of the column "
+                                    "it is in, whatever that width is, and never sets it.");
+  GtkWidget *view = enr_pdf_view_new ();
+  GtkWindow *window;
+  int minimum, natural, before;
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_set_size_request (view, -1, 380);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroll), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), view);
+  gtk_box_append (GTK_BOX (box), enr_digit_entry_new (TRUE));
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroll), box);
+  window = enr_test_window_new (scroll, 500, 600);
+  before = gtk_widget_get_width (GTK_WIDGET (window));
+
+  enr_pdf_view_set_document (ENR_PDF_VIEW (view), pdf);
+  enr_test_wait_until (is_loaded, view, "the document to load");
+  wait_rendered (view, gtk_widget_get_width (view) - 24);
+  enr_test_flush ();
+
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural,
+                      NULL, NULL);
+  g_test_message ("window minimum %d natural %d width %d", minimum, natural,
+                  gtk_widget_get_width (GTK_WIDGET (window)));
+  g_assert_cmpint (minimum, <=, before);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), ==, before);
+  enr_test_window_destroy (window);
+}
+
 static void
 test_not_a_pdf (void)
 {
@@ -343,6 +384,7 @@ main (int argc, char **argv)
   g_test_add ("/pdf-view/show-text", Fixture, NULL,
               fixture_setup, test_show_text, fixture_teardown);
   g_test_add_func ("/pdf-view/document-before-shown", test_document_before_shown);
+  g_test_add_func ("/pdf-view/in-a-page", test_in_a_page);
   g_test_add_func ("/pdf-view/not-a-pdf", test_not_a_pdf);
 
   return g_test_run ();
