@@ -189,7 +189,7 @@ try:
     ui.type_into(label("New _PIN"), PIN)
     ui.type_into(label("The same PIN _again"), PIN)
     ui.press(label("_Activate"))
-    ui.wait_button(label("_Sign the Acceptance Record"), timeout=180)
+    ui.wait_find("push button", label("_Sign the Acceptance Record"), timeout=180)
     ui.wait_name_contains("image", label("Page %u of %u").replace("%u", "1", 1)[:6])
     ui.check_names(tap)
     ui.shot("5-acceptance-record")

@@ -310,8 +310,18 @@ test_document_before_shown (void)
   g_object_unref (view);
 }
 
+static gboolean
+fits (gpointer data)
+{
+  int width = gtk_widget_get_width (data);
+
+  return width > 24 && enr_pdf_view_get_rendered_width (data) == width - 24;
+}
+
 /* In a page: a short view above a field, in a column that scrolls
- * vertically only. Rendering the pages never widens the column. */
+ * vertically only, shown once loaded. Rendering the pages never widens the
+ * column. (A GtkStack between them would: it asks its children for their
+ * natural widths, so the pages' phases are boxes shown in turn.) */
 static void
 test_in_a_page (void)
 {
@@ -321,6 +331,7 @@ test_in_a_page (void)
   GtkWidget *label = gtk_label_new ("A long line of text that wraps to the width of the column "
                                     "it is in, whatever that width is, and never sets it.");
   GtkWidget *view = enr_pdf_view_new ();
+  GtkWidget *first, *inner;
   GtkWindow *window;
   int minimum, natural, before;
 
@@ -328,16 +339,24 @@ test_in_a_page (void)
   gtk_widget_set_size_request (view, -1, 380);
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroll), GTK_POLICY_NEVER,
                                   GTK_POLICY_AUTOMATIC);
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_box_append (GTK_BOX (box), view);
-  gtk_box_append (GTK_BOX (box), enr_digit_entry_new (TRUE));
+  first = gtk_label_new ("First phase");
+  gtk_box_append (GTK_BOX (box), first);
+  inner = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_box_append (GTK_BOX (inner), label);
+  gtk_box_append (GTK_BOX (inner), view);
+  gtk_box_append (GTK_BOX (inner), enr_digit_entry_new (TRUE));
+  gtk_widget_set_visible (inner, FALSE);
+  gtk_box_append (GTK_BOX (box), inner);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroll), box);
   window = enr_test_window_new (scroll, 500, 600);
   before = gtk_widget_get_width (GTK_WIDGET (window));
 
+  /* As a page with two phases does: the document first, then its phase. */
   enr_pdf_view_set_document (ENR_PDF_VIEW (view), pdf);
+  gtk_widget_set_visible (first, FALSE);
+  gtk_widget_set_visible (inner, TRUE);
   enr_test_wait_until (is_loaded, view, "the document to load");
-  wait_rendered (view, gtk_widget_get_width (view) - 24);
+  enr_test_wait_until (fits, view, "the pages to fit the view");
   enr_test_flush ();
 
   gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural,

@@ -21,7 +21,8 @@ struct _EnrActivatePage
 {
   EnrPage         parent_instance;
 
-  GtkStack       *stack;
+  GtkWidget      *pin_box;
+  GtkWidget      *record_box;
   EnrDigitEntry  *pin_entry;
   GtkLabel       *pin_help;
   EnrDigitEntry  *confirm_entry;
@@ -129,7 +130,8 @@ update (EnrActivatePage *self)
   gboolean record = in_record_phase (self);
   gboolean busy = enr_session_get_busy (session) || self->activating;
 
-  gtk_stack_set_visible_child_name (self->stack, record ? "record" : "pin");
+  gtk_widget_set_visible (self->pin_box, !record);
+  gtk_widget_set_visible (self->record_box, record);
   gtk_widget_set_visible (self->progress_box, self->activating);
   enr_page_set_busy (ENR_PAGE (self), self->activating);
   enr_page_set_next_label (ENR_PAGE (self), record ? _("_Sign the Acceptance Record")
@@ -324,7 +326,8 @@ enr_activate_page_class_init (EnrActivatePageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/vn/smartca/Enroll/enr-activate-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, EnrActivatePage, stack);
+  gtk_widget_class_bind_template_child (widget_class, EnrActivatePage, pin_box);
+  gtk_widget_class_bind_template_child (widget_class, EnrActivatePage, record_box);
   gtk_widget_class_bind_template_child (widget_class, EnrActivatePage, pin_entry);
   gtk_widget_class_bind_template_child (widget_class, EnrActivatePage, pin_help);
   gtk_widget_class_bind_template_child (widget_class, EnrActivatePage, confirm_entry);
