@@ -128,9 +128,11 @@ def issued_serial():
 
 
 def key_handle_in_keyring():
+    """An item of the key handle's schema for the citizen (its secret, the
+    PIN-protected key, is binary and never printed)."""
     found = subprocess.run(["secret-tool", "search", "--all", "citizen-id", args.citizen],
-                           capture_output=True, text=True)
-    return "vn.smartca.Enroll.KeyHandle" in (found.stdout + found.stderr)
+                           capture_output=True)
+    return b"schema = vn.smartca.Enroll.KeyHandle" in found.stdout
 
 
 # --- The flow ----------------------------------------------------------------
