@@ -105,6 +105,10 @@ enr_page_dispose (GObject *object)
   EnrPagePrivate *priv = enr_page_get_instance_private (self);
   GtkWidget *child;
 
+  /* A page outlives its window while a call holds it; the session's
+   * notifications must not reach its disposed children. */
+  if (priv->session != NULL)
+    g_signal_handlers_disconnect_by_data (priv->session, self);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   priv->error_area = NULL;

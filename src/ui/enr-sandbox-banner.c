@@ -207,6 +207,11 @@ enr_sandbox_banner_dispose (GObject *object)
   GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  /* The list unselects its rows as it goes. */
+  if (self->citizens_list != NULL)
+    g_signal_handlers_disconnect_by_data (self->citizens_list, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), ENR_TYPE_SANDBOX_BANNER);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);

@@ -227,7 +227,7 @@ apply_cb (GObject      *source,
 
   id = self->entries[index].id;
   if (g_str_equal (id, "closing"))
-    gtk_window_close (GTK_WINDOW (self->assistant));
+    gtk_window_destroy (GTK_WINDOW (self->assistant));
   else if (g_str_equal (id, "certificate"))
     show_index (self, index_of_id (self, "closing"), TRUE);
   else
@@ -324,7 +324,19 @@ close_cb (GSimpleAction *action,
   EnrWizard *self = user_data;
 
   if (self->assistant != NULL)
-    gtk_window_close (GTK_WINDOW (self->assistant));
+    gtk_window_destroy (GTK_WINDOW (self->assistant));
+}
+
+/* GtkAssistant turns a close request (the title bar's button, Escape)
+ * into "cancel" and refuses it: the window goes here. Whatever step it
+ * was at is in the session's checkpoint; a kiosk is not closed by the
+ * citizen. */
+static void
+cancel_requested_cb (GtkAssistant *assistant,
+                     EnrWizard    *self)
+{
+  if (!self->kiosk)
+    gtk_window_destroy (GTK_WINDOW (assistant));
 }
 
 static void
@@ -466,6 +478,7 @@ enr_wizard_new (GtkApplication *application,
     }
 
   g_signal_connect_object (self->assistant, "prepare", G_CALLBACK (prepare_cb), self, 0);
+  g_signal_connect_object (self->assistant, "cancel", G_CALLBACK (cancel_requested_cb), self, 0);
   g_signal_connect_swapped (session, "notify::step", G_CALLBACK (session_notify_cb), self);
   g_signal_connect_swapped (session, "notify::needs-login", G_CALLBACK (session_notify_cb), self);
   g_signal_connect_swapped (session, "notify::busy", G_CALLBACK (session_notify_cb), self);
