@@ -117,7 +117,6 @@ outbox_cb (GObject      *source,
     {
       EnrSandboxOtp *otp = g_ptr_array_index (outbox, i);
 
-      /* Translators: an SMS code, what it is for, and when it was sent. */
       g_string_append_printf (text, "%s%s  (%s, %s)", i > 0 ? "\n" : "", otp->code,
                               otp->purpose, otp->sent_at);
     }

@@ -71,6 +71,9 @@ tap = at.Tap()
 
 # --- The session: accessibility on, the portal up before the program -------
 
+# Settings in the private home's dconf, where the toolkit reads them.
+os.environ.pop("GSETTINGS_BACKEND", None)
+
 subprocess.run(["gsettings", "set", "org.gnome.desktop.interface", "toolkit-accessibility",
                 "true"], check=False)
 subprocess.run(["gdbus", "call", "--session", "--dest", "org.freedesktop.portal.Desktop",
@@ -164,7 +167,10 @@ try:
     tap.check(ui.has_text(citizen["name"]), "step 2 shows the citizen's name")
     ui.check_names(tap)
     ui.shot("2-confirm")
-    ui.toggle(label("I _agree that VNeID shares the information above")[:30])
+    ui.toggle(label("I _agree that VNeID shares the information above (my name, date of birth, "
+                    "gender, citizen ID number, nationality, place of residence, phone number "
+                    "and e-mail) with VNPT SmartCA, so that VNPT SmartCA can register my "
+                    "digital signature certificate.")[:30])
     ui.press(label("_Confirm"))
 
     # 3. Khởi tạo dịch vụ VNPT SmartCA

@@ -43,7 +43,7 @@ update_identity (EnrConfirmPage *self)
   birth = enr_format_date (identity->date_of_birth);
   residence = enr_format_residence (identity);
   /* Translators: a VNeID account's identity level, 1 or 2. */
-  level = g_strdup_printf (_("Level %" G_GINT64_FORMAT), identity->identity_level);
+  level = g_strdup_printf (_("Level %d"), (int) identity->identity_level);
 
   gtk_label_set_text (self->name_value, identity->full_name);
   gtk_label_set_text (self->birth_value, birth);

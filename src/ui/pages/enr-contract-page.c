@@ -120,15 +120,8 @@ show_failure (EnrContractPage *self,
 {
   if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_WRONG))
     {
-      const EnrOtpState *otp = contract_otp (self);
-      g_autofree char *text = NULL;
-
-      if (otp != NULL && otp->attempts_left > 0)
-        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s %d attempt left.",
-                                             "%s %d attempts left.", otp->attempts_left),
-                                error->message, otp->attempts_left);
-      enr_field_set_error (GTK_WIDGET (self->otp_entry), self->otp_help,
-                           text != NULL ? text : error->message);
+      /* The session's message says how many tries are left. */
+      enr_field_set_error (GTK_WIDGET (self->otp_entry), self->otp_help, error->message);
       enr_digit_entry_clear (self->otp_entry);
       gtk_widget_grab_focus (GTK_WIDGET (self->otp_entry));
       return;

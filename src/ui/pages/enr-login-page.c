@@ -166,21 +166,6 @@ update_state (EnrLoginPage *self)
 }
 
 static void
-otp_attempts_hint (EnrLoginPage *self,
-                   const char   *message)
-{
-  const EnrOtpState *otp = enr_session_get_otp (session_of (self));
-  g_autofree char *text = NULL;
-
-  if (otp != NULL && otp->attempts_left > 0)
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s %d attempt left.",
-                                         "%s %d attempts left.", otp->attempts_left),
-                            message, otp->attempts_left);
-  enr_field_set_error (GTK_WIDGET (self->otp_entry), self->otp_help,
-                       text != NULL ? text : message);
-}
-
-static void
 enr_login_page_show_error (EnrPage      *page,
                            const GError *error)
 {
@@ -188,7 +173,8 @@ enr_login_page_show_error (EnrPage      *page,
 
   if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_WRONG))
     {
-      otp_attempts_hint (self, error->message);
+      /* The session's message says how many tries are left. */
+      enr_field_set_error (GTK_WIDGET (self->otp_entry), self->otp_help, error->message);
       enr_digit_entry_clear (self->otp_entry);
       gtk_widget_grab_focus (GTK_WIDGET (self->otp_entry));
       return;
