@@ -269,12 +269,11 @@ render_cb (GObject      *source,
       texture = gdk_memory_texture_new (page->width, page->height, GDK_MEMORY_DEFAULT,
                                         page->pixels, (gsize) page->stride);
       gtk_picture_set_paintable (GTK_PICTURE (picture), GDK_PAINTABLE (texture));
-      /* Fitted, a page follows the column's width; zoomed in, it keeps
-       * its size and the column scrolls sideways. */
-      if (self->rendered_zoom > 1.0)
-        gtk_widget_set_size_request (picture, page->width / scale, page->height / scale);
-      else
-        gtk_widget_set_size_request (picture, -1, -1);
+      /* The page is shown at the size it was rendered: its height always
+       * (a scrolled column would give a picture its minimum height, none),
+       * its width when zoomed in, so that the column scrolls sideways. */
+      gtk_widget_set_size_request (picture, self->rendered_zoom > 1.0 ? page->width / scale : -1,
+                                   page->height / scale);
     }
 
   self->rendered_width = rendered->len > 0

@@ -78,6 +78,15 @@ wait_rendered (GtkWidget *view,
 }
 
 static gboolean
+shown_at_full_size (gpointer data)
+{
+  GdkPaintable *paintable = gtk_picture_get_paintable (data);
+
+  return gtk_widget_get_height (data) == gdk_paintable_get_intrinsic_height (paintable) &&
+         gtk_widget_get_width (data) == gdk_paintable_get_intrinsic_width (paintable);
+}
+
+static gboolean
 width_changed (gpointer data)
 {
   return gtk_widget_get_width (data) != GPOINTER_TO_INT (g_object_get_data (data, "old-width"));
@@ -173,9 +182,10 @@ test_fits_width (Fixture       *fixture,
     g_assert_cmpint (minimum, <, 400);
     g_assert_cmpint (natural, ==, minimum);
   }
-  /* A4 keeps its shape. */
+  /* A4 keeps its shape, and is shown at the size it was drawn. */
   g_assert_cmpint (gdk_paintable_get_intrinsic_height (paintable), ==,
                    (int) ceil (842.0 * width / 595.0));
+  enr_test_wait_until (shown_at_full_size, page, "the page to be shown at its size");
 
   g_object_set_data (G_OBJECT (fixture->view), "old-width", GINT_TO_POINTER (width + 24));
   gtk_window_set_default_size (fixture->window, 824, 700);
