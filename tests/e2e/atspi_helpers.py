@@ -232,6 +232,15 @@ class App:
             self._click(button)
         time.sleep(0.2)
 
+    def press_default(self, name, timeout=60):
+        """Next, from the field just typed into: Enter, in keyboard mode."""
+        self.wait_button(name, timeout)
+        if self.keyboard:
+            self.key(KEY_RETURN)
+            time.sleep(0.2)
+        else:
+            self.press(name, timeout)
+
     def toggle(self, name):
         box = self.wait_find("check box", name)
         # GTK 4.8 gives a check box no AT-SPI action: Space, as a screen

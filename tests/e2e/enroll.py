@@ -160,7 +160,7 @@ try:
     code = outbox("vneid-login")
     ui.type_into(label("C_ode from the SMS (mã OTP)"), code)
     ui.shot("1-login-code")
-    ui.press(label("_Log In"))
+    ui.press_default(label("_Log In"))
 
     # 2. Xác nhận việc đăng ký
     page = ui.wait_page(label("Confirm the Registration"))
@@ -188,7 +188,7 @@ try:
     ui.press(label("Send the _Code"))
     code = outbox("contract")
     ui.type_into(label("C_ode from the SMS (mã OTP)"), code)
-    ui.press(label("_Sign the Contract"))
+    ui.press_default(label("_Sign the Contract"))
 
     # 5. Kích hoạt dịch vụ
     ui.wait_page(label("Activate the Service"), timeout=90)
@@ -196,13 +196,13 @@ try:
     ui.shot("5-activate")
     ui.type_into(label("New _PIN"), PIN)
     ui.type_into(label("The same PIN _again"), PIN)
-    ui.press(label("_Activate"))
+    ui.press_default(label("_Activate"))
     ui.wait_find("push button", label("_Sign the Acceptance Record"), timeout=180)
     ui.wait_name_contains("image", label("Page %u of %u").replace("%u", "1", 1)[:6])
     ui.check_names(tap)
     ui.shot("5-acceptance-record")
     ui.type_into(label("Your _PIN"), PIN)
-    ui.press(label("_Sign the Acceptance Record"))
+    ui.press_default(label("_Sign the Acceptance Record"))
 
     # 6. Kiểm tra thông tin chứng thư số
     ui.wait_page(label("Check the Certificate"), timeout=180)
