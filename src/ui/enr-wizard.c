@@ -185,8 +185,14 @@ follow_session (EnrWizard *self,
     return;
   if (self->entries[index].step == ENR_PAGE_NO_STEP && !after_apply)
     return;
+  /* A login that is gone is given again on the login page; the step
+   * waits for it there. */
   if (enr_session_get_needs_login (self->session))
-    return;
+    {
+      if (after_apply)
+        show_index (self, index_of_id (self, "login"), FALSE);
+      return;
+    }
 
   target = index_of_step (self, enr_session_get_step (self->session));
   show_index (self, target, target > index);

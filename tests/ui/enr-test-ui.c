@@ -5,6 +5,8 @@
 
 #include <locale.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "enr-test-ui.h"
 #include "enr-ui.h"
 
@@ -12,7 +14,14 @@ void
 enr_test_ui_init (int    *argc,
                   char ***argv)
 {
+  const char *build_root = g_getenv ("MESON_BUILD_ROOT");
+  g_autofree char *locale_dir = g_build_filename (build_root != NULL ? build_root : ".", "po",
+                                                  NULL);
+
   setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, locale_dir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   g_test_init (argc, argv, NULL);
   gtk_init ();
   enr_ui_init (NULL);

@@ -1,0 +1,482 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The wizard's pages in process, against a spawned smartca-sandbox: what a
+ * citizen checks on each page (validation as they type, buttons enabled
+ * only when they should be, errors shown where they happen with the next
+ * action, resume at the right step). The whole flow end to end is the
+ * AT-SPI test's (tests/e2e).
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "enr-digit-entry.h"
+#include "enr-error-area.h"
+#include "enr-field.h"
+#include "enr-page.h"
+#include "enr-qr-code.h"
+#include "enr-sandbox-control.h"
+#include "enr-sandbox-runner.h"
+#include "enr-service-error.h"
+#include "enr-test-ui.h"
+#include "enr-wizard.h"
+
+#define CITIZEN_ID "001093000001"
+#define PASSWORD   "Matkhau@123"
+#define PHONE      "0912345678"
+
+typedef struct
+{
+  char              *tmp;
+  char              *state_dir;
+  EnrSandboxRunner  *runner;
+  EnrSandboxControl *control;
+  EnrSession        *session;
+  EnrWizard         *wizard;
+} Fixture;
+
+static void
+store_result (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **slot)
+{
+  enr_test_wait_until (has_result, slot, "a call to end");
+  return *slot;
+}
+
+static void
+open_wizard (Fixture *fx)
+{
+  GtkWindow *window;
+
+  fx->session = enr_session_new (enr_sandbox_runner_get_vneid_url (fx->runner),
+                                 enr_sandbox_runner_get_smartca_url (fx->runner),
+                                 enr_sandbox_runner_get_trust_anchor (fx->runner),
+                                 FALSE, fx->state_dir);
+  fx->wizard = enr_wizard_new (NULL, fx->session, FALSE, NULL);
+  window = enr_wizard_get_window (fx->wizard);
+  g_object_add_weak_pointer (G_OBJECT (fx->wizard), (gpointer *) &fx->wizard);
+  gtk_window_present (window);
+}
+
+static void
+close_wizard (Fixture *fx)
+{
+  if (fx->wizard != NULL)
+    gtk_window_destroy (enr_wizard_get_window (fx->wizard));
+  enr_test_flush ();
+  g_clear_object (&fx->session);
+}
+
+static void
+fixture_set_up (Fixture       *fx,
+                gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sandbox_dir = NULL;
+  g_autofree char *log = NULL;
+
+  fx->tmp = g_dir_make_tmp ("enr-pages-XXXXXX", &error);
+  g_assert_no_error (error);
+  fx->state_dir = g_build_filename (fx->tmp, "state", NULL);
+  sandbox_dir = g_build_filename (fx->tmp, "sandbox", NULL);
+  log = g_build_filename (fx->tmp, "sandbox.log", NULL);
+
+  fx->runner = enr_sandbox_runner_new (NULL, sandbox_dir);
+  enr_sandbox_runner_set_log_file (fx->runner, log);
+  enr_sandbox_runner_add_arguments (fx->runner, "--sync-delay-ms", "200", NULL);
+  enr_sandbox_runner_start_async (fx->runner, NULL, store_result, &result);
+  enr_sandbox_runner_start_finish (fx->runner, wait_for (&result), &error);
+  g_assert_no_error (error);
+
+  fx->control = enr_sandbox_control_new (enr_sandbox_runner_get_control_url (fx->runner),
+                                         enr_sandbox_runner_get_trust_anchor (fx->runner),
+                                         &error);
+  g_assert_no_error (error);
+  open_wizard (fx);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *fx,
+                   gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  close_wizard (fx);
+  g_clear_object (&fx->control);
+  enr_sandbox_runner_stop_async (fx->runner, NULL, store_result, &result);
+  enr_sandbox_runner_stop_finish (fx->runner, wait_for (&result), NULL);
+  g_clear_object (&fx->runner);
+  remove_tree (fx->tmp);
+  g_free (fx->tmp);
+  g_free (fx->state_dir);
+}
+
+/* --- helpers ---------------------------------------------------------- */
+
+/* The Next button follows the wizard.next action's enabled state. */
+static gboolean
+next_enabled (Fixture *fx)
+{
+  GtkWidget *button = enr_test_find_action (GTK_WIDGET (enr_wizard_get_window (fx->wizard)),
+                                            "wizard.next");
+
+  return gtk_widget_get_visible (button) && gtk_widget_get_sensitive (button);
+}
+
+static gboolean is_next_enabled (gpointer data);
+
+/* Next, once it is enabled (the welcome page first looks for an
+ * enrollment in progress). */
+static void
+next (Fixture *fx)
+{
+  enr_test_wait_until (is_next_enabled, fx, "Next to be enabled");
+  gtk_widget_activate_action (GTK_WIDGET (enr_wizard_get_window (fx->wizard)), "wizard.next",
+                              NULL);
+}
+
+typedef struct { Fixture *fx; const char *id; } PageWait;
+
+static gboolean
+on_page (gpointer data)
+{
+  PageWait *wait = data;
+
+  return g_strcmp0 (enr_wizard_get_current_id (wait->fx->wizard), wait->id) == 0;
+}
+
+static GtkWidget *
+wait_page (Fixture    *fx,
+           const char *id)
+{
+  PageWait wait = { fx, id };
+
+  enr_test_wait_until (on_page, &wait, id);
+  enr_test_flush ();
+  return GTK_WIDGET (enr_wizard_get_current_page (fx->wizard));
+}
+
+static gboolean
+is_next_enabled (gpointer data)
+{
+  return next_enabled (data);
+}
+
+static void
+wait_next_enabled (Fixture *fx)
+{
+  enr_test_wait_until (is_next_enabled, fx, "Next to be enabled");
+}
+
+static gboolean
+sensitive (gpointer data)
+{
+  return gtk_widget_get_sensitive (data);
+}
+
+static GtkWidget *
+entry_labelled (GtkWidget  *page,
+                const char *label)
+{
+  GtkWidget *mnemonic = enr_test_find (page, GTK_TYPE_LABEL, label);
+
+  g_assert_nonnull (mnemonic);
+  return gtk_label_get_mnemonic_widget (GTK_LABEL (mnemonic));
+}
+
+static GtkWidget *
+help_of (GtkWidget *field)
+{
+  /* The help label is the field's next sibling in every page. */
+  return gtk_widget_get_next_sibling (field);
+}
+
+static char *
+latest_otp (Fixture    *fx,
+            const char *purpose)
+{
+  for (guint tries = 0; tries < 100; tries++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GPtrArray) outbox = NULL;
+
+      enr_sandbox_control_outbox_async (fx->control, PHONE, NULL, store_result, &result);
+      outbox = enr_sandbox_control_outbox_finish (fx->control, wait_for (&result), NULL);
+      for (guint i = 0; outbox != NULL && i < outbox->len; i++)
+        {
+          EnrSandboxOtp *otp = g_ptr_array_index (outbox, i);
+
+          if (g_str_equal (otp->purpose, purpose))
+            return g_strdup (otp->code);
+        }
+      g_usleep (50000);
+    }
+  g_error ("no %s code in the outbox", purpose);
+}
+
+static gboolean
+left_login (gpointer data)
+{
+  Fixture *fx = data;
+
+  return g_strcmp0 (enr_wizard_get_current_id (fx->wizard), "login") != 0;
+}
+
+static gboolean
+error_shown (gpointer data)
+{
+  return enr_error_area_get_message (data) != NULL;
+}
+
+/* Logs in with the password and the SMS code; ends on the page of the
+ * session's step. */
+static void
+log_in (Fixture *fx)
+{
+  GtkWidget *page = wait_page (fx, "login");
+  GtkWidget *citizen = entry_labelled (page, "_Citizen ID number");
+  GtkWidget *password = entry_labelled (page, "_VNeID password");
+  GtkWidget *otp = entry_labelled (page, "C_ode from the SMS (mã OTP)");
+  GtkWidget *send = enr_test_find (page, GTK_TYPE_BUTTON, "_Send Me a Code");
+  g_autofree char *code = NULL;
+
+  gtk_editable_set_text (GTK_EDITABLE (citizen), CITIZEN_ID);
+  gtk_editable_set_text (GTK_EDITABLE (password), PASSWORD);
+  g_assert_true (gtk_widget_get_sensitive (send));
+  g_signal_emit_by_name (send, "clicked");
+  enr_test_wait_until ((EnrTestCondition) gtk_widget_get_visible,
+                       gtk_widget_get_parent (otp), "the code field");
+  code = latest_otp (fx, "vneid-login");
+  gtk_editable_set_text (GTK_EDITABLE (otp), code);
+  wait_next_enabled (fx);
+  next (fx);
+  enr_test_wait_until (left_login, fx, "the login to be done");
+  enr_test_flush ();
+}
+
+/* --- the tests ---------------------------------------------------------- */
+
+/* The citizen ID is checked as it is typed, with the reason; "Send me a
+ * code" waits for a valid ID and a password; Next waits for the code. */
+static void
+test_login_validation (Fixture       *fx,
+                       gconstpointer  data)
+{
+  GtkWidget *page;
+  GtkWidget *citizen, *password, *send, *help;
+
+  next (fx);
+  page = wait_page (fx, "login");
+  citizen = entry_labelled (page, "_Citizen ID number");
+  password = entry_labelled (page, "_VNeID password");
+  send = enr_test_find (page, GTK_TYPE_BUTTON, "_Send Me a Code");
+  help = help_of (citizen);
+
+  /* The first field has the focus. */
+  enr_test_wait_until ((EnrTestCondition) gtk_widget_has_focus,
+                       gtk_editable_get_delegate (GTK_EDITABLE (citizen)) != NULL
+                         ? GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (citizen)))
+                         : citizen,
+                       "the citizen ID field to have the focus");
+
+  /* Typing: not yet wrong. */
+  gtk_editable_set_text (GTK_EDITABLE (citizen), "00109");
+  g_assert_false (enr_field_has_error (citizen));
+  /* A letter: wrong at once, and said why. */
+  gtk_editable_set_text (GTK_EDITABLE (citizen), "00109300000a");
+  g_assert_true (enr_field_has_error (citizen));
+  gtk_test_accessible_assert_state (GTK_ACCESSIBLE (citizen), GTK_ACCESSIBLE_STATE_INVALID,
+                                    GTK_ACCESSIBLE_INVALID_TRUE);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (help)), ==,
+                   "A citizen ID has digits only.");
+  /* Not a province. */
+  gtk_editable_set_text (GTK_EDITABLE (citizen), "003093000001");
+  g_assert_true (enr_field_has_error (citizen));
+  g_assert_false (gtk_widget_get_sensitive (send));
+
+  gtk_editable_set_text (GTK_EDITABLE (citizen), CITIZEN_ID);
+  g_assert_false (enr_field_has_error (citizen));
+  gtk_test_accessible_assert_state (GTK_ACCESSIBLE (citizen), GTK_ACCESSIBLE_STATE_INVALID,
+                                    GTK_ACCESSIBLE_INVALID_FALSE);
+  g_assert_false (gtk_widget_get_sensitive (send));   /* no password yet */
+  gtk_editable_set_text (GTK_EDITABLE (password), PASSWORD);
+  g_assert_true (gtk_widget_get_sensitive (send));
+  g_assert_false (next_enabled (fx));                 /* no code yet */
+
+  /* The QR code is there beside it, with its code in large type. */
+  {
+    const EnrLoginCode *code = enr_session_get_login_code (fx->session);
+    EnrQrCode *qr = ENR_QR_CODE (enr_test_find (page, ENR_TYPE_QR_CODE, NULL));
+
+    g_assert_nonnull (code);
+    g_assert_cmpstr (enr_qr_code_get_text (qr), ==, code->verification_uri_complete);
+    g_assert_nonnull (enr_test_find (page, GTK_TYPE_LABEL, code->user_code));
+  }
+}
+
+/* A wrong password is said on the password field, with the tries left. */
+static void
+test_login_wrong_password (Fixture       *fx,
+                           gconstpointer  data)
+{
+  GtkWidget *page, *password, *send;
+
+  next (fx);
+  page = wait_page (fx, "login");
+  password = entry_labelled (page, "_VNeID password");
+  send = enr_test_find (page, GTK_TYPE_BUTTON, "_Send Me a Code");
+  gtk_editable_set_text (GTK_EDITABLE (entry_labelled (page, "_Citizen ID number")), CITIZEN_ID);
+  gtk_editable_set_text (GTK_EDITABLE (password), "Sai@mat-khau");
+  g_signal_emit_by_name (send, "clicked");
+  enr_test_wait_until ((EnrTestCondition) enr_field_has_error, password, "the password's error");
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (help_of (password))),
+                            "4 attempts left"));
+  enr_test_wait_until (sensitive, send, "the button to come back");
+  g_assert_false (next_enabled (fx));
+}
+
+/* Step 2: Confirm waits for the consent; a service that is down is said
+ * in the page, with Try Again, and nothing typed is lost. */
+static void
+test_confirm_consent_and_retry (Fixture       *fx,
+                                gconstpointer  data)
+{
+  const EnrSandboxFaults down = { 1.0, 0, 503, FALSE, 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  GtkWidget *page, *consent, *area, *retry;
+
+  next (fx);
+  log_in (fx);
+  page = wait_page (fx, "confirm");
+  g_assert_nonnull (enr_test_find (page, GTK_TYPE_LABEL, "Nguyễn Văn An"));
+  consent = enr_test_find (page, GTK_TYPE_CHECK_BUTTON, NULL);
+  g_assert_false (next_enabled (fx));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (consent), TRUE);
+  g_assert_true (next_enabled (fx));
+
+  enr_sandbox_control_set_faults_async (fx->control, &down, NULL, store_result, &result);
+  g_assert_true (enr_sandbox_control_set_faults_finish (fx->control, wait_for (&result), NULL));
+  g_clear_object (&result);
+  next (fx);
+  area = enr_test_find (page, ENR_TYPE_ERROR_AREA, NULL);
+  enr_test_wait_until (error_shown, area, "the error");
+  g_assert_cmpint (enr_error_area_get_actions (ENR_ERROR_AREA (area)) & ENR_ERROR_ACTION_RETRY,
+                   !=, 0);
+  g_assert_cmpstr (enr_wizard_get_current_id (fx->wizard), ==, "confirm");
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (consent)));
+
+  enr_sandbox_control_set_faults_async (fx->control, NULL, NULL, store_result, &result);
+  g_assert_true (enr_sandbox_control_set_faults_finish (fx->control, wait_for (&result), NULL));
+  retry = enr_test_find_action (area, "error-area.retry");
+  g_signal_emit_by_name (retry, "clicked");
+  wait_page (fx, "initialize");
+  g_assert_false (gtk_widget_get_visible (area));
+}
+
+/* Started again with an unfinished enrollment, the welcome page offers to
+ * continue at its step, and Continue goes there. */
+static void
+test_resume (Fixture       *fx,
+             gconstpointer  data)
+{
+  GtkWidget *page;
+  g_autofree char *expected = NULL;
+
+  next (fx);
+  log_in (fx);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (enr_test_find (
+    GTK_WIDGET (enr_wizard_get_current_page (fx->wizard)), GTK_TYPE_CHECK_BUTTON, NULL)), TRUE);
+  next (fx);
+  wait_page (fx, "initialize");
+  close_wizard (fx);
+
+  /* The program is started again. */
+  open_wizard (fx);
+  page = wait_page (fx, "welcome");
+  wait_next_enabled (fx);
+  g_assert_cmpstr (enr_page_get_next_label (ENR_PAGE (page)), ==, "_Continue");
+  expected = g_strdup_printf ("You have a registration in progress, at step 3: “%s”. "
+                              "Continue where you left it, or start over.",
+                              "Set Up the VNPT SmartCA Service");
+  g_assert_nonnull (enr_test_find (page, GTK_TYPE_LABEL, expected));
+  g_assert_nonnull (enr_test_find_action (page, "wizard.start-over"));
+  next (fx);
+  /* The VNeID login is never kept: the step comes after a new one. */
+  if (enr_session_get_needs_login (fx->session))
+    log_in (fx);
+  wait_page (fx, "initialize");
+}
+
+/* No service configured: the welcome page says so and goes nowhere. */
+static void
+test_not_configured (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("enr-pages-XXXXXX", NULL);
+  g_autoptr(EnrSession) session = enr_session_new (NULL, NULL, NULL, FALSE, dir);
+  EnrWizard *wizard = enr_wizard_new (NULL, session, FALSE, NULL);
+  GtkWindow *window = enr_wizard_get_window (wizard);
+  GtkWidget *area;
+
+  gtk_window_present (window);
+  enr_test_flush ();
+  area = enr_test_find (GTK_WIDGET (enr_wizard_get_current_page (wizard)), ENR_TYPE_ERROR_AREA,
+                        NULL);
+  enr_test_wait_until (error_shown, area, "the error");
+  g_assert_cmpstr (enr_error_area_get_message (ENR_ERROR_AREA (area)), ==,
+                   enr_service_error_message (ENR_SERVICE_ERROR_NOT_CONFIGURED));
+  g_assert_false (gtk_widget_get_sensitive (enr_test_find_action (GTK_WIDGET (window),
+                                                                  "wizard.next")));
+  gtk_window_destroy (window);
+  enr_test_flush ();
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  enr_test_ui_init (&argc, &argv);
+
+#define ADD(path, test) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, test, fixture_tear_down)
+  ADD ("/pages/login-validation", test_login_validation);
+  ADD ("/pages/login-wrong-password", test_login_wrong_password);
+  ADD ("/pages/confirm-consent-and-retry", test_confirm_consent_and_retry);
+  ADD ("/pages/resume", test_resume);
+#undef ADD
+  g_test_add_func ("/pages/not-configured", test_not_configured);
+
+  return g_test_run ();
+}
