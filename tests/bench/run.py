@@ -27,11 +27,21 @@ BENCHMARKS = [
     ("crypto", ["tests/bench/bench-crypto"], {}),
     ("enroll", ["tests/bench/bench-enroll"], {}),
     ("session", ["tests/bench/bench-session"], {}),
+    # A Python benchmark lives in the source tree and is given the build directory.
+    ("ui", ["tests/bench/bench-ui.py"], {}),
 ]
 
 
+SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
 def run_one(builddir, name, argv, extra_env):
-    path = os.path.join(builddir, argv[0])
+    if argv[0].endswith(".py"):
+        path = os.path.join(SOURCE_ROOT, argv[0])
+        command = [sys.executable, path, os.path.abspath(builddir)] + argv[1:]
+    else:
+        path = os.path.join(builddir, argv[0])
+        command = [path] + argv[1:]
     if not os.path.exists(path):
         return [{"figure": f"{name}: not built", "value": None, "unit": "",
                  "how": path, "goal": None, "pass": False}]
@@ -41,7 +51,7 @@ def run_one(builddir, name, argv, extra_env):
     env.setdefault("MESON_SOURCE_ROOT",
                    os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
     started = time.monotonic()
-    proc = subprocess.run([path] + argv[1:], env=env, stdout=subprocess.PIPE,
+    proc = subprocess.run(command, env=env, stdout=subprocess.PIPE,
                           stderr=sys.stderr, text=True, timeout=1800)
     rows = []
     for line in proc.stdout.splitlines():

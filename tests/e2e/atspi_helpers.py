@@ -77,6 +77,7 @@ class App:
         self.shots = shots
         self.count = 0
         self.page_title = None
+        self.longest_call_ms = 0.0
         if not wait_until(lambda: self._app() is not None, 60):
             raise AssertionError("the program never appeared on the accessibility bus")
 
@@ -93,8 +94,13 @@ class App:
         return None
 
     def frame_name(self):
+        # Each call is a round trip that the program's main loop answers:
+        # its longest answer is the longest stall seen (to the poll's grain).
+        started = time.monotonic()
         frame = self.frame()
-        return frame.name if frame is not None else None
+        name = frame.name if frame is not None else None
+        self.longest_call_ms = max(self.longest_call_ms, (time.monotonic() - started) * 1000)
+        return name
 
     # --- where we are ---------------------------------------------------
 

@@ -221,6 +221,13 @@ try:
     ui.wait_page(label("Done"))
     ui.check_names(tap)
     ui.shot("7-done")
+    # For the benchmark (tests/bench/bench-ui.py): the program's peak memory
+    # through the enrollment, and its longest stall as AT-SPI saw it.
+    with open("/proc/%d/status" % program.pid) as status:
+        peak = next((int(line.split()[1]) for line in status if line.startswith("VmHWM:")), -1)
+    with open(os.path.join(shots, "report.json"), "w") as report:
+        json.dump({"peak_rss_kb": peak, "longest_stall_ms": round(ui.longest_call_ms, 1)},
+                  report)
     ui.press(label("_Close"))
     tap.check(at.wait_until(lambda: program.poll() is not None, 30),
               "Close ends the program")
