@@ -69,10 +69,12 @@ for renderer in ("", "cairo"):
             f"median of {RUNS}: {enroll:.0f} {unit} vs {bare:.0f} {unit}")
 
 # One enrollment through AT-SPI, as the end-to-end test makes it.
-subprocess.run([os.path.join(source, "tests", "crypto", "keyring-run.sh"), "gnome-keyring",
-                sys.executable, os.path.join(source, "tests", "e2e", "enroll.py"),
-                os.path.join(build, "src", "ui", "smartca-enroll"), build, "--language", "en"],
-               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=900, check=False)
+with open(os.path.join(build, "tests", "bench", "bench-ui-e2e.log"), "w") as log:
+    subprocess.run(["sh", os.path.join(source, "tests", "crypto", "keyring-run.sh"),
+                    "gnome-keyring", sys.executable,
+                    os.path.join(source, "tests", "e2e", "enroll.py"),
+                    os.path.join(build, "src", "ui", "smartca-enroll"), build, "--language", "en"],
+                   stdout=log, stderr=subprocess.STDOUT, timeout=900, check=False)
 try:
     with open(os.path.join(build, "tests", "e2e", "screenshots", "en", "report.json")) as f:
         report = json.load(f)
