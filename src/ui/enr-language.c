@@ -18,6 +18,26 @@ enr_language_is_valid (const char *language)
 }
 
 void
+enr_language_init (void)
+{
+  g_autofree char *language = g_strdup (g_getenv ("LANGUAGE"));
+  g_autofree char *messages = g_strdup (setlocale (LC_MESSAGES, NULL));
+
+  g_setenv ("LANGUAGE", "vi", TRUE);
+  if (messages == NULL || g_str_equal (messages, "C") || g_str_equal (messages, "POSIX"))
+    setlocale (LC_MESSAGES, "C.UTF-8");
+  else
+    setlocale (LC_MESSAGES, messages);
+  (void) g_dgettext (GETTEXT_PACKAGE, "_Next");
+
+  if (language != NULL)
+    g_setenv ("LANGUAGE", language, TRUE);
+  else
+    g_unsetenv ("LANGUAGE");
+  setlocale (LC_MESSAGES, messages != NULL ? messages : "");
+}
+
+void
 enr_language_apply (const char *language)
 {
   static gsize saved = 0;

@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "enr-application.h"
+#include "enr-language.h"
 
 int
 main (int    argc,
@@ -25,6 +26,7 @@ main (int    argc,
   bindtextdomain (GETTEXT_PACKAGE, build_locale != NULL ? build_locale : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  enr_language_init ();
 
   app = enr_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

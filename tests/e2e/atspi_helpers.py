@@ -88,8 +88,10 @@ class App:
         return None
 
     def frame(self):
+        # The window rebuilt for another language reads as a "filler" in
+        # GTK 4.8: the program's one top-level, whatever its role.
         for child in children(self._app()):
-            if child.getRoleName() == "frame":
+            if child.getRoleName() in ("frame", "filler", "window"):
                 return child
         return None
 

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "enr-language.h"
 #include "enr-test-ui.h"
 #include "enr-ui.h"
 
@@ -22,6 +23,7 @@ enr_test_ui_init (int    *argc,
   bindtextdomain (GETTEXT_PACKAGE, locale_dir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  enr_language_init ();
   g_test_init (argc, argv, NULL);
   gtk_init ();
   enr_ui_init (NULL);
