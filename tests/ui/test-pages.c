@@ -289,6 +289,12 @@ log_in (Fixture *fx)
 
 /* --- the tests ---------------------------------------------------------- */
 
+static gboolean
+has_login_code (gpointer data)
+{
+  return enr_session_get_login_code (data) != NULL;
+}
+
 /* The citizen ID is checked as it is typed, with the reason; "Send me a
  * code" waits for a valid ID and a password; Next waits for the code. */
 static void
@@ -336,12 +342,13 @@ test_login_validation (Fixture       *fx,
   g_assert_true (gtk_widget_get_sensitive (send));
   g_assert_false (next_enabled (fx));                 /* no code yet */
 
-  /* The QR code is there beside it, with its code in large type. */
+  /* The QR code is there beside it, with its code in large type, once
+   * VNeID has given one (the page asks for it when it is shown). */
+  enr_test_wait_until (has_login_code, fx->session, "VNeID to give a QR login code");
   {
     const EnrLoginCode *code = enr_session_get_login_code (fx->session);
     EnrQrCode *qr = ENR_QR_CODE (enr_test_find (page, ENR_TYPE_QR_CODE, NULL));
 
-    g_assert_nonnull (code);
     g_assert_cmpstr (enr_qr_code_get_text (qr), ==, code->verification_uri_complete);
     g_assert_nonnull (enr_test_find (page, GTK_TYPE_LABEL, code->user_code));
   }
