@@ -134,10 +134,16 @@ def byte_range(pdf):
 
 
 def contents_of(pdf):
-    """The DER in /Contents (the hex between b and c), padding removed."""
+    """The DER in /Contents (the hex between b and c), without the zero padding.
+
+    The padding is cut at the length the outer DER header gives, not by
+    stripping zeros: one signature in 256 ends in a zero byte of its own."""
     (a, b, c, d), _ = byte_range(pdf)
-    hex_text = pdf[b + 1:c - 1].decode('ascii')
-    return bytes.fromhex(hex_text).rstrip(b'\0')
+    der = bytes.fromhex(pdf[b + 1:c - 1].decode('ascii'))
+    if der[1] < 0x80:
+        return der[:2 + der[1]]
+    n = der[1] & 0x7f
+    return der[:2 + n + int.from_bytes(der[2:2 + n], 'big')]
 
 
 def snapshot(sb):
