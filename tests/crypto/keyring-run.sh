@@ -48,23 +48,28 @@ until gdbus call --session --dest org.freedesktop.DBus --object-path /org/freede
   [ "$tries" -gt 100 ] && break
   sleep 0.1
 done
-"$@"
+"$@" 1>&3 3>&-
 status=$?
 kill "$keyring" 2>/dev/null
 wait "$keyring" 2>/dev/null
 exit "$status"
 '
 
+# The services a private bus starts (the accessibility bus, its registry)
+# write to the bus's standard output; that goes to stderr, and only the
+# program's own output (TAP, for many tests) to this script's stdout, fd 3.
+exec 3>&1
+
 case "$mode" in
   gnome-keyring)
-    dbus-run-session -- sh -c "$with_keyring" sh "$@"
+    dbus-run-session -- sh -c "$with_keyring" sh "$@" >&2
     ;;
   file)
     export SECRET_BACKEND=file
     export SECRET_FILE_TEST_PATH="$XDG_DATA_HOME/keyrings/enr-test.keyring"
     export SECRET_FILE_TEST_PASSWORD=enr-test-password
     mkdir -p "$XDG_DATA_HOME/keyrings"
-    dbus-run-session -- "$@"
+    dbus-run-session -- sh -c '"$@" 1>&3 3>&-' sh "$@" >&2
     ;;
   no-keyring)
     export DBUS_SESSION_BUS_ADDRESS="unix:path=$tmp/no-bus"
@@ -75,7 +80,7 @@ case "$mode" in
     # Without a display the unlock prompt cannot show, as on a headless
     # session: the keyring stays locked.
     unset DISPLAY WAYLAND_DISPLAY
-    dbus-run-session -- sh -c "$with_keyring" sh "$@"
+    dbus-run-session -- sh -c "$with_keyring" sh "$@" >&2
     ;;
   *)
     echo "keyring-run.sh: unknown mode $mode" >&2
