@@ -52,12 +52,12 @@ failed (GTask  *task,
   return TRUE;
 }
 
-static char *
-make_sad (EnrSession  *self,
-          EnrKak      *kak,
-          const char  *txn,
-          const char  *challenge,
-          GError     **error)
+char *
+enr_session_make_sad (EnrSession  *self,
+                      EnrKak      *kak,
+                      const char  *txn,
+                      const char  *challenge,
+                      GError     **error)
 {
   EnrSadClaims claims = {
     .device_id = self->device_id,
@@ -181,7 +181,7 @@ handle_created_cb (GObject      *object,
     return;
   enr_session_set_pin_attempts_left (self, (gint) enr_key_handle_get_attempts_left (handle));
 
-  sad = make_sad (self, action->kak, TXN_ACTIVATION, action->text, &error);
+  sad = enr_session_make_sad (self, action->kak, TXN_ACTIVATION, action->text, &error);
   if (failed (task, error))
     return;
   /* The KAK is kept now; the acceptance record is approved with the PIN. */
@@ -252,8 +252,8 @@ kak_made_cb (GObject      *object,
                                      action->cancellable, activated_cb, task);
 }
 
-static GDate *
-date_of_birth (EnrSession *self)
+GDate *
+enr_session_dup_date_of_birth (EnrSession *self)
 {
   g_autoptr(GDateTime) time = NULL;
   g_autofree char *text = NULL;
@@ -294,7 +294,7 @@ enr_session_activate_async (EnrSession          *self,
   action = enr_session_action (task);
 
   /* The policy first: a refused PIN costs no key and no call. */
-  birth = date_of_birth (self);
+  birth = enr_session_dup_date_of_birth (self);
   if (!enr_pin_policy_validate (pin, confirmation, birth, &error))
     {
       end (task, error);
@@ -506,7 +506,8 @@ transaction_cb (GObject      *object,
   g_free (action->text);
   action->text = g_strdup (document->hash);
 
-  sad = make_sad (self, action->kak, transaction->tran_id, transaction->challenge, &error);
+  sad = enr_session_make_sad (self, action->kak, transaction->tran_id, transaction->challenge,
+                              &error);
   if (failed (task, error))
     return;
   enr_smartca_client_confirm_transaction_async (self->smartca, transaction->tran_id,

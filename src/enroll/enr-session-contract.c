@@ -109,36 +109,13 @@ otp_sent_cb (GObject      *object,
   GTask *task = user_data;
   EnrSession *self = g_task_get_source_object (task);
   g_autoptr(EnrOtpSent) sent = NULL;
-  EnrOtpState *otp;
   GError *error = NULL;
-  gint64 now = g_get_real_time ();
 
   sent = enr_smartca_client_send_contract_otp_finish (ENR_SMARTCA_CLIENT (object), result,
                                                       &error);
-  if (sent == NULL)
-    {
-      gint64 wait = enr_refusal_get (result)->retry_after_s;
-
-      /* The code sent a moment ago is still good: say when another may come. */
-      if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_TOO_SOON) &&
-          self->otp != NULL && wait > 0)
-        {
-          otp = enr_otp_state_copy (self->otp);
-          otp->resend_after = now + wait * G_USEC_PER_SEC;
-          enr_session_set_otp (self, otp);
-        }
-      enr_session_end_action (task, error);
-      return;
-    }
-
-  otp = g_new0 (EnrOtpState, 1);
-  otp->purpose = ENR_OTP_PURPOSE_CONTRACT;
-  otp->sent_to = g_strdup (sent->otp_sent_to);
-  otp->expires_at = now + sent->expires_in * G_USEC_PER_SEC;
-  otp->resend_after = now + sent->resend_after * G_USEC_PER_SEC;
-  otp->attempts_left = 5;
-  enr_session_set_otp (self, otp);
-  enr_session_end_action (task, NULL);
+  error = enr_session_take_otp_reply (self, ENR_OTP_PURPOSE_CONTRACT, sent, error,
+                                      enr_refusal_get (result)->retry_after_s);
+  enr_session_end_action (task, error);
 }
 
 static void
@@ -212,17 +189,8 @@ signed_cb (GObject      *object,
                                                              &error);
   if (signed_contract == NULL)
     {
-      error = enr_session_wrong_otp (self, error, enr_refusal_get (result)->attempts_left);
-      if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_LOCKED) &&
-               self->otp != NULL)
-        {
-          EnrOtpState *otp = enr_otp_state_copy (self->otp);
-
-          otp->attempts_left = 0;
-          otp->resend_after = 0;
-          enr_session_set_otp (self, otp);
-        }
-      else if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_HASH_MISMATCH))
+      error = enr_session_otp_refused (self, error, enr_refusal_get (result)->attempts_left);
+      if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_HASH_MISMATCH))
         {
           /* The contract changed: show the new one before anything is signed. */
           g_error_free (error);

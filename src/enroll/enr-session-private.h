@@ -155,6 +155,20 @@ GError       *enr_session_service_error       (EnrServiceError code);
 GError       *enr_session_wrong_otp           (EnrSession *self,
                                                GError     *error,
                                                gint64      attempts_left);
+/* A refused OTP: enr_session_wrong_otp(), and after the fifth wrong code
+ * (OTP_LOCKED) :otp with no attempts left and a new code to ask for at
+ * once. Takes and returns @error. */
+GError       *enr_session_otp_refused         (EnrSession *self,
+                                               GError     *error,
+                                               gint64      attempts_left);
+/* What a request for an OTP answered: :otp for @purpose from @sent, or,
+ * refused with TOO_SOON, the code already sent with the resend time
+ * @retry_after_s. Takes and returns @error (NULL: @sent is used). */
+GError       *enr_session_take_otp_reply      (EnrSession       *self,
+                                               EnrOtpPurpose     purpose,
+                                               const EnrOtpSent *sent,
+                                               GError           *error,
+                                               gint64            retry_after_s);
 /* Keeps @error in :last-error outside an action's end (a part of an action
  * that failed while the action itself succeeded). */
 void          enr_session_note_error          (EnrSession   *self,
@@ -178,6 +192,18 @@ void enr_session_set_certificate       (EnrSession *self, EnrCertificate *certif
 void enr_session_set_report            (EnrSession *self, EnrCertificateReport *report);
 void enr_session_set_pin_attempts_left (EnrSession *self, gint attempts_left);
 void enr_session_set_string            (char **field, const char *value);
+
+/* A SAD (PROTOCOL.md) signed with @kak for this session's device and
+ * credential, approving @txn ("activation", "device" or a tranId) over the
+ * service's @challenge. */
+char        *enr_session_make_sad          (EnrSession  *self,
+                                            EnrKak      *kak,
+                                            const char  *txn,
+                                            const char  *challenge,
+                                            GError     **error);
+/* The citizen's date of birth as VNeID gave it, for the PIN policy; NULL
+ * when not known. */
+GDate       *enr_session_dup_date_of_birth (EnrSession  *self);
 
 /* --- Persistence ------------------------------------------------------------------- */
 

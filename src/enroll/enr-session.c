@@ -702,6 +702,57 @@ enr_session_wrong_otp (EnrSession *self,
   return enr_session_error_with_attempts (error, attempts_left);
 }
 
+GError *
+enr_session_otp_refused (EnrSession *self,
+                         GError     *error,
+                         gint64      attempts_left)
+{
+  error = enr_session_wrong_otp (self, error, attempts_left);
+  if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_LOCKED) &&
+      self->otp != NULL)
+    {
+      EnrOtpState *otp = enr_otp_state_copy (self->otp);
+
+      otp->attempts_left = 0;
+      otp->resend_after = 0;
+      enr_session_set_otp (self, otp);
+    }
+  return error;
+}
+
+GError *
+enr_session_take_otp_reply (EnrSession       *self,
+                            EnrOtpPurpose     purpose,
+                            const EnrOtpSent *sent,
+                            GError           *error,
+                            gint64            retry_after_s)
+{
+  gint64 now = g_get_real_time ();
+  EnrOtpState *otp;
+
+  if (error != NULL)
+    {
+      /* The code sent a moment ago is still good: say when another may come. */
+      if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_TOO_SOON) &&
+          self->otp != NULL && retry_after_s > 0)
+        {
+          otp = enr_otp_state_copy (self->otp);
+          otp->resend_after = now + retry_after_s * G_USEC_PER_SEC;
+          enr_session_set_otp (self, otp);
+        }
+      return error;
+    }
+
+  otp = g_new0 (EnrOtpState, 1);
+  otp->purpose = purpose;
+  otp->sent_to = g_strdup (sent->otp_sent_to);
+  otp->expires_at = now + sent->expires_in * G_USEC_PER_SEC;
+  otp->resend_after = now + sent->resend_after * G_USEC_PER_SEC;
+  otp->attempts_left = 5;
+  enr_session_set_otp (self, otp);
+  return NULL;
+}
+
 void
 enr_session_note_error (EnrSession   *self,
                         const GError *error)
