@@ -329,3 +329,147 @@ enr_sandbox_control_advance_clock_finish (EnrSandboxControl  *self,
 {
   return finish_call (self, result, enr_sandbox_control_advance_clock_async, error) != NULL;
 }
+
+/* --- The portal ------------------------------------------------------------------ */
+
+void
+enr_sandbox_portal_transaction_free (EnrSandboxPortalTransaction *transaction)
+{
+  if (transaction == NULL)
+    return;
+  g_free (transaction->tran_id);
+  g_free (transaction->status_desc);
+  g_clear_pointer (&transaction->signatures, g_ptr_array_unref);
+  g_free (transaction);
+}
+
+static gpointer
+parse_tran_id (JsonNode  *body,
+               GError   **error)
+{
+  char *tran_id = NULL;
+
+  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
+    {
+      enr_json_malformed (error, "portal/signhash", "is not an object");
+      return NULL;
+    }
+  if (!enr_json_read_string (json_node_get_object (body), "tranId", FALSE, &tran_id, error))
+    return NULL;
+  return tran_id;
+}
+
+void
+enr_sandbox_control_portal_sign_async (EnrSandboxControl   *self,
+                                       const char          *citizen_id,
+                                       const char          *description,
+                                       const char * const  *names,
+                                       const char * const  *hashes,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_if_fail (ENR_IS_SANDBOX_CONTROL (self));
+  g_return_if_fail (citizen_id != NULL && description != NULL);
+  g_return_if_fail (names != NULL && hashes != NULL);
+  g_return_if_fail (g_strv_length ((GStrv) names) == g_strv_length ((GStrv) hashes));
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "citizen_id");
+  json_builder_add_string_value (builder, citizen_id);
+  json_builder_set_member_name (builder, "description");
+  json_builder_add_string_value (builder, description);
+  json_builder_set_member_name (builder, "datas");
+  json_builder_begin_array (builder);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, names[i]);
+      json_builder_set_member_name (builder, "hash");
+      json_builder_add_string_value (builder, hashes[i]);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  control_call (self, "POST", "portal/signhash", json_builder_get_root (builder), parse_tran_id,
+                g_free, enr_sandbox_control_portal_sign_async, cancellable, callback, user_data);
+}
+
+char *
+enr_sandbox_control_portal_sign_finish (EnrSandboxControl  *self,
+                                        GAsyncResult       *result,
+                                        GError            **error)
+{
+  return finish_call (self, result, enr_sandbox_control_portal_sign_async, error);
+}
+
+static gpointer
+parse_portal_transaction (JsonNode  *body,
+                          GError   **error)
+{
+  g_autoptr(EnrSandboxPortalTransaction) transaction = g_new0 (EnrSandboxPortalTransaction, 1);
+  JsonObject *object;
+  JsonArray *documents;
+
+  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
+    {
+      enr_json_malformed (error, "portal/transactions", "is not an object");
+      return NULL;
+    }
+  object = json_node_get_object (body);
+  if (!enr_json_read_string (object, "tranId", FALSE, &transaction->tran_id, error) ||
+      !enr_json_read_string (object, "tranStatusDesc", FALSE, &transaction->status_desc, error))
+    return NULL;
+  transaction->status = json_object_get_int_member_with_default (object, "tranStatus", -1);
+  transaction->signatures = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  documents = json_object_has_member (object, "documents") &&
+              JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "documents"))
+                ? json_object_get_array_member (object, "documents") : NULL;
+  for (guint i = 0; documents != NULL && i < json_array_get_length (documents); i++)
+    {
+      JsonObject *document = json_array_get_object_element (documents, i);
+      const char *sig = document != NULL
+                          ? json_object_get_string_member_with_default (document, "sig", NULL)
+                          : NULL;
+      gsize len = 0;
+      guchar *data;
+
+      if (sig == NULL)
+        continue;
+      data = g_base64_decode (sig, &len);
+      g_ptr_array_add (transaction->signatures, g_bytes_new_take (data, len));
+    }
+  return g_steal_pointer (&transaction);
+}
+
+void
+enr_sandbox_control_portal_transaction_async (EnrSandboxControl   *self,
+                                              const char          *tran_id,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data)
+{
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (ENR_IS_SANDBOX_CONTROL (self));
+  g_return_if_fail (tran_id != NULL);
+
+  escaped = g_uri_escape_string (tran_id, NULL, FALSE);
+  path = g_strconcat ("portal/transactions/", escaped, NULL);
+  control_call (self, "GET", path, NULL, parse_portal_transaction,
+                (GDestroyNotify) enr_sandbox_portal_transaction_free,
+                enr_sandbox_control_portal_transaction_async, cancellable, callback, user_data);
+}
+
+EnrSandboxPortalTransaction *
+enr_sandbox_control_portal_transaction_finish (EnrSandboxControl  *self,
+                                               GAsyncResult       *result,
+                                               GError            **error)
+{
+  return finish_call (self, result, enr_sandbox_control_portal_transaction_async, error);
+}

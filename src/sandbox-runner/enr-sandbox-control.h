@@ -84,4 +84,42 @@ gboolean           enr_sandbox_control_advance_clock_finish (EnrSandboxControl  
                                                              GAsyncResult        *result,
                                                              GError             **error);
 
+/* The public-service portal's side of a signing request
+ * (CONTROL/portal/…): what a person or a test asks the citizen to sign. */
+typedef struct
+{
+  char      *tran_id;
+  gint64     status;              /* tranStatus: 1 SUCCESS, 4000 waiting, 4002 rejected… */
+  char      *status_desc;         /* "SUCCESS", "SIGNER_REJECTED", … */
+  GPtrArray *signatures;          /* GBytes (RSA PKCS#1 v1.5), one per hash; empty until
+                                   * signed */
+} EnrSandboxPortalTransaction;
+
+void enr_sandbox_portal_transaction_free (EnrSandboxPortalTransaction *transaction);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnrSandboxPortalTransaction, enr_sandbox_portal_transaction_free)
+
+/* A portal asks @citizen_id to sign @hashes (Base64 SHA-256, each named by
+ * @names, both NULL-terminated and as long); the tranId. */
+void               enr_sandbox_control_portal_sign_async   (EnrSandboxControl   *self,
+                                                            const char          *citizen_id,
+                                                            const char          *description,
+                                                            const char * const  *names,
+                                                            const char * const  *hashes,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+char              *enr_sandbox_control_portal_sign_finish  (EnrSandboxControl   *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+
+void               enr_sandbox_control_portal_transaction_async  (EnrSandboxControl   *self,
+                                                                  const char          *tran_id,
+                                                                  GCancellable        *cancellable,
+                                                                  GAsyncReadyCallback  callback,
+                                                                  gpointer             user_data);
+EnrSandboxPortalTransaction *
+                   enr_sandbox_control_portal_transaction_finish (EnrSandboxControl   *self,
+                                                                  GAsyncResult        *result,
+                                                                  GError             **error);
+
 G_END_DECLS
