@@ -8,8 +8,11 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "enr-account-window.h"
 #include "enr-application.h"
+#include "enr-kiosk.h"
 #include "enr-language.h"
+#include "enr-link-window.h"
 #include "enr-sandbox-banner.h"
 #include "enr-sandbox-control.h"
 #include "enr-sandbox-runner.h"
@@ -21,8 +24,10 @@ struct _EnrApplication
   GtkApplication     parent_instance;
 
   EnrConfig         *config;
-  EnrSession        *session;
+  EnrSession        *session;     /* the desktop's; a kiosk has one per citizen */
   EnrWizard         *wizard;      /* weak: its window owns it */
+  GtkWindow         *window;      /* weak: the wizard's, "Your SmartCA" or the link's */
+  EnrKiosk          *kiosk;
   EnrSandboxRunner  *runner;
   EnrSandboxControl *control;
   gboolean           starting;
@@ -95,25 +100,65 @@ open_settings (void)
   return g_settings_new_full (schema, NULL, NULL);
 }
 
-static void
-open_window (EnrApplication *self,
-             const char     *page_id)
+/* The wizard's window on @session, at @page_id (NULL: the first page). */
+static GtkWindow *
+new_wizard_window (EnrApplication *self,
+                   EnrSession     *session,
+                   const char     *page_id)
 {
   GtkWidget *banner = NULL;
 
   if (self->control != NULL)
-    banner = enr_sandbox_banner_new (self->session, self->control);
+    banner = enr_sandbox_banner_new (session, self->control);
 
-  self->wizard = enr_wizard_new (GTK_APPLICATION (self), self->session, self->config->kiosk,
-                                 banner);
+  if (self->wizard != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->wizard), (gpointer *) &self->wizard);
+  self->wizard = enr_wizard_new (GTK_APPLICATION (self), session, self->config->kiosk, banner);
   g_object_add_weak_pointer (G_OBJECT (self->wizard), (gpointer *) &self->wizard);
   if (page_id != NULL)
     enr_wizard_go_to (self->wizard, page_id);
-  gtk_window_present (enr_wizard_get_window (self->wizard));
+  return enr_wizard_get_window (self->wizard);
 }
 
 static void
-make_session (EnrApplication *self)
+follow_window (EnrApplication *self,
+               GtkWindow      *window)
+{
+  if (self->window != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
+  self->window = window;
+  if (window != NULL)
+    g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &self->window);
+}
+
+/* The desktop shows one window at a time: @window replaces the last one. */
+static void
+show_window (EnrApplication *self,
+             GtkWindow      *window)
+{
+  GtkWindow *old = self->window;
+
+  if (old == window)
+    {
+      gtk_window_present (window);
+      return;
+    }
+  follow_window (self, window);
+  gtk_window_present (window);
+  /* Only once the new one is shown: the application ends with its last. */
+  if (old != NULL)
+    gtk_window_destroy (old);
+}
+
+static void
+open_window (EnrApplication *self,
+             const char     *page_id)
+{
+  show_window (self, new_wizard_window (self, self->session, page_id));
+}
+
+static EnrSession *
+new_session (EnrApplication *self)
 {
   g_autofree char *state_dir = NULL;
   const char *vneid = self->config->vneid_url;
@@ -130,8 +175,87 @@ make_session (EnrApplication *self)
                                     NULL);
     }
 
-  self->session = enr_session_new (vneid, smartca, *trust != '\0' ? trust : NULL,
-                                   self->config->kiosk, state_dir);
+  return enr_session_new (vneid, smartca, *trust != '\0' ? trust : NULL, self->config->kiosk,
+                          state_dir);
+}
+
+static void
+make_session (EnrApplication *self)
+{
+  self->session = new_session (self);
+}
+
+/* --- The kiosk ----------------------------------------------------------------- */
+
+static EnrSession *
+kiosk_new_session_cb (gpointer user_data)
+{
+  return new_session (user_data);
+}
+
+static GtkWindow *
+kiosk_open_window_cb (EnrSession *session,
+                      gpointer    user_data)
+{
+  EnrApplication *self = user_data;
+  GtkWindow *window = new_wizard_window (self, session, NULL);
+
+  follow_window (self, window);
+  gtk_window_present (window);
+  return window;
+}
+
+static void
+start_kiosk (EnrApplication *self)
+{
+  static const EnrKioskHooks hooks = { kiosk_new_session_cb, kiosk_open_window_cb };
+
+  self->kiosk = enr_kiosk_new (GTK_APPLICATION (self), self->config->idle_timeout,
+                               self->config->language, self->config->printer,
+                               self->config->keypad_shuffle, &hooks, self);
+  enr_kiosk_start (self->kiosk);
+}
+
+/* --- The desktop's windows --------------------------------------------------------- */
+
+static void
+your_smartca_cb (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  EnrApplication *self = user_data;
+
+  if (self->kiosk != NULL || self->session == NULL)
+    return;
+  show_window (self, GTK_WINDOW (enr_account_window_new (GTK_APPLICATION (self), self->session,
+                                                         self->control)));
+}
+
+static void
+link_cb (GSimpleAction *action,
+         GVariant      *parameter,
+         gpointer       user_data)
+{
+  EnrApplication *self = user_data;
+
+  /* A kiosk never keeps a citizen's key: it has nothing to link. */
+  if (self->kiosk != NULL || self->session == NULL)
+    return;
+  show_window (self, GTK_WINDOW (enr_link_window_new (GTK_APPLICATION (self), self->session)));
+}
+
+static void
+enroll_cb (GSimpleAction *action,
+           GVariant      *parameter,
+           gpointer       user_data)
+{
+  EnrApplication *self = user_data;
+
+  if (self->kiosk != NULL || self->session == NULL)
+    return;
+  /* The wizard follows the session: a registration found while linking
+   * carries on at its step. */
+  open_window (self, NULL);
 }
 
 /* One line of JSON on stdout, the sandbox's own, so that a person (or a
@@ -187,8 +311,13 @@ runner_started_cb (GObject      *source,
                                            &error);
   if (self->control == NULL)
     g_warning ("no sandbox banner: %s", error->message);
-  make_session (self);
-  open_window (self, NULL);
+  if (self->config->kiosk)
+    start_kiosk (self);
+  else
+    {
+      make_session (self);
+      open_window (self, NULL);
+    }
   g_application_release (G_APPLICATION (self));
 }
 
@@ -197,12 +326,12 @@ enr_application_activate (GApplication *application)
 {
   EnrApplication *self = ENR_APPLICATION (application);
 
-  if (self->wizard != NULL)
+  if (self->window != NULL)
     {
-      gtk_window_present (enr_wizard_get_window (self->wizard));
+      gtk_window_present (self->window);
       return;
     }
-  if (self->starting)
+  if (self->starting || self->kiosk != NULL)
     return;
 
   if (self->config->sandbox && self->runner == NULL)
@@ -220,6 +349,11 @@ enr_application_activate (GApplication *application)
       return;
     }
 
+  if (self->config->kiosk)
+    {
+      start_kiosk (self);
+      return;
+    }
   if (self->session == NULL)
     make_session (self);
   open_window (self, NULL);
@@ -230,21 +364,25 @@ rebuild_cb (gpointer user_data)
 {
   g_autoptr(EnrApplication) self = user_data;
   g_autofree char *page_id = NULL;
-  GtkWindow *old;
 
-  if (self->wizard == NULL)
+  if (self->wizard == NULL || self->window != enr_wizard_get_window (self->wizard))
     return G_SOURCE_REMOVE;
 
   /* The window is built anew in the new language, where the old one was;
    * what matters lives in the session. */
   page_id = g_strdup (enr_wizard_get_current_id (self->wizard));
-  old = enr_wizard_get_window (self->wizard);
-  g_object_remove_weak_pointer (G_OBJECT (self->wizard), (gpointer *) &self->wizard);
-  self->wizard = NULL;
-  g_application_hold (G_APPLICATION (self));
-  gtk_window_destroy (old);
+  if (self->kiosk != NULL)
+    {
+      g_autoptr(GtkWindow) old = g_object_ref (self->window);
+      GtkWindow *window;
+
+      window = kiosk_open_window_cb (enr_kiosk_get_session (self->kiosk), self);
+      enr_wizard_go_to (self->wizard, page_id);
+      enr_kiosk_replace_window (self->kiosk, window);
+      gtk_window_destroy (old);
+      return G_SOURCE_REMOVE;
+    }
   open_window (self, page_id);
-  g_application_release (G_APPLICATION (self));
   return G_SOURCE_REMOVE;
 }
 
@@ -279,6 +417,9 @@ enr_application_startup (GApplication *application)
   const GActionEntry entries[] = {
     { "language", NULL, "s", "'vi'", language_change_cb },
     { "quit", quit_cb, NULL, NULL, NULL },
+    { "your-smartca", your_smartca_cb, NULL, NULL, NULL },
+    { "link", link_cb, NULL, NULL, NULL },
+    { "enroll", enroll_cb, NULL, NULL, NULL },
   };
   const char *quit_accels[] = { "<Control>q", NULL };
   GAction *language;
@@ -287,7 +428,10 @@ enr_application_startup (GApplication *application)
 
   enr_ui_init (NULL);
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  /* A citizen at a kiosk does not end the program (the README says how a
+   * clerk does). */
+  if (!self->config->kiosk)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
 
   if (*self->config->language != '\0')
     enr_language_apply (self->config->language);
@@ -325,6 +469,7 @@ enr_application_shutdown (GApplication *application)
   EnrApplication *self = ENR_APPLICATION (application);
 
   /* A kiosk's session wipes itself when it goes; the sandbox gets SIGTERM. */
+  g_clear_object (&self->kiosk);
   g_clear_object (&self->session);
   g_clear_object (&self->control);
   g_clear_object (&self->runner);
@@ -337,6 +482,7 @@ enr_application_finalize (GObject *object)
 {
   EnrApplication *self = ENR_APPLICATION (object);
 
+  g_clear_object (&self->kiosk);
   g_clear_object (&self->session);
   g_clear_object (&self->control);
   g_clear_object (&self->runner);
@@ -387,12 +533,12 @@ EnrSession *
 enr_application_get_session (EnrApplication *self)
 {
   g_return_val_if_fail (ENR_IS_APPLICATION (self), NULL);
-  return self->session;
+  return self->kiosk != NULL ? enr_kiosk_get_session (self->kiosk) : self->session;
 }
 
 GtkWindow *
 enr_application_get_window (EnrApplication *self)
 {
   g_return_val_if_fail (ENR_IS_APPLICATION (self), NULL);
-  return self->wizard != NULL ? enr_wizard_get_window (self->wizard) : NULL;
+  return self->window;
 }

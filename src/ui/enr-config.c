@@ -37,6 +37,7 @@ enr_config_new_from_settings (GSettings *settings)
   config->idle_timeout = g_settings_get_uint (settings, "idle-timeout");
   config->language = g_settings_get_string (settings, "language");
   config->printer = g_settings_get_string (settings, "printer");
+  config->keypad_shuffle = g_settings_get_boolean (settings, "keypad-shuffle");
   return config;
 }
 

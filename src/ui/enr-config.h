@@ -19,6 +19,7 @@ typedef struct
   guint     idle_timeout;
   char     *language;        /* "vi", "en" or "" */
   char     *printer;
+  gboolean  keypad_shuffle;  /* a kiosk's keypad changes its digits' places */
   gboolean  sandbox;         /* --sandbox: start one and use it */
 } EnrConfig;
 

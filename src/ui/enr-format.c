@@ -59,3 +59,31 @@ enr_format_residence (const EnrIdentity *identity)
       g_string_append_printf (text, "%s%s", text->len > 0 ? ", " : "", parts[i]);
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
+
+char *
+enr_format_hash (const char *base64)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree guchar *digest = NULL;
+  gsize len = 0;
+
+  if (base64 == NULL)
+    return g_strdup ("");
+  digest = g_base64_decode (base64, &len);
+  if (len == 0)
+    return g_strdup (base64);
+  for (gsize i = 0; i < len; i++)
+    g_string_append_printf (text, "%s%02X", i > 0 && i % 2 == 0 ? " " : "", digest[i]);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+char *
+enr_format_time_us (gint64 time_us)
+{
+  g_autoptr(GDateTime) time = NULL;
+
+  if (time_us <= 0)
+    return g_strdup ("");
+  time = g_date_time_new_from_unix_utc (time_us / G_USEC_PER_SEC);
+  return enr_format_date_time (time);
+}

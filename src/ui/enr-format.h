@@ -18,4 +18,10 @@ const char *enr_format_gender    (const char        *gender);
 /* Street, ward, district (older records), province, one line. */
 char       *enr_format_residence (const EnrIdentity *identity);
 
+/* A Base64 SHA-256 as people compare it: "3A7F 09C2 …", upper-case hex in
+ * groups of four. */
+char       *enr_format_hash      (const char        *base64);
+/* enr_format_date_time() of g_get_real_time() µs; "" for 0. */
+char       *enr_format_time_us   (gint64             time_us);
+
 G_END_DECLS

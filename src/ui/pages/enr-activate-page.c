@@ -3,8 +3,6 @@
 
 #include "config.h"
 
-#include <stdio.h>
-
 #include <glib/gi18n-lib.h>
 
 #include "enr-activate-page.h"
@@ -13,7 +11,7 @@
 #include "enr-error-area.h"
 #include "enr-field.h"
 #include "enr-pdf-view.h"
-#include "enr-pin-policy.h"
+#include "enr-pin-fields.h"
 #include "enr-service-error.h"
 #include "enr-store-error.h"
 
@@ -52,58 +50,15 @@ in_record_phase (EnrActivatePage *self)
   return enr_session_get_acceptance_record (session_of (self)) != NULL;
 }
 
-static GDate *
-date_of_birth (EnrActivatePage *self)
-{
-  const EnrIdentity *identity = enr_session_get_identity (session_of (self));
-  GDate *date;
-
-  if (identity == NULL || identity->date_of_birth == NULL)
-    return NULL;
-  date = g_date_new ();
-  g_date_set_parse (date, identity->date_of_birth);
-  if (!g_date_valid (date))
-    {
-      int year, month, day;
-
-      g_date_free (date);
-      if (sscanf (identity->date_of_birth, "%4d-%2d-%2d", &year, &month, &day) != 3 ||
-          !g_date_valid_dmy (day, month, year))
-        return NULL;
-      date = g_date_new_dmy (day, month, year);
-    }
-  return date;
-}
-
-/* The policy's reason, as the citizen types: the PIN's own faults on the
- * PIN, a mismatch on the confirmation once it is complete. */
+/* The policy's reason, as the citizen types. */
 static EnrPinPolicyStatus
 check_pins (EnrActivatePage *self)
 {
-  g_autoptr(GDate) birth = date_of_birth (self);
-  const char *pin = enr_digit_entry_get_digits (self->pin_entry);
-  const char *confirmation = enr_digit_entry_get_digits (self->confirm_entry);
-  EnrPinPolicyStatus own = enr_pin_policy_check (pin, NULL, birth);
-  EnrPinPolicyStatus both = enr_pin_policy_check (pin, confirmation, birth);
-  const char *pin_hint = _("Six digits that are hard to guess: not your date of birth, not "
-                           "the same digit, not digits in a row.");
+  g_autoptr(GDate) birth =
+    enr_pin_fields_birth_date (enr_session_get_identity (session_of (self)));
 
-  if (own == ENR_PIN_POLICY_OK || own == ENR_PIN_POLICY_EMPTY ||
-      (own == ENR_PIN_POLICY_TOO_SHORT && !enr_digit_entry_get_complete (self->pin_entry)))
-    enr_field_clear_error (GTK_WIDGET (self->pin_entry), self->pin_help,
-                           own == ENR_PIN_POLICY_OK ? _("This PIN can be used.") : pin_hint);
-  else
-    enr_field_set_error (GTK_WIDGET (self->pin_entry), self->pin_help,
-                         enr_pin_policy_message (own));
-
-  if (both == ENR_PIN_POLICY_MISMATCH && enr_digit_entry_get_complete (self->confirm_entry))
-    enr_field_set_error (GTK_WIDGET (self->confirm_entry), self->confirm_help,
-                         enr_pin_policy_message (both));
-  else
-    enr_field_clear_error (GTK_WIDGET (self->confirm_entry), self->confirm_help,
-                           both == ENR_PIN_POLICY_OK ? _("The two PINs are the same.")
-                                                     : _("Type the same PIN again."));
-  return both;
+  return enr_pin_fields_check (self->pin_entry, self->pin_help, self->confirm_entry,
+                               self->confirm_help, birth);
 }
 
 static void

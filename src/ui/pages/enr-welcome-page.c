@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "enr-account.h"
 #include "enr-error-area.h"
 #include "enr-language.h"
 #include "enr-page-table.h"
@@ -21,6 +22,7 @@ struct _EnrWelcomePage
   GtkWidget       *checking_box;
   GtkWidget       *resume_box;
   GtkLabel        *resume_label;
+  GtkWidget       *link_box;
   GtkWidget       *error_area;
 
   GCancellable    *cancellable;
@@ -42,6 +44,8 @@ update (EnrWelcomePage *self)
 
   gtk_widget_set_visible (self->checking_box, !resumed);
   gtk_widget_set_visible (self->resume_box, in_progress);
+  /* A kiosk keeps no one's key: linking is for the citizen's own computer. */
+  gtk_widget_set_visible (self->link_box, resumed && !enr_session_get_kiosk (session));
   if (in_progress)
     {
       g_autofree char *text = NULL;
@@ -83,6 +87,9 @@ resume_cb (GObject      *source,
     }
   g_object_set_data (G_OBJECT (source), RESUMED_KEY, GINT_TO_POINTER (TRUE));
   update (self);
+  /* This computer keeps the citizen's key: it is their SmartCA app now. */
+  if (found && enr_account_session_is_enrolled (ENR_SESSION (source)))
+    gtk_widget_activate_action (GTK_WIDGET (self), "app.your-smartca", NULL);
 }
 
 static void
@@ -184,6 +191,7 @@ enr_welcome_page_class_init (EnrWelcomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EnrWelcomePage, checking_box);
   gtk_widget_class_bind_template_child (widget_class, EnrWelcomePage, resume_box);
   gtk_widget_class_bind_template_child (widget_class, EnrWelcomePage, resume_label);
+  gtk_widget_class_bind_template_child (widget_class, EnrWelcomePage, link_box);
   gtk_widget_class_bind_template_child (widget_class, EnrWelcomePage, error_area);
   gtk_widget_class_bind_template_callback (widget_class, retry_cb);
 }
