@@ -388,6 +388,21 @@ enr_wizard_init (EnrWizard *self)
   self->pages = g_ptr_array_new ();
 }
 
+/* GTK 4.8's gtk_assistant_insert_page() returns before it drops its own
+ * reference to the GtkAssistantPage it makes (the g_object_unref() after
+ * its return statement never runs), and that page holds our page: every
+ * page, and all it showed, would outlive the window. At a kiosk the next
+ * citizen's process would keep the last one's pages in memory. The extra
+ * reference is dropped where it is there (4.8: the assistant's list holds
+ * one, the leak the other). */
+static void
+drop_leaked_reference (GtkAssistantPage *assistant_page)
+{
+  if (gtk_get_major_version () == 4 && gtk_get_minor_version () <= 8 &&
+      G_OBJECT (assistant_page)->ref_count == 2)
+    g_object_unref (assistant_page);
+}
+
 /* The window goes first, its pages with it; the wizard lets go of them
  * and stops what runs, then goes too when the window's data is freed. */
 static void
@@ -479,6 +494,7 @@ enr_wizard_new (GtkApplication *application,
       gtk_assistant_set_page_type (self->assistant, GTK_WIDGET (page),
                                    GTK_ASSISTANT_PAGE_CUSTOM);
       assistant_page = gtk_assistant_get_page (self->assistant, GTK_WIDGET (page));
+      drop_leaked_reference (assistant_page);
       g_object_bind_property (page, "title", assistant_page, "title", G_BINDING_SYNC_CREATE);
       g_ptr_array_add (self->pages, page);
     }

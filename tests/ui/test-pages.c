@@ -50,6 +50,12 @@ has_result (gpointer data)
   return *(GAsyncResult **) data != NULL;
 }
 
+static gboolean
+has_login_code (gpointer data)
+{
+  return enr_session_get_login_code (data) != NULL;
+}
+
 static GAsyncResult *
 wait_for (GAsyncResult **slot)
 {
@@ -288,12 +294,6 @@ log_in (Fixture *fx)
 }
 
 /* --- the tests ---------------------------------------------------------- */
-
-static gboolean
-has_login_code (gpointer data)
-{
-  return enr_session_get_login_code (data) != NULL;
-}
 
 /* The citizen ID is checked as it is typed, with the reason; "Send me a
  * code" waits for a valid ID and a password; Next waits for the code. */
