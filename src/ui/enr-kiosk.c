@@ -32,7 +32,8 @@ struct _EnrKiosk
   gboolean         shuffle;
 
   EnrSession      *session;
-  GtkWindow       *window;
+  GtkWindow       *window;           /* weak: GTK disposes a window once its last
+                                      * reference goes, and only then says so */
   EnrIdleWatch    *watch;
   EnrKeypad       *keypad;
   EnrClosingPage  *closing_page;     /* weak */
@@ -106,7 +107,8 @@ attach_window (EnrKiosk  *self,
   EnrWizard *wizard = enr_wizard_from_window (window);
   EnrPage *closing = wizard != NULL ? enr_wizard_get_page (wizard, "closing") : NULL;
 
-  self->window = g_object_ref (window);
+  self->window = window;
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &self->window);
   gtk_widget_add_css_class (GTK_WIDGET (window), "kiosk");
   g_signal_connect_swapped (window, "destroy", G_CALLBACK (window_destroyed_cb), self);
   enr_idle_watch_set_window (self->watch, window);
@@ -122,14 +124,16 @@ attach_window (EnrKiosk  *self,
     }
 }
 
-/* Returns the window, no longer followed (a reference the caller drops). */
+/* Returns the window, no longer followed. */
 static GtkWindow *
 detach_window (EnrKiosk *self)
 {
-  GtkWindow *window = g_steal_pointer (&self->window);
+  GtkWindow *window = self->window;
 
   if (window == NULL)
     return NULL;
+  g_object_remove_weak_pointer (G_OBJECT (window), (gpointer *) &self->window);
+  self->window = NULL;
   g_signal_handlers_disconnect_by_data (window, self);
   enr_idle_watch_set_window (self->watch, NULL);
   if (self->keypad != NULL)
@@ -256,7 +260,7 @@ wiped_cb (GObject      *source,
 void
 enr_kiosk_reset (EnrKiosk *self)
 {
-  g_autoptr(GtkWindow) window = NULL;
+  GtkWindow *window;
   EnrSession *session;
 
   g_return_if_fail (ENR_IS_KIOSK (self));
@@ -291,8 +295,8 @@ static void
 enr_kiosk_dispose (GObject *object)
 {
   EnrKiosk *self = ENR_KIOSK (object);
-  g_autoptr(GtkWindow) window = detach_window (self);
 
+  detach_window (self);
   g_cancellable_cancel (self->print_cancellable);
   g_clear_object (&self->print_cancellable);
   g_clear_object (&self->watch);
@@ -392,12 +396,10 @@ void
 enr_kiosk_replace_window (EnrKiosk  *self,
                           GtkWindow *window)
 {
-  g_autoptr(GtkWindow) old = NULL;
-
   g_return_if_fail (ENR_IS_KIOSK (self));
   g_return_if_fail (GTK_IS_WINDOW (window));
 
-  old = detach_window (self);
+  detach_window (self);
   attach_window (self, window);
 }
 
