@@ -152,7 +152,8 @@ enr_keypad_init (EnrKeypad *self)
   gtk_popover_set_child (GTK_POPOVER (self), GTK_WIDGET (self->grid));
   gtk_popover_set_autohide (GTK_POPOVER (self), FALSE);
   gtk_popover_set_has_arrow (GTK_POPOVER (self), TRUE);
-  gtk_popover_set_position (GTK_POPOVER (self), GTK_POS_BOTTOM);
+  /* Beside the entry, not under it: the next field stays in reach. */
+  gtk_popover_set_position (GTK_POPOVER (self), GTK_POS_RIGHT);
   gtk_widget_set_focusable (GTK_WIDGET (self), FALSE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Number keypad"), -1);

@@ -9,7 +9,7 @@ G_BEGIN_DECLS
 
 /*
  * A kiosk's on-screen numeric keypad for PINs and SMS codes: large digit
- * keys, Delete and Clear, shown under the digit entry that has the focus
+ * keys, Delete and Clear, shown beside the digit entry that has the focus
  * and typing into it (through the entry's own filter). Its keys never take
  * the focus, so the entry keeps it. With :shuffle the digits change places
  * each time it is shown, against someone reading the PIN off the finger's
@@ -19,7 +19,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (EnrKeypad, enr_keypad, ENR, KEYPAD, GtkPopover)
 
 GtkWidget     *enr_keypad_new          (gboolean        shuffle);
-/* Shows the keypad under @entry (NULL: hides it). */
+/* Shows the keypad beside @entry (NULL: hides it). */
 void           enr_keypad_set_target   (EnrKeypad      *self,
                                         EnrDigitEntry  *entry);
 EnrDigitEntry *enr_keypad_get_target   (EnrKeypad      *self);
