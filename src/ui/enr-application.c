@@ -13,6 +13,7 @@
 #include "enr-kiosk.h"
 #include "enr-language.h"
 #include "enr-link-window.h"
+#include "enr-paths.h"
 #include "enr-sandbox-banner.h"
 #include "enr-sandbox-control.h"
 #include "enr-sandbox-runner.h"
@@ -56,36 +57,20 @@ static const GOptionEntry option_entries[] = {
   { NULL }
 };
 
-const char *
-enr_application_get_build_root (void)
-{
-  static gsize checked = 0;
-  static const char *build_root;
-
-  if (g_once_init_enter (&checked))
-    {
-      g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
-      g_autofree char *prefix = g_strconcat (ENR_BUILD_ROOT, G_DIR_SEPARATOR_S, NULL);
-
-      if (exe != NULL && g_str_has_prefix (exe, prefix))
-        build_root = ENR_BUILD_ROOT;
-      g_once_init_leave (&checked, 1);
-    }
-  return build_root;
-}
-
-/* The schema, installed or, run from the build tree, compiled there. */
+/* The schema where GSettings looks; else the one compiled in the build
+ * tree, or installed with the program into a prefix GSettings does not
+ * know (enr-paths.h). */
 static GSettings *
 open_settings (void)
 {
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = NULL;
+  g_autofree char *dir = NULL;
 
   if (source != NULL)
     schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
-  if (schema == NULL && enr_application_get_build_root () != NULL)
+  if (schema == NULL && (dir = enr_paths_get_schema_dir ()) != NULL)
     {
-      g_autofree char *dir = g_build_filename (enr_application_get_build_root (), "data", NULL);
       g_autoptr(GSettingsSchemaSource) built = NULL;
 
       built = g_settings_schema_source_new_from_directory (dir, source, FALSE, NULL);
@@ -336,11 +321,12 @@ enr_application_activate (GApplication *application)
 
   if (self->config->sandbox && self->runner == NULL)
     {
-      const char *root = enr_application_get_build_root ();
       g_autofree char *program = NULL;
 
-      if (root != NULL && g_getenv ("SMARTCA_SANDBOX") == NULL)
-        program = g_build_filename (root, "src", "sandbox", "smartca-sandbox", NULL);
+      /* The one built or installed with this program (SMARTCA_SANDBOX
+       * names another). */
+      if (g_getenv ("SMARTCA_SANDBOX") == NULL)
+        program = enr_paths_get_sandbox_program ();
       self->runner = enr_sandbox_runner_new (program, NULL);
       self->starting = TRUE;
       g_application_hold (application);

@@ -25,8 +25,4 @@ const EnrConfig *enr_application_get_config   (EnrApplication *self);
 EnrSession      *enr_application_get_session  (EnrApplication *self);
 GtkWindow       *enr_application_get_window   (EnrApplication *self);
 
-/* Where the program's files are when it runs from its build directory
- * (meson's build tree), or NULL when it is installed. */
-const char      *enr_application_get_build_root (void);
-
 G_END_DECLS

@@ -9,21 +9,18 @@
 
 #include "enr-application.h"
 #include "enr-language.h"
+#include "enr-paths.h"
 
 int
 main (int    argc,
       char **argv)
 {
   g_autoptr(EnrApplication) app = NULL;
-  g_autofree char *build_locale = NULL;
-  const char *root;
+  g_autofree char *locale_dir = enr_paths_get_locale_dir ();
 
   setlocale (LC_ALL, "");
-  /* Run from its build tree, the program reads the catalogues built there. */
-  root = enr_application_get_build_root ();
-  if (root != NULL)
-    build_locale = g_build_filename (root, "po", NULL);
-  bindtextdomain (GETTEXT_PACKAGE, build_locale != NULL ? build_locale : LOCALEDIR);
+  /* The catalogues built or installed with this program (enr-paths.h). */
+  bindtextdomain (GETTEXT_PACKAGE, locale_dir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   enr_language_init ();

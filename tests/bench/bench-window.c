@@ -25,6 +25,7 @@
 #include <gtk/gtk.h>
 
 #include "enr-application.h"
+#include "enr-paths.h"
 
 static double started_ms;
 static double mapped_ms = -1;
@@ -148,8 +149,7 @@ main (int    argc,
 
   if (g_str_equal (mode, "enroll"))
     {
-      g_autofree char *locale_dir = g_build_filename (enr_application_get_build_root (), "po",
-                                                      NULL);
+      g_autofree char *locale_dir = enr_paths_get_locale_dir ();
 
       bindtextdomain (GETTEXT_PACKAGE, locale_dir);
       bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -1,0 +1,128 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The program as `meson install` lays it out, run from there.
+
+  installed.py MESON BUILD_ROOT PREFIX
+
+Installs the build into a temporary DESTDIR (compiling its schemas, as a
+package's trigger would), then runs DESTDIR/PREFIX/bin/smartca-enroll
+--sandbox --language vi with nothing pointing into the build tree: it must
+start the smartca-sandbox installed beside it, read its own settings schema,
+show its windows (UI resources) and speak Vietnamese (its catalogue).
+Prints TAP.
+"""
+
+import json
+import os
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+import e2e_sandbox as sbx  # noqa: E402
+
+sbx.use_own_accessibility_bus()
+
+import atspi_helpers as at  # noqa: E402
+
+MESON, BUILD, PREFIX = sys.argv[1], sys.argv[2], sys.argv[3]
+tap = at.Tap()
+destdir = tempfile.mkdtemp(prefix="enr-install-test-")
+root = destdir + PREFIX
+program = None
+sandbox_pid = None
+
+
+def finish():
+    if program is not None:
+        program.terminate()
+        try:
+            program.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            program.kill()
+    if sandbox_pid is not None:
+        try:
+            os.kill(sandbox_pid, 15)
+        except OSError:
+            pass
+    shutil.rmtree(destdir, ignore_errors=True)
+    tap.done()
+    sys.exit(0 if tap.ok else 1)
+
+
+def children_of(pid):
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            return [int(child) for child in f.read().split()]
+    except OSError:
+        return []
+
+
+def read_line(stream, timeout):
+    deadline = time.monotonic() + timeout
+    line = b""
+    while time.monotonic() < deadline and not line.endswith(b"\n"):
+        ready, _, _ = select.select([stream], [], [], 1)
+        if ready:
+            chunk = os.read(stream.fileno(), 1)
+            if not chunk:
+                break
+            line += chunk
+    return line.decode("utf-8", "replace").strip()
+
+
+try:
+    install = subprocess.run([MESON, "install", "-C", BUILD, "--no-rebuild", "--quiet",
+                              "--destdir", destdir], capture_output=True, text=True,
+                             timeout=600)
+    tap.check(install.returncode == 0, "meson install --destdir succeeds", install.stderr)
+    wanted = ["bin/smartca-enroll", "bin/smartca-sandbox",
+              "share/glib-2.0/schemas/vn.smartca.Enroll.gschema.xml",
+              "share/locale/vi/LC_MESSAGES/smartca-enroll.mo",
+              "share/applications/vn.smartca.Enroll.desktop",
+              "share/metainfo/vn.smartca.Enroll.metainfo.xml",
+              "share/icons/hicolor/scalable/apps/vn.smartca.Enroll.svg",
+              "share/icons/hicolor/symbolic/apps/vn.smartca.Enroll-symbolic.svg"]
+    missing = [path for path in wanted if not os.path.exists(os.path.join(root, path))]
+    tap.check(not missing, "it installs the program, the sandbox, the schema, the catalogue, "
+              "the desktop file, the metainfo and both icons", "missing: %s" % missing)
+    schemas = os.path.join(root, "share", "glib-2.0", "schemas")
+    subprocess.run(["glib-compile-schemas", "--strict", schemas], check=True)
+
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("GSETTINGS_SCHEMA_DIR", "SMARTCA_", "ENR_", "MESON_"))
+           and key not in ("LANGUAGE", "XDG_DATA_DIRS")}
+    env["XDG_DATA_DIRS"] = "/usr/share"      # not the DESTDIR: the program finds its own
+    program = subprocess.Popen([os.path.join(root, "bin", "smartca-enroll"), "--sandbox",
+                                "--language", "vi"], env=env, cwd=destdir,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    line = read_line(program.stdout, 180)
+    try:
+        announced = json.loads(line)
+    except ValueError:
+        announced = None
+    tap.check(announced is not None and "vneid_url" in announced,
+              "the installed program starts a sandbox and announces it", line)
+    sandboxes = [pid for pid in children_of(program.pid)
+                 if os.readlink("/proc/%d/exe" % pid).endswith("/smartca-sandbox")]
+    sandbox_pid = sandboxes[0] if sandboxes else None
+    where = os.readlink("/proc/%d/exe" % sandbox_pid) if sandbox_pid else None
+    tap.check(where == os.path.join(root, "bin", "smartca-sandbox"),
+              "the sandbox it runs is the one installed beside it", where)
+
+    ui = at.App("smartca-enroll")
+    ui.wait_page("Chào mừng", timeout=120)
+    tap.check(ui.has_text("Bắt đầu") or ui.find("push button", "Bắt đầu") is not None,
+              "its window shows, in Vietnamese, from the installed catalogue")
+    program.terminate()
+    program.wait(timeout=60)
+    errors = program.stderr.read().decode("utf-8", "replace")
+    program = None
+    tap.check("schema" not in errors and "CRITICAL" not in errors,
+              "it reads its installed settings schema, without a warning", errors)
+except Exception as error:  # noqa: BLE001 - the test reports any failure as TAP
+    tap.check(False, "the installed program ran: %r" % error)
+finish()
