@@ -16,6 +16,9 @@ typedef struct
   gboolean    complete;
   gboolean    busy;
   GtkWidget  *error_area;
+  GtkRoot    *root;             /* whose focus we follow, while rooted */
+  gulong      after_paint_id;
+  GtkAdjustment *vadjustment;   /* whose growth we follow, while mapped */
 } EnrPagePrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (EnrPage, enr_page, GTK_TYPE_WIDGET)
@@ -56,6 +59,131 @@ name_content (EnrPage *self)
     gtk_accessible_update_property (GTK_ACCESSIBLE (child),
                                     GTK_ACCESSIBLE_PROPERTY_LABEL, priv->title,
                                     -1);
+}
+
+/* GtkViewport scrolls to the focus as soon as it moves, from where the
+ * focus widget was last laid out: a field or an error that was just shown
+ * has no place yet, and a page taller than the window (large text) would
+ * leave it out of sight. Once the frame is laid out and painted, the page
+ * scrolls again to where it really is. */
+#define SCROLL_MARGIN 12
+
+static GtkScrolledWindow *
+scrolled_content (EnrPage *self)
+{
+  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self));
+
+  return GTK_IS_SCROLLED_WINDOW (child) ? GTK_SCROLLED_WINDOW (child) : NULL;
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                EnrPage       *self)
+{
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+  GtkScrolledWindow *scrolled = scrolled_content (self);
+  GtkWidget *focus = priv->root != NULL ? gtk_root_get_focus (priv->root) : NULL;
+  GtkWidget *viewport;
+  GtkAdjustment *adjustment;
+  graphene_rect_t bounds;
+  double value, page;
+
+  g_clear_signal_handler (&priv->after_paint_id, clock);
+  if (scrolled == NULL || focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (scrolled)))
+    return;
+  /* The viewport's own coordinates: 0 is the top of what shows. */
+  viewport = gtk_scrolled_window_get_child (scrolled);
+  if (viewport == NULL || !gtk_widget_compute_bounds (focus, viewport, &bounds))
+    return;
+
+  adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
+  value = gtk_adjustment_get_value (adjustment);
+  page = gtk_adjustment_get_page_size (adjustment);
+  if (bounds.origin.y + bounds.size.height + SCROLL_MARGIN > page)
+    value += bounds.origin.y + bounds.size.height + SCROLL_MARGIN - page;
+  if (bounds.origin.y - SCROLL_MARGIN < value - gtk_adjustment_get_value (adjustment))
+    value = gtk_adjustment_get_value (adjustment) + bounds.origin.y - SCROLL_MARGIN;
+  gtk_adjustment_set_value (adjustment, value);
+}
+
+static void
+focus_moved_cb (EnrPage *self)
+{
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (clock == NULL || priv->after_paint_id != 0 || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+  priv->after_paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb),
+                                           self);
+  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
+}
+
+static void
+forget_root (EnrPage *self)
+{
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (priv->after_paint_id != 0 && clock != NULL)
+    g_clear_signal_handler (&priv->after_paint_id, clock);
+  priv->after_paint_id = 0;
+  if (priv->root != NULL)
+    g_signal_handlers_disconnect_by_func (priv->root, focus_moved_cb, self);
+  priv->root = NULL;
+}
+
+static void
+enr_page_root (GtkWidget *widget)
+{
+  EnrPage *self = ENR_PAGE (widget);
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+
+  GTK_WIDGET_CLASS (enr_page_parent_class)->root (widget);
+  priv->root = gtk_widget_get_root (widget);
+  g_signal_connect_swapped (priv->root, "notify::focus-widget", G_CALLBACK (focus_moved_cb),
+                            self);
+}
+
+static void
+enr_page_unroot (GtkWidget *widget)
+{
+  forget_root (ENR_PAGE (widget));
+  GTK_WIDGET_CLASS (enr_page_parent_class)->unroot (widget);
+}
+
+/* A page shown with its first field focused: that field too; and again
+ * when the content grows, as when a QR code arrives above the focus. */
+static void
+enr_page_map (GtkWidget *widget)
+{
+  EnrPage *self = ENR_PAGE (widget);
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+  GtkScrolledWindow *scrolled = scrolled_content (self);
+
+  GTK_WIDGET_CLASS (enr_page_parent_class)->map (widget);
+  if (scrolled != NULL)
+    {
+      priv->vadjustment = g_object_ref (gtk_scrolled_window_get_vadjustment (scrolled));
+      g_signal_connect_swapped (priv->vadjustment, "notify::upper", G_CALLBACK (focus_moved_cb),
+                                self);
+    }
+  focus_moved_cb (self);
+}
+
+static void
+enr_page_unmap (GtkWidget *widget)
+{
+  EnrPagePrivate *priv = enr_page_get_instance_private (ENR_PAGE (widget));
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+
+  if (priv->after_paint_id != 0 && clock != NULL)
+    g_clear_signal_handler (&priv->after_paint_id, clock);
+  priv->after_paint_id = 0;
+  if (priv->vadjustment != NULL)
+    g_signal_handlers_disconnect_by_func (priv->vadjustment, focus_moved_cb, widget);
+  g_clear_object (&priv->vadjustment);
+  GTK_WIDGET_CLASS (enr_page_parent_class)->unmap (widget);
 }
 
 static void
@@ -202,6 +330,10 @@ enr_page_class_init (EnrPageClass *klass)
   object_class->finalize = enr_page_finalize;
   object_class->get_property = enr_page_get_property;
   object_class->set_property = enr_page_set_property;
+  widget_class->root = enr_page_root;
+  widget_class->unroot = enr_page_unroot;
+  widget_class->map = enr_page_map;
+  widget_class->unmap = enr_page_unmap;
 
   klass->apply_async = enr_page_real_apply_async;
   klass->apply_finish = enr_page_real_apply_finish;

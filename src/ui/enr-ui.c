@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "enr-columns.h"
 #include "enr-digit-entry.h"
 #include "enr-error-area.h"
 #include "enr-pdf-view.h"
@@ -20,6 +21,7 @@ enr_ui_init (GdkDisplay *display)
     {
       enr_ui_register_resource ();
 
+      g_type_ensure (ENR_TYPE_COLUMNS);
       g_type_ensure (ENR_TYPE_DIGIT_ENTRY);
       g_type_ensure (ENR_TYPE_ERROR_AREA);
       g_type_ensure (ENR_TYPE_PDF_VIEW);

@@ -36,6 +36,9 @@ G_DEFINE_FINAL_TYPE (EnrWizard, enr_wizard, G_TYPE_OBJECT)
 
 #define WIZARD_KEY "enr-wizard"
 
+#define DEFAULT_WIDTH  1120
+#define DEFAULT_HEIGHT 860
+
 static int
 index_of_id (EnrWizard  *self,
              const char *id)
@@ -403,6 +406,44 @@ drop_leaked_reference (GtkAssistantPage *assistant_page)
     g_object_unref (assistant_page);
 }
 
+/* The window's first size: 1120 × 860 at the usual 96 dpi, room for the
+ * contract at a readable width and for step 6's certificate with its save
+ * buttons, and as much bigger as the desktop's text is (its text scaling
+ * factor reaches GTK as gtk-xft-dpi), so that a page at 200% shows as much
+ * as at 100%; but no bigger than the screen (a 1024 × 768 one, say), and
+ * then maximized: the pages scroll. */
+static void
+default_size (int      *width,
+              int      *height,
+              gboolean *maximize)
+{
+  GdkDisplay *display = gdk_display_get_default ();
+  GListModel *monitors = display != NULL ? gdk_display_get_monitors (display) : NULL;
+  int dpi = -1;
+  double scale;
+
+  if (display != NULL)
+    g_object_get (gtk_settings_get_for_display (display), "gtk-xft-dpi", &dpi, NULL);
+  scale = dpi > 0 ? MAX (1.0, dpi / (96.0 * 1024)) : 1.0;
+  *width = (int) (DEFAULT_WIDTH * scale);
+  *height = (int) (DEFAULT_HEIGHT * scale);
+  *maximize = FALSE;
+
+  if (monitors != NULL && g_list_model_get_n_items (monitors) > 0)
+    {
+      g_autoptr(GdkMonitor) monitor = g_list_model_get_item (monitors, 0);
+      GdkRectangle area;
+
+      gdk_monitor_get_geometry (monitor, &area);
+      if (*width >= area.width || *height >= area.height)
+        {
+          *width = MIN (*width, area.width);
+          *height = MIN (*height, area.height);
+          *maximize = TRUE;
+        }
+    }
+}
+
 /* The window goes first, its pages with it; the wizard lets go of them
  * and stops what runs, then goes too when the window's data is freed. */
 static void
@@ -435,6 +476,8 @@ enr_wizard_new (GtkApplication *application,
     { "close", close_cb, NULL, NULL, NULL },
   };
   EnrWizard *self;
+  int width, height;
+  gboolean maximize;
 
   g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
   g_return_val_if_fail (ENR_IS_SESSION (session), NULL);
@@ -445,16 +488,19 @@ enr_wizard_new (GtkApplication *application,
   self->kiosk = kiosk;
   self->entries = enr_page_table_get (&self->n_entries);
 
+  default_size (&width, &height, &maximize);
   self->assistant = g_object_new (GTK_TYPE_ASSISTANT,
                                   "application", application,
                                   "use-header-bar", FALSE,
-                                  "default-width", 960,
-                                  "default-height", 720,
+                                  "default-width", width,
+                                  "default-height", height,
                                   "deletable", !kiosk,
                                   NULL);
   gtk_widget_add_css_class (GTK_WIDGET (self->assistant), "enrollment");
   if (kiosk)
     gtk_window_fullscreen (GTK_WINDOW (self->assistant));
+  else if (maximize)
+    gtk_window_maximize (GTK_WINDOW (self->assistant));
 
   if (banner != NULL)
     {
