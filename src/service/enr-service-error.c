@@ -46,7 +46,7 @@ enr_service_error_message (EnrServiceError code)
     case ENR_SERVICE_ERROR_LOGIN_PENDING:
       return _("Waiting for you to approve the login in the VNeID app.");
     case ENR_SERVICE_ERROR_LOGIN_DENIED:
-      return _("The login was refused in the VNeID app. Scan the code again, or log in with your password.");
+      return _("The login was refused in the VNeID app. Try again with a new QR code, or log in with your password.");
     case ENR_SERVICE_ERROR_LOGIN_CODE_EXPIRED:
       return _("The QR code has expired. A new one is shown.");
     case ENR_SERVICE_ERROR_IDENTITY_LEVEL:

@@ -51,6 +51,7 @@ response_cb (GtkNativeDialog *dialog,
 {
   g_autoptr(GTask) task = user_data;
   SaveData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
 
   if (response != GTK_RESPONSE_ACCEPT)
     {
@@ -60,8 +61,7 @@ response_cb (GtkNativeDialog *dialog,
 
   data->file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
   g_file_replace_contents_bytes_async (data->file, data->data, NULL, FALSE,
-                                       G_FILE_CREATE_REPLACE_DESTINATION,
-                                       g_task_get_cancellable (task),
+                                       G_FILE_CREATE_REPLACE_DESTINATION, cancellable,
                                        replace_cb, g_steal_pointer (&task));
 }
 

@@ -20,9 +20,11 @@ struct _EnrSandboxBanner
 {
   GtkWidget          parent_instance;
 
+  GtkMenuButton     *menu_button;
   GtkListBox        *citizens_list;
   GtkLabel          *codes_label;
   GtkButton         *approve_button;
+  GtkButton         *deny_button;
   GtkLabel          *status_label;
 
   EnrSession        *session;
@@ -128,8 +130,10 @@ refresh (EnrSandboxBanner *self)
 {
   Citizen *citizen = selected_citizen (self);
 
-  gtk_widget_set_sensitive (GTK_WIDGET (self->approve_button),
-                            citizen != NULL && enr_session_get_login_code (self->session) != NULL);
+  gboolean can_answer = citizen != NULL && enr_session_get_login_code (self->session) != NULL;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->approve_button), can_answer);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->deny_button), can_answer);
   if (citizen == NULL)
     return;
   enr_sandbox_control_outbox_async (self->control, citizen->phone, self->cancellable, outbox_cb,
@@ -137,21 +141,30 @@ refresh (EnrSandboxBanner *self)
 }
 
 static void
-approve_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+answer_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
   g_autoptr(EnrSandboxBanner) self = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!enr_sandbox_control_answer_login_finish (ENR_SANDBOX_CONTROL (source), result, &error))
-    gtk_label_set_text (self->status_label, error->message);
-  else
-    gtk_label_set_text (self->status_label, _("Approved, as the VNeID app would."));
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        gtk_label_set_text (self->status_label, error->message);
+      return;
+    }
+  gtk_label_set_text (self->status_label, "");
+  /* The page moves on or says the refusal underneath: out of its way,
+   * and the keyboard's. */
+  gtk_menu_button_popdown (self->menu_button);
 }
 
+/* As the VNeID app would: the citizen approves or refuses the login that
+ * the QR code shows. */
 static void
-approve_clicked_cb (EnrSandboxBanner *self)
+answer_login (EnrSandboxBanner *self,
+              gboolean          approve)
 {
   const EnrLoginCode *code = enr_session_get_login_code (self->session);
   Citizen *citizen = selected_citizen (self);
@@ -159,8 +172,20 @@ approve_clicked_cb (EnrSandboxBanner *self)
   if (code == NULL || citizen == NULL)
     return;
   enr_sandbox_control_answer_login_async (self->control, code->user_code, citizen->citizen_id,
-                                          TRUE, self->cancellable, approve_cb,
+                                          approve, self->cancellable, answer_cb,
                                           g_object_ref (self));
+}
+
+static void
+approve_clicked_cb (EnrSandboxBanner *self)
+{
+  answer_login (self, TRUE);
+}
+
+static void
+deny_clicked_cb (EnrSandboxBanner *self)
+{
+  answer_login (self, FALSE);
 }
 
 static void
@@ -187,12 +212,18 @@ fill_citizens (EnrSandboxBanner *self)
                                                citizen->full_name, citizen->citizen_id,
                                                citizen->password, citizen->phone);
       GtkWidget *label = gtk_label_new (text);
+      GtkWidget *row = gtk_list_box_row_new ();
 
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_label_set_selectable (GTK_LABEL (label), FALSE);
       gtk_widget_set_margin_top (label, 4);
       gtk_widget_set_margin_bottom (label, 4);
-      gtk_list_box_append (self->citizens_list, label);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+      /* A row takes the focus; GTK 4.8 names it after nothing inside. */
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (row),
+                                      GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL,
+                                      -1);
+      gtk_list_box_append (self->citizens_list, row);
     }
   if (self->citizens->len > 0)
     gtk_list_box_select_row (self->citizens_list,
@@ -241,11 +272,14 @@ enr_sandbox_banner_class_init (EnrSandboxBannerClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/vn/smartca/Enroll/enr-sandbox-banner.ui");
+  gtk_widget_class_bind_template_child (widget_class, EnrSandboxBanner, menu_button);
   gtk_widget_class_bind_template_child (widget_class, EnrSandboxBanner, citizens_list);
   gtk_widget_class_bind_template_child (widget_class, EnrSandboxBanner, codes_label);
   gtk_widget_class_bind_template_child (widget_class, EnrSandboxBanner, approve_button);
+  gtk_widget_class_bind_template_child (widget_class, EnrSandboxBanner, deny_button);
   gtk_widget_class_bind_template_child (widget_class, EnrSandboxBanner, status_label);
   gtk_widget_class_bind_template_callback (widget_class, approve_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, deny_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, refresh_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_selected_cb);
 

@@ -60,11 +60,9 @@ update_expiry (EnrLoginPage *self)
   g_autofree char *left = NULL;
   g_autofree char *text = NULL;
 
+  gtk_widget_set_visible (GTK_WIDGET (self->expiry_label), code != NULL);
   if (code == NULL)
-    {
-      gtk_label_set_text (self->expiry_label, "");
-      return;
-    }
+    return;
   left = enr_countdown_format (code->expires_at);
   /* Translators: %s is a time such as 4:59. */
   text = g_strdup_printf (_("This code is renewed in %s."), left);
@@ -78,6 +76,18 @@ tick_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The way back to a QR code once the login stopped, unless the error
+ * that stopped it is shown with its own Try Again. */
+static void
+update_new_code_button (EnrLoginPage *self)
+{
+  gboolean stopped = enr_session_get_login_code (session_of (self)) == NULL && self->qr_stopped;
+  gboolean retry_shown = self->retry == RETRY_QR &&
+                         enr_error_area_get_message (ENR_ERROR_AREA (self->error_area)) != NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->new_code_button), stopped && !retry_shown);
+}
+
 static void
 update_login_code (EnrLoginPage *self)
 {
@@ -86,8 +96,11 @@ update_login_code (EnrLoginPage *self)
   g_autofree char *description = NULL;
 
   enr_qr_code_set_text (self->qr_code, code != NULL ? code->verification_uri_complete : NULL);
+  /* No code, no empty line to tab to (the code can be selected, to copy). */
   gtk_label_set_text (self->user_code_label, code != NULL ? code->user_code : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->new_code_button), code == NULL && self->qr_stopped);
+  gtk_widget_set_visible (GTK_WIDGET (self->user_code_label), code != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->uri_label), code != NULL);
+  update_new_code_button (self);
 
   if (code != NULL)
     {
@@ -151,6 +164,7 @@ update_state (EnrLoginPage *self)
   gtk_button_set_label (self->send_button, otp_open ? _("Send a _New Code")
                                                     : _("_Send Me a Code"));
   gtk_widget_set_visible (self->otp_box, otp_open);
+  update_new_code_button (self);
 
   if (otp_open)
     {
@@ -221,15 +235,16 @@ qr_login_cb (GObject      *source,
     return;   /* the wizard follows the session to the next step */
 
   self->qr_stopped = TRUE;
-  update_login_code (self);
   /* Busy: the password login is running, and wins. */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY))
-    return;
-  self->retry = RETRY_QR;
-  enr_error_area_show_error (ENR_ERROR_AREA (self->error_area), error,
-                             g_error_matches (error, ENR_SERVICE_ERROR,
-                                              ENR_SERVICE_ERROR_LOGIN_DENIED)
-                               ? ENR_ERROR_ACTION_RETRY : ENR_ERROR_ACTION_NONE);
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY))
+    {
+      self->retry = RETRY_QR;
+      enr_error_area_show_error (ENR_ERROR_AREA (self->error_area), error,
+                                 g_error_matches (error, ENR_SERVICE_ERROR,
+                                                  ENR_SERVICE_ERROR_LOGIN_DENIED)
+                                   ? ENR_ERROR_ACTION_RETRY : ENR_ERROR_ACTION_NONE);
+    }
+  update_login_code (self);
 }
 
 static void
