@@ -70,10 +70,34 @@ def text_of(obj):
         return ""
 
 
+def extents(obj):
+    """(x, y, width, height) in the window's coordinates (GTK 4.8 knows no other)."""
+    box = obj.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    return (box.x, box.y, box.width, box.height)
+
+
+def inside(inner, outer):
+    """Whether the box @inner (x, y, width, height) shows whole inside @outer."""
+    x, y, w, h = inner
+    ox, oy, ow, oh = outer
+    return w > 0 and h > 0 and x >= ox and y >= oy and x + w <= ox + ow and y + h <= oy + oh
+
+
+def shows_in(inner, outer):
+    """Whether @inner shows whole inside @outer or, bigger than it, fills it."""
+    x, y, w, h = inner
+    ox, oy, ow, oh = outer
+    seen_w = min(x + w, ox + ow) - max(x, ox)
+    seen_h = min(y + h, oy + oh) - max(y, oy)
+    return w > 0 and h > 0 and seen_w >= min(w, ow) and seen_h >= min(h, oh)
+
+
 class App:
-    def __init__(self, name, keyboard=False, shots="."):
+    def __init__(self, name, keyboard=False, shots=".", on_focus=None):
         self.name = name
         self.keyboard = keyboard
+        # Called with each control that Tab gives the focus to.
+        self.on_focus = on_focus
         self.shots = shots
         self.count = 0
         self.page_title = None
@@ -92,6 +116,13 @@ class App:
         # GTK 4.8: the program's one top-level, whatever its role.
         for child in children(self._app()):
             if child.getRoleName() in ("frame", "filler", "window"):
+                return child
+        return None
+
+    def window(self, title):
+        """Another top-level of the program (a dialog), by its title."""
+        for child in children(self._app()):
+            if child.name == title:
                 return child
         return None
 
@@ -144,6 +175,16 @@ class App:
                         child != current):
                     continue
                 stack.append(child)
+
+    def views_of(self, obj):
+        """The scrolled views that @obj is in, innermost first."""
+        views = []
+        obj = obj.parent
+        while obj is not None and obj.getRoleName() not in ("frame", "application"):
+            if obj.getRoleName() == "scroll pane":
+                views.append(obj)
+            obj = obj.parent
+        return views
 
     def visible(self):
         """The window without the pages that are not shown."""
@@ -214,6 +255,8 @@ class App:
     def tab_to(self, predicate, what):
         for _ in range(120):
             obj = self.focused()
+            if obj is not None and self.on_focus is not None:
+                self.on_focus(obj)
             if obj is not None and predicate(obj):
                 return obj
             self.key(KEY_TAB)
@@ -289,6 +332,25 @@ class App:
                 unnamed.append("%s (%s)" % (obj.getRoleName(), obj.name))
         tap.check(not unnamed, "every focusable control on “%s” has a name" % self.frame_name(),
                   "\n".join(unnamed))
+
+    def save_as(self, button, title, path):
+        """A "Save…" button, and the file chooser it opens (GTK's own dialog:
+        outside a sandbox GTK 4.8 uses no portal), answered with @path."""
+        self.press(button)
+        if not wait_until(lambda: self.window(title) is not None, 30):
+            raise AssertionError("“%s” opened no dialog “%s”" % (button, title))
+        dialog = self.window(title)
+        name = next((o for o in self._walk(dialog)
+                     if o.getRoleName() == "text" and o.name == "Name:"), None)
+        save = next((o for o in self._walk(dialog)
+                     if o.getRoleName() == "push button" and "Save" in o.name), None)
+        if name is None or save is None:
+            raise AssertionError("the dialog “%s” has no name field or no Save button" % title)
+        name.queryEditableText().setTextContents(path)
+        time.sleep(0.2)
+        self._click(save)
+        if not wait_until(lambda: self.window(title) is None, 30):
+            raise AssertionError("the dialog “%s” stays open" % title)
 
     def shot(self, name):
         self.count += 1
