@@ -3,8 +3,9 @@
  * The wizard's pages in process, against a spawned smartca-sandbox: what a
  * citizen checks on each page (validation as they type, buttons enabled
  * only when they should be, errors shown where they happen with the next
- * action, resume at the right step). The whole flow end to end is the
- * AT-SPI test's (tests/e2e).
+ * action, resume at the right step), and an accessibility walk: through a
+ * whole enrollment, every control that takes the focus has a name. The
+ * whole flow driven from outside is the AT-SPI test's (tests/e2e).
  */
 #include "config.h"
 
@@ -16,6 +17,7 @@
 #include "enr-field.h"
 #include "enr-page.h"
 #include "enr-qr-code.h"
+#include "enr-sandbox-banner.h"
 #include "enr-sandbox-control.h"
 #include "enr-sandbox-runner.h"
 #include "enr-service-error.h"
@@ -25,6 +27,7 @@
 #define CITIZEN_ID "001093000001"
 #define PASSWORD   "Matkhau@123"
 #define PHONE      "0912345678"
+#define TEST_PIN   "274913"
 
 typedef struct
 {
@@ -63,8 +66,11 @@ wait_for (GAsyncResult **slot)
   return *slot;
 }
 
+/* The wizard on the fixture's sandbox; with its banner, as `--sandbox`
+ * shows it. */
 static void
-open_wizard (Fixture *fx)
+open_wizard_with_banner (Fixture  *fx,
+                         gboolean  banner)
 {
   GtkWindow *window;
 
@@ -72,10 +78,18 @@ open_wizard (Fixture *fx)
                                  enr_sandbox_runner_get_smartca_url (fx->runner),
                                  enr_sandbox_runner_get_trust_anchor (fx->runner),
                                  FALSE, fx->state_dir);
-  fx->wizard = enr_wizard_new (NULL, fx->session, FALSE, NULL);
+  fx->wizard = enr_wizard_new (NULL, fx->session, FALSE,
+                               banner ? enr_sandbox_banner_new (fx->session, fx->control)
+                                      : NULL);
   window = enr_wizard_get_window (fx->wizard);
   g_object_add_weak_pointer (G_OBJECT (fx->wizard), (gpointer *) &fx->wizard);
   gtk_window_present (window);
+}
+
+static void
+open_wizard (Fixture *fx)
+{
+  open_wizard_with_banner (fx, FALSE);
 }
 
 static void
@@ -267,10 +281,16 @@ error_shown (gpointer data)
   return enr_error_area_get_message (data) != NULL;
 }
 
+static void walk (Fixture    *fx,
+                  const char *where,
+                  GString    *unnamed);
+
 /* Logs in with the password and the SMS code; ends on the page of the
- * session's step. */
+ * session's step. With @unnamed, walks the page once the code field shows
+ * (see test_accessible_names). */
 static void
-log_in (Fixture *fx)
+log_in_walking (Fixture *fx,
+                GString *unnamed)
 {
   GtkWidget *page = wait_page (fx, "login");
   GtkWidget *citizen = entry_labelled (page, "_Citizen ID number");
@@ -288,9 +308,17 @@ log_in (Fixture *fx)
   code = latest_otp (fx, "vneid-login");
   gtk_editable_set_text (GTK_EDITABLE (otp), code);
   wait_next_enabled (fx);
+  if (unnamed != NULL)
+    walk (fx, "login, the code sent", unnamed);
   next (fx);
   enr_test_wait_until (left_login, fx, "the login to be done");
   enr_test_flush ();
+}
+
+static void
+log_in (Fixture *fx)
+{
+  log_in_walking (fx, NULL);
 }
 
 /* --- the tests ---------------------------------------------------------- */
@@ -447,6 +475,168 @@ test_resume (Fixture       *fx,
   wait_page (fx, "initialize");
 }
 
+/* --- the accessibility walk -------------------------------------------- */
+
+/* Where GTK 4.8 takes an accessible name from: the label property (a
+ * label's text, an accessible label in a template) or the widgets the
+ * control is labelled by (a mnemonic label, a button's or a check box's
+ * own label). A control with neither reads as its type name. */
+static gboolean
+has_accessible_name (GtkWidget *widget)
+{
+  return gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget),
+                                           GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+         gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget),
+                                           GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+}
+
+/* Every control under @root that is shown and takes the focus, with no
+ * name, appended to @unnamed. An entry's inner GtkText takes the focus
+ * for it: the entry is what a screen reader names. */
+static void
+find_unnamed (GtkWidget *root,
+              const char *where,
+              GString   *unnamed,
+              guint     *n_focusable)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (!gtk_widget_get_mapped (child))
+        continue;
+      if (gtk_widget_get_focusable (child))
+        {
+          GtkWidget *named = child;
+
+          if (GTK_IS_TEXT (child) && GTK_IS_EDITABLE (root) &&
+              gtk_editable_get_delegate (GTK_EDITABLE (root)) == GTK_EDITABLE (child))
+            named = root;
+          (*n_focusable)++;
+          if (!has_accessible_name (named))
+            g_string_append_printf (unnamed, "\n  on “%s”: a %s", where,
+                                    G_OBJECT_TYPE_NAME (named));
+        }
+      find_unnamed (child, where, unnamed, n_focusable);
+    }
+}
+
+/* The window as it is now: its page, the buttons below, the banner. */
+static void
+walk (Fixture    *fx,
+      const char *where,
+      GString    *unnamed)
+{
+  guint n_focusable = 0;
+
+  enr_test_flush ();
+  find_unnamed (GTK_WIDGET (enr_wizard_get_window (fx->wizard)), where, unnamed, &n_focusable);
+  g_test_message ("%s: %u controls take the focus", where, n_focusable);
+  /* The walk sees controls: a page with none would be a walk gone wrong. */
+  g_assert_cmpuint (n_focusable, >, 1);
+}
+
+static gboolean
+has_pdf_page (gpointer data)
+{
+  GtkWidget *found = enr_test_find (data, GTK_TYPE_PICTURE, NULL);
+
+  return found != NULL && gtk_widget_get_mapped (found);
+}
+
+static gboolean
+mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+/* Every page of a whole enrollment, in each of its states (the login with
+ * the banner's menu open and the code field shown, the contract before
+ * and after the code is sent, the PIN and then the acceptance record): every
+ * control that takes the focus has an accessible name. */
+static void
+test_accessible_names (Fixture       *fx,
+                       gconstpointer  data)
+{
+  g_autoptr(GString) unnamed = g_string_new (NULL);
+  g_autofree char *code = NULL;
+  GtkWidget *page, *menu, *otp, *pin, *again, *record_pin;
+
+  /* The program as `--sandbox` shows it, with the banner. */
+  close_wizard (fx);
+  open_wizard_with_banner (fx, TRUE);
+
+  page = wait_page (fx, "welcome");
+  wait_next_enabled (fx);
+  walk (fx, "welcome", unnamed);
+  next (fx);
+
+  page = wait_page (fx, "login");
+  enr_test_wait_until (has_login_code, fx->session, "VNeID to give a QR login code");
+  walk (fx, "login", unnamed);
+  menu = enr_test_find (GTK_WIDGET (enr_wizard_get_window (fx->wizard)), GTK_TYPE_MENU_BUTTON,
+                        NULL);
+  g_assert_nonnull (menu);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (menu));
+  enr_test_wait_until (mapped, gtk_menu_button_get_popover (GTK_MENU_BUTTON (menu)),
+                       "the banner's menu");
+  walk (fx, "login, the banner's menu open", unnamed);
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (menu));
+  log_in_walking (fx, unnamed);
+
+  page = wait_page (fx, "confirm");
+  walk (fx, "confirm", unnamed);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (enr_test_find (page, GTK_TYPE_CHECK_BUTTON,
+                                                                NULL)), TRUE);
+  next (fx);
+
+  page = wait_page (fx, "initialize");
+  wait_next_enabled (fx);
+  walk (fx, "initialize", unnamed);
+  next (fx);
+
+  page = wait_page (fx, "contract");
+  enr_test_wait_until (has_pdf_page, page, "the contract's first page");
+  walk (fx, "contract", unnamed);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (enr_test_find (page, GTK_TYPE_CHECK_BUTTON,
+                                                                NULL)), TRUE);
+  g_signal_emit_by_name (enr_test_find (page, GTK_TYPE_BUTTON, "Send the _Code"), "clicked");
+  otp = entry_labelled (page, "C_ode from the SMS (mã OTP)");
+  enr_test_wait_until (mapped, otp, "the contract's code field");
+  walk (fx, "contract, the code sent", unnamed);
+  code = latest_otp (fx, "contract");
+  gtk_editable_set_text (GTK_EDITABLE (otp), code);
+  wait_next_enabled (fx);
+  next (fx);
+
+  page = wait_page (fx, "activate");
+  walk (fx, "activate", unnamed);
+  pin = entry_labelled (page, "New _PIN");
+  again = entry_labelled (page, "The same PIN _again");
+  gtk_editable_set_text (GTK_EDITABLE (pin), TEST_PIN);
+  gtk_editable_set_text (GTK_EDITABLE (again), TEST_PIN);
+  wait_next_enabled (fx);
+  next (fx);
+  record_pin = entry_labelled (page, "Your _PIN");
+  enr_test_wait_until (mapped, record_pin, "the acceptance record");
+  enr_test_wait_until (has_pdf_page, page, "the acceptance record's first page");
+  walk (fx, "activate, the acceptance record", unnamed);
+  gtk_editable_set_text (GTK_EDITABLE (record_pin), TEST_PIN);
+  wait_next_enabled (fx);
+  next (fx);
+
+  wait_page (fx, "certificate");
+  wait_next_enabled (fx);
+  walk (fx, "certificate", unnamed);
+  next (fx);
+
+  wait_page (fx, "closing");
+  walk (fx, "closing", unnamed);
+
+  /* The list of what has no name, or nothing. */
+  g_assert_cmpstr (unnamed->str, ==, "");
+}
+
 /* No service configured: the welcome page says so and goes nowhere. */
 static void
 test_not_configured (void)
@@ -482,6 +672,7 @@ main (int argc, char **argv)
   ADD ("/pages/login-wrong-password", test_login_wrong_password);
   ADD ("/pages/confirm-consent-and-retry", test_confirm_consent_and_retry);
   ADD ("/pages/resume", test_resume);
+  ADD ("/pages/accessible-names", test_accessible_names);
 #undef ADD
   g_test_add_func ("/pages/not-configured", test_not_configured);
 
