@@ -160,11 +160,11 @@ def enroll(citizen_id):
     previous = sandbox.latest(citizen["phone"], "vneid-login")
     ui.press("Send Me a Code")
     code = sandbox.outbox(citizen["phone"], "vneid-login", after=previous)
-    ui.wait_find("text", "Code from the SMS (mã OTP)", exact=True)
+    field = ui.wait_find("text", "Code from the SMS (mã OTP)", exact=True)
     focus("Code from the SMS (mã OTP)")
     keypad(code)
-    tap.check(ui.wait_find("push button", "Log In") is not None,
-              "the keypad typed the SMS code")
+    tap.check(at.wait_until(lambda: "".join(filter(str.isdigit, at.text_of(field))) == code, 30),
+              "the on-screen keypad typed the SMS code", at.text_of(field))
     ui.press_default("Log In")
 
     ui.wait_page("Confirm the Registration")
@@ -337,7 +337,7 @@ try:
     ui.shot("7-done")
 
     # The citizen walks away.
-    ui.use("Are You Still There?", timeout=IDLE_TIMEOUT + 30)
+    ui.use("Are You Still There?", timeout=IDLE_TIMEOUT + 90)
     first_count = countdown()
     ui.shot("8-still-there")
     # However slow the machine, the next second shows before the reset.
@@ -350,9 +350,9 @@ try:
     here = ui.wait_find("push button", "I Am Still Here")
     tap.check(at.states(here).contains(at.pyatspi.STATE_FOCUSED),
               "its answer has the keyboard focus")
-    ui.wait_gone("Are You Still There?", timeout=45)
+    ui.wait_gone("Are You Still There?", timeout=90)
     ui.target = None
-    ui.wait_page("Chào mừng", timeout=60)
+    ui.wait_page("Chào mừng", timeout=120)
     tap.check(True, "the kiosk starts over, on the welcome page, in Vietnamese again")
     time.sleep(3)
 
