@@ -165,7 +165,9 @@ class App:
         return None
 
     def _walk(self, root, skip_pages=False, current=None):
-        stack = [root]
+        # Between two windows (a page's rebuild, a language switch) the
+        # program may have no top-level for a moment: then nothing is there.
+        stack = [root] if root is not None else []
         while stack:
             obj = stack.pop()
             yield obj
