@@ -124,24 +124,30 @@ enr_citizen_id_status_message (EnrCitizenIdStatus status)
 }
 
 /* 001093000001 -> 001******001: enough for a citizen to recognise their
- * own number on a screen or a receipt, not enough to use it. */
+ * own number on a screen or a receipt, not enough to use it. Counted in
+ * characters, not bytes: what reaches here may be anything a citizen typed
+ * or a client sent, and a mask that cut a character in two would put
+ * invalid UTF-8 in the log. Text that is not UTF-8 is masked whole. */
 char *
 enr_citizen_id_mask (const char *text)
 {
-  gsize len;
   GString *masked;
+  glong len;
+  const char *head_end;
 
   if (text == NULL)
     return g_strdup ("");
+  if (!g_utf8_validate (text, -1, NULL))
+    return g_strnfill (strlen (text), '*');
 
-  len = strlen (text);
+  len = g_utf8_strlen (text, -1);
   if (len <= 6)
-    return g_strnfill (len, '*');
+    return g_strnfill ((gsize) len, '*');
 
-  masked = g_string_sized_new (len);
-  g_string_append_len (masked, text, 3);
-  for (gsize i = 3; i < len - 3; i++)
+  head_end = g_utf8_offset_to_pointer (text, 3);
+  masked = g_string_new_len (text, head_end - text);
+  for (glong i = 3; i < len - 3; i++)
     g_string_append_c (masked, '*');
-  g_string_append (masked, text + len - 3);
+  g_string_append (masked, g_utf8_offset_to_pointer (text, len - 3));
   return g_string_free (masked, FALSE);
 }

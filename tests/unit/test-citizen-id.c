@@ -109,6 +109,21 @@ test_mask (void)
   g_assert_cmpstr (short_masked, ==, "****");
 }
 
+/* Found by tests/fuzz/fuzz-citizen-id.c: the mask kept the first three
+ * bytes, and cut a character typed among the digits in two. */
+static void
+test_mask_characters (void)
+{
+  g_autofree char *typed = enr_citizen_id_mask ("02\u0200" "1020034");
+  g_autofree char *vietnamese = enr_citizen_id_mask ("ạạạbbbbạạạ");
+  g_autofree char *not_utf8 = enr_citizen_id_mask ("001\xff" "93000001");
+
+  g_assert_true (g_utf8_validate (typed, -1, NULL));
+  g_assert_cmpstr (typed, ==, "02\u0200****034");
+  g_assert_cmpstr (vietnamese, ==, "ạạạ****ạạạ");
+  g_assert_cmpstr (not_utf8, ==, "************");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -118,5 +133,6 @@ main (int   argc,
   g_test_add_func ("/citizen-id/info", test_info);
   g_test_add_func ("/citizen-id/provinces", test_provinces);
   g_test_add_func ("/citizen-id/mask", test_mask);
+  g_test_add_func ("/citizen-id/mask-characters", test_mask_characters);
   return g_test_run ();
 }
