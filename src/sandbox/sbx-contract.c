@@ -434,7 +434,6 @@ signed_copy_drawn (SbxRequest *req,
   g_autoptr(SbxEnrollment) enrollment = NULL;
   g_autoptr(Contract) contract = NULL;
   g_autofree char *pdf = NULL;
-  g_autofree char *name = NULL;
   JsonObject *content, *document;
   SbxDb *db = sbx_smartca_db (req);
 

@@ -563,6 +563,18 @@ sbx_server_new (const SbxServerOptions  *options,
   return g_steal_pointer (&self);
 }
 
+static void
+set_urls (SbxServer  *self,
+          const char *base)
+{
+  g_free (self->vneid_url);
+  self->vneid_url = g_strconcat (base, "/vneid", NULL);
+  g_free (self->smartca_url);
+  self->smartca_url = g_strconcat (base, "/smartca", NULL);
+  g_free (self->control_url);
+  self->control_url = g_strconcat (base, "/sandbox", NULL);
+}
+
 gboolean
 sbx_server_listen (SbxServer   *self,
                    const char  *address,
@@ -627,16 +639,29 @@ sbx_server_listen (SbxServer   *self,
   else
     url_host = g_strdup (host);
   base = g_strdup_printf ("https://%s:%u", url_host, bound_port);
-
-  g_free (self->vneid_url);
-  self->vneid_url = g_strconcat (base, "/vneid", NULL);
-  g_free (self->smartca_url);
-  self->smartca_url = g_strconcat (base, "/smartca", NULL);
-  g_free (self->control_url);
-  self->control_url = g_strconcat (base, "/sandbox", NULL);
+  set_urls (self, base);
 
   g_message ("Listening on %s", base);
   return TRUE;
+}
+
+gboolean
+sbx_server_accept_stream (SbxServer  *self,
+                          GIOStream  *stream,
+                          GError    **error)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) local = g_inet_socket_address_new (loopback, 443);
+  g_autoptr(GSocketAddress) remote = g_inet_socket_address_new (loopback, 50000);
+
+  g_return_val_if_fail (SBX_IS_SERVER (self), FALSE);
+  g_return_val_if_fail (G_IS_IO_STREAM (stream), FALSE);
+
+  /* The URLs the answers name (a verification URI, a hand-off): those of
+   * a listening server, or, never listened, a loopback stand-in. */
+  if (self->vneid_url == NULL)
+    set_urls (self, "https://127.0.0.1");
+  return soup_server_accept_iostream (self->soup, stream, local, remote, error);
 }
 
 static gboolean

@@ -30,6 +30,12 @@ SbxServer  *sbx_server_new            (const SbxServerOptions *options,
 gboolean    sbx_server_listen         (SbxServer   *self,
                                        const char  *address,
                                        GError     **error);
+/* The router without a socket: serves @stream, a connection already open
+ * in this process that speaks plain HTTP/1.1, as if it came from loopback.
+ * For the fuzzing target (tests/fuzz/fuzz-sandbox.c); the program listens. */
+gboolean    sbx_server_accept_stream  (SbxServer   *self,
+                                       GIOStream   *stream,
+                                       GError     **error);
 /* After the main loop: runs it on until the work in workers is done and
  * every answer made is written, or @timeout_ms has passed (FALSE then). */
 gboolean    sbx_server_drain          (SbxServer   *self,

@@ -4,14 +4,18 @@
 
 Walks a citizen through every call the program makes, with the errors it
 must understand, and writes the body of every answer, as the service sent
-it, to one file each in OUTDIR:
+it, to one file each in OUTDIR, and the PDFs those answers carry (the
+contract and the acceptance record, prepared and signed) to PDFDIR, the
+seeds of the PDF-signature fuzzer:
 
-  SMARTCA_SANDBOX=… PYTHONPATH=tests/sandbox tests/fuzz/capture_corpus.py OUTDIR
+  SMARTCA_SANDBOX=… PYTHONPATH=tests/sandbox tests/fuzz/capture_corpus.py OUTDIR [PDFDIR]
 
 CI runs it before each fuzzing run, so the seeds follow the protocol as the
 sandbox speaks it today; tests/fuzz/corpus/replies keeps one such capture.
 """
 
+import base64
+import json
 import os
 import re
 import sys
@@ -24,20 +28,46 @@ NGOC = '079301000123'
 LEVEL1 = '092099001122'
 
 
+def pdfs_in(node):
+    """Every PDF a reply carries (dataBase64 members), decoded."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == 'dataBase64' and isinstance(value, str):
+                data = base64.b64decode(value)
+                if data.startswith(b'%PDF-'):
+                    yield data
+            else:
+                yield from pdfs_in(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from pdfs_in(item)
+
+
 class Capture:
-    def __init__(self, sb, outdir):
+    def __init__(self, sb, outdir, pdfdir=None):
         self.sb = sb
         self.outdir = outdir
+        self.pdfdir = pdfdir
         self.count = 0
 
     def keep(self, name, reply):
-        """Writes @reply's body as the service sent it; returns @reply."""
+        """Writes @reply's body as the service sent it, and the PDFs in it
+        (contracts, acceptance records; prepared and signed) to @pdfdir;
+        returns @reply."""
         if reply.body:
             self.count += 1
             safe = re.sub(r'[^a-z0-9-]+', '-', name.lower()).strip('-')
             path = os.path.join(self.outdir, '%03d-%s-%d.json' % (self.count, safe, reply.status))
             with open(path, 'wb') as f:
                 f.write(reply.body)
+            if self.pdfdir is not None:
+                try:
+                    found = list(pdfs_in(json.loads(reply.body)))
+                except ValueError:
+                    found = []
+                for i, pdf in enumerate(found):
+                    with open(path.replace(self.outdir, self.pdfdir) + '.%d.pdf' % i, 'wb') as f:
+                        f.write(pdf)
         return reply
 
 
@@ -157,9 +187,12 @@ def capture(sb, cap):
 
 def main():
     outdir = sys.argv[1]
+    pdfdir = sys.argv[2] if len(sys.argv) > 2 else None
     os.makedirs(outdir, exist_ok=True)
+    if pdfdir is not None:
+        os.makedirs(pdfdir, exist_ok=True)
     with Sandbox(sync_delay_ms=200) as sb:
-        cap = Capture(sb, outdir)
+        cap = Capture(sb, outdir, pdfdir)
         capture(sb, cap)
     print('%d replies captured in %s' % (cap.count, outdir))
     return 0
