@@ -150,5 +150,13 @@ enr_sad_verify (const char  *sad,
                             gnutls_strerror (ret));
       return NULL;
     }
+  /* Well signed but empty: no claims to return, and g_strndup() of an
+   * empty part's data would be NULL without an error (found by
+   * tests/fuzz/fuzz-sad.c). */
+  if (g_bytes_get_size (parts->payload) == 0)
+    {
+      enr_crypto_error_set (error, ENR_CRYPTO_ERROR_SAD_INVALID, "no claims");
+      return NULL;
+    }
   return g_strndup (g_bytes_get_data (parts->payload, NULL), g_bytes_get_size (parts->payload));
 }

@@ -75,7 +75,9 @@ header_is_rs256 (GBytes *header)
   gsize len;
   const char *data = g_bytes_get_data (header, &len);
 
-  if (!g_utf8_validate (data, (gssize) len, NULL) ||
+  /* An empty part has no data at all: nothing to parse (found by
+   * tests/fuzz/fuzz-sad.c). */
+  if (len == 0 || !g_utf8_validate (data, (gssize) len, NULL) ||
       !json_parser_load_from_data (parser, data, (gssize) len, NULL))
     return FALSE;
   root = json_parser_get_root (parser);
@@ -185,7 +187,7 @@ sbx_sad_check (const char            *sad,
   /* Signed by the KAK: from here on the claims are the citizen's device's. */
   payload = g_bytes_get_data (parts->payload, &payload_len);
   parser = json_parser_new_immutable ();
-  if (!g_utf8_validate (payload, (gssize) payload_len, NULL) ||
+  if (payload_len == 0 || !g_utf8_validate (payload, (gssize) payload_len, NULL) ||
       !json_parser_load_from_data (parser, payload, (gssize) payload_len, NULL) ||
       (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return refuse (reason, "the claims are not a JSON object");

@@ -284,6 +284,26 @@ test_sad_verify (Fixture       *fixture,
   g_assert_error (error, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_SAD_INVALID);
 }
 
+/* Found by tests/fuzz/fuzz-sad.c: a SAD signed by the KAK with no claims
+ * at all came back as NULL with no error to say why. */
+static void
+test_sad_verify_empty_claims (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  g_autoptr(GBytes) spki = enr_kak_get_public_key (fixture->kak);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *input = enr_jws_signing_input ("{\"alg\":\"RS256\",\"typ\":\"JWT\"}",
+                                                  (const guint8 *) "", 0);
+  g_autoptr(GBytes) signature = enr_kak_sign (fixture->kak, (const guint8 *) input,
+                                              strlen (input), &error);
+  g_autofree char *sad = NULL;
+
+  g_assert_no_error (error);
+  sad = enr_jws_join (input, g_bytes_get_data (signature, NULL), g_bytes_get_size (signature));
+  g_assert_null (enr_sad_verify (sad, spki, &error));
+  g_assert_error (error, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_SAD_INVALID);
+}
+
 static gboolean
 openssl_verifies (Fixture    *fixture,
                   const char *sad)
@@ -354,6 +374,7 @@ main (int   argc,
   ADD ("/kak/wipe", test_wipe);
   ADD ("/sad/shape", test_sad_shape);
   ADD ("/sad/verify", test_sad_verify);
+  ADD ("/sad/verify-empty-claims", test_sad_verify_empty_claims);
   ADD ("/sad/openssl", test_sad_openssl);
 
 #undef ADD

@@ -23,8 +23,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtensionOID, NameOID
 
 import sandbox
-from sandbox import (AN, BAO, CITIZENS, HUONG, NGOC, NHUNG, Kak, SandboxTestCase, b64, new_key,
-                     sha256_b64)
+from sandbox import (AN, BAO, CITIZENS, HUONG, NGOC, NHUNG, Kak, SandboxTestCase, b64, b64url,
+                     new_key, sha256_b64)
 
 # What test_protocol.py takes in: the test classes.
 __all__ = ['Activation', 'AcceptanceRecord', 'TransactionExpiry', 'CertificateDays',
@@ -120,6 +120,12 @@ UID_OID = x509.ObjectIdentifier('0.9.2342.19200300.100.1.1')
 
 def b64decode(text):
     return base64.b64decode(text.encode('ascii'), validate=True)
+
+
+def signed_jws(kak, signing_input):
+    """@signing_input as it is, signed RS256 by @kak: a JWS whose parts
+    need not be what a SAD holds."""
+    return signing_input + '.' + b64url(kak.sign(signing_input.encode('ascii')))
 
 
 def wrong_otp(otp):
@@ -432,6 +438,11 @@ class Activation(SigningTestCase):
             'four parts': kak.sad(cid, 'activation', ch, now=now) + '.x',
             'challenge as a number': kak.sad(cid, 'activation', 5, now=now),
             'iat as text': kak.sad(cid, 'activation', ch, now=now, iat=str(now)),
+            # Found by tests/fuzz/fuzz-sad.c: signed by the KAK, but with no
+            # claims at all, or no header; the sandbox handed the JSON
+            # parser a null pointer for either.
+            'empty claims, signed': signed_jws(kak, b64url(b'{"alg":"RS256","typ":"JWT"}') + '.'),
+            'empty header, signed': signed_jws(kak, '.' + b64url(b'{"aud":"smartca"}')),
         }
         before = snapshot(self.sb)
         for why, sad in bad.items():
