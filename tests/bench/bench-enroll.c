@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "enr-kak.h"
-#include "sbx-test-client.h"
+#include "sbx-test-load.h"
 
 /*
  * Whole enrollments through the sandbox (issue #3's benchmark), one JSON
@@ -32,6 +32,10 @@
  *
  * BENCH_ENROLLMENTS sets how many are measured (64), after one per client
  * to warm up (fonts, TLS, the database's pages).
+ *
+ * With --load N (issue #8's load figures) N citizens enroll at once
+ * instead, a client each: zero failures, the throughput, and the
+ * 95th-percentile latency of every endpoint they call.
  */
 
 #define CLIENTS 8
@@ -42,145 +46,7 @@ typedef struct
 {
   SbxTestSandbox *sandbox;
   GPtrArray      *citizens;     /* SbxTestCitizen */
-  gint            next;         /* the next citizen to take */
-  gint            end;          /* one past the last of this phase */
-  /* Summed over the clients' threads, under the lock. */
-  GMutex          lock;
-  gint64          rsa_cpu_us;
-  GArray         *latencies_ms; /* double */
 } Bench;
-
-static void
-citizen_free (SbxTestCitizen *citizen)
-{
-  g_free ((char *) citizen->citizen_id);
-  g_free ((char *) citizen->full_name);
-  g_free ((char *) citizen->phone);
-  g_free (citizen);
-}
-
-/* Fictional citizens born in Hà Nội in 1990, with IDs the citizen-ID rule
- * takes (001, male, 1900s, 90, then six digits) and phones of their own. */
-static char *
-write_citizens (const char *dir,
-                guint       n,
-                GPtrArray  *citizens)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  char *path = g_build_filename (dir, "citizens.json", NULL);
-
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < n; i++)
-    {
-      SbxTestCitizen *citizen = g_new0 (SbxTestCitizen, 1);
-
-      citizen->citizen_id = g_strdup_printf ("001090%06u", 100000 + i);
-      citizen->full_name = g_strdup_printf ("Nguyễn Văn Thử Nghiệm %u", i + 1);
-      citizen->phone = g_strdup_printf ("0866%06u", 100000 + i);
-      citizen->password = PASSWORD;
-      g_ptr_array_add (citizens, citizen);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "citizen_id");
-      json_builder_add_string_value (builder, citizen->citizen_id);
-      json_builder_set_member_name (builder, "password");
-      json_builder_add_string_value (builder, PASSWORD);
-      json_builder_set_member_name (builder, "full_name");
-      json_builder_add_string_value (builder, citizen->full_name);
-      json_builder_set_member_name (builder, "date_of_birth");
-      json_builder_add_string_value (builder, "1990-01-01");
-      json_builder_set_member_name (builder, "gender");
-      json_builder_add_string_value (builder, "male");
-      json_builder_set_member_name (builder, "phone");
-      json_builder_add_string_value (builder, citizen->phone);
-      json_builder_set_member_name (builder, "email");
-      json_builder_add_null_value (builder);
-      json_builder_set_member_name (builder, "identity_level");
-      json_builder_add_int_value (builder, 2);
-      json_builder_set_member_name (builder, "place_of_residence");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "province");
-      json_builder_add_string_value (builder, "Thành phố Hà Nội");
-      json_builder_set_member_name (builder, "ward");
-      json_builder_add_string_value (builder, "Phường Hoàn Kiếm");
-      json_builder_set_member_name (builder, "street");
-      json_builder_add_string_value (builder, "1 Phố Tràng Tiền");
-      json_builder_end_object (builder);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  root = json_builder_get_root (builder);
-  text = json_to_string (root, FALSE);
-  g_file_set_contents (path, text, -1, &error);
-  g_assert_no_error (error);
-  return path;
-}
-
-/* One client: enrollments, one after the other, until the phase's
- * citizens are all taken. */
-static gpointer
-client_thread (gpointer data)
-{
-  Bench *bench = data;
-  gint64 rsa_cpu_us = 0;
-  g_autoptr(GArray) latencies = g_array_new (FALSE, FALSE, sizeof (double));
-
-  for (;;)
-    {
-      g_auto(SbxTestEnrollment) enrollment = { 0 };
-      g_autoptr(SoupSession) session = NULL;
-      g_autoptr(GError) error = NULL;
-      gint index = g_atomic_int_add (&bench->next, 1);
-      gint64 started = g_get_monotonic_time ();
-      gint64 cpu;
-      double latency_ms;
-      EnrKak *kak;
-
-      if (index >= bench->end)
-        break;
-      /* A session, and its connections, per enrollment: one citizen's
-       * program. */
-      session = sbx_test_session_new (bench->sandbox);
-      sbx_test_enrollment_init (&enrollment, bench->sandbox, session,
-                                g_ptr_array_index (bench->citizens, index));
-      sbx_test_login (&enrollment);
-      sbx_test_register (&enrollment);
-      sbx_test_sign_contract (&enrollment);
-      cpu = sbx_test_thread_cpu_us ();
-      kak = enr_kak_generate (&error);
-      g_assert_no_error (error);
-      enrollment.rsa_cpu_us += sbx_test_thread_cpu_us () - cpu;
-      sbx_test_activate (&enrollment, kak);
-      sbx_test_accept (&enrollment);
-      rsa_cpu_us += enrollment.rsa_cpu_us;
-      latency_ms = (g_get_monotonic_time () - started) / 1000.0;
-      g_array_append_val (latencies, latency_ms);
-    }
-
-  g_mutex_lock (&bench->lock);
-  bench->rsa_cpu_us += rsa_cpu_us;
-  g_array_append_vals (bench->latencies_ms, latencies->data, latencies->len);
-  g_mutex_unlock (&bench->lock);
-  return NULL;
-}
-
-static void
-run_phase (Bench *bench,
-           gint   count)
-{
-  GThread *threads[CLIENTS];
-
-  bench->end = bench->next + count;
-  for (guint i = 0; i < CLIENTS; i++)
-    threads[i] = g_thread_new ("client", client_thread, bench);
-  for (guint i = 0; i < CLIENTS; i++)
-    g_thread_join (threads[i]);
-  g_assert_cmpint (g_atomic_int_get (&bench->next), >=, bench->end);
-  g_atomic_int_set (&bench->next, bench->end);
-}
 
 /* The sandbox's RSA work so far, in CPU milliseconds (CONTROL/stats). */
 static double
@@ -253,15 +119,6 @@ self_cpu_ms (void)
          (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000.0;
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 static void
 print_figure (const char *figure,
               double      value,
@@ -300,71 +157,46 @@ print_figure (const char *figure,
   fflush (stdout);
 }
 
-int
-main (int    argc,
-      char **argv)
+/* Issue #3's figure: CLIENTS clients, one enrollment after another. */
+static void
+run_enroll (Bench *bench,
+            gint   measured)
 {
-  const char *env = g_getenv ("BENCH_ENROLLMENTS");
-  gint measured = env != NULL ? (gint) g_ascii_strtoll (env, NULL, 10) : 64;
-  g_autofree char *tmp = NULL;
-  g_autofree char *citizens_path = NULL;
+  g_auto(SbxTestLoad) warm = { 0 };
+  g_auto(SbxTestLoad) load = { 0 };
   g_autofree char *how = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *args[6];
-  Bench bench = { 0 };
-  double started_s, wall_s, sandbox_cpu0, self_cpu0, sandbox_rsa0, machine0;
+  double wall_s, sandbox_cpu0, self_cpu0, sandbox_rsa0, machine0;
   double sandbox_cpu, self_cpu, sandbox_rsa, client_rsa, rsa_per, throughput, limit, ratio;
   double other_cores, left_limit;
   guint cores = g_get_num_processors ();
 
-  if (measured < CLIENTS)
-    measured = CLIENTS;
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
-
-  tmp = g_dir_make_tmp ("bench-enroll-XXXXXX", &error);
-  g_assert_no_error (error);
-  bench.citizens = g_ptr_array_new_with_free_func ((GDestroyNotify) citizen_free);
-  citizens_path = write_citizens (tmp, CLIENTS + measured, bench.citizens);
-  args[0] = "--sync-delay-ms";
-  args[1] = "0";
-  args[2] = "--citizens";
-  args[3] = citizens_path;
-  args[4] = NULL;
-  bench.sandbox = sbx_test_sandbox_start (args);
-  g_mutex_init (&bench.lock);
-  bench.latencies_ms = g_array_new (FALSE, FALSE, sizeof (double));
-
   /* Warm-up: one enrollment per client, not counted. */
-  run_phase (&bench, CLIENTS);
-  bench.rsa_cpu_us = 0;
-  g_array_set_size (bench.latencies_ms, 0);
+  sbx_test_load_run (bench->sandbox, bench->citizens, 0, CLIENTS, CLIENTS, &warm);
 
-  sandbox_cpu0 = sandbox_cpu_ms (&bench);
-  sandbox_rsa0 = sandbox_rsa_cpu_ms (&bench);
+  sandbox_cpu0 = sandbox_cpu_ms (bench);
+  sandbox_rsa0 = sandbox_rsa_cpu_ms (bench);
   self_cpu0 = self_cpu_ms ();
   machine0 = machine_busy_ms ();
-  started_s = g_get_monotonic_time () / 1e6;
-  run_phase (&bench, measured);
-  wall_s = g_get_monotonic_time () / 1e6 - started_s;
-  sandbox_cpu = sandbox_cpu_ms (&bench) - sandbox_cpu0;
-  sandbox_rsa = sandbox_rsa_cpu_ms (&bench) - sandbox_rsa0;
+  sbx_test_load_run (bench->sandbox, bench->citizens, CLIENTS, (guint) measured, CLIENTS, &load);
+  wall_s = load.wall_s;
+  sandbox_cpu = sandbox_cpu_ms (bench) - sandbox_cpu0;
+  sandbox_rsa = sandbox_rsa_cpu_ms (bench) - sandbox_rsa0;
   self_cpu = self_cpu_ms () - self_cpu0;
   other_cores = MAX (0.0, (machine_busy_ms () - machine0 - sandbox_cpu - self_cpu) /
                           (wall_s * 1000.0));
-  client_rsa = bench.rsa_cpu_us / 1000.0;
+  client_rsa = load.rsa_cpu_us / 1000.0;
 
   throughput = measured / wall_s;
   rsa_per = (client_rsa + sandbox_rsa) / measured;
   limit = cores * 1000.0 / rsa_per;
   ratio = throughput / limit;
   left_limit = MAX (0.01, cores - other_cores) * 1000.0 / rsa_per;
-  g_array_sort (bench.latencies_ms, compare_doubles);
 
   how = g_strdup_printf ("%d enrollments, %d clients, password login, --sync-delay-ms 0, "
                          "after %d to warm up", measured, CLIENTS, CLIENTS);
   print_figure ("enroll: whole enrollments per second", throughput, "1/s", how, NULL, -1);
   print_figure ("enroll: one enrollment, login to ACTIVE (median)",
-                g_array_index (bench.latencies_ms, double, bench.latencies_ms->len / 2), "ms",
+                sbx_test_percentile (load.enrollment_ms, 50), "ms",
                 "wall time per client, 8 at once", NULL, -1);
   g_free (how);
   how = g_strdup_printf ("clients %.1f ms (KAK, 2 SADs) + sandbox %.1f ms (signing key, "
@@ -388,11 +220,94 @@ main (int    argc,
   print_figure ("enroll: throughput / crypto-bound limit of the cores left",
                 throughput / left_limit, "", "the limit on the cores other processes left free",
                 NULL, -1);
+}
+
+/* --load N: N citizens enroll at once, each with a client of their own
+ * (issue #8's load figures). Every call must succeed: a failed one stops
+ * the run (the client asserts every answer), so reaching the rows means
+ * zero failures. Then the throughput, and each endpoint's 95th-percentile
+ * latency. */
+static void
+run_load (Bench *bench,
+          guint  clients)
+{
+  g_auto(SbxTestLoad) warm = { 0 };
+  g_auto(SbxTestLoad) load = { 0 };
+  g_autofree char *how = NULL;
+  g_autoptr(GList) endpoints = NULL;
+  guint calls = 0;
+
+  /* Two to warm up (fonts, TLS, the database's pages), not counted. */
+  sbx_test_load_run (bench->sandbox, bench->citizens, 0, 2, 2, &warm);
+  sbx_test_load_run (bench->sandbox, bench->citizens, 2, clients, clients, &load);
+
+  how = g_strdup_printf ("%u clients at once, one citizen each, password login, "
+                         "--sync-delay-ms 0", clients);
+  print_figure ("load: enrollments that failed", 0, "", how, "= 0", TRUE);
+  print_figure ("load: whole enrollments per second", clients / load.wall_s, "1/s",
+                "start of the first to end of the last", NULL, -1);
+  print_figure ("load: one enrollment, login to ACTIVE (median)",
+                sbx_test_percentile (load.enrollment_ms, 50), "ms", "wall time per client",
+                NULL, -1);
+  print_figure ("load: one enrollment, login to ACTIVE (p95)",
+                sbx_test_percentile (load.enrollment_ms, 95), "ms", "wall time per client",
+                NULL, -1);
+
+  endpoints = g_list_sort (g_hash_table_get_keys (load.endpoint_ms), (GCompareFunc) strcmp);
+  for (GList *l = endpoints; l != NULL; l = l->next)
+    calls += ((GArray *) g_hash_table_lookup (load.endpoint_ms, l->data))->len;
+  print_figure ("load: requests per second", calls / load.wall_s, "1/s",
+                "every call of every client", NULL, -1);
+  for (GList *l = endpoints; l != NULL; l = l->next)
+    {
+      GArray *values = g_hash_table_lookup (load.endpoint_ms, l->data);
+      g_autofree char *figure = g_strdup_printf ("load: %s (p95)", (const char *) l->data);
+      g_autofree char *detail = g_strdup_printf ("%u calls, median %.1f ms", values->len,
+                                                 sbx_test_percentile (values, 50));
+
+      print_figure (figure, sbx_test_percentile (values, 95), "ms", detail, NULL, -1);
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  const char *env = g_getenv ("BENCH_ENROLLMENTS");
+  gint measured = env != NULL ? (gint) g_ascii_strtoll (env, NULL, 10) : 64;
+  g_autofree char *tmp = NULL;
+  g_autofree char *citizens_path = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *args[6];
+  Bench bench = { 0 };
+  guint load_clients = 0;
+
+  if (argc == 3 && g_str_equal (argv[1], "--load"))
+    load_clients = (guint) g_ascii_strtoull (argv[2], NULL, 10);
+  if (measured < CLIENTS)
+    measured = CLIENTS;
+  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+
+  tmp = g_dir_make_tmp ("bench-enroll-XXXXXX", &error);
+  g_assert_no_error (error);
+  bench.citizens = sbx_test_citizens_new ();
+  citizens_path = sbx_test_write_citizens (tmp, load_clients > 0 ? 2 + load_clients
+                                                                 : CLIENTS + (guint) measured,
+                                           PASSWORD, bench.citizens);
+  args[0] = "--sync-delay-ms";
+  args[1] = "0";
+  args[2] = "--citizens";
+  args[3] = citizens_path;
+  args[4] = NULL;
+  bench.sandbox = sbx_test_sandbox_start (args);
+
+  if (load_clients > 0)
+    run_load (&bench, load_clients);
+  else
+    run_enroll (&bench, measured);
 
   sbx_test_sandbox_stop (bench.sandbox);
   g_ptr_array_unref (bench.citizens);
-  g_array_unref (bench.latencies_ms);
-  g_mutex_clear (&bench.lock);
   g_unlink (citizens_path);
   g_rmdir (tmp);
   return 0;

@@ -26,6 +26,8 @@ import time
 BENCHMARKS = [
     ("crypto", ["tests/bench/bench-crypto"], {}),
     ("enroll", ["tests/bench/bench-enroll"], {}),
+    # Issue #8: 50 citizens at once, one client each.
+    ("load", ["tests/bench/bench-enroll", "--load", "50"], {}),
     ("session", ["tests/bench/bench-session"], {}),
     # A Python benchmark lives in the source tree and is given the build directory.
     ("ui", ["tests/bench/bench-ui.py"], {}),

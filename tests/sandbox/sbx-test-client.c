@@ -170,6 +170,85 @@ sbx_test_reply_clear (SbxTestReply *reply)
   g_clear_pointer (&reply->body, json_node_unref);
 }
 
+/* --- Latencies ----------------------------------------------------------- */
+
+static GMutex latency_lock;
+static GHashTable *latencies;   /* endpoint -> GArray of double (ms) */
+
+void
+sbx_test_record_latencies (void)
+{
+  g_mutex_lock (&latency_lock);
+  if (latencies == NULL)
+    latencies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) g_array_unref);
+  g_mutex_unlock (&latency_lock);
+}
+
+GHashTable *
+sbx_test_steal_latencies (void)
+{
+  GHashTable *recorded;
+
+  g_mutex_lock (&latency_lock);
+  recorded = g_steal_pointer (&latencies);
+  g_mutex_unlock (&latency_lock);
+  return recorded;
+}
+
+/* "POST SMARTCA/enrollment/contract": the API the base names, and the path
+ * with its identifiers (a segment of eight or more characters with a digit
+ * in it) as {id} and without its query, so that every citizen's calls of
+ * one endpoint count together. */
+static char *
+endpoint_name (const char *method,
+               const char *base,
+               const char *path)
+{
+  g_autofree char *api = g_ascii_strup (strrchr (base, '/') + 1, -1);
+  g_autofree char *bare = g_strndup (path, strcspn (path, "?"));
+  g_auto(GStrv) segments = g_strsplit (bare, "/", -1);
+  GString *name = g_string_new (NULL);
+
+  g_string_printf (name, "%s %s", method,
+                   g_str_equal (api, "SANDBOX") ? "CONTROL" : api);
+  for (guint i = 0; segments[i] != NULL; i++)
+    {
+      const char *segment = segments[i];
+
+      g_string_append_c (name, '/');
+      if (strlen (segment) >= 8 && strpbrk (segment, "0123456789") != NULL)
+        g_string_append (name, "{id}");
+      else
+        g_string_append (name, segment);
+    }
+  return g_string_free (name, FALSE);
+}
+
+static void
+record_latency (const char *method,
+                const char *base,
+                const char *path,
+                double      ms)
+{
+  g_autofree char *name = NULL;
+  GArray *values;
+
+  g_mutex_lock (&latency_lock);
+  if (latencies != NULL)
+    {
+      name = endpoint_name (method, base, path);
+      values = g_hash_table_lookup (latencies, name);
+      if (values == NULL)
+        {
+          values = g_array_new (FALSE, FALSE, sizeof (double));
+          g_hash_table_insert (latencies, g_steal_pointer (&name), values);
+        }
+      g_array_append_val (values, ms);
+    }
+  g_mutex_unlock (&latency_lock);
+}
+
 void
 sbx_test_call (SoupSession  *session,
                const char   *method,
@@ -190,6 +269,7 @@ sbx_test_call (SoupSession  *session,
   const char *type;
   gsize len;
   const char *data;
+  gint64 started;
 
   g_assert_nonnull (msg);
   /* libsoup opens a new connection for every POST unless told it may be
@@ -214,8 +294,10 @@ sbx_test_call (SoupSession  *session,
       soup_message_set_request_body_from_bytes (msg, content_type, bytes);
     }
 
+  started = g_get_monotonic_time ();
   answer = soup_session_send_and_read (session, msg, NULL, &error);
   g_assert_no_error (error);
+  record_latency (method, base, path, (g_get_monotonic_time () - started) / 1000.0);
   reply->status = soup_message_get_status (msg);
 
   type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL);

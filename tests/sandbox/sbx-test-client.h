@@ -47,6 +47,12 @@ typedef struct
 void        sbx_test_reply_clear (SbxTestReply *reply);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SbxTestReply, sbx_test_reply_clear)
 
+/* From now on every call's wall time, from every thread, is kept by
+ * endpoint ("POST SMARTCA/enrollment/contract", identifiers as {id}). */
+void        sbx_test_record_latencies (void);
+/* What was kept: endpoint -> GArray of double (ms); recording stops. */
+GHashTable *sbx_test_steal_latencies  (void);
+
 /* One request; the answer must be JSON. @body may be NULL. */
 void        sbx_test_call        (SoupSession  *session,
                                   const char   *method,
