@@ -27,6 +27,7 @@ Runs inside its own D-Bus session with an unlocked gnome-keyring
 """
 
 import argparse
+import hashlib
 import os
 import re
 import signal
@@ -110,12 +111,17 @@ class Program:
         self.proc = None
         self.ui = None
         self.starts = 0
-        self.log = open(os.path.join(shots, "program.log"), "a")
+        self.log_path = os.path.join(shots, "program.log")
+        with open(self.log_path, "w"):
+            pass
+        self.log = open(self.log_path, "a")
 
     def start(self):
         env = dict(os.environ)
         env["LANGUAGE"] = "en"
         env["XDG_DATA_HOME"] = data_home
+        # Everything it can say, to be searched for secrets afterwards.
+        env["G_MESSAGES_DEBUG"] = "all"
         env.pop("GSETTINGS_BACKEND", None)
         self.log.write("--- start %d\n" % self.starts)
         self.log.flush()
@@ -146,6 +152,7 @@ class Program:
 program = Program()
 killed_at = set()
 retries = [0]
+codes_used = []
 
 
 def finish(code):
@@ -196,6 +203,7 @@ def new_code(purpose, before):
                     return True
         return False
     until(arrived, "a new %s code in the outbox" % purpose)
+    codes_used.append(found[0])
     return found[0]
 
 
@@ -319,6 +327,41 @@ HANDLERS = {
 }
 
 
+def secrets_in_log():
+    """What of the citizen's secrets the program's log holds, run after run
+    with G_MESSAGES_DEBUG=all: the PIN, the password, the codes typed, and
+    any token the sandbox issued (it keeps only their SHA-256, which every
+    word of the log is checked against)."""
+    with open(program.log_path, encoding="utf-8", errors="replace") as f:
+        log = f.read()
+    found = []
+    for what, secret in [("the PIN", PIN), ("the password", PASSWORD)] + \
+            [("an SMS code", code) for code in codes_used]:
+        if re.search(r"(?<![0-9A-Za-z])%s(?![0-9A-Za-z])" % re.escape(secret), log):
+            found.append(what)
+    db = sqlite3.connect(os.path.join(sb.data_dir, "sandbox.db"))
+    try:
+        hashes = {bytes(row[0]) for row in db.execute("SELECT token_hash FROM tokens")}
+    finally:
+        db.close()
+    for word in set(re.findall(r"[A-Za-z0-9_.~+/=-]{16,}", log)):
+        if hashlib.sha256(word.encode()).digest() in hashes:
+            found.append("a token")
+    return found, len(log.splitlines())
+
+
+def token_hashes_match():
+    """The token check above finds a token the sandbox issued: one issued
+    now, to another citizen, is found by its SHA-256 in the database."""
+    token = sb.login("079301000123")
+    db = sqlite3.connect(os.path.join(sb.data_dir, "sandbox.db"))
+    try:
+        return db.execute("SELECT count(*) FROM tokens WHERE token_hash = ?",
+                          (hashlib.sha256(token.encode()).digest(),)).fetchone()[0] == 1
+    finally:
+        db.close()
+
+
 def rows(table):
     db = sqlite3.connect(os.path.join(sb.data_dir, "sandbox.db"))
     try:
@@ -364,6 +407,10 @@ try:
                   % (failed, answered, retries[0]))
     tap.check(rows("registrations") == 1, "exactly one registration in the sandbox's database")
     tap.check(rows("credentials") == 1, "exactly one credential in the sandbox's database")
+    leaked, lines = secrets_in_log()
+    tap.check(not leaked and codes_used and token_hashes_match(),
+              "no PIN, password, SMS code or token in the program's %d log lines "
+              "(G_MESSAGES_DEBUG=all, every start)" % lines, ", ".join(leaked))
 except Exception as error:  # noqa: BLE001 - the test reports any failure as TAP
     try:
         program.ui.shot("failure")
