@@ -74,7 +74,7 @@ test_idle_countdown (void)
                    GTK_ACCESSIBLE_ROLE_ALERT_DIALOG);
   here = enr_test_find (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, "_I Am Still Here");
   g_assert_nonnull (here);
-  enr_test_wait_until ((EnrTestCondition) gtk_widget_has_focus, here, "the answer's focus");
+  enr_test_wait_until ((EnrTestCondition) gtk_widget_is_focus, here, "the answer's focus");
   first = enr_idle_dialog_get_seconds_left (dialog);
   g_assert_cmpuint (first, <=, 3);
   g_assert_nonnull (enr_test_find (GTK_WIDGET (dialog), GTK_TYPE_LABEL, "3"));
@@ -173,7 +173,7 @@ test_keypad (void)
   g_assert_cmpstr (enr_digit_entry_get_digits (ENR_DIGIT_ENTRY (pin)), ==, "279999");
   g_assert_true (enr_digit_entry_get_complete (ENR_DIGIT_ENTRY (pin)));
   enr_test_flush ();
-  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (gtk_editable_get_delegate (
+  g_assert_true (gtk_widget_is_focus (GTK_WIDGET (gtk_editable_get_delegate (
                    GTK_EDITABLE (pin)))));
 
   /* It moves to the field that takes the focus, and goes elsewhere. */

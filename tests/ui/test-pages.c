@@ -339,8 +339,10 @@ test_login_validation (Fixture       *fx,
   send = enr_test_find (page, GTK_TYPE_BUTTON, "_Send Me a Code");
   help = help_of (citizen);
 
-  /* The first field has the focus. */
-  enr_test_wait_until ((EnrTestCondition) gtk_widget_has_focus,
+  /* The first field has the focus: the window's focus widget, whether or
+   * not the X server has made the window active (the UI tests share one
+   * display, and another test's window may hold the input focus). */
+  enr_test_wait_until ((EnrTestCondition) gtk_widget_is_focus,
                        gtk_editable_get_delegate (GTK_EDITABLE (citizen)) != NULL
                          ? GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (citizen)))
                          : citizen,
