@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "enr-pdf-signature.h"
+#include "enr-vietnam-time.h"
 
 /* Nesting deeper than this is not a document anyone signs: refuse it
  * rather than recurse without bound on hostile input. */
@@ -1339,7 +1340,7 @@ enr_pdf_signature_prepare (const guint8                *pdf,
   g_autoptr(GString) text = NULL;
   g_autoptr(GString) fields = NULL;
   g_autoptr(GString) annots = NULL;
-  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
   g_autoptr(EnrPdfSignature) sig = NULL;
   g_autofree char *date = NULL;
   g_autofree char *range = NULL;
@@ -1444,8 +1445,9 @@ enr_pdf_signature_prepare (const guint8                *pdf,
   append_string (out, text->str);
   append_string (out, "\nendobj\n");
 
-  utc = g_date_time_to_utc (params->signing_time);
-  date = g_date_time_format (utc, "D:%Y%m%d%H%M%S+00'00'");
+  /* Vietnam time, as every date the service's documents carry. */
+  local = enr_vietnam_time_from (params->signing_time);
+  date = g_date_time_format (local, "D:%Y%m%d%H%M%S+07'00'");
   begin_object (out, offsets, sig_number, 0);
   append_string (out, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached"
                       " /ByteRange ");

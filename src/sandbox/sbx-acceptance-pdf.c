@@ -10,15 +10,18 @@
 
 #include <gio/gio.h>
 
+#include "enr-vietnam-time.h"
 #include "sbx-acceptance-pdf.h"
 #include "sbx-pdf-document.h"
 
+/* "23:31 ngày 06/12/2026": the hour matters, as a certificate issued just
+ * after midnight in Vietnam is valid from the evening before (BACKDATE_S). */
 static char *
-format_day (gint64 ms)
+format_moment (gint64 ms)
 {
-  g_autoptr(GDateTime) local = sbx_pdf_vietnam_time (ms);
+  g_autoptr(GDateTime) local = enr_vietnam_time_new_from_unix (ms / 1000);
 
-  return local != NULL ? g_date_time_format (local, "%d/%m/%Y") : NULL;
+  return local != NULL ? g_date_time_format (local, "%H:%M ngày %d/%m/%Y") : NULL;
 }
 
 static gboolean
@@ -66,10 +69,10 @@ sbx_acceptance_pdf_render (const SbxAcceptanceInfo *info,
   full_name = sbx_pdf_nfc (info->full_name);
   address = sbx_pdf_nfc (info->address);
   subject_dn = sbx_pdf_nfc (info->subject_dn);
-  drawn = sbx_pdf_vietnam_time (info->drawn_at_ms);
+  drawn = enr_vietnam_time_new_from_unix (info->drawn_at_ms / 1000);
   drawn_utc = g_date_time_new_from_unix_utc (info->drawn_at_ms / 1000);
-  valid_from = format_day (info->valid_from_ms);
-  valid_to = format_day (info->valid_to_ms);
+  valid_from = format_moment (info->valid_from_ms);
+  valid_to = format_moment (info->valid_to_ms);
   if (drawn == NULL || drawn_utc == NULL || valid_from == NULL || valid_to == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -108,7 +111,7 @@ sbx_acceptance_pdf_render (const SbxAcceptanceInfo *info,
   sbx_pdf_add_row (doc, "Số hiệu chứng thư:", info->serial_number, TRUE, TRUE);
   sbx_pdf_add_row (doc, "Chủ thể:", subject_dn, FALSE, FALSE);
   sbx_pdf_add_row (doc, "Tổ chức cấp:", info->issuer_name, FALSE, FALSE);
-  validity = g_strdup_printf ("từ ngày %s đến ngày %s", valid_from, valid_to);
+  validity = g_strdup_printf ("từ %s đến %s (giờ Việt Nam)", valid_from, valid_to);
   sbx_pdf_add_row (doc, "Thời hạn hiệu lực:", validity, FALSE, FALSE);
   sbx_pdf_add_row (doc, "Mã định danh tài khoản ký:", info->credential_id, FALSE, TRUE);
   sbx_pdf_add_row (doc, "Loại chứng thư:", "Chứng thư chữ ký số cá nhân, ký số từ xa", FALSE,

@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 #include <stdio.h>
 
+#include "enr-vietnam-time.h"
 #include "sbx-contract-pdf.h"
 #include "sbx-pdf-document.h"
 
@@ -80,7 +81,7 @@ texts_init (Texts                 *texts,
   texts->full_name = sbx_pdf_nfc (info->full_name);
   texts->address = sbx_pdf_nfc (info->address);
   texts->email = sbx_pdf_nfc (info->email != NULL ? info->email : "Không có");
-  issued = sbx_pdf_vietnam_time (info->issued_at_ms);
+  issued = enr_vietnam_time_new_from_unix (info->issued_at_ms / 1000);
   issued_utc = g_date_time_new_from_unix_utc (info->issued_at_ms / 1000);
   if (texts->full_name == NULL || texts->address == NULL || texts->email == NULL ||
       !g_utf8_validate (info->citizen_id, -1, NULL) ||
@@ -279,12 +280,10 @@ build_acceptance (SbxPdfDocument        *doc,
                   const SbxContractInfo *info,
                   const Texts           *texts,
                   const char            *hash,
-                  const char            *signed_at,
                   GDateTime             *signed_local,
                   const char            *phone_masked)
 {
   g_autofree char *method = NULL;
-  g_autofree char *local = NULL;
   g_autofree char *when = NULL;
 
   sbx_pdf_add_page_break (doc);
@@ -298,8 +297,7 @@ build_acceptance (SbxPdfDocument        *doc,
   sbx_pdf_add_row (doc, "Số định danh cá nhân:", info->citizen_id, FALSE, TRUE);
   method = g_strdup_printf ("Mã OTP gửi qua tin nhắn SMS đến số điện thoại %s", phone_masked);
   sbx_pdf_add_row (doc, "Phương thức xác nhận:", method, FALSE, FALSE);
-  local = g_date_time_format (signed_local, "%H:%M:%S ngày %d/%m/%Y giờ Việt Nam");
-  when = g_strdup_printf ("%s (%s)", signed_at, local);
+  when = g_date_time_format (signed_local, "%H:%M:%S ngày %d/%m/%Y (giờ Việt Nam)");
   sbx_pdf_add_row (doc, "Thời điểm xác nhận:", when, FALSE, TRUE);
   sbx_pdf_add_row (doc, "Mã băm SHA-256 của hợp đồng:", hash, FALSE, FALSE);
   sbx_pdf_add_row (doc, "Trạng thái:", "Đã giao kết", TRUE, FALSE);
@@ -370,7 +368,6 @@ sbx_contract_pdf_render_signed (const SbxContractInfo *info,
   g_auto(Texts) texts = { NULL, };
   g_autoptr(GDateTime) signed_at = NULL;
   g_autoptr(GDateTime) signed_local = NULL;
-  g_autoptr(GTimeZone) zone = NULL;
   g_autoptr(GTimeZone) utc = NULL;
   g_autofree char *hash = NULL;
   g_autofree char *subject = NULL;
@@ -388,8 +385,7 @@ sbx_contract_pdf_render_signed (const SbxContractInfo *info,
                            "The acceptance needs an RFC 3339 time and a phone number");
       return NULL;
     }
-  zone = g_time_zone_new_offset (SBX_PDF_VIETNAM_OFFSET_S);
-  signed_local = g_date_time_to_timezone (signed_at, zone);
+  signed_local = enr_vietnam_time_from (signed_at);
   modified = g_date_time_format (signed_at, "%Y-%m-%dT%H:%M:%SZ");
 
   if (info->contract_hash != NULL)
@@ -405,7 +401,7 @@ sbx_contract_pdf_render_signed (const SbxContractInfo *info,
 
   doc = sbx_pdf_document_new ();
   build_contract (doc, info, &texts);
-  build_acceptance (doc, info, &texts, hash, signed_at_rfc3339, signed_local, phone_masked);
+  build_acceptance (doc, info, &texts, hash, signed_local, phone_masked);
   subject = g_strdup_printf ("Hợp đồng số %s, đã giao kết", info->contract_id);
   return sbx_pdf_document_render (doc,
                                   "Hợp đồng cung cấp và sử dụng dịch vụ chứng thực chữ ký số "

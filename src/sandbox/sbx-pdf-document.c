@@ -648,12 +648,3 @@ sbx_pdf_nfc (const char *text)
 {
   return text != NULL ? g_utf8_normalize (text, -1, G_NORMALIZE_NFC) : NULL;
 }
-
-GDateTime *
-sbx_pdf_vietnam_time (gint64 ms)
-{
-  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (ms / 1000);
-  g_autoptr(GTimeZone) zone = g_time_zone_new_offset (SBX_PDF_VIETNAM_OFFSET_S);
-
-  return utc != NULL ? g_date_time_to_timezone (utc, zone) : NULL;
-}

@@ -64,13 +64,8 @@ GBytes         *sbx_pdf_document_render     (SbxPdfDocument *doc,
                                              const char     *modified,
                                              GError        **error);
 
-/* Vietnam has kept UTC+7 without daylight saving since 1975. */
-#define SBX_PDF_VIETNAM_OFFSET_S (7 * 3600)
-
 /* @text in NFC (NULL for NULL or invalid UTF-8). */
 char           *sbx_pdf_nfc                 (const char     *text);
-/* @ms since 1970 on Vietnam's clock; NULL when out of range. */
-GDateTime      *sbx_pdf_vietnam_time        (gint64          ms);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbxPdfDocument, sbx_pdf_document_free)
 

@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "enr-format.h"
+#include "enr-vietnam-time.h"
 
 char *
 enr_format_date (const char *iso_date)
@@ -24,12 +25,20 @@ enr_format_date (const char *iso_date)
 char *
 enr_format_date_time (GDateTime *date_time)
 {
-  g_autoptr(GDateTime) local = NULL;
+  g_autoptr(GDateTime) vietnam = NULL;
+  g_autofree char *text = NULL;
 
   if (date_time == NULL)
     return g_strdup ("");
-  local = g_date_time_to_local (date_time);
-  return g_date_time_format (local, "%d/%m/%Y %H:%M");
+  /* The service's documents and the citizen's papers give Vietnam time: a
+   * computer set to another zone must not show a different day. */
+  vietnam = enr_vietnam_time_from (date_time);
+  text = g_date_time_format (vietnam, "%d/%m/%Y %H:%M");
+  if (enr_vietnam_time_is_local (date_time))
+    return g_steal_pointer (&text);
+  /* Translators: a date and time, "23/11/2026 17:00", said to be Vietnam's
+   * on a computer whose clock is set to another time zone. */
+  return g_strdup_printf (_("%s (Vietnam time)"), text);
 }
 
 const char *

@@ -11,7 +11,8 @@ G_BEGIN_DECLS
 
 /* "1993-04-02" → "02/04/1993"; anything else as it is. */
 char       *enr_format_date      (const char        *iso_date);
-/* A date and time, local: "23/11/2026 17:00". */
+/* A date and time in Vietnam time: "23/11/2026 17:00", followed by
+ * "(Vietnam time)" where the computer's clock is set to another zone. */
 char       *enr_format_date_time (GDateTime         *date_time);
 /* "male" → "Male" (translated). */
 const char *enr_format_gender    (const char        *gender);

@@ -201,6 +201,11 @@ class SigningTestCase(SandboxTestCase):
                               stderr=subprocess.PIPE, timeout=60)
 
 
+def vietnam_time(seconds):
+    """@seconds since 1970 on Vietnam's clock (UTC+7, no summer time)."""
+    return datetime.datetime.fromtimestamp(seconds, datetime.timezone(datetime.timedelta(hours=7)))
+
+
 # --- Step 5: activation and the certificate ------------------------------------------------
 
 class Activation(SigningTestCase):
@@ -527,9 +532,52 @@ class AcceptanceRecord(SigningTestCase):
                         text)
         self.assertIn(AN, text)
         self.assertIn('%032X' % cert.serial_number, text)
-        today = datetime.datetime.utcfromtimestamp(self.sb.now() + 7 * 3600)
-        self.assertIn(today.strftime('%d/%m/%Y'), text)
+        self.assertIn(vietnam_time(self.sb.now()).strftime('ngày %d tháng %m năm %Y'), text)
         self.assertIn('biên bản nghiệm thu', text.lower())
+
+    def test_dates_in_vietnam_time(self):
+        """Every date the contract and the acceptance record carry is Vietnam
+        time, at instants either side of midnight there (17:00 UTC) and in the
+        last minute of the UTC day, reached on the sandbox's clock."""
+        tomorrow = datetime.datetime.fromtimestamp(self.sb.now(), datetime.timezone.utc).date() \
+            + datetime.timedelta(days=1)
+        instants = ((16, 59, AN), (17, 1, NGOC), (23, 59, NHUNG))
+        for hour, minute, citizen in instants:
+            with self.subTest(utc='%02d:%02d' % (hour, minute)):
+                instant = datetime.datetime.combine(tomorrow, datetime.time(hour, minute),
+                                                    datetime.timezone.utc).timestamp()
+                self.sb.advance(instant - self.sb.now())
+                s = self.sb.to_contract(citizen)
+                c = s['contract']
+                otp = self.sb.contract_otp(s['token'], c['contractId'], citizen)
+                signed = self.assertEnvelopeOk(self.sb.sign(s['token'], c['contractId'], otp,
+                                                            c['hash']))
+                kak = Kak()
+                a = self.assertEnvelopeOk(self.sb.activate(s['token'], kak))
+                issued = self.assertEnvelopeOk(self.sb.certificate(s['token'], kak,
+                                                                   a['credentialId'],
+                                                                   a['challenge']))
+                now = vietnam_time(self.sb.now())
+                # Still within the minute asked for: the dates below are that minute's.
+                self.assertEqual((now.hour, now.minute), ((hour + 7) % 24, minute))
+
+                contract = sandbox.pdf_text(b64decode(c['dataBase64']))
+                self.assertIn(now.strftime('Hôm nay, ngày %d tháng %m năm %Y'),
+                              ' '.join(contract.split()))
+                accepted = sandbox.pdf_text(b64decode(signed['signedDocument']['dataBase64']))
+                self.assertRegex(' '.join(accepted.split()),
+                                 now.strftime(r'%H:%M:\d\d ngày %d/%m/%Y \(giờ Việt Nam\)'))
+
+                info = self.info(s['token'], issued['tranId'])
+                record = ' '.join(sandbox.pdf_text(
+                    b64decode(info['documents'][0]['dataBase64'])).split())
+                self.assertIn(now.strftime('Hôm nay, ngày %d tháng %m năm %Y'), record)
+                cert = x509.load_der_x509_certificate(b64decode(issued['certificate']))
+                valid = 'từ %s đến %s (giờ Việt Nam)' % tuple(
+                    vietnam_time(t.replace(tzinfo=datetime.timezone.utc).timestamp())
+                    .strftime('%H:%M ngày %d/%m/%Y')
+                    for t in (cert.not_valid_before, cert.not_valid_after))
+                self.assertIn(valid, record)
 
     def test_confirm_acceptance(self):
         s = self.sb.to_acceptance(NGOC)
