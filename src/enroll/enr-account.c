@@ -12,10 +12,10 @@
 #include <string.h>
 
 #include "enr-account.h"
-#include "enr-account-error.h"
-#include "enr-owned-action.h"
-#include "enr-pin-policy.h"
+#include "enr-secure.h"
 #include "enr-service-error.h"
+#include "enr-session-error-private.h"
+#include "enr-session-private.h"
 #include "enr-store-error.h"
 
 struct _EnrAccount
@@ -187,8 +187,10 @@ enr_account_session_is_enrolled (EnrSession *session)
   g_return_val_if_fail (ENR_IS_SESSION (session), FALSE);
 
   /* A kept key reports its attempts (0 when locked); none reports -1. */
-  return !session->kiosk && session->step >= ENR_SESSION_STEP_CERTIFICATE &&
-         session->credential_id != NULL && session->pin_attempts_left >= 0;
+  return !enr_session_get_kiosk (session) &&
+         enr_session_get_step (session) >= ENR_SESSION_STEP_CERTIFICATE &&
+         _enr_session_get_credential_id (session) != NULL &&
+         enr_session_get_pin_attempts_left (session) >= 0;
 }
 
 EnrSession *
@@ -289,6 +291,20 @@ parse_generalized_time (const char *text)
   return time != NULL ? g_date_time_to_unix (time) * G_USEC_PER_SEC : 0;
 }
 
+/* The refresh is not an action of the session: its error is told here,
+ * and a login that ran out is the session's to ask for again. */
+static void
+refresh_failed (EnrAccount *self,
+                GTask      *task,
+                GError     *error)
+{
+  error = _enr_session_error_from (error);
+  if (g_error_matches (error, ENR_SESSION_ERROR, ENR_SESSION_ERROR_LOG_IN))
+    _enr_session_note_error (self->session, error);
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
 static void
 waiting_cb (GObject      *object,
             GAsyncResult *result,
@@ -296,7 +312,8 @@ waiting_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   EnrAccount *self = g_task_get_source_object (task);
-  EnrSession *session = self->session;
+  const char *credential_id = _enr_session_get_credential_id (self->session);
+  const char *record_id = _enr_session_get_acceptance_tran_id (self->session);
   g_autoptr(GPtrArray) waiting = NULL;
   g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
   GError *error = NULL;
@@ -306,7 +323,7 @@ waiting_cb (GObject      *object,
   if (waiting == NULL)
     {
       set_refreshing (self, FALSE);
-      g_task_return_error (task, error);
+      refresh_failed (self, g_steal_pointer (&task), error);
       return;
     }
 
@@ -316,8 +333,8 @@ waiting_cb (GObject      *object,
     {
       EnrTransaction *transaction = g_ptr_array_index (waiting, i);
 
-      if (g_strcmp0 (transaction->credential_id, session->credential_id) != 0 ||
-          g_strcmp0 (transaction->tran_id, session->acceptance_tran_id) == 0)
+      if (g_strcmp0 (transaction->credential_id, credential_id) != 0 ||
+          g_strcmp0 (transaction->tran_id, record_id) == 0)
         continue;
       g_hash_table_add (ids, transaction->tran_id);
     }
@@ -357,8 +374,8 @@ list_waiting (GTask *task)
 {
   EnrAccount *self = g_task_get_source_object (task);
 
-  enr_smartca_client_list_waiting_async (self->session->smartca, g_task_get_cancellable (task),
-                                         waiting_cb, task);
+  enr_smartca_client_list_waiting_async (_enr_session_get_smartca (self->session),
+                                         g_task_get_cancellable (task), waiting_cb, task);
 }
 
 static void
@@ -370,10 +387,10 @@ certificate_loaded_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   /* The status and the requests are shown whatever the certificate says. */
-  if (!enr_session_load_certificate_finish (ENR_SESSION (object), result, &error))
+  if (!_enr_session_load_certificate_finish (ENR_SESSION (object), result, &error))
     {
       g_message ("The certificate SmartCA reports does not check out: %s", error->message);
-      enr_session_note_error (ENR_SESSION (object), error);
+      _enr_session_note_error (ENR_SESSION (object), error);
     }
   list_waiting (task);
 }
@@ -394,10 +411,7 @@ credential_info_cb (GObject      *object,
   if (info == NULL)
     {
       set_refreshing (self, FALSE);
-      if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_LOGIN_EXPIRED))
-        enr_session_note_error (self->session, error);
-      g_task_return_error (task, error);
-      g_object_unref (task);
+      refresh_failed (self, task, error);
       return;
     }
 
@@ -415,9 +429,10 @@ credential_info_cb (GObject      *object,
 
       for (guint i = 1; i < info->certificates->len; i++)
         g_ptr_array_add (chain, g_ptr_array_index (info->certificates, i));
-      enr_session_load_certificate_async (self->session, g_ptr_array_index (info->certificates, 0),
-                                          chain, g_task_get_cancellable (task),
-                                          certificate_loaded_cb, task);
+      _enr_session_load_certificate_async (self->session,
+                                           g_ptr_array_index (info->certificates, 0), chain,
+                                           g_task_get_cancellable (task), certificate_loaded_cb,
+                                           task);
       return;
     }
   list_waiting (task);
@@ -429,6 +444,7 @@ enr_account_refresh_async (EnrAccount          *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
+  EnrSmartcaClient *smartca;
   GTask *task;
 
   g_return_if_fail (ENR_IS_ACCOUNT (self));
@@ -436,26 +452,22 @@ enr_account_refresh_async (EnrAccount          *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, enr_account_refresh_async);
 
-  if (self->session->smartca == NULL || self->session->credential_id == NULL)
+  smartca = _enr_session_get_smartca (self->session);
+  if (smartca == NULL || _enr_session_get_credential_id (self->session) == NULL)
     {
-      g_task_return_error (task, enr_session_service_error (ENR_SERVICE_ERROR_NOT_CONFIGURED));
-      g_object_unref (task);
+      refresh_failed (self, task, enr_service_error_new (ENR_SERVICE_ERROR_NOT_CONFIGURED, NULL));
       return;
     }
-  if (!enr_smartca_client_has_tokens (self->session->smartca))
+  if (!enr_smartca_client_has_tokens (smartca))
     {
-      GError *error = enr_session_service_error (ENR_SERVICE_ERROR_LOGIN_EXPIRED);
-
-      enr_session_note_error (self->session, error);
-      g_task_return_error (task, error);
-      g_object_unref (task);
+      refresh_failed (self, task, enr_service_error_new (ENR_SERVICE_ERROR_LOGIN_EXPIRED, NULL));
       return;
     }
 
   set_refreshing (self, TRUE);
-  enr_smartca_client_get_credential_info_async (self->session->smartca,
-                                                self->session->credential_id, cancellable,
-                                                credential_info_cb, task);
+  enr_smartca_client_get_credential_info_async (smartca,
+                                                _enr_session_get_credential_id (self->session),
+                                                cancellable, credential_info_cb, task);
 }
 
 gboolean
@@ -469,59 +481,55 @@ enr_account_refresh_finish (EnrAccount    *self,
 
 /* --- Approving and rejecting --------------------------------------------------- */
 
-#define REQUEST_KEY "enr-request"
-
-static EnrSigningRequest *
-action_request (GTask *action)
+/* The request an approval or a rejection is about, and the KAK while it
+ * is open. */
+typedef struct
 {
-  return g_object_get_data (G_OBJECT (action), REQUEST_KEY);
+  EnrSigningRequest *request;
+  EnrKak            *kak;
+} Answer;
+
+static void
+answer_free (Answer *answer)
+{
+  g_clear_object (&answer->request);
+  if (answer->kak != NULL)
+    enr_kak_wipe (answer->kak);
+  g_clear_object (&answer->kak);
+  g_free (answer);
 }
 
-/* Ends the action with the KAK and the PIN gone from memory. */
+static gboolean
+finish (EnrAccount    *self,
+        GAsyncResult  *result,
+        gpointer       source_tag,
+        GError       **error)
+{
+  g_return_val_if_fail (ENR_IS_ACCOUNT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 static void
-end (GTask  *action,
+end (GTask  *task,
      GError *error)
 {
-  EnrAction *frame = enr_session_action (action);
+  EnrAccount *self = g_task_get_source_object (task);
 
-  if (frame->kak != NULL)
-    enr_kak_wipe (frame->kak);
-  g_clear_object (&frame->kak);
-  g_clear_pointer (&frame->secret, enr_secure_string_free);
-  g_clear_pointer (&frame->secret2, enr_secure_string_free);
-  enr_session_end_action (action, error);
+  _enr_session_end_action (self->session, task, error);
 }
 
 /* The request is no longer waiting: it leaves the list. */
 static void
-end_gone (GTask *action)
+end_gone (GTask *task)
 {
-  EnrAccount *self = enr_owned_action_get_owner (action);
+  EnrAccount *self = g_task_get_source_object (task);
+  Answer *answer = g_task_get_task_data (task);
 
-  forget_request (self, enr_signing_request_get_id (action_request (action)));
-  end (action, enr_account_error_new (ENR_ACCOUNT_ERROR_REQUEST_GONE));
-}
-
-static void
-answered (GTask                      *action,
-          const EnrTransactionResult *outcome,
-          gint64                      expected)
-{
-  EnrAccount *self = enr_owned_action_get_owner (action);
-  EnrSigningRequest *request = action_request (action);
-
-  g_info ("transaction %s: status %" G_GINT64_FORMAT, enr_signing_request_get_id (request),
-          outcome->tran_status);
-  if (outcome->tran_status == expected)
-    {
-      forget_request (self, enr_signing_request_get_id (request));
-      end (action, NULL);
-    }
-  else if (outcome->tran_status == 4001 || outcome->tran_status == 4002 ||
-           outcome->tran_status == 1)
-    end_gone (action);   /* expired, or answered from elsewhere */
-  else
-    end (action, enr_session_service_error (ENR_SERVICE_ERROR_FAILED));
+  forget_request (self, enr_signing_request_get_id (answer->request));
+  end (task, _enr_session_error_refused (ENR_SESSION_REASON_REQUEST_GONE));
 }
 
 static gboolean
@@ -532,142 +540,124 @@ gone (const GError *error)
          g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_WRONG_STATE);
 }
 
+/* Ends @task with the service's answer to it, @expected for success. */
 static void
-confirmed_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+answered (GTask                      *task,
+          const EnrTransactionResult *outcome,
+          GError                     *error,
+          gint64                      expected)
 {
-  GTask *action = user_data;
-  g_autoptr(EnrTransactionResult) outcome = NULL;
-  GError *error = NULL;
+  EnrAccount *self = g_task_get_source_object (task);
+  Answer *answer = g_task_get_task_data (task);
+  const char *id = enr_signing_request_get_id (answer->request);
 
-  outcome = enr_smartca_client_confirm_transaction_finish (ENR_SMARTCA_CLIENT (object), result,
-                                                           &error);
-  if (outcome == NULL)
+  if (outcome == NULL && gone (error))
     {
-      if (gone (error))
-        {
-          g_error_free (error);
-          end_gone (action);
-          return;
-        }
-      end (action, error);
+      g_error_free (error);
+      end_gone (task);
       return;
     }
-  answered (action, outcome, 1);
+  if (outcome == NULL)
+    {
+      end (task, error);
+      return;
+    }
+
+  g_info ("transaction %s: status %" G_GINT64_FORMAT, id, outcome->tran_status);
+  if (outcome->tran_status == expected)
+    {
+      forget_request (self, id);
+      end (task, NULL);
+    }
+  else if (outcome->tran_status == 4001 || outcome->tran_status == 4002 ||
+           outcome->tran_status == 1)
+    end_gone (task);   /* expired, or answered from elsewhere */
+  else
+    end (task, enr_service_error_new (ENR_SERVICE_ERROR_FAILED, NULL));
 }
 
 static void
-transaction_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+approved_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
-  GTask *action = user_data;
-  EnrSession *session = g_task_get_source_object (action);
-  EnrAction *frame = enr_session_action (action);
-  g_autoptr(EnrTransaction) transaction = NULL;
-  g_autofree char *sad = NULL;
+  g_autoptr(EnrTransactionResult) outcome = NULL;
   GError *error = NULL;
 
-  transaction = enr_smartca_client_get_transaction_finish (ENR_SMARTCA_CLIENT (object), result,
-                                                           &error);
+  outcome = _enr_session_approve_finish (ENR_SESSION (object), result, &error);
+  answered (user_data, outcome, error, 1);
+}
+
+static void
+opened_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GTask *task = user_data;
+  EnrAccount *self = g_task_get_source_object (task);
+  Answer *answer = g_task_get_task_data (task);
+  g_autoptr(EnrTransaction) transaction = NULL;
+  GError *error = NULL;
+
+  transaction = _enr_session_open_transaction_finish (self->session, result, &answer->kak,
+                                                      &error);
   if (transaction == NULL)
     {
-      if (gone (error))
-        {
-          g_error_free (error);
-          end_gone (action);
-          return;
-        }
-      end (action, error);
+      /* A wrong PIN, or a request no longer waiting. */
+      answered (task, NULL, error, 1);
       return;
     }
 
   /* What is approved is what the citizen was shown, and nothing else. */
-  if (!enr_signing_request_matches (action_request (action), transaction) ||
-      g_strcmp0 (transaction->credential_id, session->credential_id) != 0)
+  if (!enr_signing_request_matches (answer->request, transaction) ||
+      g_strcmp0 (transaction->credential_id,
+                 _enr_session_get_credential_id (self->session)) != 0)
     {
       g_message ("A signing request changed between the list and its approval");
-      end (action, enr_session_service_error (ENR_SERVICE_ERROR_HASH_MISMATCH));
+      end (task, enr_service_error_new (ENR_SERVICE_ERROR_HASH_MISMATCH, NULL));
       return;
     }
 
-  sad = enr_session_make_sad (session, frame->kak, transaction->tran_id, transaction->challenge,
-                              &error);
-  if (sad == NULL)
-    {
-      end (action, error);
-      return;
-    }
+  _enr_session_approve_async (self->session, answer->kak, transaction,
+                              g_task_get_cancellable (task), approved_cb, task);
   /* The KAK has done its part. */
-  enr_kak_wipe (frame->kak);
-  g_clear_object (&frame->kak);
-  enr_smartca_client_confirm_transaction_async (session->smartca, transaction->tran_id,
-                                                session->credential_id, sad, frame->cancellable,
-                                                confirmed_cb, action);
-  enr_secure_wipe (sad, strlen (sad));
-}
-
-static void
-unlocked_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  GTask *action = user_data;
-  EnrSession *session = g_task_get_source_object (action);
-  EnrAction *frame = enr_session_action (action);
-  GError *error = NULL;
-  guint attempts_left = 0;
-
-  frame->kak = enr_key_store_unlock_finish (ENR_KEY_STORE (object), result, &attempts_left,
-                                            &error);
-  g_clear_pointer (&frame->secret, enr_secure_string_free);
-  if (frame->kak == NULL)
-    {
-      if (g_error_matches (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN))
-        enr_session_set_pin_attempts_left (session, (gint) attempts_left);
-      else if (g_error_matches (error, ENR_STORE_ERROR, ENR_STORE_ERROR_HANDLE_LOCKED))
-        enr_session_set_pin_attempts_left (session, 0);
-      end (action, error);
-      return;
-    }
-  enr_session_set_pin_attempts_left (session, ENR_KEY_HANDLE_MAX_ATTEMPTS);
-
-  enr_smartca_client_get_transaction_async (session->smartca,
-                                            enr_signing_request_get_id (action_request (action)),
-                                            frame->cancellable, transaction_cb, action);
+  enr_kak_wipe (answer->kak);
+  g_clear_object (&answer->kak);
 }
 
 /* An action on @request, or NULL (and the caller told why). */
 static GTask *
-begin_request_action (EnrAccount          *self,
-                      EnrSigningRequest   *request,
-                      GCancellable        *cancellable,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data,
-                      gpointer             source_tag)
+begin_answer (EnrAccount          *self,
+              EnrSigningRequest   *request,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data,
+              gpointer             source_tag)
 {
   EnrSession *session = self->session;
-  GTask *action;
+  const char *credential_id = _enr_session_get_credential_id (session);
+  Answer *answer;
+  GTask *task;
 
-  action = enr_owned_action_begin (self, session, cancellable, callback, user_data, source_tag);
-  if (action == NULL)
+  task = _enr_session_begin_action (session, self, cancellable, callback, user_data, source_tag);
+  if (task == NULL)
     return NULL;
-  g_object_set_data_full (G_OBJECT (action), REQUEST_KEY, g_object_ref (request),
-                          g_object_unref);
+  answer = g_new0 (Answer, 1);
+  answer->request = g_object_ref (request);
+  g_task_set_task_data (task, answer, (GDestroyNotify) answer_free);
 
-  if (!enr_smartca_client_has_tokens (session->smartca))
+  if (!enr_smartca_client_has_tokens (_enr_session_get_smartca (session)))
     {
-      end (action, enr_session_service_error (ENR_SERVICE_ERROR_LOGIN_EXPIRED));
+      end (task, enr_service_error_new (ENR_SERVICE_ERROR_LOGIN_EXPIRED, NULL));
       return NULL;
     }
-  if (session->credential_id == NULL || session->device_id == NULL ||
-      g_strcmp0 (enr_signing_request_get_credential_id (request), session->credential_id) != 0)
+  if (credential_id == NULL ||
+      g_strcmp0 (enr_signing_request_get_credential_id (request), credential_id) != 0)
     {
-      end (action, enr_session_service_error (ENR_SERVICE_ERROR_WRONG_STATE));
+      end (task, enr_service_error_new (ENR_SERVICE_ERROR_WRONG_STATE, NULL));
       return NULL;
     }
-  return action;
+  return task;
 }
 
 void
@@ -678,22 +668,18 @@ enr_account_approve_async (EnrAccount          *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  GTask *action;
-  EnrAction *frame;
+  GTask *task;
 
   g_return_if_fail (ENR_IS_ACCOUNT (self));
   g_return_if_fail (ENR_IS_SIGNING_REQUEST (request));
   g_return_if_fail (pin != NULL);
 
-  action = begin_request_action (self, request, cancellable, callback, user_data,
-                                 enr_account_approve_async);
-  if (action == NULL)
-    return;
-  frame = enr_session_action (action);
-  frame->secret = enr_secure_strdup (pin);
-  enr_key_store_unlock_async (self->session->store, self->session->citizen_id,
-                              self->session->smartca_url, frame->secret, frame->cancellable,
-                              unlocked_cb, action);
+  task = begin_answer (self, request, cancellable, callback, user_data,
+                       enr_account_approve_async);
+  if (task != NULL)
+    _enr_session_open_transaction_async (self->session, pin,
+                                         enr_signing_request_get_id (request),
+                                         g_task_get_cancellable (task), opened_cb, task);
 }
 
 gboolean
@@ -701,7 +687,7 @@ enr_account_approve_finish (EnrAccount    *self,
                             GAsyncResult  *result,
                             GError       **error)
 {
-  return enr_owned_action_finish (self, result, enr_account_approve_async, error);
+  return finish (self, result, enr_account_approve_async, error);
 }
 
 static void
@@ -709,24 +695,12 @@ rejected_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  GTask *action = user_data;
   g_autoptr(EnrTransactionResult) outcome = NULL;
   GError *error = NULL;
 
   outcome = enr_smartca_client_reject_transaction_finish (ENR_SMARTCA_CLIENT (object), result,
                                                           &error);
-  if (outcome == NULL)
-    {
-      if (gone (error))
-        {
-          g_error_free (error);
-          end_gone (action);
-          return;
-        }
-      end (action, error);
-      return;
-    }
-  answered (action, outcome, 4002);
+  answered (user_data, outcome, error, 4002);
 }
 
 void
@@ -736,19 +710,18 @@ enr_account_reject_async (EnrAccount          *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  GTask *action;
+  GTask *task;
 
   g_return_if_fail (ENR_IS_ACCOUNT (self));
   g_return_if_fail (ENR_IS_SIGNING_REQUEST (request));
 
-  action = begin_request_action (self, request, cancellable, callback, user_data,
-                                 enr_account_reject_async);
-  if (action == NULL)
-    return;
-  enr_smartca_client_reject_transaction_async (self->session->smartca,
-                                               enr_signing_request_get_id (request),
-                                               enr_session_action_cancellable (action),
-                                               rejected_cb, action);
+  task = begin_answer (self, request, cancellable, callback, user_data,
+                       enr_account_reject_async);
+  if (task != NULL)
+    enr_smartca_client_reject_transaction_async (_enr_session_get_smartca (self->session),
+                                                 enr_signing_request_get_id (request),
+                                                 g_task_get_cancellable (task), rejected_cb,
+                                                 task);
 }
 
 gboolean
@@ -756,7 +729,7 @@ enr_account_reject_finish (EnrAccount    *self,
                            GAsyncResult  *result,
                            GError       **error)
 {
-  return enr_owned_action_finish (self, result, enr_account_reject_async, error);
+  return finish (self, result, enr_account_reject_async, error);
 }
 
 /* --- The PIN ------------------------------------------------------------------- */
@@ -766,23 +739,27 @@ pin_changed_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  GTask *action = user_data;
-  EnrSession *session = g_task_get_source_object (action);
+  GTask *task = user_data;
+  EnrAccount *self = g_task_get_source_object (task);
   GError *error = NULL;
   guint attempts_left = 0;
 
   if (!enr_key_store_change_pin_finish (ENR_KEY_STORE (object), result, &attempts_left, &error))
     {
       if (g_error_matches (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN))
-        enr_session_set_pin_attempts_left (session, (gint) attempts_left);
+        {
+          _enr_session_set_pin_attempts_left (self->session, (gint) attempts_left);
+          g_clear_error (&error);
+          error = _enr_session_error_wrong_pin ((gint) attempts_left);
+        }
       else if (g_error_matches (error, ENR_STORE_ERROR, ENR_STORE_ERROR_HANDLE_LOCKED))
-        enr_session_set_pin_attempts_left (session, 0);
-      end (action, error);
+        _enr_session_set_pin_attempts_left (self->session, 0);
+      end (task, error);
       return;
     }
   g_info ("the PIN was changed");
-  enr_session_set_pin_attempts_left (session, ENR_KEY_HANDLE_MAX_ATTEMPTS);
-  end (action, NULL);
+  _enr_session_set_pin_attempts_left (self->session, ENR_KEY_HANDLE_MAX_ATTEMPTS);
+  end (task, NULL);
 }
 
 void
@@ -795,34 +772,29 @@ enr_account_change_pin_async (EnrAccount          *self,
                               gpointer             user_data)
 {
   EnrSession *session;
-  g_autoptr(GDate) birth = NULL;
-  EnrAction *frame;
   GError *error = NULL;
-  GTask *action;
+  GTask *task;
 
   g_return_if_fail (ENR_IS_ACCOUNT (self));
   g_return_if_fail (old_pin != NULL && new_pin != NULL);
 
   session = self->session;
-  action = enr_owned_action_begin (self, session, cancellable, callback, user_data,
-                                   enr_account_change_pin_async);
-  if (action == NULL)
+  task = _enr_session_begin_action (session, self, cancellable, callback, user_data,
+                                    enr_account_change_pin_async);
+  if (task == NULL)
     return;
 
-  /* The policy first: a refused PIN costs no try of the old one. */
-  birth = enr_session_dup_date_of_birth (session);
-  if (!enr_pin_policy_validate (new_pin, confirmation, birth, &error))
+  /* The rules first: a refused PIN costs no try of the old one. */
+  if (!_enr_session_validate_new_pin (session, new_pin, confirmation, &error))
     {
-      end (action, error);
+      end (task, error);
       return;
     }
-
-  frame = enr_session_action (action);
-  frame->secret = enr_secure_strdup (old_pin);
-  frame->secret2 = enr_secure_strdup (new_pin);
-  enr_key_store_change_pin_async (session->store, session->citizen_id, session->smartca_url,
-                                  frame->secret, frame->secret2, session->key_iterations,
-                                  frame->cancellable, pin_changed_cb, action);
+  enr_key_store_change_pin_async (_enr_session_get_store (session),
+                                  _enr_session_get_citizen_id (session),
+                                  enr_session_get_smartca_url (session), old_pin, new_pin,
+                                  _enr_session_get_key_iterations (session),
+                                  g_task_get_cancellable (task), pin_changed_cb, task);
 }
 
 gboolean
@@ -830,7 +802,7 @@ enr_account_change_pin_finish (EnrAccount    *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
-  return enr_owned_action_finish (self, result, enr_account_change_pin_async, error);
+  return finish (self, result, enr_account_change_pin_async, error);
 }
 
 /* --- Removal -------------------------------------------------------------------- */

@@ -12,8 +12,7 @@
 #include "enr-crypto-error.h"
 #include "enr-pades.h"
 #include "enr-pdf-signature.h"
-#include "enr-service-error.h"
-#include "enr-session-private.h"
+#include "enr-session-impl.h"
 
 /* --- The certificate ---------------------------------------------------------------- */
 
@@ -73,23 +72,23 @@ certificate_verified_cb (GObject      *object,
       return;
     }
   g_info ("certificate %s verified", enr_certificate_get_serial (certificate));
-  enr_session_set_certificate (self, certificate);
+  _enr_session_set_certificate (self, certificate);
   g_task_return_boolean (task, TRUE);
 }
 
 void
-enr_session_load_certificate_async (EnrSession          *self,
-                                    GBytes              *der,
-                                    GPtrArray           *chain,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data)
+_enr_session_load_certificate_async (EnrSession          *self,
+                                     GBytes              *der,
+                                     GPtrArray           *chain,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_autoptr(GTask) job_task = NULL;
   CertificateJob *job = g_new0 (CertificateJob, 1);
 
-  g_task_set_source_tag (task, enr_session_load_certificate_async);
+  g_task_set_source_tag (task, _enr_session_load_certificate_async);
 
   job->der = g_bytes_ref (der);
   job->chain = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
@@ -104,9 +103,9 @@ enr_session_load_certificate_async (EnrSession          *self,
 }
 
 gboolean
-enr_session_load_certificate_finish (EnrSession    *self,
-                                     GAsyncResult  *result,
-                                     GError       **error)
+_enr_session_load_certificate_finish (EnrSession    *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -176,6 +175,19 @@ parse_time (const char *text)
   return time != NULL ? g_date_time_to_unix (time) * G_USEC_PER_SEC : 0;
 }
 
+/* The record, until its hash is checked. */
+typedef struct
+{
+  EnrSessionDocument *document;
+} LoadRecord;
+
+static void
+load_record_free (LoadRecord *load)
+{
+  g_clear_pointer (&load->document, enr_session_document_free);
+  g_free (load);
+}
+
 static void
 record_checked_cb (GObject      *object,
                    GAsyncResult *result,
@@ -183,16 +195,15 @@ record_checked_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   EnrSession *self = g_task_get_source_object (task);
-  EnrSessionDocument *document = g_object_steal_data (G_OBJECT (task), "enr-document");
+  LoadRecord *load = g_task_get_task_data (task);
   GError *error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      enr_session_document_free (document);
       g_task_return_error (task, error);
       return;
     }
-  enr_session_set_acceptance_record (self, document);
+  _enr_session_set_acceptance_record (self, g_steal_pointer (&load->document));
   g_task_return_boolean (task, TRUE);
 }
 
@@ -207,6 +218,7 @@ transaction_cb (GObject      *object,
   g_autoptr(GTask) job_task = NULL;
   EnrTransactionDocument *pdf = NULL;
   EnrSessionDocument *document;
+  LoadRecord *load;
   RecordJob *job;
   GError *error = NULL;
 
@@ -227,18 +239,18 @@ transaction_cb (GObject      *object,
   if (pdf == NULL || transaction->documents->len != 1)
     {
       g_info ("the acceptance record's transaction does not hold one PDF");
-      g_task_return_error (task, enr_session_service_error (ENR_SERVICE_ERROR_MALFORMED_REPLY));
+      g_task_return_error (task, enr_service_error_new (ENR_SERVICE_ERROR_MALFORMED_REPLY, NULL));
       return;
     }
 
-  document = g_new0 (EnrSessionDocument, 1);
+  load = g_new0 (LoadRecord, 1);
+  load->document = document = g_new0 (EnrSessionDocument, 1);
   document->name = g_strdup (pdf->name);
   document->data = g_bytes_ref (pdf->data);
   document->hash = g_strdup (pdf->hash);
   document->description = g_strdup (transaction->description);
   document->expires_at = parse_time (transaction->expires_at);
-  g_object_set_data_full (G_OBJECT (task), "enr-document", document,
-                          (GDestroyNotify) enr_session_document_free);
+  g_task_set_task_data (task, load, (GDestroyNotify) load_record_free);
 
   job = g_new0 (RecordJob, 1);
   job->pdf = g_bytes_ref (pdf->data);
@@ -250,17 +262,17 @@ transaction_cb (GObject      *object,
 }
 
 void
-enr_session_load_acceptance_record_async (EnrSession          *self,
-                                          GCancellable        *cancellable,
-                                          GAsyncReadyCallback  callback,
-                                          gpointer             user_data)
+_enr_session_load_acceptance_record_async (EnrSession          *self,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
-  g_task_set_source_tag (task, enr_session_load_acceptance_record_async);
+  g_task_set_source_tag (task, _enr_session_load_acceptance_record_async);
   if (self->acceptance_tran_id == NULL)
     {
-      g_task_return_error (task, enr_session_service_error (ENR_SERVICE_ERROR_WRONG_STATE));
+      g_task_return_error (task, enr_service_error_new (ENR_SERVICE_ERROR_WRONG_STATE, NULL));
       return;
     }
   enr_smartca_client_get_transaction_async (self->smartca, self->acceptance_tran_id, cancellable,
@@ -268,9 +280,9 @@ enr_session_load_acceptance_record_async (EnrSession          *self,
 }
 
 gboolean
-enr_session_load_acceptance_record_finish (EnrSession    *self,
-                                           GAsyncResult  *result,
-                                           GError       **error)
+_enr_session_load_acceptance_record_finish (EnrSession    *self,
+                                            GAsyncResult  *result,
+                                            GError       **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -315,17 +327,17 @@ verify_signed_thread (GTask        *task,
 }
 
 void
-enr_session_verify_signed_async (EnrSession          *self,
-                                 GBytes              *pdf,
-                                 const char          *approved_hash,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
+_enr_session_verify_signed_async (EnrSession          *self,
+                                  GBytes              *pdf,
+                                  const char          *approved_hash,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   SignedJob *job = g_new0 (SignedJob, 1);
 
-  g_task_set_source_tag (task, enr_session_verify_signed_async);
+  g_task_set_source_tag (task, _enr_session_verify_signed_async);
   job->pdf = g_bytes_ref (pdf);
   job->signer = self->certificate ? g_object_ref (self->certificate) : NULL;
   job->trust_anchor = g_strdup (self->trust_anchor);
@@ -340,22 +352,22 @@ enr_session_verify_signed_async (EnrSession          *self,
       if (len != ENR_PADES_DIGEST_LENGTH)
         {
           g_task_return_error (task,
-                               enr_session_service_error (ENR_SERVICE_ERROR_MALFORMED_REPLY));
+                               enr_service_error_new (ENR_SERVICE_ERROR_MALFORMED_REPLY, NULL));
           return;
         }
     }
   if (job->signer == NULL)
     {
-      g_task_return_error (task, enr_session_service_error (ENR_SERVICE_ERROR_WRONG_STATE));
+      g_task_return_error (task, enr_service_error_new (ENR_SERVICE_ERROR_WRONG_STATE, NULL));
       return;
     }
   g_task_run_in_thread (task, verify_signed_thread);
 }
 
 gboolean
-enr_session_verify_signed_finish (EnrSession    *self,
-                                  GAsyncResult  *result,
-                                  GError       **error)
+_enr_session_verify_signed_finish (EnrSession    *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -382,12 +394,12 @@ finish_report (GTask *task)
                        g_strcmp0 (report->vneid_status, "VALID") == 0 &&
                        same_serial (report->smartca_serial, serial) &&
                        same_serial (report->vneid_serial, serial);
-  enr_session_set_report (self, report);
+  _enr_session_set_report (self, report);
 
   if (self->report->consistent)
     {
-      enr_session_set_step (self, ENR_SESSION_STEP_DONE);
-      enr_session_checkpoint (self);
+      _enr_session_set_step (self, ENR_SESSION_STEP_DONE);
+      _enr_session_checkpoint (self);
       g_task_return_boolean (task, TRUE);
     }
   else
@@ -395,7 +407,7 @@ finish_report (GTask *task)
       /* VNeID learns of the certificate from SmartCA: a moment later, the
        * two agree. */
       g_info ("the services do not report the certificate alike yet");
-      g_task_return_error (task, enr_session_service_error (ENR_SERVICE_ERROR_UNAVAILABLE));
+      g_task_return_error (task, enr_service_error_new (ENR_SERVICE_ERROR_UNAVAILABLE, NULL));
     }
   g_object_unref (task);
 }
@@ -427,8 +439,8 @@ vneid_report_cb (GObject      *object,
       report->vneid_status = g_strdup (registration->certificate->status);
       report->vneid_serial = g_strdup (registration->certificate->serial_number);
     }
-  enr_session_set_report (self, report);
-  enr_session_set_registration (self, g_steal_pointer (&registration));
+  _enr_session_set_report (self, report);
+  _enr_session_set_registration (self, g_steal_pointer (&registration));
   finish_report (task);
 }
 
@@ -448,7 +460,7 @@ report_vneid (GTask *task)
     }
   if (!enr_vneid_client_has_access_token (self->vneid))
     {
-      g_task_return_error (task, enr_session_service_error (ENR_SERVICE_ERROR_LOGIN_EXPIRED));
+      g_task_return_error (task, enr_service_error_new (ENR_SERVICE_ERROR_LOGIN_EXPIRED, NULL));
       g_object_unref (task);
       return;
     }
@@ -464,7 +476,7 @@ report_certificate_cb (GObject      *object,
   GTask *task = user_data;
   GError *error = NULL;
 
-  if (!enr_session_load_certificate_finish (ENR_SESSION (object), result, &error))
+  if (!_enr_session_load_certificate_finish (ENR_SESSION (object), result, &error))
     {
       g_task_return_error (task, error);
       g_object_unref (task);
@@ -501,7 +513,7 @@ credential_info_cb (GObject      *object,
   report->smartca_status = g_strdup (info->cert_status);
   report->smartca_serial = g_strdup (info->serial_number);
   report->credential_status = g_strdup (info->status);
-  enr_session_set_report (self, report);
+  _enr_session_set_report (self, report);
 
   /* A resumed session has not seen the certificate yet: SmartCA's copy is
    * checked as the issued one was. */
@@ -511,26 +523,26 @@ credential_info_cb (GObject      *object,
 
       for (guint i = 1; i < info->certificates->len; i++)
         g_ptr_array_add (chain, g_ptr_array_index (info->certificates, i));
-      enr_session_load_certificate_async (self, g_ptr_array_index (info->certificates, 0), chain,
-                                          g_task_get_cancellable (task), report_certificate_cb,
-                                          task);
+      _enr_session_load_certificate_async (self, g_ptr_array_index (info->certificates, 0), chain,
+                                           g_task_get_cancellable (task), report_certificate_cb,
+                                           task);
       return;
     }
   report_vneid (task);
 }
 
 void
-enr_session_check_certificate_async (EnrSession          *self,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data)
+_enr_session_check_certificate_async (EnrSession          *self,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
-  g_task_set_source_tag (task, enr_session_check_certificate_async);
+  g_task_set_source_tag (task, _enr_session_check_certificate_async);
   if (self->credential_id == NULL || self->registration_id == NULL)
     {
-      g_task_return_error (task, enr_session_service_error (ENR_SERVICE_ERROR_WRONG_STATE));
+      g_task_return_error (task, enr_service_error_new (ENR_SERVICE_ERROR_WRONG_STATE, NULL));
       g_object_unref (task);
       return;
     }
@@ -539,9 +551,9 @@ enr_session_check_certificate_async (EnrSession          *self,
 }
 
 gboolean
-enr_session_check_certificate_finish (EnrSession    *self,
-                                      GAsyncResult  *result,
-                                      GError       **error)
+_enr_session_check_certificate_finish (EnrSession    *self,
+                                       GAsyncResult  *result,
+                                       GError       **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -554,8 +566,8 @@ refreshed_cb (GObject      *object,
   GTask *task = user_data;
   GError *error = NULL;
 
-  enr_session_check_certificate_finish (ENR_SESSION (object), result, &error);
-  enr_session_end_action (task, error);
+  _enr_session_check_certificate_finish (ENR_SESSION (object), result, &error);
+  _enr_session_end_action (ENR_SESSION (object), task, error);
 }
 
 void
@@ -568,11 +580,11 @@ enr_session_refresh_certificate_async (EnrSession          *self,
 
   g_return_if_fail (ENR_IS_SESSION (self));
 
-  task = enr_session_begin_action (self, TRUE, cancellable, callback, user_data,
-                                   enr_session_refresh_certificate_async);
+  task = _enr_session_begin_action (self, self, cancellable, callback, user_data,
+                                    enr_session_refresh_certificate_async);
   if (task != NULL)
-    enr_session_check_certificate_async (self, enr_session_action_cancellable (task),
-                                         refreshed_cb, task);
+    _enr_session_check_certificate_async (self, g_task_get_cancellable (task), refreshed_cb,
+                                          task);
 }
 
 gboolean
@@ -580,5 +592,5 @@ enr_session_refresh_certificate_finish (EnrSession    *self,
                                         GAsyncResult  *result,
                                         GError       **error)
 {
-  return enr_session_finish_action (self, result, enr_session_refresh_certificate_async, error);
+  return _enr_session_finish_action (self, result, enr_session_refresh_certificate_async, error);
 }

@@ -8,19 +8,7 @@
 
 #include "config.h"
 
-#include "enr-service-error.h"
-#include "enr-session-private.h"
-
-static gboolean
-need_smartca (GTask *task)
-{
-  EnrSession *self = g_task_get_source_object (task);
-
-  if (enr_smartca_client_has_tokens (self->smartca))
-    return TRUE;
-  enr_session_end_action (task, enr_session_service_error (ENR_SERVICE_ERROR_LOGIN_EXPIRED));
-  return FALSE;
-}
+#include "enr-session-impl.h"
 
 /* The contract the citizen reads; its hash, checked against these very
  * bytes by the parser, is the one signed. */
@@ -30,16 +18,22 @@ show_contract (EnrSession  *self,
 {
   EnrSessionDocument *document = g_new0 (EnrSessionDocument, 1);
 
-  enr_session_set_string (&self->contract_id, contract->contract_id);
+  _enr_session_set_string (&self->contract_id, contract->contract_id);
   document->name = g_strdup (contract->document->name);
   document->data = g_bytes_ref (contract->document->data);
   document->hash = g_strdup (contract->hash);
-  enr_session_set_contract (self, document);
+  _enr_session_set_contract (self, document);
 }
 
 /* --- Fetching ------------------------------------------------------------------------ */
 
-typedef void (*ContractNext) (GTask *task);
+/* What follows the fetch: nothing, or the OTP. */
+typedef struct
+{
+  gboolean then_send_otp;
+} FetchContract;
+
+static void send_otp (GTask *task);
 
 static void
 contract_cb (GObject      *object,
@@ -48,30 +42,29 @@ contract_cb (GObject      *object,
 {
   GTask *task = user_data;
   EnrSession *self = g_task_get_source_object (task);
-  ContractNext next = g_object_steal_data (G_OBJECT (task), "enr-next");
+  FetchContract *fetch = g_task_get_task_data (task);
   g_autoptr(EnrContract) contract = NULL;
   GError *error = NULL;
 
   contract = enr_smartca_client_get_contract_finish (ENR_SMARTCA_CLIENT (object), result, &error);
-  if (enr_session_action_failed (task, error))
-    return;
+  if (contract == NULL)
+    {
+      _enr_session_end_action (self, task, error);
+      return;
+    }
 
   show_contract (self, contract);
-
-  if (next != NULL)
-    next (task);
+  if (fetch != NULL && fetch->then_send_otp)
+    send_otp (task);
   else
-    enr_session_end_action (task, NULL);
+    _enr_session_end_action (self, task, NULL);
 }
 
 static void
-fetch_contract (GTask        *task,
-                ContractNext  next)
+fetch_contract (EnrSession *self,
+                GTask      *task)
 {
-  EnrSession *self = g_task_get_source_object (task);
-
-  g_object_set_data (G_OBJECT (task), "enr-next", next);
-  enr_smartca_client_get_contract_async (self->smartca, enr_session_action_cancellable (task),
+  enr_smartca_client_get_contract_async (self->smartca, g_task_get_cancellable (task),
                                          contract_cb, task);
 }
 
@@ -85,10 +78,10 @@ enr_session_fetch_contract_async (EnrSession          *self,
 
   g_return_if_fail (ENR_IS_SESSION (self));
 
-  task = enr_session_begin_action (self, TRUE, cancellable, callback, user_data,
-                                   enr_session_fetch_contract_async);
-  if (task != NULL && need_smartca (task))
-    fetch_contract (task, NULL);
+  task = _enr_session_begin_action (self, self, cancellable, callback, user_data,
+                                    enr_session_fetch_contract_async);
+  if (task != NULL && _enr_session_need_smartca (self, task))
+    fetch_contract (self, task);
 }
 
 gboolean
@@ -96,7 +89,7 @@ enr_session_fetch_contract_finish (EnrSession    *self,
                                    GAsyncResult  *result,
                                    GError       **error)
 {
-  return enr_session_finish_action (self, result, enr_session_fetch_contract_async, error);
+  return _enr_session_finish_action (self, result, enr_session_fetch_contract_async, error);
 }
 
 /* --- The OTP ------------------------------------------------------------------------- */
@@ -113,9 +106,8 @@ otp_sent_cb (GObject      *object,
 
   sent = enr_smartca_client_send_contract_otp_finish (ENR_SMARTCA_CLIENT (object), result,
                                                       &error);
-  error = enr_session_take_otp_reply (self, ENR_OTP_PURPOSE_CONTRACT, sent, error,
-                                      enr_refusal_get (result)->retry_after_s);
-  enr_session_end_action (task, error);
+  _enr_session_take_otp_reply (self, ENR_OTP_PURPOSE_CONTRACT, sent, error);
+  _enr_session_end_action (self, task, error);
 }
 
 static void
@@ -124,8 +116,7 @@ send_otp (GTask *task)
   EnrSession *self = g_task_get_source_object (task);
 
   enr_smartca_client_send_contract_otp_async (self->smartca, self->contract_id,
-                                              enr_session_action_cancellable (task),
-                                              otp_sent_cb, task);
+                                              g_task_get_cancellable (task), otp_sent_cb, task);
 }
 
 void
@@ -134,18 +125,24 @@ enr_session_send_contract_otp_async (EnrSession          *self,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
+  FetchContract *fetch;
   GTask *task;
 
   g_return_if_fail (ENR_IS_SESSION (self));
 
-  task = enr_session_begin_action (self, TRUE, cancellable, callback, user_data,
-                                   enr_session_send_contract_otp_async);
-  if (task == NULL || !need_smartca (task))
+  task = _enr_session_begin_action (self, self, cancellable, callback, user_data,
+                                    enr_session_send_contract_otp_async);
+  if (task == NULL || !_enr_session_need_smartca (self, task))
     return;
-  if (self->contract_id == NULL)
-    fetch_contract (task, send_otp);
-  else
-    send_otp (task);
+  if (self->contract_id != NULL)
+    {
+      send_otp (task);
+      return;
+    }
+  fetch = g_new0 (FetchContract, 1);
+  fetch->then_send_otp = TRUE;
+  g_task_set_task_data (task, fetch, g_free);
+  fetch_contract (self, task);
 }
 
 gboolean
@@ -153,7 +150,7 @@ enr_session_send_contract_otp_finish (EnrSession    *self,
                                       GAsyncResult  *result,
                                       GError       **error)
 {
-  return enr_session_finish_action (self, result, enr_session_send_contract_otp_async, error);
+  return _enr_session_finish_action (self, result, enr_session_send_contract_otp_async, error);
 }
 
 /* --- Signing ------------------------------------------------------------------------- */
@@ -171,7 +168,8 @@ refetched_cb (GObject      *object,
   contract = enr_smartca_client_get_contract_finish (ENR_SMARTCA_CLIENT (object), result, &error);
   if (contract != NULL)
     show_contract (self, contract);
-  enr_session_end_action (task, enr_session_service_error (ENR_SERVICE_ERROR_HASH_MISMATCH));
+  _enr_session_end_action (self, task,
+                           enr_service_error_new (ENR_SERVICE_ERROR_HASH_MISMATCH, NULL));
 }
 
 static void
@@ -189,17 +187,16 @@ signed_cb (GObject      *object,
                                                              &error);
   if (signed_contract == NULL)
     {
-      error = enr_session_otp_refused (self, error, enr_refusal_get (result)->attempts_left);
+      _enr_session_otp_refused (self, error);
       if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_HASH_MISMATCH))
         {
           /* The contract changed: show the new one before anything is signed. */
           g_error_free (error);
-          enr_smartca_client_get_contract_async (self->smartca,
-                                                 enr_session_action_cancellable (task),
+          enr_smartca_client_get_contract_async (self->smartca, g_task_get_cancellable (task),
                                                  refetched_cb, task);
           return;
         }
-      enr_session_end_action (task, error);
+      _enr_session_end_action (self, task, error);
       return;
     }
 
@@ -207,13 +204,13 @@ signed_cb (GObject      *object,
   document = g_new0 (EnrSessionDocument, 1);
   document->name = g_strdup (signed_contract->signed_document->name);
   document->data = g_bytes_ref (signed_contract->signed_document->data);
-  enr_session_keep_document (self, enr_session_document_file (FALSE), document);
-  enr_session_set_signed_contract (self, document);
-  enr_session_set_otp (self, NULL);
-  enr_session_set_smartca_state (self, enr_enrollment_state_to_string (signed_contract->state));
-  enr_session_set_step (self, ENR_SESSION_STEP_ACTIVATE);
-  enr_session_checkpoint (self);
-  enr_session_end_action (task, NULL);
+  _enr_session_keep_document (self, FALSE, document);
+  _enr_session_set_signed_contract (self, document);
+  _enr_session_set_otp (self, NULL);
+  _enr_session_set_smartca_state (self, enr_enrollment_state_to_string (signed_contract->state));
+  _enr_session_set_step (self, ENR_SESSION_STEP_ACTIVATE);
+  _enr_session_checkpoint (self);
+  _enr_session_end_action (self, task, NULL);
 }
 
 void
@@ -228,19 +225,20 @@ enr_session_sign_contract_async (EnrSession          *self,
   g_return_if_fail (ENR_IS_SESSION (self));
   g_return_if_fail (otp != NULL);
 
-  task = enr_session_begin_action (self, TRUE, cancellable, callback, user_data,
-                                   enr_session_sign_contract_async);
-  if (task == NULL || !need_smartca (task))
+  task = _enr_session_begin_action (self, self, cancellable, callback, user_data,
+                                    enr_session_sign_contract_async);
+  if (task == NULL || !_enr_session_need_smartca (self, task))
     return;
   if (self->contract == NULL || self->contract_id == NULL)
     {
       /* Nothing is signed unread. */
-      enr_session_end_action (task, enr_session_service_error (ENR_SERVICE_ERROR_WRONG_STATE));
+      _enr_session_end_action (self, task,
+                               enr_service_error_new (ENR_SERVICE_ERROR_WRONG_STATE, NULL));
       return;
     }
   enr_smartca_client_sign_contract_async (self->smartca, self->contract_id, otp,
-                                          self->contract->hash,
-                                          enr_session_action_cancellable (task), signed_cb, task);
+                                          self->contract->hash, g_task_get_cancellable (task),
+                                          signed_cb, task);
 }
 
 gboolean
@@ -248,5 +246,5 @@ enr_session_sign_contract_finish (EnrSession    *self,
                                   GAsyncResult  *result,
                                   GError       **error)
 {
-  return enr_session_finish_action (self, result, enr_session_sign_contract_async, error);
+  return _enr_session_finish_action (self, result, enr_session_sign_contract_async, error);
 }

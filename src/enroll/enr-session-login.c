@@ -1,18 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Step 1, and every later VNeID login: the QR code (RFC 8628) and the
- * password + OTP, both ending in enr_session_complete_login_async().
+ * password + OTP, both ending in _enr_session_complete_login_async().
  */
 #define G_LOG_DOMAIN "enr-session-login"
 
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "enr-citizen-id.h"
-#include "enr-service-error.h"
-#include "enr-session-private.h"
+#include "enr-session-impl.h"
 
 /* RFC 8628 §3.5: a "slow_down" adds 5 s to the interval. */
 #define SLOW_DOWN_MS 5000
@@ -31,13 +29,13 @@ login_taken_over_cb (GObject      *object,
   EnrSession *self = ENR_SESSION (object);
   GError *error = NULL;
 
-  if (!enr_session_take_over_finish (self, result, &error))
+  if (!_enr_session_take_over_finish (self, result, &error))
     {
       g_task_return_error (task, error);
       return;
     }
-  enr_session_reconcile_async (self, cancellable, login_reconciled_cb,
-                               g_steal_pointer (&task));
+  _enr_session_reconcile_async (self, cancellable, login_reconciled_cb,
+                                g_steal_pointer (&task));
 }
 
 static void
@@ -49,12 +47,12 @@ login_reconciled_cb (GObject      *object,
   EnrSession *self = ENR_SESSION (object);
   GError *error = NULL;
 
-  if (!enr_session_reconcile_finish (self, result, &error))
+  if (!_enr_session_reconcile_finish (self, result, &error))
     {
       g_task_return_error (task, error);
       return;
     }
-  enr_session_set_needs_login (self, FALSE);
+  _enr_session_set_needs_login (self, FALSE);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -80,31 +78,31 @@ login_registration_cb (GObject      *object,
   handed_over = !g_str_equal (registration->status, "SUBMITTED");
   if (g_str_equal (registration->status, "REJECTED"))
     {
-      enr_session_set_registration (self, g_steal_pointer (&registration));
-      g_task_return_error (task, enr_session_service_error (ENR_SERVICE_ERROR_REJECTED));
+      _enr_session_set_registration (self, g_steal_pointer (&registration));
+      g_task_return_error (task, enr_service_error_new (ENR_SERVICE_ERROR_REJECTED, NULL));
       return;
     }
-  enr_session_set_registration (self, g_steal_pointer (&registration));
+  _enr_session_set_registration (self, g_steal_pointer (&registration));
 
   /* SmartCA has the registration, but this program no usable SmartCA
    * login: a new hand-off gets one for the same enrollment. */
   if (handed_over && !enr_smartca_client_has_tokens (self->smartca))
     {
-      enr_session_take_over_async (self, cancellable, login_taken_over_cb,
-                                   g_steal_pointer (&task));
+      _enr_session_take_over_async (self, cancellable, login_taken_over_cb,
+                                    g_steal_pointer (&task));
       return;
     }
   if (handed_over)
     {
-      enr_session_reconcile_async (self, cancellable, login_reconciled_cb,
-                                   g_steal_pointer (&task));
+      _enr_session_reconcile_async (self, cancellable, login_reconciled_cb,
+                                    g_steal_pointer (&task));
       return;
     }
 
   if (self->step < ENR_SESSION_STEP_INITIALIZE)
-    enr_session_set_step (self, ENR_SESSION_STEP_INITIALIZE);
-  enr_session_set_needs_login (self, FALSE);
-  enr_session_checkpoint (self);
+    _enr_session_set_step (self, ENR_SESSION_STEP_INITIALIZE);
+  _enr_session_set_needs_login (self, FALSE);
+  _enr_session_checkpoint (self);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -133,7 +131,7 @@ identity_cb (GObject      *object,
       !g_str_equal (self->citizen_id, identity->citizen_id))
     {
       enr_vneid_client_revoke_async (self->vneid, NULL, NULL, NULL);
-      g_task_return_error (task, enr_session_service_error (ENR_SERVICE_ERROR_OTHER_CITIZEN));
+      g_task_return_error (task, enr_service_error_new (ENR_SERVICE_ERROR_OTHER_CITIZEN, NULL));
       return;
     }
 
@@ -143,15 +141,15 @@ identity_cb (GObject      *object,
     g_info ("logged in to VNeID as %s (level %" G_GINT64_FORMAT ")", masked,
             identity->identity_level);
   }
-  enr_session_set_string (&self->citizen_id, identity->citizen_id);
-  enr_session_set_identity (self, g_steal_pointer (&identity));
-  enr_session_set_otp (self, NULL);
-  enr_session_set_string (&self->otp_session, NULL);
+  _enr_session_set_string (&self->citizen_id, identity->citizen_id);
+  _enr_session_set_identity (self, g_steal_pointer (&identity));
+  _enr_session_set_otp (self, NULL);
+  _enr_session_set_string (&self->otp_session, NULL);
 
   if (self->registration_id == NULL)
     {
-      enr_session_set_needs_login (self, FALSE);
-      enr_session_set_step (self, ENR_SESSION_STEP_CONFIRM);
+      _enr_session_set_needs_login (self, FALSE);
+      _enr_session_set_step (self, ENR_SESSION_STEP_CONFIRM);
       g_task_return_boolean (task, TRUE);
       return;
     }
@@ -162,28 +160,29 @@ identity_cb (GObject      *object,
 }
 
 void
-enr_session_complete_login_async (EnrSession          *self,
-                                  const char          *access_token,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
+_enr_session_complete_login_async (EnrSession          *self,
+                                   const char          *access_token,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
-  g_task_set_source_tag (task, enr_session_complete_login_async);
+  g_task_set_source_tag (task, _enr_session_complete_login_async);
   enr_vneid_client_set_access_token (self->vneid, access_token);
   enr_vneid_client_get_identity_async (self->vneid, cancellable, identity_cb,
                                        g_steal_pointer (&task));
 }
 
 gboolean
-enr_session_complete_login_finish (EnrSession    *self,
-                                   GAsyncResult  *result,
-                                   GError       **error)
+_enr_session_complete_login_finish (EnrSession    *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* Ends @task, the login action that completed the login. */
 static void
 login_completed_cb (GObject      *object,
                     GAsyncResult *result,
@@ -192,11 +191,26 @@ login_completed_cb (GObject      *object,
   GTask *task = user_data;
   GError *error = NULL;
 
-  enr_session_complete_login_finish (ENR_SESSION (object), result, &error);
-  enr_session_end_action (task, error);
+  _enr_session_complete_login_finish (ENR_SESSION (object), result, &error);
+  _enr_session_end_action (ENR_SESSION (object), task, error);
 }
 
 /* --- Step 1a: the QR login ----------------------------------------------------------- */
+
+/* The code the citizen is shown, and how the poll goes. */
+typedef struct
+{
+  EnrSecureString *device_code;
+  guint            interval_ms;
+  gint64           deadline_us;   /* the code's end (monotonic) */
+} QrLogin;
+
+static void
+qr_login_free (QrLogin *login)
+{
+  g_clear_pointer (&login->device_code, enr_secure_string_free);
+  g_free (login);
+}
 
 static void qr_request_code (GTask *task);
 static void qr_poll (GTask *task);
@@ -207,9 +221,9 @@ qr_end (GTask  *task,
 {
   EnrSession *self = g_task_get_source_object (task);
 
-  if (enr_session_action (task)->generation == self->generation)
-    enr_session_set_login_code (self, NULL);
-  enr_session_end_action (task, error);
+  if (_enr_session_action_is_current (self, task))
+    _enr_session_set_login_code (self, NULL);
+  _enr_session_end_action (self, task, error);
 }
 
 static void
@@ -220,7 +234,7 @@ qr_slept_cb (GObject      *object,
   GTask *task = user_data;
   GError *error = NULL;
 
-  if (!enr_session_sleep_finish (result, &error))
+  if (!_enr_session_sleep_finish (result, &error))
     {
       qr_end (task, error);
       return;
@@ -231,15 +245,15 @@ qr_slept_cb (GObject      *object,
 static void
 qr_wait_then_poll (GTask *task)
 {
-  EnrAction *action = enr_session_action (task);
+  QrLogin *login = g_task_get_task_data (task);
 
-  if (g_get_monotonic_time () >= action->deadline_us)
+  if (g_get_monotonic_time () >= login->deadline_us)
     {
       /* The code expired unanswered: a new one, shown at once. */
       qr_request_code (task);
       return;
     }
-  enr_session_sleep_async (action->interval_ms, action->cancellable, qr_slept_cb, task);
+  _enr_session_sleep_async (login->interval_ms, g_task_get_cancellable (task), qr_slept_cb, task);
 }
 
 static void
@@ -249,7 +263,7 @@ qr_polled_cb (GObject      *object,
 {
   GTask *task = user_data;
   EnrSession *self = g_task_get_source_object (task);
-  EnrAction *action = enr_session_action (task);
+  QrLogin *login = g_task_get_task_data (task);
   g_autoptr(EnrVneidTokens) tokens = NULL;
   GError *error = NULL;
 
@@ -258,8 +272,8 @@ qr_polled_cb (GObject      *object,
     {
       if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_LOGIN_PENDING))
         {
-          if (enr_refusal_get (result)->slow_down)
-            action->interval_ms += SLOW_DOWN_MS;
+          if (enr_service_error_get_details (error)->slow_down)
+            login->interval_ms += SLOW_DOWN_MS;
           g_error_free (error);
           qr_wait_then_poll (task);
           return;
@@ -276,21 +290,20 @@ qr_polled_cb (GObject      *object,
 
   g_info ("the QR login was approved");
   /* Whichever login ends first wins: a password login under way is moot. */
-  if (self->action != NULL)
-    g_cancellable_cancel (enr_session_action_cancellable (self->action));
-  enr_session_set_login_code (self, NULL);
-  enr_session_complete_login_async (self, tokens->access_token, action->cancellable,
-                                    login_completed_cb, task);
+  _enr_session_cancel_other_login (self, task);
+  _enr_session_set_login_code (self, NULL);
+  _enr_session_complete_login_async (self, tokens->access_token, g_task_get_cancellable (task),
+                                     login_completed_cb, task);
 }
 
 static void
 qr_poll (GTask *task)
 {
   EnrSession *self = g_task_get_source_object (task);
-  EnrAction *action = enr_session_action (task);
+  QrLogin *login = g_task_get_task_data (task);
 
-  enr_vneid_client_poll_device_login_async (self->vneid, action->secret, action->cancellable,
-                                            qr_polled_cb, task);
+  enr_vneid_client_poll_device_login_async (self->vneid, login->device_code,
+                                            g_task_get_cancellable (task), qr_polled_cb, task);
 }
 
 static void
@@ -300,7 +313,7 @@ qr_code_cb (GObject      *object,
 {
   GTask *task = user_data;
   EnrSession *self = g_task_get_source_object (task);
-  EnrAction *action = enr_session_action (task);
+  QrLogin *login = g_task_get_task_data (task);
   g_autoptr(EnrDeviceAuthorization) authorization = NULL;
   EnrLoginCode *code;
   GError *error = NULL;
@@ -313,17 +326,17 @@ qr_code_cb (GObject      *object,
       return;
     }
 
-  g_clear_pointer (&action->secret, enr_secure_string_free);
-  action->secret = enr_secure_strdup (authorization->device_code);
-  action->interval_ms = (guint) authorization->interval * 1000;
-  action->deadline_us = g_get_monotonic_time () + authorization->expires_in * G_USEC_PER_SEC;
+  g_clear_pointer (&login->device_code, enr_secure_string_free);
+  login->device_code = enr_secure_strdup (authorization->device_code);
+  login->interval_ms = (guint) authorization->interval * 1000;
+  login->deadline_us = g_get_monotonic_time () + authorization->expires_in * G_USEC_PER_SEC;
 
   code = g_new0 (EnrLoginCode, 1);
   code->user_code = g_strdup (authorization->user_code);
   code->verification_uri = g_strdup (authorization->verification_uri);
   code->verification_uri_complete = g_strdup (authorization->verification_uri_complete);
   code->expires_at = g_get_real_time () + authorization->expires_in * G_USEC_PER_SEC;
-  enr_session_set_login_code (self, code);
+  _enr_session_set_login_code (self, code);
 
   qr_wait_then_poll (task);
 }
@@ -333,7 +346,7 @@ qr_request_code (GTask *task)
 {
   EnrSession *self = g_task_get_source_object (task);
 
-  enr_vneid_client_start_device_login_async (self->vneid, enr_session_action_cancellable (task),
+  enr_vneid_client_start_device_login_async (self->vneid, g_task_get_cancellable (task),
                                              qr_code_cb, task);
 }
 
@@ -347,10 +360,12 @@ enr_session_start_qr_login_async (EnrSession          *self,
 
   g_return_if_fail (ENR_IS_SESSION (self));
 
-  task = enr_session_begin_action (self, FALSE, cancellable, callback, user_data,
-                                   enr_session_start_qr_login_async);
-  if (task != NULL)
-    qr_request_code (task);
+  task = _enr_session_begin_qr_login (self, cancellable, callback, user_data,
+                                      enr_session_start_qr_login_async);
+  if (task == NULL)
+    return;
+  g_task_set_task_data (task, g_new0 (QrLogin, 1), (GDestroyNotify) qr_login_free);
+  qr_request_code (task);
 }
 
 gboolean
@@ -358,7 +373,7 @@ enr_session_start_qr_login_finish (EnrSession    *self,
                                    GAsyncResult  *result,
                                    GError       **error)
 {
-  return enr_session_finish_action (self, result, enr_session_start_qr_login_async, error);
+  return _enr_session_finish_action (self, result, enr_session_start_qr_login_async, error);
 }
 
 void
@@ -366,8 +381,8 @@ enr_session_cancel_qr_login (EnrSession *self)
 {
   g_return_if_fail (ENR_IS_SESSION (self));
 
-  if (self->qr_task != NULL)
-    g_cancellable_cancel (enr_session_action_cancellable (self->qr_task));
+  if (self->qr_login.task != NULL)
+    g_cancellable_cancel (g_task_get_cancellable (self->qr_login.task));
 }
 
 /* --- Step 1b: the password and the OTP ----------------------------------------------- */
@@ -380,29 +395,24 @@ password_cb (GObject      *object,
   GTask *task = user_data;
   EnrSession *self = g_task_get_source_object (task);
   g_autoptr(EnrOtpChallenge) challenge = NULL;
-  const EnrRefusal *refusal = enr_refusal_get (result);
   EnrOtpState *otp;
   GError *error = NULL;
 
   challenge = enr_vneid_client_password_login_finish (ENR_VNEID_CLIENT (object), result, &error);
   if (challenge == NULL)
     {
-      if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_WRONG_PASSWORD))
-        error = enr_session_error_with_attempts (error, refusal->attempts_left);
-      else if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_ACCOUNT_LOCKED))
-        error = enr_session_error_with_wait (error, refusal->retry_after_s);
-      enr_session_end_action (task, error);
+      _enr_session_end_action (self, task, error);
       return;
     }
 
-  enr_session_set_string (&self->otp_session, challenge->otp_session);
+  _enr_session_set_string (&self->otp_session, challenge->otp_session);
   otp = g_new0 (EnrOtpState, 1);
   otp->purpose = ENR_OTP_PURPOSE_LOGIN;
   otp->sent_to = g_strdup (challenge->otp_sent_to);
   otp->expires_at = g_get_real_time () + challenge->expires_in * G_USEC_PER_SEC;
   otp->attempts_left = 5;
-  enr_session_set_otp (self, otp);
-  enr_session_end_action (task, NULL);
+  _enr_session_set_otp (self, otp);
+  _enr_session_end_action (self, task, NULL);
 }
 
 void
@@ -418,12 +428,12 @@ enr_session_log_in_async (EnrSession          *self,
   g_return_if_fail (ENR_IS_SESSION (self));
   g_return_if_fail (citizen_id != NULL && password != NULL);
 
-  task = enr_session_begin_action (self, TRUE, cancellable, callback, user_data,
-                                   enr_session_log_in_async);
+  task = _enr_session_begin_action (self, self, cancellable, callback, user_data,
+                                    enr_session_log_in_async);
   if (task == NULL)
     return;
   enr_vneid_client_password_login_async (self->vneid, citizen_id, password,
-                                         enr_session_action_cancellable (task), password_cb, task);
+                                         g_task_get_cancellable (task), password_cb, task);
 }
 
 gboolean
@@ -431,7 +441,7 @@ enr_session_log_in_finish (EnrSession    *self,
                            GAsyncResult  *result,
                            GError       **error)
 {
-  return enr_session_finish_action (self, result, enr_session_log_in_async, error);
+  return _enr_session_finish_action (self, result, enr_session_log_in_async, error);
 }
 
 static void
@@ -447,22 +457,22 @@ otp_cb (GObject      *object,
   tokens = enr_vneid_client_otp_login_finish (ENR_VNEID_CLIENT (object), result, &error);
   if (tokens == NULL)
     {
-      error = enr_session_wrong_otp (self, error, enr_refusal_get (result)->attempts_left);
+      _enr_session_otp_refused (self, error);
       if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_EXPIRED))
         {
           /* The OTP session is void: only the password brings a new code. */
-          enr_session_set_otp (self, NULL);
-          enr_session_set_string (&self->otp_session, NULL);
+          _enr_session_set_otp (self, NULL);
+          _enr_session_set_string (&self->otp_session, NULL);
+          g_clear_error (&error);
+          error = _enr_session_error_login_code_void ();
         }
-      enr_session_end_action (task, error);
+      _enr_session_end_action (self, task, error);
       return;
     }
 
-  if (self->qr_task != NULL)
-    g_cancellable_cancel (enr_session_action_cancellable (self->qr_task));
-  enr_session_complete_login_async (self, tokens->access_token,
-                                    enr_session_action_cancellable (task), login_completed_cb,
-                                    task);
+  _enr_session_cancel_other_login (self, task);
+  _enr_session_complete_login_async (self, tokens->access_token, g_task_get_cancellable (task),
+                                     login_completed_cb, task);
 }
 
 void
@@ -477,20 +487,17 @@ enr_session_submit_login_otp_async (EnrSession          *self,
   g_return_if_fail (ENR_IS_SESSION (self));
   g_return_if_fail (otp != NULL);
 
-  task = enr_session_begin_action (self, TRUE, cancellable, callback, user_data,
-                                   enr_session_submit_login_otp_async);
+  task = _enr_session_begin_action (self, self, cancellable, callback, user_data,
+                                    enr_session_submit_login_otp_async);
   if (task == NULL)
     return;
   if (self->otp_session == NULL)
     {
-      enr_session_end_action (task, g_error_new_literal (ENR_SERVICE_ERROR,
-                                                         ENR_SERVICE_ERROR_OTP_EXPIRED,
-                                                         enr_service_error_message (
-                                                           ENR_SERVICE_ERROR_OTP_EXPIRED)));
+      _enr_session_end_action (self, task, _enr_session_error_login_code_void ());
       return;
     }
   enr_vneid_client_otp_login_async (self->vneid, self->otp_session, otp,
-                                    enr_session_action_cancellable (task), otp_cb, task);
+                                    g_task_get_cancellable (task), otp_cb, task);
 }
 
 gboolean
@@ -498,5 +505,5 @@ enr_session_submit_login_otp_finish (EnrSession    *self,
                                      GAsyncResult  *result,
                                      GError       **error)
 {
-  return enr_session_finish_action (self, result, enr_session_submit_login_otp_async, error);
+  return _enr_session_finish_action (self, result, enr_session_submit_login_otp_async, error);
 }

@@ -2,313 +2,209 @@
 #pragma once
 
 /*
- * What the files of EnrSession share: the instance, the action frame every
- * citizen action runs in, and the steps that more than one action takes
- * (taking the SmartCA side over, reconciling with the service, loading the
- * certificate and the acceptance record). Not for the wizard.
+ * What EnrSession lends its friends in src/enroll (EnrAccount,
+ * EnrDeviceLink) and the tests: the action frame, the service clients and
+ * the key store it owns, the ids they need, and the steps they share with
+ * the wizard's actions. Never the instance's fields (enr-session-impl.h);
+ * never for src/ui.
  */
 
 #include "enr-kak.h"
 #include "enr-key-store.h"
-#include "enr-secure.h"
-#include "enr-service-error.h"
 #include "enr-session.h"
 #include "enr-smartca-client.h"
 #include "enr-vneid-client.h"
 
 G_BEGIN_DECLS
 
-enum
-{
-  PROP_0,
-  PROP_VNEID_URL,
-  PROP_SMARTCA_URL,
-  PROP_TRUST_ANCHOR,
-  PROP_KIOSK,
-  PROP_STATE_DIRECTORY,
-  PROP_STEP,
-  PROP_BUSY,
-  PROP_NEEDS_LOGIN,
-  PROP_LOGIN_CODE,
-  PROP_OTP,
-  PROP_IDENTITY,
-  PROP_REGISTRATION,
-  PROP_SMARTCA_STATE,
-  PROP_CONTRACT,
-  PROP_SIGNED_CONTRACT,
-  PROP_ACCEPTANCE_RECORD,
-  PROP_SIGNED_ACCEPTANCE_RECORD,
-  PROP_CERTIFICATE,
-  PROP_CERTIFICATE_REPORT,
-  PROP_PIN_ATTEMPTS_LEFT,
-  PROP_LAST_ERROR,
-  N_PROPS
-};
-
-struct _EnrSession
-{
-  GObject               parent_instance;
-
-  /* Configuration (construct-only) */
-  char                 *vneid_url;
-  char                 *smartca_url;
-  char                 *trust_anchor;
-  char                 *state_dir;
-  gboolean              kiosk;
-  GError               *config_error;      /* why no action can run, or NULL */
-  EnrHttp              *http;
-  EnrVneidClient       *vneid;
-  EnrSmartcaClient     *smartca;
-  EnrKeyStore          *store;
-  guint                 key_iterations;    /* PBKDF2 count of new handles; 0: calibrated */
-
-  /* What runs */
-  GTask                *action;            /* the citizen action under way; not owned */
-  GTask                *qr_task;           /* the QR login under way; not owned */
-  guint                 generation;        /* bumped by a wipe: older work is void */
-  guint                 token_writes;      /* refresh tokens on their way to the store */
-  GPtrArray            *token_waiters;     /* actions that end once those are stored */
-  GError               *token_error;       /* why the last of them could not be stored */
-
-  /* Progress */
-  EnrSessionStep        step;
-  gboolean              busy;
-  gboolean              needs_login;
-  char                 *citizen_id;
-  char                 *device_id;
-  char                 *registration_id;
-  char                 *credential_id;
-  char                 *contract_id;
-  char                 *acceptance_tran_id;
-  char                 *otp_session;       /* secret: the VNeID OTP login's session */
-  EnrIdentity          *identity;
-  EnrRegistration      *registration;
-  char                 *smartca_state;
-  EnrLoginCode         *login_code;
-  EnrOtpState          *otp;
-  EnrSessionDocument   *contract;
-  EnrSessionDocument   *signed_contract;
-  EnrSessionDocument   *acceptance_record;
-  EnrSessionDocument   *signed_acceptance;
-  EnrCertificate       *certificate;
-  EnrCertificateReport *report;
-  gint                  pin_attempts_left;
-  GError               *last_error;
-};
-
-extern GParamSpec *enr_session_props[N_PROPS];
-
-/* --- The action frame ------------------------------------------------------- */
-
-typedef struct
-{
-  GCancellable    *cancellable;    /* the action's own: the caller's or a wipe cancels it */
-  GSource         *caller_source;  /* fires when the caller's cancellable does */
-  guint            generation;
-  EnrSecureString *secret;         /* the password, OTP or PIN */
-  EnrSecureString *secret2;        /* the PIN's confirmation */
-  char            *text;           /* the citizen ID of a login */
-  EnrKak          *kak;
-  gint64           deadline_us;    /* a wait's end (monotonic) */
-  guint            interval_ms;
-  guint            tries;
-  gboolean         found;          /* resume: there was an enrollment to resume */
-} EnrAction;
+/* --- The action frame ------------------------------------------------------------ */
 
 /*
- * Starts a citizen action: NULL (with @callback called with the error) when
- * another runs (G_IO_ERROR_BUSY) or no service is configured; else the task,
- * with :busy TRUE and :last-error cleared. @exclusive FALSE: the QR login,
- * which has its own slot.
+ * Starts a citizen action in the session's one slot: the task the caller
+ * sees (with @source_object, the session or its friend, and @source_tag),
+ * with a cancellable of its own that the caller's cancellable and a wipe
+ * both cancel (g_task_get_cancellable()); :busy is TRUE and :last-error
+ * cleared. NULL when it cannot start (another action runs, or no service
+ * is configured): @callback then gets the error.
  */
-GTask        *enr_session_begin_action  (EnrSession          *self,
-                                         gboolean             exclusive,
-                                         GCancellable        *cancellable,
-                                         GAsyncReadyCallback  callback,
-                                         gpointer             user_data,
-                                         gpointer             source_tag);
-EnrAction    *enr_session_action        (GTask               *task);
-GCancellable *enr_session_action_cancellable (GTask          *task);
-/* Ends the action: takes @task and @error (NULL: success). An error of a
- * session that was wiped since is not kept; LOGIN_EXPIRED sets
- * :needs-login; WRONG_STATE first takes the session to the service's step. */
-void          enr_session_end_action    (GTask               *task,
-                                         GError              *error);
-/* TRUE (and the action ended with @error, taken) if @error is set. */
-gboolean      enr_session_action_failed (GTask               *task,
-                                         GError              *error);
-gboolean      enr_session_finish_action (EnrSession          *self,
-                                         GAsyncResult        *result,
-                                         gpointer             source_tag,
-                                         GError             **error);
+GTask        *_enr_session_begin_action   (EnrSession          *self,
+                                           gpointer             source_object,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data,
+                                           gpointer             source_tag);
+/*
+ * Ends the action: takes @task and @error (NULL: success). The error is
+ * told the way the citizen meets it (ENR_SESSION_ERROR), kept in
+ * :last-error and, for LOG_IN, sets :needs-login — unless the session was
+ * wiped since. When the service was at another step than the session
+ * thought, the session goes there first; and the action ends only once a
+ * SmartCA refresh token it made the service rotate is kept.
+ */
+void          _enr_session_end_action     (EnrSession          *self,
+                                           GTask               *task,
+                                           GError              *error);
+/* Whether @task is still the session's action (no wipe came since). */
+gboolean      _enr_session_action_is_current (EnrSession       *self,
+                                              GTask            *task);
+/* Keeps @error in :last-error outside an action's end (a part of an
+ * action that failed while the action itself succeeded). */
+void          _enr_session_note_error     (EnrSession          *self,
+                                           const GError        *error);
 
-/* @error with "n attempts left." (or "Try again in n minutes.") added to its
- * message; takes @error. A negative count or wait adds nothing. */
-GError       *enr_session_error_with_attempts (GError *error,
-                                               gint64  attempts_left);
-GError       *enr_session_error_with_wait     (GError *error,
-                                               gint64  retry_after_s);
-/* The ENR_SERVICE_ERROR @code with its citizen's message. */
-GError       *enr_session_service_error       (EnrServiceError code);
-/* A wrong OTP: :otp's attempts-left goes down to @attempts_left and the
- * message says it. Takes and returns @error (unchanged if not OTP_WRONG). */
-GError       *enr_session_wrong_otp           (EnrSession *self,
-                                               GError     *error,
-                                               gint64      attempts_left);
-/* A refused OTP: enr_session_wrong_otp(), and after the fifth wrong code
- * (OTP_LOCKED) :otp with no attempts left and a new code to ask for at
- * once. Takes and returns @error. */
-GError       *enr_session_otp_refused         (EnrSession *self,
-                                               GError     *error,
-                                               gint64      attempts_left);
-/* What a request for an OTP answered: :otp for @purpose from @sent, or,
- * refused with TOO_SOON, the code already sent with the resend time
- * @retry_after_s. Takes and returns @error (NULL: @sent is used). */
-GError       *enr_session_take_otp_reply      (EnrSession       *self,
-                                               EnrOtpPurpose     purpose,
-                                               const EnrOtpSent *sent,
-                                               GError           *error,
-                                               gint64            retry_after_s);
-/* Keeps @error in :last-error outside an action's end (a part of an action
- * that failed while the action itself succeeded). */
-void          enr_session_note_error          (EnrSession   *self,
-                                               const GError *error);
+/* --- What the session owns ---------------------------------------------------------- */
 
-/* --- Properties ----------------------------------------------------------------- */
+EnrVneidClient   *_enr_session_get_vneid              (EnrSession *self);
+EnrSmartcaClient *_enr_session_get_smartca            (EnrSession *self);
+EnrKeyStore      *_enr_session_get_store              (EnrSession *self);
+EnrHttp          *_enr_session_get_http               (EnrSession *self);
+const char       *_enr_session_get_citizen_id         (EnrSession *self);
+const char       *_enr_session_get_credential_id      (EnrSession *self);
+/* The acceptance record's transaction, which the wizard signs, not the
+ * enrolled desktop. */
+const char       *_enr_session_get_acceptance_tran_id (EnrSession *self);
+/* The PBKDF2 cost of new key handles (0: the calibrated one). */
+guint             _enr_session_get_key_iterations     (EnrSession *self);
+/* For tests and the benchmark: a cheaper PBKDF2 for new key handles. */
+void              _enr_session_set_key_iterations     (EnrSession *self,
+                                                       guint       iterations);
 
-void enr_session_set_step              (EnrSession *self, EnrSessionStep step);
-void enr_session_set_needs_login       (EnrSession *self, gboolean needs_login);
-/* The setters below take their value. */
-void enr_session_set_login_code        (EnrSession *self, EnrLoginCode *code);
-void enr_session_set_otp               (EnrSession *self, EnrOtpState *otp);
-void enr_session_set_identity          (EnrSession *self, EnrIdentity *identity);
-void enr_session_set_registration      (EnrSession *self, EnrRegistration *registration);
-void enr_session_set_smartca_state     (EnrSession *self, const char *state);
-void enr_session_set_contract          (EnrSession *self, EnrSessionDocument *document);
-void enr_session_set_signed_contract   (EnrSession *self, EnrSessionDocument *document);
-void enr_session_set_acceptance_record (EnrSession *self, EnrSessionDocument *document);
-void enr_session_set_signed_acceptance (EnrSession *self, EnrSessionDocument *document);
-void enr_session_set_certificate       (EnrSession *self, EnrCertificate *certificate);
-void enr_session_set_report            (EnrSession *self, EnrCertificateReport *report);
-void enr_session_set_pin_attempts_left (EnrSession *self, gint attempts_left);
-void enr_session_set_string            (char **field, const char *value);
-
-/* A SAD (PROTOCOL.md) signed with @kak for this session's device and
- * credential, approving @txn ("activation", "device" or a tranId) over the
- * service's @challenge. */
-char        *enr_session_make_sad          (EnrSession  *self,
-                                            EnrKak      *kak,
-                                            const char  *txn,
-                                            const char  *challenge,
-                                            GError     **error);
-/* The citizen's date of birth as VNeID gave it, for the PIN policy; NULL
- * when not known. */
-GDate       *enr_session_dup_date_of_birth (EnrSession  *self);
-
-/* --- Persistence ------------------------------------------------------------------- */
-
+void _enr_session_set_step              (EnrSession *self, EnrSessionStep step);
+void _enr_session_set_otp               (EnrSession *self, EnrOtpState *otp);
+void _enr_session_set_pin_attempts_left (EnrSession *self, gint attempts_left);
+/* Takes @registration (the service's) and shows it in :registration. */
+void _enr_session_set_registration      (EnrSession *self, EnrRegistration *registration);
 /* Writes the checkpoint (nothing in kiosk mode). */
-void enr_session_checkpoint            (EnrSession *self);
-/* Keeps a signed document beside it (nothing in kiosk mode). */
-void enr_session_keep_document         (EnrSession *self,
-                                        const char *file_name,
-                                        const EnrSessionDocument *document);
-/* The file name a signed document is kept under in the state directory. */
-const char *enr_session_document_file  (gboolean acceptance);
-/* The SmartCA refresh token, to the key store; actions that end meanwhile
- * wait for it. Called whenever the SmartCA client's tokens change. */
-void enr_session_store_refresh_token   (EnrSession *self);
+void _enr_session_checkpoint            (EnrSession *self);
+/* What a request for an OTP answered: :otp for @purpose from @sent, or,
+ * refused because one was sent a moment ago, the resend time that @error
+ * says. @error is left as it is. */
+void _enr_session_take_otp_reply        (EnrSession       *self,
+                                         EnrOtpPurpose     purpose,
+                                         const EnrOtpSent *sent,
+                                         const GError     *error);
 
-/* --- Steps shared by several actions ------------------------------------------------ */
-
-/* Waits @ms on the main context; cancellable at once. */
-void     enr_session_sleep_async       (guint                ms,
-                                        GCancellable        *cancellable,
-                                        GAsyncReadyCallback  callback,
-                                        gpointer             user_data);
-gboolean enr_session_sleep_finish      (GAsyncResult        *result,
-                                        GError             **error);
+/* --- Steps shared with the wizard's actions --------------------------------------------- */
 
 /* VNeID hands the registration over; the code becomes SmartCA tokens,
  * kept in the store. LOGIN_EXPIRED without a VNeID login. */
-void     enr_session_take_over_async   (EnrSession          *self,
-                                        GCancellable        *cancellable,
-                                        GAsyncReadyCallback  callback,
-                                        gpointer             user_data);
-gboolean enr_session_take_over_finish  (EnrSession          *self,
-                                        GAsyncResult        *result,
-                                        GError             **error);
+void     _enr_session_take_over_async   (EnrSession          *self,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+gboolean _enr_session_take_over_finish  (EnrSession          *self,
+                                         GAsyncResult        *result,
+                                         GError             **error);
 
-/* Asks SmartCA where the enrollment stands and goes to that step, with what
- * the step shows (the certificate, the acceptance record); checkpoints. */
-void     enr_session_reconcile_async   (EnrSession          *self,
-                                        GCancellable        *cancellable,
-                                        GAsyncReadyCallback  callback,
-                                        gpointer             user_data);
-gboolean enr_session_reconcile_finish  (EnrSession          *self,
-                                        GAsyncResult        *result,
-                                        GError             **error);
+/* Asks SmartCA where the enrollment stands and goes to that step, with
+ * what the step shows (the certificate, the acceptance record). */
+void     _enr_session_reconcile_async   (EnrSession          *self,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+gboolean _enr_session_reconcile_finish  (EnrSession          *self,
+                                         GAsyncResult        *result,
+                                         GError             **error);
 
-/* Parses and verifies (in a thread) the issued certificate and its chain
- * (GBytes DER, the issuing CA first) into :certificate. */
-void     enr_session_load_certificate_async  (EnrSession          *self,
-                                              GBytes              *der,
-                                              GPtrArray           *chain,
+/*
+ * The change of device's first part: finds the citizen's registration
+ * (VNeID answers a registration request with the one there is), takes
+ * the SmartCA side over with a new hand-off and reconciles. TRUE when
+ * SmartCA holds a credential whose key can be replaced; else
+ * ENR_SESSION_REASON_NOT_ENROLLED, with the session at the step where the
+ * wizard carries on.
+ */
+void     _enr_session_find_credential_async  (EnrSession          *self,
                                               GCancellable        *cancellable,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data);
-gboolean enr_session_load_certificate_finish (EnrSession          *self,
+gboolean _enr_session_find_credential_finish (EnrSession          *self,
                                               GAsyncResult        *result,
                                               GError             **error);
 
-/* Fetches the acceptance record's transaction, checks that its hash is
- * that of the prepared PDF's signed bytes (in a thread), and shows it in
- * :acceptance-record. */
-void     enr_session_load_acceptance_record_async  (EnrSession          *self,
-                                                    GCancellable        *cancellable,
-                                                    GAsyncReadyCallback  callback,
-                                                    gpointer             user_data);
-gboolean enr_session_load_acceptance_record_finish (EnrSession          *self,
-                                                    GAsyncResult        *result,
-                                                    GError             **error);
-
-/* Checks a signed PDF in a thread (PAdES): signed by :certificate, which
- * chains to the trust anchor, over @approved_hash (the Base64 SHA-256 the
- * citizen approved; NULL: not checked). */
-void     enr_session_verify_signed_async  (EnrSession          *self,
-                                           GBytes              *pdf,
-                                           const char          *approved_hash,
-                                           GCancellable        *cancellable,
-                                           GAsyncReadyCallback  callback,
-                                           gpointer             user_data);
-gboolean enr_session_verify_signed_finish (EnrSession          *self,
-                                           GAsyncResult        *result,
-                                           GError             **error);
-
-/* Both services' report of the certificate; DONE when consistent. */
-void     enr_session_check_certificate_async  (EnrSession          *self,
+/* Asks SmartCA for the change of device's SMS code (:otp, purpose DEVICE). */
+void     _enr_session_send_device_code_async  (EnrSession          *self,
                                                GCancellable        *cancellable,
                                                GAsyncReadyCallback  callback,
                                                gpointer             user_data);
-gboolean enr_session_check_certificate_finish (EnrSession          *self,
+gboolean _enr_session_send_device_code_finish (EnrSession          *self,
                                                GAsyncResult        *result,
                                                GError             **error);
 
-/* Completes a VNeID login (either way) with @tokens: identity, then the
- * step, or the SmartCA side taken over again after :needs-login. */
-void     enr_session_complete_login_async  (EnrSession          *self,
-                                            const char          *access_token,
-                                            GCancellable        *cancellable,
-                                            GAsyncReadyCallback  callback,
-                                            gpointer             user_data);
-gboolean enr_session_complete_login_finish (EnrSession          *self,
-                                            GAsyncResult        *result,
-                                            GError             **error);
+/* Parses and verifies (in a thread) a certificate and its chain (GBytes
+ * DER, the issuing CA first) into :certificate. */
+void     _enr_session_load_certificate_async  (EnrSession          *self,
+                                               GBytes              *der,
+                                               GPtrArray           *chain,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean _enr_session_load_certificate_finish (EnrSession          *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
 
-/* For tests and the benchmark: the PBKDF2 cost of new key handles (0: the
- * calibrated one), and the HTTP core, to shorten its retry waits. */
-void     enr_session_set_key_iterations (EnrSession *self,
-                                         guint       iterations);
-EnrHttp *enr_session_get_http           (EnrSession *self);
+/* Both services' report of the certificate; DONE when consistent. */
+void     _enr_session_check_certificate_async  (EnrSession          *self,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean _enr_session_check_certificate_finish (EnrSession          *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+
+/* --- The key ------------------------------------------------------------------------- */
+
+/* Checks a new PIN and its confirmation against the PIN rules (with the
+ * citizen's date of birth): FALSE with the rule it breaks. */
+gboolean _enr_session_validate_new_pin (EnrSession          *self,
+                                        const char          *pin,
+                                        const char          *confirmation,
+                                        GError             **error);
+
+/*
+ * The key pipeline of activation and of the change of device: makes a new
+ * KAK (in a thread), registers its public half with SmartCA (with the SMS
+ * code @otp for a change of device, NULL for activation), keeps it under
+ * @pin in the key store, and signs the approval of @txn ("activation" or
+ * "device") over the service's challenge. Returns that SAD; the KAK is
+ * wiped before the call completes. A refused @otp updates :otp.
+ */
+void     _enr_session_enrol_key_async  (EnrSession          *self,
+                                        const char          *pin,
+                                        const char          *otp,
+                                        const char          *txn,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+char    *_enr_session_enrol_key_finish (EnrSession          *self,
+                                        GAsyncResult        *result,
+                                        GError             **error);
+
+/* Opens the key handle with @pin (:pin-attempts-left follows; a wrong PIN
+ * is ENR_SESSION_ERROR_FIELD PIN with the tries left), then fetches the
+ * transaction @tran_id as the service now holds it, for the caller to
+ * check against what the citizen was shown before *@kak signs. */
+void     _enr_session_open_transaction_async  (EnrSession          *self,
+                                               const char          *pin,
+                                               const char          *tran_id,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+EnrTransaction *_enr_session_open_transaction_finish (EnrSession    *self,
+                                                      GAsyncResult  *result,
+                                                      EnrKak       **kak,
+                                                      GError       **error);
+
+/* Approves @transaction with a SAD signed by @kak over its challenge
+ * (ssa/sic/signconfirm): the service's answer. */
+void     _enr_session_approve_async    (EnrSession           *self,
+                                        EnrKak               *kak,
+                                        const EnrTransaction *transaction,
+                                        GCancellable         *cancellable,
+                                        GAsyncReadyCallback   callback,
+                                        gpointer              user_data);
+EnrTransactionResult *_enr_session_approve_finish (EnrSession    *self,
+                                                   GAsyncResult  *result,
+                                                   GError       **error);
 
 G_END_DECLS

@@ -11,15 +11,13 @@
 #include <string.h>
 
 #include "enr-checkpoint.h"
-#include "enr-service-error.h"
-#include "enr-session-private.h"
+#include "enr-session-impl.h"
 #include "enr-state-file.h"
 #include "enr-store-error.h"
 
 /* --- Reconciling with SmartCA ------------------------------------------------------- */
 
-static void reconcile_next (GTask *task);
-
+/* What the step the service is at shows, still to fetch. */
 typedef enum
 {
   NEED_CERTIFICATE = 1 << 0,
@@ -27,19 +25,44 @@ typedef enum
   NEED_SIGNED      = 1 << 2,
 } Needs;
 
+typedef struct
+{
+  Needs               needs;
+  EnrSessionDocument *signed_record;   /* fetched, until it is checked */
+} Reconcile;
+
+static void
+reconcile_free (Reconcile *reconcile)
+{
+  g_clear_pointer (&reconcile->signed_record, enr_session_document_free);
+  g_free (reconcile);
+}
+
+static void reconcile_next (GTask *task);
+
+static void
+reconcile_return (GTask  *task,
+                  GError *error)
+{
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
 static void
 reconcile_part_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
   GTask *task = user_data;
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
 
   /* Each part says what it needs through its own finish. */
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
+      reconcile_return (task, error);
       return;
     }
   reconcile_next (task);
@@ -61,17 +84,15 @@ reconcile_info_cb (GObject      *object,
   if (info == NULL || info->certificates->len == 0)
     {
       if (error == NULL)
-        error = g_error_new_literal (ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_MALFORMED_REPLY,
-                                     enr_service_error_message (
-                                       ENR_SERVICE_ERROR_MALFORMED_REPLY));
-      g_task_return_error (task, error);
-      g_object_unref (task);
+        error = enr_service_error_new (ENR_SERVICE_ERROR_MALFORMED_REPLY,
+                                       "the credential holds no certificate");
+      reconcile_return (task, error);
       return;
     }
   for (guint i = 1; i < info->certificates->len; i++)
     g_ptr_array_add (chain, g_ptr_array_index (info->certificates, i));
-  enr_session_load_certificate_async (self, g_ptr_array_index (info->certificates, 0), chain,
-                                      g_task_get_cancellable (task), reconcile_part_cb, task);
+  _enr_session_load_certificate_async (self, g_ptr_array_index (info->certificates, 0), chain,
+                                       g_task_get_cancellable (task), reconcile_part_cb, task);
 }
 
 static void
@@ -81,19 +102,17 @@ signed_checked_cb (GObject      *object,
 {
   GTask *task = user_data;
   EnrSession *self = g_task_get_source_object (task);
-  EnrSessionDocument *document = g_object_steal_data (G_OBJECT (task), "enr-document");
+  Reconcile *reconcile = g_task_get_task_data (task);
+  g_autoptr(EnrSessionDocument) document = g_steal_pointer (&reconcile->signed_record);
   g_autoptr(GError) error = NULL;
 
-  if (!enr_session_verify_signed_finish (self, result, &error))
-    {
-      g_message ("The signed acceptance record SmartCA keeps does not verify: %s",
-                 error->message);
-      enr_session_document_free (document);
-    }
+  if (!_enr_session_verify_signed_finish (self, result, &error))
+    g_message ("The signed acceptance record SmartCA keeps does not verify: %s",
+               error->message);
   else
     {
-      enr_session_set_signed_acceptance (self, document);
-      enr_session_keep_document (self, enr_session_document_file (TRUE), document);
+      _enr_session_keep_document (self, TRUE, document);
+      _enr_session_set_signed_acceptance (self, g_steal_pointer (&document));
     }
   reconcile_next (task);
 }
@@ -105,6 +124,7 @@ reconcile_signed_cb (GObject      *object,
 {
   GTask *task = user_data;
   EnrSession *self = g_task_get_source_object (task);
+  Reconcile *reconcile = g_task_get_task_data (task);
   g_autoptr(EnrAcceptance) acceptance = NULL;
   g_autoptr(GError) error = NULL;
   EnrSessionDocument *document;
@@ -120,13 +140,11 @@ reconcile_signed_cb (GObject      *object,
       return;
     }
 
-  document = g_new0 (EnrSessionDocument, 1);
+  reconcile->signed_record = document = g_new0 (EnrSessionDocument, 1);
   document->name = g_strdup (acceptance->signed_document->name);
   document->data = g_bytes_ref (acceptance->signed_document->data);
-  g_object_set_data_full (G_OBJECT (task), "enr-document", document,
-                          (GDestroyNotify) enr_session_document_free);
-  enr_session_verify_signed_async (self, document->data, NULL, g_task_get_cancellable (task),
-                                   signed_checked_cb, task);
+  _enr_session_verify_signed_async (self, document->data, NULL, g_task_get_cancellable (task),
+                                    signed_checked_cb, task);
 }
 
 /* Fetches, one at a time, what the step the service is at shows. */
@@ -135,32 +153,32 @@ reconcile_next (GTask *task)
 {
   EnrSession *self = g_task_get_source_object (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
-  Needs needs = GPOINTER_TO_UINT (g_task_get_task_data (task));
+  Reconcile *reconcile = g_task_get_task_data (task);
+  Needs needs = reconcile->needs;
 
   if ((needs & NEED_CERTIFICATE) && self->certificate == NULL && self->credential_id != NULL)
     {
-      g_task_set_task_data (task, GUINT_TO_POINTER (needs & ~NEED_CERTIFICATE), NULL);
+      reconcile->needs &= ~NEED_CERTIFICATE;
       enr_smartca_client_get_credential_info_async (self->smartca, self->credential_id,
                                                     cancellable, reconcile_info_cb, task);
       return;
     }
   if (needs & NEED_RECORD)
     {
-      g_task_set_task_data (task, GUINT_TO_POINTER (needs & ~NEED_RECORD), NULL);
-      enr_session_load_acceptance_record_async (self, cancellable, reconcile_part_cb, task);
+      reconcile->needs &= ~NEED_RECORD;
+      _enr_session_load_acceptance_record_async (self, cancellable, reconcile_part_cb, task);
       return;
     }
   if ((needs & NEED_SIGNED) && self->signed_acceptance == NULL)
     {
-      g_task_set_task_data (task, GUINT_TO_POINTER (needs & ~NEED_SIGNED), NULL);
+      reconcile->needs &= ~NEED_SIGNED;
       enr_smartca_client_get_acceptance_async (self->smartca, cancellable, reconcile_signed_cb,
                                                task);
       return;
     }
 
-  enr_session_checkpoint (self);
-  g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
+  _enr_session_checkpoint (self);
+  reconcile_return (task, NULL);
 }
 
 static void
@@ -170,24 +188,23 @@ reconcile_status_cb (GObject      *object,
 {
   GTask *task = user_data;
   EnrSession *self = g_task_get_source_object (task);
+  Reconcile *reconcile = g_task_get_task_data (task);
   g_autoptr(EnrEnrollmentStatus) status = NULL;
   EnrSessionStep step;
-  Needs needs = 0;
   GError *error = NULL;
 
   status = enr_smartca_client_get_status_finish (ENR_SMARTCA_CLIENT (object), result, &error);
   if (status == NULL)
     {
-      g_task_return_error (task, error);
-      g_object_unref (task);
+      reconcile_return (task, error);
       return;
     }
 
   g_info ("SmartCA reports %s", enr_enrollment_state_to_string (status->state));
-  enr_session_set_smartca_state (self, enr_enrollment_state_to_string (status->state));
-  enr_session_set_string (&self->registration_id, status->registration_id);
+  _enr_session_set_smartca_state (self, enr_enrollment_state_to_string (status->state));
+  _enr_session_set_string (&self->registration_id, status->registration_id);
   if (status->credential_id != NULL)
-    enr_session_set_string (&self->credential_id, status->credential_id);
+    _enr_session_set_string (&self->credential_id, status->credential_id);
 
   switch (status->state)
     {
@@ -201,52 +218,80 @@ reconcile_status_cb (GObject      *object,
     case ENR_ENROLLMENT_CERTIFICATE_PENDING:
       /* No certificate yet: activation starts again with a new KAK. */
       step = ENR_SESSION_STEP_ACTIVATE;
-      enr_session_set_acceptance_record (self, NULL);
+      _enr_session_set_acceptance_record (self, NULL);
       break;
     case ENR_ENROLLMENT_ACCEPTANCE_PENDING:
       step = ENR_SESSION_STEP_ACTIVATE;
-      needs = NEED_CERTIFICATE;
+      reconcile->needs = NEED_CERTIFICATE;
       /* A record that expired or was rejected is replaced by a new one. */
       if (g_strcmp0 (self->acceptance_tran_id, status->acceptance_tran_id) != 0 ||
           self->acceptance_record == NULL)
-        needs |= NEED_RECORD;
-      enr_session_set_string (&self->acceptance_tran_id, status->acceptance_tran_id);
+        reconcile->needs |= NEED_RECORD;
+      _enr_session_set_string (&self->acceptance_tran_id, status->acceptance_tran_id);
       break;
     case ENR_ENROLLMENT_ACTIVE:
     default:
       step = self->step == ENR_SESSION_STEP_DONE ? ENR_SESSION_STEP_DONE
                                                  : ENR_SESSION_STEP_CERTIFICATE;
-      needs = NEED_CERTIFICATE | NEED_SIGNED;
-      enr_session_set_acceptance_record (self, NULL);
+      reconcile->needs = NEED_CERTIFICATE | NEED_SIGNED;
+      _enr_session_set_acceptance_record (self, NULL);
       break;
     }
-  enr_session_set_step (self, step);
-
-  g_task_set_task_data (task, GUINT_TO_POINTER (needs), NULL);
+  _enr_session_set_step (self, step);
   reconcile_next (task);
 }
 
 void
-enr_session_reconcile_async (EnrSession          *self,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
+_enr_session_reconcile_async (EnrSession          *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
-  g_task_set_source_tag (task, enr_session_reconcile_async);
+  g_task_set_source_tag (task, _enr_session_reconcile_async);
+  g_task_set_task_data (task, g_new0 (Reconcile, 1), (GDestroyNotify) reconcile_free);
   enr_smartca_client_get_status_async (self->smartca, cancellable, reconcile_status_cb, task);
 }
 
 gboolean
-enr_session_reconcile_finish (EnrSession    *self,
-                              GAsyncResult  *result,
-                              GError       **error)
+_enr_session_reconcile_finish (EnrSession    *self,
+                               GAsyncResult  *result,
+                               GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* --- Resuming ------------------------------------------------------------------------- */
+
+/* What a resume found, and the signed copies it reads back, one by one. */
+typedef struct
+{
+  gboolean            found;            /* there was an enrollment to resume */
+  EnrSessionDocument *reading;          /* the copy being read */
+  gboolean            reading_record;   /* …is the acceptance record, not the contract */
+  char               *record_name;      /* the record to read after the contract */
+} Resume;
+
+static void
+resume_free (Resume *resume)
+{
+  g_clear_pointer (&resume->reading, enr_session_document_free);
+  g_free (resume->record_name);
+  g_free (resume);
+}
+
+static void
+resume_end (GTask  *task,
+            GError *error)
+{
+  EnrSession *self = g_task_get_source_object (task);
+
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    _enr_session_set_resumed (self, TRUE);
+  _enr_session_end_action (self, task, error);
+}
 
 static void
 resume_reconciled_cb (GObject      *object,
@@ -257,15 +302,15 @@ resume_reconciled_cb (GObject      *object,
   EnrSession *self = ENR_SESSION (object);
   GError *error = NULL;
 
-  if (!enr_session_reconcile_finish (self, result, &error) &&
+  if (!_enr_session_reconcile_finish (self, result, &error) &&
       g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_LOGIN_EXPIRED))
     {
       /* The SmartCA login ran out while the program was closed: a new
        * VNeID login brings a new one, and the citizen carries on. */
       g_clear_error (&error);
-      enr_session_set_needs_login (self, TRUE);
+      _enr_session_set_needs_login (self, TRUE);
     }
-  enr_session_end_action (task, error);
+  resume_end (task, error);
 }
 
 static void
@@ -282,7 +327,7 @@ handle_found_cb (GObject      *object,
   if (handle == NULL && !g_error_matches (error, ENR_STORE_ERROR, ENR_STORE_ERROR_NOT_FOUND))
     {
       /* No keyring, or a locked one: the page says which. */
-      enr_session_end_action (task, error);
+      resume_end (task, error);
       return;
     }
   g_clear_error (&error);
@@ -290,20 +335,19 @@ handle_found_cb (GObject      *object,
   if (handle != NULL && enr_key_handle_get_refresh_token (handle) != NULL)
     enr_smartca_client_set_tokens (self->smartca, NULL, enr_key_handle_get_refresh_token (handle));
   if (handle != NULL && enr_key_handle_has_key (handle))
-    enr_session_set_pin_attempts_left (self, (gint) enr_key_handle_get_attempts_left (handle));
+    _enr_session_set_pin_attempts_left (self, (gint) enr_key_handle_get_attempts_left (handle));
 
   if (!enr_smartca_client_has_tokens (self->smartca))
     {
       /* Not handed over yet, or the keyring lost the login: only VNeID can
        * let this program in again. */
       if (self->step < ENR_SESSION_STEP_INITIALIZE)
-        enr_session_set_step (self, ENR_SESSION_STEP_INITIALIZE);
-      enr_session_set_needs_login (self, TRUE);
-      enr_session_end_action (task, NULL);
+        _enr_session_set_step (self, ENR_SESSION_STEP_INITIALIZE);
+      _enr_session_set_needs_login (self, TRUE);
+      resume_end (task, NULL);
       return;
     }
-  enr_session_reconcile_async (self, enr_session_action_cancellable (task), resume_reconciled_cb,
-                               task);
+  _enr_session_reconcile_async (self, g_task_get_cancellable (task), resume_reconciled_cb, task);
 }
 
 static void
@@ -312,8 +356,12 @@ look_up_handle (GTask *task)
   EnrSession *self = g_task_get_source_object (task);
 
   enr_key_store_lookup_async (self->store, self->citizen_id, self->smartca_url,
-                              enr_session_action_cancellable (task), handle_found_cb, task);
+                              g_task_get_cancellable (task), handle_found_cb, task);
 }
+
+static void read_document (GTask      *task,
+                           gboolean    record,
+                           const char *name);
 
 static void
 document_read_cb (GObject      *object,
@@ -322,39 +370,44 @@ document_read_cb (GObject      *object,
 {
   GTask *task = user_data;
   EnrSession *self = g_task_get_source_object (task);
-  EnrSessionDocument *document = g_object_steal_data (G_OBJECT (task), "enr-document");
-  gboolean acceptance = GPOINTER_TO_INT (g_object_steal_data (G_OBJECT (task), "enr-acceptance"));
+  Resume *resume = g_task_get_task_data (task);
+  g_autoptr(EnrSessionDocument) document = g_steal_pointer (&resume->reading);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *next_name = g_object_steal_data (G_OBJECT (task), "enr-next-name");
+  g_autofree char *record_name = NULL;
 
   bytes = enr_state_file_read_finish (result, &error);
-  if (bytes != NULL && document != NULL)
+  if (bytes != NULL)
     {
       document->data = g_bytes_ref (bytes);
-      if (acceptance)
-        enr_session_set_signed_acceptance (self, g_steal_pointer (&document));
+      if (resume->reading_record)
+        _enr_session_set_signed_acceptance (self, g_steal_pointer (&document));
       else
-        enr_session_set_signed_contract (self, g_steal_pointer (&document));
+        _enr_session_set_signed_contract (self, g_steal_pointer (&document));
     }
   else if (error != NULL)
     g_info ("a signed document kept here cannot be read: %s", error->message);
-  enr_session_document_free (document);
 
-  if (!acceptance && next_name != NULL)
-    {
-      g_autofree char *path = g_build_filename (self->state_dir, enr_session_document_file (TRUE),
-                                                NULL);
+  record_name = g_steal_pointer (&resume->record_name);
+  if (!resume->reading_record && record_name != NULL)
+    read_document (task, TRUE, record_name);
+  else
+    look_up_handle (task);
+}
 
-      document = g_new0 (EnrSessionDocument, 1);
-      document->name = g_strdup (next_name);
-      g_object_set_data (G_OBJECT (task), "enr-document", document);
-      g_object_set_data (G_OBJECT (task), "enr-acceptance", GINT_TO_POINTER (TRUE));
-      enr_state_file_read_async (path, enr_session_action_cancellable (task), document_read_cb,
-                                 task);
-      return;
-    }
-  look_up_handle (task);
+static void
+read_document (GTask      *task,
+               gboolean    record,
+               const char *name)
+{
+  EnrSession *self = g_task_get_source_object (task);
+  Resume *resume = g_task_get_task_data (task);
+  g_autofree char *path = _enr_session_document_path (self, record);
+
+  resume->reading = g_new0 (EnrSessionDocument, 1);
+  resume->reading->name = g_strdup (name);
+  resume->reading_record = record;
+  enr_state_file_read_async (path, g_task_get_cancellable (task), document_read_cb, task);
 }
 
 static void
@@ -364,7 +417,7 @@ checkpoint_read_cb (GObject      *object,
 {
   GTask *task = user_data;
   EnrSession *self = g_task_get_source_object (task);
-  EnrAction *action = enr_session_action (task);
+  Resume *resume = g_task_get_task_data (task);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(EnrCheckpoint) checkpoint = NULL;
   g_autoptr(GError) error = NULL;
@@ -374,14 +427,14 @@ checkpoint_read_cb (GObject      *object,
     {
       if (error != NULL)
         g_message ("The saved enrollment cannot be read: %s", error->message);
-      enr_session_end_action (task, NULL);
+      resume_end (task, NULL);
       return;
     }
   checkpoint = enr_checkpoint_from_bytes (bytes, &error);
   if (checkpoint == NULL)
     {
       g_message ("%s", error->message);
-      enr_session_end_action (task, NULL);
+      resume_end (task, NULL);
       return;
     }
   /* Another service's enrollment (the configuration changed) is not this one. */
@@ -389,38 +442,28 @@ checkpoint_read_cb (GObject      *object,
       checkpoint->registration_id == NULL || checkpoint->citizen_id == NULL)
     {
       g_info ("the saved enrollment belongs to another service, or has no registration");
-      enr_session_end_action (task, NULL);
+      resume_end (task, NULL);
       return;
     }
 
-  action->found = TRUE;
-  enr_session_set_string (&self->citizen_id, checkpoint->citizen_id);
-  enr_session_set_string (&self->device_id, checkpoint->device_id);
-  enr_session_set_string (&self->registration_id, checkpoint->registration_id);
-  enr_session_set_string (&self->credential_id, checkpoint->credential_id);
-  enr_session_set_identity (self, g_steal_pointer (&checkpoint->identity));
-  enr_session_set_step (self, MAX (checkpoint->step, ENR_SESSION_STEP_INITIALIZE));
+  resume->found = TRUE;
+  _enr_session_set_string (&self->citizen_id, checkpoint->citizen_id);
+  _enr_session_set_string (&self->device_id, checkpoint->device_id);
+  _enr_session_set_string (&self->registration_id, checkpoint->registration_id);
+  _enr_session_set_string (&self->credential_id, checkpoint->credential_id);
+  _enr_session_set_identity (self, g_steal_pointer (&checkpoint->identity));
+  _enr_session_set_step (self, MAX (checkpoint->step, ENR_SESSION_STEP_INITIALIZE));
   g_info ("resuming registration %s at step %d", self->registration_id, self->step);
 
-  if (checkpoint->signed_contract_name != NULL || checkpoint->signed_record_name != NULL)
+  if (checkpoint->signed_contract_name != NULL)
     {
-      gboolean contract = checkpoint->signed_contract_name != NULL;
-      g_autofree char *path = g_build_filename (self->state_dir,
-                                                enr_session_document_file (!contract), NULL);
-      EnrSessionDocument *document = g_new0 (EnrSessionDocument, 1);
-
-      document->name = g_strdup (contract ? checkpoint->signed_contract_name
-                                          : checkpoint->signed_record_name);
-      g_object_set_data (G_OBJECT (task), "enr-document", document);
-      g_object_set_data (G_OBJECT (task), "enr-acceptance", GINT_TO_POINTER (!contract));
-      if (contract && checkpoint->signed_record_name != NULL)
-        g_object_set_data (G_OBJECT (task), "enr-next-name",
-                           g_strdup (checkpoint->signed_record_name));
-      enr_state_file_read_async (path, enr_session_action_cancellable (task), document_read_cb,
-                                 task);
-      return;
+      resume->record_name = g_strdup (checkpoint->signed_record_name);
+      read_document (task, FALSE, checkpoint->signed_contract_name);
     }
-  look_up_handle (task);
+  else if (checkpoint->signed_record_name != NULL)
+    read_document (task, TRUE, checkpoint->signed_record_name);
+  else
+    look_up_handle (task);
 }
 
 void
@@ -434,21 +477,27 @@ enr_session_resume_async (EnrSession          *self,
 
   g_return_if_fail (ENR_IS_SESSION (self));
 
-  task = enr_session_begin_action (self, TRUE, cancellable, callback, user_data,
-                                   enr_session_resume_async);
+  task = _enr_session_begin_action (self, self, cancellable, callback, user_data,
+                                    enr_session_resume_async);
   if (task == NULL)
-    return;
+    {
+      /* With no service, there is nothing to look up: the start is settled. */
+      if (self->config_error != NULL)
+        _enr_session_set_resumed (self, TRUE);
+      return;
+    }
+  _enr_session_set_resumed (self, FALSE);
+  g_task_set_task_data (task, g_new0 (Resume, 1), (GDestroyNotify) resume_free);
 
   /* A kiosk keeps nothing: every citizen starts afresh. */
   if (self->kiosk)
     {
-      enr_session_end_action (task, NULL);
+      resume_end (task, NULL);
       return;
     }
 
   path = g_build_filename (self->state_dir, "enrollment.json", NULL);
-  enr_state_file_read_async (path, enr_session_action_cancellable (task), checkpoint_read_cb,
-                             task);
+  enr_state_file_read_async (path, g_task_get_cancellable (task), checkpoint_read_cb, task);
 }
 
 gboolean
@@ -457,10 +506,13 @@ enr_session_resume_finish (EnrSession    *self,
                            gboolean      *found,
                            GError       **error)
 {
+  Resume *resume;
+
   g_return_val_if_fail (ENR_IS_SESSION (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
+  resume = g_task_get_task_data (G_TASK (result));
   if (found != NULL)
-    *found = enr_session_action (G_TASK (result))->found;
-  return enr_session_finish_action (self, result, enr_session_resume_async, error);
+    *found = resume != NULL && resume->found;
+  return _enr_session_finish_action (self, result, enr_session_resume_async, error);
 }

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "enr-secure.h"
-#include "enr-session.h"
+#include "enr-session-impl.h"
 
 G_DEFINE_ENUM_TYPE (EnrSessionStep, enr_session_step,
   G_DEFINE_ENUM_VALUE (ENR_SESSION_STEP_LOGIN, "login"),
@@ -32,6 +32,12 @@ G_DEFINE_BOXED_TYPE (EnrSessionDocument, enr_session_document, enr_session_docum
                      enr_session_document_free)
 G_DEFINE_BOXED_TYPE (EnrCertificateReport, enr_certificate_report, enr_certificate_report_copy,
                      enr_certificate_report_free)
+G_DEFINE_BOXED_TYPE (EnrSessionIdentity, enr_session_identity, enr_session_identity_copy,
+                     enr_session_identity_free)
+G_DEFINE_BOXED_TYPE (EnrSessionRegistration, enr_session_registration,
+                     enr_session_registration_copy, enr_session_registration_free)
+G_DEFINE_BOXED_TYPE (EnrSessionCertificate, enr_session_certificate,
+                     enr_session_certificate_copy, enr_session_certificate_free)
 
 static void
 free_wiped (char *text)
@@ -134,4 +140,164 @@ enr_certificate_report_free (EnrCertificateReport *report)
   free_wiped (report->smartca_serial);
   g_free (report->credential_status);
   g_free (report);
+}
+
+/* --- What VNeID holds of the citizen ---------------------------------------------- */
+
+static EnrSessionIdentity *
+identity_new (const char *citizen_id,
+              const char *full_name,
+              const char *date_of_birth,
+              const char *gender,
+              const char *nationality,
+              const char *province,
+              const char *ward,
+              const char *street,
+              const char *district,
+              const char *phone,
+              const char *email,
+              gint        identity_level)
+{
+  EnrSessionIdentity *identity = g_new0 (EnrSessionIdentity, 1);
+
+  identity->citizen_id = g_strdup (citizen_id);
+  identity->full_name = g_strdup (full_name);
+  identity->date_of_birth = g_strdup (date_of_birth);
+  identity->gender = g_strdup (gender);
+  identity->nationality = g_strdup (nationality);
+  identity->province = g_strdup (province);
+  identity->ward = g_strdup (ward);
+  identity->street = g_strdup (street);
+  identity->district = g_strdup (district);
+  identity->phone = g_strdup (phone);
+  identity->email = g_strdup (email);
+  identity->identity_level = identity_level;
+  return identity;
+}
+
+EnrSessionIdentity *
+enr_session_identity_copy (const EnrSessionIdentity *identity)
+{
+  return identity_new (identity->citizen_id, identity->full_name, identity->date_of_birth,
+                       identity->gender, identity->nationality, identity->province,
+                       identity->ward, identity->street, identity->district, identity->phone,
+                       identity->email, identity->identity_level);
+}
+
+void
+enr_session_identity_free (EnrSessionIdentity *identity)
+{
+  if (identity == NULL)
+    return;
+  /* All of it is personal: a kiosk's next citizen must not find it. */
+  free_wiped (identity->citizen_id);
+  free_wiped (identity->full_name);
+  free_wiped (identity->date_of_birth);
+  free_wiped (identity->gender);
+  free_wiped (identity->nationality);
+  free_wiped (identity->province);
+  free_wiped (identity->ward);
+  free_wiped (identity->street);
+  free_wiped (identity->district);
+  free_wiped (identity->phone);
+  free_wiped (identity->email);
+  g_free (identity);
+}
+
+EnrSessionIdentity *
+_enr_session_identity_new_from (const EnrIdentity *identity)
+{
+  g_return_val_if_fail (identity != NULL, NULL);
+
+  return identity_new (identity->citizen_id, identity->full_name, identity->date_of_birth,
+                       identity->gender, identity->nationality, identity->province,
+                       identity->ward, identity->street, identity->district, identity->phone,
+                       identity->email, (gint) CLAMP (identity->identity_level, 0, G_MAXINT));
+}
+
+/* --- The registration ----------------------------------------------------------- */
+
+EnrSessionRegistration *
+enr_session_registration_copy (const EnrSessionRegistration *registration)
+{
+  EnrSessionRegistration *copy = g_new0 (EnrSessionRegistration, 1);
+
+  copy->registration_id = g_strdup (registration->registration_id);
+  copy->status = g_strdup (registration->status);
+  return copy;
+}
+
+void
+enr_session_registration_free (EnrSessionRegistration *registration)
+{
+  if (registration == NULL)
+    return;
+  g_free (registration->registration_id);
+  g_free (registration->status);
+  g_free (registration);
+}
+
+EnrSessionRegistration *
+_enr_session_registration_new_from (const EnrRegistration *registration)
+{
+  EnrSessionRegistration shown = {
+    .registration_id = registration->registration_id,
+    .status = registration->status,
+  };
+
+  return enr_session_registration_copy (&shown);
+}
+
+/* --- The certificate ------------------------------------------------------------- */
+
+EnrSessionCertificate *
+enr_session_certificate_copy (const EnrSessionCertificate *certificate)
+{
+  EnrSessionCertificate *copy = g_new0 (EnrSessionCertificate, 1);
+
+  copy->holder = g_strdup (certificate->holder);
+  copy->subject = g_strdup (certificate->subject);
+  copy->issuer = g_strdup (certificate->issuer);
+  copy->serial = g_strdup (certificate->serial);
+  copy->not_before = certificate->not_before ? g_date_time_ref (certificate->not_before) : NULL;
+  copy->not_after = certificate->not_after ? g_date_time_ref (certificate->not_after) : NULL;
+  copy->fingerprint = g_strdup (certificate->fingerprint);
+  copy->der = certificate->der ? g_bytes_ref (certificate->der) : NULL;
+  copy->pem = g_strdup (certificate->pem);
+  return copy;
+}
+
+void
+enr_session_certificate_free (EnrSessionCertificate *certificate)
+{
+  if (certificate == NULL)
+    return;
+  free_wiped (certificate->holder);
+  free_wiped (certificate->subject);
+  g_free (certificate->issuer);
+  g_free (certificate->serial);
+  g_clear_pointer (&certificate->not_before, g_date_time_unref);
+  g_clear_pointer (&certificate->not_after, g_date_time_unref);
+  g_free (certificate->fingerprint);
+  g_clear_pointer (&certificate->der, g_bytes_unref);
+  g_free (certificate->pem);
+  g_free (certificate);
+}
+
+EnrSessionCertificate *
+_enr_session_certificate_new_from (EnrCertificate *certificate)
+{
+  EnrSessionCertificate *shown = g_new0 (EnrSessionCertificate, 1);
+  const char *issuer = enr_certificate_get_issuer_common_name (certificate);
+
+  shown->holder = g_strdup (enr_certificate_get_common_name (certificate));
+  shown->subject = g_strdup (enr_certificate_get_subject (certificate));
+  shown->issuer = g_strdup (issuer != NULL ? issuer : enr_certificate_get_issuer (certificate));
+  shown->serial = g_strdup (enr_certificate_get_serial (certificate));
+  shown->not_before = g_date_time_ref (enr_certificate_get_not_before (certificate));
+  shown->not_after = g_date_time_ref (enr_certificate_get_not_after (certificate));
+  shown->fingerprint = g_strdup (enr_certificate_get_fingerprint (certificate));
+  shown->der = enr_certificate_get_der (certificate);
+  shown->pem = enr_certificate_to_pem (certificate);
+  return shown;
 }

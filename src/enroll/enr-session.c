@@ -3,7 +3,7 @@
  * EnrSession: the object, its properties, the frame every citizen action
  * runs in, and what ends or outlives an action (checkpoints, the refresh
  * token in the store, the wipe). The steps themselves are in
- * enr-session-{login,service,contract,activate,resume}.c.
+ * enr-session-{login,service,contract,key,activate,certificate,resume}.c.
  */
 #define G_LOG_DOMAIN "enr-session"
 
@@ -14,13 +14,13 @@
 
 #include "enr-checkpoint.h"
 #include "enr-citizen-id.h"
-#include "enr-service-error.h"
-#include "enr-session-private.h"
+#include "enr-pin-policy.h"
+#include "enr-session-impl.h"
 #include "enr-state-file.h"
 
 G_DEFINE_FINAL_TYPE (EnrSession, enr_session, G_TYPE_OBJECT)
 
-GParamSpec *enr_session_props[N_PROPS];
+static GParamSpec *props[N_PROPS];
 
 #define CHECKPOINT_FILE       "enrollment.json"
 #define SIGNED_CONTRACT_FILE  "signed-contract.pdf"
@@ -35,8 +35,8 @@ wipe_string (char **text)
 }
 
 void
-enr_session_set_string (char      **field,
-                        const char *value)
+_enr_session_set_string (char      **field,
+                         const char *value)
 {
   if (*field == value)
     return;
@@ -65,9 +65,8 @@ enr_session_constructed (GObject *object)
   if (self->vneid_url == NULL || *self->vneid_url == '\0' ||
       self->smartca_url == NULL || *self->smartca_url == '\0')
     {
-      g_set_error_literal (&self->config_error, ENR_SERVICE_ERROR,
-                           ENR_SERVICE_ERROR_NOT_CONFIGURED,
-                           enr_service_error_message (ENR_SERVICE_ERROR_NOT_CONFIGURED));
+      self->config_error = _enr_session_error_from (
+        enr_service_error_new (ENR_SERVICE_ERROR_NOT_CONFIGURED, NULL));
       return;
     }
 
@@ -76,9 +75,8 @@ enr_session_constructed (GObject *object)
     {
       /* An anchor that cannot be read trusts nothing: no call may go out. */
       g_message ("The trust anchor cannot be used: %s", error->message);
-      g_set_error_literal (&self->config_error, ENR_SERVICE_ERROR,
-                           ENR_SERVICE_ERROR_NOT_CONFIGURED,
-                           enr_service_error_message (ENR_SERVICE_ERROR_NOT_CONFIGURED));
+      self->config_error = _enr_session_error_from (
+        enr_service_error_new (ENR_SERVICE_ERROR_NOT_CONFIGURED, error->message));
       return;
     }
   self->vneid = enr_vneid_client_new (self->http, self->vneid_url);
@@ -115,7 +113,6 @@ enr_session_finalize (GObject *object)
   EnrSession *self = ENR_SESSION (object);
 
   clear_progress (self);
-  g_clear_pointer (&self->token_waiters, g_ptr_array_unref);
   g_clear_error (&self->token_error);
   g_free (self->vneid_url);
   g_free (self->smartca_url);
@@ -160,6 +157,9 @@ enr_session_get_property (GObject    *object,
     case PROP_NEEDS_LOGIN:
       g_value_set_boolean (value, self->needs_login);
       break;
+    case PROP_RESUMED:
+      g_value_set_boolean (value, self->resumed);
+      break;
     case PROP_LOGIN_CODE:
       g_value_set_boxed (value, self->login_code);
       break;
@@ -167,7 +167,7 @@ enr_session_get_property (GObject    *object,
       g_value_set_boxed (value, self->otp);
       break;
     case PROP_IDENTITY:
-      g_value_set_boxed (value, self->identity);
+      g_value_set_boxed (value, self->shown_identity);
       break;
     case PROP_REGISTRATION:
       g_value_set_boxed (value, self->registration);
@@ -188,7 +188,7 @@ enr_session_get_property (GObject    *object,
       g_value_set_boxed (value, self->signed_acceptance);
       break;
     case PROP_CERTIFICATE:
-      g_value_set_object (value, self->certificate);
+      g_value_set_boxed (value, self->shown_certificate);
       break;
     case PROP_CERTIFICATE_REPORT:
       g_value_set_boxed (value, self->report);
@@ -247,58 +247,50 @@ enr_session_class_init (EnrSessionClass *klass)
   object_class->get_property = enr_session_get_property;
   object_class->set_property = enr_session_set_property;
 
-  enr_session_props[PROP_VNEID_URL] =
-    g_param_spec_string ("vneid-url", NULL, NULL, NULL, config);
-  enr_session_props[PROP_SMARTCA_URL] =
-    g_param_spec_string ("smartca-url", NULL, NULL, NULL, config);
-  enr_session_props[PROP_TRUST_ANCHOR] =
-    g_param_spec_string ("trust-anchor", NULL, NULL, NULL, config);
-  enr_session_props[PROP_KIOSK] =
-    g_param_spec_boolean ("kiosk", NULL, NULL, FALSE, config);
-  enr_session_props[PROP_STATE_DIRECTORY] =
+  props[PROP_VNEID_URL] = g_param_spec_string ("vneid-url", NULL, NULL, NULL, config);
+  props[PROP_SMARTCA_URL] = g_param_spec_string ("smartca-url", NULL, NULL, NULL, config);
+  props[PROP_TRUST_ANCHOR] = g_param_spec_string ("trust-anchor", NULL, NULL, NULL, config);
+  props[PROP_KIOSK] = g_param_spec_boolean ("kiosk", NULL, NULL, FALSE, config);
+  props[PROP_STATE_DIRECTORY] =
     g_param_spec_string ("state-directory", NULL, NULL, NULL, config);
-  enr_session_props[PROP_STEP] =
+  props[PROP_STEP] =
     g_param_spec_enum ("step", NULL, NULL, ENR_TYPE_SESSION_STEP, ENR_SESSION_STEP_LOGIN, shown);
-  enr_session_props[PROP_BUSY] =
-    g_param_spec_boolean ("busy", NULL, NULL, FALSE, shown);
-  enr_session_props[PROP_NEEDS_LOGIN] =
-    g_param_spec_boolean ("needs-login", NULL, NULL, FALSE, shown);
-  enr_session_props[PROP_LOGIN_CODE] =
+  props[PROP_BUSY] = g_param_spec_boolean ("busy", NULL, NULL, FALSE, shown);
+  props[PROP_NEEDS_LOGIN] = g_param_spec_boolean ("needs-login", NULL, NULL, FALSE, shown);
+  props[PROP_RESUMED] = g_param_spec_boolean ("resumed", NULL, NULL, FALSE, shown);
+  props[PROP_LOGIN_CODE] =
     g_param_spec_boxed ("login-code", NULL, NULL, ENR_TYPE_LOGIN_CODE, shown);
-  enr_session_props[PROP_OTP] =
-    g_param_spec_boxed ("otp", NULL, NULL, ENR_TYPE_OTP_STATE, shown);
-  enr_session_props[PROP_IDENTITY] =
-    g_param_spec_boxed ("identity", NULL, NULL, ENR_TYPE_IDENTITY, shown);
-  enr_session_props[PROP_REGISTRATION] =
-    g_param_spec_boxed ("registration", NULL, NULL, ENR_TYPE_REGISTRATION, shown);
-  enr_session_props[PROP_SMARTCA_STATE] =
-    g_param_spec_string ("smartca-state", NULL, NULL, NULL, shown);
-  enr_session_props[PROP_CONTRACT] =
+  props[PROP_OTP] = g_param_spec_boxed ("otp", NULL, NULL, ENR_TYPE_OTP_STATE, shown);
+  props[PROP_IDENTITY] =
+    g_param_spec_boxed ("identity", NULL, NULL, ENR_TYPE_SESSION_IDENTITY, shown);
+  props[PROP_REGISTRATION] =
+    g_param_spec_boxed ("registration", NULL, NULL, ENR_TYPE_SESSION_REGISTRATION, shown);
+  props[PROP_SMARTCA_STATE] = g_param_spec_string ("smartca-state", NULL, NULL, NULL, shown);
+  props[PROP_CONTRACT] =
     g_param_spec_boxed ("contract", NULL, NULL, ENR_TYPE_SESSION_DOCUMENT, shown);
-  enr_session_props[PROP_SIGNED_CONTRACT] =
+  props[PROP_SIGNED_CONTRACT] =
     g_param_spec_boxed ("signed-contract", NULL, NULL, ENR_TYPE_SESSION_DOCUMENT, shown);
-  enr_session_props[PROP_ACCEPTANCE_RECORD] =
+  props[PROP_ACCEPTANCE_RECORD] =
     g_param_spec_boxed ("acceptance-record", NULL, NULL, ENR_TYPE_SESSION_DOCUMENT, shown);
-  enr_session_props[PROP_SIGNED_ACCEPTANCE_RECORD] =
+  props[PROP_SIGNED_ACCEPTANCE_RECORD] =
     g_param_spec_boxed ("signed-acceptance-record", NULL, NULL, ENR_TYPE_SESSION_DOCUMENT,
                         shown);
-  enr_session_props[PROP_CERTIFICATE] =
-    g_param_spec_object ("certificate", NULL, NULL, ENR_TYPE_CERTIFICATE, shown);
-  enr_session_props[PROP_CERTIFICATE_REPORT] =
+  props[PROP_CERTIFICATE] =
+    g_param_spec_boxed ("certificate", NULL, NULL, ENR_TYPE_SESSION_CERTIFICATE, shown);
+  props[PROP_CERTIFICATE_REPORT] =
     g_param_spec_boxed ("certificate-report", NULL, NULL, ENR_TYPE_CERTIFICATE_REPORT, shown);
-  enr_session_props[PROP_PIN_ATTEMPTS_LEFT] =
+  props[PROP_PIN_ATTEMPTS_LEFT] =
     g_param_spec_int ("pin-attempts-left", NULL, NULL, -1, G_MAXINT, -1, shown);
-  enr_session_props[PROP_LAST_ERROR] =
-    g_param_spec_boxed ("last-error", NULL, NULL, G_TYPE_ERROR, shown);
+  props[PROP_LAST_ERROR] = g_param_spec_boxed ("last-error", NULL, NULL, G_TYPE_ERROR, shown);
 
-  g_object_class_install_properties (object_class, N_PROPS, enr_session_props);
+  g_object_class_install_properties (object_class, N_PROPS, props);
 }
 
 static void
 enr_session_init (EnrSession *self)
 {
   self->pin_attempts_left = -1;
-  self->token_waiters = g_ptr_array_new ();
+  g_queue_init (&self->token_waiters);
 }
 
 EnrSession *
@@ -315,21 +307,6 @@ enr_session_new (const char *vneid_url,
                        "kiosk", kiosk,
                        "state-directory", state_directory,
                        NULL);
-}
-
-void
-enr_session_set_key_iterations (EnrSession *self,
-                                guint       iterations)
-{
-  g_return_if_fail (ENR_IS_SESSION (self));
-  self->key_iterations = iterations;
-}
-
-EnrHttp *
-enr_session_get_http (EnrSession *self)
-{
-  g_return_val_if_fail (ENR_IS_SESSION (self), NULL);
-  return self->http;
 }
 
 /* --- Getters ------------------------------------------------------------------ */
@@ -356,10 +333,30 @@ enr_session_get_needs_login (EnrSession *self)
 }
 
 gboolean
+enr_session_get_resumed (EnrSession *self)
+{
+  g_return_val_if_fail (ENR_IS_SESSION (self), FALSE);
+  return self->resumed;
+}
+
+gboolean
 enr_session_get_kiosk (EnrSession *self)
 {
   g_return_val_if_fail (ENR_IS_SESSION (self), FALSE);
   return self->kiosk;
+}
+
+gboolean
+enr_session_get_configured (EnrSession  *self,
+                            GError     **error)
+{
+  g_return_val_if_fail (ENR_IS_SESSION (self), FALSE);
+
+  if (self->config_error == NULL)
+    return TRUE;
+  if (error != NULL)
+    *error = g_error_copy (self->config_error);
+  return FALSE;
 }
 
 const char *
@@ -390,6 +387,13 @@ enr_session_get_state_directory (EnrSession *self)
   return self->state_dir;
 }
 
+const char *
+enr_session_get_registration_id (EnrSession *self)
+{
+  g_return_val_if_fail (ENR_IS_SESSION (self), NULL);
+  return self->registration_id;
+}
+
 const EnrLoginCode *
 enr_session_get_login_code (EnrSession *self)
 {
@@ -404,14 +408,14 @@ enr_session_get_otp (EnrSession *self)
   return self->otp;
 }
 
-const EnrIdentity *
+const EnrSessionIdentity *
 enr_session_get_identity (EnrSession *self)
 {
   g_return_val_if_fail (ENR_IS_SESSION (self), NULL);
-  return self->identity;
+  return self->shown_identity;
 }
 
-const EnrRegistration *
+const EnrSessionRegistration *
 enr_session_get_registration (EnrSession *self)
 {
   g_return_val_if_fail (ENR_IS_SESSION (self), NULL);
@@ -453,11 +457,11 @@ enr_session_get_signed_acceptance_record (EnrSession *self)
   return self->signed_acceptance;
 }
 
-EnrCertificate *
+const EnrSessionCertificate *
 enr_session_get_certificate (EnrSession *self)
 {
   g_return_val_if_fail (ENR_IS_SESSION (self), NULL);
-  return self->certificate;
+  return self->shown_certificate;
 }
 
 const EnrCertificateReport *
@@ -488,18 +492,123 @@ enr_session_dup_masked_citizen_id (EnrSession *self)
   return self->citizen_id != NULL ? enr_citizen_id_mask (self->citizen_id) : NULL;
 }
 
+EnrSessionPinVerdict
+enr_session_check_new_pin (EnrSession  *self,
+                           const char  *pin,
+                           const char  *confirmation,
+                           const char **reason)
+{
+  g_autoptr(GDate) birth = NULL;
+  EnrPinPolicyStatus status;
+  EnrSessionPinVerdict verdict;
+
+  g_return_val_if_fail (ENR_IS_SESSION (self), ENR_SESSION_PIN_REFUSED);
+
+  birth = _enr_session_dup_date_of_birth (self);
+  status = enr_pin_policy_check (pin != NULL ? pin : "", confirmation, birth);
+  switch (status)
+    {
+    case ENR_PIN_POLICY_OK:
+      verdict = ENR_SESSION_PIN_OK;
+      break;
+    case ENR_PIN_POLICY_EMPTY:
+    case ENR_PIN_POLICY_TOO_SHORT:
+      verdict = ENR_SESSION_PIN_UNFINISHED;
+      break;
+    case ENR_PIN_POLICY_MISMATCH:
+      verdict = ENR_SESSION_PIN_MISMATCH;
+      break;
+    default:
+      verdict = ENR_SESSION_PIN_REFUSED;
+      break;
+    }
+  if (reason != NULL)
+    *reason = verdict == ENR_SESSION_PIN_REFUSED || verdict == ENR_SESSION_PIN_MISMATCH
+              ? enr_pin_policy_message (status) : NULL;
+  return verdict;
+}
+
+/* --- Friends' getters ------------------------------------------------------------- */
+
+EnrVneidClient *
+_enr_session_get_vneid (EnrSession *self)
+{
+  return self->vneid;
+}
+
+EnrSmartcaClient *
+_enr_session_get_smartca (EnrSession *self)
+{
+  return self->smartca;
+}
+
+EnrKeyStore *
+_enr_session_get_store (EnrSession *self)
+{
+  return self->store;
+}
+
+EnrHttp *
+_enr_session_get_http (EnrSession *self)
+{
+  return self->http;
+}
+
+const char *
+_enr_session_get_citizen_id (EnrSession *self)
+{
+  return self->citizen_id;
+}
+
+const char *
+_enr_session_get_credential_id (EnrSession *self)
+{
+  return self->credential_id;
+}
+
+const char *
+_enr_session_get_acceptance_tran_id (EnrSession *self)
+{
+  return self->acceptance_tran_id;
+}
+
+guint
+_enr_session_get_key_iterations (EnrSession *self)
+{
+  return self->key_iterations;
+}
+
+void
+_enr_session_set_key_iterations (EnrSession *self,
+                                 guint       iterations)
+{
+  self->key_iterations = iterations;
+}
+
 /* --- Setters (notify only on a change) ------------------------------------------ */
 
 static void
 notify (EnrSession *self,
         guint       prop)
 {
-  g_object_notify_by_pspec (G_OBJECT (self), enr_session_props[prop]);
+  g_object_notify_by_pspec (G_OBJECT (self), props[prop]);
+}
+
+static void
+set_flag (EnrSession *self,
+          gboolean   *flag,
+          gboolean    value,
+          guint       prop)
+{
+  if (*flag == value)
+    return;
+  *flag = value;
+  notify (self, prop);
 }
 
 void
-enr_session_set_step (EnrSession     *self,
-                      EnrSessionStep  step)
+_enr_session_set_step (EnrSession     *self,
+                       EnrSessionStep  step)
 {
   if (self->step == step)
     return;
@@ -508,24 +617,11 @@ enr_session_set_step (EnrSession     *self,
   notify (self, PROP_STEP);
 }
 
-static void
-set_busy (EnrSession *self,
-          gboolean    busy)
-{
-  if (self->busy == busy)
-    return;
-  self->busy = busy;
-  notify (self, PROP_BUSY);
-}
-
 void
-enr_session_set_needs_login (EnrSession *self,
-                             gboolean    needs_login)
+_enr_session_set_needs_login (EnrSession *self,
+                              gboolean    needs_login)
 {
-  if (self->needs_login == needs_login)
-    return;
-  self->needs_login = needs_login;
-  notify (self, PROP_NEEDS_LOGIN);
+  set_flag (self, &self->needs_login, needs_login, PROP_NEEDS_LOGIN);
 }
 
 #define TAKE_BOXED(field, value, free_func, prop) \
@@ -538,93 +634,109 @@ enr_session_set_needs_login (EnrSession *self,
   } G_STMT_END
 
 void
-enr_session_set_login_code (EnrSession   *self,
-                            EnrLoginCode *code)
+_enr_session_set_login_code (EnrSession   *self,
+                             EnrLoginCode *code)
 {
   TAKE_BOXED (self->login_code, code, enr_login_code_free, PROP_LOGIN_CODE);
 }
 
 void
-enr_session_set_otp (EnrSession  *self,
-                     EnrOtpState *otp)
+_enr_session_set_otp (EnrSession  *self,
+                      EnrOtpState *otp)
 {
   TAKE_BOXED (self->otp, otp, enr_otp_state_free, PROP_OTP);
 }
 
 void
-enr_session_set_identity (EnrSession  *self,
-                          EnrIdentity *identity)
+_enr_session_set_identity (EnrSession  *self,
+                           EnrIdentity *identity)
 {
-  TAKE_BOXED (self->identity, identity, enr_identity_free, PROP_IDENTITY);
+  EnrSessionIdentity *shown = identity != NULL ? _enr_session_identity_new_from (identity)
+                                                : NULL;
+
+  g_clear_pointer (&self->identity, enr_identity_free);
+  self->identity = identity;
+  TAKE_BOXED (self->shown_identity, shown, enr_session_identity_free, PROP_IDENTITY);
 }
 
 void
-enr_session_set_registration (EnrSession      *self,
-                              EnrRegistration *registration)
+_enr_session_set_registration (EnrSession      *self,
+                               EnrRegistration *registration)
 {
+  g_autoptr(EnrRegistration) taken = registration;
+  EnrSessionRegistration *shown = NULL;
+
   if (registration != NULL)
-    enr_session_set_string (&self->registration_id, registration->registration_id);
-  TAKE_BOXED (self->registration, registration, enr_registration_free, PROP_REGISTRATION);
+    {
+      _enr_session_set_string (&self->registration_id, registration->registration_id);
+      shown = _enr_session_registration_new_from (registration);
+    }
+  TAKE_BOXED (self->registration, shown, enr_session_registration_free, PROP_REGISTRATION);
 }
 
 void
-enr_session_set_smartca_state (EnrSession *self,
-                               const char *state)
+_enr_session_set_smartca_state (EnrSession *self,
+                                const char *state)
 {
   if (g_strcmp0 (self->smartca_state, state) == 0)
     return;
-  enr_session_set_string (&self->smartca_state, state);
+  _enr_session_set_string (&self->smartca_state, state);
   notify (self, PROP_SMARTCA_STATE);
 }
 
 void
-enr_session_set_contract (EnrSession         *self,
-                          EnrSessionDocument *document)
+_enr_session_set_contract (EnrSession         *self,
+                           EnrSessionDocument *document)
 {
   TAKE_BOXED (self->contract, document, enr_session_document_free, PROP_CONTRACT);
 }
 
 void
-enr_session_set_signed_contract (EnrSession         *self,
-                                 EnrSessionDocument *document)
+_enr_session_set_signed_contract (EnrSession         *self,
+                                  EnrSessionDocument *document)
 {
-  TAKE_BOXED (self->signed_contract, document, enr_session_document_free, PROP_SIGNED_CONTRACT);
+  TAKE_BOXED (self->signed_contract, document, enr_session_document_free,
+              PROP_SIGNED_CONTRACT);
 }
 
 void
-enr_session_set_acceptance_record (EnrSession         *self,
-                                   EnrSessionDocument *document)
+_enr_session_set_acceptance_record (EnrSession         *self,
+                                    EnrSessionDocument *document)
 {
   TAKE_BOXED (self->acceptance_record, document, enr_session_document_free,
               PROP_ACCEPTANCE_RECORD);
 }
 
 void
-enr_session_set_signed_acceptance (EnrSession         *self,
-                                   EnrSessionDocument *document)
+_enr_session_set_signed_acceptance (EnrSession         *self,
+                                    EnrSessionDocument *document)
 {
   TAKE_BOXED (self->signed_acceptance, document, enr_session_document_free,
               PROP_SIGNED_ACCEPTANCE_RECORD);
 }
 
 void
-enr_session_set_certificate (EnrSession     *self,
-                             EnrCertificate *certificate)
+_enr_session_set_certificate (EnrSession     *self,
+                              EnrCertificate *certificate)
 {
-  if (g_set_object (&self->certificate, certificate))
-    notify (self, PROP_CERTIFICATE);
+  if (!g_set_object (&self->certificate, certificate))
+    return;
+  g_clear_pointer (&self->shown_certificate, enr_session_certificate_free);
+  if (certificate != NULL)
+    self->shown_certificate = _enr_session_certificate_new_from (certificate);
+  notify (self, PROP_CERTIFICATE);
 }
 
 void
-enr_session_set_report (EnrSession           *self,
-                        EnrCertificateReport *report)
+_enr_session_set_report (EnrSession           *self,
+                         EnrCertificateReport *report)
 {
   TAKE_BOXED (self->report, report, enr_certificate_report_free, PROP_CERTIFICATE_REPORT);
 }
 
 void
-enr_session_set_pin_attempts_left (EnrSession *self,
-                                   gint        attempts_left)
+_enr_session_set_pin_attempts_left (EnrSession *self,
+                                    gint        attempts_left)
 {
   if (self->pin_attempts_left == attempts_left)
     return;
@@ -643,104 +755,52 @@ set_last_error (EnrSession   *self,
   notify (self, PROP_LAST_ERROR);
 }
 
-/* The refusal's message, with what the citizen may still do. */
-GError *
-enr_session_error_with_attempts (GError *error,
-                                 gint64  attempts_left)
+void
+_enr_session_otp_refused (EnrSession   *self,
+                          const GError *error)
 {
-  g_autofree char *left = NULL;
-  GError *told;
-
-  if (attempts_left < 0)
-    return error;
-  left = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d attempt left.", "%d attempts left.",
-                                       (gulong) attempts_left),
-                          (int) attempts_left);
-  told = g_error_new (error->domain, error->code, "%s %s", error->message, left);
-  g_error_free (error);
-  return told;
-}
-
-GError *
-enr_session_error_with_wait (GError *error,
-                             gint64  retry_after_s)
-{
-  g_autofree char *wait = NULL;
-  GError *told;
-  gint64 minutes;
-
-  if (retry_after_s <= 0)
-    return error;
-  minutes = (retry_after_s + 59) / 60;
-  wait = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Try again in %d minute.",
-                                       "Try again in %d minutes.", (gulong) minutes),
-                          (int) minutes);
-  told = g_error_new (error->domain, error->code, "%s %s", error->message, wait);
-  g_error_free (error);
-  return told;
-}
-
-GError *
-enr_session_service_error (EnrServiceError code)
-{
-  return g_error_new_literal (ENR_SERVICE_ERROR, code, enr_service_error_message (code));
-}
-
-GError *
-enr_session_wrong_otp (EnrSession *self,
-                       GError     *error,
-                       gint64      attempts_left)
-{
+  const EnrServiceErrorDetails *said = enr_service_error_get_details (error);
   EnrOtpState *otp;
 
-  if (!g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_WRONG) ||
-      self->otp == NULL || attempts_left < 0)
-    return error;
-  otp = enr_otp_state_copy (self->otp);
-  otp->attempts_left = (gint) attempts_left;
-  enr_session_set_otp (self, otp);
-  return enr_session_error_with_attempts (error, attempts_left);
-}
-
-GError *
-enr_session_otp_refused (EnrSession *self,
-                         GError     *error,
-                         gint64      attempts_left)
-{
-  error = enr_session_wrong_otp (self, error, attempts_left);
-  if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_LOCKED) &&
-      self->otp != NULL)
+  if (self->otp == NULL || said == NULL)
+    return;
+  if (error->code == ENR_SERVICE_ERROR_OTP_WRONG && said->attempts_left >= 0)
     {
-      EnrOtpState *otp = enr_otp_state_copy (self->otp);
-
+      otp = enr_otp_state_copy (self->otp);
+      otp->attempts_left = (gint) said->attempts_left;
+      _enr_session_set_otp (self, otp);
+    }
+  else if (error->code == ENR_SERVICE_ERROR_OTP_LOCKED)
+    {
+      /* The fifth wrong code: a new one may be asked for at once. */
+      otp = enr_otp_state_copy (self->otp);
       otp->attempts_left = 0;
       otp->resend_after = 0;
-      enr_session_set_otp (self, otp);
+      _enr_session_set_otp (self, otp);
     }
-  return error;
 }
 
-GError *
-enr_session_take_otp_reply (EnrSession       *self,
-                            EnrOtpPurpose     purpose,
-                            const EnrOtpSent *sent,
-                            GError           *error,
-                            gint64            retry_after_s)
+void
+_enr_session_take_otp_reply (EnrSession       *self,
+                             EnrOtpPurpose     purpose,
+                             const EnrOtpSent *sent,
+                             const GError     *error)
 {
+  const EnrServiceErrorDetails *said = error ? enr_service_error_get_details (error) : NULL;
   gint64 now = g_get_real_time ();
   EnrOtpState *otp;
 
   if (error != NULL)
     {
       /* The code sent a moment ago is still good: say when another may come. */
-      if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_TOO_SOON) &&
-          self->otp != NULL && retry_after_s > 0)
+      if (said != NULL && error->code == ENR_SERVICE_ERROR_TOO_SOON && self->otp != NULL &&
+          said->retry_after_s > 0)
         {
           otp = enr_otp_state_copy (self->otp);
-          otp->resend_after = now + retry_after_s * G_USEC_PER_SEC;
-          enr_session_set_otp (self, otp);
+          otp->resend_after = now + said->retry_after_s * G_USEC_PER_SEC;
+          _enr_session_set_otp (self, otp);
         }
-      return error;
+      return;
     }
 
   otp = g_new0 (EnrOtpState, 1);
@@ -749,65 +809,60 @@ enr_session_take_otp_reply (EnrSession       *self,
   otp->expires_at = now + sent->expires_in * G_USEC_PER_SEC;
   otp->resend_after = now + sent->resend_after * G_USEC_PER_SEC;
   otp->attempts_left = 5;
-  enr_session_set_otp (self, otp);
-  return NULL;
+  _enr_session_set_otp (self, otp);
 }
 
 void
-enr_session_note_error (EnrSession   *self,
-                        const GError *error)
+_enr_session_note_error (EnrSession   *self,
+                         const GError *error)
 {
-  if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_LOGIN_EXPIRED))
-    enr_session_set_needs_login (self, TRUE);
-  set_last_error (self, error);
+  g_autoptr(GError) told = _enr_session_error_from (g_error_copy (error));
+
+  if (g_error_matches (told, ENR_SESSION_ERROR, ENR_SESSION_ERROR_LOG_IN))
+    _enr_session_set_needs_login (self, TRUE);
+  set_last_error (self, told);
 }
 
 /* --- The action frame ------------------------------------------------------------ */
 
-static void
-enr_action_free (EnrAction *action)
-{
-  if (action->caller_source != NULL)
-    g_source_destroy (action->caller_source);
-  g_clear_pointer (&action->caller_source, g_source_unref);
-  g_clear_object (&action->cancellable);
-  g_clear_pointer (&action->secret, enr_secure_string_free);
-  g_clear_pointer (&action->secret2, enr_secure_string_free);
-  wipe_string (&action->text);
-  if (action->kak != NULL)
-    enr_kak_wipe (action->kak);
-  g_clear_object (&action->kak);
-  g_free (action);
-}
-
 /* A source, not a signal handler: the caller's cancel reaches the action
  * from the main loop, never from inside someone's g_cancellable_cancel(). */
 static gboolean
-caller_cancelled_cb (GCancellable *cancellable,
+caller_cancelled_cb (GCancellable *caller,
                      gpointer      user_data)
 {
-  EnrAction *action = user_data;
-
-  g_cancellable_cancel (action->cancellable);
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
   return G_SOURCE_REMOVE;
 }
 
-GTask *
-enr_session_begin_action (EnrSession          *self,
-                          gboolean             exclusive,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data,
-                          gpointer             source_tag)
+/* Frees @slot for the next action; its task, if still running, keeps its
+ * cancellable. */
+static void
+release_slot (EnrActionSlot *slot)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  EnrAction *action;
+  if (slot->caller_source != NULL)
+    g_source_destroy (slot->caller_source);
+  g_clear_pointer (&slot->caller_source, g_source_unref);
+  slot->task = NULL;
+}
+
+static GTask *
+begin (EnrSession          *self,
+       EnrActionSlot       *slot,
+       gpointer             source_object,
+       GCancellable        *cancellable,
+       GAsyncReadyCallback  callback,
+       gpointer             user_data,
+       gpointer             source_tag)
+{
+  g_autoptr(GCancellable) own = g_cancellable_new ();
+  g_autoptr(GTask) task = g_task_new (source_object, own, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
 
-  if ((exclusive && self->action != NULL) || (!exclusive && self->qr_task != NULL))
+  if (slot->task != NULL)
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY,
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY, "%s",
                                _("Another step is still under way. Wait for it to finish."));
       return NULL;
     }
@@ -818,96 +873,143 @@ enr_session_begin_action (EnrSession          *self,
       return NULL;
     }
 
-  action = g_new0 (EnrAction, 1);
-  action->cancellable = g_cancellable_new ();
-  action->generation = self->generation;
+  slot->task = task;
   if (cancellable != NULL)
     {
-      action->caller_source = g_cancellable_source_new (cancellable);
-      g_source_set_callback (action->caller_source, G_SOURCE_FUNC (caller_cancelled_cb),
-                             action, NULL);
-      g_source_attach (action->caller_source, g_main_context_get_thread_default ());
+      slot->caller_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (slot->caller_source, G_SOURCE_FUNC (caller_cancelled_cb),
+                             g_object_ref (own), g_object_unref);
+      g_source_attach (slot->caller_source, g_main_context_get_thread_default ());
     }
-  g_task_set_task_data (task, action, (GDestroyNotify) enr_action_free);
-
-  if (exclusive)
-    {
-      self->action = task;
-      set_busy (self, TRUE);
-    }
-  else
-    self->qr_task = task;
   set_last_error (self, NULL);
   return g_steal_pointer (&task);
 }
 
-EnrAction *
-enr_session_action (GTask *task)
+GTask *
+_enr_session_begin_action (EnrSession          *self,
+                           gpointer             source_object,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data,
+                           gpointer             source_tag)
 {
-  return g_task_get_task_data (task);
+  GTask *task = begin (self, &self->action, source_object, cancellable, callback, user_data,
+                       source_tag);
+
+  if (task != NULL)
+    set_flag (self, &self->busy, TRUE, PROP_BUSY);
+  return task;
 }
 
-GCancellable *
-enr_session_action_cancellable (GTask *task)
+GTask *
+_enr_session_begin_qr_login (EnrSession          *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data,
+                             gpointer             source_tag)
 {
-  return enr_session_action (task)->cancellable;
+  return begin (self, &self->qr_login, self, cancellable, callback, user_data, source_tag);
 }
 
+gboolean
+_enr_session_action_is_current (EnrSession *self,
+                                GTask      *task)
+{
+  return task != NULL && (self->action.task == task || self->qr_login.task == task);
+}
+
+void
+_enr_session_cancel_other_login (EnrSession *self,
+                                 GTask      *winner)
+{
+  GTask *other = self->action.task == winner ? self->qr_login.task : self->action.task;
+
+  if (other != NULL && other != winner)
+    g_cancellable_cancel (g_task_get_cancellable (other));
+}
+
+/* How an action ends, kept while the session first goes to the service's
+ * step or waits for a refresh token to be kept. */
+typedef struct
+{
+  EnrSession *self;
+  GTask      *task;
+  GError     *error;
+} EnrEnding;
+
+static EnrEnding *
+ending_new (EnrSession *self,
+            GTask      *task,
+            GError     *error)
+{
+  EnrEnding *ending = g_new0 (EnrEnding, 1);
+
+  ending->self = g_object_ref (self);
+  ending->task = task;
+  ending->error = error;
+  return ending;
+}
+
+/* The action's last moment: its slot is free, its error told. */
 static void
-return_action (GTask  *task,
-               GError *error)
+return_action (EnrSession *self,
+               GTask      *task,
+               GError     *error)
 {
-  EnrSession *self = g_task_get_source_object (task);
-  EnrAction *action = enr_session_action (task);
-  gboolean current = action->generation == self->generation;
+  g_autoptr(GTask) owned = task;
+  gboolean current = _enr_session_action_is_current (self, task);
 
-  if (self->action == task)
+  if (self->action.task == task)
     {
-      self->action = NULL;
-      set_busy (self, FALSE);
+      release_slot (&self->action);
+      set_flag (self, &self->busy, FALSE, PROP_BUSY);
     }
-  if (self->qr_task == task)
-    self->qr_task = NULL;
+  if (self->qr_login.task == task)
+    release_slot (&self->qr_login);
 
   if (error == NULL)
     {
       g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
       return;
     }
 
+  error = _enr_session_error_from (error);
   /* A wiped session keeps nothing of what happened before the wipe. */
   if (current && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      g_info ("action failed: %s %d", g_quark_to_string (error->domain), error->code);
-      if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_LOGIN_EXPIRED))
-        enr_session_set_needs_login (self, TRUE);
+      g_info ("action failed: %d", error->code);
+      if (g_error_matches (error, ENR_SESSION_ERROR, ENR_SESSION_ERROR_LOG_IN))
+        _enr_session_set_needs_login (self, TRUE);
       set_last_error (self, error);
     }
   g_task_return_error (task, error);
-  g_object_unref (task);
 }
 
-#define PENDING_ERROR "enr-pending-error"
+static void
+finish_ending (EnrEnding *ending)
+{
+  g_autoptr(EnrSession) self = ending->self;
+
+  return_action (self, ending->task, ending->error);
+  g_free (ending);
+}
 
 /* A step is done once its secret parts are kept: a session made right
  * after this one must find the refresh token the service holds now. */
 static void
-return_when_tokens_kept (GTask  *task,
-                         GError *error)
+return_when_tokens_kept (EnrEnding *ending)
 {
-  EnrSession *self = g_task_get_source_object (task);
+  EnrSession *self = ending->self;
+  gboolean current = _enr_session_action_is_current (self, ending->task);
 
-  if (self->token_writes > 0 && enr_session_action (task)->generation == self->generation)
+  if (self->token_writes > 0 && current)
     {
-      g_object_set_data (G_OBJECT (task), PENDING_ERROR, error);
-      g_ptr_array_add (self->token_waiters, task);
+      g_queue_push_tail (&self->token_waiters, ending);
       return;
     }
-  if (error == NULL && self->token_error != NULL &&
-      enr_session_action (task)->generation == self->generation)
-    error = g_steal_pointer (&self->token_error);
-  return_action (task, error);
+  if (ending->error == NULL && self->token_error != NULL && current)
+    ending->error = g_steal_pointer (&self->token_error);
+  finish_ending (ending);
 }
 
 static void
@@ -915,51 +1017,49 @@ reconciled_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  GTask *task = user_data;
+  EnrEnding *ending = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!enr_session_reconcile_finish (ENR_SESSION (object), result, &error))
+  if (!_enr_session_reconcile_finish (ENR_SESSION (object), result, &error))
     g_info ("could not find out the service's step: %s", error->message);
-
-  return_when_tokens_kept (task, g_object_steal_data (G_OBJECT (task), PENDING_ERROR));
+  return_when_tokens_kept (ending);
 }
 
 void
-enr_session_end_action (GTask  *task,
-                        GError *error)
+_enr_session_end_action (EnrSession *self,
+                         GTask      *task,
+                         GError     *error)
 {
-  EnrSession *self = g_task_get_source_object (task);
-  EnrAction *action = enr_session_action (task);
+  EnrEnding *ending = ending_new (self, task, error);
 
-  if (action->generation == self->generation && error != NULL &&
+  if (error != NULL && _enr_session_action_is_current (self, task) &&
       g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_WRONG_STATE) &&
       self->smartca != NULL && enr_smartca_client_has_tokens (self->smartca))
     {
       /* The service is at another step than this session thought: go there,
        * so the page the citizen sees next is the right one. */
-      g_object_set_data (G_OBJECT (task), PENDING_ERROR, error);
-      enr_session_reconcile_async (self, action->cancellable, reconciled_cb, task);
+      _enr_session_reconcile_async (self, g_task_get_cancellable (task), reconciled_cb, ending);
       return;
     }
-
-  return_when_tokens_kept (task, error);
+  return_when_tokens_kept (ending);
 }
 
 gboolean
-enr_session_action_failed (GTask  *task,
-                           GError *error)
+_enr_session_need_smartca (EnrSession *self,
+                           GTask      *task)
 {
-  if (error == NULL)
-    return FALSE;
-  enr_session_end_action (task, error);
-  return TRUE;
+  if (enr_smartca_client_has_tokens (self->smartca))
+    return TRUE;
+  _enr_session_end_action (self, task,
+                           enr_service_error_new (ENR_SERVICE_ERROR_LOGIN_EXPIRED, NULL));
+  return FALSE;
 }
 
 gboolean
-enr_session_finish_action (EnrSession    *self,
-                           GAsyncResult  *result,
-                           gpointer       source_tag,
-                           GError       **error)
+_enr_session_finish_action (EnrSession    *self,
+                            GAsyncResult  *result,
+                            gpointer       source_tag,
+                            GError       **error)
 {
   g_return_val_if_fail (ENR_IS_SESSION (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
@@ -974,18 +1074,18 @@ typedef struct
 {
   GSource *timeout;
   GSource *cancel;
-} SleepData;
+} Sleep;
 
 static void
-sleep_data_free (SleepData *data)
+sleep_free (Sleep *sleep)
 {
-  if (data->timeout != NULL)
-    g_source_destroy (data->timeout);
-  g_clear_pointer (&data->timeout, g_source_unref);
-  if (data->cancel != NULL)
-    g_source_destroy (data->cancel);
-  g_clear_pointer (&data->cancel, g_source_unref);
-  g_free (data);
+  if (sleep->timeout != NULL)
+    g_source_destroy (sleep->timeout);
+  g_clear_pointer (&sleep->timeout, g_source_unref);
+  if (sleep->cancel != NULL)
+    g_source_destroy (sleep->cancel);
+  g_clear_pointer (&sleep->cancel, g_source_unref);
+  g_free (sleep);
 }
 
 static gboolean
@@ -1003,42 +1103,42 @@ sleep_cancelled_cb (GCancellable *cancellable,
                     gpointer      user_data)
 {
   GTask *task = user_data;
-  SleepData *data = g_task_get_task_data (task);
+  Sleep *sleep = g_task_get_task_data (task);
 
   /* The timeout holds the task: destroying it drops that reference. */
   g_object_ref (task);
-  g_source_destroy (data->timeout);
+  g_source_destroy (sleep->timeout);
   g_task_return_error_if_cancelled (task);
   g_object_unref (task);
   return G_SOURCE_REMOVE;
 }
 
 void
-enr_session_sleep_async (guint                ms,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
+_enr_session_sleep_async (guint                ms,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
 {
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-  SleepData *data = g_new0 (SleepData, 1);
+  Sleep *sleep = g_new0 (Sleep, 1);
 
-  g_task_set_source_tag (task, enr_session_sleep_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) sleep_data_free);
+  g_task_set_source_tag (task, _enr_session_sleep_async);
+  g_task_set_task_data (task, sleep, (GDestroyNotify) sleep_free);
 
-  data->timeout = g_timeout_source_new (ms);
-  g_source_set_callback (data->timeout, slept_cb, task, NULL);
-  g_source_attach (data->timeout, g_main_context_get_thread_default ());
+  sleep->timeout = g_timeout_source_new (ms);
+  g_source_set_callback (sleep->timeout, slept_cb, task, NULL);
+  g_source_attach (sleep->timeout, g_main_context_get_thread_default ());
   if (cancellable != NULL)
     {
-      data->cancel = g_cancellable_source_new (cancellable);
-      g_source_set_callback (data->cancel, G_SOURCE_FUNC (sleep_cancelled_cb), task, NULL);
-      g_source_attach (data->cancel, g_main_context_get_thread_default ());
+      sleep->cancel = g_cancellable_source_new (cancellable);
+      g_source_set_callback (sleep->cancel, G_SOURCE_FUNC (sleep_cancelled_cb), task, NULL);
+      g_source_attach (sleep->cancel, g_main_context_get_thread_default ());
     }
 }
 
 gboolean
-enr_session_sleep_finish (GAsyncResult  *result,
-                          GError       **error)
+_enr_session_sleep_finish (GAsyncResult  *result,
+                           GError       **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -1053,20 +1153,17 @@ state_path (EnrSession *self,
 }
 
 void
-enr_session_checkpoint (EnrSession *self)
+_enr_session_checkpoint (EnrSession *self)
 {
   g_autofree char *path = NULL;
   g_autoptr(GBytes) bytes = NULL;
   EnrCheckpoint checkpoint = { 0 };
 
-  if (self->kiosk)
-    return;
-
   /* Before a registration there is nothing a new start could resume. */
-  path = state_path (self, CHECKPOINT_FILE);
-  if (self->registration_id == NULL)
+  if (self->kiosk || self->registration_id == NULL)
     return;
 
+  path = state_path (self, CHECKPOINT_FILE);
   checkpoint.smartca_url = self->smartca_url;
   checkpoint.step = self->step;
   checkpoint.citizen_id = self->citizen_id;
@@ -1082,23 +1179,24 @@ enr_session_checkpoint (EnrSession *self)
   enr_state_file_write (path, bytes);
 }
 
+char *
+_enr_session_document_path (EnrSession *self,
+                            gboolean    acceptance)
+{
+  return state_path (self, acceptance ? SIGNED_RECORD_FILE : SIGNED_CONTRACT_FILE);
+}
+
 void
-enr_session_keep_document (EnrSession               *self,
-                           const char               *file_name,
-                           const EnrSessionDocument *document)
+_enr_session_keep_document (EnrSession               *self,
+                            gboolean                  acceptance,
+                            const EnrSessionDocument *document)
 {
   g_autofree char *path = NULL;
 
   if (self->kiosk)
     return;
-  path = state_path (self, file_name);
+  path = _enr_session_document_path (self, acceptance);
   enr_state_file_write (path, document != NULL ? document->data : NULL);
-}
-
-const char *
-enr_session_document_file (gboolean acceptance)
-{
-  return acceptance ? SIGNED_RECORD_FILE : SIGNED_CONTRACT_FILE;
 }
 
 static void
@@ -1108,7 +1206,9 @@ refresh_token_stored_cb (GObject      *object,
 {
   g_autoptr(EnrSession) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) waiters = NULL;
+  GQueue waiters = G_QUEUE_INIT;
+  EnrEnding *ending;
+  gboolean any;
 
   /* The action that is waiting for it fails with the keyring's error: the
    * citizen must know that a restart would lose the login. */
@@ -1122,23 +1222,21 @@ refresh_token_stored_cb (GObject      *object,
   if (--self->token_writes > 0)
     return;
 
-  waiters = g_steal_pointer (&self->token_waiters);
-  self->token_waiters = g_ptr_array_new ();
-  for (guint i = 0; i < waiters->len; i++)
+  waiters = self->token_waiters;
+  g_queue_init (&self->token_waiters);
+  any = waiters.length > 0;
+  while ((ending = g_queue_pop_head (&waiters)) != NULL)
     {
-      GTask *task = g_ptr_array_index (waiters, i);
-      GError *pending = g_object_steal_data (G_OBJECT (task), PENDING_ERROR);
-
-      if (pending == NULL && self->token_error != NULL)
-        pending = g_error_copy (self->token_error);
-      return_action (task, pending);
+      if (ending->error == NULL && self->token_error != NULL)
+        ending->error = g_error_copy (self->token_error);
+      finish_ending (ending);
     }
-  if (waiters->len > 0)
+  if (any)
     g_clear_error (&self->token_error);
 }
 
-void
-enr_session_store_refresh_token (EnrSession *self)
+static void
+store_refresh_token (EnrSession *self)
 {
   g_autofree char *token = NULL;
 
@@ -1160,7 +1258,7 @@ tokens_changed_cb (EnrSmartcaClient *client,
                    EnrSession       *self)
 {
   g_debug ("SmartCA tokens renewed");
-  enr_session_store_refresh_token (self);
+  store_refresh_token (self);
 }
 
 /* --- Wipe ----------------------------------------------------------------------------- */
@@ -1168,15 +1266,17 @@ tokens_changed_cb (EnrSmartcaClient *client,
 static void
 cancel_work (EnrSession *self)
 {
-  GTask *tasks[] = { self->action, self->qr_task };
+  EnrActionSlot *slots[] = { &self->action, &self->qr_login };
 
   /* Work begun before now finds itself void when it comes back. */
-  self->generation++;
-  self->action = NULL;
-  self->qr_task = NULL;
-  for (guint i = 0; i < G_N_ELEMENTS (tasks); i++)
-    if (tasks[i] != NULL)
-      g_cancellable_cancel (enr_session_action_cancellable (tasks[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (slots); i++)
+    {
+      GTask *task = slots[i]->task;
+
+      release_slot (slots[i]);
+      if (task != NULL)
+        g_cancellable_cancel (g_task_get_cancellable (task));
+    }
 }
 
 static void
@@ -1191,28 +1291,31 @@ clear_progress (EnrSession *self)
   wipe_string (&self->otp_session);
   wipe_string (&self->smartca_state);
   g_clear_pointer (&self->identity, enr_identity_free);
-  g_clear_pointer (&self->registration, enr_registration_free);
+  g_clear_pointer (&self->shown_identity, enr_session_identity_free);
+  g_clear_pointer (&self->registration, enr_session_registration_free);
   g_clear_pointer (&self->login_code, enr_login_code_free);
   g_clear_pointer (&self->otp, enr_otp_state_free);
   g_clear_pointer (&self->contract, enr_session_document_free);
   g_clear_pointer (&self->signed_contract, enr_session_document_free);
   g_clear_pointer (&self->acceptance_record, enr_session_document_free);
   g_clear_pointer (&self->signed_acceptance, enr_session_document_free);
+  g_clear_pointer (&self->shown_certificate, enr_session_certificate_free);
   g_clear_pointer (&self->report, enr_certificate_report_free);
   g_clear_error (&self->last_error);
 }
 
+/* The revocations and the removal still under way. */
 typedef struct
 {
   guint pending;
-} WipeData;
+} Wipe;
 
 static void
 wipe_part_done (GTask *task)
 {
-  WipeData *data = g_task_get_task_data (task);
+  Wipe *wipe = g_task_get_task_data (task);
 
-  if (--data->pending == 0)
+  if (--wipe->pending == 0)
     g_task_return_boolean (task, TRUE);
   g_object_unref (task);
 }
@@ -1260,8 +1363,7 @@ enr_session_wipe_async (EnrSession          *self,
                         gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  WipeData *data;
-  guint prop;
+  Wipe *wipe;
 
   g_return_if_fail (ENR_IS_SESSION (self));
 
@@ -1269,21 +1371,21 @@ enr_session_wipe_async (EnrSession          *self,
   g_task_set_source_tag (task, enr_session_wipe_async);
   /* Revocations go on whatever the caller cancels: best effort, but made. */
   g_task_set_check_cancellable (task, FALSE);
-  data = g_new0 (WipeData, 1);
-  data->pending = 1;
-  g_task_set_task_data (task, data, g_free);
+  wipe = g_new0 (Wipe, 1);
+  wipe->pending = 1;
+  g_task_set_task_data (task, wipe, g_free);
 
   g_info ("wiping the session");
   cancel_work (self);
 
   if (self->vneid != NULL && enr_vneid_client_has_access_token (self->vneid))
     {
-      data->pending++;
+      wipe->pending++;
       enr_vneid_client_revoke_async (self->vneid, NULL, vneid_revoked_cb, g_object_ref (task));
     }
   if (self->smartca != NULL && enr_smartca_client_has_tokens (self->smartca))
     {
-      data->pending++;
+      wipe->pending++;
       enr_smartca_client_revoke_async (self->smartca, NULL, smartca_revoked_cb,
                                        g_object_ref (task));
     }
@@ -1292,7 +1394,7 @@ enr_session_wipe_async (EnrSession          *self,
     enr_key_store_wipe (self->store);
   else if (self->citizen_id != NULL)
     {
-      data->pending++;
+      wipe->pending++;
       enr_key_store_remove_async (self->store, self->citizen_id, self->smartca_url, NULL,
                                   handle_removed_cb, g_object_ref (task));
     }
@@ -1300,8 +1402,8 @@ enr_session_wipe_async (EnrSession          *self,
   if (!self->kiosk)
     {
       g_autofree char *checkpoint = state_path (self, CHECKPOINT_FILE);
-      g_autofree char *contract = state_path (self, SIGNED_CONTRACT_FILE);
-      g_autofree char *record = state_path (self, SIGNED_RECORD_FILE);
+      g_autofree char *contract = _enr_session_document_path (self, FALSE);
+      g_autofree char *record = _enr_session_document_path (self, TRUE);
 
       enr_state_file_write (checkpoint, NULL);
       enr_state_file_write (contract, NULL);
@@ -1315,10 +1417,12 @@ enr_session_wipe_async (EnrSession          *self,
   self->needs_login = FALSE;
   self->pin_attempts_left = -1;
 
-  /* Every property a page shows is back to its first value. */
+  /* Every property a page shows is back to its first value; :resumed
+   * stays: a fresh start is a settled one. */
   g_object_freeze_notify (G_OBJECT (self));
-  for (prop = PROP_STEP; prop < N_PROPS; prop++)
-    notify (self, prop);
+  for (guint prop = PROP_STEP; prop < N_PROPS; prop++)
+    if (prop != PROP_RESUMED)
+      notify (self, prop);
   g_object_thaw_notify (G_OBJECT (self));
 
   wipe_part_done (g_steal_pointer (&task));
@@ -1339,4 +1443,11 @@ void
 enr_session_wipe (EnrSession *self)
 {
   enr_session_wipe_async (self, NULL, NULL, NULL);
+}
+
+void
+_enr_session_set_resumed (EnrSession *self,
+                          gboolean    resumed)
+{
+  set_flag (self, &self->resumed, resumed, PROP_RESUMED);
 }

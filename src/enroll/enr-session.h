@@ -3,8 +3,7 @@
 
 #include <gio/gio.h>
 
-#include "enr-certificate.h"
-#include "enr-vneid-types.h"
+#include "enr-session-error.h"
 
 G_BEGIN_DECLS
 
@@ -18,30 +17,29 @@ G_BEGIN_DECLS
  *
  * Steps. The session is always at one EnrSessionStep; an action that
  * completes a step on the server moves it on (notify::step). The server
- * is the truth: a resumed session, or one whose action was refused with
- * ENR_SERVICE_ERROR_WRONG_STATE, goes to the step the service reports.
+ * is the truth: a resumed session, or one whose action was refused because
+ * the service is at another step, goes to the step the service reports.
  *
  * One action at a time. Every action except the QR login fails at once
  * with G_IO_ERROR_BUSY while another runs; the QR login is a background
  * activity of step 1 that runs beside the password login (whichever ends
  * first wins and cancels the other). :busy is TRUE while an action runs.
  *
- * Errors. An action's error is also kept in :last-error (cleared when the
- * next action starts). Codes are those of the layers below, each with a
- * message for the citizen: ENR_SERVICE_ERROR (network, service, login,
- * OTP, transaction), ENR_STORE_ERROR (no keyring, locked keyring, wrong
- * PIN, locked handle), ENR_CRYPTO_ERROR (PIN policy, certificate, signed
- * documents); G_IO_ERROR_CANCELLED and G_IO_ERROR_BUSY are the caller's.
+ * Errors. Every action fails with an ENR_SESSION_ERROR (enr-session-error.h:
+ * the citizen's message, the way on, and the field, attempts left or wait
+ * that go with it), G_IO_ERROR_CANCELLED, or G_IO_ERROR_BUSY (above). An
+ * action's error is also kept in :last-error (cleared when the next
+ * action starts).
  *
  * Login expiry. When a call needs a VNeID login that is gone (VNeID tokens
  * live 15 minutes and are never stored) or SmartCA refuses a renewal, the
- * action fails with ENR_SERVICE_ERROR_LOGIN_EXPIRED and :needs-login
+ * action fails with ENR_SESSION_ERROR_LOG_IN and :needs-login
  * becomes TRUE; :step does not change. The page then offers the step-1
  * login again (QR or password + OTP, the same actions); once it succeeds
  * the session takes the SmartCA side over again if it must, :needs-login
  * becomes FALSE, and the citizen carries on at the same step (the page
  * runs its action again). A login as another citizen is refused with
- * ENR_SERVICE_ERROR_OTHER_CITIZEN.
+ * ENR_SESSION_REASON_OTHER_CITIZEN.
  *
  * Persistence. After every step the session writes its non-secret
  * progress (step, registration, credential and device ids, the identity
@@ -63,7 +61,8 @@ typedef enum
   ENR_SESSION_STEP_CONFIRM,        /* 2 Xác nhận việc đăng ký: :identity is set */
   ENR_SESSION_STEP_INITIALIZE,     /* 3 Khởi tạo dịch vụ: hand-off, SmartCA syncs */
   ENR_SESSION_STEP_CONTRACT,       /* 4 Ký hợp đồng điện tử */
-  ENR_SESSION_STEP_ACTIVATE,       /* 5 Kích hoạt dịch vụ: PIN, certificate, acceptance record */
+  ENR_SESSION_STEP_ACTIVATE,       /* 5 Kích hoạt dịch vụ: PIN, certificate, acceptance
+                                    *   record */
   ENR_SESSION_STEP_CERTIFICATE,    /* 6 Kiểm tra thông tin chứng thư số: record signed,
                                     *   the certificate not yet checked with both services */
   ENR_SESSION_STEP_DONE,           /*   both services report the certificate: "Khởi tạo
@@ -73,10 +72,70 @@ typedef enum
 #define ENR_TYPE_SESSION_STEP (enr_session_step_get_type ())
 GType enr_session_step_get_type (void) G_GNUC_CONST;
 
+/* Wrong PINs in a row the key takes before it locks. */
+#define ENR_SESSION_PIN_TRIES 5
+
 /* The consent text's version the registration records (step 2). */
 #define ENR_SESSION_CONSENT_VERSION "2025.1"
 
 /* --- What the pages show (boxed property values, immutable) ------------- */
+
+/* What VNeID holds of the citizen (steps 2 on). */
+typedef struct
+{
+  char  *citizen_id;
+  char  *full_name;
+  char  *date_of_birth;   /* YYYY-MM-DD */
+  char  *gender;          /* "male" | "female" */
+  char  *nationality;
+  char  *province;
+  char  *ward;
+  char  *street;
+  char  *district;        /* older records only; NULL otherwise */
+  char  *phone;
+  char  *email;           /* NULL: none */
+  gint   identity_level;  /* 1 or 2; a certificate needs 2 */
+} EnrSessionIdentity;
+
+#define ENR_TYPE_SESSION_IDENTITY (enr_session_identity_get_type ())
+GType               enr_session_identity_get_type (void) G_GNUC_CONST;
+EnrSessionIdentity *enr_session_identity_copy     (const EnrSessionIdentity *identity);
+void                enr_session_identity_free     (EnrSessionIdentity       *identity);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnrSessionIdentity, enr_session_identity_free)
+
+/* The registration at VNeID (steps 3 on). */
+typedef struct
+{
+  char *registration_id;
+  char *status;           /* SUBMITTED SYNCED CONTRACT_SIGNED ACTIVE REJECTED */
+} EnrSessionRegistration;
+
+#define ENR_TYPE_SESSION_REGISTRATION (enr_session_registration_get_type ())
+GType                   enr_session_registration_get_type (void) G_GNUC_CONST;
+EnrSessionRegistration *enr_session_registration_copy     (const EnrSessionRegistration *reg);
+void                    enr_session_registration_free     (EnrSessionRegistration       *reg);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnrSessionRegistration, enr_session_registration_free)
+
+/* The citizen's certificate, verified (it chains to the trust anchor and
+ * names the citizen), as the pages show and save it. */
+typedef struct
+{
+  char      *holder;        /* the subject's common name: the full name */
+  char      *subject;       /* the whole subject DN */
+  char      *issuer;        /* the issuing CA's common name (its DN if it has none) */
+  char      *serial;        /* upper-case hex */
+  GDateTime *not_before;
+  GDateTime *not_after;
+  char      *fingerprint;   /* SHA-256, "AB:CD:…" */
+  GBytes    *der;
+  char      *pem;
+} EnrSessionCertificate;
+
+#define ENR_TYPE_SESSION_CERTIFICATE (enr_session_certificate_get_type ())
+GType                  enr_session_certificate_get_type (void) G_GNUC_CONST;
+EnrSessionCertificate *enr_session_certificate_copy     (const EnrSessionCertificate *cert);
+void                   enr_session_certificate_free     (EnrSessionCertificate       *cert);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnrSessionCertificate, enr_session_certificate_free)
 
 /* Step 1, the QR login: what to show while the citizen scans. */
 typedef struct
@@ -165,7 +224,7 @@ G_DECLARE_FINAL_TYPE (EnrSession, enr_session, ENR, SESSION, GObject)
  * Construct-only properties:
  *   vneid-url, smartca-url  (string) the services' base URLs; NULL or empty: none is
  *                           configured, and every action fails with
- *                           ENR_SERVICE_ERROR_NOT_CONFIGURED
+ *                           ENR_SESSION_ERROR_GET_HELP (see also :configured)
  *   trust-anchor   (string) absolute path of a PEM file of CAs to trust instead of the
  *                           system store (TLS and the issued certificate); NULL: the system
  *   kiosk          (boolean) nothing on disk, the key store in memory (default FALSE)
@@ -178,14 +237,18 @@ G_DECLARE_FINAL_TYPE (EnrSession, enr_session, ENR, SESSION, GObject)
  *   needs-login      boolean      a new VNeID login is needed to go on (see above)
  *   login-code       EnrLoginCode the QR login's current code; NULL when none runs
  *   otp              EnrOtpState  the OTP last sent; NULL when none is open
- *   identity         EnrIdentity  what VNeID holds (steps 2 on)
- *   registration     EnrRegistration  the VNeID registration (steps 3 on)
+ *   resumed          boolean      the start-up question is settled: the session was
+ *                                 resumed (enr_session_resume_async() succeeded) or
+ *                                 is a fresh start
+ *   identity         EnrSessionIdentity  what VNeID holds (steps 2 on)
+ *   registration     EnrSessionRegistration  the VNeID registration (steps 3 on)
  *   smartca-state    string       the SmartCA enrollment state ("SYNCING", …) or NULL
  *   contract         EnrSessionDocument  the contract to read and sign (step 4)
  *   signed-contract  EnrSessionDocument
  *   acceptance-record EnrSessionDocument the prepared record to approve (step 5)
  *   signed-acceptance-record EnrSessionDocument  checked PAdES, signed by :certificate
- *   certificate      EnrCertificate  verified: chains to the trust anchor, names the citizen
+ *   certificate      EnrSessionCertificate  verified: chains to the trust anchor, names
+ *                                 the citizen
  *   certificate-report EnrCertificateReport
  *   pin-attempts-left int         wrong PINs the key handle still takes (-1: unknown)
  *   last-error       GError       the last action's error, or NULL
@@ -204,23 +267,50 @@ const char           *enr_session_get_vneid_url        (EnrSession   *self);
 const char           *enr_session_get_smartca_url      (EnrSession   *self);
 const char           *enr_session_get_trust_anchor     (EnrSession   *self);
 const char           *enr_session_get_state_directory  (EnrSession   *self);
+/* The registration's id, for the receipt; NULL before the registration. */
+const char           *enr_session_get_registration_id  (EnrSession   *self);
 /* The getters below return borrowed values (NULL when not known yet),
  * valid until the property next notifies. */
 const EnrLoginCode   *enr_session_get_login_code       (EnrSession   *self);
 const EnrOtpState    *enr_session_get_otp              (EnrSession   *self);
-const EnrIdentity    *enr_session_get_identity         (EnrSession   *self);
-const EnrRegistration *enr_session_get_registration    (EnrSession   *self);
+gboolean              enr_session_get_resumed          (EnrSession   *self);
+const EnrSessionIdentity *enr_session_get_identity     (EnrSession   *self);
+const EnrSessionRegistration *enr_session_get_registration (EnrSession *self);
 const char           *enr_session_get_smartca_state    (EnrSession   *self);
 const EnrSessionDocument *enr_session_get_contract     (EnrSession   *self);
 const EnrSessionDocument *enr_session_get_signed_contract (EnrSession *self);
 const EnrSessionDocument *enr_session_get_acceptance_record (EnrSession *self);
 const EnrSessionDocument *enr_session_get_signed_acceptance_record (EnrSession *self);
-EnrCertificate       *enr_session_get_certificate      (EnrSession   *self);
+const EnrSessionCertificate *enr_session_get_certificate (EnrSession *self);
 const EnrCertificateReport *enr_session_get_certificate_report (EnrSession *self);
 gint                  enr_session_get_pin_attempts_left (EnrSession  *self);
 const GError         *enr_session_get_last_error       (EnrSession   *self);
 /* The citizen ID masked for display ("001******001"); NULL before login. */
 char                 *enr_session_dup_masked_citizen_id (EnrSession  *self);
+/* Whether a service is configured: FALSE, every action fails with
+ * ENR_SESSION_ERROR_GET_HELP, and this says why. */
+gboolean              enr_session_get_configured       (EnrSession   *self,
+                                                        GError      **error);
+
+/* What a new PIN is worth as the citizen types it. */
+typedef enum
+{
+  ENR_SESSION_PIN_OK,           /* it can be used (and the confirmation matches) */
+  ENR_SESSION_PIN_UNFINISHED,   /* fewer than six digits so far: nothing to say yet */
+  ENR_SESSION_PIN_REFUSED,      /* it breaks one of the PIN rules */
+  ENR_SESSION_PIN_MISMATCH,     /* the confirmation is not the same PIN */
+} EnrSessionPinVerdict;
+
+/*
+ * Checks a new @pin against the PIN rules (with the citizen's date of
+ * birth) and, when @confirmation is not NULL, against it; *@reason (if
+ * not NULL) is set to why it is REFUSED or MISMATCH, translated, else NULL.
+ * The actions that take a new PIN check it the same way.
+ */
+EnrSessionPinVerdict  enr_session_check_new_pin        (EnrSession   *self,
+                                                        const char   *pin,
+                                                        const char   *confirmation,
+                                                        const char  **reason);
 
 /*
  * Start-up: reads the checkpoint, if any, and reconciles it with what the
@@ -246,7 +336,7 @@ gboolean  enr_session_resume_finish              (EnrSession          *self,
  * citizen to approve it in the VNeID app, renewing the code when it
  * expires; completes when the login is done (then :identity is set and
  * :step is CONFIRM, or, for a login that :needs-login asked for, the step
- * carries on) or fails with ENR_SERVICE_ERROR_LOGIN_DENIED when the
+ * carries on) or fails with ENR_SESSION_REASON_LOGIN_DENIED when the
  * citizen refused it on the phone. Runs beside the other actions of step 1;
  * stopped by its cancellable or enr_session_cancel_qr_login() (then
  * G_IO_ERROR_CANCELLED and :login-code NULL).
@@ -262,8 +352,8 @@ void      enr_session_cancel_qr_login            (EnrSession          *self);
 
 /*
  * Step 1b, the password login: VNeID checks the citizen ID and password
- * and sends an OTP to the phone (:otp, purpose LOGIN). Errors:
- * WRONG_PASSWORD (attempts left in the message), ACCOUNT_LOCKED.
+ * and sends an OTP to the phone (:otp, purpose LOGIN). Errors: FIELD
+ * (PASSWORD, with the attempts left), WAIT (the account is locked).
  */
 void      enr_session_log_in_async               (EnrSession          *self,
                                                   const char          *citizen_id,
@@ -276,8 +366,9 @@ gboolean  enr_session_log_in_finish              (EnrSession          *self,
                                                   GError             **error);
 /*
  * The OTP of the password login. Completes the login as the QR login does.
- * Errors: OTP_WRONG (:otp's attempts-left goes down), OTP_EXPIRED (also
- * after the fifth wrong code: log in with the password again).
+ * Errors: FIELD CODE (:otp's attempts-left goes down), LOCKED PASSWORD
+ * (the code expired, or the fifth was wrong: log in with the password
+ * again).
  */
 void      enr_session_submit_login_otp_async     (EnrSession          *self,
                                                   const char          *otp,
@@ -291,8 +382,9 @@ gboolean  enr_session_submit_login_otp_finish    (EnrSession          *self,
 /*
  * Step 2: the citizen checked :identity and consents (@share_identity) to
  * share it with SmartCA. Submits the registration (never a second one)
- * and moves to INITIALIZE. Errors: CONSENT_REQUIRED (without consent,
- * nothing is sent), IDENTITY_LEVEL (a level-1 account), REJECTED.
+ * and moves to INITIALIZE. Errors: FIELD CONSENT (without consent, nothing
+ * is sent), REFUSED IDENTITY_LEVEL (a level-1 account), START_OVER
+ * REJECTED.
  */
 void      enr_session_confirm_registration_async (EnrSession          *self,
                                                   gboolean             share_identity,
@@ -326,7 +418,7 @@ gboolean  enr_session_fetch_contract_finish      (EnrSession          *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
 /* Sends the contract's OTP (:otp, purpose CONTRACT; a new one replaces the
- * last). TOO_SOON before :otp's resend-after. Fetches the contract first
+ * last). WAIT before :otp's resend-after. Fetches the contract first
  * if that was not done. */
 void      enr_session_send_contract_otp_async    (EnrSession          *self,
                                                   GCancellable        *cancellable,
@@ -337,8 +429,9 @@ gboolean  enr_session_send_contract_otp_finish   (EnrSession          *self,
                                                   GError             **error);
 /*
  * Signs :contract with the OTP: :signed-contract is set, :step ACTIVATE.
- * Errors: OTP_WRONG, OTP_LOCKED (ask for a new code), OTP_EXPIRED,
- * HASH_MISMATCH (:contract is fetched again: show it again).
+ * Errors: FIELD CODE, LOCKED NEW_CODE (the code expired, or the fifth was
+ * wrong), RETRY when the contract changed (:contract is fetched again:
+ * show it again).
  */
 void      enr_session_sign_contract_async        (EnrSession          *self,
                                                   const char          *otp,
@@ -356,9 +449,9 @@ gboolean  enr_session_sign_contract_finish       (EnrSession          *self,
  * it (EnrKeyStore), approves the activation with a SAD, and receives the
  * certificate, which is verified before :certificate is set; then fetches
  * the acceptance record into :acceptance-record. :step stays ACTIVATE.
- * Errors: ENR_CRYPTO_ERROR_PIN_POLICY (the reason in the message; nothing
- * was sent), NO_KEYRING / KEYRING_LOCKED, CERT_* when the issued
- * certificate does not check out.
+ * Errors: FIELD NEW_PIN (the rule the PIN breaks in the message; nothing
+ * was sent), RETRY (no keyring, a locked keyring), GET_HELP when the
+ * issued certificate does not check out.
  */
 void      enr_session_activate_async             (EnrSession          *self,
                                                   const char          *pin,
@@ -377,9 +470,9 @@ gboolean  enr_session_activate_finish            (EnrSession          *self,
  * services report the certificate (as enr_session_refresh_certificate_async
  * does), DONE. The record is signed even if that report could not be had:
  * the action then succeeds at CERTIFICATE with the report's error in
- * :last-error (LOGIN_EXPIRED and :needs-login when the VNeID login ran out,
- * as after a resume). Errors: ENR_STORE_ERROR_WRONG_PIN (:pin-attempts-left),
- * HANDLE_LOCKED; CHALLENGE_EXPIRED or TRANSACTION_REJECTED (a new record
+ * :last-error (LOG_IN and :needs-login when the VNeID login ran out, as
+ * after a resume). Errors: FIELD PIN (:pin-attempts-left), LOCKED
+ * LINK_AGAIN; RETRY when the record expired or was rejected (a new record
  * is fetched into :acceptance-record: approve that one).
  */
 void      enr_session_sign_acceptance_async      (EnrSession          *self,
@@ -396,7 +489,7 @@ gboolean  enr_session_sign_acceptance_finish     (EnrSession          *self,
  * they report about the certificate, into :certificate-report (and
  * :certificate, verified, if the session did not hold it yet); DONE when
  * both report it valid with its serial. Before DONE, VNeID's view needs a
- * VNeID login (LOGIN_EXPIRED without one); once DONE (a later start, the
+ * VNeID login (LOG_IN without one); once DONE (a later start, the
  * enrolled desktop), SmartCA's view alone is enough, and VNeID's fields are
  * NULL unless the citizen has logged in since.
  */

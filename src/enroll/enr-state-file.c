@@ -54,13 +54,36 @@ write_now (const char *path,
 }
 
 /* Holds the lock while writing: writes to one path never cross. */
+/* The file a read or a write is about. */
+typedef struct
+{
+  char *path;
+} FileJob;
+
+static void
+file_job_free (FileJob *job)
+{
+  g_free (job->path);
+  g_free (job);
+}
+
+static FileJob *
+file_job_new (const char *path)
+{
+  FileJob *job = g_new0 (FileJob, 1);
+
+  job->path = g_strdup (path);
+  return job;
+}
+
 static void
 write_thread (GTask        *task,
               gpointer      source_object,
               gpointer      task_data,
               GCancellable *cancellable)
 {
-  const char *path = task_data;
+  FileJob *job = task_data;
+  const char *path = job->path;
   gpointer key = NULL;
   gpointer entry = NULL;
 
@@ -99,7 +122,7 @@ enr_state_file_write (const char *path,
 
   task = g_task_new (NULL, NULL, NULL, NULL);
   g_task_set_source_tag (task, enr_state_file_write);
-  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_set_task_data (task, file_job_new (path), (GDestroyNotify) file_job_free);
   g_task_run_in_thread (task, write_thread);
 }
 
@@ -118,14 +141,14 @@ read_thread (GTask        *task,
              gpointer      task_data,
              GCancellable *cancellable)
 {
-  const char *path = task_data;
+  FileJob *job = task_data;
   g_autoptr(GError) error = NULL;
   char *contents = NULL;
   gsize len = 0;
 
   wait_for_writes ();
 
-  if (!g_file_get_contents (path, &contents, &len, &error))
+  if (!g_file_get_contents (job->path, &contents, &len, &error))
     {
       if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         g_task_return_pointer (task, NULL, NULL);
@@ -148,7 +171,7 @@ enr_state_file_read_async (const char          *path,
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, enr_state_file_read_async);
-  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_set_task_data (task, file_job_new (path), (GDestroyNotify) file_job_free);
   g_task_run_in_thread (task, read_thread);
 }
 

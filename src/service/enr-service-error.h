@@ -9,9 +9,11 @@ G_BEGIN_DECLS
 #define ENR_SERVICE_ERROR (enr_service_error_quark ())
 
 /*
- * What went wrong talking to VNeID or SmartCA, as a citizen meets it. Each
- * code has a message that says what happened and what to do next
- * (enr_service_error_message()); the technical detail goes to the log.
+ * What went wrong talking to VNeID or SmartCA. The messages are technical,
+ * for the log: the session (src/enroll, enr-session-error.c) decides what
+ * a citizen is told and what they can do about it. An error of this domain
+ * carries what the refusal said besides its code (an extended error:
+ * enr_service_error_get_details()).
  */
 typedef enum
 {
@@ -45,40 +47,35 @@ typedef enum
 } EnrServiceError;
 
 GQuark      enr_service_error_quark   (void);
+/* What @code means, in English, for the log. */
 const char *enr_service_error_message (EnrServiceError code);
 
+/* What a refusal said besides its code: "3 attempts left", "wait 40 s". */
+typedef struct
+{
+  gint64    attempts_left;   /* -1: not said */
+  gint64    retry_after_s;   /* -1: not said */
+  gboolean  slow_down;       /* a device-code poll came too soon (RFC 8628) */
+  char     *state;           /* the service's state with WRONG_STATE, or NULL */
+} EnrServiceErrorDetails;
+
+/* The details of an ENR_SERVICE_ERROR (all unsaid for one made without
+ * them); NULL for an error of another domain. */
+const EnrServiceErrorDetails *enr_service_error_get_details (const GError *error);
+/* An error of @code whose message is @code's, with @technical after it. */
+GError     *enr_service_error_new           (EnrServiceError  code,
+                                             const char      *technical);
+
 /*
- * The two error shapes of PROTOCOL.md, turned into one GError. @status is
- * the HTTP status and @body the parsed reply (may be NULL). They never
- * return NULL: an unknown error becomes ENR_SERVICE_ERROR_FAILED (or
- * UNAVAILABLE for a 5xx), with the detail in the log.
+ * The two error shapes of PROTOCOL.md, turned into one GError with the
+ * details the reply gave (attempts_left/attemptsLeft, retry_after/
+ * retryAfter, the state, slow_down). @status is the HTTP status and @body
+ * the parsed reply (may be NULL). They never return NULL: an unknown error
+ * becomes ENR_SERVICE_ERROR_FAILED (or UNAVAILABLE for a 5xx).
  */
 GError     *enr_service_error_from_oauth    (guint       status,
                                              JsonObject *body);
 GError     *enr_service_error_from_envelope (guint       status,
                                              JsonObject *body);
-
-/* Extra facts some errors carry (attempts_left, retry_after, state); -1 or
- * NULL when the reply had none. */
-gint64      enr_service_error_reply_int     (JsonObject *body,
-                                             const char *oauth_field,
-                                             const char *envelope_field);
-
-/*
- * What a refusal said besides its code, kept with the call's result so the
- * caller can tell the citizen "3 attempts left" or "wait 40 s". Clients
- * fill it with enr_refusal_attach() on their GTask; callers read it with
- * enr_refusal_get() on the GAsyncResult, before or after _finish().
- */
-typedef struct
-{
-  gint64    attempts_left;   /* -1: not said */
-  gint64    retry_after_s;   /* -1: not said */
-  gboolean  slow_down;       /* a device-code poll came too soon */
-  char     *state;           /* the service's state with WRONG_STATE, or NULL */
-} EnrRefusal;
-
-EnrRefusal       *enr_refusal_attach        (GTask        *task);
-const EnrRefusal *enr_refusal_get           (GAsyncResult *result);
 
 G_END_DECLS

@@ -46,7 +46,6 @@ typedef struct
   ContentParser  parse;
   GDestroyNotify free_result;
   gboolean       renewed;
-  EnrRefusal    *refusal;
 } CallData;
 
 static void
@@ -197,8 +196,8 @@ token_reply_cb (GObject      *object,
       /* An unknown, used or expired code or refresh token: the way on is
        * a new VNeID login, which the session asks for. */
       if (g_error_matches (refused, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_WRONG_PASSWORD))
-        g_task_return_new_error (task, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_LOGIN_EXPIRED, "%s",
-                                 enr_service_error_message (ENR_SERVICE_ERROR_LOGIN_EXPIRED));
+        g_task_return_error (task, enr_service_error_new (ENR_SERVICE_ERROR_LOGIN_EXPIRED,
+                                                          "the code or refresh token is void"));
       else
         g_task_return_error (task, g_steal_pointer (&refused));
       return;
@@ -339,16 +338,6 @@ resource_reply_cb (GObject      *object,
 
   if (reply->status != 200)
     {
-      data->refusal->attempts_left = enr_service_error_reply_int (envelope, NULL, "attemptsLeft");
-      data->refusal->retry_after_s = enr_service_error_reply_int (envelope, NULL, "retryAfter");
-      if (envelope != NULL && json_object_has_member (envelope, "content"))
-        {
-          JsonNode *detail = json_object_get_member (envelope, "content");
-
-          if (JSON_NODE_HOLDS_OBJECT (detail))
-            data->refusal->state = g_strdup (json_object_get_string_member_with_default (
-                json_node_get_object (detail), "state", NULL));
-        }
       g_task_return_error (task, enr_service_error_from_envelope (reply->status, envelope));
       return;
     }
@@ -403,7 +392,6 @@ resource_call (EnrSmartcaClient    *self,
   data->retry = retry;
   data->parse = parse;
   data->free_result = free_result;
-  data->refusal = enr_refusal_attach (task);
   g_task_set_task_data (task, data, (GDestroyNotify) call_data_free);
 
   send_resource (task);

@@ -198,6 +198,4 @@ EnrCredentialInfo *     enr_smartca_client_get_credential_info_finish (EnrSmartc
                                                                        GAsyncResult     *result,
                                                                        GError          **error);
 
-/* What a refusal said besides its code: enr_refusal_get (result). */
-
 G_END_DECLS

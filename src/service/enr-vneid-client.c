@@ -35,7 +35,6 @@ struct _CallData
 {
   ReplyHandler   handle;
   GDestroyNotify free_result;
-  EnrRefusal    *refusal;
 };
 
 static void
@@ -160,7 +159,6 @@ send_call (EnrVneidClient      *self,
   g_task_set_source_tag (task, source_tag);
   data->handle = handle;
   data->free_result = free_result;
-  data->refusal = enr_refusal_attach (task);
   g_task_set_task_data (task, data, g_free);
 
   enr_http_send_async (self->http, call, cancellable, call_sent_cb, g_steal_pointer (&task));
@@ -194,7 +192,7 @@ service_error (EnrHttpReply     *reply,
                EnrServiceError   code,
                GError          **error)
 {
-  g_set_error_literal (error, ENR_SERVICE_ERROR, code, enr_service_error_message (code));
+  g_propagate_error (error, enr_service_error_new (code, NULL));
   return NULL;
 }
 
@@ -255,13 +253,9 @@ handle_device_token (EnrHttpReply *reply,
     return enr_vneid_tokens_parse (enr_http_reply_get_object (reply), error);
 
   name = oauth_error_name (reply);
-  if (g_str_equal (name, "authorization_pending"))
-    return service_error (reply, ENR_SERVICE_ERROR_LOGIN_PENDING, error);
-  if (g_str_equal (name, "slow_down"))
-    {
-      data->refusal->slow_down = TRUE;
-      return service_error (reply, ENR_SERVICE_ERROR_LOGIN_PENDING, error);
-    }
+  /* Pending, or polled too soon (the error says slow_down). */
+  if (g_str_equal (name, "authorization_pending") || g_str_equal (name, "slow_down"))
+    return refusal (reply, error);
   /* A code that expired, or was already used: only a new one helps. */
   if (g_str_equal (name, "expired_token") || g_str_equal (name, "invalid_grant"))
     return service_error (reply, ENR_SERVICE_ERROR_LOGIN_CODE_EXPIRED, error);
@@ -315,8 +309,6 @@ handle_password (EnrHttpReply *reply,
   if (reply->status == 200)
     return service_error (reply, ENR_SERVICE_ERROR_MALFORMED_REPLY, error);
 
-  data->refusal->attempts_left = enr_service_error_reply_int (object, "attempts_left", NULL);
-  data->refusal->retry_after_s = enr_service_error_reply_int (object, "retry_after", NULL);
   return refusal (reply, error);
 }
 
@@ -362,8 +354,6 @@ handle_otp (EnrHttpReply *reply,
   if (reply->status == 200)
     return enr_vneid_tokens_parse (enr_http_reply_get_object (reply), error);
 
-  data->refusal->attempts_left = enr_service_error_reply_int (enr_http_reply_get_object (reply),
-                                                              "attempts_left", NULL);
   return refusal (reply, error);
 }
 

@@ -14,8 +14,8 @@ G_DECLARE_FINAL_TYPE (EnrVneidClient, enr_vneid_client, ENR, VNEID_CLIENT, GObje
 /*
  * The VNeID calls of PROTOCOL.md. Every call is _async/_finish and
  * cancellable; failures are ENR_SERVICE_ERROR codes. Where the service
- * says how many attempts are left or how long to wait, enr_refusal_get()
- * on the result tells.
+ * says how many attempts are left or how long to wait, the error's
+ * details tell (enr_service_error_get_details()).
  */
 EnrVneidClient         *enr_vneid_client_new                 (EnrHttp         *http,
                                                               const char      *base_url);
@@ -32,7 +32,7 @@ void                    enr_vneid_client_start_device_login_async  (EnrVneidClie
 EnrDeviceAuthorization *enr_vneid_client_start_device_login_finish (EnrVneidClient *self,
                                                                     GAsyncResult   *result,
                                                                     GError        **error);
-/* LOGIN_PENDING while the citizen has not answered; the refusal's
+/* LOGIN_PENDING while the citizen has not answered; the error's details'
  * slow_down is set when the service asks for a longer interval (add 5 s). */
 void                    enr_vneid_client_poll_device_login_async   (EnrVneidClient *self,
                                                                     const char     *device_code,

@@ -3,42 +3,29 @@
 
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
-
 #include "enr-store-error.h"
 
 G_DEFINE_QUARK (enr-store-error-quark, enr_store_error)
 
+/* What the keyring layer's codes mean, in English, for the log: the
+ * session tells the citizen (src/enroll/enr-session-error.c). */
 const char *
 enr_store_error_message (EnrStoreError code)
 {
-  switch (code)
-    {
-    case ENR_STORE_ERROR_NO_KEYRING:
-      return _("This computer has no keyring to keep your SmartCA key safely. "
-               "Log in to a full desktop session, or use the program at a public service counter.");
-    case ENR_STORE_ERROR_KEYRING_LOCKED:
-      return _("Your keyring is locked. "
-               "Unlock it (it opens with your login password), then try again.");
-    case ENR_STORE_ERROR_NOT_FOUND:
-      return _("Your SmartCA key is not on this computer. "
-               "Link this computer with “Use my SmartCA on this computer”.");
-    case ENR_STORE_ERROR_NO_KEY:
-      return _("Your SmartCA service is not activated on this computer yet. "
-               "Continue the registration to set your PIN.");
-    case ENR_STORE_ERROR_WRONG_PIN:
-      return _("The PIN is wrong.");
-    case ENR_STORE_ERROR_HANDLE_LOCKED:
-      return _("The PIN was wrong five times, so your SmartCA key on this computer is locked. "
-               "Remove it and link this computer again with “Use my SmartCA on this computer”.");
-    case ENR_STORE_ERROR_CORRUPT:
-      return _("What the keyring holds for your SmartCA key is damaged. "
-               "Remove it and link this computer again with “Use my SmartCA on this computer”.");
-    case ENR_STORE_ERROR_FAILED:
-    default:
-      return _("The keyring could not keep or read your SmartCA key. Try again; "
-               "if it happens again, restart the computer.");
-    }
+  static const char * const messages[] = {
+    [ENR_STORE_ERROR_FAILED] = "the keyring failed",
+    [ENR_STORE_ERROR_NO_KEYRING] = "no Secret Service in this session",
+    [ENR_STORE_ERROR_KEYRING_LOCKED] = "the keyring is locked",
+    [ENR_STORE_ERROR_NOT_FOUND] = "nothing is kept for this citizen and service",
+    [ENR_STORE_ERROR_NO_KEY] = "a login is kept, but no key handle",
+    [ENR_STORE_ERROR_WRONG_PIN] = "wrong PIN",
+    [ENR_STORE_ERROR_HANDLE_LOCKED] = "the key handle is locked",
+    [ENR_STORE_ERROR_CORRUPT] = "the key handle cannot be read",
+  };
+
+  if ((guint) code < G_N_ELEMENTS (messages) && messages[code] != NULL)
+    return messages[code];
+  return messages[ENR_STORE_ERROR_FAILED];
 }
 
 void
@@ -55,7 +42,8 @@ enr_store_error_set (GError       **error,
   va_end (args);
 
   g_debug ("store error %d: %s", code, technical);
-  g_set_error_literal (error, ENR_STORE_ERROR, code, enr_store_error_message (code));
+  g_set_error (error, ENR_STORE_ERROR, code, "%s: %s", enr_store_error_message (code),
+               technical);
 }
 
 void
@@ -63,12 +51,6 @@ enr_store_error_set_wrong_pin (GError **error,
                                guint    attempts_left)
 {
   g_debug ("wrong PIN, %u tries left", attempts_left);
-  g_set_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN,
-               g_dngettext (GETTEXT_PACKAGE,
-                            "The PIN is wrong. %u try is left before your SmartCA key on this "
-                            "computer is locked.",
-                            "The PIN is wrong. %u tries are left before your SmartCA key on this "
-                            "computer is locked.",
-                            attempts_left),
+  g_set_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN, "wrong PIN, %u tries left",
                attempts_left);
 }

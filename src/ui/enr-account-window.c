@@ -11,7 +11,6 @@
 #include "enr-error-area.h"
 #include "enr-format.h"
 #include "enr-request-row.h"
-#include "enr-service-error.h"
 
 /* Portals' requests wait five minutes: look often enough to show them in time. */
 #define REFRESH_INTERVAL_S 10
@@ -68,8 +67,8 @@ static void
 update (EnrAccountWindow *self)
 {
   EnrSession *session = session_of (self);
-  EnrCertificate *certificate = enr_session_get_certificate (session);
-  const EnrIdentity *identity = enr_session_get_identity (session);
+  const EnrSessionCertificate *certificate = enr_session_get_certificate (session);
+  const EnrSessionIdentity *identity = enr_session_get_identity (session);
   const EnrAccountStatus *status = enr_account_get_status (self->account);
   g_autofree char *masked = enr_session_dup_masked_citizen_id (session);
   g_autofree char *valid = NULL;
@@ -77,9 +76,9 @@ update (EnrAccountWindow *self)
 
   if (certificate != NULL)
     {
-      valid = enr_format_date_time (enr_certificate_get_not_after (certificate));
-      gtk_label_set_text (self->holder_value, enr_certificate_get_common_name (certificate));
-      gtk_label_set_text (self->serial_value, enr_certificate_get_serial (certificate));
+      valid = enr_format_date_time (certificate->not_after);
+      gtk_label_set_text (self->holder_value, certificate->holder);
+      gtk_label_set_text (self->serial_value, certificate->serial);
     }
   else
     {
@@ -320,7 +319,7 @@ test_request_cb (GtkWidget  *widget,
 {
   EnrAccountWindow *self = ENR_ACCOUNT_WINDOW (widget);
   EnrSession *session = session_of (self);
-  const EnrIdentity *identity = enr_session_get_identity (session);
+  const EnrSessionIdentity *identity = enr_session_get_identity (session);
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree char *hash = NULL;
   g_autofree char *content = g_uuid_string_random ();

@@ -178,8 +178,8 @@ kiosk_new_session_cb (gpointer user_data)
   return new_session (user_data);
 }
 
-static GtkWindow *
-kiosk_open_window_cb (EnrSession *session,
+static EnrWizard *
+kiosk_open_wizard_cb (EnrSession *session,
                       gpointer    user_data)
 {
   EnrApplication *self = user_data;
@@ -187,13 +187,13 @@ kiosk_open_window_cb (EnrSession *session,
 
   follow_window (self, window);
   gtk_window_present (window);
-  return window;
+  return self->wizard;
 }
 
 static void
 start_kiosk (EnrApplication *self)
 {
-  static const EnrKioskHooks hooks = { kiosk_new_session_cb, kiosk_open_window_cb };
+  static const EnrKioskHooks hooks = { kiosk_new_session_cb, kiosk_open_wizard_cb };
 
   self->kiosk = enr_kiosk_new (GTK_APPLICATION (self), self->config->idle_timeout,
                                self->config->language, self->config->printer,
@@ -360,11 +360,11 @@ rebuild_cb (gpointer user_data)
   if (self->kiosk != NULL)
     {
       g_autoptr(GtkWindow) old = g_object_ref (self->window);
-      GtkWindow *window;
+      EnrWizard *wizard;
 
-      window = kiosk_open_window_cb (enr_kiosk_get_session (self->kiosk), self);
-      enr_wizard_go_to (self->wizard, page_id);
-      enr_kiosk_replace_window (self->kiosk, window);
+      wizard = kiosk_open_wizard_cb (enr_kiosk_get_session (self->kiosk), self);
+      enr_wizard_go_to (wizard, page_id);
+      enr_kiosk_replace_wizard (self->kiosk, wizard);
       gtk_window_destroy (old);
       return G_SOURCE_REMOVE;
     }

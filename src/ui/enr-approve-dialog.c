@@ -9,9 +9,7 @@
 #include "enr-digit-entry.h"
 #include "enr-error-area.h"
 #include "enr-field.h"
-#include "enr-key-handle.h"
 #include "enr-request-row.h"
-#include "enr-store-error.h"
 
 struct _EnrApproveDialog
 {
@@ -47,7 +45,7 @@ update_hint (EnrApproveDialog *self)
 
   if (enr_field_has_error (GTK_WIDGET (self->pin_entry)))
     return;
-  if (left >= 0 && left < ENR_KEY_HANDLE_MAX_ATTEMPTS)
+  if (left >= 0 && left < ENR_SESSION_PIN_TRIES)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                          "The PIN you chose for VNPT SmartCA. %d attempt left.",
                                          "The PIN you chose for VNPT SmartCA. %d attempts left.",
@@ -75,7 +73,7 @@ approved_cb (GObject      *source,
     return;
 
   enr_digit_entry_clear (self->pin_entry);
-  if (g_error_matches (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN))
+  if (enr_session_error_get_field (error) == ENR_SESSION_FIELD_PIN)
     {
       enr_field_set_error (GTK_WIDGET (self->pin_entry), self->pin_help, error->message);
       gtk_widget_grab_focus (GTK_WIDGET (self->pin_entry));

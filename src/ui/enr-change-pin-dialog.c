@@ -9,9 +9,7 @@
 #include "enr-digit-entry.h"
 #include "enr-error-area.h"
 #include "enr-field.h"
-#include "enr-key-handle.h"
 #include "enr-pin-fields.h"
-#include "enr-store-error.h"
 
 struct _EnrChangePinDialog
 {
@@ -40,7 +38,7 @@ update_old_hint (EnrChangePinDialog *self)
 
   if (enr_field_has_error (GTK_WIDGET (self->old_entry)))
     return;
-  if (left >= 0 && left < ENR_KEY_HANDLE_MAX_ATTEMPTS)
+  if (left >= 0 && left < ENR_SESSION_PIN_TRIES)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                          "The PIN you use now. %d attempt left.",
                                          "The PIN you use now. %d attempts left.", left),
@@ -53,13 +51,12 @@ static void
 update (EnrChangePinDialog *self)
 {
   EnrSession *session = enr_account_get_session (self->account);
-  g_autoptr(GDate) birth = enr_pin_fields_birth_date (enr_session_get_identity (session));
-  EnrPinPolicyStatus status;
+  EnrSessionPinVerdict status;
 
-  status = enr_pin_fields_check (self->pin_entry, self->pin_help, self->confirm_entry,
-                                 self->confirm_help, birth);
+  status = enr_pin_fields_check (session, self->pin_entry, self->pin_help, self->confirm_entry,
+                                 self->confirm_help);
   gtk_widget_set_sensitive (GTK_WIDGET (self->change_button),
-                            self->cancellable == NULL && status == ENR_PIN_POLICY_OK &&
+                            self->cancellable == NULL && status == ENR_SESSION_PIN_OK &&
                             enr_digit_entry_get_complete (self->old_entry));
 }
 
@@ -80,7 +77,7 @@ changed_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  if (g_error_matches (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN))
+  if (enr_session_error_get_field (error) == ENR_SESSION_FIELD_PIN)
     {
       enr_digit_entry_clear (self->old_entry);
       enr_field_set_error (GTK_WIDGET (self->old_entry), self->old_help, error->message);

@@ -5,10 +5,8 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "enr-crypto-error.h"
 #include "enr-error-area.h"
-#include "enr-service-error.h"
-#include "enr-store-error.h"
+#include "enr-session-error.h"
 
 struct _EnrErrorArea
 {
@@ -37,83 +35,34 @@ enr_error_actions_for (const GError *error)
 {
   g_return_val_if_fail (error != NULL, ENR_ERROR_ACTION_NONE);
 
-  if (error->domain == ENR_SERVICE_ERROR)
-    {
-      switch ((EnrServiceError) error->code)
-        {
-        case ENR_SERVICE_ERROR_NO_NETWORK:
-        case ENR_SERVICE_ERROR_UNAVAILABLE:
-        case ENR_SERVICE_ERROR_TIMEOUT:
-        case ENR_SERVICE_ERROR_MALFORMED_REPLY:
-        case ENR_SERVICE_ERROR_WRONG_STATE:
-        case ENR_SERVICE_ERROR_CHALLENGE_EXPIRED:
-        case ENR_SERVICE_ERROR_HASH_MISMATCH:
-        case ENR_SERVICE_ERROR_SAD_INVALID:
-        case ENR_SERVICE_ERROR_FAILED:
-          return ENR_ERROR_ACTION_RETRY;
-        case ENR_SERVICE_ERROR_LOGIN_EXPIRED:
-          return ENR_ERROR_ACTION_LOG_IN;
-        case ENR_SERVICE_ERROR_NOT_FOUND:
-        case ENR_SERVICE_ERROR_REJECTED:
-          return ENR_ERROR_ACTION_START_OVER;
-        /* The fields, the consent box or a new code are the way on, and
-         * the page shows them; nothing to press but what is there. */
-        case ENR_SERVICE_ERROR_WRONG_PASSWORD:
-        case ENR_SERVICE_ERROR_ACCOUNT_LOCKED:
-        case ENR_SERVICE_ERROR_OTP_WRONG:
-        case ENR_SERVICE_ERROR_OTP_EXPIRED:
-        case ENR_SERVICE_ERROR_OTP_LOCKED:
-        case ENR_SERVICE_ERROR_TOO_SOON:
-        case ENR_SERVICE_ERROR_LOGIN_PENDING:
-        case ENR_SERVICE_ERROR_LOGIN_DENIED:
-        case ENR_SERVICE_ERROR_LOGIN_CODE_EXPIRED:
-        case ENR_SERVICE_ERROR_CONSENT_REQUIRED:
-        /* Going on would be wrong or useless until someone acts elsewhere. */
-        case ENR_SERVICE_ERROR_NOT_CONFIGURED:
-        case ENR_SERVICE_ERROR_TLS_UNTRUSTED:
-        case ENR_SERVICE_ERROR_IDENTITY_LEVEL:
-        default:
-          return ENR_ERROR_ACTION_NONE;
-        }
-    }
+  /* Anything but the session's own errors (a file chooser's, say): trying
+   * again is the one safe offer. */
+  if (error->domain != ENR_SESSION_ERROR)
+    return ENR_ERROR_ACTION_RETRY;
 
-  if (error->domain == ENR_STORE_ERROR)
+  switch ((EnrSessionError) error->code)
     {
-      switch ((EnrStoreError) error->code)
-        {
-        case ENR_STORE_ERROR_NO_KEYRING:
-        case ENR_STORE_ERROR_KEYRING_LOCKED:
-        case ENR_STORE_ERROR_FAILED:
-          return ENR_ERROR_ACTION_RETRY;
-        case ENR_STORE_ERROR_WRONG_PIN:
-          return ENR_ERROR_ACTION_NONE;
-        case ENR_STORE_ERROR_NOT_FOUND:
-        case ENR_STORE_ERROR_NO_KEY:
-        case ENR_STORE_ERROR_HANDLE_LOCKED:
-        case ENR_STORE_ERROR_CORRUPT:
-        default:
-          return ENR_ERROR_ACTION_START_OVER;
-        }
+    case ENR_SESSION_ERROR_RETRY:
+      return ENR_ERROR_ACTION_RETRY;
+    case ENR_SESSION_ERROR_LOG_IN:
+      return ENR_ERROR_ACTION_LOG_IN;
+    case ENR_SESSION_ERROR_START_OVER:
+      return ENR_ERROR_ACTION_START_OVER;
+    case ENR_SESSION_ERROR_LOCKED:
+      /* In the wizard, a key that is locked for good is left behind by
+       * starting over; a code or a password is asked for on the page. */
+      return enr_session_error_get_unlock (error) == ENR_SESSION_UNLOCK_LINK_AGAIN
+             ? ENR_ERROR_ACTION_START_OVER : ENR_ERROR_ACTION_NONE;
+    /* The field, the consent box, a wait or a new code are the way on,
+     * and the page shows them; going on is useless until someone acts
+     * elsewhere for the rest. */
+    case ENR_SESSION_ERROR_FIELD:
+    case ENR_SESSION_ERROR_WAIT:
+    case ENR_SESSION_ERROR_REFUSED:
+    case ENR_SESSION_ERROR_GET_HELP:
+    default:
+      return ENR_ERROR_ACTION_NONE;
     }
-
-  if (error->domain == ENR_CRYPTO_ERROR)
-    {
-      switch ((EnrCryptoError) error->code)
-        {
-        case ENR_CRYPTO_ERROR_PIN_POLICY:
-        case ENR_CRYPTO_ERROR_WRONG_PIN:
-          return ENR_ERROR_ACTION_NONE;
-        case ENR_CRYPTO_ERROR_CERT_UNTRUSTED:
-        case ENR_CRYPTO_ERROR_CERT_WRONG_PERSON:
-        case ENR_CRYPTO_ERROR_NO_TRUST_ANCHOR:
-          return ENR_ERROR_ACTION_NONE;
-        default:
-          return ENR_ERROR_ACTION_RETRY;
-        }
-    }
-
-  /* Files, D-Bus, anything else: trying again is the one safe offer. */
-  return ENR_ERROR_ACTION_RETRY;
 }
 
 static void

@@ -52,7 +52,7 @@ enr_format_gender (const char *gender)
 }
 
 char *
-enr_format_residence (const EnrIdentity *identity)
+enr_format_residence (const EnrSessionIdentity *identity)
 {
   const char *parts[4];
   g_autoptr(GString) text = g_string_new (NULL);

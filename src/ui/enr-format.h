@@ -3,7 +3,7 @@
 
 #include <glib.h>
 
-#include "enr-vneid-types.h"
+#include "enr-session.h"
 
 G_BEGIN_DECLS
 
@@ -17,7 +17,7 @@ char       *enr_format_date_time (GDateTime         *date_time);
 /* "male" → "Male" (translated). */
 const char *enr_format_gender    (const char        *gender);
 /* Street, ward, district (older records), province, one line. */
-char       *enr_format_residence (const EnrIdentity *identity);
+char       *enr_format_residence (const EnrSessionIdentity *identity);
 
 /* A Base64 SHA-256 as people compare it: "3A7F 09C2 …", upper-case hex in
  * groups of four. */

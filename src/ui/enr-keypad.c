@@ -24,13 +24,12 @@ struct _EnrKeypad
 
 G_DEFINE_FINAL_TYPE (EnrKeypad, enr_keypad, GTK_TYPE_POPOVER)
 
-#define DIGIT_KEY "enr-digit"
-
 static void
 type_digit_cb (GtkButton *button,
                EnrKeypad *self)
 {
-  const char *digit = g_object_get_data (G_OBJECT (button), DIGIT_KEY);
+  /* A digit key is labelled with its digit. */
+  const char *digit = gtk_button_get_label (button);
   int position;
 
   if (self->target == NULL)
@@ -142,7 +141,6 @@ enr_keypad_init (EnrKeypad *self)
       char label[2] = { (char) ('0' + digit), '\0' };
 
       self->keys[digit] = new_key (self, label, label, G_CALLBACK (type_digit_cb));
-      g_object_set_data_full (G_OBJECT (self->keys[digit]), DIGIT_KEY, g_strdup (label), g_free);
     }
   self->clear_key = new_key (self, _("Clear"), _("Clear the field"), G_CALLBACK (clear_cb));
   self->delete_key = new_key (self, "⌫", _("Delete the last digit"), G_CALLBACK (delete_cb));

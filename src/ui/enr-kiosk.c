@@ -34,6 +34,7 @@ struct _EnrKiosk
   EnrSession      *session;
   GtkWindow       *window;           /* weak: GTK disposes a window once its last
                                       * reference goes, and only then says so */
+  EnrWizard       *wizard;           /* weak: its window owns it */
   EnrIdleWatch    *watch;
   EnrKeypad       *keypad;
   EnrClosingPage  *closing_page;     /* weak */
@@ -101,12 +102,14 @@ expired_cb (EnrKiosk *self)
 }
 
 static void
-attach_window (EnrKiosk  *self,
-               GtkWindow *window)
+attach_wizard (EnrKiosk  *self,
+               EnrWizard *wizard)
 {
-  EnrWizard *wizard = enr_wizard_from_window (window);
-  EnrPage *closing = wizard != NULL ? enr_wizard_get_page (wizard, "closing") : NULL;
+  GtkWindow *window = enr_wizard_get_window (wizard);
+  EnrPage *closing = enr_wizard_get_page (wizard, "closing");
 
+  self->wizard = wizard;
+  g_object_add_weak_pointer (G_OBJECT (wizard), (gpointer *) &self->wizard);
   self->window = window;
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &self->window);
   gtk_widget_add_css_class (GTK_WIDGET (window), "kiosk");
@@ -130,6 +133,9 @@ detach_window (EnrKiosk *self)
 {
   GtkWindow *window = self->window;
 
+  if (self->wizard != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->wizard), (gpointer *) &self->wizard);
+  self->wizard = NULL;
   if (window == NULL)
     return NULL;
   g_object_remove_weak_pointer (G_OBJECT (window), (gpointer *) &self->window);
@@ -190,11 +196,8 @@ set_language (EnrKiosk *self)
 static void
 open_next (EnrKiosk *self)
 {
-  GtkWindow *window;
-
   self->session = self->hooks.new_session (self->user_data);
-  window = self->hooks.open_window (self->session, self->user_data);
-  attach_window (self, window);
+  attach_wizard (self, self->hooks.open_wizard (self->session, self->user_data));
 }
 
 static void
@@ -346,7 +349,7 @@ enr_kiosk_new (GtkApplication      *application,
   EnrKiosk *self;
 
   g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
-  g_return_val_if_fail (hooks != NULL && hooks->new_session != NULL && hooks->open_window != NULL,
+  g_return_val_if_fail (hooks != NULL && hooks->new_session != NULL && hooks->open_wizard != NULL,
                         NULL);
 
   self = g_object_new (ENR_TYPE_KIOSK, NULL);
@@ -385,6 +388,13 @@ enr_kiosk_get_window (EnrKiosk *self)
   return self->window;
 }
 
+EnrWizard *
+enr_kiosk_get_wizard (EnrKiosk *self)
+{
+  g_return_val_if_fail (ENR_IS_KIOSK (self), NULL);
+  return self->wizard;
+}
+
 EnrIdleWatch *
 enr_kiosk_get_idle_watch (EnrKiosk *self)
 {
@@ -393,14 +403,14 @@ enr_kiosk_get_idle_watch (EnrKiosk *self)
 }
 
 void
-enr_kiosk_replace_window (EnrKiosk  *self,
-                          GtkWindow *window)
+enr_kiosk_replace_wizard (EnrKiosk  *self,
+                          EnrWizard *wizard)
 {
   g_return_if_fail (ENR_IS_KIOSK (self));
-  g_return_if_fail (GTK_IS_WINDOW (window));
+  g_return_if_fail (ENR_IS_WIZARD (wizard));
 
   detach_window (self);
-  attach_window (self, window);
+  attach_wizard (self, wizard);
 }
 
 gboolean

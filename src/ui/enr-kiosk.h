@@ -5,6 +5,7 @@
 
 #include "enr-idle-watch.h"
 #include "enr-session.h"
+#include "enr-wizard.h"
 
 G_BEGIN_DECLS
 
@@ -27,8 +28,8 @@ G_DECLARE_FINAL_TYPE (EnrKiosk, enr_kiosk, ENR, KIOSK, GObject)
 typedef struct
 {
   EnrSession *(*new_session) (gpointer    user_data);
-  /* The wizard's window on @session, shown on the welcome page. */
-  GtkWindow  *(*open_window) (EnrSession *session,
+  /* The wizard on @session, its window shown on the welcome page. */
+  EnrWizard  *(*open_wizard) (EnrSession *session,
                               gpointer    user_data);
 } EnrKioskHooks;
 
@@ -48,11 +49,12 @@ EnrKiosk     *enr_kiosk_new             (GtkApplication      *application,
 void          enr_kiosk_start           (EnrKiosk            *self);
 EnrSession   *enr_kiosk_get_session     (EnrKiosk            *self);
 GtkWindow    *enr_kiosk_get_window      (EnrKiosk            *self);
+EnrWizard    *enr_kiosk_get_wizard      (EnrKiosk            *self);
 EnrIdleWatch *enr_kiosk_get_idle_watch  (EnrKiosk            *self);
-/* The window is rebuilt for another language: @window replaces the
+/* The window is rebuilt for another language: @wizard's replaces the
  * current one, which the caller destroys, for the same citizen. */
-void          enr_kiosk_replace_window  (EnrKiosk            *self,
-                                         GtkWindow           *window);
+void          enr_kiosk_replace_wizard  (EnrKiosk            *self,
+                                         EnrWizard           *wizard);
 /* The next citizen's turn; ::reset-done once the new window is shown. */
 void          enr_kiosk_reset           (EnrKiosk            *self);
 gboolean      enr_kiosk_get_resetting   (EnrKiosk            *self);

@@ -6,7 +6,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "enr-account.h"
-#include "enr-account-error.h"
 #include "enr-countdown.h"
 #include "enr-device-link.h"
 #include "enr-digit-entry.h"
@@ -16,15 +15,13 @@
 #include "enr-login-page.h"
 #include "enr-page-host.h"
 #include "enr-pin-fields.h"
-#include "enr-service-error.h"
 
 struct _EnrLinkWindow
 {
   GtkApplicationWindow parent_instance;
 
+  GtkStack        *stack;
   GtkWidget       *login_box;
-  GtkWidget       *confirm_box;
-  GtkWidget       *code_box;
   GtkLabel        *who_label;
   GtkCheckButton  *consent_check;
   GtkWidget       *finding_box;
@@ -51,7 +48,6 @@ struct _EnrLinkWindow
   guint            tick_source;
   gboolean         working;
   gboolean         login_seen;
-  const char      *stage;      /* "login", "confirm" or "code" */
 };
 
 G_DEFINE_FINAL_TYPE (EnrLinkWindow, enr_link_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -60,11 +56,11 @@ static gboolean
 at_stage (EnrLinkWindow *self,
           const char    *name)
 {
-  return g_strcmp0 (self->stage, name) == 0;
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), name) == 0;
 }
 
-/* One step shown at a time; the others are hidden, so that a screen
- * reader meets only what is on the screen. */
+/* One step shown at a time (the stack's pages: "login", "confirm",
+ * "code"), so that a screen reader meets only what is on the screen. */
 static void
 go_to (EnrLinkWindow *self,
        const char    *name)
@@ -73,10 +69,7 @@ go_to (EnrLinkWindow *self,
     return;
   if (at_stage (self, "login"))
     enr_page_host_hidden (self->host);
-  self->stage = g_intern_static_string (name);
-  gtk_widget_set_visible (self->login_box, at_stage (self, "login"));
-  gtk_widget_set_visible (self->confirm_box, at_stage (self, "confirm"));
-  gtk_widget_set_visible (self->code_box, at_stage (self, "code"));
+  gtk_stack_set_visible_child_name (self->stack, name);
 
   if (g_str_equal (name, "login"))
     enr_page_host_shown (self->host);
@@ -107,7 +100,7 @@ leave (EnrLinkWindow *self)
 static void
 update_confirm (EnrLinkWindow *self)
 {
-  const EnrIdentity *identity = enr_session_get_identity (self->session);
+  const EnrSessionIdentity *identity = enr_session_get_identity (self->session);
   g_autofree char *masked = enr_session_dup_masked_citizen_id (self->session);
   g_autofree char *who = NULL;
 
@@ -146,8 +139,8 @@ found_cb (GObject      *source,
       enr_error_area_show_error (ENR_ERROR_AREA (self->confirm_error), error,
                                  ENR_ERROR_ACTION_NONE);
       gtk_widget_set_visible (self->enroll_button,
-                              g_error_matches (error, ENR_ACCOUNT_ERROR,
-                                               ENR_ACCOUNT_ERROR_NOT_ENROLLED));
+                              enr_session_error_get_reason (error) ==
+                                ENR_SESSION_REASON_NOT_ENROLLED);
       return;
     }
   update_code (self);
@@ -173,20 +166,19 @@ static void
 update_code (EnrLinkWindow *self)
 {
   const EnrOtpState *otp = enr_session_get_otp (self->session);
-  EnrCertificate *certificate = enr_session_get_certificate (self->session);
-  g_autoptr(GDate) birth = enr_pin_fields_birth_date (enr_session_get_identity (self->session));
+  const EnrSessionCertificate *certificate = enr_session_get_certificate (self->session);
   gboolean sent = otp != NULL && otp->purpose == ENR_OTP_PURPOSE_DEVICE;
   gint64 wait = sent ? enr_countdown_seconds_left (otp->resend_after) : 0;
   g_autofree char *found = NULL;
   g_autofree char *sent_text = NULL;
-  EnrPinPolicyStatus pins;
+  EnrSessionPinVerdict pins;
 
   if (certificate != NULL)
     /* Translators: a certificate serial number. */
     found = g_strdup_printf (_("Your certificate %s was found. VNPT SmartCA sends a code by "
                                "SMS to the phone number you registered; type it below with "
                                "the new PIN you choose for this computer."),
-                             enr_certificate_get_serial (certificate));
+                             certificate->serial);
   else
     found = g_strdup (_("Your certificate was found. VNPT SmartCA sends a code by SMS to the "
                         "phone number you registered; type it below with the new PIN you "
@@ -220,11 +212,11 @@ update_code (EnrLinkWindow *self)
                              hint != NULL ? hint : _("Six digits, from the SMS."));
     }
 
-  pins = enr_pin_fields_check (self->pin_entry, self->pin_help, self->confirm_entry,
-                               self->confirm_help, birth);
+  pins = enr_pin_fields_check (self->session, self->pin_entry, self->pin_help,
+                               self->confirm_entry, self->confirm_help);
   gtk_widget_set_visible (self->linking_box, self->working);
   gtk_widget_set_sensitive (GTK_WIDGET (self->link_button),
-                            !self->working && sent && pins == ENR_PIN_POLICY_OK &&
+                            !self->working && sent && pins == ENR_SESSION_PIN_OK &&
                             enr_digit_entry_get_complete (self->otp_entry));
 }
 
@@ -288,9 +280,8 @@ linked_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_WRONG) ||
-      g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_EXPIRED) ||
-      g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_LOCKED))
+  if (enr_session_error_get_field (error) == ENR_SESSION_FIELD_CODE ||
+      enr_session_error_get_unlock (error) == ENR_SESSION_UNLOCK_NEW_CODE)
     {
       enr_digit_entry_clear (self->otp_entry);
       enr_field_set_error (GTK_WIDGET (self->otp_entry), self->otp_help, error->message);
@@ -447,9 +438,8 @@ enr_link_window_class_init (EnrLinkWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/vn/smartca/Enroll/enr-link-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, EnrLinkWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, EnrLinkWindow, login_box);
-  gtk_widget_class_bind_template_child (widget_class, EnrLinkWindow, confirm_box);
-  gtk_widget_class_bind_template_child (widget_class, EnrLinkWindow, code_box);
   gtk_widget_class_bind_template_child (widget_class, EnrLinkWindow, who_label);
   gtk_widget_class_bind_template_child (widget_class, EnrLinkWindow, consent_check);
   gtk_widget_class_bind_template_child (widget_class, EnrLinkWindow, finding_box);
@@ -483,7 +473,6 @@ enr_link_window_init (EnrLinkWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
-  self->stage = "login";
 }
 
 GtkWidget *

@@ -19,21 +19,22 @@
 
 static const EnrPageEntry page_table[] = {
   { "welcome",     enr_welcome_page_get_type,     ENR_PAGE_NO_STEP,
-    N_("Welcome") },
+    N_("Welcome"), ENR_PAGE_BACK_NEVER, ENR_PAGE_THEN_FOLLOW_STEP, FALSE },
   { "login",       enr_login_page_get_type,       ENR_SESSION_STEP_LOGIN,
-    N_("Log In to VNeID") },
+    N_("Log In to VNeID"), ENR_PAGE_BACK_BEFORE_LOGIN, ENR_PAGE_THEN_FOLLOW_STEP, TRUE },
   { "confirm",     enr_confirm_page_get_type,     ENR_SESSION_STEP_CONFIRM,
-    N_("Confirm the Registration") },
+    N_("Confirm the Registration"), ENR_PAGE_BACK_NEVER, ENR_PAGE_THEN_FOLLOW_STEP, FALSE },
   { "initialize",  enr_initialize_page_get_type,  ENR_SESSION_STEP_INITIALIZE,
-    N_("Set Up the VNPT SmartCA Service") },
+    N_("Set Up the VNPT SmartCA Service"), ENR_PAGE_BACK_NEVER, ENR_PAGE_THEN_FOLLOW_STEP,
+    FALSE },
   { "contract",    enr_contract_page_get_type,    ENR_SESSION_STEP_CONTRACT,
-    N_("Sign the Electronic Contract") },
+    N_("Sign the Electronic Contract"), ENR_PAGE_BACK_NEVER, ENR_PAGE_THEN_FOLLOW_STEP, FALSE },
   { "activate",    enr_activate_page_get_type,    ENR_SESSION_STEP_ACTIVATE,
-    N_("Activate the Service") },
+    N_("Activate the Service"), ENR_PAGE_BACK_NEVER, ENR_PAGE_THEN_FOLLOW_STEP, FALSE },
   { "certificate", enr_certificate_page_get_type, ENR_SESSION_STEP_CERTIFICATE,
-    N_("Check the Certificate") },
+    N_("Check the Certificate"), ENR_PAGE_BACK_NEVER, ENR_PAGE_THEN_NEXT, FALSE },
   { "closing",     enr_closing_page_get_type,     ENR_PAGE_NO_STEP,
-    N_("Done") },
+    N_("Done"), ENR_PAGE_BACK_ALWAYS, ENR_PAGE_THEN_CLOSE, FALSE },
 };
 
 const EnrPageEntry *

@@ -551,14 +551,43 @@ enr_page_clear_error (EnrPage *self)
     enr_error_area_clear (ENR_ERROR_AREA (priv->error_area));
 }
 
-void
-enr_page_return_result (GTask    *task,
-                        gboolean  ok,
-                        GError   *error)
+/* An apply that is one session action. */
+typedef struct
 {
-  g_return_if_fail (G_IS_TASK (task));
+  EnrPageSessionFinish finish;
+} SessionApply;
 
-  if (ok)
+GTask *
+enr_page_session_apply_new (EnrPage              *self,
+                            EnrPageSessionFinish  finish,
+                            GCancellable         *cancellable,
+                            GAsyncReadyCallback   callback,
+                            gpointer              user_data)
+{
+  GTask *task;
+  SessionApply *apply;
+
+  g_return_val_if_fail (ENR_IS_PAGE (self), NULL);
+  g_return_val_if_fail (finish != NULL, NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, enr_page_session_apply_new);
+  apply = g_new0 (SessionApply, 1);
+  apply->finish = finish;
+  g_task_set_task_data (task, apply, g_free);
+  return task;
+}
+
+void
+enr_page_session_done_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SessionApply *apply = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (apply->finish (ENR_SESSION (source), result, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);

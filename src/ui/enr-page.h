@@ -79,11 +79,29 @@ void          enr_page_clear_error     (EnrPage             *self);
 
 /* Helpers for subclasses. */
 
-/* Completes @task with the outcome of a session action: @ok or @error.
- * The page's own apply_async uses it to pass on a session _finish. */
-void          enr_page_return_result   (GTask               *task,
-                                        gboolean             ok,
-                                        GError              *error);
+/* The _finish of a session action (enr_session_activate_finish, …). */
+typedef gboolean (*EnrPageSessionFinish) (EnrSession    *session,
+                                          GAsyncResult  *result,
+                                          GError       **error);
+
+/*
+ * For an apply that is one session action: the task apply_async hands
+ * back, to give the action as its user_data with enr_page_session_done_cb
+ * as its callback; the action's @finish completes the apply:
+ *
+ *   enr_session_fetch_contract_async (session, cancellable, enr_page_session_done_cb,
+ *                                     enr_page_session_apply_new (page, enr_session_…_finish,
+ *                                                                 cancellable, callback,
+ *                                                                 user_data));
+ */
+GTask        *enr_page_session_apply_new (EnrPage              *self,
+                                          EnrPageSessionFinish  finish,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+void          enr_page_session_done_cb   (GObject              *source,
+                                          GAsyncResult         *result,
+                                          gpointer              user_data);
 /* Grabs the focus for @widget once the page is mapped. */
 void          enr_page_focus           (EnrPage             *self,
                                         GtkWidget           *widget);

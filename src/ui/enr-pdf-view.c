@@ -99,13 +99,27 @@ open_document (GBytes  *pdf,
   return document;
 }
 
+/* The document a load reads. */
+typedef struct
+{
+  GBytes *pdf;
+} LoadJob;
+
+static void
+load_job_free (LoadJob *job)
+{
+  g_bytes_unref (job->pdf);
+  g_free (job);
+}
+
 static void
 load_thread (GTask        *task,
              gpointer      source_object,
              gpointer      task_data,
              GCancellable *cancellable)
 {
-  GBytes *pdf = task_data;
+  LoadJob *job = task_data;
+  GBytes *pdf = job->pdf;
   g_autoptr(GObject) document_object = NULL;
   PopplerDocument *document = NULL;
   g_autoptr(Loaded) loaded = g_new0 (Loaded, 1);
@@ -730,6 +744,7 @@ enr_pdf_view_set_document (EnrPdfView *self,
                            GBytes     *pdf)
 {
   g_autoptr(GTask) task = NULL;
+  LoadJob *job;
 
   g_return_if_fail (ENR_IS_PDF_VIEW (self));
 
@@ -759,7 +774,9 @@ enr_pdf_view_set_document (EnrPdfView *self,
 
   task = g_task_new (NULL, self->load_cancellable, load_cb, g_object_ref (self));
   g_task_set_source_tag (task, enr_pdf_view_set_document);
-  g_task_set_task_data (task, g_bytes_ref (pdf), (GDestroyNotify) g_bytes_unref);
+  job = g_new0 (LoadJob, 1);
+  job->pdf = g_bytes_ref (pdf);
+  g_task_set_task_data (task, job, (GDestroyNotify) load_job_free);
   g_task_run_in_thread (task, load_thread);
 }
 

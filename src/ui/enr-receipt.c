@@ -55,8 +55,8 @@ add_line (GString    *text,
 EnrReceipt *
 enr_receipt_new_from_session (EnrSession *session)
 {
-  const EnrRegistration *registration;
-  EnrCertificate *certificate;
+  const char *registration_id;
+  const EnrSessionCertificate *certificate;
   g_autoptr(GDateTime) now = NULL;
   g_autoptr(GString) details = g_string_new (NULL);
   g_autofree char *masked = NULL;
@@ -65,18 +65,18 @@ enr_receipt_new_from_session (EnrSession *session)
 
   g_return_val_if_fail (ENR_IS_SESSION (session), NULL);
 
-  registration = enr_session_get_registration (session);
+  registration_id = enr_session_get_registration_id (session);
   certificate = enr_session_get_certificate (session);
-  if (registration == NULL || certificate == NULL)
+  if (registration_id == NULL || certificate == NULL)
     return NULL;
 
   /* The citizen ID only as the pages show it: the paper may be lost. */
   masked = enr_session_dup_masked_citizen_id (session);
   now = g_date_time_new_now_local ();
   date = enr_format_date_time (now);
-  add_line (details, _("Registration ID"), registration->registration_id);
-  add_line (details, _("Certificate serial number"), enr_certificate_get_serial (certificate));
-  add_line (details, _("Holder"), enr_certificate_get_common_name (certificate));
+  add_line (details, _("Registration ID"), registration_id);
+  add_line (details, _("Certificate serial number"), certificate->serial);
+  add_line (details, _("Holder"), certificate->holder);
   add_line (details, _("Citizen ID"), masked);
   add_line (details, _("Date"), date);
 

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "enr-page-runner.h"
 #include "enr-page-table.h"
 #include "enr-wizard.h"
 
@@ -13,28 +14,19 @@ G_GNUC_BEGIN_IGNORE_DEPRECATIONS
 
 struct _EnrWizard
 {
-  GObject          parent_instance;
+  GObject             parent_instance;
 
-  GtkAssistant    *assistant;       /* weak: the window owns us */
-  EnrSession      *session;
-  gboolean         kiosk;
-  GPtrArray       *pages;           /* EnrPage, in page-table order */
+  GtkAssistant       *assistant;       /* weak: the window owns us */
+  EnrSession         *session;
+  gboolean            kiosk;
+  GPtrArray          *pages;           /* EnrPage, in page-table order */
   const EnrPageEntry *entries;
-  guint            n_entries;
-
-  GtkButton       *back_button;
-  GtkButton       *next_button;
-  GSimpleActionGroup *actions;
-
-  EnrPage         *current;         /* the page whose signals we follow */
-  GCancellable    *apply_cancellable;
-  gboolean         applying;
-  gboolean         wiping;
+  guint               n_entries;
+  EnrPageRunner      *runner;          /* the current page's buttons and actions */
+  gboolean            wiping;
 };
 
 G_DEFINE_FINAL_TYPE (EnrWizard, enr_wizard, G_TYPE_OBJECT)
-
-#define WIZARD_KEY "enr-wizard"
 
 #define DEFAULT_WIDTH  1120
 #define DEFAULT_HEIGHT 860
@@ -60,7 +52,7 @@ index_of_page (EnrWizard *self,
   return -1;
 }
 
-/* The page that shows @step; the end shows the certificate page. */
+/* The page that shows @step; the end shows the certificate's. */
 static int
 index_of_step (EnrWizard      *self,
                EnrSessionStep  step)
@@ -69,6 +61,16 @@ index_of_step (EnrWizard      *self,
     step = ENR_SESSION_STEP_CERTIFICATE;
   for (guint i = 0; i < self->n_entries; i++)
     if (self->entries[i].step == (int) step)
+      return (int) i;
+  g_return_val_if_reached (0);
+}
+
+/* Where a VNeID login is given (again). */
+static int
+index_of_login (EnrWizard *self)
+{
+  for (guint i = 0; i < self->n_entries; i++)
+    if (self->entries[i].login)
       return (int) i;
   g_return_val_if_reached (0);
 }
@@ -85,73 +87,31 @@ static gboolean
 can_go_back (EnrWizard *self)
 {
   int index = current_index (self);
-  const char *id;
 
-  if (index <= 0 || self->applying || self->wiping)
+  if (index <= 0 || self->wiping)
     return FALSE;
-  id = self->entries[index].id;
-
-  /* Nothing is done on the server before the login, and nothing is left
-   * to undo after the certificate: the only ways back. */
-  if (g_str_equal (id, "login"))
-    return enr_session_get_step (self->session) == ENR_SESSION_STEP_LOGIN &&
-           !enr_session_get_needs_login (self->session) &&
-           !enr_session_get_busy (self->session);
-  return g_str_equal (id, "closing");
+  switch (self->entries[index].back)
+    {
+    case ENR_PAGE_BACK_ALWAYS:
+      return TRUE;
+    case ENR_PAGE_BACK_BEFORE_LOGIN:
+      /* Nothing is done on the server before the login. */
+      return enr_session_get_step (self->session) == ENR_SESSION_STEP_LOGIN &&
+             !enr_session_get_needs_login (self->session) &&
+             !enr_session_get_busy (self->session);
+    case ENR_PAGE_BACK_NEVER:
+    default:
+      return FALSE;
+    }
 }
 
 static void
 update_buttons (EnrWizard *self)
 {
-  EnrPage *page = self->current;
-  const char *label;
-  gboolean ready;
-
-  if (self->assistant == NULL || page == NULL)
+  if (self->assistant == NULL)
     return;
-
-  label = enr_page_get_next_label (page);
-  ready = enr_page_get_complete (page) && !enr_page_get_busy (page) &&
-          !self->applying && !self->wiping;
-
-  gtk_widget_set_visible (GTK_WIDGET (self->next_button), label != NULL);
-  if (label != NULL)
-    gtk_button_set_label (self->next_button, label);
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (
-                                 G_ACTION_MAP (self->actions), "next")), ready);
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (
-                                 G_ACTION_MAP (self->actions), "back")), can_go_back (self));
-  gtk_widget_set_visible (GTK_WIDGET (self->back_button), can_go_back (self));
-}
-
-static void
-page_notify_cb (EnrWizard *self)
-{
-  update_buttons (self);
-}
-
-static void
-follow_page (EnrWizard *self,
-             EnrPage   *page)
-{
-  if (self->current == page)
-    return;
-
-  if (self->current != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->current, self);
-      enr_page_hidden (self->current);
-      g_clear_object (&self->current);
-    }
-
-  self->current = g_object_ref (page);
-  g_signal_connect_swapped (page, "notify::complete", G_CALLBACK (page_notify_cb), self);
-  g_signal_connect_swapped (page, "notify::busy", G_CALLBACK (page_notify_cb), self);
-  g_signal_connect_swapped (page, "notify::next-label", G_CALLBACK (page_notify_cb), self);
-
-  gtk_window_set_title (GTK_WINDOW (self->assistant), enr_page_get_title (page));
-  update_buttons (self);
-  enr_page_shown (page);
+  enr_page_runner_set_held (self->runner, self->wiping);
+  enr_page_runner_set_can_go_back (self->runner, can_go_back (self));
 }
 
 static void
@@ -159,7 +119,9 @@ prepare_cb (GtkAssistant *assistant,
             GtkWidget    *page,
             EnrWizard    *self)
 {
-  follow_page (self, ENR_PAGE (page));
+  gtk_window_set_title (GTK_WINDOW (assistant), enr_page_get_title (ENR_PAGE (page)));
+  update_buttons (self);
+  enr_page_runner_set_page (self->runner, ENR_PAGE (page));
 }
 
 static void
@@ -184,7 +146,7 @@ follow_session (EnrWizard *self,
   int index = current_index (self);
   int target;
 
-  if (index < 0 || self->applying || self->wiping)
+  if (index < 0 || enr_page_runner_get_applying (self->runner) || self->wiping)
     return;
   if (self->entries[index].step == ENR_PAGE_NO_STEP && !after_apply)
     return;
@@ -193,7 +155,7 @@ follow_session (EnrWizard *self,
   if (enr_session_get_needs_login (self->session))
     {
       if (after_apply)
-        show_index (self, index_of_id (self, "login"), FALSE);
+        show_index (self, index_of_login (self), FALSE);
       return;
     }
 
@@ -209,78 +171,36 @@ session_notify_cb (EnrWizard *self)
 }
 
 static void
-apply_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
+applied_cb (EnrPageRunner *runner,
+            EnrPage       *page,
+            EnrWizard     *self)
 {
-  g_autoptr(EnrWizard) self = user_data;
-  EnrPage *page = ENR_PAGE (source);
-  g_autoptr(GError) error = NULL;
-  const char *id;
-  int index;
+  int index = index_of_page (self, page);
 
-  self->applying = FALSE;
-  g_clear_object (&self->apply_cancellable);
-
-  if (!enr_page_apply_finish (page, result, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->assistant != NULL)
-        enr_page_show_error (page, error);
-      update_buttons (self);
-      return;
-    }
-
-  index = index_of_page (self, page);
   if (self->assistant == NULL || index < 0 || index != current_index (self))
     return;
 
-  id = self->entries[index].id;
-  if (g_str_equal (id, "closing"))
-    gtk_window_destroy (GTK_WINDOW (self->assistant));
-  else if (g_str_equal (id, "certificate"))
-    show_index (self, index_of_id (self, "closing"), TRUE);
-  else
-    follow_session (self, TRUE);
+  switch (self->entries[index].then)
+    {
+    case ENR_PAGE_THEN_CLOSE:
+      gtk_window_destroy (GTK_WINDOW (self->assistant));
+      return;
+    case ENR_PAGE_THEN_NEXT:
+      show_index (self, index + 1, TRUE);
+      break;
+    case ENR_PAGE_THEN_FOLLOW_STEP:
+    default:
+      follow_session (self, TRUE);
+      break;
+    }
   update_buttons (self);
 }
 
 static void
-next_cb (GSimpleAction *action,
-         GVariant      *parameter,
-         gpointer       user_data)
+back_cb (EnrWizard *self)
 {
-  EnrWizard *self = user_data;
-  EnrPage *page = self->current;
-
-  if (page == NULL || self->applying || !enr_page_get_complete (page) ||
-      enr_page_get_busy (page))
-    return;
-
-  self->applying = TRUE;
-  self->apply_cancellable = g_cancellable_new ();
-  update_buttons (self);
-  enr_page_apply_async (page, self->apply_cancellable, apply_cb, g_object_ref (self));
-}
-
-static void
-back_cb (GSimpleAction *action,
-         GVariant      *parameter,
-         gpointer       user_data)
-{
-  EnrWizard *self = user_data;
-
   if (can_go_back (self))
     gtk_assistant_set_current_page (self->assistant, current_index (self) - 1);
-}
-
-static void
-cancel_cb (GSimpleAction *action,
-           GVariant      *parameter,
-           gpointer       user_data)
-{
-  EnrWizard *self = user_data;
-
-  g_cancellable_cancel (self->apply_cancellable);
 }
 
 static void
@@ -294,44 +214,31 @@ wipe_cb (GObject      *source,
   self->wiping = FALSE;
   if (self->assistant == NULL)
     return;
-  show_index (self, index_of_id (self, "login"), TRUE);
+  show_index (self, index_of_login (self), TRUE);
   update_buttons (self);
 }
 
 static void
-start_over_cb (GSimpleAction *action,
-               GVariant      *parameter,
-               gpointer       user_data)
+start_over_cb (EnrWizard *self)
 {
-  EnrWizard *self = user_data;
-
   if (self->wiping)
     return;
-  g_cancellable_cancel (self->apply_cancellable);
   self->wiping = TRUE;
   update_buttons (self);
   enr_session_wipe_async (self->session, NULL, wipe_cb, g_object_ref (self));
 }
 
 static void
-log_in_cb (GSimpleAction *action,
-           GVariant      *parameter,
-           gpointer       user_data)
+log_in_cb (EnrWizard *self)
 {
-  EnrWizard *self = user_data;
-
   /* The session keeps the step; once the login is done, :needs-login
    * falls and follow_session() brings the citizen back. */
-  show_index (self, index_of_id (self, "login"), FALSE);
+  show_index (self, index_of_login (self), FALSE);
 }
 
 static void
-close_cb (GSimpleAction *action,
-          GVariant      *parameter,
-          gpointer       user_data)
+close_cb (EnrWizard *self)
 {
-  EnrWizard *self = user_data;
-
   if (self->assistant != NULL)
     gtk_window_destroy (GTK_WINDOW (self->assistant));
 }
@@ -353,10 +260,12 @@ enr_wizard_dispose (GObject *object)
 {
   EnrWizard *self = ENR_WIZARD (object);
 
-  g_cancellable_cancel (self->apply_cancellable);
-  if (self->current != NULL)
-    g_signal_handlers_disconnect_by_data (self->current, self);
-  g_clear_object (&self->current);
+  if (self->runner != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->runner, self);
+      enr_page_runner_set_page (self->runner, NULL);
+    }
+  g_clear_object (&self->runner);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
 
@@ -368,9 +277,7 @@ enr_wizard_finalize (GObject *object)
 {
   EnrWizard *self = ENR_WIZARD (object);
 
-  g_clear_object (&self->apply_cancellable);
   g_clear_object (&self->session);
-  g_clear_object (&self->actions);
   g_clear_pointer (&self->pages, g_ptr_array_unref);
 
   G_OBJECT_CLASS (enr_wizard_parent_class)->finalize (object);
@@ -389,6 +296,12 @@ static void
 enr_wizard_init (EnrWizard *self)
 {
   self->pages = g_ptr_array_new ();
+  self->runner = enr_page_runner_new ();
+  g_signal_connect (self->runner, "applied", G_CALLBACK (applied_cb), self);
+  g_signal_connect_swapped (self->runner, "back", G_CALLBACK (back_cb), self);
+  g_signal_connect_swapped (self->runner, "start-over", G_CALLBACK (start_over_cb), self);
+  g_signal_connect_swapped (self->runner, "log-in", G_CALLBACK (log_in_cb), self);
+  g_signal_connect_swapped (self->runner, "close", G_CALLBACK (close_cb), self);
 }
 
 /* GTK 4.8's gtk_assistant_insert_page() returns before it drops its own
@@ -451,14 +364,16 @@ window_destroy_cb (GtkWidget *window,
                    EnrWizard *self)
 {
   self->assistant = NULL;
-  g_cancellable_cancel (self->apply_cancellable);
-  if (self->current != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->current, self);
-      enr_page_hidden (self->current);
-    }
-  g_clear_object (&self->current);
+  enr_page_runner_cancel (self->runner);
+  enr_page_runner_set_page (self->runner, NULL);
   g_ptr_array_set_size (self->pages, 0);
+}
+
+static void
+window_finalized_cb (gpointer  user_data,
+                     GObject  *window)
+{
+  g_object_unref (user_data);
 }
 
 EnrWizard *
@@ -467,14 +382,6 @@ enr_wizard_new (GtkApplication *application,
                 gboolean        kiosk,
                 GtkWidget      *banner)
 {
-  const GActionEntry entries[] = {
-    { "next", next_cb, NULL, NULL, NULL },
-    { "back", back_cb, NULL, NULL, NULL },
-    { "cancel", cancel_cb, NULL, NULL, NULL },
-    { "start-over", start_over_cb, NULL, NULL, NULL },
-    { "log-in", log_in_cb, NULL, NULL, NULL },
-    { "close", close_cb, NULL, NULL, NULL },
-  };
   EnrWizard *self;
   int width, height;
   gboolean maximize;
@@ -511,21 +418,14 @@ enr_wizard_new (GtkApplication *application,
       gtk_window_set_titlebar (GTK_WINDOW (self->assistant), titlebar);
     }
 
-  self->actions = g_simple_action_group_new ();
-  g_action_map_add_action_entries (G_ACTION_MAP (self->actions), entries, G_N_ELEMENTS (entries),
-                                   self);
   gtk_widget_insert_action_group (GTK_WIDGET (self->assistant), "wizard",
-                                  G_ACTION_GROUP (self->actions));
-
-  self->back_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Back")));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->back_button), "wizard.back");
-  gtk_assistant_add_action_widget (self->assistant, GTK_WIDGET (self->back_button));
-
-  self->next_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Next")));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->next_button), "wizard.next");
-  gtk_widget_add_css_class (GTK_WIDGET (self->next_button), "suggested-action");
-  gtk_assistant_add_action_widget (self->assistant, GTK_WIDGET (self->next_button));
-  gtk_window_set_default_widget (GTK_WINDOW (self->assistant), GTK_WIDGET (self->next_button));
+                                  enr_page_runner_get_actions (self->runner));
+  gtk_assistant_add_action_widget (self->assistant,
+                                   enr_page_runner_get_back_button (self->runner));
+  gtk_assistant_add_action_widget (self->assistant,
+                                   enr_page_runner_get_next_button (self->runner));
+  gtk_window_set_default_widget (GTK_WINDOW (self->assistant),
+                                 enr_page_runner_get_next_button (self->runner));
 
   for (guint i = 0; i < self->n_entries; i++)
     {
@@ -551,12 +451,12 @@ enr_wizard_new (GtkApplication *application,
   g_signal_connect_swapped (session, "notify::needs-login", G_CALLBACK (session_notify_cb), self);
   g_signal_connect_swapped (session, "notify::busy", G_CALLBACK (session_notify_cb), self);
 
-  /* The window holds the one reference. */
+  /* The window holds the one reference, until it is finalized. */
   g_signal_connect (self->assistant, "destroy", G_CALLBACK (window_destroy_cb), self);
-  g_object_set_data_full (G_OBJECT (self->assistant), WIZARD_KEY, self, g_object_unref);
+  g_object_weak_ref (G_OBJECT (self->assistant), window_finalized_cb, self);
 
   /* GtkAssistant shows its first page when mapped; follow it now. */
-  follow_page (self, g_ptr_array_index (self->pages, 0));
+  prepare_cb (self->assistant, g_ptr_array_index (self->pages, 0), self);
   return self;
 }
 
@@ -578,7 +478,7 @@ EnrPage *
 enr_wizard_get_current_page (EnrWizard *self)
 {
   g_return_val_if_fail (ENR_IS_WIZARD (self), NULL);
-  return self->current;
+  return enr_page_runner_get_page (self->runner);
 }
 
 const char *
@@ -588,7 +488,7 @@ enr_wizard_get_current_id (EnrWizard *self)
 
   g_return_val_if_fail (ENR_IS_WIZARD (self), NULL);
 
-  index = index_of_page (self, self->current);
+  index = index_of_page (self, enr_page_runner_get_page (self->runner));
   return index >= 0 ? self->entries[index].id : NULL;
 }
 
@@ -617,13 +517,6 @@ enr_wizard_go_to (EnrWizard  *self,
   index = index_of_id (self, id);
   g_return_if_fail (index >= 0);
   gtk_assistant_set_current_page (self->assistant, index);
-}
-
-EnrWizard *
-enr_wizard_from_window (GtkWindow *window)
-{
-  g_return_val_if_fail (GTK_IS_WINDOW (window), NULL);
-  return g_object_get_data (G_OBJECT (window), WIZARD_KEY);
 }
 
 G_GNUC_END_IGNORE_DEPRECATIONS

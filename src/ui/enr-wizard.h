@@ -40,7 +40,4 @@ EnrPage    *enr_wizard_get_page      (EnrWizard      *self,
 /* Shows the page @id (a rebuilt window returns where the last one was). */
 void        enr_wizard_go_to         (EnrWizard      *self,
                                       const char     *id);
-/* The wizard of @window, or NULL. */
-EnrWizard  *enr_wizard_from_window   (GtkWindow      *window);
-
 G_END_DECLS

@@ -128,9 +128,9 @@ typedef struct
   gint64 crypto_us;
 } Enrollment;
 
-static gint64 time_crypto (EnrCertificate *certificate,
-                           GBytes         *signed_record,
-                           const char     *trust_anchor);
+static gint64 time_crypto (GBytes     *certificate,
+                           GBytes     *signed_record,
+                           const char *trust_anchor);
 
 static void
 enroll (Enrollment *out)
@@ -184,9 +184,9 @@ enroll (Enrollment *out)
   g_source_remove (timer);
 
   check (enr_session_get_step (session) == ENR_SESSION_STEP_DONE, NULL, "reaching DONE");
-  enr_http_get_stats (enr_session_get_http (session), &out->requests, &out->waited_us);
+  enr_http_get_stats (_enr_session_get_http (session), &out->requests, &out->waited_us);
   out->stall_us = stall.worst_us;
-  out->crypto_us = time_crypto (enr_session_get_certificate (session),
+  out->crypto_us = time_crypto (enr_session_get_certificate (session)->der,
                                 enr_session_get_signed_acceptance_record (session)->data,
                                 enr_sandbox_runner_get_trust_anchor (runner));
 }
@@ -241,14 +241,16 @@ crypto_thread (GTask        *task,
 }
 
 static gint64
-time_crypto (EnrCertificate *certificate,
-             GBytes         *signed_record,
-             const char     *trust_anchor)
+time_crypto (GBytes     *certificate,
+             GBytes     *signed_record,
+             const char *trust_anchor)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GAsyncResult) res = NULL;
-  CryptoJob job = { certificate, signed_record, trust_anchor, 0 };
+  g_autoptr(EnrCertificate) parsed = enr_certificate_new_from_der (certificate, NULL);
+  CryptoJob job = { parsed, signed_record, trust_anchor, 0 };
 
+  check (parsed != NULL, NULL, "reading the certificate");
   task = g_task_new (NULL, NULL, store_result, &res);
   g_task_set_task_data (task, &job, NULL);
   g_task_run_in_thread (task, crypto_thread);

@@ -3,7 +3,10 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "enr-http.h"
+#include "enr-session-error-private.h"
 #include "enr-session-private.h"
 #include "enr-test-enroll.h"
 
@@ -57,8 +60,8 @@ enr_test_new_session_for (const char *vneid_url,
   EnrSession *session = enr_session_new (vneid_url, smartca_url, trust_anchor, kiosk,
                                          state_dir);
 
-  enr_session_set_key_iterations (session, ENR_TEST_ITERATIONS);
-  enr_http_set_retry_limits (enr_session_get_http (session), 12, 100, 1000, 60000);
+  _enr_session_set_key_iterations (session, ENR_TEST_ITERATIONS);
+  enr_http_set_retry_limits (_enr_session_get_http (session), 12, 100, 1000, 60000);
   return session;
 }
 
@@ -143,4 +146,36 @@ enr_test_enroll (EnrSession           *session,
       return FALSE;
     }
   return TRUE;
+}
+
+void
+enr_test_assert_told (const GError *error,
+                      GQuark        domain,
+                      gint          code)
+{
+  g_autoptr(GError) expected = _enr_session_error_from (g_error_new_literal (domain, code, ""));
+
+  g_assert_nonnull (error);
+  g_assert_error (error, ENR_SESSION_ERROR, expected->code);
+  g_assert_cmpint (enr_session_error_get_field (error), ==,
+                   enr_session_error_get_field (expected));
+  g_assert_cmpint (enr_session_error_get_unlock (error), ==,
+                   enr_session_error_get_unlock (expected));
+  g_assert_cmpint (enr_session_error_get_reason (error), ==,
+                   enr_session_error_get_reason (expected));
+  g_assert_true (g_str_has_prefix (error->message, expected->message));
+}
+
+EnrCertificate *
+enr_test_session_certificate (EnrSession *session)
+{
+  const EnrSessionCertificate *shown = enr_session_get_certificate (session);
+  g_autoptr(GError) error = NULL;
+  EnrCertificate *certificate;
+
+  if (shown == NULL)
+    return NULL;
+  certificate = enr_certificate_new_from_der (shown->der, &error);
+  g_assert_no_error (error);
+  return certificate;
 }

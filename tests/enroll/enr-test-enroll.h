@@ -9,6 +9,7 @@
  * main context.
  */
 
+#include "enr-certificate.h"
 #include "enr-sandbox-control.h"
 #include "enr-sandbox-runner.h"
 #include "enr-session.h"
@@ -55,6 +56,17 @@ EnrSession   *enr_test_new_session_for (const char *vneid_url,
 char         *enr_test_latest_otp    (EnrSandboxControl *control,
                                       const char        *phone,
                                       const char        *purpose);
+
+/* The session's certificate as the crypto layer reads it (NULL: none), to
+ * check it apart from what the session checked. */
+EnrCertificate *enr_test_session_certificate (EnrSession *session);
+
+/* That @error tells the citizen what @code of @domain means (a service,
+ * store or crypto error): the session's code, details and message for it
+ * (enr-session-error.c; a count of attempts may follow the message). */
+void          enr_test_assert_told   (const GError *error,
+                                      GQuark        domain,
+                                      gint          code);
 
 /* Step 1 by password and SMS code. */
 gboolean      enr_test_log_in        (EnrSession           *session,

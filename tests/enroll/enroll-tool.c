@@ -83,7 +83,7 @@ main (int    argc,
       g_printerr ("enrollment failed: %s\n", error->message);
       return 1;
     }
-  g_print ("%s\n", enr_certificate_get_serial (enr_session_get_certificate (session)));
+  g_print ("%s\n", enr_session_get_certificate (session)->serial);
   if (kiosk)
     enr_session_wipe (session);
   return 0;

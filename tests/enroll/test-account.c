@@ -22,89 +22,39 @@
 #include <string.h>
 
 #include "enr-account.h"
-#include "enr-account-error.h"
 #include "enr-crypto-error.h"
 #include "enr-device-link.h"
 #include "enr-service-error.h"
 #include "enr-store-error.h"
 #include "enr-test-enroll.h"
+#include "enr-test-sandbox.h"
 
 #define PIN     "274913"
 #define NEW_PIN "583061"
 
 typedef struct
 {
-  char              *tmp;
-  char              *state_dir;
-  EnrSandboxRunner  *runner;
-  EnrSandboxControl *control;
-  EnrSession        *session;
-  EnrAccount        *account;
+  EnrTestSandbox  sandbox;
+  EnrSession     *session;
+  EnrAccount     *account;
 } Fixture;
 
 #define WAIT(res) enr_test_wait_result (&(res))
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_set_up (Fixture       *fx,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *sandbox_dir = NULL;
-  g_autofree char *log = NULL;
-
-  fx->tmp = g_dir_make_tmp ("enr-account-XXXXXX", &error);
-  g_assert_no_error (error);
-  fx->state_dir = g_build_filename (fx->tmp, "state", NULL);
-  sandbox_dir = g_build_filename (fx->tmp, "sandbox", NULL);
-  log = g_build_filename (fx->tmp, "sandbox.log", NULL);
-  g_test_message ("sandbox data and log in %s", fx->tmp);
-
-  fx->runner = enr_sandbox_runner_new (NULL, sandbox_dir);
-  enr_sandbox_runner_set_log_file (fx->runner, log);
-  enr_sandbox_runner_add_arguments (fx->runner, "--sync-delay-ms", "200", NULL);
-  enr_test_start_sandbox (fx->runner);
-  fx->control = enr_sandbox_control_new (enr_sandbox_runner_get_control_url (fx->runner),
-                                         enr_sandbox_runner_get_trust_anchor (fx->runner),
-                                         &error);
-  g_assert_no_error (error);
+  enr_test_sandbox_set_up (&fx->sandbox, "account", "200");
 }
 
 static void
 fixture_tear_down (Fixture       *fx,
                    gconstpointer  data)
 {
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GError) error = NULL;
-
   g_clear_object (&fx->account);
   g_clear_object (&fx->session);
-  g_clear_object (&fx->control);
-  enr_sandbox_runner_stop_async (fx->runner, NULL, enr_test_store_result, &res);
-  enr_sandbox_runner_stop_finish (fx->runner, WAIT (res), &error);
-  g_assert_no_error (error);
-  g_clear_object (&fx->runner);
-  if (!g_test_failed ())
-    remove_tree (fx->tmp);
-  g_free (fx->tmp);
-  g_free (fx->state_dir);
+  enr_test_sandbox_tear_down (&fx->sandbox);
 }
 
 /* --- Helpers ------------------------------------------------------------------------ */
@@ -127,16 +77,16 @@ static void
 enroll_and_reopen (Fixture              *fx,
                    const EnrTestCitizen *citizen)
 {
-  g_autoptr(EnrSession) first = enr_test_new_session (fx->runner, FALSE, fx->state_dir);
+  g_autoptr(EnrSession) first = enr_test_new_session (fx->sandbox.runner, FALSE, fx->sandbox.state_dir);
   g_autoptr(GAsyncResult) res = NULL;
   g_autoptr(GError) error = NULL;
   gboolean found = FALSE;
 
-  g_assert_true (enr_test_enroll (first, fx->control, citizen, PIN, &error));
+  g_assert_true (enr_test_enroll (first, fx->sandbox.control, citizen, PIN, &error));
   g_assert_no_error (error);
   g_clear_object (&first);
 
-  fx->session = enr_test_new_session (fx->runner, FALSE, fx->state_dir);
+  fx->session = enr_test_new_session (fx->sandbox.runner, FALSE, fx->sandbox.state_dir);
   enr_session_resume_async (fx->session, NULL, enr_test_store_result, &res);
   g_assert_true (enr_session_resume_finish (fx->session, WAIT (res), &found, &error));
   g_assert_no_error (error);
@@ -185,11 +135,11 @@ portal_request (Fixture              *fx,
   g_ptr_array_add (names, NULL);
   g_ptr_array_add (hashes, NULL);
 
-  enr_sandbox_control_portal_sign_async (fx->control, citizen->id, description,
+  enr_sandbox_control_portal_sign_async (fx->sandbox.control, citizen->id, description,
                                          (const char * const *) names->pdata,
                                          (const char * const *) hashes->pdata, NULL,
                                          enr_test_store_result, &res);
-  tran_id = enr_sandbox_control_portal_sign_finish (fx->control, WAIT (res), &error);
+  tran_id = enr_sandbox_control_portal_sign_finish (fx->sandbox.control, WAIT (res), &error);
   g_assert_no_error (error);
   g_assert_nonnull (tran_id);
   return tran_id;
@@ -203,9 +153,9 @@ portal_transaction (Fixture    *fx,
   g_autoptr(GError) error = NULL;
   EnrSandboxPortalTransaction *transaction;
 
-  enr_sandbox_control_portal_transaction_async (fx->control, tran_id, NULL,
+  enr_sandbox_control_portal_transaction_async (fx->sandbox.control, tran_id, NULL,
                                                 enr_test_store_result, &res);
-  transaction = enr_sandbox_control_portal_transaction_finish (fx->control, WAIT (res), &error);
+  transaction = enr_sandbox_control_portal_transaction_finish (fx->sandbox.control, WAIT (res), &error);
   g_assert_no_error (error);
   return transaction;
 }
@@ -228,10 +178,11 @@ listed_request (Fixture    *fx,
 
 /* An RSA PKCS#1 v1.5 signature over @digest's DigestInfo, by @certificate's key. */
 static void
-assert_signed_by (EnrCertificate *certificate,
-                  GBytes         *digest,
-                  GBytes         *signature)
+assert_signed_by (EnrSession *session,
+                  GBytes     *digest,
+                  GBytes     *signature)
 {
+  g_autoptr(EnrCertificate) certificate = enr_test_session_certificate (session);
   gnutls_pubkey_t key = NULL;
   gnutls_datum_t hash = { (guchar *) g_bytes_get_data (digest, NULL),
                           (guint) g_bytes_get_size (digest) };
@@ -259,7 +210,7 @@ keyring_holds (Fixture              *fx,
 
   g_hash_table_insert (attributes, "citizen-id", (gpointer) citizen->id);
   g_hash_table_insert (attributes, "service-url",
-                       (gpointer) enr_sandbox_runner_get_smartca_url (fx->runner));
+                       (gpointer) enr_sandbox_runner_get_smartca_url (fx->sandbox.runner));
   items = secret_service_search_sync (NULL, NULL, attributes,
                                       SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK, NULL, &error);
   g_assert_no_error (error);
@@ -283,7 +234,7 @@ test_status (Fixture       *fx,
   g_assert_cmpstr (status->certificate_status, ==, "VALID");
   g_assert_cmpstr (status->key_status, ==, "ENABLED");
   g_assert_cmpstr (status->serial, ==,
-                   enr_certificate_get_serial (enr_session_get_certificate (fx->session)));
+                   enr_session_get_certificate (fx->session)->serial);
   g_assert_cmpint (status->valid_to, >, g_get_real_time () + 300 * G_TIME_SPAN_DAY);
   g_assert_cmpuint (g_list_model_get_n_items (enr_account_get_requests (fx->account)), ==, 0);
   g_assert_cmpint (enr_session_get_pin_attempts_left (fx->session), ==, 5);
@@ -319,7 +270,7 @@ test_approve (Fixture       *fx,
 
   /* A wrong PIN signs nothing and counts. */
   g_assert_false (ACCOUNT (fx, &error, approve, request, "000000"));
-  g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN);
+  enr_test_assert_told (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN);
   g_clear_error (&error);
   g_assert_cmpint (enr_session_get_pin_attempts_left (fx->session), ==, 4);
   g_assert_nonnull (listed_request (fx, tran_id));
@@ -339,7 +290,7 @@ test_approve (Fixture       *fx,
   g_assert_cmpstr (transaction->status_desc, ==, "SUCCESS");
   g_assert_cmpuint (transaction->signatures->len, ==, 2);
   for (guint i = 0; i < 2; i++)
-    assert_signed_by (enr_session_get_certificate (fx->session),
+    assert_signed_by (fx->session,
                       g_ptr_array_index (digests, i),
                       g_ptr_array_index (transaction->signatures, i));
 }
@@ -380,12 +331,13 @@ test_request_gone (Fixture       *fx,
   request = g_object_ref (listed_request (fx, tran_id));
 
   /* The request waits 300 s; the citizen comes back later. */
-  enr_sandbox_control_advance_clock_async (fx->control, 301, NULL, enr_test_store_result, &res);
-  enr_sandbox_control_advance_clock_finish (fx->control, WAIT (res), &error);
+  enr_sandbox_control_advance_clock_async (fx->sandbox.control, 301, NULL, enr_test_store_result, &res);
+  enr_sandbox_control_advance_clock_finish (fx->sandbox.control, WAIT (res), &error);
   g_assert_no_error (error);
 
   g_assert_false (ACCOUNT (fx, &error, approve, request, PIN));
-  g_assert_error (error, ENR_ACCOUNT_ERROR, ENR_ACCOUNT_ERROR_REQUEST_GONE);
+  g_assert_error (error, ENR_SESSION_ERROR, ENR_SESSION_ERROR_REFUSED);
+  g_assert_cmpint (enr_session_error_get_reason (error), ==, ENR_SESSION_REASON_REQUEST_GONE);
   g_assert_null (listed_request (fx, tran_id));
   g_object_unref (request);
 }
@@ -401,15 +353,15 @@ test_change_pin (Fixture       *fx,
 
   /* A PIN the policy refuses costs no try of the old one. */
   g_assert_false (ACCOUNT (fx, &error, change_pin, PIN, "123456", "123456"));
-  g_assert_error (error, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_PIN_POLICY);
+  enr_test_assert_told (error, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_PIN_POLICY);
   g_clear_error (&error);
   g_assert_false (ACCOUNT (fx, &error, change_pin, PIN, NEW_PIN, "583062"));
-  g_assert_error (error, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_PIN_POLICY);
+  enr_test_assert_told (error, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_PIN_POLICY);
   g_clear_error (&error);
   g_assert_cmpint (enr_session_get_pin_attempts_left (fx->session), ==, 5);
 
   g_assert_false (ACCOUNT (fx, &error, change_pin, "000000", NEW_PIN, NEW_PIN));
-  g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN);
+  enr_test_assert_told (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN);
   g_clear_error (&error);
   g_assert_cmpint (enr_session_get_pin_attempts_left (fx->session), ==, 4);
 
@@ -420,7 +372,7 @@ test_change_pin (Fixture       *fx,
   tran_id = portal_request (fx, &ENR_TEST_AN, "Sau khi đổi PIN", 1, NULL);
   refresh (fx);
   g_assert_false (ACCOUNT (fx, &error, approve, listed_request (fx, tran_id), PIN));
-  g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN);
+  enr_test_assert_told (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN);
   g_clear_error (&error);
   g_assert_true (ACCOUNT (fx, &error, approve, listed_request (fx, tran_id), NEW_PIN));
   g_assert_no_error (error);
@@ -433,7 +385,7 @@ test_remove (Fixture       *fx,
   g_autoptr(EnrSession) again = NULL;
   g_autoptr(GAsyncResult) res = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *checkpoint = g_build_filename (fx->state_dir, "enrollment.json", NULL);
+  g_autofree char *checkpoint = g_build_filename (fx->sandbox.state_dir, "enrollment.json", NULL);
   gboolean found = TRUE;
 
   enroll_and_reopen (fx, &ENR_TEST_AN);
@@ -447,7 +399,7 @@ test_remove (Fixture       *fx,
   g_assert_false (enr_account_session_is_enrolled (fx->session));
   g_assert_null (enr_account_get_status (fx->account));
 
-  again = enr_test_new_session (fx->runner, FALSE, fx->state_dir);
+  again = enr_test_new_session (fx->sandbox.runner, FALSE, fx->sandbox.state_dir);
   enr_session_resume_async (again, NULL, enr_test_store_result, &res);
   g_assert_true (enr_session_resume_finish (again, WAIT (res), &found, &error));
   g_assert_false (found);
@@ -466,12 +418,12 @@ link_this_computer (Fixture              *fx,
   g_autofree char *wrong = NULL;
   const EnrOtpState *state;
 
-  g_assert_true (enr_test_log_in (fx->session, fx->control, citizen, &error));
+  g_assert_true (enr_test_log_in (fx->session, fx->sandbox.control, citizen, &error));
   g_assert_no_error (error);
   link = enr_device_link_new (fx->session);
 
   g_assert_false (LINK (link, &error, find, FALSE));
-  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_CONSENT_REQUIRED);
+  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_CONSENT_REQUIRED);
   g_clear_error (&error);
   g_assert_true (LINK (link, &error, find, TRUE));
   g_assert_no_error (error);
@@ -483,16 +435,16 @@ link_this_computer (Fixture              *fx,
   state = enr_session_get_otp (fx->session);
   g_assert_cmpint (state->purpose, ==, ENR_OTP_PURPOSE_DEVICE);
   g_assert_cmpint (state->attempts_left, ==, 5);
-  otp = enr_test_latest_otp (fx->control, citizen->phone, "device");
+  otp = enr_test_latest_otp (fx->sandbox.control, citizen->phone, "device");
 
   /* The PIN policy first: nothing is sent. */
   g_assert_false (LINK (link, &error, link, otp, "111111", "111111"));
-  g_assert_error (error, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_PIN_POLICY);
+  enr_test_assert_told (error, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_PIN_POLICY);
   g_clear_error (&error);
 
   wrong = g_strdup_printf ("%06d", (atoi (otp) + 1) % 1000000);
   g_assert_false (LINK (link, &error, link, wrong, pin, pin));
-  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_WRONG);
+  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_WRONG);
   g_clear_error (&error);
   g_assert_cmpint (enr_session_get_otp (fx->session)->attempts_left, ==, 4);
   g_assert_false (enr_device_link_get_linked (link));
@@ -521,7 +473,7 @@ approve_one (Fixture              *fx,
   g_assert_no_error (error);
   transaction = portal_transaction (fx, tran_id);
   g_assert_cmpint (transaction->status, ==, 1);
-  assert_signed_by (enr_session_get_certificate (fx->session), g_ptr_array_index (digests, 0),
+  assert_signed_by (fx->session, g_ptr_array_index (digests, 0),
                     g_ptr_array_index (transaction->signatures, 0));
 }
 
@@ -529,22 +481,22 @@ static void
 test_link_after_kiosk (Fixture       *fx,
                        gconstpointer  data)
 {
-  g_autoptr(EnrSession) kiosk = enr_test_new_session (fx->runner, TRUE, NULL);
+  g_autoptr(EnrSession) kiosk = enr_test_new_session (fx->sandbox.runner, TRUE, NULL);
   g_autoptr(GAsyncResult) res = NULL;
   g_autoptr(GError) error = NULL;
   gboolean found = FALSE;
 
   /* Enrolled at a counter: nothing of it on this computer. */
-  g_assert_true (enr_test_enroll (kiosk, fx->control, &ENR_TEST_NGOC, PIN, &error));
+  g_assert_true (enr_test_enroll (kiosk, fx->sandbox.control, &ENR_TEST_NGOC, PIN, &error));
   g_assert_no_error (error);
   enr_session_wipe (kiosk);
   g_clear_object (&kiosk);
   g_assert_false (keyring_holds (fx, &ENR_TEST_NGOC));
 
-  fx->session = enr_test_new_session (fx->runner, FALSE, fx->state_dir);
+  fx->session = enr_test_new_session (fx->sandbox.runner, FALSE, fx->sandbox.state_dir);
   link_this_computer (fx, &ENR_TEST_NGOC, NEW_PIN);
   g_assert_true (keyring_holds (fx, &ENR_TEST_NGOC));
-  g_assert_cmpstr (enr_certificate_get_common_name (enr_session_get_certificate (fx->session)),
+  g_assert_cmpstr (enr_session_get_certificate (fx->session)->holder,
                    ==, ENR_TEST_NGOC.full_name);
   fx->account = enr_account_new (fx->session);
   approve_one (fx, &ENR_TEST_NGOC, NEW_PIN);
@@ -552,7 +504,7 @@ test_link_after_kiosk (Fixture       *fx,
   /* And after the program starts again. */
   g_clear_object (&fx->account);
   g_clear_object (&fx->session);
-  fx->session = enr_test_new_session (fx->runner, FALSE, fx->state_dir);
+  fx->session = enr_test_new_session (fx->sandbox.runner, FALSE, fx->sandbox.state_dir);
   enr_session_resume_async (fx->session, NULL, enr_test_store_result, &res);
   g_assert_true (enr_session_resume_finish (fx->session, WAIT (res), &found, &error));
   g_assert_no_error (error);
@@ -574,7 +526,7 @@ test_link_forgotten_pin (Fixture       *fx,
   tran_id = portal_request (fx, &ENR_TEST_AN, "Sau khi liên kết lại", 1, NULL);
   refresh (fx);
   g_assert_false (ACCOUNT (fx, &error, approve, listed_request (fx, tran_id), PIN));
-  g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN);
+  enr_test_assert_told (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN);
   g_clear_error (&error);
   g_assert_true (ACCOUNT (fx, &error, approve, listed_request (fx, tran_id), NEW_PIN));
   g_assert_no_error (error);
@@ -587,18 +539,19 @@ test_link_not_enrolled (Fixture       *fx,
   g_autoptr(EnrDeviceLink) link = NULL;
   g_autoptr(GError) error = NULL;
 
-  fx->session = enr_test_new_session (fx->runner, FALSE, fx->state_dir);
-  g_assert_true (enr_test_log_in (fx->session, fx->control, &ENR_TEST_NHUNG, &error));
+  fx->session = enr_test_new_session (fx->sandbox.runner, FALSE, fx->sandbox.state_dir);
+  g_assert_true (enr_test_log_in (fx->session, fx->sandbox.control, &ENR_TEST_NHUNG, &error));
   g_assert_no_error (error);
   link = enr_device_link_new (fx->session);
   g_assert_false (LINK (link, &error, find, TRUE));
-  g_assert_error (error, ENR_ACCOUNT_ERROR, ENR_ACCOUNT_ERROR_NOT_ENROLLED);
+  g_assert_error (error, ENR_SESSION_ERROR, ENR_SESSION_ERROR_REFUSED);
+  g_assert_cmpint (enr_session_error_get_reason (error), ==, ENR_SESSION_REASON_NOT_ENROLLED);
   g_clear_error (&error);
   g_assert_false (enr_device_link_get_found (link));
   /* The registration goes on where the wizard takes it up. */
   g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_INITIALIZE);
   g_assert_false (LINK (link, &error, send_code));
-  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_WRONG_STATE);
+  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_WRONG_STATE);
 }
 
 int

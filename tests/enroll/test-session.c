@@ -22,6 +22,7 @@
 
 #include "enr-citizen-id.h"
 #include "enr-crypto-error.h"
+#include "enr-http.h"
 #include "enr-key-store.h"
 #include "enr-pades.h"
 #include "enr-sandbox-control.h"
@@ -30,13 +31,13 @@
 #include "enr-session-private.h"
 #include "enr-smartca-client.h"
 #include "enr-state-file.h"
+#include "enr-test-enroll.h"
+#include "enr-test-sandbox.h"
 #include "enr-store-error.h"
 
 #define PASSWORD      "Matkhau@123"
 #define PIN           "482913"
 #define OTHER_PIN     "730518"
-/* Tests wrap the KAK with a low PBKDF2 count: it is kept with each blob. */
-#define TEST_ITERATIONS 2000
 
 typedef struct
 {
@@ -67,31 +68,15 @@ static const Config DESKTOP_LONG_SYNC = { FALSE, "20000" };
 
 typedef struct
 {
-  char              *tmp;
-  char              *state_dir;
-  EnrSandboxRunner  *runner;
-  EnrSandboxControl *control;
-  EnrSession        *session;
-  gboolean           kiosk;
+  EnrTestSandbox  sandbox;
+  EnrSession     *session;
+  gboolean        kiosk;
 } Fixture;
 
 /* --- Waiting on the main context ------------------------------------------------- */
 
-static void
-store_result (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
+#define store_result enr_test_store_result
+#define wait_for     enr_test_wait_result
 
 /* Runs one citizen action of @fx's session to its end. */
 #define ACT(fx, error, action, ...) \
@@ -118,91 +103,13 @@ is_true (gpointer data)
 static void
 start_sandbox (Fixture *fx)
 {
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GError) error = NULL;
-
-  enr_sandbox_runner_start_async (fx->runner, NULL, store_result, &res);
-  enr_sandbox_runner_start_finish (fx->runner, wait_for (&res), &error);
-  g_assert_no_error (error);
-}
-
-static void
-copy_tree (const char *from,
-           const char *to)
-{
-  g_autoptr(GDir) dir = g_dir_open (from, 0, NULL);
-  const char *name;
-
-  g_assert_nonnull (dir);
-  g_assert_cmpint (g_mkdir_with_parents (to, 0700), ==, 0);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *source = g_build_filename (from, name, NULL);
-      g_autofree char *target = g_build_filename (to, name, NULL);
-      g_autoptr(GFile) source_file = g_file_new_for_path (source);
-      g_autoptr(GFile) target_file = g_file_new_for_path (target);
-      g_autoptr(GError) error = NULL;
-
-      if (g_file_test (source, G_FILE_TEST_IS_DIR))
-        copy_tree (source, target);
-      else
-        {
-          g_file_copy (source_file, target_file, G_FILE_COPY_NONE, NULL, NULL, NULL, &error);
-          g_assert_no_error (error);
-        }
-    }
-}
-
-static void remove_tree (const char *path);
-
-/* A sandbox makes an RSA-3072 root on its first start, which is slow under
- * the sanitizers: every test starts from a copy of one data directory made
- * once, the "reuse" case of PROTOCOL.md. */
-static char *template_dir;
-
-static void
-remove_template (void)
-{
-  remove_tree (template_dir);
-  g_clear_pointer (&template_dir, g_free);
-}
-
-static void
-make_template (void)
-{
-  g_autoptr(EnrSandboxRunner) runner = NULL;
-  g_autoptr(GAsyncResult) started = NULL;
-  g_autoptr(GAsyncResult) stopped = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *data = NULL;
-
-  if (template_dir != NULL)
-    return;
-  template_dir = g_dir_make_tmp ("enr-session-template-XXXXXX", &error);
-  g_assert_no_error (error);
-  atexit (remove_template);
-  data = g_build_filename (template_dir, "data", NULL);
-  runner = enr_sandbox_runner_new (NULL, data);
-  enr_sandbox_runner_start_async (runner, NULL, store_result, &started);
-  enr_sandbox_runner_start_finish (runner, wait_for (&started), &error);
-  g_assert_no_error (error);
-  enr_sandbox_runner_stop_async (runner, NULL, store_result, &stopped);
-  enr_sandbox_runner_stop_finish (runner, wait_for (&stopped), &error);
-  g_assert_no_error (error);
+  enr_test_start_sandbox (fx->sandbox.runner);
 }
 
 static EnrSession *
 new_session (Fixture *fx)
 {
-  EnrSession *session = enr_session_new (enr_sandbox_runner_get_vneid_url (fx->runner),
-                                         enr_sandbox_runner_get_smartca_url (fx->runner),
-                                         enr_sandbox_runner_get_trust_anchor (fx->runner),
-                                         fx->kiosk, fx->state_dir);
-
-  enr_session_set_key_iterations (session, TEST_ITERATIONS);
-  /* A dead sandbox comes back within seconds: retry for long enough. */
-  enr_http_set_retry_limits (enr_session_get_http (session), 12, 100, 1000, 60000);
-  return session;
+  return enr_test_new_session (fx->sandbox.runner, fx->kiosk, fx->sandbox.state_dir);
 }
 
 static void
@@ -210,72 +117,19 @@ fixture_set_up (Fixture       *fx,
                 gconstpointer  data)
 {
   const Config *config = data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *sandbox_dir = NULL;
-  g_autofree char *log = NULL;
 
   fx->kiosk = config->kiosk;
-  fx->tmp = g_dir_make_tmp ("enr-session-XXXXXX", &error);
-  g_assert_no_error (error);
-  fx->state_dir = g_build_filename (fx->tmp, "state", NULL);
-  sandbox_dir = g_build_filename (fx->tmp, "sandbox", NULL);
-  log = g_build_filename (fx->tmp, "sandbox.log", NULL);
-  g_test_message ("sandbox data and log in %s", fx->tmp);
-
-  make_template ();
-  {
-    g_autofree char *template = g_build_filename (template_dir, "data", NULL);
-
-    copy_tree (template, sandbox_dir);
-  }
-  fx->runner = enr_sandbox_runner_new (NULL, sandbox_dir);
-  enr_sandbox_runner_set_log_file (fx->runner, log);
-  enr_sandbox_runner_add_arguments (fx->runner, "--sync-delay-ms", config->sync_delay_ms, NULL);
-  start_sandbox (fx);
-
-  fx->control = enr_sandbox_control_new (enr_sandbox_runner_get_control_url (fx->runner),
-                                         enr_sandbox_runner_get_trust_anchor (fx->runner),
-                                         &error);
-  g_assert_no_error (error);
+  enr_test_sandbox_set_up (&fx->sandbox, "session", config->sync_delay_ms);
   fx->session = new_session (fx);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
 }
 
 static void
 fixture_tear_down (Fixture       *fx,
                    gconstpointer  data)
 {
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GError) error = NULL;
-
   g_clear_object (&fx->session);
-  g_clear_object (&fx->control);
   /* SIGTERM stops the sandbox cleanly, with exit status 0. */
-  enr_sandbox_runner_stop_async (fx->runner, NULL, store_result, &res);
-  enr_sandbox_runner_stop_finish (fx->runner, wait_for (&res), &error);
-  g_assert_no_error (error);
-  g_clear_object (&fx->runner);
-  if (!g_test_failed ())
-    remove_tree (fx->tmp);
-  g_free (fx->tmp);
-  g_free (fx->state_dir);
+  enr_test_sandbox_tear_down (&fx->sandbox);
 }
 
 static char *
@@ -283,21 +137,7 @@ latest_otp (Fixture    *fx,
             const char *phone,
             const char *purpose)
 {
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GPtrArray) outbox = NULL;
-  g_autoptr(GError) error = NULL;
-
-  enr_sandbox_control_outbox_async (fx->control, phone, NULL, store_result, &res);
-  outbox = enr_sandbox_control_outbox_finish (fx->control, wait_for (&res), &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < outbox->len; i++)
-    {
-      EnrSandboxOtp *otp = g_ptr_array_index (outbox, i);
-
-      if (g_str_equal (otp->purpose, purpose))
-        return g_strdup (otp->code);
-    }
-  g_assert_not_reached ();
+  return enr_test_latest_otp (fx->sandbox.control, phone, purpose);
 }
 
 static char *
@@ -313,8 +153,8 @@ set_faults (Fixture                *fx,
   g_autoptr(GAsyncResult) res = NULL;
   g_autoptr(GError) error = NULL;
 
-  enr_sandbox_control_set_faults_async (fx->control, faults, NULL, store_result, &res);
-  enr_sandbox_control_set_faults_finish (fx->control, wait_for (&res), &error);
+  enr_sandbox_control_set_faults_async (fx->sandbox.control, faults, NULL, store_result, &res);
+  enr_sandbox_control_set_faults_finish (fx->sandbox.control, wait_for (&res), &error);
   g_assert_no_error (error);
 }
 
@@ -325,15 +165,15 @@ advance_clock (Fixture *fx,
   g_autoptr(GAsyncResult) res = NULL;
   g_autoptr(GError) error = NULL;
 
-  enr_sandbox_control_advance_clock_async (fx->control, seconds, NULL, store_result, &res);
-  enr_sandbox_control_advance_clock_finish (fx->control, wait_for (&res), &error);
+  enr_sandbox_control_advance_clock_async (fx->sandbox.control, seconds, NULL, store_result, &res);
+  enr_sandbox_control_advance_clock_finish (fx->sandbox.control, wait_for (&res), &error);
   g_assert_no_error (error);
 }
 
 static sqlite3 *
 open_database (Fixture *fx)
 {
-  g_autofree char *path = g_build_filename (enr_sandbox_runner_get_data_dir (fx->runner),
+  g_autofree char *path = g_build_filename (enr_sandbox_runner_get_data_dir (fx->sandbox.runner),
                                             "sandbox.db", NULL);
   sqlite3 *db = NULL;
 
@@ -422,7 +262,7 @@ login_code_cb (EnrSession *session,
   approval->codes_seen++;
   g_assert_true (g_str_has_prefix (code->verification_uri_complete, "https://"));
   g_assert_cmpint (code->expires_at, >, g_get_real_time ());
-  enr_sandbox_control_answer_login_async (approval->fx->control, code->user_code,
+  enr_sandbox_control_answer_login_async (approval->fx->sandbox.control, code->user_code,
                                           approval->citizen->id, approval->approve, NULL,
                                           answered_cb, approval);
 }
@@ -504,7 +344,7 @@ activate (Fixture    *fx,
 {
   g_autoptr(GError) error = NULL;
   const EnrSessionDocument *record;
-  EnrCertificate *certificate;
+  g_autoptr(EnrCertificate) certificate = NULL;
 
   g_assert_true (ACT (fx, &error, activate, pin, pin));
   g_assert_no_error (error);
@@ -512,7 +352,7 @@ activate (Fixture    *fx,
   g_assert_cmpstr (enr_session_get_smartca_state (fx->session), ==, "ACCEPTANCE_PENDING");
   g_assert_cmpint (enr_session_get_pin_attempts_left (fx->session), ==, 5);
 
-  certificate = enr_session_get_certificate (fx->session);
+  certificate = enr_test_session_certificate (fx->session);
   g_assert_nonnull (certificate);
   g_assert_cmpstr (enr_certificate_get_common_name (certificate), ==,
                    enr_session_get_identity (fx->session)->full_name);
@@ -552,8 +392,8 @@ accept (Fixture       *fx,
   if (enr_session_get_needs_login (fx->session))
     {
       g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_CERTIFICATE);
-      g_assert_error ((GError *) enr_session_get_last_error (fx->session), ENR_SERVICE_ERROR,
-                      ENR_SERVICE_ERROR_LOGIN_EXPIRED);
+      enr_test_assert_told ((GError *) enr_session_get_last_error (fx->session),
+                            ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_LOGIN_EXPIRED);
       g_assert_cmpstr (enr_session_get_certificate_report (fx->session)->smartca_status, ==,
                        "VALID");
       log_in_by_password (fx, citizen);
@@ -574,12 +414,12 @@ check_end (Fixture       *fx,
   g_autofree char *uid = g_strconcat ("CCCD:", citizen->id, NULL);
   const EnrCertificateReport *seen;
   const EnrSessionDocument *signed_record;
-  EnrCertificate *certificate;
+  g_autoptr(EnrCertificate) certificate = NULL;
 
   g_assert_null (enr_session_get_last_error (fx->session));
   g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_DONE);
 
-  certificate = enr_session_get_certificate (fx->session);
+  certificate = enr_test_session_certificate (fx->session);
   g_assert_cmpstr (enr_certificate_get_uid (certificate), ==, uid);
 
   signed_record = enr_session_get_signed_acceptance_record (fx->session);
@@ -589,7 +429,7 @@ check_end (Fixture       *fx,
   /* Signed over the hash approved, by this certificate, which chains
    * through the CMS's own certificates to the sandbox's root. */
   report = enr_pades_verify (signed_record->data, g_bytes_get_data (approved, NULL), certificate,
-                             enr_sandbox_runner_get_trust_anchor (fx->runner), &error);
+                             enr_sandbox_runner_get_trust_anchor (fx->sandbox.runner), &error);
   g_assert_no_error (error);
   g_assert_nonnull (report);
   g_assert_cmpstr (report->signer_name, ==, citizen->full_name);
@@ -687,7 +527,7 @@ test_sandbox_restart (Fixture       *fx,
 
   enr_session_start_service_async (fx->session, NULL, store_result, &res);
   wait_until (is_syncing, &(SyncWatch) { fx->session, &res });
-  enr_sandbox_runner_kill (fx->runner);
+  enr_sandbox_runner_kill (fx->sandbox.runner);
   g_usleep (300 * 1000);
   start_sandbox (fx);
   advance_clock (fx, 21);
@@ -695,13 +535,13 @@ test_sandbox_restart (Fixture       *fx,
   g_assert_no_error (error);
   g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_CONTRACT);
 
-  enr_sandbox_runner_kill (fx->runner);
+  enr_sandbox_runner_kill (fx->sandbox.runner);
   start_sandbox (fx);
   sign_contract (fx, &BAO);
-  enr_sandbox_runner_kill (fx->runner);
+  enr_sandbox_runner_kill (fx->sandbox.runner);
   start_sandbox (fx);
   activate (fx, PIN);
-  enr_sandbox_runner_kill (fx->runner);
+  enr_sandbox_runner_kill (fx->sandbox.runner);
   start_sandbox (fx);
   accept (fx, &BAO, PIN);
 }
@@ -735,7 +575,7 @@ test_pin_policy (Fixture       *fx,
       g_autoptr(GError) error = NULL;
 
       g_assert_false (ACT (fx, &error, activate, refused[i].pin, refused[i].confirmation));
-      g_assert_error (error, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_PIN_POLICY);
+      enr_test_assert_told (error, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_PIN_POLICY);
     }
   g_assert_cmpint (count_rows (fx, "SELECT count(*) FROM credentials", NULL), ==, 0);
   g_assert_cmpstr (enr_session_get_smartca_state (fx->session), ==, "ACTIVATION_PENDING");
@@ -752,7 +592,7 @@ test_wrong_pin (Fixture       *fx,
   to_activation (fx, &NGOC);
   activate (fx, PIN);
   g_assert_false (ACT (fx, &error, sign_acceptance, OTHER_PIN));
-  g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN);
+  enr_test_assert_told (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN);
   g_assert_cmpint (enr_session_get_pin_attempts_left (fx->session), ==, 4);
   g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_ACTIVATE);
   /* A wrong PIN never reaches the service. */
@@ -771,12 +611,12 @@ test_challenge_expired (Fixture       *fx,
 
   to_activation (fx, &NHUNG);
   activate (fx, PIN);
-  first = g_strdup (fx->session->acceptance_tran_id);
+  first = g_strdup (_enr_session_get_acceptance_tran_id (fx->session));
   advance_clock (fx, 301);
   g_assert_false (ACT (fx, &error, sign_acceptance, PIN));
-  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_CHALLENGE_EXPIRED);
+  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_CHALLENGE_EXPIRED);
   g_assert_nonnull (enr_session_get_acceptance_record (fx->session));
-  g_assert_cmpstr (fx->session->acceptance_tran_id, !=, first);
+  g_assert_cmpstr (_enr_session_get_acceptance_tran_id (fx->session), !=, first);
   g_assert_cmpint (enr_session_get_acceptance_record (fx->session)->expires_at, >,
                    g_get_real_time ());
   accept (fx, &NHUNG, PIN);
@@ -809,14 +649,14 @@ test_transaction_rejected (Fixture       *fx,
 
   to_activation (fx, &BAO);
   activate (fx, PIN);
-  first = g_strdup (fx->session->acceptance_tran_id);
-  enr_smartca_client_reject_transaction_async (fx->session->smartca, first, NULL, rejected_cb,
+  first = g_strdup (_enr_session_get_acceptance_tran_id (fx->session));
+  enr_smartca_client_reject_transaction_async (_enr_session_get_smartca (fx->session), first, NULL, rejected_cb,
                                                &rejected);
   wait_until (is_true, &rejected);
 
   g_assert_false (ACT (fx, &error, sign_acceptance, PIN));
-  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_TRANSACTION_REJECTED);
-  g_assert_cmpstr (fx->session->acceptance_tran_id, !=, first);
+  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_TRANSACTION_REJECTED);
+  g_assert_cmpstr (_enr_session_get_acceptance_tran_id (fx->session), !=, first);
   g_assert_nonnull (enr_session_get_acceptance_record (fx->session));
   accept (fx, &BAO, PIN);
 }
@@ -873,7 +713,7 @@ test_resume (Fixture       *fx,
   g_assert_cmpstr (enr_session_get_identity (fx->session)->full_name, ==, AN.full_name);
 
   /* The checkpoint holds no secret, only progress. */
-  path = g_build_filename (fx->state_dir, "enrollment.json", NULL);
+  path = g_build_filename (fx->sandbox.state_dir, "enrollment.json", NULL);
   flush_state_files ();
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_null (strstr (contents, PASSWORD));
@@ -1001,17 +841,17 @@ test_resume_login_expired (Fixture       *fx,
   confirm_and_start (fx);
   g_clear_object (&fx->session);
 
-  enr_key_store_lookup_async (store, NGOC.id, enr_sandbox_runner_get_smartca_url (fx->runner),
+  enr_key_store_lookup_async (store, NGOC.id, enr_sandbox_runner_get_smartca_url (fx->sandbox.runner),
                               NULL, store_result, &res);
   handle = enr_key_store_lookup_finish (store, wait_for (&res), &error);
   g_assert_no_error (error);
   g_assert_nonnull (enr_key_handle_get_refresh_token (handle));
   {
-    g_autoptr(EnrHttp) http = enr_http_new (enr_sandbox_runner_get_trust_anchor (fx->runner),
+    g_autoptr(EnrHttp) http = enr_http_new (enr_sandbox_runner_get_trust_anchor (fx->sandbox.runner),
                                             &error);
 
     g_assert_no_error (error);
-    client = enr_smartca_client_new (http, enr_sandbox_runner_get_smartca_url (fx->runner));
+    client = enr_smartca_client_new (http, enr_sandbox_runner_get_smartca_url (fx->sandbox.runner));
   }
   enr_smartca_client_set_tokens (client, NULL, enr_key_handle_get_refresh_token (handle));
   enr_smartca_client_revoke_async (client, NULL, revoked_cb, &revoked);
@@ -1027,9 +867,9 @@ test_resume_login_expired (Fixture       *fx,
     g_autoptr(GError) refused = NULL;
 
     g_assert_false (ACT (fx, &refused, fetch_contract));
-    g_assert_error (refused, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_LOGIN_EXPIRED);
-    g_assert_error ((GError *) enr_session_get_last_error (fx->session), ENR_SERVICE_ERROR,
-                    ENR_SERVICE_ERROR_LOGIN_EXPIRED);
+    enr_test_assert_told (refused, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_LOGIN_EXPIRED);
+    enr_test_assert_told ((GError *) enr_session_get_last_error (fx->session),
+                          ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_LOGIN_EXPIRED);
   }
 
   log_in_by_password (fx, &NGOC);
@@ -1049,7 +889,7 @@ test_vneid_login_expired (Fixture       *fx,
   log_in_by_password (fx, &NHUNG);
   advance_clock (fx, 901);
   g_assert_false (ACT (fx, &error, confirm_registration, TRUE));
-  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_LOGIN_EXPIRED);
+  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_LOGIN_EXPIRED);
   g_assert_true (enr_session_get_needs_login (fx->session));
   g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_CONFIRM);
   g_clear_error (&error);
@@ -1081,7 +921,7 @@ test_other_citizen (Fixture       *fx,
 
     g_assert_false (ACT (fx, &error, submit_login_otp, otp));
   }
-  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTHER_CITIZEN);
+  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTHER_CITIZEN);
   g_assert_cmpstr (enr_session_get_identity (fx->session)->citizen_id, ==, AN.id);
 }
 
@@ -1097,7 +937,7 @@ test_wrong_password (Fixture       *fx,
       g_autofree char *told = g_strdup_printf ("%d attempt", left);
 
       g_assert_false (ACT (fx, &error, log_in, BAO.id, "sai-mat-khau"));
-      g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_WRONG_PASSWORD);
+      enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_WRONG_PASSWORD);
       g_assert_nonnull (strstr (error->message, told));
       g_assert_false (enr_session_get_busy (fx->session));
     }
@@ -1106,13 +946,13 @@ test_wrong_password (Fixture       *fx,
 
     /* The fifth locks the account, even against the right password. */
     g_assert_false (ACT (fx, &error, log_in, BAO.id, "sai-mat-khau"));
-    g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_ACCOUNT_LOCKED);
+    enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_ACCOUNT_LOCKED);
     g_assert_nonnull (strstr (error->message, "minute"));
     g_clear_error (&error);
     g_assert_false (ACT (fx, &error, log_in, BAO.id, PASSWORD));
-    g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_ACCOUNT_LOCKED);
-    g_assert_error ((GError *) enr_session_get_last_error (fx->session), ENR_SERVICE_ERROR,
-                    ENR_SERVICE_ERROR_ACCOUNT_LOCKED);
+    enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_ACCOUNT_LOCKED);
+    enr_test_assert_told ((GError *) enr_session_get_last_error (fx->session),
+                          ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_ACCOUNT_LOCKED);
   }
 }
 
@@ -1130,17 +970,19 @@ test_wrong_login_otp (Fixture       *fx,
   for (int left = 4; left >= 1; left--)
     {
       g_assert_false (ACT (fx, &error, submit_login_otp, wrong));
-      g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_WRONG);
+      enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_WRONG);
       g_assert_cmpint (enr_session_get_otp (fx->session)->attempts_left, ==, left);
       g_clear_error (&error);
     }
   /* The fifth voids the OTP session: even the right code is too late. */
   g_assert_false (ACT (fx, &error, submit_login_otp, wrong));
-  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_EXPIRED);
+  g_assert_error (error, ENR_SESSION_ERROR, ENR_SESSION_ERROR_LOCKED);
+  g_assert_cmpint (enr_session_error_get_unlock (error), ==, ENR_SESSION_UNLOCK_PASSWORD);
   g_assert_null (enr_session_get_otp (fx->session));
   g_clear_error (&error);
   g_assert_false (ACT (fx, &error, submit_login_otp, otp));
-  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_EXPIRED);
+  g_assert_error (error, ENR_SESSION_ERROR, ENR_SESSION_ERROR_LOCKED);
+  g_assert_cmpint (enr_session_error_get_unlock (error), ==, ENR_SESSION_UNLOCK_PASSWORD);
   g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_LOGIN);
 }
 
@@ -1160,7 +1002,7 @@ test_wrong_contract_otp (Fixture       *fx,
 
   /* A second code too soon is refused, and says when. */
   g_assert_false (ACT (fx, &error, send_contract_otp));
-  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_TOO_SOON);
+  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_TOO_SOON);
   g_clear_error (&error);
 
   otp = latest_otp (fx, NGOC.phone, "contract");
@@ -1170,17 +1012,17 @@ test_wrong_contract_otp (Fixture       *fx,
       g_autofree char *told = g_strdup_printf ("%d attempt", left);
 
       g_assert_false (ACT (fx, &error, sign_contract, wrong));
-      g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_WRONG);
+      enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_WRONG);
       g_assert_nonnull (strstr (error->message, told));
       g_assert_cmpint (enr_session_get_otp (fx->session)->attempts_left, ==, left);
       g_clear_error (&error);
     }
   g_assert_false (ACT (fx, &error, sign_contract, wrong));
-  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_LOCKED);
+  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_LOCKED);
   g_assert_cmpint (enr_session_get_otp (fx->session)->attempts_left, ==, 0);
   g_clear_error (&error);
   g_assert_false (ACT (fx, &error, sign_contract, otp));
-  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_LOCKED);
+  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_LOCKED);
   g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_CONTRACT);
 }
 
@@ -1193,7 +1035,7 @@ test_identity_level (Fixture       *fx,
   log_in_by_password (fx, &LEVEL1);
   g_assert_cmpint (enr_session_get_identity (fx->session)->identity_level, ==, 1);
   g_assert_false (ACT (fx, &error, confirm_registration, TRUE));
-  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_IDENTITY_LEVEL);
+  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_IDENTITY_LEVEL);
   g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_CONFIRM);
   g_assert_cmpint (count_rows (fx, "SELECT count(*) FROM registrations", NULL), ==, 0);
 }
@@ -1206,7 +1048,7 @@ test_consent_required (Fixture       *fx,
 
   log_in_by_password (fx, &AN);
   g_assert_false (ACT (fx, &error, confirm_registration, FALSE));
-  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_CONSENT_REQUIRED);
+  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_CONSENT_REQUIRED);
   g_assert_cmpint (count_rows (fx, "SELECT count(*) FROM registrations", NULL), ==, 0);
 }
 
@@ -1217,7 +1059,7 @@ test_qr_denied (Fixture       *fx,
   g_autoptr(GError) error = NULL;
 
   g_assert_false (qr_login (fx, &AN, FALSE, &error));
-  g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_LOGIN_DENIED);
+  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_LOGIN_DENIED);
   g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_LOGIN);
 }
 
@@ -1314,8 +1156,8 @@ test_unreachable (Fixture       *fx,
     { "https://smartca-sandbox.invalid/vneid", "https://smartca-sandbox.invalid/smartca", TRUE,
       ENR_SERVICE_ERROR_NO_NETWORK },
     /* The system's store does not trust the sandbox's own CA. */
-    { enr_sandbox_runner_get_vneid_url (fx->runner),
-      enr_sandbox_runner_get_smartca_url (fx->runner), FALSE,
+    { enr_sandbox_runner_get_vneid_url (fx->sandbox.runner),
+      enr_sandbox_runner_get_smartca_url (fx->sandbox.runner), FALSE,
       ENR_SERVICE_ERROR_TLS_UNTRUSTED },
   };
 
@@ -1326,12 +1168,12 @@ test_unreachable (Fixture       *fx,
       g_clear_object (&fx->session);
       fx->session = enr_session_new (cases[i].vneid, cases[i].smartca,
                                      cases[i].sandbox_anchor
-                                       ? enr_sandbox_runner_get_trust_anchor (fx->runner) : NULL,
-                                     TRUE, fx->state_dir);
-      if (enr_session_get_http (fx->session) != NULL)
-        enr_http_set_retry_limits (enr_session_get_http (fx->session), 2, 10, 20, 5000);
+                                       ? enr_sandbox_runner_get_trust_anchor (fx->sandbox.runner) : NULL,
+                                     TRUE, fx->sandbox.state_dir);
+      if (_enr_session_get_http (fx->session) != NULL)
+        enr_http_set_retry_limits (_enr_session_get_http (fx->session), 2, 10, 20, 5000);
       g_assert_false (ACT (fx, &error, log_in, AN.id, PASSWORD));
-      g_assert_error (error, ENR_SERVICE_ERROR, (gint) cases[i].code);
+      enr_test_assert_told (error, ENR_SERVICE_ERROR, (gint) cases[i].code);
       g_assert_false (enr_session_get_busy (fx->session));
     }
   g_assert_cmpint (count_rows (fx, "SELECT count(*) FROM outbox", NULL), ==, 0);
@@ -1384,15 +1226,15 @@ test_keyring_missing (Fixture       *fx,
   else
     {
       g_assert_false (ACT (fx, &error, start_service));
-      g_assert_error (error, ENR_STORE_ERROR, (gint) code);
+      enr_test_assert_told (error, ENR_STORE_ERROR, (gint) code);
       g_clear_error (&error);
     }
 
   g_assert_false (resume (fx, &found, &error));
   g_assert_true (found);
-  g_assert_error (error, ENR_STORE_ERROR, (gint) code);
-  g_assert_error ((GError *) enr_session_get_last_error (fx->session), ENR_STORE_ERROR,
-                  (gint) code);
+  enr_test_assert_told (error, ENR_STORE_ERROR, (gint) code);
+  enr_test_assert_told ((GError *) enr_session_get_last_error (fx->session),
+                        ENR_STORE_ERROR, (gint) code);
 }
 
 /* --- The kiosk ----------------------------------------------------------------------------- */
@@ -1443,10 +1285,10 @@ test_kiosk_wipe (Fixture       *fx,
     g_autoptr(GAsyncResult) looked_up = NULL;
     g_autoptr(EnrKeyHandle) handle = NULL;
 
-    enr_key_store_lookup_async (fx->session->store, NHUNG.id,
-                                enr_sandbox_runner_get_smartca_url (fx->runner), NULL,
+    enr_key_store_lookup_async (_enr_session_get_store (fx->session), NHUNG.id,
+                                enr_sandbox_runner_get_smartca_url (fx->sandbox.runner), NULL,
                                 store_result, &looked_up);
-    handle = enr_key_store_lookup_finish (fx->session->store, wait_for (&looked_up), &error);
+    handle = enr_key_store_lookup_finish (_enr_session_get_store (fx->session), wait_for (&looked_up), &error);
     g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_NOT_FOUND);
     g_clear_error (&error);
   }
@@ -1454,7 +1296,7 @@ test_kiosk_wipe (Fixture       *fx,
   /* Every token is revoked; nothing was ever written here. */
   g_assert_cmpint (count_rows (fx, "SELECT count(*) FROM tokens WHERE citizen_id = ? AND "
                                    "revoked = 0", NHUNG.id), ==, 0);
-  g_assert_false (g_file_test (fx->state_dir, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (fx->sandbox.state_dir, G_FILE_TEST_EXISTS));
   g_assert_true (resume (fx, &found, &error));
   g_assert_false (found);
 
@@ -1515,7 +1357,7 @@ test_log_redacted (Fixture       *fx,
   login_otp = latest_otp (fx, BAO.phone, "vneid-login");
   contract_otp = latest_otp (fx, BAO.phone, "contract");
 
-  enr_key_store_lookup_async (store, BAO.id, enr_sandbox_runner_get_smartca_url (fx->runner),
+  enr_key_store_lookup_async (store, BAO.id, enr_sandbox_runner_get_smartca_url (fx->sandbox.runner),
                               NULL, store_result, &res);
   handle = enr_key_store_lookup_finish (store, wait_for (&res), &error);
   g_assert_no_error (error);
@@ -1530,7 +1372,7 @@ test_log_redacted (Fixture       *fx,
   g_assert_null (strstr (captured_log->str, PIN));
   /* The desktop keeps the PIN-protected key in the keyring. */
   g_assert_true (enr_key_handle_has_key (handle));
-  g_assert_cmpstr (enr_key_handle_get_credential_id (handle), ==, fx->session->credential_id);
+  g_assert_cmpstr (enr_key_handle_get_credential_id (handle), ==, _enr_session_get_credential_id (fx->session));
   g_string_free (g_steal_pointer (&captured_log), TRUE);
 }
 

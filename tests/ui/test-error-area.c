@@ -3,9 +3,11 @@
 
 #include "enr-error-area.h"
 #include "enr-service-error.h"
+#include "enr-session-error-private.h"
 #include "enr-store-error.h"
 #include "enr-test-ui.h"
 
+/* What the lower layers say, as the session tells it to the pages. */
 static void
 test_actions_for (void)
 {
@@ -24,7 +26,8 @@ test_actions_for (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GError) error = g_error_new_literal (cases[i].domain, cases[i].code, "x");
+      g_autoptr(GError) error =
+        _enr_session_error_from (g_error_new_literal (cases[i].domain, cases[i].code, "x"));
 
       g_assert_cmpint (enr_error_actions_for (error), ==, cases[i].actions);
     }
@@ -68,8 +71,8 @@ test_show_and_retry (void)
   GtkWidget *area = enr_error_area_new ();
   GtkWindow *window;
   GtkWidget *retry, *back, *start_over;
-  g_autoptr(GError) error = g_error_new_literal (ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_NO_NETWORK,
-                                                 enr_service_error_message (ENR_SERVICE_ERROR_NO_NETWORK));
+  g_autoptr(GError) error =
+    _enr_session_error_from (enr_service_error_new (ENR_SERVICE_ERROR_NO_NETWORK, NULL));
   g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
   const GActionEntry entries[] = {
     { "back", back_cb, NULL, NULL, NULL },

@@ -20,6 +20,7 @@
 #include "enr-language.h"
 #include "enr-receipt.h"
 #include "enr-test-enroll.h"
+#include "enr-test-sandbox.h"
 #include "enr-test-ui.h"
 #include "enr-wizard.h"
 
@@ -213,46 +214,21 @@ test_keypad_shuffle (void)
 
 typedef struct
 {
-  char              *tmp;
-  EnrSandboxRunner  *runner;
-  EnrSandboxControl *control;
+  EnrTestSandbox sandbox;
 } Fixture;
 
 static void
 fixture_set_up (Fixture       *fx,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *log = NULL;
-
-  fx->tmp = g_dir_make_tmp ("enr-kiosk-XXXXXX", &error);
-  g_assert_no_error (error);
-  dir = g_build_filename (fx->tmp, "sandbox", NULL);
-  log = g_build_filename (fx->tmp, "sandbox.log", NULL);
-  fx->runner = enr_sandbox_runner_new (NULL, dir);
-  enr_sandbox_runner_set_log_file (fx->runner, log);
-  enr_sandbox_runner_add_arguments (fx->runner, "--sync-delay-ms", "200", NULL);
-  enr_test_start_sandbox (fx->runner);
-  fx->control = enr_sandbox_control_new (enr_sandbox_runner_get_control_url (fx->runner),
-                                         enr_sandbox_runner_get_trust_anchor (fx->runner),
-                                         &error);
-  g_assert_no_error (error);
+  enr_test_sandbox_set_up (&fx->sandbox, "kiosk", "200");
 }
 
 static void
 fixture_tear_down (Fixture       *fx,
                    gconstpointer  data)
 {
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_clear_object (&fx->control);
-  enr_sandbox_runner_stop_async (fx->runner, NULL, enr_test_store_result, &res);
-  enr_sandbox_runner_stop_finish (fx->runner, enr_test_wait_result (&res), &error);
-  g_assert_no_error (error);
-  g_clear_object (&fx->runner);
-  g_free (fx->tmp);
+  enr_test_sandbox_tear_down (&fx->sandbox);
 }
 
 static char *
@@ -274,7 +250,7 @@ static void
 test_receipt (Fixture       *fx,
               gconstpointer  data)
 {
-  g_autoptr(EnrSession) session = enr_test_new_session (fx->runner, TRUE, NULL);
+  g_autoptr(EnrSession) session = enr_test_new_session (fx->sandbox.runner, TRUE, NULL);
   g_autoptr(EnrReceipt) receipt = NULL;
   g_autoptr(GtkPrintOperation) operation = NULL;
   g_autoptr(GError) error = NULL;
@@ -285,10 +261,10 @@ test_receipt (Fixture       *fx,
   const char *serial;
 
   g_assert_null (enr_receipt_new_from_session (session));
-  g_assert_true (enr_test_enroll (session, fx->control, &ENR_TEST_AN, PIN, &error));
+  g_assert_true (enr_test_enroll (session, fx->sandbox.control, &ENR_TEST_AN, PIN, &error));
   g_assert_no_error (error);
   registration_id = enr_session_get_registration (session)->registration_id;
-  serial = enr_certificate_get_serial (enr_session_get_certificate (session));
+  serial = enr_session_get_certificate (session)->serial;
   masked = enr_session_dup_masked_citizen_id (session);
 
   receipt = enr_receipt_new_from_session (session);
@@ -324,14 +300,14 @@ static void
 test_receipt_never_to_a_file (Fixture       *fx,
                               gconstpointer  data)
 {
-  g_autoptr(EnrSession) session = enr_test_new_session (fx->runner, TRUE, NULL);
+  g_autoptr(EnrSession) session = enr_test_new_session (fx->sandbox.runner, TRUE, NULL);
   g_autoptr(EnrReceipt) receipt = NULL;
   g_autoptr(GAsyncResult) res = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *home_pdf = g_build_filename (g_get_home_dir (), "output.pdf", NULL);
   const char *printers[] = { "Print to File", "", "no such printer" };
 
-  g_assert_true (enr_test_enroll (session, fx->control, &ENR_TEST_NGOC, PIN, &error));
+  g_assert_true (enr_test_enroll (session, fx->sandbox.control, &ENR_TEST_NGOC, PIN, &error));
   g_assert_no_error (error);
   receipt = enr_receipt_new_from_session (session);
 
@@ -363,7 +339,7 @@ static EnrSession *
 new_session_cb (gpointer user_data)
 {
   KioskData *data = user_data;
-  EnrSession *session = enr_test_new_session (data->fx->runner, TRUE, NULL);
+  EnrSession *session = enr_test_new_session (data->fx->sandbox.runner, TRUE, NULL);
 
   g_ptr_array_add (data->sessions, session);
   g_object_add_weak_pointer (G_OBJECT (session),
@@ -371,15 +347,14 @@ new_session_cb (gpointer user_data)
   return session;
 }
 
-static GtkWindow *
-open_window_cb (EnrSession *session,
+static EnrWizard *
+open_wizard_cb (EnrSession *session,
                 gpointer    user_data)
 {
   EnrWizard *wizard = enr_wizard_new (NULL, session, TRUE, NULL);
-  GtkWindow *window = enr_wizard_get_window (wizard);
 
-  gtk_window_present (window);
-  return window;
+  gtk_window_present (enr_wizard_get_window (wizard));
+  return wizard;
 }
 
 static gboolean
@@ -404,7 +379,7 @@ test_reset (Fixture       *fx,
 {
   g_autoptr(GtkApplication) app = gtk_application_new ("vn.smartca.Enroll.TestKiosk",
                                                        G_APPLICATION_NON_UNIQUE);
-  static const EnrKioskHooks hooks = { new_session_cb, open_window_cb };
+  static const EnrKioskHooks hooks = { new_session_cb, open_wizard_cb };
   KioskData kiosk_data = { fx, g_ptr_array_new () };
   g_autoptr(EnrKiosk) kiosk = NULL;
   g_autoptr(GError) error = NULL;
@@ -427,7 +402,7 @@ test_reset (Fixture       *fx,
 
   /* The first citizen, in English, copies something, and finishes. */
   enr_language_apply ("en");
-  g_assert_true (enr_test_enroll (first, fx->control, &ENR_TEST_AN, PIN, &error));
+  g_assert_true (enr_test_enroll (first, fx->sandbox.control, &ENR_TEST_AN, PIN, &error));
   g_assert_no_error (error);
   gdk_clipboard_set_text (clipboard, ENR_TEST_AN.full_name);
   g_assert_nonnull (gdk_clipboard_get_content (clipboard));
@@ -451,8 +426,7 @@ test_reset (Fixture       *fx,
   g_assert_cmpint (enr_session_get_step (enr_kiosk_get_session (kiosk)), ==,
                    ENR_SESSION_STEP_LOGIN);
   g_assert_null (enr_session_get_identity (enr_kiosk_get_session (kiosk)));
-  g_assert_cmpstr (enr_wizard_get_current_id (enr_wizard_from_window (
-                     enr_kiosk_get_window (kiosk))), ==, "welcome");
+  g_assert_cmpstr (enr_wizard_get_current_id (enr_kiosk_get_wizard (kiosk)), ==, "welcome");
 
   /* A second reset, from the idle watch's expiry this time. */
   reset_done = FALSE;

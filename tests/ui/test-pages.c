@@ -20,7 +20,8 @@
 #include "enr-sandbox-banner.h"
 #include "enr-sandbox-control.h"
 #include "enr-sandbox-runner.h"
-#include "enr-service-error.h"
+#include "enr-test-enroll.h"
+#include "enr-test-sandbox.h"
 #include "enr-test-ui.h"
 #include "enr-wizard.h"
 
@@ -31,21 +32,12 @@
 
 typedef struct
 {
-  char              *tmp;
-  char              *state_dir;
-  EnrSandboxRunner  *runner;
-  EnrSandboxControl *control;
-  EnrSession        *session;
-  EnrWizard         *wizard;
+  EnrTestSandbox  sandbox;
+  EnrSession     *session;
+  EnrWizard      *wizard;
 } Fixture;
 
-static void
-store_result (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
+#define store_result enr_test_store_result
 
 static gboolean
 has_result (gpointer data)
@@ -74,12 +66,12 @@ open_wizard_with_banner (Fixture  *fx,
 {
   GtkWindow *window;
 
-  fx->session = enr_session_new (enr_sandbox_runner_get_vneid_url (fx->runner),
-                                 enr_sandbox_runner_get_smartca_url (fx->runner),
-                                 enr_sandbox_runner_get_trust_anchor (fx->runner),
-                                 FALSE, fx->state_dir);
+  fx->session = enr_session_new (enr_sandbox_runner_get_vneid_url (fx->sandbox.runner),
+                                 enr_sandbox_runner_get_smartca_url (fx->sandbox.runner),
+                                 enr_sandbox_runner_get_trust_anchor (fx->sandbox.runner),
+                                 FALSE, fx->sandbox.state_dir);
   fx->wizard = enr_wizard_new (NULL, fx->session, FALSE,
-                               banner ? enr_sandbox_banner_new (fx->session, fx->control)
+                               banner ? enr_sandbox_banner_new (fx->session, fx->sandbox.control)
                                       : NULL);
   window = enr_wizard_get_window (fx->wizard);
   g_object_add_weak_pointer (G_OBJECT (fx->wizard), (gpointer *) &fx->wizard);
@@ -105,63 +97,16 @@ static void
 fixture_set_up (Fixture       *fx,
                 gconstpointer  data)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *sandbox_dir = NULL;
-  g_autofree char *log = NULL;
-
-  fx->tmp = g_dir_make_tmp ("enr-pages-XXXXXX", &error);
-  g_assert_no_error (error);
-  fx->state_dir = g_build_filename (fx->tmp, "state", NULL);
-  sandbox_dir = g_build_filename (fx->tmp, "sandbox", NULL);
-  log = g_build_filename (fx->tmp, "sandbox.log", NULL);
-
-  fx->runner = enr_sandbox_runner_new (NULL, sandbox_dir);
-  enr_sandbox_runner_set_log_file (fx->runner, log);
-  enr_sandbox_runner_add_arguments (fx->runner, "--sync-delay-ms", "200", NULL);
-  enr_sandbox_runner_start_async (fx->runner, NULL, store_result, &result);
-  enr_sandbox_runner_start_finish (fx->runner, wait_for (&result), &error);
-  g_assert_no_error (error);
-
-  fx->control = enr_sandbox_control_new (enr_sandbox_runner_get_control_url (fx->runner),
-                                         enr_sandbox_runner_get_trust_anchor (fx->runner),
-                                         &error);
-  g_assert_no_error (error);
+  enr_test_sandbox_set_up (&fx->sandbox, "pages", "200");
   open_wizard (fx);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
 }
 
 static void
 fixture_tear_down (Fixture       *fx,
                    gconstpointer  data)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
   close_wizard (fx);
-  g_clear_object (&fx->control);
-  enr_sandbox_runner_stop_async (fx->runner, NULL, store_result, &result);
-  enr_sandbox_runner_stop_finish (fx->runner, wait_for (&result), NULL);
-  g_clear_object (&fx->runner);
-  remove_tree (fx->tmp);
-  g_free (fx->tmp);
-  g_free (fx->state_dir);
+  enr_test_sandbox_tear_down (&fx->sandbox);
 }
 
 /* --- helpers ---------------------------------------------------------- */
@@ -253,8 +198,8 @@ latest_otp (Fixture    *fx,
       g_autoptr(GAsyncResult) result = NULL;
       g_autoptr(GPtrArray) outbox = NULL;
 
-      enr_sandbox_control_outbox_async (fx->control, PHONE, NULL, store_result, &result);
-      outbox = enr_sandbox_control_outbox_finish (fx->control, wait_for (&result), NULL);
+      enr_sandbox_control_outbox_async (fx->sandbox.control, PHONE, NULL, store_result, &result);
+      outbox = enr_sandbox_control_outbox_finish (fx->sandbox.control, wait_for (&result), NULL);
       for (guint i = 0; outbox != NULL && i < outbox->len; i++)
         {
           EnrSandboxOtp *otp = g_ptr_array_index (outbox, i);
@@ -424,8 +369,8 @@ test_confirm_consent_and_retry (Fixture       *fx,
   gtk_check_button_set_active (GTK_CHECK_BUTTON (consent), TRUE);
   g_assert_true (next_enabled (fx));
 
-  enr_sandbox_control_set_faults_async (fx->control, &down, NULL, store_result, &result);
-  g_assert_true (enr_sandbox_control_set_faults_finish (fx->control, wait_for (&result), NULL));
+  enr_sandbox_control_set_faults_async (fx->sandbox.control, &down, NULL, store_result, &result);
+  g_assert_true (enr_sandbox_control_set_faults_finish (fx->sandbox.control, wait_for (&result), NULL));
   g_clear_object (&result);
   next (fx);
   area = enr_test_find (page, ENR_TYPE_ERROR_AREA, NULL);
@@ -435,8 +380,8 @@ test_confirm_consent_and_retry (Fixture       *fx,
   g_assert_cmpstr (enr_wizard_get_current_id (fx->wizard), ==, "confirm");
   g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (consent)));
 
-  enr_sandbox_control_set_faults_async (fx->control, NULL, NULL, store_result, &result);
-  g_assert_true (enr_sandbox_control_set_faults_finish (fx->control, wait_for (&result), NULL));
+  enr_sandbox_control_set_faults_async (fx->sandbox.control, NULL, NULL, store_result, &result);
+  g_assert_true (enr_sandbox_control_set_faults_finish (fx->sandbox.control, wait_for (&result), NULL));
   retry = enr_test_find_action (area, "error-area.retry");
   g_signal_emit_by_name (retry, "clicked");
   wait_page (fx, "initialize");
@@ -647,15 +592,16 @@ test_not_configured (void)
   g_autoptr(EnrSession) session = enr_session_new (NULL, NULL, NULL, FALSE, dir);
   EnrWizard *wizard = enr_wizard_new (NULL, session, FALSE, NULL);
   GtkWindow *window = enr_wizard_get_window (wizard);
+  g_autoptr(GError) expected = NULL;
   GtkWidget *area;
 
+  g_assert_false (enr_session_get_configured (session, &expected));
   gtk_window_present (window);
   enr_test_flush ();
   area = enr_test_find (GTK_WIDGET (enr_wizard_get_current_page (wizard)), ENR_TYPE_ERROR_AREA,
                         NULL);
   enr_test_wait_until (error_shown, area, "the error");
-  g_assert_cmpstr (enr_error_area_get_message (ENR_ERROR_AREA (area)), ==,
-                   enr_service_error_message (ENR_SERVICE_ERROR_NOT_CONFIGURED));
+  g_assert_cmpstr (enr_error_area_get_message (ENR_ERROR_AREA (area)), ==, expected->message);
   g_assert_false (gtk_widget_get_sensitive (enr_test_find_action (GTK_WIDGET (window),
                                                                   "wizard.next")));
   gtk_window_destroy (window);

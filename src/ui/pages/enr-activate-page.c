@@ -6,14 +6,11 @@
 #include <glib/gi18n-lib.h>
 
 #include "enr-activate-page.h"
-#include "enr-crypto-error.h"
 #include "enr-digit-entry.h"
 #include "enr-error-area.h"
 #include "enr-field.h"
 #include "enr-pdf-view.h"
 #include "enr-pin-fields.h"
-#include "enr-service-error.h"
-#include "enr-store-error.h"
 
 struct _EnrActivatePage
 {
@@ -37,39 +34,30 @@ struct _EnrActivatePage
 
 G_DEFINE_FINAL_TYPE (EnrActivatePage, enr_activate_page, ENR_TYPE_PAGE)
 
-static EnrSession *
-session_of (EnrActivatePage *self)
-{
-  return enr_page_get_session (ENR_PAGE (self));
-}
-
 /* The record phase: the certificate is issued and the record is there. */
 static gboolean
 in_record_phase (EnrActivatePage *self)
 {
-  return enr_session_get_acceptance_record (session_of (self)) != NULL;
+  return enr_session_get_acceptance_record (enr_page_get_session (ENR_PAGE (self))) != NULL;
 }
 
-/* The policy's reason, as the citizen types. */
-static EnrPinPolicyStatus
+/* The rules' reason, as the citizen types. */
+static EnrSessionPinVerdict
 check_pins (EnrActivatePage *self)
 {
-  g_autoptr(GDate) birth =
-    enr_pin_fields_birth_date (enr_session_get_identity (session_of (self)));
-
-  return enr_pin_fields_check (self->pin_entry, self->pin_help, self->confirm_entry,
-                               self->confirm_help, birth);
+  return enr_pin_fields_check (enr_page_get_session (ENR_PAGE (self)), self->pin_entry,
+                               self->pin_help, self->confirm_entry, self->confirm_help);
 }
 
 static void
 update_record_hint (EnrActivatePage *self)
 {
-  gint left = enr_session_get_pin_attempts_left (session_of (self));
+  gint left = enr_session_get_pin_attempts_left (enr_page_get_session (ENR_PAGE (self)));
   g_autofree char *text = NULL;
 
   if (enr_field_has_error (GTK_WIDGET (self->record_pin_entry)))
     return;
-  if (left >= 0 && left < 5)
+  if (left >= 0 && left < ENR_SESSION_PIN_TRIES)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                          "The PIN you chose above. %d attempt left.",
                                          "The PIN you chose above. %d attempts left.", left),
@@ -81,7 +69,7 @@ update_record_hint (EnrActivatePage *self)
 static void
 update (EnrActivatePage *self)
 {
-  EnrSession *session = session_of (self);
+  EnrSession *session = enr_page_get_session (ENR_PAGE (self));
   gboolean record = in_record_phase (self);
   gboolean busy = enr_session_get_busy (session) || self->activating;
 
@@ -95,13 +83,14 @@ update (EnrActivatePage *self)
     enr_page_set_complete (ENR_PAGE (self),
                            enr_digit_entry_get_complete (self->record_pin_entry) && !busy);
   else
-    enr_page_set_complete (ENR_PAGE (self), check_pins (self) == ENR_PIN_POLICY_OK && !busy);
+    enr_page_set_complete (ENR_PAGE (self), check_pins (self) == ENR_SESSION_PIN_OK && !busy);
 }
 
 static void
 record_changed_cb (EnrActivatePage *self)
 {
-  const EnrSessionDocument *document = enr_session_get_acceptance_record (session_of (self));
+  const EnrSessionDocument *document =
+    enr_session_get_acceptance_record (enr_page_get_session (ENR_PAGE (self)));
 
   enr_pdf_view_set_document (self->record_view, document != NULL ? document->data : NULL);
   gtk_label_set_text (self->record_description,
@@ -154,13 +143,13 @@ enr_activate_page_show_error (EnrPage      *page,
 {
   EnrActivatePage *self = ENR_ACTIVATE_PAGE (page);
 
-  if (g_error_matches (error, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_PIN_POLICY))
+  if (enr_session_error_get_field (error) == ENR_SESSION_FIELD_NEW_PIN)
     {
       enr_field_set_error (GTK_WIDGET (self->pin_entry), self->pin_help, error->message);
       gtk_widget_grab_focus (GTK_WIDGET (self->pin_entry));
       return;
     }
-  if (g_error_matches (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN))
+  if (enr_session_error_get_field (error) == ENR_SESSION_FIELD_PIN)
     {
       enr_field_set_error (GTK_WIDGET (self->record_pin_entry), self->record_pin_help,
                            error->message);
@@ -172,53 +161,45 @@ enr_activate_page_show_error (EnrPage      *page,
 }
 
 static void
-apply_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  EnrActivatePage *self = g_task_get_source_object (task);
-  GError *error = NULL;
-  gboolean ok;
-
-  if (g_task_get_source_tag (task) == enr_session_activate_async)
-    {
-      ok = enr_session_activate_finish (ENR_SESSION (source), result, &error);
-      self->activating = FALSE;
-    }
-  else
-    ok = enr_session_sign_acceptance_finish (ENR_SESSION (source), result, &error);
-
-  update (self);
-  enr_page_return_result (task, ok, error);
-}
-
-static void
 enr_activate_page_apply_async (EnrPage             *page,
                                GCancellable        *cancellable,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
   EnrActivatePage *self = ENR_ACTIVATE_PAGE (page);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  EnrSession *session = session_of (self);
+  EnrSession *session = enr_page_get_session (page);
 
   if (in_record_phase (self))
     {
-      g_task_set_source_tag (task, enr_session_sign_acceptance_async);
       enr_session_sign_acceptance_async (session,
                                          enr_digit_entry_get_digits (self->record_pin_entry),
-                                         cancellable, apply_cb, g_steal_pointer (&task));
+                                         cancellable, enr_page_session_done_cb,
+                                         enr_page_session_apply_new (
+                                           page, enr_session_sign_acceptance_finish,
+                                           cancellable, callback, user_data));
       return;
     }
 
-  g_task_set_source_tag (task, enr_session_activate_async);
   self->activating = TRUE;
   update (self);
   enr_session_activate_async (session,
                               enr_digit_entry_get_digits (self->pin_entry),
                               enr_digit_entry_get_digits (self->confirm_entry),
-                              cancellable, apply_cb, g_steal_pointer (&task));
+                              cancellable, enr_page_session_done_cb,
+                              enr_page_session_apply_new (page, enr_session_activate_finish,
+                                                          cancellable, callback, user_data));
+}
+
+static gboolean
+enr_activate_page_apply_finish (EnrPage       *page,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  EnrActivatePage *self = ENR_ACTIVATE_PAGE (page);
+
+  self->activating = FALSE;
+  update (self);
+  return ENR_PAGE_CLASS (enr_activate_page_parent_class)->apply_finish (page, result, error);
 }
 
 static void
@@ -246,7 +227,7 @@ static void
 enr_activate_page_constructed (GObject *object)
 {
   EnrActivatePage *self = ENR_ACTIVATE_PAGE (object);
-  EnrSession *session = session_of (self);
+  EnrSession *session = enr_page_get_session (ENR_PAGE (self));
 
   G_OBJECT_CLASS (enr_activate_page_parent_class)->constructed (object);
 
@@ -277,6 +258,7 @@ enr_activate_page_class_init (EnrActivatePageClass *klass)
   page_class->shown = enr_activate_page_shown;
   page_class->hidden = enr_activate_page_hidden;
   page_class->apply_async = enr_activate_page_apply_async;
+  page_class->apply_finish = enr_activate_page_apply_finish;
   page_class->show_error = enr_activate_page_show_error;
 
   gtk_widget_class_set_template_from_resource (widget_class,

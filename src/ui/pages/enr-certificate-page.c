@@ -36,12 +36,6 @@ struct _EnrCertificatePage
 
 G_DEFINE_FINAL_TYPE (EnrCertificatePage, enr_certificate_page, ENR_TYPE_PAGE)
 
-static EnrSession *
-session_of (EnrCertificatePage *self)
-{
-  return enr_page_get_session (ENR_PAGE (self));
-}
-
 static const char *
 status_text (const char *status)
 {
@@ -67,8 +61,8 @@ report_text (const char *status,
 static void
 update (EnrCertificatePage *self)
 {
-  EnrSession *session = session_of (self);
-  EnrCertificate *certificate = enr_session_get_certificate (session);
+  EnrSession *session = enr_page_get_session (ENR_PAGE (self));
+  const EnrSessionCertificate *certificate = enr_session_get_certificate (session);
   const EnrCertificateReport *report = enr_session_get_certificate_report (session);
   gboolean done = enr_session_get_step (session) == ENR_SESSION_STEP_DONE;
   g_autofree char *masked = enr_session_dup_masked_citizen_id (session);
@@ -84,18 +78,15 @@ update (EnrCertificatePage *self)
 
   if (certificate != NULL)
     {
-      serial = enr_certificate_get_serial (certificate);
-      from = enr_format_date_time (enr_certificate_get_not_before (certificate));
-      to = enr_format_date_time (enr_certificate_get_not_after (certificate));
-      gtk_label_set_text (self->holder_value, enr_certificate_get_common_name (certificate));
+      serial = certificate->serial;
+      from = enr_format_date_time (certificate->not_before);
+      to = enr_format_date_time (certificate->not_after);
+      gtk_label_set_text (self->holder_value, certificate->holder);
       gtk_label_set_text (self->serial_value, serial);
-      gtk_label_set_text (self->issuer_value,
-                          enr_certificate_get_issuer_common_name (certificate) != NULL
-                            ? enr_certificate_get_issuer_common_name (certificate)
-                            : enr_certificate_get_issuer (certificate));
+      gtk_label_set_text (self->issuer_value, certificate->issuer);
       gtk_label_set_text (self->from_value, from);
       gtk_label_set_text (self->to_value, to);
-      gtk_label_set_text (self->fingerprint_value, enr_certificate_get_fingerprint (certificate));
+      gtk_label_set_text (self->fingerprint_value, certificate->fingerprint);
     }
   gtk_label_set_text (self->citizen_value, masked != NULL ? masked : "");
 
@@ -134,8 +125,8 @@ refresh (EnrCertificatePage *self)
   self->refreshing = TRUE;
   enr_error_area_clear (ENR_ERROR_AREA (self->error_area));
   update (self);
-  enr_session_refresh_certificate_async (session_of (self), self->cancellable, refresh_cb,
-                                         g_object_ref (self));
+  enr_session_refresh_certificate_async (enr_page_get_session (ENR_PAGE (self)),
+                                         self->cancellable, refresh_cb, g_object_ref (self));
 }
 
 static void
@@ -174,43 +165,45 @@ static char *
 certificate_file_name (EnrCertificatePage *self,
                        const char         *extension)
 {
-  EnrCertificate *certificate = enr_session_get_certificate (session_of (self));
+  const EnrSessionCertificate *certificate =
+    enr_session_get_certificate (enr_page_get_session (ENR_PAGE (self)));
 
-  return g_strdup_printf ("smartca-%s.%s", enr_certificate_get_serial (certificate), extension);
+  return g_strdup_printf ("smartca-%s.%s", certificate->serial, extension);
 }
 
 static void
 save_pem_cb (EnrCertificatePage *self)
 {
-  EnrCertificate *certificate = enr_session_get_certificate (session_of (self));
-  g_autofree char *pem = NULL;
+  const EnrSessionCertificate *certificate =
+    enr_session_get_certificate (enr_page_get_session (ENR_PAGE (self)));
   g_autofree char *name = NULL;
   g_autoptr(GBytes) data = NULL;
 
   if (certificate == NULL)
     return;
-  pem = enr_certificate_to_pem (certificate);
   name = certificate_file_name (self, "pem");
-  data = g_bytes_new (pem, strlen (pem));
+  data = g_bytes_new (certificate->pem, strlen (certificate->pem));
   save (self, _("Save the Certificate"), name, data);
 }
 
 static void
 save_der_cb (EnrCertificatePage *self)
 {
-  EnrCertificate *certificate = enr_session_get_certificate (session_of (self));
+  const EnrSessionCertificate *certificate =
+    enr_session_get_certificate (enr_page_get_session (ENR_PAGE (self)));
   g_autofree char *name = NULL;
 
   if (certificate == NULL)
     return;
   name = certificate_file_name (self, "cer");
-  save (self, _("Save the Certificate"), name, enr_certificate_get_der (certificate));
+  save (self, _("Save the Certificate"), name, certificate->der);
 }
 
 static void
 save_contract_cb (EnrCertificatePage *self)
 {
-  const EnrSessionDocument *document = enr_session_get_signed_contract (session_of (self));
+  const EnrSessionDocument *document =
+    enr_session_get_signed_contract (enr_page_get_session (ENR_PAGE (self)));
 
   if (document != NULL)
     save (self, _("Save the Signed Contract"), document->name, document->data);
@@ -220,7 +213,7 @@ static void
 save_record_cb (EnrCertificatePage *self)
 {
   const EnrSessionDocument *document =
-    enr_session_get_signed_acceptance_record (session_of (self));
+    enr_session_get_signed_acceptance_record (enr_page_get_session (ENR_PAGE (self)));
 
   if (document != NULL)
     save (self, _("Save the Signed Acceptance Record"), document->name, document->data);
@@ -241,7 +234,7 @@ static void
 enr_certificate_page_constructed (GObject *object)
 {
   EnrCertificatePage *self = ENR_CERTIFICATE_PAGE (object);
-  EnrSession *session = session_of (self);
+  EnrSession *session = enr_page_get_session (ENR_PAGE (self));
 
   G_OBJECT_CLASS (enr_certificate_page_parent_class)->constructed (object);
 

@@ -8,7 +8,6 @@
 #include "enr-confirm-page.h"
 #include "enr-error-area.h"
 #include "enr-format.h"
-#include "enr-service-error.h"
 
 struct _EnrConfirmPage
 {
@@ -32,7 +31,8 @@ G_DEFINE_FINAL_TYPE (EnrConfirmPage, enr_confirm_page, ENR_TYPE_PAGE)
 static void
 update_identity (EnrConfirmPage *self)
 {
-  const EnrIdentity *identity = enr_session_get_identity (enr_page_get_session (ENR_PAGE (self)));
+  const EnrSessionIdentity *identity =
+    enr_session_get_identity (enr_page_get_session (ENR_PAGE (self)));
   g_autofree char *birth = NULL;
   g_autofree char *residence = NULL;
   g_autofree char *level = NULL;
@@ -83,30 +83,19 @@ retry_cb (EnrConfirmPage *self)
 }
 
 static void
-apply_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  gboolean ok = enr_session_confirm_registration_finish (ENR_SESSION (source), result, &error);
-
-  enr_page_return_result (task, ok, error);
-}
-
-static void
 enr_confirm_page_apply_async (EnrPage             *page,
                               GCancellable        *cancellable,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
   EnrConfirmPage *self = ENR_CONFIRM_PAGE (page);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
-  g_task_set_source_tag (task, enr_confirm_page_apply_async);
   enr_session_confirm_registration_async (enr_page_get_session (page),
                                           gtk_check_button_get_active (self->consent_check),
-                                          cancellable, apply_cb, g_steal_pointer (&task));
+                                          cancellable, enr_page_session_done_cb,
+                                          enr_page_session_apply_new (
+                                            page, enr_session_confirm_registration_finish,
+                                            cancellable, callback, user_data));
 }
 
 static void
@@ -117,7 +106,7 @@ enr_confirm_page_show_error (EnrPage      *page,
   EnrErrorActions extra = ENR_ERROR_ACTION_NONE;
 
   /* Someone else's identity, a level-1 account: the way out is another login. */
-  if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_IDENTITY_LEVEL))
+  if (enr_session_error_get_reason (error) == ENR_SESSION_REASON_IDENTITY_LEVEL)
     extra = ENR_ERROR_ACTION_START_OVER;
   enr_error_area_show_error (ENR_ERROR_AREA (self->error_area), error, extra);
 }

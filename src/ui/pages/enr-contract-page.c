@@ -12,7 +12,6 @@
 #include "enr-field.h"
 #include "enr-file-save.h"
 #include "enr-pdf-view.h"
-#include "enr-service-error.h"
 
 struct _EnrContractPage
 {
@@ -38,16 +37,10 @@ struct _EnrContractPage
 
 G_DEFINE_FINAL_TYPE (EnrContractPage, enr_contract_page, ENR_TYPE_PAGE)
 
-static EnrSession *
-session_of (EnrContractPage *self)
-{
-  return enr_page_get_session (ENR_PAGE (self));
-}
-
 static const EnrOtpState *
 contract_otp (EnrContractPage *self)
 {
-  const EnrOtpState *otp = enr_session_get_otp (session_of (self));
+  const EnrOtpState *otp = enr_session_get_otp (enr_page_get_session (ENR_PAGE (self)));
 
   return otp != NULL && otp->purpose == ENR_OTP_PURPOSE_CONTRACT ? otp : NULL;
 }
@@ -55,7 +48,7 @@ contract_otp (EnrContractPage *self)
 static void
 update (EnrContractPage *self)
 {
-  EnrSession *session = session_of (self);
+  EnrSession *session = enr_page_get_session (ENR_PAGE (self));
   const EnrOtpState *otp = contract_otp (self);
   const EnrSessionDocument *contract = enr_session_get_contract (session);
   gint64 wait = otp != NULL ? enr_countdown_seconds_left (otp->resend_after) : 0;
@@ -102,7 +95,8 @@ tick_cb (gpointer user_data)
 static void
 contract_changed_cb (EnrContractPage *self)
 {
-  const EnrSessionDocument *contract = enr_session_get_contract (session_of (self));
+  const EnrSessionDocument *contract =
+    enr_session_get_contract (enr_page_get_session (ENR_PAGE (self)));
 
   /* A new contract (the old one changed under the citizen) must be read
    * and agreed to again. */
@@ -118,7 +112,7 @@ show_failure (EnrContractPage *self,
               const GError    *error,
               int              retry)
 {
-  if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_WRONG))
+  if (enr_session_error_get_field (error) == ENR_SESSION_FIELD_CODE)
     {
       /* The session's message says how many tries are left. */
       enr_field_set_error (GTK_WIDGET (self->otp_entry), self->otp_help, error->message);
@@ -126,9 +120,9 @@ show_failure (EnrContractPage *self,
       gtk_widget_grab_focus (GTK_WIDGET (self->otp_entry));
       return;
     }
-  if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_EXPIRED) ||
-      g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_LOCKED) ||
-      g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_TOO_SOON))
+  /* A new code is the way on, now or after a short wait. */
+  if (g_error_matches (error, ENR_SESSION_ERROR, ENR_SESSION_ERROR_LOCKED) ||
+      g_error_matches (error, ENR_SESSION_ERROR, ENR_SESSION_ERROR_WAIT))
     {
       enr_field_set_error (GTK_WIDGET (self->otp_entry), self->otp_help, error->message);
       enr_digit_entry_clear (self->otp_entry);
@@ -170,8 +164,8 @@ fetch (EnrContractPage *self)
   self->fetching = TRUE;
   enr_error_area_clear (ENR_ERROR_AREA (self->error_area));
   update (self);
-  enr_session_fetch_contract_async (session_of (self), self->cancellable, fetch_cb,
-                                    g_object_ref (self));
+  enr_session_fetch_contract_async (enr_page_get_session (ENR_PAGE (self)), self->cancellable,
+                                    fetch_cb, g_object_ref (self));
 }
 
 static void
@@ -206,8 +200,8 @@ send_clicked_cb (EnrContractPage *self)
   self->sending = TRUE;
   enr_error_area_clear (ENR_ERROR_AREA (self->error_area));
   update (self);
-  enr_session_send_contract_otp_async (session_of (self), self->cancellable, send_cb,
-                                       g_object_ref (self));
+  enr_session_send_contract_otp_async (enr_page_get_session (ENR_PAGE (self)), self->cancellable,
+                                       send_cb, g_object_ref (self));
 }
 
 static void
@@ -227,7 +221,8 @@ save_cb (GObject      *source,
 static void
 save_clicked_cb (EnrContractPage *self)
 {
-  const EnrSessionDocument *contract = enr_session_get_contract (session_of (self));
+  const EnrSessionDocument *contract =
+    enr_session_get_contract (enr_page_get_session (ENR_PAGE (self)));
 
   if (contract == NULL)
     return;
@@ -265,30 +260,20 @@ retry_cb (EnrContractPage *self)
 }
 
 static void
-apply_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  gboolean ok = enr_session_sign_contract_finish (ENR_SESSION (source), result, &error);
-
-  enr_page_return_result (task, ok, error);
-}
-
-static void
 enr_contract_page_apply_async (EnrPage             *page,
                                GCancellable        *cancellable,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
   EnrContractPage *self = ENR_CONTRACT_PAGE (page);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
-  g_task_set_source_tag (task, enr_contract_page_apply_async);
-  enr_session_sign_contract_async (session_of (self),
-                                   enr_digit_entry_get_digits (self->otp_entry),
-                                   cancellable, apply_cb, g_steal_pointer (&task));
+  enr_session_sign_contract_async (enr_page_get_session (page),
+                                   enr_digit_entry_get_digits (self->otp_entry), cancellable,
+                                   enr_page_session_done_cb,
+                                   enr_page_session_apply_new (page,
+                                                               enr_session_sign_contract_finish,
+                                                               cancellable, callback,
+                                                               user_data));
 }
 
 static void
@@ -298,7 +283,7 @@ enr_contract_page_shown (EnrPage *page)
 
   if (self->cancellable == NULL)
     self->cancellable = g_cancellable_new ();
-  if (enr_session_get_contract (session_of (self)) == NULL)
+  if (enr_session_get_contract (enr_page_get_session (ENR_PAGE (self))) == NULL)
     fetch (self);
   if (self->tick_source == 0)
     self->tick_source = g_timeout_add_seconds (1, tick_cb, self);
@@ -319,7 +304,7 @@ static void
 enr_contract_page_constructed (GObject *object)
 {
   EnrContractPage *self = ENR_CONTRACT_PAGE (object);
-  EnrSession *session = session_of (self);
+  EnrSession *session = enr_page_get_session (ENR_PAGE (self));
 
   G_OBJECT_CLASS (enr_contract_page_parent_class)->constructed (object);
 

@@ -60,34 +60,33 @@ retry_cb (EnrInitializePage *self)
 }
 
 static void
-apply_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  EnrInitializePage *self = g_task_get_source_object (task);
-  GError *error = NULL;
-  gboolean ok = enr_session_start_service_finish (ENR_SESSION (source), result, &error);
-
-  self->running = FALSE;
-  update (self);
-  enr_page_return_result (task, ok, error);
-}
-
-static void
 enr_initialize_page_apply_async (EnrPage             *page,
                                  GCancellable        *cancellable,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
   EnrInitializePage *self = ENR_INITIALIZE_PAGE (page);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
-  g_task_set_source_tag (task, enr_initialize_page_apply_async);
   self->running = TRUE;
   update (self);
-  enr_session_start_service_async (enr_page_get_session (page), cancellable, apply_cb,
-                                   g_steal_pointer (&task));
+  enr_session_start_service_async (enr_page_get_session (page), cancellable,
+                                   enr_page_session_done_cb,
+                                   enr_page_session_apply_new (page,
+                                                               enr_session_start_service_finish,
+                                                               cancellable, callback,
+                                                               user_data));
+}
+
+static gboolean
+enr_initialize_page_apply_finish (EnrPage       *page,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  EnrInitializePage *self = ENR_INITIALIZE_PAGE (page);
+
+  self->running = FALSE;
+  update (self);
+  return ENR_PAGE_CLASS (enr_initialize_page_parent_class)->apply_finish (page, result, error);
 }
 
 static void
@@ -128,6 +127,7 @@ enr_initialize_page_class_init (EnrInitializePageClass *klass)
   object_class->dispose = enr_initialize_page_dispose;
   page_class->shown = enr_initialize_page_shown;
   page_class->apply_async = enr_initialize_page_apply_async;
+  page_class->apply_finish = enr_initialize_page_apply_finish;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/vn/smartca/Enroll/enr-initialize-page.ui");

@@ -12,7 +12,6 @@
 #include "enr-field.h"
 #include "enr-login-page.h"
 #include "enr-qr-code.h"
-#include "enr-service-error.h"
 
 struct _EnrLoginPage
 {
@@ -47,16 +46,10 @@ G_DEFINE_FINAL_TYPE (EnrLoginPage, enr_login_page, ENR_TYPE_PAGE)
 
 static void start_qr_login (EnrLoginPage *self);
 
-static EnrSession *
-session_of (EnrLoginPage *self)
-{
-  return enr_page_get_session (ENR_PAGE (self));
-}
-
 static void
 update_expiry (EnrLoginPage *self)
 {
-  const EnrLoginCode *code = enr_session_get_login_code (session_of (self));
+  const EnrLoginCode *code = enr_session_get_login_code (enr_page_get_session (ENR_PAGE (self)));
   g_autofree char *left = NULL;
   g_autofree char *text = NULL;
 
@@ -81,7 +74,8 @@ tick_cb (gpointer user_data)
 static void
 update_new_code_button (EnrLoginPage *self)
 {
-  gboolean stopped = enr_session_get_login_code (session_of (self)) == NULL && self->qr_stopped;
+  gboolean stopped = enr_session_get_login_code (enr_page_get_session (ENR_PAGE (self))) == NULL &&
+                     self->qr_stopped;
   gboolean retry_shown = self->retry == RETRY_QR &&
                          enr_error_area_get_message (ENR_ERROR_AREA (self->error_area)) != NULL;
 
@@ -91,7 +85,7 @@ update_new_code_button (EnrLoginPage *self)
 static void
 update_login_code (EnrLoginPage *self)
 {
-  const EnrLoginCode *code = enr_session_get_login_code (session_of (self));
+  const EnrLoginCode *code = enr_session_get_login_code (enr_page_get_session (ENR_PAGE (self)));
   g_autofree char *uri = NULL;
   g_autofree char *description = NULL;
 
@@ -151,7 +145,7 @@ check_citizen_id (EnrLoginPage *self,
 static void
 update_state (EnrLoginPage *self)
 {
-  EnrSession *session = session_of (self);
+  EnrSession *session = enr_page_get_session (ENR_PAGE (self));
   const EnrOtpState *otp = enr_session_get_otp (session);
   gboolean otp_open = otp != NULL && otp->purpose == ENR_OTP_PURPOSE_LOGIN;
   const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_entry));
@@ -185,23 +179,25 @@ enr_login_page_show_error (EnrPage      *page,
 {
   EnrLoginPage *self = ENR_LOGIN_PAGE (page);
 
-  if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_WRONG))
+  EnrSessionField field = enr_session_error_get_field (error);
+
+  /* The session's message says how many tries are left. */
+  if (field == ENR_SESSION_FIELD_CODE)
     {
-      /* The session's message says how many tries are left. */
       enr_field_set_error (GTK_WIDGET (self->otp_entry), self->otp_help, error->message);
       enr_digit_entry_clear (self->otp_entry);
       gtk_widget_grab_focus (GTK_WIDGET (self->otp_entry));
       return;
     }
-  if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_EXPIRED) ||
-      g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_LOCKED))
+  /* The code can no longer be used: a new one comes with the password. */
+  if (g_error_matches (error, ENR_SESSION_ERROR, ENR_SESSION_ERROR_LOCKED))
     {
       enr_field_set_error (GTK_WIDGET (self->otp_entry), self->otp_help, error->message);
       enr_digit_entry_clear (self->otp_entry);
       gtk_widget_grab_focus (GTK_WIDGET (self->send_button));
       return;
     }
-  if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_WRONG_PASSWORD))
+  if (field == ENR_SESSION_FIELD_PASSWORD)
     {
       enr_field_set_error (GTK_WIDGET (self->password_entry), self->password_help,
                            error->message);
@@ -210,10 +206,7 @@ enr_login_page_show_error (EnrPage      *page,
     }
 
   self->retry = RETRY_APPLY;
-  enr_error_area_show_error (ENR_ERROR_AREA (self->error_area), error,
-                             g_error_matches (error, ENR_SERVICE_ERROR,
-                                              ENR_SERVICE_ERROR_OTHER_CITIZEN)
-                               ? ENR_ERROR_ACTION_START_OVER : ENR_ERROR_ACTION_NONE);
+  enr_error_area_show_error (ENR_ERROR_AREA (self->error_area), error, ENR_ERROR_ACTION_NONE);
 }
 
 static void
@@ -235,15 +228,12 @@ qr_login_cb (GObject      *source,
     return;   /* the wizard follows the session to the next step */
 
   self->qr_stopped = TRUE;
-  /* Busy: the password login is running, and wins. */
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY))
-    {
-      self->retry = RETRY_QR;
-      enr_error_area_show_error (ENR_ERROR_AREA (self->error_area), error,
-                                 g_error_matches (error, ENR_SERVICE_ERROR,
-                                                  ENR_SERVICE_ERROR_LOGIN_DENIED)
-                                   ? ENR_ERROR_ACTION_RETRY : ENR_ERROR_ACTION_NONE);
-    }
+  self->retry = RETRY_QR;
+  /* Refused on the phone: a new code is the way on. */
+  enr_error_area_show_error (ENR_ERROR_AREA (self->error_area), error,
+                             enr_session_error_get_reason (error) ==
+                               ENR_SESSION_REASON_LOGIN_DENIED
+                             ? ENR_ERROR_ACTION_RETRY : ENR_ERROR_ACTION_NONE);
   update_login_code (self);
 }
 
@@ -255,7 +245,7 @@ start_qr_login (EnrLoginPage *self)
 
   self->qr_stopped = FALSE;
   self->qr_cancellable = g_cancellable_new ();
-  enr_session_start_qr_login_async (session_of (self), self->qr_cancellable,
+  enr_session_start_qr_login_async (enr_page_get_session (ENR_PAGE (self)), self->qr_cancellable,
                                     qr_login_cb, g_object_ref (self));
 }
 
@@ -307,7 +297,7 @@ send_code (EnrLoginPage *self)
   enr_field_clear_error (GTK_WIDGET (self->password_entry), self->password_help, NULL);
   self->send_cancellable = g_cancellable_new ();
   update_state (self);
-  enr_session_log_in_async (session_of (self),
+  enr_session_log_in_async (enr_page_get_session (ENR_PAGE (self)),
                             gtk_editable_get_text (GTK_EDITABLE (self->citizen_entry)),
                             gtk_editable_get_text (GTK_EDITABLE (self->password_entry)),
                             self->send_cancellable, send_cb, g_object_ref (self));
@@ -399,7 +389,7 @@ static void
 enr_login_page_shown (EnrPage *page)
 {
   EnrLoginPage *self = ENR_LOGIN_PAGE (page);
-  const EnrOtpState *otp = enr_session_get_otp (session_of (self));
+  const EnrOtpState *otp = enr_session_get_otp (enr_page_get_session (ENR_PAGE (self)));
 
   self->shown = TRUE;
   start_qr_login (self);
@@ -421,37 +411,26 @@ enr_login_page_hidden (EnrPage *page)
 }
 
 static void
-apply_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  gboolean ok = enr_session_submit_login_otp_finish (ENR_SESSION (source), result, &error);
-
-  enr_page_return_result (task, ok, error);
-}
-
-static void
 enr_login_page_apply_async (EnrPage             *page,
                             GCancellable        *cancellable,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
   EnrLoginPage *self = ENR_LOGIN_PAGE (page);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
-  g_task_set_source_tag (task, enr_login_page_apply_async);
-  enr_session_submit_login_otp_async (session_of (self),
-                                      enr_digit_entry_get_digits (self->otp_entry),
-                                      cancellable, apply_cb, g_steal_pointer (&task));
+  enr_session_submit_login_otp_async (enr_page_get_session (page),
+                                      enr_digit_entry_get_digits (self->otp_entry), cancellable,
+                                      enr_page_session_done_cb,
+                                      enr_page_session_apply_new (
+                                        page, enr_session_submit_login_otp_finish, cancellable,
+                                        callback, user_data));
 }
 
 static void
 enr_login_page_constructed (GObject *object)
 {
   EnrLoginPage *self = ENR_LOGIN_PAGE (object);
-  EnrSession *session = session_of (self);
+  EnrSession *session = enr_page_get_session (ENR_PAGE (self));
 
   G_OBJECT_CLASS (enr_login_page_parent_class)->constructed (object);
 

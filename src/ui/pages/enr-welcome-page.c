@@ -9,7 +9,6 @@
 #include "enr-error-area.h"
 #include "enr-language.h"
 #include "enr-page-table.h"
-#include "enr-service-error.h"
 #include "enr-welcome-page.h"
 
 struct _EnrWelcomePage
@@ -30,16 +29,12 @@ struct _EnrWelcomePage
 
 G_DEFINE_FINAL_TYPE (EnrWelcomePage, enr_welcome_page, ENR_TYPE_PAGE)
 
-/* Whether this session was already looked up: a window rebuilt for
- * another language must not ask the services again. */
-#define RESUMED_KEY "enr-welcome-resumed"
-
 static void
 update (EnrWelcomePage *self)
 {
   EnrSession *session = enr_page_get_session (ENR_PAGE (self));
   EnrSessionStep step = enr_session_get_step (session);
-  gboolean resumed = g_object_get_data (G_OBJECT (session), RESUMED_KEY) != NULL;
+  gboolean resumed = enr_session_get_resumed (session);
   gboolean in_progress = resumed && step != ENR_SESSION_STEP_LOGIN;
 
   gtk_widget_set_visible (self->checking_box, !resumed);
@@ -63,8 +58,7 @@ update (EnrWelcomePage *self)
 
   enr_page_set_next_label (ENR_PAGE (self), in_progress ? _("_Continue") : _("_Start"));
   enr_page_set_complete (ENR_PAGE (self),
-                         resumed && enr_session_get_vneid_url (session) != NULL &&
-                         *enr_session_get_vneid_url (session) != '\0');
+                         resumed && enr_session_get_configured (session, NULL));
 }
 
 static void
@@ -83,9 +77,9 @@ resume_cb (GObject      *source,
       /* The checkpoint's step still holds: the citizen may go on, and
        * the step's own action reconciles once the service answers. */
       enr_error_area_show_error (ENR_ERROR_AREA (self->error_area), error,
-                                 ENR_ERROR_ACTION_RETRY);
+                                 enr_session_get_configured (ENR_SESSION (source), NULL)
+                                 ? ENR_ERROR_ACTION_RETRY : ENR_ERROR_ACTION_NONE);
     }
-  g_object_set_data (G_OBJECT (source), RESUMED_KEY, GINT_TO_POINTER (TRUE));
   update (self);
   /* This computer keeps the citizen's key: it is their SmartCA app now. */
   if (found && enr_account_session_is_enrolled (ENR_SESSION (source)))
@@ -96,28 +90,13 @@ static void
 look_up (EnrWelcomePage *self)
 {
   EnrSession *session = enr_page_get_session (ENR_PAGE (self));
-  const char *url = enr_session_get_vneid_url (session);
-
-  if (url == NULL || *url == '\0')
-    {
-      g_autoptr(GError) error = g_error_new_literal (ENR_SERVICE_ERROR,
-                                                     ENR_SERVICE_ERROR_NOT_CONFIGURED,
-                                                     enr_service_error_message (
-                                                       ENR_SERVICE_ERROR_NOT_CONFIGURED));
-
-      g_object_set_data (G_OBJECT (session), RESUMED_KEY, GINT_TO_POINTER (TRUE));
-      enr_error_area_show_error (ENR_ERROR_AREA (self->error_area), error, ENR_ERROR_ACTION_NONE);
-      update (self);
-      return;
-    }
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  g_object_set_data (G_OBJECT (session), RESUMED_KEY, NULL);
   enr_error_area_clear (ENR_ERROR_AREA (self->error_area));
-  update (self);
   enr_session_resume_async (session, self->cancellable, resume_cb, g_object_ref (self));
+  update (self);
 }
 
 static void
@@ -132,7 +111,8 @@ enr_welcome_page_shown (EnrPage *page)
   EnrWelcomePage *self = ENR_WELCOME_PAGE (page);
   EnrSession *session = enr_page_get_session (page);
 
-  if (g_object_get_data (G_OBJECT (session), RESUMED_KEY) == NULL)
+  /* A window rebuilt for another language must not ask the services again. */
+  if (!enr_session_get_resumed (session))
     look_up (self);
   else
     update (self);

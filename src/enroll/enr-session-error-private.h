@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/*
+ * Making the errors of enr-session-error.h, for src/enroll only. Every
+ * citizen message lives in enr-session-error.c.
+ */
+
+#include "enr-session-error.h"
+
+G_BEGIN_DECLS
+
+/* @error as the citizen is told it: takes @error and returns an
+ * ENR_SESSION_ERROR (G_IO_ERROR_CANCELLED, G_IO_ERROR_BUSY and errors
+ * already of that domain pass unchanged). The original goes to the debug
+ * log. */
+GError *_enr_session_error_from            (GError           *error);
+/* A wrong PIN, with the tries the key still takes. */
+GError *_enr_session_error_wrong_pin       (gint              attempts_left);
+/* The VNeID login's code session is void: only the password brings a
+ * new code. */
+GError *_enr_session_error_login_code_void (void);
+/* ENR_SESSION_ERROR_REFUSED for @reason (NOT_ENROLLED, REQUEST_GONE). */
+GError *_enr_session_error_refused         (EnrSessionReason  reason);
+
+G_END_DECLS

@@ -1,0 +1,488 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What a citizen is told when an action fails, and which way on there is:
+ * the one place where an error of the layers below (service, store,
+ * crypto) becomes words in front of the citizen.
+ */
+#define G_LOG_DOMAIN "enr-session-error"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <gio/gio.h>
+
+#include "enr-crypto-error.h"
+#include "enr-service-error.h"
+#include "enr-session-error-private.h"
+#include "enr-store-error.h"
+
+typedef struct
+{
+  EnrSessionField  field;
+  gint             attempts_left;
+  gint64           retry_after_s;
+  EnrSessionUnlock unlock;
+  EnrSessionReason reason;
+} EnrSessionErrorPrivate;
+
+/* GLib hands these the error's private part, which is never NULL; the
+ * checks only tell the compiler so (-Wnull-dereference). */
+static void
+enr_session_error_private_init (EnrSessionErrorPrivate *priv)
+{
+  if (priv == NULL)
+    return;
+  priv->attempts_left = -1;
+  priv->retry_after_s = -1;
+}
+
+static void
+enr_session_error_private_copy (const EnrSessionErrorPrivate *src,
+                                EnrSessionErrorPrivate       *dest)
+{
+  if (src != NULL && dest != NULL)
+    *dest = *src;
+}
+
+static void
+enr_session_error_private_clear (EnrSessionErrorPrivate *priv)
+{
+}
+
+G_DEFINE_EXTENDED_ERROR (EnrSessionError, enr_session_error)
+
+/* --- Reading the details ------------------------------------------------------ */
+
+static const EnrSessionErrorPrivate *
+details_of (const GError *error)
+{
+  static const EnrSessionErrorPrivate none = { ENR_SESSION_FIELD_NONE, -1, -1,
+                                               ENR_SESSION_UNLOCK_NONE, ENR_SESSION_REASON_NONE };
+  const EnrSessionErrorPrivate *details;
+
+  if (error == NULL || error->domain != ENR_SESSION_ERROR)
+    return &none;
+  details = enr_session_error_get_private (error);
+  return details != NULL ? details : &none;
+}
+
+EnrSessionField
+enr_session_error_get_field (const GError *error)
+{
+  return details_of (error)->field;
+}
+
+gint
+enr_session_error_get_attempts_left (const GError *error)
+{
+  return details_of (error)->attempts_left;
+}
+
+gint64
+enr_session_error_get_retry_after (const GError *error)
+{
+  return details_of (error)->retry_after_s;
+}
+
+EnrSessionUnlock
+enr_session_error_get_unlock (const GError *error)
+{
+  return details_of (error)->unlock;
+}
+
+EnrSessionReason
+enr_session_error_get_reason (const GError *error)
+{
+  return details_of (error)->reason;
+}
+
+/* --- Making them ----------------------------------------------------------------- */
+
+/* What one error becomes: its code, its details, its message. */
+typedef struct
+{
+  EnrSessionError  code;
+  EnrSessionField  field;
+  EnrSessionUnlock unlock;
+  EnrSessionReason reason;
+  const char      *message;        /* translated */
+} Outcome;
+
+/* "… 3 attempts left." */
+static char *
+with_attempts (const char *message,
+               gint64      attempts_left)
+{
+  g_autofree char *left = NULL;
+
+  if (attempts_left < 0)
+    return g_strdup (message);
+  left = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d attempt left.", "%d attempts left.",
+                                       (gulong) attempts_left),
+                          (int) attempts_left);
+  return g_strdup_printf ("%s %s", message, left);
+}
+
+/* "… Try again in 5 minutes." */
+static char *
+with_wait (const char *message,
+           gint64      retry_after_s)
+{
+  g_autofree char *wait = NULL;
+  gint64 minutes;
+
+  if (retry_after_s <= 0)
+    return g_strdup (message);
+  minutes = (retry_after_s + 59) / 60;
+  wait = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Try again in %d minute.",
+                                       "Try again in %d minutes.", (gulong) minutes),
+                          (int) minutes);
+  return g_strdup_printf ("%s %s", message, wait);
+}
+
+/* @attempts_left and @retry_after_s: -1 when not said. */
+static GError *
+make (const Outcome *outcome,
+      gint64         attempts_left,
+      gint64         retry_after_s)
+{
+  g_autofree char *message = NULL;
+  EnrSessionErrorPrivate *details;
+  GError *error;
+
+  if (outcome->code == ENR_SESSION_ERROR_FIELD)
+    message = with_attempts (outcome->message, attempts_left);
+  else if (outcome->code == ENR_SESSION_ERROR_WAIT)
+    message = with_wait (outcome->message, retry_after_s);
+  else
+    message = g_strdup (outcome->message);
+
+  error = g_error_new_literal (ENR_SESSION_ERROR, outcome->code, message);
+  details = enr_session_error_get_private (error);
+  g_assert (details != NULL);
+  details->field = outcome->field;
+  details->unlock = outcome->unlock;
+  details->reason = outcome->reason;
+  details->attempts_left = attempts_left >= 0 ? (gint) MIN (attempts_left, G_MAXINT) : -1;
+  details->retry_after_s = retry_after_s;
+  return error;
+}
+
+#define OUTCOME(...) ((Outcome) { __VA_ARGS__ })
+
+static Outcome
+service_outcome (EnrServiceError code)
+{
+  switch (code)
+    {
+    case ENR_SERVICE_ERROR_NOT_CONFIGURED:
+      return OUTCOME (.code = ENR_SESSION_ERROR_GET_HELP,
+                      .message = _("No VNeID or SmartCA service is configured on this computer. "
+                                   "Ask the person who set it up, or start the program with "
+                                   "--sandbox to try it out."));
+    case ENR_SERVICE_ERROR_NO_NETWORK:
+      return OUTCOME (.code = ENR_SESSION_ERROR_RETRY,
+                      .message = _("This computer cannot reach the service. Check the network "
+                                   "connection, then try again."));
+    case ENR_SERVICE_ERROR_TIMEOUT:
+      return OUTCOME (.code = ENR_SESSION_ERROR_RETRY,
+                      .message = _("The service took too long to answer. Everything you entered "
+                                   "is kept: try again."));
+    case ENR_SERVICE_ERROR_TLS_UNTRUSTED:
+      return OUTCOME (.code = ENR_SESSION_ERROR_GET_HELP,
+                      .message = _("The service could not prove who it is, so nothing was sent "
+                                   "to it. Do not go on; tell the person who looks after this "
+                                   "computer."));
+    case ENR_SERVICE_ERROR_MALFORMED_REPLY:
+      return OUTCOME (.code = ENR_SESSION_ERROR_RETRY,
+                      .message = _("The service sent an answer this program does not understand. "
+                                   "Try again later."));
+    case ENR_SERVICE_ERROR_LOGIN_EXPIRED:
+      return OUTCOME (.code = ENR_SESSION_ERROR_LOG_IN,
+                      .message = _("Your login has expired. Log in to VNeID again: you will carry "
+                                   "on where you were."));
+    case ENR_SERVICE_ERROR_WRONG_PASSWORD:
+      return OUTCOME (.code = ENR_SESSION_ERROR_FIELD, .field = ENR_SESSION_FIELD_PASSWORD,
+                      .message = _("The citizen ID or the password is wrong. Check them and try "
+                                   "again."));
+    case ENR_SERVICE_ERROR_ACCOUNT_LOCKED:
+      return OUTCOME (.code = ENR_SESSION_ERROR_WAIT,
+                      .message = _("Too many wrong passwords: your VNeID account is locked for a "
+                                   "while. Try again later, or log in by scanning the QR code with "
+                                   "the VNeID app."));
+    case ENR_SERVICE_ERROR_OTP_WRONG:
+      return OUTCOME (.code = ENR_SESSION_ERROR_FIELD, .field = ENR_SESSION_FIELD_CODE,
+                      .message = _("The code is wrong. Check the SMS and type it again."));
+    case ENR_SERVICE_ERROR_OTP_EXPIRED:
+      return OUTCOME (.code = ENR_SESSION_ERROR_LOCKED, .unlock = ENR_SESSION_UNLOCK_NEW_CODE,
+                      .message = _("The code has expired. Ask for a new one."));
+    case ENR_SERVICE_ERROR_OTP_LOCKED:
+      return OUTCOME (.code = ENR_SESSION_ERROR_LOCKED, .unlock = ENR_SESSION_UNLOCK_NEW_CODE,
+                      .message = _("Too many wrong codes. Ask for a new code."));
+    case ENR_SERVICE_ERROR_TOO_SOON:
+      return OUTCOME (.code = ENR_SESSION_ERROR_WAIT,
+                      .message = _("A code was sent a moment ago. Wait a little before asking "
+                                   "for another."));
+    case ENR_SERVICE_ERROR_LOGIN_DENIED:
+      return OUTCOME (.code = ENR_SESSION_ERROR_REFUSED,
+                      .reason = ENR_SESSION_REASON_LOGIN_DENIED,
+                      .message = _("The login was refused in the VNeID app. Try again with a new "
+                                   "QR code, or log in with your password."));
+    case ENR_SERVICE_ERROR_IDENTITY_LEVEL:
+      return OUTCOME (.code = ENR_SESSION_ERROR_REFUSED,
+                      .reason = ENR_SESSION_REASON_IDENTITY_LEVEL,
+                      .message = _("Your VNeID account is level 1. A SmartCA certificate needs a "
+                                   "level 2 account: activate it at the police office of your "
+                                   "ward or commune, then come back."));
+    case ENR_SERVICE_ERROR_CONSENT_REQUIRED:
+      return OUTCOME (.code = ENR_SESSION_ERROR_FIELD, .field = ENR_SESSION_FIELD_CONSENT,
+                      .message = _("SmartCA needs your consent to receive your identity before it "
+                                   "can register you."));
+    case ENR_SERVICE_ERROR_WRONG_STATE:
+      return OUTCOME (.code = ENR_SESSION_ERROR_RETRY,
+                      .message = _("The service is at another step of your registration. The "
+                                   "program will take you there."));
+    case ENR_SERVICE_ERROR_NOT_FOUND:
+      return OUTCOME (.code = ENR_SESSION_ERROR_START_OVER,
+                      .message = _("The service does not know this registration. Start again from "
+                                   "the VNeID login."));
+    case ENR_SERVICE_ERROR_HASH_MISMATCH:
+      return OUTCOME (.code = ENR_SESSION_ERROR_RETRY,
+                      .message = _("The document changed while you were reading it. Read the new "
+                                   "one, then sign again."));
+    case ENR_SERVICE_ERROR_SAD_INVALID:
+      return OUTCOME (.code = ENR_SESSION_ERROR_RETRY,
+                      .message = _("SmartCA did not accept the approval from this computer. If "
+                                   "this happens again, link this computer again with “Use my "
+                                   "SmartCA on this computer”."));
+    case ENR_SERVICE_ERROR_CHALLENGE_EXPIRED:
+      return OUTCOME (.code = ENR_SESSION_ERROR_RETRY,
+                      .message = _("The request waited too long and expired. Try again."));
+    case ENR_SERVICE_ERROR_REJECTED:
+      return OUTCOME (.code = ENR_SESSION_ERROR_START_OVER, .reason = ENR_SESSION_REASON_REJECTED,
+                      .message = _("Your registration was rejected. Contact VNPT SmartCA support "
+                                   "(18001260)."));
+    case ENR_SERVICE_ERROR_TRANSACTION_REJECTED:
+      return OUTCOME (.code = ENR_SESSION_ERROR_RETRY,
+                      .message = _("The signing request was rejected, so nothing was signed. A "
+                                   "new request is shown: approve it to go on."));
+    case ENR_SERVICE_ERROR_OTHER_CITIZEN:
+      return OUTCOME (.code = ENR_SESSION_ERROR_START_OVER,
+                      .reason = ENR_SESSION_REASON_OTHER_CITIZEN,
+                      .message = _("You logged in as another citizen. Log in with the account "
+                                   "this registration belongs to, or start over."));
+    case ENR_SERVICE_ERROR_UNAVAILABLE:
+    case ENR_SERVICE_ERROR_LOGIN_PENDING:
+    case ENR_SERVICE_ERROR_LOGIN_CODE_EXPIRED:
+      return OUTCOME (.code = ENR_SESSION_ERROR_RETRY,
+                      .message = _("The service is busy or down for a moment. Everything you "
+                                   "entered is kept: try again in a minute."));
+    case ENR_SERVICE_ERROR_FAILED:
+    default:
+      return OUTCOME (.code = ENR_SESSION_ERROR_RETRY,
+                      .message = _("The service refused the request. Try again; if it happens "
+                                   "again, contact VNPT SmartCA support (18001260)."));
+    }
+}
+
+static Outcome
+store_outcome (EnrStoreError code)
+{
+  switch (code)
+    {
+    case ENR_STORE_ERROR_NO_KEYRING:
+      return OUTCOME (.code = ENR_SESSION_ERROR_RETRY,
+                      .message = _("This computer has no keyring to keep your SmartCA key safely. "
+                                   "Log in to a full desktop session, or use the program at a "
+                                   "public service counter."));
+    case ENR_STORE_ERROR_KEYRING_LOCKED:
+      return OUTCOME (.code = ENR_SESSION_ERROR_RETRY,
+                      .message = _("Your keyring is locked. Unlock it (it opens with your login "
+                                   "password), then try again."));
+    case ENR_STORE_ERROR_NOT_FOUND:
+      return OUTCOME (.code = ENR_SESSION_ERROR_START_OVER,
+                      .message = _("Your SmartCA key is not on this computer. Link this computer "
+                                   "with “Use my SmartCA on this computer”."));
+    case ENR_STORE_ERROR_NO_KEY:
+      return OUTCOME (.code = ENR_SESSION_ERROR_START_OVER,
+                      .message = _("Your SmartCA service is not activated on this computer yet. "
+                                   "Continue the registration to set your PIN."));
+    case ENR_STORE_ERROR_WRONG_PIN:
+      return OUTCOME (.code = ENR_SESSION_ERROR_FIELD, .field = ENR_SESSION_FIELD_PIN,
+                      .message = _("The PIN is wrong."));
+    case ENR_STORE_ERROR_HANDLE_LOCKED:
+      return OUTCOME (.code = ENR_SESSION_ERROR_LOCKED, .unlock = ENR_SESSION_UNLOCK_LINK_AGAIN,
+                      .message = _("The PIN was wrong five times, so your SmartCA key on this "
+                                   "computer is locked. Remove it and link this computer again "
+                                   "with “Use my SmartCA on this computer”."));
+    case ENR_STORE_ERROR_CORRUPT:
+      return OUTCOME (.code = ENR_SESSION_ERROR_LOCKED, .unlock = ENR_SESSION_UNLOCK_LINK_AGAIN,
+                      .message = _("What the keyring holds for your SmartCA key is damaged. "
+                                   "Remove it and link this computer again with “Use my SmartCA "
+                                   "on this computer”."));
+    case ENR_STORE_ERROR_FAILED:
+    default:
+      return OUTCOME (.code = ENR_SESSION_ERROR_RETRY,
+                      .message = _("The keyring could not keep or read your SmartCA key. Try "
+                                   "again; if it happens again, restart the computer."));
+    }
+}
+
+static Outcome
+crypto_outcome (EnrCryptoError code)
+{
+  switch (code)
+    {
+    case ENR_CRYPTO_ERROR_PIN_POLICY:
+      return OUTCOME (.code = ENR_SESSION_ERROR_FIELD, .field = ENR_SESSION_FIELD_NEW_PIN,
+                      .message = _("This PIN cannot be used. Choose another one."));
+    case ENR_CRYPTO_ERROR_WRONG_PIN:
+      return OUTCOME (.code = ENR_SESSION_ERROR_FIELD, .field = ENR_SESSION_FIELD_PIN,
+                      .message = _("The PIN is wrong. Check it and try again."));
+    case ENR_CRYPTO_ERROR_CORRUPT_HANDLE:
+      return OUTCOME (.code = ENR_SESSION_ERROR_LOCKED, .unlock = ENR_SESSION_UNLOCK_LINK_AGAIN,
+                      .message = _("The protected SmartCA key on this computer is damaged and "
+                                   "cannot be used. Remove it, then link this computer again with "
+                                   "“Use my SmartCA on this computer”."));
+    case ENR_CRYPTO_ERROR_UNSUPPORTED_VERSION:
+      return OUTCOME (.code = ENR_SESSION_ERROR_GET_HELP,
+                      .message = _("The SmartCA key on this computer was saved by a newer version "
+                                   "of this program. Update the program, then try again."));
+    case ENR_CRYPTO_ERROR_BAD_KEY:
+      return OUTCOME (.code = ENR_SESSION_ERROR_LOCKED, .unlock = ENR_SESSION_UNLOCK_LINK_AGAIN,
+                      .message = _("The key on this computer is not one SmartCA accepts. Link this "
+                                   "computer again with “Use my SmartCA on this computer”."));
+    case ENR_CRYPTO_ERROR_KEY_WIPED:
+      return OUTCOME (.code = ENR_SESSION_ERROR_RETRY,
+                      .message = _("For your safety the key was cleared from memory. Enter your "
+                                   "PIN again."));
+    case ENR_CRYPTO_ERROR_NO_TRUST_ANCHOR:
+      return OUTCOME (.code = ENR_SESSION_ERROR_GET_HELP,
+                      .message = _("The list of trusted certificate authorities on this computer "
+                                   "cannot be read. Tell the person who looks after this "
+                                   "computer."));
+    case ENR_CRYPTO_ERROR_CERT_INVALID:
+      return OUTCOME (.code = ENR_SESSION_ERROR_RETRY,
+                      .message = _("The certificate SmartCA sent cannot be read or is not a "
+                                   "signing certificate. Try again later; if it happens again, "
+                                   "contact VNPT SmartCA support (18001260)."));
+    case ENR_CRYPTO_ERROR_CERT_UNTRUSTED:
+      return OUTCOME (.code = ENR_SESSION_ERROR_GET_HELP,
+                      .message = _("The certificate was not issued by an authority this computer "
+                                   "trusts, so it is not shown as yours. Contact VNPT SmartCA "
+                                   "support (18001260)."));
+    case ENR_CRYPTO_ERROR_CERT_WRONG_PERSON:
+      return OUTCOME (.code = ENR_SESSION_ERROR_GET_HELP,
+                      .message = _("The certificate SmartCA sent is in someone else’s name. Do "
+                                   "not use it; contact VNPT SmartCA support (18001260)."));
+    case ENR_CRYPTO_ERROR_CERT_EXPIRED:
+      return OUTCOME (.code = ENR_SESSION_ERROR_GET_HELP,
+                      .message = _("The certificate has expired. Renew your SmartCA service."));
+    case ENR_CRYPTO_ERROR_CERT_NOT_YET_VALID:
+      return OUTCOME (.code = ENR_SESSION_ERROR_GET_HELP,
+                      .message = _("The certificate is not valid yet. Check that this computer’s "
+                                   "date and time are right."));
+    case ENR_CRYPTO_ERROR_SAD_INVALID:
+    case ENR_CRYPTO_ERROR_PDF_MALFORMED:
+    case ENR_CRYPTO_ERROR_PDF_NOT_SIGNED:
+    case ENR_CRYPTO_ERROR_PDF_MODIFIED:
+    case ENR_CRYPTO_ERROR_PDF_BAD_SIGNATURE:
+    case ENR_CRYPTO_ERROR_PDF_WRONG_DOCUMENT:
+    case ENR_CRYPTO_ERROR_PDF_WRONG_SIGNER:
+      return OUTCOME (.code = ENR_SESSION_ERROR_RETRY,
+                      .message = _("SmartCA sent back a signed document that does not check out, "
+                                   "so it is not kept. Try again; if it happens again, contact "
+                                   "VNPT SmartCA support (18001260)."));
+    case ENR_CRYPTO_ERROR_FAILED:
+    default:
+      return OUTCOME (.code = ENR_SESSION_ERROR_RETRY,
+                      .message = _("A security operation failed on this computer. Try again; if "
+                                   "it happens again, restart the program."));
+    }
+}
+
+GError *
+_enr_session_error_from (GError *error)
+{
+  const EnrServiceErrorDetails *said;
+  gint64 attempts_left = -1;
+  gint64 retry_after_s = -1;
+  Outcome outcome;
+  GError *told;
+
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (error->domain == ENR_SESSION_ERROR ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY))
+    return error;
+
+  if (error->domain == ENR_SERVICE_ERROR)
+    {
+      said = enr_service_error_get_details (error);
+      outcome = service_outcome ((EnrServiceError) error->code);
+      attempts_left = said->attempts_left;
+      retry_after_s = said->retry_after_s;
+    }
+  else if (error->domain == ENR_STORE_ERROR)
+    {
+      outcome = store_outcome ((EnrStoreError) error->code);
+      if (error->code == ENR_STORE_ERROR_HANDLE_LOCKED)
+        attempts_left = 0;
+    }
+  else if (error->domain == ENR_CRYPTO_ERROR)
+    {
+      outcome = crypto_outcome ((EnrCryptoError) error->code);
+      /* The PIN rules say themselves which one the PIN breaks. */
+      if (error->code == ENR_CRYPTO_ERROR_PIN_POLICY)
+        outcome.message = error->message;
+    }
+  else
+    outcome = OUTCOME (.code = ENR_SESSION_ERROR_RETRY,
+                       .message = _("Something went wrong on this computer. Try again; if it "
+                                    "happens again, restart the program."));
+
+  told = make (&outcome, attempts_left, retry_after_s);
+  g_debug ("%s %d (%s) is told as %d: %s", g_quark_to_string (error->domain), error->code,
+           error->message, told->code, told->message);
+  g_error_free (error);
+  return told;
+}
+
+GError *
+_enr_session_error_wrong_pin (gint attempts_left)
+{
+  return make (&OUTCOME (.code = ENR_SESSION_ERROR_FIELD, .field = ENR_SESSION_FIELD_PIN,
+                         .message = _("The PIN is wrong.")), attempts_left, -1);
+}
+
+GError *
+_enr_session_error_login_code_void (void)
+{
+  return make (&OUTCOME (.code = ENR_SESSION_ERROR_LOCKED, .unlock = ENR_SESSION_UNLOCK_PASSWORD,
+                         .message = _("The code can no longer be used. Log in with your password "
+                                      "again to get a new one.")), -1, -1);
+}
+
+GError *
+_enr_session_error_refused (EnrSessionReason reason)
+{
+  switch (reason)
+    {
+    case ENR_SESSION_REASON_NOT_ENROLLED:
+      return make (&OUTCOME (.code = ENR_SESSION_ERROR_REFUSED, .reason = reason,
+                             .message = _("You have no VNPT SmartCA certificate to use on this "
+                                          "computer yet, or its registration is not finished. "
+                                          "Register with this program: it carries on where you "
+                                          "left off.")), -1, -1);
+    case ENR_SESSION_REASON_REQUEST_GONE:
+      return make (&OUTCOME (.code = ENR_SESSION_ERROR_REFUSED, .reason = reason,
+                             .message = _("This signing request is no longer waiting: it expired, "
+                                          "or it was answered elsewhere. Nothing was signed from "
+                                          "this computer.")), -1, -1);
+    default:
+      /* Only the reasons above are ever asked for: REQUEST_GONE's is the
+       * one that blames no one. */
+      g_return_val_if_reached (_enr_session_error_refused (ENR_SESSION_REASON_REQUEST_GONE));
+    }
+}
