@@ -7,12 +7,12 @@
 
 #include "config.h"
 
-#include <gnutls/gnutls.h>
 #include <string.h>
 
 #include "enr-http.h"
 #include "enr-json.h"
 #include "enr-sandbox-control.h"
+#include "enr-secure.h"
 #include "enr-service-error.h"
 
 struct _EnrSandboxControl
@@ -74,9 +74,7 @@ enr_sandbox_otp_free (EnrSandboxOtp *otp)
   if (otp == NULL)
     return;
   g_free (otp->to);
-  if (otp->code != NULL)
-    gnutls_memset (otp->code, 0, strlen (otp->code));
-  g_free (otp->code);
+  enr_secure_string_free (otp->code);
   g_free (otp->purpose);
   g_free (otp->sent_at);
   g_free (otp);
