@@ -12,6 +12,7 @@
 #include "enr-cms.h"
 #include "enr-crypto-error.h"
 #include "enr-pades.h"
+#include "enr-pdf-signature-writer.h"
 
 void
 enr_pades_report_free (EnrPadesReport *report)

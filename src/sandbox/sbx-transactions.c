@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "enr-cms.h"
+#include "enr-pdf-signature-writer.h"
 #include "enr-pdf-signature.h"
 #include "sbx-acceptance.h"
 #include "sbx-clock.h"

@@ -15,6 +15,7 @@
 #include "enr-cms.h"
 #include "enr-crypto-error.h"
 #include "enr-pades.h"
+#include "enr-pdf-signature-writer.h"
 #include "enr-pdf-signature.h"
 #include "test-pki.h"
 
