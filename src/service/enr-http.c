@@ -741,3 +741,82 @@ enr_http_send_finish (EnrHttp       *self,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* --- Bare JSON calls ---------------------------------------------------- */
+
+typedef struct
+{
+  GTask             *task;
+  EnrHttpJsonParser  parse;
+  GDestroyNotify     free_result;
+} JsonCall;
+
+static void
+json_call_sent_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  JsonCall *json_call = user_data;
+  g_autoptr(GTask) task = json_call->task;
+  g_autoptr(EnrHttpReply) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  EnrHttpJsonParser parse = json_call->parse;
+  GDestroyNotify free_result = json_call->free_result;
+  gpointer value;
+
+  g_free (json_call);
+  reply = enr_http_send_finish (ENR_HTTP (object), result, &error);
+  if (reply == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (reply->status != 200)
+    {
+      JsonObject *body = enr_http_reply_get_object (reply);
+
+      g_info ("call refused: HTTP %u %s", reply->status,
+              body ? json_object_get_string_member_with_default (body, "error", "") : "");
+      g_task_return_new_error (task, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_FAILED, "%s",
+                               enr_service_error_message (ENR_SERVICE_ERROR_FAILED));
+      return;
+    }
+
+  value = parse != NULL ? parse (reply->body, &error) : GINT_TO_POINTER (TRUE);
+  if (value == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, value, free_result);
+}
+
+void
+enr_http_send_json_for_task (EnrHttp           *self,
+                             EnrHttpCall       *call,
+                             EnrHttpJsonParser  parse,
+                             GDestroyNotify     free_result,
+                             GTask             *task)
+{
+  JsonCall *json_call;
+
+  g_return_if_fail (ENR_IS_HTTP (self));
+  g_return_if_fail (call != NULL);
+  g_return_if_fail (G_IS_TASK (task));
+
+  json_call = g_new0 (JsonCall, 1);
+  json_call->task = task;
+  json_call->parse = parse;
+  json_call->free_result = free_result;
+  enr_http_send_async (self, call, g_task_get_cancellable (task), json_call_sent_cb, json_call);
+}
+
+gpointer
+enr_http_json_finish (GAsyncResult  *result,
+                      gpointer       source_object,
+                      gpointer       source_tag,
+                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, source_object), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
