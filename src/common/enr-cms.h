@@ -12,8 +12,8 @@ G_BEGIN_DECLS
  * content, SHA-256, the signer's certificate and chain, and the signed
  * attributes content-type, message-digest and ESS signing-certificate-v2,
  * with no signing-time (PAdES keeps the time in the signature dictionary).
- * The sandbox signs the acceptance record with this, and the client's
- * tests sign with it; the client's checks are in src/crypto/enr-pades.h.
+ * enr-pades-sign.h puts it into a PDF; the client's checks are in
+ * src/crypto/enr-pades.h.
  * Errors are technical (ENR_CMS_ERROR): callers that face a citizen say it
  * in their own words.
  */
@@ -23,6 +23,7 @@ G_BEGIN_DECLS
 typedef enum
 {
   ENR_CMS_ERROR_FAILED,       /* GnuTLS could not make the CMS */
+  ENR_CMS_ERROR_PLACEHOLDER,  /* a PDF's placeholder is outside it, or too small */
 } EnrCmsError;
 
 GQuark    enr_cms_error_quark              (void);

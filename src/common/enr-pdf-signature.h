@@ -6,14 +6,11 @@
 G_BEGIN_DECLS
 
 /*
- * The PDF side of a PAdES signature, without any cryptography: write the
- * incremental update that holds a signature dictionary with a /ByteRange
- * and a zero-filled /Contents placeholder, fill the placeholder with a CMS,
- * and, for a signed file, find the last signature dictionary and check that
- * its /ByteRange covers the whole file except /Contents.
- *
- * Only files with classic cross-reference tables can be prepared (cairo
- * writes those); any file can be checked.
+ * The PDF side of a PAdES signature, without any cryptography: in a signed
+ * file (or one prepared for its signature), find the last signature
+ * dictionary, check that its /ByteRange covers the whole file except
+ * /Contents, and read what it says. Any file can be checked; writing the
+ * placeholder and filling it are enr-pdf-signature-writer.h's.
  */
 
 typedef enum
@@ -41,26 +38,9 @@ typedef struct
   GBytes *contents;            /* locate: the decoded /Contents, padding removed */
 } EnrPdfSignature;
 
-/* What the signature dictionary of a new signature says. */
-typedef struct
-{
-  GDateTime  *signing_time;        /* /M; required */
-  const char *signer_name;         /* /Name, UTF-8, nullable */
-  const char *reason;              /* /Reason, UTF-8, nullable */
-  const char *location;            /* /Location, UTF-8, nullable */
-  gsize       contents_capacity;   /* bytes of DER the placeholder holds; 0: 16 KiB */
-} EnrPdfSignatureParams;
-
-EnrPdfSignatureStatus enr_pdf_signature_prepare   (const guint8                *pdf,
-                                                   gsize                        pdf_len,
-                                                   const EnrPdfSignatureParams *params,
-                                                   GBytes                     **prepared,
-                                                   EnrPdfSignature            **signature);
-EnrPdfSignatureStatus enr_pdf_signature_fill      (guint8                      *pdf,
-                                                   gsize                        pdf_len,
-                                                   const EnrPdfSignature       *signature,
-                                                   const guint8                *cms,
-                                                   gsize                        cms_len);
+/* The last signature dictionary of @pdf, in @signature when it returns OK
+ * or NOT_WHOLE_FILE (what the range leaves out is then for the caller to
+ * tell). */
 EnrPdfSignatureStatus enr_pdf_signature_locate    (const guint8                *pdf,
                                                    gsize                        pdf_len,
                                                    EnrPdfSignature            **signature);

@@ -63,49 +63,6 @@ enr_pades_digest (GBytes                *pdf,
   return TRUE;
 }
 
-GBytes *
-enr_pades_sign (GBytes                   *prepared,
-                const EnrPdfSignature    *signature,
-                gnutls_x509_crt_t         signer,
-                const gnutls_x509_crt_t  *chain,
-                guint                     chain_len,
-                gnutls_privkey_t          key,
-                GError                  **error)
-{
-  g_autoptr(GBytes) covered = NULL;
-  g_autoptr(GBytes) cms = NULL;
-  g_autoptr(GError) local_error = NULL;
-  EnrPdfSignatureStatus status;
-  guint8 *signed_pdf;
-  gsize len;
-
-  g_return_val_if_fail (prepared != NULL && signature != NULL, NULL);
-
-  covered = enr_pades_covered_bytes (prepared, signature, error);
-  if (covered == NULL)
-    return NULL;
-  cms = enr_cms_sign_detached (g_bytes_get_data (covered, NULL), g_bytes_get_size (covered),
-                               signer, chain, chain_len, key, &local_error);
-  if (cms == NULL)
-    {
-      enr_crypto_error_set (error, ENR_CRYPTO_ERROR_FAILED, "%s", local_error->message);
-      return NULL;
-    }
-
-  len = g_bytes_get_size (prepared);
-  signed_pdf = g_memdup2 (g_bytes_get_data (prepared, NULL), len);
-  status = enr_pdf_signature_fill (signed_pdf, len, signature, g_bytes_get_data (cms, NULL),
-                                   g_bytes_get_size (cms));
-  if (status != ENR_PDF_SIGNATURE_OK)
-    {
-      g_free (signed_pdf);
-      enr_crypto_error_set (error, ENR_CRYPTO_ERROR_FAILED, "filling the signature: %s",
-                            enr_pdf_signature_status_to_string (status));
-      return NULL;
-    }
-  return g_bytes_new_take (signed_pdf, len);
-}
-
 /* The value of the signed attribute @oid, decoded from its OCTET STRING
  * when @octet_string; NULL when absent. */
 static GBytes *

@@ -61,18 +61,4 @@ gboolean        enr_pades_digest         (GBytes                *pdf,
                                           guint8                 digest[ENR_PADES_DIGEST_LENGTH],
                                           GError               **error);
 
-/*
- * Signs a PDF prepared by enr_pdf_signature_prepare(): a CMS (enr-cms.h)
- * over the covered bytes, by @key with @signer and @chain, put into the
- * placeholder. The result has the same length and the same bytes
- * elsewhere.
- */
-GBytes         *enr_pades_sign           (GBytes                   *prepared,
-                                          const EnrPdfSignature    *signature,
-                                          gnutls_x509_crt_t         signer,
-                                          const gnutls_x509_crt_t  *chain,
-                                          guint                     chain_len,
-                                          gnutls_privkey_t          key,
-                                          GError                  **error);
-
 G_END_DECLS

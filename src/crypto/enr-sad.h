@@ -9,6 +9,8 @@ G_BEGIN_DECLS
 
 /* A SAD lives at most this long (PROTOCOL.md: 0 < exp - iat <= 300). */
 #define ENR_SAD_MAX_LIFETIME_S 300
+/* The JOSE header of every SAD, exactly as it is signed. */
+#define ENR_SAD_JWS_HEADER "{\"alg\":\"RS256\",\"typ\":\"JWT\"}"
 
 /* What a SAD (PROTOCOL.md, "SAD") says. */
 typedef struct
@@ -24,16 +26,6 @@ typedef struct
 /* The compact JWS, RS256, signed with @kak. */
 char     *enr_sad_create (EnrKak              *kak,
                           const EnrSadClaims  *claims,
-                          GError             **error);
-
-/*
- * Checks that @sad is a compact JWS with the header of PROTOCOL.md and a
- * valid RS256 signature by the key @public_key (SubjectPublicKeyInfo DER);
- * returns the claims as JSON text. The claims themselves are the
- * service's to judge.
- */
-char     *enr_sad_verify (const char          *sad,
-                          GBytes              *public_key,
                           GError             **error);
 
 G_END_DECLS

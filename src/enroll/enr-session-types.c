@@ -39,13 +39,6 @@ G_DEFINE_BOXED_TYPE (EnrSessionRegistration, enr_session_registration,
 G_DEFINE_BOXED_TYPE (EnrSessionCertificate, enr_session_certificate,
                      enr_session_certificate_copy, enr_session_certificate_free)
 
-static void
-free_wiped (char *text)
-{
-  if (text != NULL)
-    enr_secure_free (text, strlen (text));
-}
-
 EnrLoginCode *
 enr_login_code_copy (const EnrLoginCode *code)
 {
@@ -64,9 +57,9 @@ enr_login_code_free (EnrLoginCode *code)
   if (code == NULL)
     return;
   /* The user code is as good as the device code until it expires. */
-  free_wiped (code->user_code);
+  enr_secure_string_free (code->user_code);
   g_free (code->verification_uri);
-  free_wiped (code->verification_uri_complete);
+  enr_secure_string_free (code->verification_uri_complete);
   g_free (code);
 }
 
@@ -84,7 +77,7 @@ enr_otp_state_free (EnrOtpState *state)
 {
   if (state == NULL)
     return;
-  free_wiped (state->sent_to);
+  enr_secure_string_free (state->sent_to);
   g_free (state);
 }
 
@@ -108,10 +101,10 @@ enr_session_document_free (EnrSessionDocument *document)
     return;
   /* The name holds the citizen ID. The bytes are shared, and wiped by
    * whoever made them (enr_secure_bytes_new). */
-  free_wiped (document->name);
+  enr_secure_string_free (document->name);
   g_clear_pointer (&document->data, g_bytes_unref);
   g_free (document->hash);
-  free_wiped (document->description);
+  enr_secure_string_free (document->description);
   g_free (document);
 }
 
@@ -135,9 +128,9 @@ enr_certificate_report_free (EnrCertificateReport *report)
   if (report == NULL)
     return;
   g_free (report->vneid_status);
-  free_wiped (report->vneid_serial);
+  enr_secure_string_free (report->vneid_serial);
   g_free (report->smartca_status);
-  free_wiped (report->smartca_serial);
+  enr_secure_string_free (report->smartca_serial);
   g_free (report->credential_status);
   g_free (report);
 }
@@ -190,17 +183,17 @@ enr_session_identity_free (EnrSessionIdentity *identity)
   if (identity == NULL)
     return;
   /* All of it is personal: a kiosk's next citizen must not find it. */
-  free_wiped (identity->citizen_id);
-  free_wiped (identity->full_name);
-  free_wiped (identity->date_of_birth);
-  free_wiped (identity->gender);
-  free_wiped (identity->nationality);
-  free_wiped (identity->province);
-  free_wiped (identity->ward);
-  free_wiped (identity->street);
-  free_wiped (identity->district);
-  free_wiped (identity->phone);
-  free_wiped (identity->email);
+  enr_secure_string_free (identity->citizen_id);
+  enr_secure_string_free (identity->full_name);
+  enr_secure_string_free (identity->date_of_birth);
+  enr_secure_string_free (identity->gender);
+  enr_secure_string_free (identity->nationality);
+  enr_secure_string_free (identity->province);
+  enr_secure_string_free (identity->ward);
+  enr_secure_string_free (identity->street);
+  enr_secure_string_free (identity->district);
+  enr_secure_string_free (identity->phone);
+  enr_secure_string_free (identity->email);
   g_free (identity);
 }
 
@@ -272,8 +265,8 @@ enr_session_certificate_free (EnrSessionCertificate *certificate)
 {
   if (certificate == NULL)
     return;
-  free_wiped (certificate->holder);
-  free_wiped (certificate->subject);
+  enr_secure_string_free (certificate->holder);
+  enr_secure_string_free (certificate->subject);
   g_free (certificate->issuer);
   g_free (certificate->serial);
   g_clear_pointer (&certificate->not_before, g_date_time_unref);

@@ -26,21 +26,13 @@ static GParamSpec *props[N_PROPS];
 #define SIGNED_CONTRACT_FILE  "signed-contract.pdf"
 #define SIGNED_RECORD_FILE    "signed-acceptance-record.pdf"
 
-static void
-wipe_string (char **text)
-{
-  if (*text != NULL)
-    enr_secure_free (*text, strlen (*text));
-  *text = NULL;
-}
-
 void
 _enr_session_set_string (char      **field,
                          const char *value)
 {
   if (*field == value)
     return;
-  wipe_string (field);
+  enr_secure_clear_string (field);
   *field = g_strdup (value);
 }
 
@@ -1282,14 +1274,14 @@ cancel_work (EnrSession *self)
 static void
 clear_progress (EnrSession *self)
 {
-  wipe_string (&self->citizen_id);
-  wipe_string (&self->device_id);
-  wipe_string (&self->registration_id);
-  wipe_string (&self->credential_id);
-  wipe_string (&self->contract_id);
-  wipe_string (&self->acceptance_tran_id);
-  wipe_string (&self->otp_session);
-  wipe_string (&self->smartca_state);
+  enr_secure_clear_string (&self->citizen_id);
+  enr_secure_clear_string (&self->device_id);
+  enr_secure_clear_string (&self->registration_id);
+  enr_secure_clear_string (&self->credential_id);
+  enr_secure_clear_string (&self->contract_id);
+  enr_secure_clear_string (&self->acceptance_tran_id);
+  enr_secure_clear_string (&self->otp_session);
+  enr_secure_clear_string (&self->smartca_state);
   g_clear_pointer (&self->identity, enr_identity_free);
   g_clear_pointer (&self->shown_identity, enr_session_identity_free);
   g_clear_pointer (&self->registration, enr_session_registration_free);

@@ -7,13 +7,12 @@
 
 #include "config.h"
 
-#include <gnutls/gnutls.h>
 #include <string.h>
 
 #include "enr-http.h"
 #include "enr-json.h"
 #include "enr-sandbox-control.h"
-#include "enr-service-error.h"
+#include "enr-secure.h"
 
 struct _EnrSandboxControl
 {
@@ -74,55 +73,10 @@ enr_sandbox_otp_free (EnrSandboxOtp *otp)
   if (otp == NULL)
     return;
   g_free (otp->to);
-  if (otp->code != NULL)
-    gnutls_memset (otp->code, 0, strlen (otp->code));
-  g_free (otp->code);
+  enr_secure_string_free (otp->code);
   g_free (otp->purpose);
   g_free (otp->sent_at);
   g_free (otp);
-}
-
-typedef gpointer (*ReplyParser) (JsonNode *body, GError **error);
-
-typedef struct
-{
-  ReplyParser    parse;
-  GDestroyNotify free_result;
-} CallData;
-
-static void
-reply_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  CallData *data = g_task_get_task_data (task);
-  g_autoptr(EnrHttpReply) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  gpointer value;
-
-  reply = enr_http_send_finish (ENR_HTTP (object), result, &error);
-  if (reply == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (reply->status != 200)
-    {
-      JsonObject *body = enr_http_reply_get_object (reply);
-
-      g_info ("control call refused: HTTP %u %s", reply->status,
-              body ? json_object_get_string_member_with_default (body, "error", "") : "");
-      g_task_return_new_error (task, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_FAILED, "%s",
-                               enr_service_error_message (ENR_SERVICE_ERROR_FAILED));
-      return;
-    }
-
-  value = data->parse != NULL ? data->parse (reply->body, &error) : GINT_TO_POINTER (TRUE);
-  if (value == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, value, data->free_result);
 }
 
 /* Takes @body (nullable). */
@@ -131,7 +85,7 @@ control_call (EnrSandboxControl   *self,
               const char          *method,
               const char          *path,
               JsonNode            *body,
-              ReplyParser          parse,
+              EnrHttpJsonParser    parse,
               GDestroyNotify       free_result,
               gpointer             source_tag,
               GCancellable        *cancellable,
@@ -141,18 +95,33 @@ control_call (EnrSandboxControl   *self,
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_autofree char *url = g_strconcat (self->base_url, "/", path, NULL);
   EnrHttpCall *call = enr_http_call_new (method, url);
-  CallData *data = g_new0 (CallData, 1);
 
   g_task_set_source_tag (task, source_tag);
-  data->parse = parse;
-  data->free_result = free_result;
-  g_task_set_task_data (task, data, g_free);
   if (body != NULL)
     {
       enr_http_call_set_json (call, body);
       json_node_unref (body);
     }
-  enr_http_send_async (self->http, call, cancellable, reply_cb, g_steal_pointer (&task));
+  enr_http_send_json_for_task (self->http, call, parse, free_result, g_steal_pointer (&task));
+}
+
+/* A GET of @prefix followed by @value, escaped. */
+static void
+control_get (EnrSandboxControl   *self,
+             const char          *prefix,
+             const char          *value,
+             EnrHttpJsonParser    parse,
+             GDestroyNotify       free_result,
+             gpointer             source_tag,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
+{
+  g_autofree char *escaped = g_uri_escape_string (value, NULL, FALSE);
+  g_autofree char *path = g_strconcat (prefix, escaped, NULL);
+
+  control_call (self, "GET", path, NULL, parse, free_result, source_tag, cancellable, callback,
+                user_data);
 }
 
 static gpointer
@@ -162,10 +131,8 @@ finish_call (EnrSandboxControl  *self,
              GError            **error)
 {
   g_return_val_if_fail (ENR_IS_SANDBOX_CONTROL (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return enr_http_json_finish (result, self, source_tag, error);
 }
 
 /* --- The outbox ------------------------------------------------------------ */
@@ -213,16 +180,11 @@ enr_sandbox_control_outbox_async (EnrSandboxControl   *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
-
   g_return_if_fail (ENR_IS_SANDBOX_CONTROL (self));
   g_return_if_fail (phone != NULL);
 
-  escaped = g_uri_escape_string (phone, NULL, FALSE);
-  path = g_strconcat ("outbox?phone=", escaped, NULL);
-  control_call (self, "GET", path, NULL, parse_outbox, (GDestroyNotify) g_ptr_array_unref,
-                enr_sandbox_control_outbox_async, cancellable, callback, user_data);
+  control_get (self, "outbox?phone=", phone, parse_outbox, (GDestroyNotify) g_ptr_array_unref,
+               enr_sandbox_control_outbox_async, cancellable, callback, user_data);
 }
 
 GPtrArray *
@@ -453,17 +415,12 @@ enr_sandbox_control_portal_transaction_async (EnrSandboxControl   *self,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data)
 {
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
-
   g_return_if_fail (ENR_IS_SANDBOX_CONTROL (self));
   g_return_if_fail (tran_id != NULL);
 
-  escaped = g_uri_escape_string (tran_id, NULL, FALSE);
-  path = g_strconcat ("portal/transactions/", escaped, NULL);
-  control_call (self, "GET", path, NULL, parse_portal_transaction,
-                (GDestroyNotify) enr_sandbox_portal_transaction_free,
-                enr_sandbox_control_portal_transaction_async, cancellable, callback, user_data);
+  control_get (self, "portal/transactions/", tran_id, parse_portal_transaction,
+               (GDestroyNotify) enr_sandbox_portal_transaction_free,
+               enr_sandbox_control_portal_transaction_async, cancellable, callback, user_data);
 }
 
 EnrSandboxPortalTransaction *

@@ -5,6 +5,7 @@
 
 #include <gio/gio.h>
 
+#include "enr-pdf-signature-writer.h"
 #include "enr-pdf-signature.h"
 #include "sbx-acceptance.h"
 #include "sbx-ca.h"

@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include "enr-secure.h"
 #include "sbx-clock.h"
 #include "sbx-contract-pdf.h"
 #include "sbx-job.h"
@@ -129,7 +130,7 @@ drawing_free (gpointer data)
   g_free (drawing->contract_hash);
   g_free (drawing->signed_at);
   g_free (drawing->phone_masked);
-  g_clear_pointer (&drawing->otp, sbx_secret_string_free);
+  g_clear_pointer (&drawing->otp, enr_secure_string_free);
   g_clear_pointer (&drawing->pdf, g_bytes_unref);
   g_clear_error (&drawing->error);
   g_free (drawing);

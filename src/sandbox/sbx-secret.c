@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "enr-base64url.h"
+#include "enr-secure.h"
 #include "sbx-secret.h"
 
 #define TOKEN_BYTES 32
@@ -37,7 +38,7 @@ sbx_secret_new_token (void)
 
   random_fill (GNUTLS_RND_KEY, raw, sizeof raw);
   token = enr_base64url_encode (raw, sizeof raw);
-  gnutls_memset (raw, 0, sizeof raw);
+  enr_secure_wipe (raw, sizeof raw);
   return token;
 }
 
@@ -77,7 +78,7 @@ sbx_secret_new_user_code (void)
           code[n < 4 ? n : n + 1] = user_code_alphabet[pool[i] % alphabet_len];
           n++;
         }
-      gnutls_memset (pool, 0, sizeof pool);
+      enr_secure_wipe (pool, sizeof pool);
     }
   code[4] = '-';
   code[9] = '\0';
@@ -136,17 +137,12 @@ sbx_secret_equal (GBytes *a,
 {
   const guint8 *da, *db;
   gsize la, lb;
-  volatile guint8 diff = 0;
 
   g_return_val_if_fail (a != NULL && b != NULL, FALSE);
 
   da = g_bytes_get_data (a, &la);
   db = g_bytes_get_data (b, &lb);
-  if (la != lb)
-    return FALSE;
-  for (gsize i = 0; i < la; i++)
-    diff |= da[i] ^ db[i];
-  return diff == 0;
+  return la == lb && enr_secure_equal (da, db, la);
 }
 
 char *
@@ -191,7 +187,7 @@ pbkdf2 (const char *password,
   salt_datum.size = salt_len;
 
   ret = gnutls_pbkdf2 (GNUTLS_MAC_SHA256, &key, &salt_datum, iterations, out, sizeof out);
-  gnutls_memset (normalized, 0, key.size);
+  enr_secure_wipe (normalized, key.size);
   if (ret < 0)
     {
       g_warning ("PBKDF2 failed: %s", gnutls_strerror (ret));
@@ -199,7 +195,7 @@ pbkdf2 (const char *password,
     }
 
   result = g_bytes_new (out, sizeof out);
-  gnutls_memset (out, 0, sizeof out);
+  enr_secure_wipe (out, sizeof out);
   return result;
 }
 
@@ -237,12 +233,4 @@ sbx_password_check (const char *password,
   if (candidate == NULL)
     return FALSE;
   return sbx_secret_equal (candidate, hash);
-}
-
-void
-sbx_secret_string_free (SbxSecretString *secret)
-{
-  if (secret != NULL)
-    gnutls_memset (secret, 0, strlen (secret));
-  g_free (secret);
 }

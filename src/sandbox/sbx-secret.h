@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "enr-secure.h"
 #include "sbx-db.h"
 
 G_BEGIN_DECLS
@@ -32,10 +33,10 @@ gboolean  sbx_password_check       (const char *password,
 
 /* Additions for the core and its modules. */
 
-/* A string that held a token, code, OTP or password: wiped when freed. */
-typedef char SbxSecretString;
-void      sbx_secret_string_free   (SbxSecretString *secret);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbxSecretString, sbx_secret_string_free)
+/* A string that held a token, code, OTP or password: wiped when freed
+ * (enr_secure_string_free). */
+typedef EnrSecureString SbxSecretString;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbxSecretString, enr_secure_string_free)
 
 /* SHA-256 of the token as lowercase hex: the otps.subject of a 'vneid-login'
  * OTP (schema.sql). */

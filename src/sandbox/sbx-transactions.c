@@ -14,7 +14,7 @@
 #include <gnutls/x509.h>
 #include <string.h>
 
-#include "enr-cms.h"
+#include "enr-pades-sign.h"
 #include "enr-pdf-signature.h"
 #include "sbx-acceptance.h"
 #include "sbx-clock.h"
@@ -553,10 +553,9 @@ sign_pdf (GBytes                   *prepared,
 {
   g_autoptr(EnrPdfSignature) placeholder = NULL;
   g_autoptr(GBytes) covered = NULL;
-  g_autoptr(GBytes) cms = NULL;
   g_autofree char *digest = NULL;
   EnrPdfSignatureStatus status;
-  guint8 *signed_pdf;
+  GBytes *signed_pdf;
   const guint8 *data;
   gsize len;
   gint64 started;
@@ -583,22 +582,10 @@ sign_pdf (GBytes                   *prepared,
     }
 
   started = sbx_stats_thread_cpu_us ();
-  cms = enr_cms_sign_detached (g_bytes_get_data (covered, NULL), g_bytes_get_size (covered),
-                               signer, chain, chain_len, key, error);
-  if (cms == NULL)
-    return NULL;
-  sbx_stats_add_since (SBX_STAT_DOCUMENT_SIGNATURE, started);
-  signed_pdf = g_memdup2 (data, len);
-  status = enr_pdf_signature_fill (signed_pdf, len, placeholder, g_bytes_get_data (cms, NULL),
-                                   g_bytes_get_size (cms));
-  if (status != ENR_PDF_SIGNATURE_OK)
-    {
-      g_free (signed_pdf);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Filling the signature: %s",
-                   enr_pdf_signature_status_to_string (status));
-      return NULL;
-    }
-  return g_bytes_new_take (signed_pdf, len);
+  signed_pdf = enr_pades_sign (prepared, placeholder, signer, chain, chain_len, key, error);
+  if (signed_pdf != NULL)
+    sbx_stats_add_since (SBX_STAT_DOCUMENT_SIGNATURE, started);
+  return signed_pdf;
 }
 
 static void

@@ -14,11 +14,11 @@
 
 #include "config.h"
 
-#include <gnutls/gnutls.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
 #include "enr-http.h"
+#include "enr-secure.h"
 #include "enr-service-error.h"
 
 #define IO_TIMEOUT_S          20
@@ -67,39 +67,6 @@ G_DEFINE_FINAL_TYPE (EnrHttp, enr_http, G_TYPE_OBJECT)
 
 /* --- Calls ------------------------------------------------------------- */
 
-static void
-wipe_and_free (gpointer data,
-               gsize    len)
-{
-  gnutls_memset (data, 0, len);
-  g_free (data);
-}
-
-static void
-wipe_string (char **str)
-{
-  if (*str != NULL)
-    wipe_and_free (*str, strlen (*str));
-  *str = NULL;
-}
-
-static void
-wipe_cstring (gpointer data)
-{
-  char *str = data;
-
-  wipe_string (&str);
-}
-
-static void
-free_wiped_body (gpointer data)
-{
-  GString *str = data;
-
-  gnutls_memset (str->str, 0, str->allocated_len);
-  g_string_free (str, TRUE);
-}
-
 EnrHttpCall *
 enr_http_call_new (const char *method,
                    const char *url)
@@ -124,7 +91,7 @@ enr_http_call_free (EnrHttpCall *call)
   g_free (call->method);
   g_free (call->url);
   g_clear_pointer (&call->body, g_bytes_unref);
-  wipe_string (&call->bearer);
+  enr_secure_clear_string (&call->bearer);
   g_free (call->idempotency_key);
   g_free (call);
 }
@@ -144,7 +111,7 @@ enr_http_call_set_json (EnrHttpCall *call,
   text = json_generator_to_data (generator, &len);
   g_clear_pointer (&call->body, g_bytes_unref);
   /* A SAD or an OTP may be in there. */
-  call->body = g_bytes_new_with_free_func (text, len, wipe_cstring, text);
+  call->body = enr_secure_bytes_new_take ((guint8 *) text, len);
   call->content_type = "application/json";
 }
 
@@ -155,6 +122,7 @@ enr_http_call_set_form (EnrHttpCall *call,
 {
   GString *form = g_string_new (NULL);
   va_list args;
+  gsize len;
 
   g_return_if_fail (call != NULL);
 
@@ -174,7 +142,8 @@ enr_http_call_set_form (EnrHttpCall *call,
   va_end (args);
 
   g_clear_pointer (&call->body, g_bytes_unref);
-  call->body = g_bytes_new_with_free_func (form->str, form->len, free_wiped_body, form);
+  len = form->len;
+  call->body = enr_secure_bytes_new_take ((guint8 *) g_string_free (form, FALSE), len);
   call->content_type = "application/x-www-form-urlencoded";
 }
 
@@ -184,7 +153,7 @@ enr_http_call_set_bearer (EnrHttpCall *call,
 {
   g_return_if_fail (call != NULL);
 
-  wipe_string (&call->bearer);
+  enr_secure_clear_string (&call->bearer);
   call->bearer = token ? g_strdup_printf ("Bearer %s", token) : NULL;
 }
 
@@ -769,6 +738,85 @@ enr_http_send_finish (EnrHttp       *self,
 {
   g_return_val_if_fail (ENR_IS_HTTP (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* --- Bare JSON calls ---------------------------------------------------- */
+
+typedef struct
+{
+  GTask             *task;
+  EnrHttpJsonParser  parse;
+  GDestroyNotify     free_result;
+} JsonCall;
+
+static void
+json_call_sent_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  JsonCall *json_call = user_data;
+  g_autoptr(GTask) task = json_call->task;
+  g_autoptr(EnrHttpReply) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  EnrHttpJsonParser parse = json_call->parse;
+  GDestroyNotify free_result = json_call->free_result;
+  gpointer value;
+
+  g_free (json_call);
+  reply = enr_http_send_finish (ENR_HTTP (object), result, &error);
+  if (reply == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (reply->status != 200)
+    {
+      JsonObject *body = enr_http_reply_get_object (reply);
+
+      g_info ("call refused: HTTP %u %s", reply->status,
+              body ? json_object_get_string_member_with_default (body, "error", "") : "");
+      g_task_return_new_error (task, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_FAILED, "%s",
+                               enr_service_error_message (ENR_SERVICE_ERROR_FAILED));
+      return;
+    }
+
+  value = parse != NULL ? parse (reply->body, &error) : GINT_TO_POINTER (TRUE);
+  if (value == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, value, free_result);
+}
+
+void
+enr_http_send_json_for_task (EnrHttp           *self,
+                             EnrHttpCall       *call,
+                             EnrHttpJsonParser  parse,
+                             GDestroyNotify     free_result,
+                             GTask             *task)
+{
+  JsonCall *json_call;
+
+  g_return_if_fail (ENR_IS_HTTP (self));
+  g_return_if_fail (call != NULL);
+  g_return_if_fail (G_IS_TASK (task));
+
+  json_call = g_new0 (JsonCall, 1);
+  json_call->task = task;
+  json_call->parse = parse;
+  json_call->free_result = free_result;
+  enr_http_send_async (self, call, g_task_get_cancellable (task), json_call_sent_cb, json_call);
+}
+
+gpointer
+enr_http_json_finish (GAsyncResult  *result,
+                      gpointer       source_object,
+                      gpointer       source_tag,
+                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, source_object), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

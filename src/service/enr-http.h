@@ -93,4 +93,29 @@ EnrHttpReply *enr_http_send_finish       (EnrHttp             *self,
                                           GAsyncResult        *result,
                                           GError             **error);
 
+/* Turns the JSON body of a reply (NULL: it had none) into a call's result,
+ * or sets @error and returns NULL. */
+typedef gpointer (*EnrHttpJsonParser) (JsonNode  *body,
+                                       GError   **error);
+
+/*
+ * A call to a bare JSON API, whose replies say nothing but their status and
+ * body (the sandbox's control endpoints): sends @call (taken) with @task's
+ * cancellable, and returns on @task (taken) what @parse makes of a 200
+ * reply's body (a NULL @parse: TRUE), to be freed with @free_result. Any
+ * other status is ENR_SERVICE_ERROR_FAILED; a call that got no reply fails
+ * as enr_http_send_async() says. @task's data stays the caller's.
+ */
+void          enr_http_send_json_for_task (EnrHttp            *self,
+                                           EnrHttpCall        *call,
+                                           EnrHttpJsonParser   parse,
+                                           GDestroyNotify      free_result,
+                                           GTask              *task);
+/* The result of such a call, for the _finish of @source_object's
+ * @source_tag. */
+gpointer      enr_http_json_finish        (GAsyncResult       *result,
+                                           gpointer            source_object,
+                                           gpointer            source_tag,
+                                           GError            **error);
+
 G_END_DECLS

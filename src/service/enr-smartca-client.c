@@ -3,10 +3,10 @@
 
 #include "config.h"
 
-#include <gnutls/gnutls.h>
 #include <string.h>
 
 #include "enr-json.h"
+#include "enr-secure.h"
 #include "enr-service-error.h"
 #include "enr-smartca-client.h"
 
@@ -49,14 +49,6 @@ typedef struct
 } CallData;
 
 static void
-wipe_string (char **str)
-{
-  if (*str != NULL)
-    gnutls_memset (*str, 0, strlen (*str));
-  g_clear_pointer (str, g_free);
-}
-
-static void
 call_data_free (CallData *data)
 {
   g_free (data->path);
@@ -74,8 +66,8 @@ enr_smartca_client_finalize (GObject *object)
   g_ptr_array_unref (self->renewal_waiters);
   g_clear_object (&self->http);
   g_free (self->base_url);
-  wipe_string (&self->access_token);
-  wipe_string (&self->refresh_token);
+  enr_secure_clear_string (&self->access_token);
+  enr_secure_clear_string (&self->refresh_token);
 
   G_OBJECT_CLASS (enr_smartca_client_parent_class)->finalize (object);
 }
@@ -128,8 +120,8 @@ enr_smartca_client_set_tokens (EnrSmartcaClient *self,
 {
   g_return_if_fail (ENR_IS_SMARTCA_CLIENT (self));
 
-  wipe_string (&self->access_token);
-  wipe_string (&self->refresh_token);
+  enr_secure_clear_string (&self->access_token);
+  enr_secure_clear_string (&self->refresh_token);
   self->access_token = g_strdup (access_token);
   self->refresh_token = g_strdup (refresh_token);
 }
@@ -860,7 +852,7 @@ send_revoke (EnrSmartcaClient *self,
     return;
   call = enr_http_call_new ("POST", url);
   enr_http_call_set_form (call, "token", *token, "client_id", CLIENT_ID, NULL);
-  wipe_string (token);
+  enr_secure_clear_string (token);
   (*pending)++;
   enr_http_send_async (self->http, call, g_task_get_cancellable (task), revoke_one_cb,
                        g_object_ref (task));

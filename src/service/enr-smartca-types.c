@@ -3,10 +3,10 @@
 
 #include "config.h"
 
-#include <gnutls/gnutls.h>
 #include <string.h>
 
 #include "enr-json.h"
+#include "enr-secure.h"
 #include "enr-smartca-types.h"
 
 static const char * const state_names[] = {
@@ -36,14 +36,6 @@ enr_enrollment_state_to_string (EnrEnrollmentState state)
 {
   g_return_val_if_fail ((guint) state < G_N_ELEMENTS (state_names), "");
   return state_names[state];
-}
-
-static void
-free_secret (char *secret)
-{
-  if (secret != NULL)
-    gnutls_memset (secret, 0, strlen (secret));
-  g_free (secret);
 }
 
 static JsonObject *
@@ -117,8 +109,8 @@ enr_smartca_tokens_free (EnrSmartcaTokens *value)
 {
   if (value == NULL)
     return;
-  free_secret (value->access_token);
-  free_secret (value->refresh_token);
+  enr_secure_string_free (value->access_token);
+  enr_secure_string_free (value->refresh_token);
   g_free (value->scope);
   g_free (value);
 }
@@ -151,10 +143,10 @@ enr_smartca_user_free (EnrSmartcaUser *value)
 {
   if (value == NULL)
     return;
-  free_secret (value->uid);
-  free_secret (value->full_name);
-  free_secret (value->phone);
-  free_secret (value->email);
+  enr_secure_string_free (value->uid);
+  enr_secure_string_free (value->full_name);
+  enr_secure_string_free (value->phone);
+  enr_secure_string_free (value->email);
   g_free (value);
 }
 

@@ -3,10 +3,10 @@
 
 #include "config.h"
 
-#include <gnutls/gnutls.h>
 #include <string.h>
 
 #include "enr-json.h"
+#include "enr-secure.h"
 #include "enr-service-error.h"
 #include "enr-vneid-client.h"
 
@@ -38,21 +38,13 @@ struct _CallData
 };
 
 static void
-wipe_token (char **token)
-{
-  if (*token != NULL)
-    gnutls_memset (*token, 0, strlen (*token));
-  g_clear_pointer (token, g_free);
-}
-
-static void
 enr_vneid_client_finalize (GObject *object)
 {
   EnrVneidClient *self = ENR_VNEID_CLIENT (object);
 
   g_clear_object (&self->http);
   g_free (self->base_url);
-  wipe_token (&self->access_token);
+  enr_secure_clear_string (&self->access_token);
 
   G_OBJECT_CLASS (enr_vneid_client_parent_class)->finalize (object);
 }
@@ -93,7 +85,7 @@ enr_vneid_client_set_access_token (EnrVneidClient *self,
 {
   g_return_if_fail (ENR_IS_VNEID_CLIENT (self));
 
-  wipe_token (&self->access_token);
+  enr_secure_clear_string (&self->access_token);
   self->access_token = g_strdup (token);
 }
 
@@ -516,7 +508,7 @@ free_code (gpointer code)
 {
   char *text = code;
 
-  wipe_token (&text);
+  enr_secure_clear_string (&text);
 }
 
 void
@@ -571,7 +563,7 @@ enr_vneid_client_revoke_async (EnrVneidClient      *self,
   enr_http_call_set_form (call, "token", self->access_token ? self->access_token : "",
                           "client_id", CLIENT_ID, NULL);
   /* Forgotten now: whatever the service answers, this program is done with it. */
-  wipe_token (&self->access_token);
+  enr_secure_clear_string (&self->access_token);
   send_call (self, call, handle_revoke, NULL, enr_vneid_client_revoke_async,
              cancellable, callback, user_data);
 }

@@ -3,23 +3,15 @@
 
 #include "config.h"
 
-#include <gnutls/gnutls.h>
 #include <string.h>
 
 #include "enr-json.h"
+#include "enr-secure.h"
 #include "enr-vneid-types.h"
 
 G_DEFINE_BOXED_TYPE (EnrIdentity, enr_identity, enr_identity_copy, enr_identity_free)
 G_DEFINE_BOXED_TYPE (EnrRegistration, enr_registration, enr_registration_copy,
                      enr_registration_free)
-
-static void
-free_secret (char *secret)
-{
-  if (secret != NULL)
-    gnutls_memset (secret, 0, strlen (secret));
-  g_free (secret);
-}
 
 /* Device authorization (RFC 8628 §3.2) */
 
@@ -28,7 +20,7 @@ enr_device_authorization_free (EnrDeviceAuthorization *value)
 {
   if (value == NULL)
     return;
-  free_secret (value->device_code);
+  enr_secure_string_free (value->device_code);
   g_free (value->user_code);
   g_free (value->verification_uri);
   g_free (value->verification_uri_complete);
@@ -60,7 +52,7 @@ enr_vneid_tokens_free (EnrVneidTokens *value)
 {
   if (value == NULL)
     return;
-  free_secret (value->access_token);
+  enr_secure_string_free (value->access_token);
   g_free (value->scope);
   g_free (value);
 }
@@ -94,7 +86,7 @@ enr_otp_challenge_free (EnrOtpChallenge *value)
 {
   if (value == NULL)
     return;
-  free_secret (value->otp_session);
+  enr_secure_string_free (value->otp_session);
   g_free (value->otp_sent_to);
   g_free (value);
 }
@@ -142,18 +134,18 @@ enr_identity_free (EnrIdentity *value)
 {
   if (value == NULL)
     return;
-  free_secret (value->sub);
-  free_secret (value->citizen_id);
-  free_secret (value->full_name);
-  free_secret (value->date_of_birth);
-  free_secret (value->gender);
-  free_secret (value->nationality);
-  free_secret (value->province);
-  free_secret (value->ward);
-  free_secret (value->street);
-  free_secret (value->district);
-  free_secret (value->phone);
-  free_secret (value->email);
+  enr_secure_string_free (value->sub);
+  enr_secure_string_free (value->citizen_id);
+  enr_secure_string_free (value->full_name);
+  enr_secure_string_free (value->date_of_birth);
+  enr_secure_string_free (value->gender);
+  enr_secure_string_free (value->nationality);
+  enr_secure_string_free (value->province);
+  enr_secure_string_free (value->ward);
+  enr_secure_string_free (value->street);
+  enr_secure_string_free (value->district);
+  enr_secure_string_free (value->phone);
+  enr_secure_string_free (value->email);
   g_free (value);
 }
 

@@ -5,7 +5,6 @@
 
 #include <string.h>
 
-#include <gnutls/gnutls.h>
 #include <libsecret/secret.h>
 
 #include "enr-crypto-error.h"
@@ -35,18 +34,6 @@ G_DEFINE_FINAL_TYPE (EnrKeyStore, enr_key_store, G_TYPE_OBJECT)
 static GMutex keyring_lock;
 
 static void
-wipe_value (gpointer data)
-{
-  SecretValue *value = data;
-  gsize len = 0;
-  const char *secret = secret_value_get (value, &len);
-
-  if (secret != NULL)
-    gnutls_memset ((char *) secret, 0, len);
-  secret_value_unref (value);
-}
-
-static void
 enr_key_store_finalize (GObject *object)
 {
   EnrKeyStore *self = ENR_KEY_STORE (object);
@@ -67,7 +54,8 @@ static void
 enr_key_store_init (EnrKeyStore *self)
 {
   g_mutex_init (&self->lock);
-  self->memory = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, wipe_value);
+  self->memory = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                        (GDestroyNotify) enr_keyring_value_wipe);
 }
 
 EnrKeyStore *

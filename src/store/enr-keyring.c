@@ -5,8 +5,6 @@
 
 #include <string.h>
 
-#include <gnutls/gnutls.h>
-
 #include "enr-key-handle-private.h"
 #include "enr-keyring.h"
 #include "enr-secure.h"
@@ -96,21 +94,22 @@ exact_attributes (SecretRetrievable *item)
   return attributes;
 }
 
-static void
-wipe_value (SecretValue *value)
+void
+enr_keyring_value_wipe (SecretValue *value)
 {
   gsize len = 0;
-  const char *data = secret_value_get (value, &len);
+  const char *data;
 
-  /* We hold the only reference: clear it before libsecret frees it. */
-  if (data != NULL)
-    gnutls_memset ((char *) data, 0, len);
+  if (value == NULL)
+    return;
+  data = secret_value_get (value, &len);
+  enr_secure_wipe ((char *) data, len);
   secret_value_unref (value);
 }
 
 /* A SecretValue that is wiped, not only unreferenced, when it goes. */
 typedef SecretValue WipedValue;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (WipedValue, wipe_value)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WipedValue, enr_keyring_value_wipe)
 
 static gboolean
 unlock_items (GList         *items,

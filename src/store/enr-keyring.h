@@ -18,6 +18,10 @@ G_BEGIN_DECLS
 
 const SecretSchema *enr_keyring_get_schema (void);
 
+/* Wipes the secret @value (nullable) holds, in place, then drops the
+ * reference: for a value that nothing reads any more. */
+void                enr_keyring_value_wipe (SecretValue   *value);
+
 /* The newest record for @citizen_id at @service_url; if an interrupted
  * write left an older one beside it, that one is removed. */
 EnrKeyHandle       *enr_keyring_read       (const char    *citizen_id,

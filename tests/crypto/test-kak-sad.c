@@ -15,6 +15,7 @@
 #include "enr-crypto-error.h"
 #include "enr-jws.h"
 #include "enr-kak.h"
+#include "enr-sad-verify.h"
 #include "enr-sad.h"
 
 typedef struct

@@ -15,6 +15,7 @@
 #include "enr-key-store.h"
 #include "enr-key-wrap.h"
 #include "enr-keyring.h"
+#include "enr-sad-verify.h"
 #include "enr-sad.h"
 #include "enr-store-error.h"
 

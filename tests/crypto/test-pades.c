@@ -14,7 +14,9 @@
 #include "enr-certificate.h"
 #include "enr-cms.h"
 #include "enr-crypto-error.h"
+#include "enr-pades-sign.h"
 #include "enr-pades.h"
+#include "enr-pdf-signature-writer.h"
 #include "enr-pdf-signature.h"
 #include "test-pki.h"
 

@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "enr-pdf-signature-writer.h"
 #include "enr-pdf-signature.h"
 
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);

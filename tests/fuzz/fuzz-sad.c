@@ -20,6 +20,7 @@
 
 #include "enr-jws.h"
 #include "enr-kak.h"
+#include "enr-sad-verify.h"
 #include "enr-sad.h"
 #include "sbx-sad.h"
 

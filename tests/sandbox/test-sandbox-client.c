@@ -23,6 +23,7 @@
 
 #include "enr-certificate.h"
 #include "enr-crypto-error.h"
+#include "enr-pades-sign.h"
 #include "enr-pades.h"
 #include "enr-pdf-signature.h"
 #include "sbx-test-client.h"

@@ -440,6 +440,49 @@ test_not_json (Fixture       *fixture,
   g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_MALFORMED_REPLY);
 }
 
+static gpointer
+parse_ok (JsonNode  *body,
+          GError   **error)
+{
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (body));
+  return g_strdup (json_object_get_boolean_member (json_node_get_object (body), "ok")
+                   ? "ok" : "not ok");
+}
+
+/* A bare JSON call: on the caller's task, the parsed body of a 200 reply;
+ * any other status refused. */
+static void
+test_json_call (Fixture       *fixture,
+                gconstpointer  data)
+{
+  script (fixture, 200, 404, G_MAXUINT);
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GTask) task = g_task_new (fixture->http, NULL, sent_cb, &result);
+      g_autofree char *value = NULL;
+
+      g_task_set_source_tag (task, test_json_call);
+      enr_http_send_json_for_task (fixture->http, new_call (fixture, ENR_HTTP_RETRY_SAFE),
+                                   parse_ok, g_free, g_steal_pointer (&task));
+      while (result == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      value = enr_http_json_finish (result, fixture->http, test_json_call, &error);
+      if (round == 0)
+        {
+          g_assert_no_error (error);
+          g_assert_cmpstr (value, ==, "ok");
+        }
+      else
+        {
+          g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_FAILED);
+          g_assert_null (value);
+        }
+    }
+  g_assert_cmpuint (fixture->requests, ==, 2);
+}
+
 /* Set up with the system store only: the test server's own CA is unknown. */
 static void
 test_untrusted (Fixture       *fixture,
@@ -488,6 +531,7 @@ main (int   argc,
   ADD ("/http/not-json", test_not_json, NULL);
   ADD ("/http/untrusted", test_untrusted, GINT_TO_POINTER (1));
   ADD ("/http/https-only", test_https_only, NULL);
+  ADD ("/http/json-call", test_json_call, NULL);
 #undef ADD
 
   return g_test_run ();

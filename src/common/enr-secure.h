@@ -15,6 +15,9 @@ typedef char EnrSecureString;
 
 EnrSecureString *enr_secure_strdup        (const char *text);
 void             enr_secure_string_free   (EnrSecureString *text);
+/* Wipes and frees the string *@text (nullable), and sets *@text to NULL:
+ * for a field that held a token, an id or a PIN. */
+void             enr_secure_clear_string  (char            **text);
 
 /* GBytes that wipe their data when the last reference goes. */
 GBytes          *enr_secure_bytes_new_take (guint8 *data,

@@ -38,6 +38,14 @@ enr_secure_string_free (EnrSecureString *text)
     enr_secure_free (text, strlen (text));
 }
 
+void
+enr_secure_clear_string (char **text)
+{
+  g_return_if_fail (text != NULL);
+
+  enr_secure_string_free (g_steal_pointer (text));
+}
+
 typedef struct
 {
   guint8 *data;
