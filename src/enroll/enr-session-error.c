@@ -181,15 +181,15 @@ service_outcome (EnrServiceError code)
                                    "Ask the person who set it up, or start the program with "
                                    "--sandbox to try it out."));
     case ENR_SERVICE_ERROR_NO_NETWORK:
-      return OUTCOME (.code = ENR_SESSION_ERROR_RETRY,
+      return OUTCOME (.code = ENR_SESSION_ERROR_RETRY, .reason = ENR_SESSION_REASON_CONNECTION,
                       .message = _("This computer cannot reach the service. Check the network "
                                    "connection, then try again."));
     case ENR_SERVICE_ERROR_TIMEOUT:
-      return OUTCOME (.code = ENR_SESSION_ERROR_RETRY,
+      return OUTCOME (.code = ENR_SESSION_ERROR_RETRY, .reason = ENR_SESSION_REASON_CONNECTION,
                       .message = _("The service took too long to answer. Everything you entered "
                                    "is kept: try again."));
     case ENR_SERVICE_ERROR_TLS_UNTRUSTED:
-      return OUTCOME (.code = ENR_SESSION_ERROR_GET_HELP,
+      return OUTCOME (.code = ENR_SESSION_ERROR_GET_HELP, .reason = ENR_SESSION_REASON_CONNECTION,
                       .message = _("The service could not prove who it is, so nothing was sent "
                                    "to it. Do not go on; tell the person who looks after this "
                                    "computer."));
@@ -274,7 +274,7 @@ service_outcome (EnrServiceError code)
     case ENR_SERVICE_ERROR_UNAVAILABLE:
     case ENR_SERVICE_ERROR_LOGIN_PENDING:
     case ENR_SERVICE_ERROR_LOGIN_CODE_EXPIRED:
-      return OUTCOME (.code = ENR_SESSION_ERROR_RETRY,
+      return OUTCOME (.code = ENR_SESSION_ERROR_RETRY, .reason = ENR_SESSION_REASON_CONNECTION,
                       .message = _("The service is busy or down for a moment. Everything you "
                                    "entered is kept: try again in a minute."));
     case ENR_SERVICE_ERROR_FAILED:

@@ -62,6 +62,7 @@ typedef enum
   ENR_SESSION_REASON_OTHER_CITIZEN,    /* a new login named another citizen */
   ENR_SESSION_REASON_NOT_ENROLLED,     /* nothing to link yet: register first */
   ENR_SESSION_REASON_REQUEST_GONE,     /* a signing request expired or was answered elsewhere */
+  ENR_SESSION_REASON_CONNECTION,       /* the service was not reached: check the connection */
 } EnrSessionReason;
 
 GQuark            enr_session_error_quark             (void);

@@ -501,6 +501,58 @@ gboolean  enr_session_refresh_certificate_finish (EnrSession          *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
 
+/* --- The connection check ------------------------------------------------ */
+
+typedef enum
+{
+  ENR_CONNECTION_LINE_NOT_RUN,   /* an earlier line failed */
+  ENR_CONNECTION_LINE_OK,
+  ENR_CONNECTION_LINE_FAILED,
+} EnrConnectionLineOutcome;
+
+/* One thing the check looked at, in the citizen's words. */
+typedef struct
+{
+  EnrConnectionLineOutcome outcome;
+  char                    *title;    /* what was checked: "The service's name is found" */
+  char                    *result;   /* what came of it, and what to do when it failed */
+  char                    *detail;   /* technical, for the copied report; no secret */
+} EnrConnectionLine;
+
+/* What "Check the Connection" found: the name resolves, a connection
+ * opens (through the system proxy, if set), the server proves who it is,
+ * VNeID answers, SmartCA answers, this computer's clock is right. */
+typedef struct
+{
+  GPtrArray *lines;      /* EnrConnectionLine, in that order */
+  gboolean   ok;         /* every line OK */
+  char      *summary;    /* one sentence for the whole */
+} EnrConnectionReport;
+
+#define ENR_TYPE_CONNECTION_REPORT (enr_connection_report_get_type ())
+GType                enr_connection_report_get_type (void) G_GNUC_CONST;
+EnrConnectionReport *enr_connection_report_copy     (const EnrConnectionReport *report);
+void                 enr_connection_report_free     (EnrConnectionReport       *report);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnrConnectionReport, enr_connection_report_free)
+
+/* The report as text to paste into a message to support: the program's
+ * and its libraries' versions, the services' addresses, each line with its
+ * detail; never a token, a code or a citizen ID. */
+char                *enr_connection_report_to_text  (const EnrConnectionReport *report);
+
+/*
+ * Checks the way to the configured services, each request once and without
+ * a login; runs beside any action (it is not one). Fails only when
+ * cancelled; a service that is not configured is the first line's failure.
+ */
+void                 enr_session_check_connection_async  (EnrSession          *self,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+EnrConnectionReport *enr_session_check_connection_finish (EnrSession          *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
+
 /*
  * Start over, and the kiosk's reset: cancels every action, revokes the
  * tokens (best effort, in the background), zeroes every secret and personal

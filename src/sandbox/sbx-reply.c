@@ -72,7 +72,12 @@ sbx_reply_text (SbxRequest *req,
   if (!req->gone)
     {
       SoupMessageHeaders *headers = soup_server_message_get_response_headers (req->msg);
+      g_autoptr(GDateTime) now = g_date_time_new_from_unix_utc (sbx_clock_now_ms () / 1000);
+      g_autofree char *date = soup_date_time_to_string (now, SOUP_DATE_HTTP);
 
+      /* The sandbox's own time, which a test may set off (sbx-clock.h): a
+       * client's clock check reads it. */
+      soup_message_headers_replace (headers, "Date", date);
       soup_message_headers_replace (headers, "Cache-Control", "no-store");
       /* Connections are kept alive (sbx-keepalive.h), but not after a body
        * refused unread: the rest of it would be taken for a request. */

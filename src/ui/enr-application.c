@@ -10,6 +10,7 @@
 
 #include "enr-account-window.h"
 #include "enr-application.h"
+#include "enr-connection-dialog.h"
 #include "enr-kiosk.h"
 #include "enr-language.h"
 #include "enr-link-window.h"
@@ -229,6 +230,22 @@ link_cb (GSimpleAction *action,
   show_window (self, GTK_WINDOW (enr_link_window_new (GTK_APPLICATION (self), self->session)));
 }
 
+/* From an error that says the service was not reached, or from "Your
+ * SmartCA"; at a kiosk too, for the clerk: it shows nothing of a citizen. */
+static void
+check_connection_cb (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  EnrApplication *self = user_data;
+  EnrSession *session = enr_application_get_session (self);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (session == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (enr_connection_dialog_new (parent, session)));
+}
+
 static void
 enroll_cb (GSimpleAction *action,
            GVariant      *parameter,
@@ -406,6 +423,7 @@ enr_application_startup (GApplication *application)
     { "your-smartca", your_smartca_cb, NULL, NULL, NULL },
     { "link", link_cb, NULL, NULL, NULL },
     { "enroll", enroll_cb, NULL, NULL, NULL },
+    { "check-connection", check_connection_cb, NULL, NULL, NULL },
   };
   const char *quit_accels[] = { "<Control>q", NULL };
   GAction *language;

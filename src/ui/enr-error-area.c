@@ -17,6 +17,7 @@ struct _EnrErrorArea
   GtkButton       *back_button;
   GtkButton       *start_over_button;
   GtkButton       *log_in_button;
+  GtkButton       *check_connection_button;
 
   EnrErrorActions  actions;
 };
@@ -30,11 +31,9 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-EnrErrorActions
-enr_error_actions_for (const GError *error)
+static EnrErrorActions
+way_on (const GError *error)
 {
-  g_return_val_if_fail (error != NULL, ENR_ERROR_ACTION_NONE);
-
   /* Anything but the session's own errors (a file chooser's, say): trying
    * again is the one safe offer. */
   if (error->domain != ENR_SESSION_ERROR)
@@ -63,6 +62,19 @@ enr_error_actions_for (const GError *error)
     default:
       return ENR_ERROR_ACTION_NONE;
     }
+}
+
+EnrErrorActions
+enr_error_actions_for (const GError *error)
+{
+  EnrErrorActions actions;
+
+  g_return_val_if_fail (error != NULL, ENR_ERROR_ACTION_NONE);
+
+  actions = way_on (error);
+  if (enr_session_error_get_reason (error) == ENR_SESSION_REASON_CONNECTION)
+    actions |= ENR_ERROR_ACTION_CHECK_CONNECTION;
+  return actions;
 }
 
 static void
@@ -108,6 +120,7 @@ enr_error_area_class_init (EnrErrorAreaClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EnrErrorArea, back_button);
   gtk_widget_class_bind_template_child (widget_class, EnrErrorArea, start_over_button);
   gtk_widget_class_bind_template_child (widget_class, EnrErrorArea, log_in_button);
+  gtk_widget_class_bind_template_child (widget_class, EnrErrorArea, check_connection_button);
 
   gtk_widget_class_install_action (widget_class, "error-area.retry", NULL, retry_cb);
 
@@ -138,6 +151,7 @@ enr_error_area_show_message (EnrErrorArea    *self,
     { self->log_in_button,     ENR_ERROR_ACTION_LOG_IN },
     { self->back_button,       ENR_ERROR_ACTION_BACK },
     { self->start_over_button, ENR_ERROR_ACTION_START_OVER },
+    { self->check_connection_button, ENR_ERROR_ACTION_CHECK_CONNECTION },
   };
   GtkWidget *first = NULL;
 

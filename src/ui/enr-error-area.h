@@ -13,11 +13,13 @@ typedef enum
   ENR_ERROR_ACTION_BACK       = 1 << 1,   /* wizard.back */
   ENR_ERROR_ACTION_START_OVER = 1 << 2,   /* wizard.start-over */
   ENR_ERROR_ACTION_LOG_IN     = 1 << 3,   /* wizard.log-in: log in again, keep the progress */
+  ENR_ERROR_ACTION_CHECK_CONNECTION = 1 << 4,   /* app.check-connection */
 } EnrErrorActions;
 
 /* The way on from @error that fits it: a network that dropped can be
  * retried, a registration the service no longer knows must start over, a
- * service that cannot prove who it is offers nothing to go on with. */
+ * service that cannot prove who it is offers nothing to go on with; a
+ * service that was not reached also offers "Check the Connection". */
 EnrErrorActions enr_error_actions_for (const GError *error);
 
 /*

@@ -12,12 +12,17 @@ static void
 test_actions_for (void)
 {
   struct { GQuark domain; int code; EnrErrorActions actions; } cases[] = {
-    { ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_NO_NETWORK, ENR_ERROR_ACTION_RETRY },
-    { ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_UNAVAILABLE, ENR_ERROR_ACTION_RETRY },
+    { ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_NO_NETWORK,
+      ENR_ERROR_ACTION_RETRY | ENR_ERROR_ACTION_CHECK_CONNECTION },
+    { ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_TIMEOUT,
+      ENR_ERROR_ACTION_RETRY | ENR_ERROR_ACTION_CHECK_CONNECTION },
+    { ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_UNAVAILABLE,
+      ENR_ERROR_ACTION_RETRY | ENR_ERROR_ACTION_CHECK_CONNECTION },
     { ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_LOGIN_EXPIRED, ENR_ERROR_ACTION_LOG_IN },
     { ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_NOT_FOUND, ENR_ERROR_ACTION_START_OVER },
     { ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_REJECTED, ENR_ERROR_ACTION_START_OVER },
-    { ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_TLS_UNTRUSTED, ENR_ERROR_ACTION_NONE },
+    { ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_TLS_UNTRUSTED, ENR_ERROR_ACTION_CHECK_CONNECTION },
+    { ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_MALFORMED_REPLY, ENR_ERROR_ACTION_RETRY },
     { ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_WRONG, ENR_ERROR_ACTION_NONE },
     { ENR_STORE_ERROR, ENR_STORE_ERROR_KEYRING_LOCKED, ENR_ERROR_ACTION_RETRY },
     { ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN, ENR_ERROR_ACTION_NONE },
@@ -95,8 +100,10 @@ test_show_and_retry (void)
   g_assert_true (gtk_widget_get_visible (area));
   g_assert_cmpstr (enr_error_area_get_message (ENR_ERROR_AREA (area)), ==, error->message);
   g_assert_cmpint (enr_error_area_get_actions (ENR_ERROR_AREA (area)), ==,
-                   ENR_ERROR_ACTION_RETRY | ENR_ERROR_ACTION_BACK);
+                   ENR_ERROR_ACTION_RETRY | ENR_ERROR_ACTION_BACK
+                   | ENR_ERROR_ACTION_CHECK_CONNECTION);
 
+  g_assert_true (gtk_widget_get_visible (enr_test_find_action (area, "app.check-connection")));
   retry = enr_test_find_action (area, "error-area.retry");
   back = enr_test_find_action (area, "wizard.back");
   start_over = enr_test_find_action (area, "wizard.start-over");
