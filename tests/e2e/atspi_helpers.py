@@ -12,7 +12,13 @@ import sys
 import pyatspi
 
 import e2e_program
-from e2e_wait import DEFAULT, wait_for, wait_until  # noqa: F401 - for the drivers
+from e2e_wait import DEFAULT, START, limit, wait_for, wait_until  # noqa: F401 - for the drivers
+
+# libatspi gives up on a call that the program has not answered in 0.8 s
+# (15 s while it starts), raising "Did not receive a reply": a program whose
+# main loop is busy a second (GL on llvmpipe compiling a shader), on a
+# loaded machine, is not a failure. As long as any other wait.
+pyatspi.setTimeout(int(limit(DEFAULT) * 1000), int(limit(START) * 1000))
 
 KEY_TAB = 0xff09
 KEY_SPACE = 0x20
