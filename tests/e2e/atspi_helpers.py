@@ -58,6 +58,11 @@ def states(obj):
         return None
 
 
+def focused(obj):
+    s = states(obj)
+    return s is not None and s.contains(pyatspi.STATE_FOCUSED)
+
+
 def describe(obj):
     try:
         return "%s “%s”" % (obj.getRoleName(), obj.name)
@@ -261,20 +266,23 @@ class App:
 
     def focused(self):
         for obj in self.visible():
-            s = states(obj)
-            if s is not None and s.contains(pyatspi.STATE_FOCUSED):
+            if focused(obj):
                 return obj
         return None
 
     def key(self, keysym):
         pyatspi.Registry.generateKeyboardEvent(keysym, None, pyatspi.KEY_SYM)
 
-    def tab(self):
-        """Tab, and the focus on the next control."""
-        before = self.focused()
+    def tab(self, before):
+        """Tab from @before (the control with the focus, or None), and the
+        control the focus goes to."""
         self.key(KEY_TAB)
-        return wait_for(lambda: self._focus_moved_from(before), "Tab to move the focus",
-                        seen=lambda: "it stays on %s" % describe(before))
+        if before is not None:
+            # One call a poll, not a walk of the window: @before lets go.
+            wait_for(lambda: not focused(before), "Tab to move the focus",
+                     seen=lambda: "it stays on %s" % describe(before))
+        return wait_for(lambda: self._focus_moved_from(before), "the focus on a control",
+                        seen=lambda: "none has it after %s" % describe(before))
 
     def _focus_moved_from(self, before):
         now = self.focused()
@@ -298,7 +306,7 @@ class App:
                 self.on_focus(obj)
             if obj is not None and predicate(obj):
                 return obj
-            obj = self.tab()
+            obj = self.tab(obj)
         raise AssertionError("Tab never reached %s on “%s”" % (what, self.frame_name()))
 
     # --- acting -------------------------------------------------------------
