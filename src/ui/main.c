@@ -10,6 +10,7 @@
 #include "enr-application.h"
 #include "enr-language.h"
 #include "enr-paths.h"
+#include "enr-stall-watch.h"
 
 int
 main (int    argc,
@@ -25,6 +26,7 @@ main (int    argc,
   textdomain (GETTEXT_PACKAGE);
   enr_language_init ();
 
+  enr_stall_watch_start ();
   app = enr_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -30,6 +30,9 @@ BENCHMARKS = [
     ("load", ["tests/bench/bench-enroll", "--load", "50"], {}),
     ("session", ["tests/bench/bench-session"], {}),
     # A Python benchmark lives in the source tree and is given the build directory.
+    # Issue #16: start-up from outside, against a bare GtkAssistant.
+    ("startup", ["tests/bench/bench-startup.py"], {}),
+    # Issue #16: the program's own worst stall, enrolling and approving.
     ("ui", ["tests/bench/bench-ui.py"], {}),
 ]
 

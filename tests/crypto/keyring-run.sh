@@ -37,15 +37,25 @@ chmod 700 "$XDG_RUNTIME_DIR"
 # ends while it starts), its login keyring unlocked (an empty stdin does
 # not unlock it; a newline does), and the program run once the keyring
 # owns its bus name, so that the bus never starts a second, locked one.
+# A loaded machine may take long to start it: five minutes (times
+# SMARTCA_E2E_PATIENCE), then the run fails, saying what the bus held.
 with_keyring='
 echo | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1 &
 keyring=$!
-tries=0
+limit=$(awk "BEGIN { print int(300 * ${SMARTCA_E2E_PATIENCE:-1}) }")
+started=$(date +%s)
 until gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
         --method org.freedesktop.DBus.NameHasOwner org.freedesktop.secrets 2>/dev/null |
       grep -q true; do
-  tries=$((tries + 1))
-  [ "$tries" -gt 100 ] && break
+  if ! kill -0 "$keyring" 2>/dev/null || [ $(($(date +%s) - started)) -ge "$limit" ]; then
+    echo "keyring-run.sh: waited $(($(date +%s) - started)) s for gnome-keyring to own" \
+         "org.freedesktop.secrets; the daemon $(kill -0 "$keyring" 2>/dev/null &&
+         echo runs || echo has exited); the bus has:" \
+         "$(gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+              --method org.freedesktop.DBus.ListNames 2>&1)" >&2
+    kill "$keyring" 2>/dev/null
+    exit 1
+  fi
   sleep 0.1
 done
 "$@" 1>&3 3>&-

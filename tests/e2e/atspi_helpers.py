@@ -8,26 +8,22 @@ window, so the current page is told by its heading; a button's name reads
 import re
 import subprocess
 import sys
-import time
 
 import pyatspi
+
+import e2e_program
+from e2e_wait import DEFAULT, START, limit, wait_for, wait_until  # noqa: F401 - for the drivers
+
+# libatspi gives up on a call that the program has not answered in 0.8 s
+# (15 s while it starts), raising "Did not receive a reply": a program whose
+# main loop is busy a second (GL on llvmpipe compiling a shader), on a
+# loaded machine, is not a failure. As long as any other wait.
+pyatspi.setTimeout(int(limit(DEFAULT) * 1000), int(limit(START) * 1000))
 
 KEY_TAB = 0xff09
 KEY_SPACE = 0x20
 KEY_RETURN = 0xff0d
 UNNAMED = re.compile(r"^(|Gtk[A-Za-z]+|Enr[A-Za-z]+)$")
-
-
-def wait_until(condition, timeout=60, interval=0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if condition():
-                return True
-        except Exception:  # noqa: BLE001 - objects come and go as pages change
-            pass
-        time.sleep(interval)
-    return False
 
 
 class Tap:
@@ -62,6 +58,25 @@ def states(obj):
         return None
 
 
+def focused(obj):
+    s = states(obj)
+    return s is not None and s.contains(pyatspi.STATE_FOCUSED)
+
+
+def describe(obj):
+    try:
+        return "%s “%s”" % (obj.getRoleName(), obj.name)
+    except Exception:  # noqa: BLE001
+        return "nothing"
+
+
+def text_length(obj):
+    try:
+        return obj.queryText().characterCount
+    except Exception:  # noqa: BLE001
+        return -1
+
+
 def text_of(obj):
     try:
         text = obj.queryText()
@@ -92,8 +107,20 @@ def shows_in(inner, outer):
     return w > 0 and h > 0 and seen_w >= min(w, ow) and seen_h >= min(h, oh)
 
 
+def screenshot(shots, name):
+    """The whole screen, in @shots/@name.png."""
+    path = "%s/%s.png" % (shots, name)
+    subprocess.run(["import", "-window", "root", path], check=False, stderr=subprocess.DEVNULL)
+    print("# screenshot %s" % path, file=sys.stderr, flush=True)
+
+
 class App:
-    def __init__(self, name, keyboard=False, shots=".", on_focus=None):
+    """The window of the program that @process started, once it is there
+    (e2e_program.wait_for_program: on the session bus, then on the
+    accessibility bus with a window)."""
+
+    def __init__(self, process, name="smartca-enroll", keyboard=False, shots=".",
+                 on_focus=None, log_path=None):
         self.name = name
         self.keyboard = keyboard
         # Called with each control that Tab gives the focus to.
@@ -101,15 +128,20 @@ class App:
         self.shots = shots
         self.count = 0
         self.page_title = None
-        self.longest_call_ms = 0.0
-        if not wait_until(lambda: self._app() is not None, 60):
-            raise AssertionError("the program never appeared on the accessibility bus")
+        self.pid = e2e_program.wait_for_program(process, name, log_path)
 
     def _app(self):
         for app in children(pyatspi.Registry.getDesktop(0)):
-            if app.name == self.name:
-                return app
+            try:
+                if app.name == self.name and app.get_process_id() == self.pid:
+                    return app
+            except Exception:  # noqa: BLE001 - an application that just left
+                pass
         return None
+
+    def gone(self):
+        """Whether the program has left the accessibility bus."""
+        return self._app() is None
 
     def frame(self):
         # The window rebuilt for another language reads as a "filler" in
@@ -127,13 +159,8 @@ class App:
         return None
 
     def frame_name(self):
-        # Each call is a round trip that the program's main loop answers:
-        # its longest answer is the longest stall seen (to the poll's grain).
-        started = time.monotonic()
         frame = self.frame()
-        name = frame.name if frame is not None else None
-        self.longest_call_ms = max(self.longest_call_ms, (time.monotonic() - started) * 1000)
-        return name
+        return frame.name if frame is not None else None
 
     # --- where we are ---------------------------------------------------
 
@@ -192,13 +219,14 @@ class App:
         """The window without the pages that are not shown."""
         return self._walk(self.frame(), skip_pages=True, current=self.current_page())
 
-    def wait_page(self, title, timeout=60):
-        if not wait_until(lambda: self.frame_name() == title and self.current_page() is not None,
-                          timeout):
-            raise AssertionError("waited for the page “%s”, the window shows “%s”"
-                                 % (title, self.frame_name()))
+    def wait_page(self, title, timeout=DEFAULT):
+        """The page titled @title, shown. (Its shown() may still move the
+        focus, in an idle: in keyboard mode every Tab and key press waits
+        for its own effect, and says where the focus went if it went astray.)"""
+        wait_for(lambda: self.frame_name() == title and self.current_page() is not None,
+                 "the page “%s”" % title, seen=lambda: "the window shows “%s”" % self.frame_name(),
+                 timeout=timeout)
         self.page_title = title
-        time.sleep(0.3)   # the page's shown() runs in an idle
         return title
 
     def find(self, role, name, exact=False):
@@ -209,13 +237,11 @@ class App:
                 return obj
         return None
 
-    def wait_find(self, role, name, exact=False, timeout=60):
-        found = []
-        if not wait_until(lambda: found.append(self.find(role, name, exact)) or found[-1], timeout):
-            raise AssertionError("no %s named “%s” on “%s”" % (role, name, self.frame_name()))
-        return found[-1]
+    def wait_find(self, role, name, exact=False, timeout=DEFAULT):
+        return wait_for(lambda: self.find(role, name, exact), "a %s named “%s”" % (role, name),
+                        seen=lambda: "none on “%s”" % self.frame_name(), timeout=timeout)
 
-    def wait_name_contains(self, role, name, timeout=60):
+    def wait_name_contains(self, role, name, timeout=DEFAULT):
         return self.wait_find(role, name, timeout=timeout)
 
     def has_text(self, text):
@@ -225,44 +251,62 @@ class App:
                 return True
         return False
 
-    def wait_text(self, text, timeout=60):
-        if not wait_until(lambda: self.has_text(text), timeout):
-            raise AssertionError("“%s” never showed on “%s”" % (text, self.frame_name()))
+    def wait_text(self, text, timeout=DEFAULT):
+        wait_for(lambda: self.has_text(text), "the text “%s”" % text,
+                 seen=lambda: "the window “%s” without it" % self.frame_name(), timeout=timeout)
 
-    def wait_button(self, name, timeout=60):
+    def wait_button(self, name, timeout=DEFAULT):
         button = self.wait_find("push button", name, timeout=timeout)
-        if not wait_until(lambda: states(button).contains(pyatspi.STATE_SENSITIVE), timeout):
-            raise AssertionError("the button “%s” stays disabled" % name)
+        wait_for(lambda: states(button).contains(pyatspi.STATE_SENSITIVE),
+                 "the button “%s” to be enabled" % name,
+                 seen=lambda: "it disabled on “%s”" % self.frame_name(), timeout=timeout)
         return button
 
     # --- keyboard ---------------------------------------------------------
 
     def focused(self):
         for obj in self.visible():
-            s = states(obj)
-            if s is not None and s.contains(pyatspi.STATE_FOCUSED):
+            if focused(obj):
                 return obj
         return None
 
     def key(self, keysym):
         pyatspi.Registry.generateKeyboardEvent(keysym, None, pyatspi.KEY_SYM)
-        time.sleep(0.08)
+
+    def tab(self, before):
+        """Tab from @before (the control with the focus, or None), and the
+        control the focus goes to."""
+        self.key(KEY_TAB)
+        if before is not None:
+            # One call a poll, not a walk of the window: @before lets go.
+            wait_for(lambda: not focused(before), "Tab to move the focus",
+                     seen=lambda: "it stays on %s" % describe(before))
+        return wait_for(lambda: self._focus_moved_from(before), "the focus on a control",
+                        seen=lambda: "none has it after %s" % describe(before))
+
+    def _focus_moved_from(self, before):
+        now = self.focused()
+        return now if now is not None and now != before else None
 
     def type_keys(self, text):
-        # One key symbol per character (KEY_STRING synthesis fails on Xvfb).
+        """One key press per character (KEY_STRING synthesis fails on Xvfb),
+        each once the field shows the one before."""
+        field = self.focused()
         for char in text:
+            count = text_length(field)
             pyatspi.Registry.generateKeyboardEvent(ord(char), None, pyatspi.KEY_SYM)
-            time.sleep(0.03)
+            wait_for(lambda: text_length(field) > count, "“%s” to take a key press" % field.name,
+                     seen=lambda: "%d characters in it, the focus on %s"
+                     % (text_length(field), describe(self.focused())))
 
     def tab_to(self, predicate, what):
+        obj = self.focused()
         for _ in range(120):
-            obj = self.focused()
             if obj is not None and self.on_focus is not None:
                 self.on_focus(obj)
             if obj is not None and predicate(obj):
                 return obj
-            self.key(KEY_TAB)
-            time.sleep(0.05)
+            obj = self.tab(obj)
         raise AssertionError("Tab never reached %s on “%s”" % (what, self.frame_name()))
 
     # --- acting -------------------------------------------------------------
@@ -275,7 +319,7 @@ class App:
                 return
         action.doAction(0)
 
-    def press(self, name, timeout=60):
+    def press(self, name, timeout=DEFAULT):
         button = self.wait_button(name, timeout)
         if self.keyboard:
             self.tab_to(lambda o: o.getRoleName() == "push button" and name in o.name,
@@ -283,14 +327,12 @@ class App:
             self.key(KEY_SPACE)
         else:
             self._click(button)
-        time.sleep(0.2)
 
-    def press_default(self, name, timeout=60):
+    def press_default(self, name, timeout=DEFAULT):
         """Next, from the field just typed into: Enter, in keyboard mode."""
         self.wait_button(name, timeout)
         if self.keyboard:
             self.key(KEY_RETURN)
-            time.sleep(0.2)
         else:
             self.press(name, timeout)
 
@@ -301,8 +343,8 @@ class App:
         self.tab_to(lambda o: o.getRoleName() == "check box" and name in o.name,
                     "the check box “%s”" % name)
         self.key(KEY_SPACE)
-        if not wait_until(lambda: states(box).contains(pyatspi.STATE_CHECKED), 10):
-            raise AssertionError("the check box “%s” did not check" % name)
+        wait_for(lambda: states(box).contains(pyatspi.STATE_CHECKED),
+                 "the check box “%s” to check" % name, seen=lambda: "it unchecked")
 
     def type_into(self, name, text):
         field = None
@@ -319,7 +361,6 @@ class App:
         else:
             # GTK 4.8 implements no Component.GrabFocus; the text goes in anyway.
             field.queryEditableText().setTextContents(text)
-        time.sleep(0.2)
 
     # --- checking -----------------------------------------------------------
 
@@ -339,9 +380,9 @@ class App:
         """A "Save…" button, and the file chooser it opens (GTK's own dialog:
         outside a sandbox GTK 4.8 uses no portal), answered with @path."""
         self.press(button)
-        if not wait_until(lambda: self.window(title) is not None, 30):
-            raise AssertionError("“%s” opened no dialog “%s”" % (button, title))
-        dialog = self.window(title)
+        dialog = wait_for(lambda: self.window(title), "“%s” to open the dialog “%s”"
+                          % (button, title), seen=lambda: "the windows %s"
+                          % [c.name for c in children(self._app())])
         name = next((o for o in self._walk(dialog)
                      if o.getRoleName() == "text" and o.name == "Name:"), None)
         save = next((o for o in self._walk(dialog)
@@ -349,14 +390,10 @@ class App:
         if name is None or save is None:
             raise AssertionError("the dialog “%s” has no name field or no Save button" % title)
         name.queryEditableText().setTextContents(path)
-        time.sleep(0.2)
         self._click(save)
-        if not wait_until(lambda: self.window(title) is None, 30):
-            raise AssertionError("the dialog “%s” stays open" % title)
+        wait_for(lambda: self.window(title) is None, "the dialog “%s” to close" % title,
+                 seen=lambda: "it open")
 
     def shot(self, name):
         self.count += 1
-        path = "%s/%02d-%s.png" % (self.shots, self.count, name)
-        subprocess.run(["import", "-window", "root", path], check=False,
-                       stderr=subprocess.DEVNULL)
-        print("# screenshot %s" % path, file=sys.stderr, flush=True)
+        screenshot(self.shots, "%02d-%s" % (self.count, name))

@@ -21,14 +21,14 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(__file__))
+import e2e_session  # noqa: E402
+
+e2e_session.prepare()
+
+import atspi_helpers as at  # noqa: E402 - pyatspi, once the session's bus is chosen
 import e2e_sandbox as sbx  # noqa: E402
-
-sbx.use_own_accessibility_bus()
-
-import atspi_helpers as at  # noqa: E402
 from e2e_windows import Windows  # noqa: E402
 
 PROGRAM, BUILD = sys.argv[1], sys.argv[2]
@@ -66,21 +66,22 @@ serial = enrolled.stdout.strip()
 
 env = dict(os.environ)
 env["LANGUAGE"] = "en"
-log = open(os.path.join(shots, "program.log"), "w")
+log_path = os.path.join(shots, "program.log")
+log = open(log_path, "w")
 program = subprocess.Popen([PROGRAM] + sandbox.program_args(), env=env,
                            stdout=subprocess.DEVNULL, stderr=log)
-ui = Windows("smartca-enroll", shots=shots)
+ui = None
 
 
 def request_row_text(description):
     return ui.text_of_role("label", description)
 
 
-def wait_request(description, timeout=60):
+def wait_request(description):
     # The window looks every few seconds; a person may also press the button.
     ui.press("Check for Requests")
-    if not at.wait_until(lambda: request_row_text(description) is not None, timeout):
-        raise AssertionError("the request “%s” never showed" % description)
+    at.wait_for(lambda: request_row_text(description) is not None,
+                "the request “%s” in the list" % description, seen=lambda: "it missing")
 
 
 def approve(description, pin):
@@ -96,24 +97,15 @@ def approve(description, pin):
     ui.press("Approve and Sign")
 
 
-def wait_status(tran_id, status, timeout=60):
-    transaction = {}
-
-    def done():
-        transaction.update(sandbox.portal_transaction(tran_id))
-        return transaction.get("tranStatus") == status
-    at.wait_until(done, timeout, interval=0.3)
-    return transaction
-
-
 try:
-    ui.use(WINDOW, timeout=90)
+    ui = Windows(program, shots=shots, log_path=log_path)
+    ui.use(WINDOW)
     tap.check(True, "a desktop that keeps a key handle opens on “Your SmartCA”")
     ui.wait_text(sbx.CITIZENS[CITIZEN]["name"])
     ui.wait_text(serial)
     tap.check(ui.has_text(serial), "it shows the certificate's serial (%s)" % serial)
     tap.check(not ui.has_text(CITIZEN), "it masks the citizen ID")
-    ui.wait_text("Valid, ready to sign", timeout=60)
+    ui.wait_text("Valid, ready to sign")
     tap.check(True, "SmartCA reports the certificate valid")
     ui.check_names(tap)
 
@@ -134,14 +126,14 @@ try:
     approve(description, PIN)
     ui.wait_gone("Approve the Signing Request")
     ui.use(WINDOW)
-    transaction = wait_status(tran_id, 1)
+    transaction = sandbox.wait_transaction(tran_id, 1)
     tap.check(transaction.get("tranStatusDesc") == "SUCCESS",
               "the portal's transaction is signed", transaction)
     signatures = [base64.b64decode(d["sig"]) for d in transaction.get("documents", [])]
     tap.check(len(signatures) == 2 and all(
         sbx.verify_signature(certificate, digest, sig) for digest, sig in zip(digests, signatures)),
         "both signatures verify with openssl against the citizen's certificate")
-    tap.check(at.wait_until(lambda: request_row_text(description) is None, 30),
+    tap.check(at.wait_until(lambda: request_row_text(description) is None),
               "the approved request leaves the list")
 
     # --- Rejected ---
@@ -149,7 +141,7 @@ try:
     tran_id, _ = sandbox.portal_request(CITIZEN, description, [("to-khai.pdf", b"To khai")])
     wait_request(description)
     ui.press("Reject")
-    transaction = wait_status(tran_id, 4002)
+    transaction = sandbox.wait_transaction(tran_id, 4002)
     tap.check(transaction.get("tranStatusDesc") == "SIGNER_REJECTED",
               "a rejected request reads SIGNER_REJECTED at the portal", transaction)
 
@@ -161,7 +153,7 @@ try:
     ui.type_into("New PIN", NEW_PIN)
     ui.type_into("The same PIN again", NEW_PIN)
     ui.press("Change the PIN")
-    ui.wait_gone("Change Your PIN", timeout=120)
+    ui.wait_gone("Change Your PIN")
     ui.use(WINDOW)
     tap.check(True, "the PIN is changed")
 
@@ -170,7 +162,7 @@ try:
                                               [("de-nghi.pdf", b"De nghi cap ban sao")])
     wait_request(description)
     approve(description, PIN)
-    ui.wait_text("The PIN is wrong", timeout=60)
+    ui.wait_text("The PIN is wrong")
     tap.check(True, "the old PIN is refused")
     tap.check(sandbox.portal_transaction(tran_id)["tranStatus"] == 4000,
               "and nothing is signed")
@@ -179,12 +171,12 @@ try:
     ui.press("Approve and Sign")
     ui.wait_gone("Approve the Signing Request")
     ui.use(WINDOW)
-    transaction = wait_status(tran_id, 1)
+    transaction = sandbox.wait_transaction(tran_id, 1)
     signature = base64.b64decode(transaction["documents"][0]["sig"])
     tap.check(sbx.verify_signature(certificate, digests[0], signature),
               "the new PIN signs, and the signature verifies")
 except Exception as error:  # noqa: BLE001 - the test reports any failure as TAP
-    ui.shot("failure")
+    at.screenshot(shots, "failure")
     tap.check(False, "the desktop flow went through: %r" % error)
     finish(1)
 

@@ -13,8 +13,10 @@ import sqlite3
 import ssl
 import subprocess
 import tempfile
-import time
 import urllib.request
+
+import e2e_program
+import e2e_wait
 
 CITIZENS = {
     "001093000001": {"name": "Nguyễn Văn An", "password": "Matkhau@123", "phone": "0912345678"},
@@ -33,8 +35,8 @@ class Sandbox:
         self.process = subprocess.Popen(
             [program, "--listen", "127.0.0.1:0", "--data-dir", data_dir,
              "--sync-delay-ms", str(sync_delay_ms)],
-            stdout=subprocess.PIPE, stderr=self.log, text=True)
-        self.line = self.process.stdout.readline().strip()
+            stdout=subprocess.PIPE, stderr=self.log)
+        self.line = e2e_program.first_line(self.process, "the sandbox's JSON line", log_path)
         self.urls = json.loads(self.line)
         self.tls = ssl.create_default_context(cafile=self.urls["trust_anchor"])
 
@@ -65,15 +67,17 @@ class Sandbox:
                 return sms["code"]
         return None
 
-    def outbox(self, phone, purpose, after=None, timeout=30):
+    def outbox(self, phone, purpose, after=None):
         """The newest code of @purpose sent to @phone, other than @after."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        def code():
             for sms in self._call("GET", "/outbox?phone=" + phone):
                 if sms["purpose"] == purpose and sms["code"] != after:
                     return sms["code"]
-            time.sleep(0.2)
-        raise AssertionError("no %s code in the outbox" % purpose)
+            return None
+        return e2e_wait.wait_for(code, "a new %s code for %s in the sandbox's outbox"
+                                 % (purpose, phone), interval=0.2,
+                                 seen=lambda: "only %s" % [sms["purpose"] for sms in self._call(
+                                     "GET", "/outbox?phone=" + phone)])
 
     def portal_request(self, citizen_id, description, documents):
         """A public-service portal asks for signatures: @documents is a list
@@ -88,6 +92,17 @@ class Sandbox:
 
     def portal_transaction(self, tran_id):
         return self._call("GET", "/portal/transactions/" + tran_id)
+
+    def wait_transaction(self, tran_id, status):
+        """The portal's transaction once its tranStatus is @status (or, when
+        it never is, as it was last: the caller's check says so)."""
+        transaction = {}
+
+        def done():
+            transaction.update(self.portal_transaction(tran_id))
+            return transaction.get("tranStatus") == status
+        e2e_wait.wait_until(done, interval=0.3)
+        return transaction
 
     def credential(self, citizen_id):
         db = sqlite3.connect(os.path.join(self.data_dir, "sandbox.db"))
@@ -117,21 +132,3 @@ def verify_signature(certificate_der, digest, signature):
                                  "-pkeyopt", "digest:sha256"], capture_output=True, text=True)
         return result.returncode == 0 and "Signature Verified Successfully" in result.stdout
 
-
-def use_own_accessibility_bus():
-    """This session's accessibility bus, named to both sides (see enroll.py)."""
-    os.environ.pop("GSETTINGS_BACKEND", None)
-    subprocess.run(["gsettings", "set", "org.gnome.desktop.interface",
-                    "toolkit-accessibility", "true"], check=False)
-    reply = subprocess.run(["gdbus", "call", "--session", "--dest", "org.a11y.Bus",
-                            "--object-path", "/org/a11y/bus", "--method",
-                            "org.a11y.Bus.GetAddress"],
-                           capture_output=True, text=True, timeout=60).stdout
-    address = reply.strip().strip("(),").strip("'")
-    if address:
-        os.environ["AT_SPI_BUS_ADDRESS"] = address
-    # GTK 4.8 waits for the desktop portal at start-up: start it first.
-    subprocess.run(["gdbus", "call", "--session", "--dest", "org.freedesktop.portal.Desktop",
-                    "--object-path", "/org/freedesktop/portal/desktop",
-                    "--method", "org.freedesktop.DBus.Peer.Ping"],
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60, check=False)

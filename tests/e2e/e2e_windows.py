@@ -3,19 +3,15 @@
 its dialogs, the change of device, a kiosk's "Are you still there?". A window
 is told by its name (its title)."""
 
-import time
-
-import pyatspi
-
 import atspi_helpers as at
 
 
 class Windows(at.App):
     """at.App, aimed at one top-level window of the program at a time."""
 
-    def __init__(self, name, keyboard=False, shots="."):
+    def __init__(self, process, keyboard=False, shots=".", log_path=None):
         self.target = None
-        super().__init__(name, keyboard=keyboard, shots=shots)
+        super().__init__(process, keyboard=keyboard, shots=shots, log_path=log_path)
 
     def windows(self):
         return [child for child in at.children(self._app())
@@ -33,16 +29,15 @@ class Windows(at.App):
             return None
         return windows[0] if windows else None
 
-    def use(self, name, timeout=60):
+    def use(self, name, timeout=at.DEFAULT):
         """Aims at the window titled @name once it is there."""
         self.target = name
-        if not at.wait_until(lambda: self.frame() is not None, timeout):
-            raise AssertionError("no window “%s”; there are %s" % (name, self.window_names()))
-        time.sleep(0.3)
+        at.wait_for(lambda: self.frame() is not None, "the window “%s”" % name,
+                    seen=lambda: "the windows %s" % self.window_names(), timeout=timeout)
 
-    def wait_gone(self, name, timeout=60):
-        if not at.wait_until(lambda: name not in self.window_names(), timeout):
-            raise AssertionError("the window “%s” stays open" % name)
+    def wait_gone(self, name, timeout=at.DEFAULT):
+        at.wait_for(lambda: name not in self.window_names(), "the window “%s” to close" % name,
+                    seen=lambda: "it open", timeout=timeout)
 
     def visible(self):
         # The wizard keeps its pages that are not shown in the tree; the other
@@ -62,4 +57,3 @@ class Windows(at.App):
 
     def click(self, obj):
         self._click(obj)
-        time.sleep(0.2)

@@ -40,30 +40,14 @@ import sqlite3
 import ssl
 import subprocess
 import sys
-import time
 import urllib.request
 
+import e2e_session
 
-def use_own_accessibility_bus():
-    """This session's accessibility bus, named to both sides. Left to find it
-    through the X display, the program and this driver may each pick up the
-    bus of an outer session (the test runner's, if a GTK test started one)."""
-    os.environ.pop("GSETTINGS_BACKEND", None)
-    subprocess.run(["gsettings", "set", "org.gnome.desktop.interface",
-                    "toolkit-accessibility", "true"], check=False)
-    reply = subprocess.run(["gdbus", "call", "--session", "--dest", "org.a11y.Bus",
-                            "--object-path", "/org/a11y/bus", "--method", "org.a11y.Bus.GetAddress"],
-                           capture_output=True, text=True, timeout=60).stdout
-    address = reply.strip().strip("(),").strip("'")
-    if address:
-        os.environ["AT_SPI_BUS_ADDRESS"] = address
+e2e_session.prepare()
 
-
-use_own_accessibility_bus()
-
-import pyatspi  # noqa: E402 - after the bus is chosen
-
-import atspi_helpers as at  # noqa: E402
+import atspi_helpers as at  # noqa: E402 - pyatspi, once the session's bus is chosen
+import e2e_program  # noqa: E402
 
 CITIZENS = {
     "001093000001": {"name": "Nguyễn Văn An", "password": "Matkhau@123", "phone": "0912345678"},
@@ -115,15 +99,6 @@ def label(text):
 tap = at.Tap()
 
 
-# --- The session: accessibility on, the portal up before the program -------
-
-subprocess.run(["gdbus", "call", "--session", "--dest", "org.freedesktop.portal.Desktop",
-                "--object-path", "/org/freedesktop/portal/desktop",
-                "--method", "org.freedesktop.DBus.Peer.Ping"],
-               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60, check=False)
-
-
-
 def start_text_scaling(factor):
     """Text @factor times its size, as a desktop asks for it. GNOME's
     text-scaling-factor reaches an X11 program as the XSETTINGS value
@@ -136,8 +111,9 @@ def start_text_scaling(factor):
         out.write("Xft/DPI %d\n" % round(96 * 1024 * factor))
     errors = os.path.join(shots, "xsettingsd.log")
     daemon = subprocess.Popen(["xsettingsd", "--config", conf], stderr=open(errors, "w"))
-    if not at.wait_until(lambda: "Took ownership" in open(errors).read(), 30):
-        raise AssertionError("xsettingsd did not take the XSETTINGS selection")
+    at.wait_for(lambda: "Took ownership" in open(errors).read(),
+                "xsettingsd to take the XSETTINGS selection",
+                seen=lambda: "its log: %r" % open(errors).read())
     return daemon
 
 
@@ -146,9 +122,10 @@ xsettings = start_text_scaling(args.text_scale) if args.text_scale != 1.0 else N
 env = dict(os.environ)
 env["LANGUAGE"] = args.language
 env.pop("GSETTINGS_BACKEND", None)
-log = open(os.path.join(shots, "program.log"), "w")
+log_path = os.path.join(shots, "program.log")
+log = open(log_path, "w")
 program = subprocess.Popen([args.program, "--sandbox"], env=env, stdout=subprocess.PIPE,
-                           stderr=log, text=True)
+                           stderr=log)
 
 
 def finish(code):
@@ -165,24 +142,24 @@ def finish(code):
 
 
 try:
-    sandbox = json.loads(program.stdout.readline())
-except ValueError:
-    tap.check(False, "the program starts a sandbox and says where")
+    sandbox = json.loads(e2e_program.first_line(program, "the program's sandbox line", log_path))
+except (ValueError, AssertionError) as error:
+    tap.check(False, "the program starts a sandbox and says where", str(error))
     finish(1)
 tls = ssl.create_default_context(cafile=sandbox["trust_anchor"])
 
 
-def outbox(purpose, after=None):
-    """The newest code of @purpose sent to the citizen's phone, newer than @after."""
+def outbox(purpose):
+    """The newest code of @purpose sent to the citizen's phone."""
     url = sandbox["control_url"] + "/outbox?phone=" + citizen["phone"]
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+
+    def sent():
         with urllib.request.urlopen(url, context=tls) as reply:
-            for sms in json.load(reply):
-                if sms["purpose"] == purpose and sms["code"] != after:
-                    return sms["code"]
-        time.sleep(0.2)
-    raise AssertionError("no %s code in the outbox" % purpose)
+            return json.load(reply)
+    return at.wait_for(lambda: next((sms["code"] for sms in sent() if sms["purpose"] == purpose),
+                                    None),
+                       "a %s code in the sandbox's outbox" % purpose, interval=0.2,
+                       seen=lambda: "only %s" % [sms["purpose"] for sms in sent()])
 
 
 def control_post(path, body):
@@ -249,7 +226,7 @@ def focus_in_view(obj):
         boxes = [at.extents(obj)] + [at.extents(view) for view in views] + \
                 [(0, 0, frame[2], frame[3])]
         return all(at.shows_in(inner, outer) for inner, outer in zip(boxes, boxes[1:]))
-    if not at.wait_until(shows, 5):
+    if not at.wait_until(shows):
         hidden.append("%s “%s” at %r; its views at %s" % (
             key[0], key[1], at.extents(obj), ", ".join(repr(at.extents(v)) for v in views)))
 
@@ -280,8 +257,8 @@ def wait_user_code(other_than=None):
             found.append(obj)
             return True
         return False
-    if not at.wait_until(new_code, 60):
-        raise AssertionError("no new QR login code is shown (the old one: %s)" % other_than)
+    at.wait_for(new_code, "a new QR login code (the old one: %s)" % other_than,
+                seen=lambda: "the code %r" % at.text_of(shown_user_code()))
     return found[-1]
 
 
@@ -314,7 +291,7 @@ def log_in_by_qr():
               "the user code %s is in large type" % user_code,
               "code %r, a line of text %r" % (at.extents(code), at.extents(countdown)))
     first = countdown_text()
-    at.wait_until(lambda: countdown_text() != first, 5)
+    at.wait_until(lambda: countdown_text() != first)
     second = countdown_text()
     tap.check(seconds_of(first) is not None and seconds_of(second) is not None and
               seconds_of(second) < seconds_of(first),
@@ -328,7 +305,7 @@ def log_in_by_qr():
     ui.shot("1-login-qr-banner")
     ui.check_names(tap)
     ui.press(label("Re_fuse the QR Login"))
-    ui.wait_text(label("The login was refused in the VNeID app.")[:20], timeout=60)
+    ui.wait_text(label("The login was refused in the VNeID app.")[:20])
     tap.check(ui.find("push button", label("Re_fuse the QR Login")) is None,
               "the banner's menu closes once the login is refused")
     ui.shot("1-login-qr-denied")
@@ -371,8 +348,9 @@ def save_copy(button, title, name):
     ui.save_as(label(button), label(title), path)
     # The chooser closes, then the program writes: a new file is created
     # and written in place, so it is whole once the program has closed it.
-    if not at.wait_until(lambda: os.path.exists(path) and not open_in_program(path), 30):
-        raise AssertionError("“%s” wrote no %s" % (label(button), path))
+    at.wait_for(lambda: os.path.exists(path) and not open_in_program(path),
+                "“%s” to write %s and close it" % (label(button), path),
+                seen=lambda: "it %s" % ("open" if os.path.exists(path) else "not there"))
     with open(path, "rb") as copy:
         return copy.read()
 
@@ -416,9 +394,9 @@ if args.save:
 
 # --- The flow ----------------------------------------------------------------
 
-ui = at.App("smartca-enroll", keyboard=args.keyboard, shots=shots,
-            on_focus=focus_in_view if args.keyboard else None)
 try:
+    ui = at.App(program, keyboard=args.keyboard, shots=shots, log_path=log_path,
+                on_focus=focus_in_view if args.keyboard else None)
     ui.wait_page(label("Welcome"))
     tap.check(True, "the welcome page is shown in %s" % args.language)
     ui.check_names(tap)
@@ -465,7 +443,7 @@ try:
         # The sandbox's clock is 10 minutes ahead now, and the rest of the
         # flow is the other runs': the window closes here, the step kept.
         ui.press("Close")
-        tap.check(at.wait_until(lambda: program.poll() is not None, 30),
+        tap.check(at.wait_until(lambda: program.poll() is not None),
                   "the window's Close ends the program at step 2")
         finish(0 if tap.ok else 1)
     ui.toggle(label("I _agree that VNeID shares the information above (my name, date of birth, "
@@ -482,7 +460,7 @@ try:
     ui.press(label("_Open the VNPT SmartCA App"))
 
     # 4. Ký hợp đồng điện tử
-    ui.wait_page(label("Sign the Electronic Contract"), timeout=90)
+    ui.wait_page(label("Sign the Electronic Contract"))
     ui.wait_name_contains("image", label("Page %u of %u").replace("%u", "1", 1)[:6])
     ui.check_names(tap)
     check_fits("_Sign the Contract")
@@ -503,14 +481,14 @@ try:
     ui.press_default(label("_Sign the Contract"))
 
     # 5. Kích hoạt dịch vụ
-    ui.wait_page(label("Activate the Service"), timeout=90)
+    ui.wait_page(label("Activate the Service"))
     ui.check_names(tap)
     check_fits("_Activate")
     ui.shot("5-activate")
     ui.type_into(label("New _PIN"), PIN)
     ui.type_into(label("The same PIN _again"), PIN)
     ui.press_default(label("_Activate"))
-    ui.wait_find("push button", label("_Sign the Acceptance Record"), timeout=180)
+    ui.wait_find("push button", label("_Sign the Acceptance Record"), timeout=300)
     ui.wait_name_contains("image", label("Page %u of %u").replace("%u", "1", 1)[:6])
     ui.check_names(tap)
     check_fits("_Sign the Acceptance Record")
@@ -519,8 +497,8 @@ try:
     ui.press_default(label("_Sign the Acceptance Record"))
 
     # 6. Kiểm tra thông tin chứng thư số
-    ui.wait_page(label("Check the Certificate"), timeout=180)
-    ui.wait_text(label("Your VNPT SmartCA Service Is Ready"), timeout=120)
+    ui.wait_page(label("Check the Certificate"), timeout=300)
+    ui.wait_text(label("Your VNPT SmartCA Service Is Ready"))
     serial = issued_serial()
     tap.check(serial is not None, "the sandbox issued a certificate")
     tap.check(ui.has_text(citizen["name"]), "the certificate page shows the holder's name")
@@ -572,18 +550,17 @@ try:
     ui.check_names(tap)
     ui.shot("7-done")
     # For the benchmark (tests/bench/bench-ui.py): the program's peak memory
-    # through the enrollment, and its longest stall as AT-SPI saw it.
+    # through the enrollment.
     with open("/proc/%d/status" % program.pid) as status:
         peak = next((int(line.split()[1]) for line in status if line.startswith("VmHWM:")), -1)
     with open(os.path.join(shots, "report.json"), "w") as report:
-        json.dump({"peak_rss_kb": peak, "longest_stall_ms": round(ui.longest_call_ms, 1)},
-                  report)
+        json.dump({"peak_rss_kb": peak}, report)
     report_in_view()
     ui.press(label("_Close"))
-    tap.check(at.wait_until(lambda: program.poll() is not None, 30),
+    tap.check(at.wait_until(lambda: program.poll() is not None),
               "Close ends the program")
 except Exception as error:  # noqa: BLE001 - the test reports any failure as TAP
-    ui.shot("failure")
+    at.screenshot(shots, "failure")
     tap.check(False, "the flow went through: %r" % error)
     finish(1)
 

@@ -12,7 +12,12 @@ SCENARIO is one of:
                 key and issues the certificate, and started again on the same
                 port and data directory;
   wizard-kill   the program is killed with SIGKILL in the middle of each step,
-                one to six, and started again.
+                one to six, and started again;
+  try-again     every VNeID and SmartCA request fails with 503 (failRate 1)
+                from the moment the citizen confirms the registration (step 2),
+                so that the program's own retries give up and the page says so
+                with its Try Again button; the citizen reads the error, the
+                service comes back, and Try Again carries the enrollment on.
 
 Each time the program is started against a smartca-sandbox this driver runs
 (--vneid-url, --smartca-url, --trust-anchor), and the citizen acts as a
@@ -37,25 +42,12 @@ import sys
 import tempfile
 import time
 
+import e2e_session
+import e2e_wait
 
-def use_own_accessibility_bus():
-    """This session's accessibility bus, named to both sides (as enroll.py
-    does: left to find it through the X display, the program and this driver
-    may each pick up the bus of an outer session)."""
-    os.environ.pop("GSETTINGS_BACKEND", None)
-    subprocess.run(["gsettings", "set", "org.gnome.desktop.interface",
-                    "toolkit-accessibility", "true"], check=False)
-    reply = subprocess.run(["gdbus", "call", "--session", "--dest", "org.a11y.Bus",
-                            "--object-path", "/org/a11y/bus", "--method", "org.a11y.Bus.GetAddress"],
-                           capture_output=True, text=True, timeout=60).stdout
-    address = reply.strip().strip("(),").strip("'")
-    if address:
-        os.environ["AT_SPI_BUS_ADDRESS"] = address
+e2e_session.prepare()
 
-
-use_own_accessibility_bus()
-
-import pyatspi  # noqa: E402 - after the bus is chosen
+import pyatspi  # noqa: E402 - once the session's bus is chosen
 
 import atspi_helpers as at  # noqa: E402
 from sandbox import Sandbox  # noqa: E402
@@ -81,17 +73,12 @@ TITLES = {
 parser = argparse.ArgumentParser()
 parser.add_argument("program")
 parser.add_argument("build_root")
-parser.add_argument("scenario", choices=["flaky", "sandbox-kill", "wizard-kill"])
+parser.add_argument("scenario", choices=["flaky", "sandbox-kill", "wizard-kill", "try-again"])
 args = parser.parse_args()
 
 shots = os.path.join(args.build_root, "tests", "e2e", "screenshots", "faults-" + args.scenario)
 os.makedirs(shots, exist_ok=True)
 tap = at.Tap()
-
-subprocess.run(["gdbus", "call", "--session", "--dest", "org.freedesktop.portal.Desktop",
-                "--object-path", "/org/freedesktop/portal/desktop",
-                "--method", "org.freedesktop.DBus.Peer.Ping"],
-               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60, check=False)
 
 # The sandbox logs each answer's status (sbx-reply's debug messages): the
 # flaky run counts its failures there.
@@ -131,15 +118,14 @@ class Program:
                                       "--trust-anchor", urls["trust_anchor"]],
                                      env=env, stdout=self.log, stderr=self.log)
         self.starts += 1
-        self.ui = at.App("smartca-enroll", shots=shots)
+        self.ui = at.App(self.proc, shots=shots, log_path=self.log_path)
         self.ui.count = 100 * self.starts
 
     def kill(self):
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait()
-        # Until the dead program has left the accessibility bus, a new one
-        # of the same name could not be told from it.
-        at.wait_until(lambda: self.ui._app() is None, 30)
+        at.wait_for(self.ui.gone, "the killed program (pid %d) to leave the accessibility bus"
+                    % self.proc.pid, seen=lambda: "it listed")
 
     def stop(self):
         if self.proc is not None and self.proc.poll() is None:
@@ -154,6 +140,8 @@ program = Program()
 killed_at = set()
 retries = [0]
 codes_used = []
+# The try-again scenario's error, as the page said it.
+error_shown = []
 
 
 def finish(code):
@@ -170,7 +158,7 @@ def title():
 def until(condition, what, timeout=STEP_TIMEOUT):
     """Waits for @condition, pressing Try Again whenever the page offers it
     (as the citizen would, reading that the service could not be reached)."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + e2e_wait.limit(timeout)
     while time.monotonic() < deadline:
         try:
             if condition():
@@ -179,29 +167,48 @@ def until(condition, what, timeout=STEP_TIMEOUT):
             if retry is not None and at.states(retry).contains(pyatspi.STATE_SENSITIVE):
                 retries[0] += 1
                 program.ui.shot("try-again")
-                program.ui._click(retry)
-                time.sleep(0.5)
+                press_try_again(retry)
         except Exception:  # noqa: BLE001 - objects come and go as pages change
             pass
         time.sleep(0.3)
-    raise AssertionError("waited for %s; the window shows “%s”" % (what, title()))
+    raise AssertionError("waited %d s for %s; the window shows “%s”"
+                         % (e2e_wait.limit(timeout), what, title()))
+
+
+def press_try_again(button):
+    """Try Again, once: the page takes it (the button goes or turns
+    insensitive while the step runs again) before anything else is done."""
+    program.ui._click(button)
+    at.wait_for(lambda: program.ui.find("push button", "Try Again") is None or
+                not at.states(button).contains(pyatspi.STATE_SENSITIVE),
+                "the page to take “Try Again”", seen=lambda: "the button still there")
 
 
 def left(page_title):
     return lambda: title() != page_title and program.ui.current_page() is not None
 
 
-def new_code(purpose, before):
-    """Waits for a code of @purpose newer than the outbox @before."""
+def new_code(purpose, before, button):
+    """Waits for a code of @purpose newer than the outbox @before, sent by
+    @button. A program started again may have asked for one just before it
+    was killed: the service then refuses a new one for a minute (429). The
+    citizen waits that minute (the sandbox's clock moves on a minute) and
+    presses @button again."""
     found = []
+    refused = [count_answers(429)]
 
     def arrived():
         items = sb.outbox(PHONE)
-        if len(items) > len(before):
-            for item in items[:len(items) - len(before)]:
-                if item["purpose"] == purpose:
-                    found.append(item["code"])
-                    return True
+        for item in items[:len(items) - len(before)]:
+            if item["purpose"] == purpose:
+                found.append(item["code"])
+                return True
+        if count_answers(429) > refused[0]:
+            refused[0] = count_answers(429)
+            program.ui.shot("too-soon")
+            sb.advance(61)
+            program.ui._click(at.wait_for(lambda: sensitive_button(button, "Send a New Code"),
+                                          "“%s” to be enabled again" % button))
         return False
     until(arrived, "a new %s code in the outbox" % purpose)
     codes_used.append(found[0])
@@ -223,7 +230,6 @@ def interrupt(step):
     if args.scenario == "sandbox-kill" and step == 5:
         killed_at.add(step)
         sb.kill9()
-        time.sleep(1)
         sb.start()
         tap.check(sb.alive(), "the sandbox killed with SIGKILL in step 5 and started again")
     return False
@@ -254,7 +260,7 @@ def do_login():
     ui.press("Send Me a Code")
     if interrupt(1):
         return
-    code = new_code("vneid-login", before)
+    code = new_code("vneid-login", before, "Send Me a Code")
     fill("Code from the SMS (mã OTP)", code)
     ui.press("Log In")
     until(left("Log In to VNeID"), "the login to go through")
@@ -263,10 +269,55 @@ def do_login():
 def do_confirm():
     ui = program.ui
     toggle_on("I agree that VNeID shares")
+    if args.scenario == "try-again":
+        sb.faults(failRate=1.0, status=503)
     ui.press("Confirm")
     if interrupt(2):
         return
+    if args.scenario == "try-again":
+        see_the_error_and_try_again()
     until(left("Confirm the Registration"), "the registration to be confirmed")
+
+
+def see_the_error_and_try_again():
+    """The step fails however often the program retries on its own: the
+    page says so, with Try Again. The service comes back; Try Again goes on."""
+    ui = program.ui
+    retry = ui.wait_button("Try Again", timeout=300)
+    message = described_by(retry)
+    error_shown.append(message)
+    ui.shot("try-again-error")
+    tap.check(message and title() == "Confirm the Registration",
+              "the failing step says so on its page, with Try Again: “%s”" % message)
+    failed = count_answers(503)
+    sb.faults()
+    press_try_again(retry)
+    tap.check(failed > 1, "the program tried %d times on its own before it asked the citizen"
+              % failed)
+
+
+def sensitive_button(*names):
+    """The first button of @names that is there and enabled, or None."""
+    for name in names:
+        button = program.ui.find("push button", name)
+        if button is not None and at.states(button).contains(pyatspi.STATE_SENSITIVE):
+            return button
+    return None
+
+
+def described_by(obj):
+    """The text of what @obj's accessible description points to (the error
+    area's message, for its buttons)."""
+    for relation in obj.getRelationSet():
+        if relation.getRelationType() == pyatspi.RELATION_DESCRIBED_BY:
+            return " ".join(at.text_of(relation.getTarget(i)) or relation.getTarget(i).name
+                            for i in range(relation.getNTargets()))
+    return ""
+
+
+def count_answers(status):
+    """How many answers of the services (not the control endpoint) had @status."""
+    return len(re.findall(r"^(?!.*/sandbox/).* -> %d " % status, sb.log_text(), re.M))
 
 
 def do_initialize():
@@ -286,7 +337,7 @@ def do_contract():
     toggle_on("I have read the contract")
     before = sb.outbox(PHONE)
     ui.press("Send the Code")
-    code = new_code("contract", before)
+    code = new_code("contract", before, "Send the Code")
     fill("Code from the SMS (mã OTP)", code)
     ui.press("Sign the Contract")
     if interrupt(4):
@@ -379,8 +430,10 @@ try:
     program.start()
     deadline = time.monotonic() + 1500
     while time.monotonic() < deadline:
-        at.wait_until(lambda: title() == ENROLLED or
-                      (title() in TITLES and program.ui.current_page() is not None), 60)
+        at.wait_for(lambda: title() == ENROLLED or
+                    (title() in TITLES and program.ui.current_page() is not None),
+                    "a page of the wizard or “%s”" % ENROLLED,
+                    seen=lambda: "the window “%s”" % title())
         if title() == ENROLLED:
             # Started again once the enrollment is done, the program opens
             # the enrolled desktop's window instead of the wizard.
@@ -389,7 +442,6 @@ try:
         if step is None:
             raise AssertionError("an unknown page: “%s”" % title())
         program.ui.page_title = title()
-        time.sleep(0.3)
         if step == 6:
             if interrupt(6):
                 continue
@@ -399,20 +451,21 @@ try:
 
     if title() == ENROLLED:
         program.ui.shot("enrolled")
-        tap.check(at.wait_until(lambda: program.ui.has_text(NAME), 60),
+        tap.check(at.wait_until(lambda: program.ui.has_text(NAME)),
                   "started again after the enrollment, “%s” shows the holder's name" % ENROLLED)
     else:
-        program.ui.wait_page("Check the Certificate", timeout=60)
-        program.ui.wait_text("Your VNPT SmartCA Service Is Ready", timeout=180)
+        program.ui.wait_page("Check the Certificate")
+        program.ui.wait_text("Your VNPT SmartCA Service Is Ready", timeout=300)
         program.ui.shot("certificate")
         tap.check(program.ui.has_text(NAME), "the certificate page shows the holder's name")
     if args.scenario == "wizard-kill":
         tap.check(killed_at == {1, 2, 3, 4, 5, 6},
                   "the program was killed in every step (%s)" % sorted(killed_at))
+    if args.scenario == "try-again":
+        tap.check(len(error_shown) == 1, "the citizen met the error once, and Try Again went on")
     if args.scenario == "flaky":
-        log = sb.log_text()
-        failed = len(re.findall(r"^(?!.*/sandbox/).* -> 503 ", log, re.M))
-        answered = len(re.findall(r"^(?!.*/sandbox/).* -> \d+ ", log, re.M))
+        failed = count_answers(503)
+        answered = len(re.findall(r"^(?!.*/sandbox/).* -> \d+ ", sb.log_text(), re.M))
         tap.check(failed > 0, "through the sandbox's faults: %d of the %d answers to the program "
                   "were 503 (it retried on its own; the citizen pressed Try Again %d times)"
                   % (failed, answered, retries[0]))

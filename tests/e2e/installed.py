@@ -14,19 +14,18 @@ Prints TAP.
 
 import json
 import os
-import select
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-import e2e_sandbox as sbx  # noqa: E402
+import e2e_session  # noqa: E402
 
-sbx.use_own_accessibility_bus()
+e2e_session.prepare()
 
-import atspi_helpers as at  # noqa: E402
+import atspi_helpers as at  # noqa: E402 - pyatspi, once the session's bus is chosen
+import e2e_program  # noqa: E402
 
 MESON, BUILD, PREFIX = sys.argv[1], sys.argv[2], sys.argv[3]
 tap = at.Tap()
@@ -61,19 +60,6 @@ def children_of(pid):
         return []
 
 
-def read_line(stream, timeout):
-    deadline = time.monotonic() + timeout
-    line = b""
-    while time.monotonic() < deadline and not line.endswith(b"\n"):
-        ready, _, _ = select.select([stream], [], [], 1)
-        if ready:
-            chunk = os.read(stream.fileno(), 1)
-            if not chunk:
-                break
-            line += chunk
-    return line.decode("utf-8", "replace").strip()
-
-
 try:
     install = subprocess.run([MESON, "install", "-C", BUILD, "--no-rebuild", "--quiet",
                               "--destdir", destdir], capture_output=True, text=True,
@@ -99,11 +85,11 @@ try:
     program = subprocess.Popen([os.path.join(root, "bin", "smartca-enroll"), "--sandbox",
                                 "--language", "vi"], env=env, cwd=destdir,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    line = read_line(program.stdout, 180)
     try:
+        line = e2e_program.first_line(program, "the installed program's sandbox line")
         announced = json.loads(line)
-    except ValueError:
-        announced = None
+    except (ValueError, AssertionError) as error:
+        line, announced = str(error), None
     tap.check(announced is not None and "vneid_url" in announced,
               "the installed program starts a sandbox and announces it", line)
     sandboxes = [pid for pid in children_of(program.pid)
@@ -113,8 +99,8 @@ try:
     tap.check(where == os.path.join(root, "bin", "smartca-sandbox"),
               "the sandbox it runs is the one installed beside it", where)
 
-    ui = at.App("smartca-enroll")
-    ui.wait_page("Chào mừng", timeout=120)
+    ui = at.App(program)
+    ui.wait_page("Chào mừng")
     tap.check(ui.has_text("Bắt đầu") or ui.find("push button", "Bắt đầu") is not None,
               "its window shows, in Vietnamese, from the installed catalogue")
     program.terminate()

@@ -22,11 +22,12 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
+import e2e_session  # noqa: E402
+
+e2e_session.prepare()
+
+import atspi_helpers as at  # noqa: E402 - pyatspi, once the session's bus is chosen
 import e2e_sandbox as sbx  # noqa: E402
-
-sbx.use_own_accessibility_bus()
-
-import atspi_helpers as at  # noqa: E402
 from e2e_windows import Windows  # noqa: E402
 
 PROGRAM, BUILD = sys.argv[1], sys.argv[2]
@@ -65,13 +66,14 @@ tap.check(sandbox.credential(CITIZEN)[2] == "linux-kiosk", "SmartCA holds the ki
 
 env = dict(os.environ)
 env["LANGUAGE"] = "en"
-log = open(os.path.join(shots, "program.log"), "w")
+log_path = os.path.join(shots, "program.log")
+log = open(log_path, "w")
 program = subprocess.Popen([PROGRAM] + sandbox.program_args(), env=env,
                            stdout=subprocess.DEVNULL, stderr=log)
-ui = Windows("smartca-enroll", shots=shots)
 
 try:
-    ui.use("Welcome", timeout=90)
+    ui = Windows(program, shots=shots, log_path=log_path)
+    ui.use("Welcome")
     ui.press("Use My SmartCA on This Computer")
     ui.use(LINK)
     ui.wait_find("text", "Citizen ID number")
@@ -91,7 +93,7 @@ try:
     ui.check_names(tap)
     ui.toggle("I agree that VNeID shares my identity")
     ui.press("Find My Certificate")
-    ui.wait_find("push button", "Send the Code", timeout=90)
+    ui.wait_find("push button", "Send the Code")
     tap.check(ui.has_text(sandbox.credential(CITIZEN)[1]),
               "the certificate found is the one issued at the kiosk")
     ui.press("Send the Code")
@@ -104,7 +106,7 @@ try:
     ui.shot("2-code-and-pin")
     ui.press("Link This Computer")
 
-    ui.use("Your SmartCA", timeout=180)
+    ui.use("Your SmartCA", timeout=300)
     ui.wait_text(citizen["name"])
     tap.check(True, "once linked, “Your SmartCA” opens")
     tap.check(sandbox.credential(CITIZEN)[2] == "linux-desktop",
@@ -115,7 +117,7 @@ try:
     tran_id, digests = sandbox.portal_request(CITIZEN, description,
                                               [("don-de-nghi.pdf", b"Don de nghi")])
     ui.press("Check for Requests")
-    ui.wait_text(description, timeout=60)
+    ui.wait_text(description)
     for obj in ui.visible():
         if obj.getRoleName() == "push button" and "Approve" in obj.name:
             ui.click(obj)
@@ -123,17 +125,15 @@ try:
     ui.use("Approve the Signing Request")
     ui.type_into("Your PIN", PIN)
     ui.press("Approve and Sign")
-    ui.wait_gone("Approve the Signing Request", timeout=120)
-    transaction = {}
-    at.wait_until(lambda: transaction.update(sandbox.portal_transaction(tran_id)) or
-                  transaction.get("tranStatus") == 1, 60)
+    ui.wait_gone("Approve the Signing Request")
+    transaction = sandbox.wait_transaction(tran_id, 1)
     tap.check(transaction.get("tranStatusDesc") == "SUCCESS",
               "a request approved from the linked desktop is signed", transaction)
     signature = base64.b64decode(transaction["documents"][0]["sig"])
     tap.check(sbx.verify_signature(certificate, digests[0], signature),
               "and its signature verifies with openssl against the citizen's certificate")
 except Exception as error:  # noqa: BLE001 - the test reports any failure as TAP
-    ui.shot("failure")
+    at.screenshot(shots, "failure")
     tap.check(False, "the change of device went through: %r" % error)
     finish(1)
 

@@ -9,12 +9,17 @@
  * connection must be answered and closed: a request the sandbox never
  * answers is a hang, which libFuzzer reports.
  *
- * "@VNEID@" in the input becomes a VNeID access token of a built-in
- * citizen, logged in when the run starts, so that the handlers behind
- * VNeID's authentication are reached too.
+ * The run starts by taking a built-in citizen through the VNeID login, the
+ * registration and the hand-off to SmartCA, so that it holds a VNeID and a
+ * SmartCA access token: the handlers behind each service's authentication
+ * are reached too. "@VNEID@" and "@SMARTCA@" in an input become those
+ * tokens, and a request to /vneid/ or /smartca/ without an Authorization
+ * header gets one, "Bearer" and the service's token, after its request
+ * line (one with a header of its own keeps it: bad tokens are inputs too).
  *
  * CONTROL/faults is left out: it makes the sandbox wait up to a minute
- * before each answer, on purpose.
+ * before each answer, on purpose. So is CONTROL/clock, which would let the
+ * run's tokens expire, and a revocation gets no token of the run's.
  */
 #include "config.h"
 
@@ -31,8 +36,13 @@
 
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 
+#define REGISTRATION_BODY \
+  "{\"service_pack\":\"SMARTCA_PERSONAL_FREE\"," \
+  "\"consent\":{\"share_identity\":true,\"terms_version\":\"2025.1\"}}"
+
 static SbxServer *server;
 static char *vneid_token;
+static char *smartca_token;
 static char *data_dir;
 
 typedef struct
@@ -137,18 +147,40 @@ answer_object (GByteArray *answer)
   return json_object_ref (json_node_get_object (root));
 }
 
+/* One request of the set-up, with @token as its bearer unless NULL. */
 static JsonObject *
 call (const char *method,
       const char *path,
+      const char *token,
       const char *content_type,
       const char *body)
 {
+  g_autofree char *authorization = token != NULL ? g_strdup_printf (
+    "Authorization: Bearer %s\r\nIdempotency-Key: 5e4f7a3c-8b1d-4c2e-9f60-1a2b3c4d5e6f\r\n", token) : g_strdup ("");
   g_autofree char *request = g_strdup_printf (
-    "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-    "Connection: close\r\n\r\n%s", method, path, content_type, strlen (body), body);
+    "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n%sContent-Type: %s\r\nContent-Length: %zu\r\n"
+    "Connection: close\r\n\r\n%s", method, path, authorization, content_type, strlen (body),
+    body);
   g_autoptr(GByteArray) answer = exchange ((const guint8 *) request, strlen (request));
 
   return answer_object (answer);
+}
+
+static char *
+string_of (JsonObject *object,
+           const char *member)
+{
+  const char *value = json_object_has_member (object, member)
+                      ? json_object_get_string_member (object, member) : NULL;
+
+  if (value == NULL)
+    {
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+      g_autofree char *text = json_to_string (node, FALSE);
+
+      g_error ("the set-up's answer has no %s: %s", member, text);
+    }
+  return g_strdup (value);
 }
 
 /* The QR login of a built-in citizen, approved on the sandbox's side. */
@@ -161,17 +193,85 @@ log_in (void)
   g_autofree char *approve = NULL;
   g_autofree char *poll = NULL;
 
-  device = call ("POST", "/vneid/oauth/device_authorization", "application/x-www-form-urlencoded",
+  device = call ("POST", "/vneid/oauth/device_authorization", NULL,
+                 "application/x-www-form-urlencoded",
                  "client_id=smartca-enroll&scope=openid+profile+smartca");
   approve = g_strdup_printf ("{\"user_code\":\"%s\",\"citizen_id\":\"079301000123\"}",
                              json_object_get_string_member (device, "user_code"));
-  approved = call ("POST", "/sandbox/vneid/approve", "application/json", approve);
+  approved = call ("POST", "/sandbox/vneid/approve", NULL, "application/json", approve);
   poll = g_strdup_printf ("grant_type=urn%%3Aietf%%3Aparams%%3Aoauth%%3Agrant-type%%3Adevice_code"
                           "&client_id=smartca-enroll&device_code=%s",
                           json_object_get_string_member (device, "device_code"));
-  tokens = call ("POST", "/vneid/oauth/token", "application/x-www-form-urlencoded", poll);
-  vneid_token = g_strdup (json_object_get_string_member (tokens, "access_token"));
-  g_assert_nonnull (vneid_token);
+  tokens = call ("POST", "/vneid/oauth/token", NULL, "application/x-www-form-urlencoded", poll);
+  vneid_token = string_of (tokens, "access_token");
+}
+
+/* The registration, handed over to SmartCA, and SmartCA's own login. */
+static void
+hand_off (void)
+{
+  g_autoptr(JsonObject) registration = NULL;
+  g_autoptr(JsonObject) handoff = NULL;
+  g_autoptr(JsonObject) tokens = NULL;
+  g_autofree char *registration_id = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *form = NULL;
+
+  registration = call ("POST", "/vneid/api/v1/smartca/registrations", vneid_token,
+                       "application/json", REGISTRATION_BODY);
+  registration_id = string_of (registration, "registration_id");
+  path = g_strdup_printf ("/vneid/api/v1/smartca/registrations/%s/handoff", registration_id);
+  handoff = call ("POST", path, vneid_token, "application/json", "{}");
+  code = string_of (handoff, "code");
+  escaped = g_uri_escape_string (code, NULL, FALSE);
+  form = g_strdup_printf ("grant_type=authorization_code&code=%s&client_id=smartca-enroll",
+                          escaped);
+  tokens = call ("POST", "/smartca/auth/token", NULL, "application/x-www-form-urlencoded", form);
+  smartca_token = string_of (tokens, "access_token");
+}
+
+/* The token a request to @path's service carries, or NULL. */
+static const char *
+token_for (const char *request)
+{
+  const char *space = strchr (request, ' ');
+
+  if (space == NULL)
+    return NULL;
+  if (g_str_has_prefix (space + 1, "/smartca/"))
+    return smartca_token;
+  if (g_str_has_prefix (space + 1, "/vneid/"))
+    return vneid_token;
+  return NULL;
+}
+
+static gboolean
+has_authorization (const char *request)
+{
+  const char *end = strstr (request, "\r\n\r\n");
+  g_autofree char *head = g_ascii_strdown (request, end != NULL ? end - request : -1);
+
+  return strstr (head, "\nauthorization:") != NULL;
+}
+
+/* @request with the placeholders filled in and, where it has none, the
+ * service's bearer token after its request line. */
+static char *
+with_tokens (const char *request)
+{
+  g_auto(GStrv) vneid_parts = g_strsplit (request, "@VNEID@", -1);
+  g_autofree char *vneid = g_strjoinv (vneid_token, vneid_parts);
+  g_auto(GStrv) smartca_parts = g_strsplit (vneid, "@SMARTCA@", -1);
+  g_autofree char *filled = g_strjoinv (smartca_token, smartca_parts);
+  const char *token = token_for (filled);
+  const char *line_end = strchr (filled, '\n');
+
+  if (token == NULL || line_end == NULL || has_authorization (filled))
+    return g_steal_pointer (&filled);
+  return g_strdup_printf ("%.*sAuthorization: Bearer %s\r\n%s", (int) (line_end + 1 - filled),
+                          filled, token, line_end + 1);
 }
 
 static void
@@ -205,6 +305,7 @@ ensure_server (void)
   server = sbx_server_new (&options, &error);
   g_assert_no_error (error);
   log_in ();
+  hand_off ();
 }
 
 int
@@ -217,14 +318,12 @@ LLVMFuzzerTestOneInput (const guint8 *data,
 
   ensure_server ();
   text = g_strndup ((const char *) data, size);
-  if (strstr (text, "faults") != NULL)
+  if (strstr (text, "faults") != NULL || strstr (text, "clock") != NULL)
     return 0;
 
-  if (memchr (data, '\0', size) == NULL && strstr (text, "@VNEID@") != NULL)
+  if (memchr (data, '\0', size) == NULL)
     {
-      g_auto(GStrv) parts = g_strsplit (text, "@VNEID@", -1);
-
-      request = g_strjoinv (vneid_token, parts);
+      request = strstr (text, "revoke") != NULL ? g_strdup (text) : with_tokens (text);
       answer = exchange ((const guint8 *) request, strlen (request));
     }
   else

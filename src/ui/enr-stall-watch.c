@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "enr-stall-watch"
+
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "enr-stall-watch.h"
+
+#define TICK_US          1000
+#define STALL_US         (10 * 1000)
+#define MAX_STALLS_KEPT  100
+
+typedef struct
+{
+  char   *path;
+  gint64  started;
+  gint64  due;           /* when the next tick should fire */
+  gint64  worst;         /* µs */
+  gint64  worst_at;      /* µs since started */
+  guint64 ticks;
+  guint   stalls;        /* ticks more than STALL_US late */
+  gint64  stall_at[MAX_STALLS_KEPT];
+  gint64  stall_us[MAX_STALLS_KEPT];
+} StallWatch;
+
+/* One for the process: the report is written at exit, from atexit(). */
+static StallWatch *watch;
+
+static void
+write_report (StallWatch *self)
+{
+  g_autoptr(GString) json = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_string_append_printf (json,
+                          "{\"worst_ms\": %.3f, \"worst_at_s\": %.3f, \"ticks\": %" G_GUINT64_FORMAT
+                          ", \"over_10ms\": %u, \"seconds\": %.3f, \"stalls\": [",
+                          self->worst / 1000.0, self->worst_at / (double) G_USEC_PER_SEC,
+                          self->ticks, self->stalls,
+                          (g_get_monotonic_time () - self->started) / (double) G_USEC_PER_SEC);
+  for (guint i = 0; i < MIN (self->stalls, MAX_STALLS_KEPT); i++)
+    g_string_append_printf (json, "%s[%.3f, %.3f]", i > 0 ? ", " : "",
+                            self->stall_at[i] / (double) G_USEC_PER_SEC,
+                            self->stall_us[i] / 1000.0);
+  g_string_append (json, "]}\n");
+  if (!g_file_set_contents (self->path, json->str, json->len, &error))
+    g_warning ("cannot write the stall report: %s", error->message);
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  StallWatch *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 late = now - self->due;
+  gboolean changed = FALSE;
+
+  /* The first tick comes when the main loop first runs: what happened
+   * before (the application's start-up) is the start-up's time, not a
+   * stall. */
+  if (self->ticks++ == 0)
+    late = 0;
+  if (late > self->worst)
+    {
+      self->worst = late;
+      self->worst_at = now - self->started;
+      changed = TRUE;
+    }
+  if (late > STALL_US)
+    {
+      if (self->stalls < MAX_STALLS_KEPT)
+        {
+          self->stall_at[self->stalls] = self->due - self->started;
+          self->stall_us[self->stalls] = late;
+        }
+      self->stalls++;
+      changed = TRUE;
+      g_debug ("the main context was held %.1f ms", late / 1000.0);
+    }
+  /* A program ended by a signal writes nothing at exit: the report on
+   * disk is kept up to date with each new worst and each stall (rare
+   * events; a write is a fraction of a millisecond, and not counted). */
+  if (changed)
+    write_report (self);
+
+  /* Due one tick after now (measured after the write, which is ours). */
+  self->due = g_get_monotonic_time () + TICK_US;
+  g_source_set_ready_time (g_main_current_source (), self->due);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+dispatch (GSource     *source,
+          GSourceFunc  callback,
+          gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs tick_funcs = { NULL, NULL, dispatch, NULL, NULL, NULL };
+
+static void
+write_at_exit (void)
+{
+  if (watch != NULL)
+    write_report (watch);
+}
+
+void
+enr_stall_watch_start (void)
+{
+  const char *path = g_getenv (ENR_STALL_WATCH_ENV);
+  GSource *source;
+
+  if (path == NULL || *path == '\0' || watch != NULL)
+    return;
+
+  watch = g_new0 (StallWatch, 1);
+  watch->path = g_strdup (path);
+  watch->started = g_get_monotonic_time ();
+  watch->due = watch->started;
+  write_report (watch);
+
+  /* Above every source of GTK and GLib: each tick fires as soon as the
+   * context is free, so its lateness is how long it was held. */
+  source = g_source_new (&tick_funcs, sizeof (GSource));
+  g_source_set_priority (source, G_PRIORITY_HIGH);
+  g_source_set_name (source, "enr-stall-watch");
+  g_source_set_callback (source, tick_cb, watch, NULL);
+  g_source_set_ready_time (source, watch->due);
+  g_source_attach (source, NULL);
+  g_source_unref (source);
+  atexit (write_at_exit);
+}

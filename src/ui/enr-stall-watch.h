@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/*
+ * A watchdog on the main context, for benchmarks and tests: when
+ * SMARTCA_ENROLL_STALL_REPORT names a file, a 1 ms timer of high priority
+ * measures how late each of its ticks fires, that is how long the main
+ * context was held by something else, and the program writes its worst
+ * lateness, the count of ticks more than 10 ms late and when each of those
+ * came to that file (JSON), as it changes and at exit. Without the
+ * variable it does nothing.
+ */
+#define ENR_STALL_WATCH_ENV "SMARTCA_ENROLL_STALL_REPORT"
+
+void enr_stall_watch_start (void);
+
+G_END_DECLS

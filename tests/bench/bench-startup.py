@@ -1,0 +1,183 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Start-up as a citizen meets it, measured from outside the program.
+
+  bench-startup.py BUILDDIR [--runs 15]     (run by tests/bench/run.py)
+
+Each start is a fresh process with a fresh HOME, under its own Xvfb, in a
+D-Bus session whose services are already up (gnome-keyring unlocked, the
+accessibility bus, the desktop portal), as a logged-in desktop has them.
+map-watch times it from exec to the X MapNotify of its window; the resident
+memory is read 3 s after that map. Three programs, with GSK_RENDERER=cairo
+and with GTK's default renderer (GL, on llvmpipe here):
+
+  bare            bare-assistant: one main(), a GtkAssistant of 3 label pages
+  configured      smartca-enroll pointed at a smartca-sandbox started once
+                  beforehand (--vneid-url, --smartca-url, --trust-anchor)
+  sandbox         smartca-enroll --sandbox (a sandbox of its own, each start)
+
+15 starts of each (--runs), in 3 rounds in which the six alternate start by
+start, so that a drift of the machine's speed falls on all alike; medians.
+One JSON object per figure on stdout, as run.py expects, and the table
+itself on stderr. Build with --buildtype=release for the figures.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(SOURCE, "tests", "e2e"))
+
+parser = argparse.ArgumentParser()
+parser.add_argument("build")
+parser.add_argument("--runs", type=int, default=15)
+args = parser.parse_args()
+build = os.path.abspath(args.build)
+
+if os.environ.get("ENR_BENCH_STARTUP_INSIDE") != "1":
+    # A display, a session bus with an unlocked keyring and a HOME of our
+    # own (keyring-run.sh), then this script again inside.
+    env = dict(os.environ, ENR_BENCH_STARTUP_INSIDE="1")
+    sys.exit(subprocess.call(
+        ["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24",
+         "sh", os.path.join(SOURCE, "tests", "crypto", "keyring-run.sh"), "gnome-keyring",
+         sys.executable] + sys.argv, env=env))
+
+import e2e_session  # noqa: E402
+
+e2e_session.prepare()
+
+import e2e_program  # noqa: E402 - pyatspi, once the session's bus is chosen
+import e2e_sandbox  # noqa: E402
+
+RENDERERS = [("cairo", "cairo"), ("default (GL)", None)]
+ROUNDS = 3
+RSS_AFTER_S = 3
+ENROLL = os.path.join(build, "src", "ui", "smartca-enroll")
+work = tempfile.mkdtemp(prefix="enr-bench-startup-")
+log_path = os.path.join(build, "tests", "bench", "bench-startup.log")
+log = open(log_path, "w")
+sandbox = e2e_sandbox.Sandbox(build, os.path.join(work, "sandbox"),
+                              os.path.join(work, "sandbox.log"))
+PROGRAMS = [
+    ("bare", "bare GtkAssistant", [os.path.join(build, "tests", "bench", "bare-assistant")]),
+    ("configured", "smartca-enroll, services configured", [ENROLL] + sandbox.program_args()),
+    ("sandbox", "smartca-enroll --sandbox", [ENROLL, "--sandbox"]),
+]
+
+
+def fresh_env(renderer):
+    """The session's environment with a new, empty HOME: nothing cached
+    from the start before (fonts and shaders are the system's or none)."""
+    home = tempfile.mkdtemp(prefix="home-", dir=work)
+    env = dict(os.environ, HOME=home, XDG_CONFIG_HOME=os.path.join(home, ".config"),
+               XDG_CACHE_HOME=os.path.join(home, ".cache"),
+               XDG_DATA_HOME=os.path.join(home, ".local", "share"),
+               XDG_STATE_HOME=os.path.join(home, ".local", "state"), LANGUAGE="en")
+    # As in a logged-in session, the program finds the accessibility bus
+    # through the session bus.
+    env.pop("AT_SPI_BUS_ADDRESS", None)
+    env.pop("GSK_RENDERER", None)
+    if renderer:
+        env["GSK_RENDERER"] = renderer
+    return env
+
+
+def rss_kb(pid):
+    with open("/proc/%d/status" % pid) as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+
+
+def start_once(argv, renderer):
+    """One start: (milliseconds from exec to MapNotify, KiB resident 3 s after)."""
+    log.write("--- %s GSK_RENDERER=%s\n" % (" ".join(argv), renderer))
+    log.flush()
+    watch = subprocess.Popen([os.path.join(build, "tests", "bench", "map-watch")] + argv,
+                             env=fresh_env(renderer), stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=log)
+    try:
+        mapped = json.loads(e2e_program.first_line(watch, "the window's MapNotify", log_path))
+        # A measurement's definition, not a wait for something to happen.
+        time.sleep(RSS_AFTER_S)
+        rss = rss_kb(mapped["pid"])
+    finally:
+        watch.stdin.close()
+        watch.wait(timeout=60)
+    return mapped["mapped_ms"], rss
+
+
+def row(figure, value, unit, how, goal=None, met=None):
+    print(json.dumps({"figure": figure, "value": value, "unit": unit, "how": how,
+                      "goal": goal, "pass": met}), flush=True)
+
+
+def main():
+    results = {(key, renderer): [] for key, _, _ in PROGRAMS for _, renderer in RENDERERS}
+    per_round = max(1, args.runs // ROUNDS)
+    for _ in range(ROUNDS):
+        for _ in range(per_round):
+            for key, _, argv in PROGRAMS:
+                for _, renderer in RENDERERS:
+                    results[(key, renderer)].append(start_once(argv, renderer))
+
+    runs = per_round * ROUNDS
+    how = "median of %d fresh starts, %d interleaved rounds" % (runs, ROUNDS)
+    table = ["| | " + " | ".join("%s: exec → MapNotify | RSS %d s after" % (name, RSS_AFTER_S)
+                                  for name, _ in RENDERERS) + " |",
+             "|---|" + "---|---|" * len(RENDERERS)]
+    for key, title, _ in PROGRAMS:
+        cells = []
+        for name, renderer in RENDERERS:
+            ms = statistics.median(m for m, _ in results[(key, renderer)])
+            rss = statistics.median(r for _, r in results[(key, renderer)])
+            bare_ms = statistics.median(m for m, _ in results[("bare", renderer)])
+            bare_rss = statistics.median(r for _, r in results[("bare", renderer)])
+            cells.append("%.0f ms (%.2f×) | %.1f MiB (%.2f×)"
+                         % (ms, ms / bare_ms, rss / 1024, rss / bare_rss))
+            report(key, title, name, renderer, results, how)
+        table.append("| %s | %s |" % (title, " | ".join(cells)))
+    print("\n".join(table), file=sys.stderr)
+
+
+def report(key, title, name, renderer, results, how):
+    """The figures of one program with one renderer, as run.py rows."""
+    def median(program, index):
+        return statistics.median(r[index] for r in results[(program, renderer)])
+
+    ms, rss = median(key, 0), median(key, 1)
+    if key == "bare":
+        row("start-up (%s): %s, exec → window mapped" % (name, title), round(ms, 1), "ms", how)
+        row("start-up (%s): %s, memory %d s after" % (name, title, RSS_AFTER_S),
+            round(rss / 1024, 1), "MiB", how)
+        return
+    ratio = ms / median("bare", 0)
+    row("start-up (%s): %s / bare GtkAssistant, exec → window mapped" % (name, title),
+        round(ratio, 2), "×", "%s: %.0f ms vs %.0f ms" % (how, ms, median("bare", 0)),
+        goal="<= 1.2" if key == "configured" else None,
+        met=ratio <= 1.2 if key == "configured" else None)
+    rss_ratio = rss / median("bare", 1)
+    row("start-up (%s): %s / bare GtkAssistant, memory %d s after" % (name, title, RSS_AFTER_S),
+        round(rss_ratio, 2), "×", "%s: %.1f MiB vs %.1f MiB"
+        % (how, rss / 1024, median("bare", 1) / 1024),
+        goal="<= 1.3" if key == "configured" else None,
+        met=rss_ratio <= 1.3 if key == "configured" else None)
+    if key == "sandbox":
+        to_configured = ms / median("configured", 0)
+        row("start-up (%s): smartca-enroll --sandbox / services configured, exec → window "
+            "mapped" % name, round(to_configured, 2), "×", how, goal="<= 1.3",
+            met=to_configured <= 1.3)
+
+
+try:
+    main()
+finally:
+    sandbox.stop()
+    shutil.rmtree(work, ignore_errors=True)
