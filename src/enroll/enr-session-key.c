@@ -92,7 +92,6 @@ enrol_key_return (GTask  *task,
                   char   *sad,
                   GError *error)
 {
-  g_autoptr(GTask) owned = task;
   EnrolKey *enrol = g_task_get_task_data (task);
 
   /* The KAK is kept now (or failed to be): it leaves memory at once. */
@@ -103,6 +102,7 @@ enrol_key_return (GTask  *task,
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, sad, (GDestroyNotify) enr_secure_string_free);
+  g_object_unref (task);
 }
 
 static void

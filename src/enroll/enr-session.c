@@ -655,13 +655,14 @@ void
 _enr_session_set_registration (EnrSession      *self,
                                EnrRegistration *registration)
 {
-  g_autoptr(EnrRegistration) taken = registration;
   EnrSessionRegistration *shown = NULL;
 
   if (registration != NULL)
     {
       _enr_session_set_string (&self->registration_id, registration->registration_id);
       shown = _enr_session_registration_new_from (registration);
+      /* The session keeps the id and what a page shows; the rest goes. */
+      enr_registration_free (registration);
     }
   TAKE_BOXED (self->registration, shown, enr_session_registration_free, PROP_REGISTRATION);
 }
@@ -942,13 +943,13 @@ ending_new (EnrSession *self,
   return ending;
 }
 
-/* The action's last moment: its slot is free, its error told. */
+/* The action's last moment: its slot is free, its error told, and the
+ * reference the action held on @task let go. */
 static void
 return_action (EnrSession *self,
                GTask      *task,
                GError     *error)
 {
-  g_autoptr(GTask) owned = task;
   gboolean current = _enr_session_action_is_current (self, task);
 
   if (self->action.task == task)
@@ -962,6 +963,7 @@ return_action (EnrSession *self,
   if (error == NULL)
     {
       g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
       return;
     }
 
@@ -975,6 +977,7 @@ return_action (EnrSession *self,
       set_last_error (self, error);
     }
   g_task_return_error (task, error);
+  g_object_unref (task);
 }
 
 static void

@@ -107,11 +107,11 @@ set (Run                  *run,
   run->check->outcomes[step] = outcome;
 }
 
-/* The check as it stands: every detail in place. */
+/* The check as it stands: every detail in place. Ends @task, and lets
+ * the reference the run held go. */
 static void
 finish (GTask *task)
 {
-  g_autoptr(GTask) owned = task;
   Run *run = g_task_get_task_data (task);
 
   for (guint i = 0; i < ENR_CONNECTION_N_STEPS; i++)
@@ -119,6 +119,7 @@ finish (GTask *task)
       run->check->details[i] = g_string_free (g_steal_pointer (&run->details[i]), FALSE);
   g_task_return_pointer (task, g_steal_pointer (&run->check),
                          (GDestroyNotify) enr_connection_check_free);
+  g_object_unref (task);
 }
 
 static gboolean

@@ -27,10 +27,13 @@ try_object_parsers (JsonObject *object)
   enr_registration_free (enr_registration_parse (object, NULL));
   enr_smartca_tokens_free (enr_smartca_tokens_parse (object, NULL));
 
+  /* The details an error reply carries (attempts left, seconds to wait,
+   * the refused state) are read as the error is made. */
   error = enr_service_error_from_oauth (400, object);
+  (void) enr_service_error_get_details (error);
   g_clear_error (&error);
   error = enr_service_error_from_envelope (400, object);
-  enr_service_error_reply_int (object, "attempts_left", "attemptsLeft");
+  (void) enr_service_error_get_details (error);
 }
 
 static void
