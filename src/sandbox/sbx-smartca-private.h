@@ -11,10 +11,8 @@
 G_BEGIN_DECLS
 
 /*
- * What the SmartCA modules share (sbx-smartca.c: tokens, identity, status
- * and the contract; sbx-activation.c; sbx-transactions.c;
- * sbx-credentials.c): the envelope answers, the citizen and the
- * enrollment, and the state checks. Every handler follows the order of
+ * What the SmartCA modules share: the envelope answers, the citizen and
+ * the enrollment, the credential, and the state checks. Every handler follows the order of
  * sbx-request.h; the helpers that refuse answer in the envelope and end
  * the transaction, so the caller just returns.
  */
