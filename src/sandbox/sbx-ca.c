@@ -227,7 +227,7 @@ write_pair (SbxCa                  *ca,
                                                  &key_pem),
               "Export", error) &&
        write_datum (key_path, &key_pem, 0600, error) &&
-       write_datum (crt_path, &crt_pem, 0644, error);
+       write_datum (crt_path, &crt_pem, 0600, error);
 
   if (key_pem.data != NULL)
     {

@@ -5,8 +5,11 @@
 
 #include <string.h>
 
+#include <gnutls/gnutls.h>
+
 #include "sbx-clock.h"
 #include "sbx-db.h"
+#include "sbx-hsm.h"
 #include "sbx-request-private.h"
 
 /* Every answer in the three shapes of PROTOCOL.md ("Errors"), and the
@@ -18,19 +21,34 @@ record_idempotent_answer (SbxRequest *req,
                           const char *text)
 {
   SbxDb *db = sbx_server_get_db (req->server);
+  g_autoptr(GBytes) sealed = NULL;
   sqlite3_stmt *stmt;
+
+  /* An answer with a secret in it is kept sealed only. */
+  if (req->seal_answer)
+    {
+      g_autofree char *aad = sbx_request_answer_aad (req->idempotency_citizen,
+                                                     req->idempotency_key);
+
+      sealed = sbx_hsm_seal (sbx_server_get_hsm (req->server), aad, text);
+      if (sealed == NULL)
+        return;
+      text = "";
+    }
 
   if (!sbx_db_in_transaction (db))
     g_warning ("%s %s answered outside its transaction: its Idempotency-Key is recorded alone",
                req->method, req->path);
 
   stmt = sbx_db_prepare (db, "INSERT OR REPLACE INTO idempotency "
-                             "(citizen_id, key, status, body, created_at) VALUES (?, ?, ?, ?, ?)");
+                             "(citizen_id, key, status, body, created_at, sealed_body) "
+                             "VALUES (?, ?, ?, ?, ?, ?)");
   sqlite3_bind_text (stmt, 1, req->idempotency_citizen, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, req->idempotency_key, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int (stmt, 3, (int) status);
   sqlite3_bind_text (stmt, 4, text, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 5, sbx_clock_now_ms ());
+  sbx_db_bind_bytes (stmt, 6, sealed);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     g_warning ("Cannot record an Idempotency-Key: %s", sqlite3_errmsg (sbx_db_handle (db)));
   sqlite3_reset (stmt);
@@ -115,6 +133,8 @@ send_node (SbxRequest *req,
 
   text = node != NULL ? json_to_string (node, FALSE) : g_strdup ("null");
   sbx_reply_text (req, status, text, retry_after, www_authenticate, TRUE);
+  if (req->seal_answer)
+    gnutls_memset (text, 0, strlen (text));
 }
 
 void

@@ -110,6 +110,9 @@ gboolean      sbx_require_form_field   (SbxRequest  *req,
  */
 gboolean      sbx_request_idempotency  (SbxRequest  *req,
                                         const char  *citizen_id);
+/* The answer to come holds a secret (a pinShare): its Idempotency-Key
+ * record is kept sealed, and the server's copies of its text are wiped. */
+void          sbx_request_seal_answer  (SbxRequest  *req);
 
 /* Answers. @body/@content are consumed (may be NULL for null content). */
 void          sbx_reply_json           (SbxRequest  *req,

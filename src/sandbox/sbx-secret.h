@@ -45,6 +45,9 @@ gboolean  sbx_password_check       (const char *password,
                                     GBytes     *salt,
                                     GBytes     *hash,
                                     guint       iterations);
+/* The work of sbx_password_check() for a username that is no citizen's:
+ * the same PBKDF2, over a salt no password matches. Always FALSE. */
+gboolean  sbx_password_check_unknown (const char *password);
 
 /* "0912345678" -> "09******78": how otp_sent_to and otpSentTo show a phone. */
 char     *sbx_mask_phone           (const char *phone);

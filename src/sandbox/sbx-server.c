@@ -3,11 +3,11 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
 
 #include "sbx-citizens.h"
 #include "sbx-clock.h"
+#include "sbx-files.h"
 #include "sbx-job.h"
 #include "sbx-keepalive.h"
 #include "sbx-linger.h"
@@ -512,14 +512,9 @@ sbx_server_new (const SbxServerOptions  *options,
   self->data_dir = g_canonicalize_filename (options->data_dir, NULL);
   self->sync_delay_ms = options->sync_delay_ms;
 
-  if (g_mkdir_with_parents (self->data_dir, 0700) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot create %s: %s", self->data_dir, g_strerror (saved_errno));
-      return NULL;
-    }
+  /* Before anything secret is written there. */
+  if (!sbx_files_secure_data_dir (self->data_dir, error))
+    return NULL;
 
   self->ca = sbx_ca_load_or_create (self->data_dir, error);
   if (self->ca == NULL)

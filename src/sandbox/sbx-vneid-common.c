@@ -135,8 +135,7 @@ sbx_vneid_citizen_load (SbxDb      *db,
   stmt = sbx_db_prepare (db,
                          "SELECT citizen_id, sub, password_salt, password_hash, "
                          "password_iterations, full_name, date_of_birth, gender, nationality, "
-                         "phone, email, identity_level, province, ward, street, district, "
-                         "failed_passwords, locked_until "
+                         "phone, email, identity_level, province, ward, street, district "
                          "FROM citizens WHERE citizen_id = ?");
   sqlite3_bind_text (stmt, 1, citizen_id, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) == SQLITE_ROW)
@@ -158,8 +157,6 @@ sbx_vneid_citizen_load (SbxDb      *db,
       citizen->ward = sbx_db_column_dup (stmt, 13);
       citizen->street = sbx_db_column_dup (stmt, 14);
       citizen->district = sbx_db_column_dup (stmt, 15);
-      citizen->failed_passwords = sqlite3_column_int64 (stmt, 16);
-      citizen->locked_until = sqlite3_column_int64 (stmt, 17);
     }
   sqlite3_reset (stmt);
   return citizen;

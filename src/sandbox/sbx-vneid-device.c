@@ -234,7 +234,7 @@ sbx_vneid_device_code_grant (SbxRequest *req,
       if (code->citizen_id == NULL || !device_code_update (db, hash, "used", now))
         return sbx_vneid_server_error (req);
       token = sbx_token_issue (db, "vneid", "access", code->citizen_id, NULL, code->scope,
-                               SBX_VNEID_ACCESS_TOKEN_TTL_S);
+                               SBX_VNEID_ACCESS_TOKEN_TTL_S, TRUE);
       if (token == NULL)
         return sbx_vneid_server_error (req);
       sbx_vneid_reply_tokens (req, token, code->scope);

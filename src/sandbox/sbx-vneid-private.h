@@ -71,14 +71,44 @@ typedef struct
   char   *ward;
   char   *street;
   char   *district;
-  gint64  failed_passwords;
-  gint64  locked_until;
 } SbxVneidCitizen;
 
 void             sbx_vneid_citizen_free (SbxVneidCitizen *citizen);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbxVneidCitizen, sbx_vneid_citizen_free)
 SbxVneidCitizen *sbx_vneid_citizen_load (SbxDb           *db,
                                          const char      *citizen_id);
+
+/* The login's limits (sbx-vneid-limits.c): a username's wrong passwords,
+ * a citizen's wrong OTPs in a row, and the lock five of either bring. */
+#define SBX_VNEID_MAX_WRONG 5
+
+typedef struct
+{
+  gint64 wrong_passwords;
+  gint64 wrong_otps;
+  gint64 locked_until;     /* 0: not locked */
+} SbxLoginLimits;
+
+/* A lock that has ended reads as no counts at all. FALSE on a database error. */
+gboolean  sbx_vneid_limits_load  (SbxDb                *db,
+                                  const char           *username,
+                                  gint64                now,
+                                  SbxLoginLimits       *out);
+gboolean  sbx_vneid_limits_store (SbxDb                *db,
+                                  const char           *username,
+                                  const SbxLoginLimits *limits);
+/* Locks @username for 300 s with both counts 0, and voids the citizen's
+ * open login session. */
+gboolean  sbx_vneid_limits_lock  (SbxDb                *db,
+                                  const char           *username,
+                                  gint64                now);
+/* Voids every open login OTP session of the citizen. */
+gboolean  sbx_vneid_void_login_sessions (SbxDb         *db,
+                                         const char    *citizen_id);
+/* 403 account_locked with retry_after. */
+void      sbx_vneid_reply_locked (SbxRequest           *req,
+                                  gint64                locked_until,
+                                  gint64                now);
 
 /* The grants of oauth/token, each in the handler's transaction: TRUE when
  * what it wrote is to be kept (a refusal that counts an attempt too). */

@@ -50,6 +50,17 @@ TUAN = '092099001122'        # identity level 1: refused
 HUY = '038204007777'         # a Vietnamese password (NFC tests)
 HUONG = '046182005555'       # a non-null district
 
+# PROTOCOL.md rev 2, "PIN guard": the client's derivations. Tests use a low
+# iteration count; the service sees only the verifier.
+PIN = '246810'
+PIN_ITERATIONS = 1000
+
+# The hashes of every transaction's documents in their order, as the
+# sandbox listed them (waitingtrans, waitingtraninfo, gettraninfo) or as a
+# signing request sent them: what a SAD for that transaction names
+# (PROTOCOL.md rev 2, "SAD").
+TRAN_HASHES = {}
+
 # Every (endpoint, status, code) a test saw, for the coverage check of
 # test_protocol.py. The endpoint is "METHOD API/pattern".
 EXERCISED = set()
@@ -101,6 +112,15 @@ def b64(data):
 
 def sha256_b64(data):
     return b64(hashlib.sha256(data).digest())
+
+
+def pin_keys(pin, salt, iterations=PIN_ITERATIONS):
+    """(pinVerifier, pinKey) of a PIN, as PROTOCOL.md derives them."""
+    import hmac
+    stretched = hashlib.pbkdf2_hmac('sha256', pin.encode('ascii'), salt, iterations, 32)
+    verifier = hmac.new(stretched, b'SmartCA PIN verifier v1', hashlib.sha256).digest()
+    key = hmac.new(stretched, b'SmartCA PIN key v1', hashlib.sha256).digest()
+    return verifier, key
 
 
 def nfd(text):
@@ -422,8 +442,10 @@ class Sandbox:
         elif body is not None:
             data = json.dumps(body, ensure_ascii=False).encode('utf-8')
             hdrs['Content-Type'] = 'application/json'
-            if isinstance(body, dict) and isinstance(body.get('otp'), str):
-                self.add_secret(body['otp'])
+            if isinstance(body, dict):
+                for k in ('otp', 'pinVerifier', 'newPinVerifier'):
+                    if isinstance(body.get(k), str):
+                        self.add_secret(body[k])
         elif data is not None:
             hdrs['Content-Type'] = 'application/json'
         elif method in ('POST', 'PUT', 'PATCH'):
@@ -455,6 +477,8 @@ class Sandbox:
         except (socket.timeout, TimeoutError):
             raise TimeoutError('%s %s: no answer within %ss' % (method, url, timeout))
         self._harvest(reply)
+        if isinstance(body, dict) and isinstance(body.get('datas'), list):
+            self._remember_request_hashes(body['datas'], reply)
         EXERCISED.add((label or '%s %s/%s' % (method, api.upper(), pattern), reply.status,
                        reply.error))
         return reply
@@ -491,17 +515,30 @@ class Sandbox:
         return reply
 
     def _harvest(self, reply):
-        """Remembers every secret an answer carries, to look for it in the log."""
+        """Remembers every secret an answer carries, to look for it in the log,
+        and the documents' hashes of every transaction it lists."""
         obj = reply.json
-        if isinstance(obj, dict) and isinstance(obj.get('content'), dict):
+        if isinstance(obj, dict) and isinstance(obj.get('content'), (dict, list)):
             obj = obj['content']
         if isinstance(obj, dict):
-            for k in ('access_token', 'refresh_token', 'device_code', 'otp_session', 'code'):
+            for k in ('access_token', 'refresh_token', 'device_code', 'otp_session', 'code',
+                      'pinShare'):
                 self.add_secret(obj.get(k))
+            _remember_hashes(obj)
         elif isinstance(obj, list):
             for item in obj:
                 if isinstance(item, dict):
                     self.add_secret(item.get('code'))
+                    _remember_hashes(item)
+
+    @staticmethod
+    def _remember_request_hashes(datas, reply):
+        obj = reply.json
+        if isinstance(obj, dict) and isinstance(obj.get('content'), dict):
+            obj = obj['content']
+        if isinstance(obj, dict) and isinstance(obj.get('tranId'), str):
+            TRAN_HASHES.setdefault(obj['tranId'], [d.get('hash') for d in datas
+                                                   if isinstance(d, dict)])
 
     def vneid(self, method, pattern, **kw):
         return self.request('vneid', method, pattern, **kw)
@@ -591,11 +628,12 @@ class Sandbox:
     def login(self, citizen_id, password=None):
         """Password + OTP; returns the VNeID access token."""
         phone = CITIZENS[citizen_id]['phone']
-        before = self.outbox(phone)
         r = self.password_grant(citizen_id, password or CITIZENS[citizen_id]['password'])
         if r.status != 401 or r.error != 'otp_required':
             raise SandboxError('password grant: %r' % r)
-        otp = self.latest_otp(phone, 'vneid-login', after=before)
+        # A second login within 60 s gets the open session again, and no
+        # new code (PROTOCOL.md rev 2): the newest code is that session's.
+        otp = self.latest_otp(phone, 'vneid-login')
         r = self.otp_grant(r.json['otp_session'], otp)
         if r.status != 200:
             raise SandboxError('OTP grant: %r' % r)
@@ -650,6 +688,18 @@ class Sandbox:
         return {'vneid_token': vtoken, 'registration_id': rid,
                 'token': t.json['access_token'], 'refresh_token': t.json['refresh_token']}
 
+    def relogin(self, s):
+        """A new hand-off with @s's VNeID token: new SmartCA tokens in @s (after
+        a lock revoked the old ones, or for a change of device)."""
+        h = self.handoff(s['vneid_token'], s['registration_id'])
+        if h.status != 200:
+            raise SandboxError('hand-off: %r' % h)
+        t = self.smartca_token(h.json['code'])
+        if t.status != 200:
+            raise SandboxError('SmartCA token: %r' % t)
+        s.update(token=t.json['access_token'], refresh_token=t.json['refresh_token'])
+        return s
+
     def wait_state(self, token, state, timeout=15.0):
         """Polls enrollment/status until @state, advancing the sandbox clock
         by pollAfterMs instead of sleeping."""
@@ -698,7 +748,8 @@ class Sandbox:
         return s
 
     def activate(self, token, kak, key=None, otp=None, **extra):
-        body = {'kakPublicKey': kak.public_b64, 'device': kak.device()}
+        body = {'kakPublicKey': kak.public_b64, 'device': kak.device(),
+                'pinVerifier': kak.pin_verifier_b64}
         if otp is not None:
             body['otp'] = otp
         body.update(extra)
@@ -762,18 +813,48 @@ class Sandbox:
             raise SandboxError('portal/signhash: %r' % r)
         return r.json['tranId']
 
+    def pin_verify(self, token, credential_id, verifier):
+        return self.smartca('ssa/sic/pin/verify',
+                            {'credentialId': credential_id, 'pinVerifier': verifier}, token=token)
+
+    def pin_change(self, token, credential_id, verifier, new_verifier):
+        return self.smartca('ssa/sic/pin/change',
+                            {'credentialId': credential_id, 'pinVerifier': verifier,
+                             'newPinVerifier': new_verifier}, token=token)
+
+
+_TRANSACTION_HASHES = object()
+
+
+def _remember_hashes(obj):
+    """A transaction as the sandbox lists it: its documents' hashes."""
+    docs = obj.get('documents')
+    if isinstance(obj.get('tranId'), str) and isinstance(docs, list) and docs and all(
+            isinstance(d, dict) and isinstance(d.get('hash'), str) for d in docs):
+        TRAN_HASHES[obj['tranId']] = [d['hash'] for d in docs]
+
 
 class Kak:
     """A key-authorisation key made here (python3-cryptography), with its
     device, as a client makes them; signs SADs (PROTOCOL.md, "SAD")."""
 
     def __init__(self, device_id=None, name='Máy tính của tôi', platform='linux-desktop',
-                 bits=2048):
+                 bits=2048, pin=PIN):
         from cryptography.hazmat.primitives.asymmetric import rsa
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
         self.device_id = device_id or str(uuid.uuid4())
         self.name = name
         self.platform = platform
+        # The PIN guard: the salt stays with the key, the PIN may change.
+        self.salt = os.urandom(16)
+        self.pin = pin
+
+    def verifier_b64(self, pin=None):
+        return b64(pin_keys(pin or self.pin, self.salt)[0])
+
+    @property
+    def pin_verifier_b64(self):
+        return self.verifier_b64()
 
     @property
     def public_der(self):
@@ -793,10 +874,17 @@ class Kak:
         from cryptography.hazmat.primitives.asymmetric import padding
         return self.key.sign(data, padding.PKCS1v15(), hashes.SHA256())
 
-    def sad(self, credential_id, txn, challenge, now=None, lifetime=300, header=None, **claims):
+    def sad(self, credential_id, txn, challenge, now=None, lifetime=300, header=None,
+            hashes=_TRANSACTION_HASHES, **claims):
+        """@hashes: by default the hashes of @txn's documents as the sandbox
+        listed them ([] for activation and device); None leaves the claim out."""
         iat = int(time.time()) if now is None else now
+        if hashes is _TRANSACTION_HASHES:
+            hashes = list(TRAN_HASHES.get(txn, []))
         body = {'iss': self.device_id, 'sub': credential_id, 'aud': 'smartca', 'txn': txn,
-                'challenge': challenge, 'iat': iat, 'exp': iat + lifetime}
+                'challenge': challenge, 'hashes': hashes, 'iat': iat, 'exp': iat + lifetime}
+        if hashes is None:
+            del body['hashes']
         body.update(claims)
         head = header or {'alg': 'RS256', 'typ': 'JWT'}
         signing_input = (b64url(json.dumps(head, separators=(',', ':')).encode()) + '.' +

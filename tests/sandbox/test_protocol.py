@@ -310,14 +310,15 @@ class PasswordLogin(SandboxTestCase):
             r = self.sb.otp_grant(session, wrong)
             body = self.assertOAuthError(r, 400, 'invalid_otp')
             self.assertEqual(body.get('attempts_left'), left, r)
-        # The 5th wrong OTP voids the session (its own answer may still say
-        # invalid_otp with 0 left); from then on, even the right OTP is refused.
+        # Rev 2: the 5th wrong OTP locks the citizen as the 5th wrong
+        # password does, and voids the session: from then on, even the
+        # right OTP is refused.
         r = self.sb.otp_grant(session, wrong)
-        self.assertEqual(r.status, 400, r)
-        if r.error == 'invalid_otp':
-            self.assertEqual(r.json.get('attempts_left'), 0, r)
-        else:
-            self.assertOAuthError(r, 400, 'expired_token')
+        body = self.assertOAuthError(r, 403, 'account_locked')
+        self.assertTrue(0 < body['retry_after'] <= 300, r)
+        r = self.sb.otp_grant(session, otp)
+        self.assertOAuthError(r, 403, 'account_locked')
+        self.sb.advance(301)
         r = self.sb.otp_grant(session, otp)
         self.assertOAuthError(r, 400, 'expired_token')
 
@@ -962,6 +963,9 @@ class Enrollment(SandboxTestCase):
             self.assertEqual(self.assertEnvelopeError(r, 400, 44000), {'attemptsLeft': left})
         r = self.sb.sign(s['token'], cid, wrong, h)
         self.assertEnvelopeError(r, 403, 44002)
+        # Rev 2: and a new login is needed, the citizen's tokens revoked.
+        self.assertEnvelopeError(self.sb.sign(s['token'], cid, otp, h), 401, 40100)
+        self.sb.relogin(s)
         # A new OTP is needed: the old one no longer signs.
         r = self.sb.sign(s['token'], cid, otp, h)
         self.assertEnvelopeFailure(r, (400, 403))
@@ -1055,7 +1059,8 @@ class Control(SandboxTestCase):
         phone = CITIZENS[AN]['phone']
         self.assertEqual(self.sb.outbox(phone), [])
         self.sb.password_grant(AN)
-        self.sb.advance(2)
+        # Rev 2: within 60 s the same OTP session, and no new code.
+        self.sb.advance(61)
         self.sb.password_grant(AN)
         items = self.sb.outbox(phone)
         self.assertEqual(len(items), 2)
