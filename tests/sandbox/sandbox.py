@@ -187,7 +187,8 @@ class Sandbox:
 
     _template = None
 
-    def __init__(self, extra_args=(), template=True, data_dir=None, sync_delay_ms=None):
+    def __init__(self, extra_args=(), template=True, data_dir=None, sync_delay_ms=None,
+                 start=True):
         self.binary = sandbox_binary()
         self.tmp = tempfile.mkdtemp(prefix='sbxtests-')
         self.data_dir = data_dir or os.path.join(self.tmp, 'data')
@@ -197,6 +198,8 @@ class Sandbox:
             self.extra_args += ['--sync-delay-ms', str(sync_delay_ms)]
         self.proc = None
         self.info = None
+        # The umask the process starts with (None: the test's own).
+        self.umask = None
         self.secrets = set()
         self.starts = 0
         # How far the sandbox clock runs ahead (POST CONTROL/clock), so that
@@ -208,7 +211,8 @@ class Sandbox:
             # process, which is the "reuse" case of PROTOCOL.md.
             shutil.copytree(Sandbox.template_dir(), self.data_dir)
         _LIVE.add(self)
-        self.start()
+        if start:
+            self.start()
 
     # --- Process ---------------------------------------------------------
 
@@ -229,14 +233,13 @@ class Sandbox:
 
     def start(self):
         assert self.proc is None
-        os.makedirs(self.data_dir, exist_ok=True)
         args = [self.binary, '--listen', '127.0.0.1:0', '--data-dir', self.data_dir]
         args += self.extra_args
         with open(self.log_path, 'ab') as log:
             log.write(('--- start %d: %s\n' % (self.starts, ' '.join(args))).encode())
             self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL,
                                          stdout=subprocess.PIPE, stderr=log,
-                                         preexec_fn=_die_with_parent)
+                                         preexec_fn=self._preexec)
         self.starts += 1
         line = self._read_line(START_TIMEOUT)
         try:
@@ -270,6 +273,11 @@ class Sandbox:
             urllib.request.HTTPSHandler(context=self.ctx),
             _NoRedirect())
         return info
+
+    def _preexec(self):
+        _die_with_parent()
+        if self.umask is not None:
+            os.umask(self.umask)
 
     def _read_line(self, timeout):
         fd = self.proc.stdout.fileno()

@@ -4,6 +4,7 @@ error, through real HTTPS to a sandbox process. PROTOCOL.md is the
 specification: where the sandbox disagrees, these tests are right."""
 
 import base64
+import http.client
 import json
 import os
 import re
@@ -1131,6 +1132,30 @@ class Control(SandboxTestCase):
         record('ANY CONTROL/<unknown path>', 404, 'error')
         r = self.sb.control('GET', 'faults')
         self.assertControlError(r, (405,))
+
+    def test_no_redirects(self):
+        """Rev 2: no endpoint redirects, whatever the path looks like: a
+        trailing or doubled slash, a dot segment, a bare base, another case."""
+        s = self.sb.to_smartca(AN)
+        paths = ['/', '/vneid', '/vneid/', '/smartca', '/smartca/', '/sandbox', '/sandbox/',
+                 '/vneid/oauth/token/', '/vneid//oauth/token', '/vneid/./oauth/token',
+                 '/vneid/api/../oauth/token', '/VNEID/oauth/token', '/smartca/enrollment/status/',
+                 '//smartca/enrollment/status', '/smartca/enrollment//status',
+                 '/smartca/auth/token/', '/sandbox/outbox/', '/tsa', '/tsa/', '/vneid%2Foauth']
+        for method in ('GET', 'POST'):
+            for path in paths:
+                conn = http.client.HTTPSConnection('127.0.0.1', self.sb.port,
+                                                   context=self.sb.ctx, timeout=20)
+                try:
+                    conn.request(method, path, body=b'{}' if method == 'POST' else None,
+                                 headers={'Authorization': 'Bearer ' + s['token'],
+                                          'Content-Type': 'application/json'})
+                    resp = conn.getresponse()
+                    resp.read()
+                finally:
+                    conn.close()
+                self.assertFalse(300 <= resp.status < 400, (method, path, resp.status))
+                self.assertIsNone(resp.getheader('Location'), (method, path))
 
     def test_bodies_over_1_mib(self):
         s = self.sb.to_smartca(AN)
