@@ -27,6 +27,8 @@ struct _SbxCa
   gnutls_x509_privkey_t  root_key;
   gnutls_x509_crt_t      rs_crt;
   gnutls_x509_privkey_t  rs_key;
+  gnutls_x509_crt_t      tsa_crt;
+  gnutls_x509_privkey_t  tsa_key;
   GBytes                *root_der;
   GBytes                *rs_der;
   GMutex                 issuing_lock;   /* around signatures with rs_key */
@@ -37,6 +39,7 @@ typedef enum
   CERT_ROOT,
   CERT_ISSUING,
   CERT_TLS,
+  CERT_TSA,
 } CertKind;
 
 typedef struct
@@ -51,6 +54,7 @@ static const CertProfile profiles[] = {
   [CERT_ROOT] = { "root", "CN=SmartCA Sandbox Root CA,O=SmartCA Sandbox,C=VN", 3072, 3650 },
   [CERT_ISSUING] = { "rs", "CN=SmartCA Sandbox RS,O=SmartCA Sandbox,C=VN", 2048, 1825 },
   [CERT_TLS] = { "tls", "CN=localhost,O=SmartCA Sandbox,C=VN", 2048, 825 },
+  [CERT_TSA] = { "tsa", "CN=SmartCA Sandbox TSA,O=SmartCA Sandbox,C=VN", 2048, 1825 },
 };
 
 static gboolean
@@ -172,6 +176,18 @@ make_certificate (CertKind                kind,
                     "Subject alternative name", error))
           goto out;
       }
+      break;
+
+    case CERT_TSA:
+      /* RFC 3161 §2.3: the one extended key usage, critical; GnuTLS marks
+       * the key usage critical itself. */
+      if (!check (gnutls_x509_crt_set_basic_constraints (crt, 0, -1), "Basic constraints",
+                  error) ||
+          !check (gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE), "Key usage",
+                  error) ||
+          !check (gnutls_x509_crt_set_key_purpose_oid (crt, GNUTLS_KP_TIME_STAMPING, 1),
+                  "Extended key usage", error))
+        goto out;
       break;
 
     default:
@@ -406,6 +422,10 @@ sbx_ca_load_or_create (const char  *data_dir,
   if (!ok)
     return NULL;
 
+  /* Made here too for a data directory of a sandbox that had no TSA. */
+  if (!load_pair (ca, CERT_TSA, ca->root_crt, ca->root_key, &ca->tsa_crt, &ca->tsa_key, error))
+    return NULL;
+
   ca->root_der = export_der (ca->root_crt, error);
   if (ca->root_der == NULL)
     return NULL;
@@ -426,6 +446,8 @@ sbx_ca_free (SbxCa *ca)
   g_clear_pointer (&ca->root_key, gnutls_x509_privkey_deinit);
   g_clear_pointer (&ca->rs_crt, gnutls_x509_crt_deinit);
   g_clear_pointer (&ca->rs_key, gnutls_x509_privkey_deinit);
+  g_clear_pointer (&ca->tsa_crt, gnutls_x509_crt_deinit);
+  g_clear_pointer (&ca->tsa_key, gnutls_x509_privkey_deinit);
   g_clear_pointer (&ca->root_der, g_bytes_unref);
   g_clear_pointer (&ca->rs_der, g_bytes_unref);
   g_free (ca->dir);
@@ -448,6 +470,20 @@ sbx_ca_get_root_key (SbxCa *ca)
 {
   g_return_val_if_fail (ca != NULL, NULL);
   return ca->root_key;
+}
+
+gnutls_x509_crt_t
+sbx_ca_get_tsa_certificate (SbxCa *ca)
+{
+  g_return_val_if_fail (ca != NULL, NULL);
+  return ca->tsa_crt;
+}
+
+gnutls_x509_privkey_t
+sbx_ca_get_tsa_key (SbxCa *ca)
+{
+  g_return_val_if_fail (ca != NULL, NULL);
+  return ca->tsa_key;
 }
 
 gnutls_x509_crt_t

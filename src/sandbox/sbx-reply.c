@@ -11,6 +11,7 @@
 #include "sbx-db.h"
 #include "sbx-hsm.h"
 #include "sbx-request-private.h"
+#include "sbx-tsp.h"
 
 /* Every answer in the three shapes of PROTOCOL.md ("Errors"), and the
  * Idempotency-Key record of it. */
@@ -71,47 +72,39 @@ sbx_reply_answers_in_flight (void)
   return answers_in_flight;
 }
 
-/* Every answer goes through here. @text is JSON. */
-void
-sbx_reply_text (SbxRequest *req,
-                guint       status,
-                const char *text,
-                const char *retry_after,
-                const char *www_authenticate,
-                gboolean    record)
+static void
+reply_body (SbxRequest *req,
+            guint       status,
+            const char *content_type,
+            const char *data,
+            gsize       len,
+            const char *retry_after,
+            const char *www_authenticate)
 {
-  if (req->answered)
-    {
-      g_critical ("%s %s answered twice; the second answer (%u) is ignored",
-                  req->method, req->path, status);
-      return;
-    }
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (req->msg);
 
-  if (!req->gone)
-    {
-      SoupMessageHeaders *headers = soup_server_message_get_response_headers (req->msg);
+  soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  /* Connections are kept alive (sbx-keepalive.h), but not after a body
+   * refused unread: the rest of it would be taken for a request. */
+  if (status == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE)
+    soup_message_headers_replace (headers, "Connection", "close");
+  if (retry_after != NULL)
+    soup_message_headers_replace (headers, "Retry-After", retry_after);
+  if (www_authenticate != NULL)
+    soup_message_headers_replace (headers, "WWW-Authenticate", www_authenticate);
+  soup_server_message_set_status (req->msg, status, NULL);
+  /* set_response() appends to what is there (the server's stand-in). */
+  soup_message_body_truncate (soup_server_message_get_response_body (req->msg));
+  soup_server_message_set_response (req->msg, content_type, SOUP_MEMORY_COPY, data, len);
+  answers_in_flight++;
+  g_object_weak_ref (G_OBJECT (req->msg), answer_gone_cb, NULL);
+}
 
-      soup_message_headers_replace (headers, "Cache-Control", "no-store");
-      /* Connections are kept alive (sbx-keepalive.h), but not after a body
-       * refused unread: the rest of it would be taken for a request. */
-      if (status == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE)
-        soup_message_headers_replace (headers, "Connection", "close");
-      if (retry_after != NULL)
-        soup_message_headers_replace (headers, "Retry-After", retry_after);
-      if (www_authenticate != NULL)
-        soup_message_headers_replace (headers, "WWW-Authenticate", www_authenticate);
-      soup_server_message_set_status (req->msg, status, NULL);
-      /* set_response() appends to what is there (the server's stand-in). */
-      soup_message_body_truncate (soup_server_message_get_response_body (req->msg));
-      soup_server_message_set_response (req->msg, "application/json", SOUP_MEMORY_COPY,
-                                        text, strlen (text));
-      answers_in_flight++;
-      g_object_weak_ref (G_OBJECT (req->msg), answer_gone_cb, NULL);
-    }
-
-  if (record && req->idempotency_key != NULL)
-    record_idempotent_answer (req, status, text);
-
+/* The end of every answer. */
+static void
+answered (SbxRequest *req,
+          guint       status)
+{
   req->answered = TRUE;
   req->status = status;
   g_debug ("%s %s -> %u (%" G_GINT64_FORMAT " ms)%s", req->method, req->path, status,
@@ -120,6 +113,63 @@ sbx_reply_text (SbxRequest *req,
 
   if (!req->in_handler)
     sbx_request_finish_later (req);
+}
+
+static gboolean
+answered_twice (SbxRequest *req,
+                guint       status)
+{
+  if (!req->answered)
+    return FALSE;
+  g_critical ("%s %s answered twice; the second answer (%u) is ignored",
+              req->method, req->path, status);
+  return TRUE;
+}
+
+/* Every JSON answer goes through here. */
+void
+sbx_reply_text (SbxRequest *req,
+                guint       status,
+                const char *text,
+                const char *retry_after,
+                const char *www_authenticate,
+                gboolean    record)
+{
+  if (answered_twice (req, status))
+    return;
+  if (!req->gone)
+    reply_body (req, status, "application/json", text, strlen (text), retry_after,
+                www_authenticate);
+  if (record && req->idempotency_key != NULL)
+    record_idempotent_answer (req, status, text);
+  answered (req, status);
+}
+
+static void
+reply_bytes (SbxRequest *req,
+             guint       status,
+             const char *content_type,
+             GBytes     *body,
+             const char *retry_after)
+{
+  if (answered_twice (req, status))
+    return;
+  if (!req->gone)
+    reply_body (req, status, content_type, g_bytes_get_data (body, NULL),
+                g_bytes_get_size (body), retry_after, NULL);
+  answered (req, status);
+}
+
+void
+sbx_reply_bytes (SbxRequest *req,
+                 guint       status,
+                 const char *content_type,
+                 GBytes     *body)
+{
+  g_return_if_fail (req != NULL);
+  g_return_if_fail (content_type != NULL && body != NULL);
+
+  reply_bytes (req, status, content_type, body, NULL);
 }
 
 static void
@@ -293,6 +343,23 @@ sbx_reply_control_error (SbxRequest *req,
   control_error (req, status, error, NULL);
 }
 
+/* The TSA's: every failure is a TimeStampResp (PROTOCOL.md rev 2, "Time
+ * stamps"), with the HTTP status kept; the service's own troubles are a
+ * systemFailure, the rest a bad request. */
+static void
+tsa_error (SbxRequest *req,
+           guint       status,
+           const char *message,
+           const char *retry_after)
+{
+  g_autoptr(GBytes) body = NULL;
+
+  body = sbx_tsp_rejection (status >= 500 || status == 429 ? SBX_TSP_SYSTEM_FAILURE
+                                                           : SBX_TSP_BAD_REQUEST,
+                            message != NULL ? message : "The request is refused");
+  reply_bytes (req, status, SBX_TSP_REPLY_TYPE, body, retry_after);
+}
+
 /* One error in the request's own shape. */
 void
 sbx_reply_api_error (SbxRequest  *req,
@@ -303,7 +370,12 @@ sbx_reply_api_error (SbxRequest  *req,
                      JsonNode    *content,
                      const char  *retry_after)
 {
-  if (req->oauth_shape)
+  if (req->api == SBX_API_TSA)
+    {
+      tsa_error (req, status, message, retry_after);
+      g_clear_pointer (&content, json_node_unref);
+    }
+  else if (req->oauth_shape)
     {
       oauth_error (req, status, oauth_code, message, NULL, retry_after);
       g_clear_pointer (&content, json_node_unref);

@@ -16,6 +16,7 @@ typedef enum
   SBX_API_VNEID,      /* RFC 6749 {"error","error_description"} */
   SBX_API_SMARTCA,    /* the VNPT envelope; SMARTCA/auth/… uses RFC 6749 */
   SBX_API_CONTROL,    /* bare {"error"} */
+  SBX_API_TSA,        /* RFC 3161: a TimeStampResp of status rejection */
 } SbxApi;
 
 /*
@@ -118,6 +119,11 @@ void          sbx_request_seal_answer  (SbxRequest  *req);
 void          sbx_reply_json           (SbxRequest  *req,
                                         guint        status,
                                         JsonNode    *body);
+/* Any other body (the TSA's DER), never recorded for an Idempotency-Key. */
+void          sbx_reply_bytes          (SbxRequest  *req,
+                                        guint        status,
+                                        const char  *content_type,
+                                        GBytes      *body);
 void          sbx_reply_oauth_error    (SbxRequest  *req,
                                         guint        status,
                                         const char  *error,

@@ -72,5 +72,6 @@ void        sbx_server_add_route      (SbxServer   *self,
 void        sbx_vneid_register        (SbxServer   *server);
 void        sbx_smartca_register      (SbxServer   *server);
 void        sbx_control_register      (SbxServer   *server);
+void        sbx_tsa_register          (SbxServer   *server);
 
 G_END_DECLS

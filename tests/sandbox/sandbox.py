@@ -247,11 +247,11 @@ class Sandbox:
         except ValueError:
             raise SandboxError('the first line on stdout is not JSON: %r' % line)
         if not isinstance(info, dict) or sorted(info) != sorted(
-                ['vneid_url', 'smartca_url', 'control_url', 'trust_anchor']):
-            raise SandboxError('the JSON line has not exactly the four members: %r' % line)
+                ['vneid_url', 'smartca_url', 'control_url', 'tsa_url', 'trust_anchor']):
+            raise SandboxError('the JSON line has not exactly the five members: %r' % line)
         port = None
         for name, suffix in (('vneid_url', '/vneid'), ('smartca_url', '/smartca'),
-                             ('control_url', '/sandbox')):
+                             ('control_url', '/sandbox'), ('tsa_url', '/tsa')):
             m = re.match(r'^https://127\.0\.0\.1:(\d+)%s$' % suffix, info[name])
             if not m:
                 raise SandboxError('%s is %r' % (name, info[name]))
@@ -423,7 +423,7 @@ class Sandbox:
 
     def url(self, api, path):
         base = {'vneid': self.info['vneid_url'], 'smartca': self.info['smartca_url'],
-                'control': self.info['control_url']}[api]
+                'control': self.info['control_url'], 'tsa': self.info['tsa_url']}[api]
         return base + '/' + path.lstrip('/')
 
     def request(self, api, method, pattern, params=None, query=None, form=None, body=None,
@@ -558,6 +558,10 @@ class Sandbox:
 
     def control(self, method, pattern, **kw):
         return self.request('control', method, pattern, **kw)
+
+    def tsa(self, query, path='', content_type='application/timestamp-query', **kw):
+        """POST TSA with a DER TimeStampReq; the answer is DER, not JSON."""
+        return self.request('tsa', 'POST', path, data=query, content_type=content_type, **kw)
 
     # --- Control helpers -------------------------------------------------
 
