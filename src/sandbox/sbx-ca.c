@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sbx-ca.h"
+#include "sbx-error.h"
 #include "sbx-stats.h"
 
 #define DAY_S (24 * 60 * 60)
@@ -57,15 +58,13 @@ static const CertProfile profiles[] = {
   [CERT_TSA] = { "tsa", "CN=SmartCA Sandbox TSA,O=SmartCA Sandbox,C=VN", 2048, 1825 },
 };
 
+/* Short, for the many GnuTLS calls below. */
 static gboolean
 check (int          ret,
        const char  *what,
        GError     **error)
 {
-  if (ret >= 0)
-    return TRUE;
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", what, gnutls_strerror (ret));
-  return FALSE;
+  return sbx_check_gnutls (ret, what, error);
 }
 
 void

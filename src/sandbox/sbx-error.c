@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <gio/gio.h>
+#include <gnutls/gnutls.h>
+
 #include "sbx-error.h"
 
 typedef struct
@@ -100,4 +103,15 @@ sbx_vnpt_code_desc (SbxVnptCode code)
 
   g_return_val_if_fail (info != NULL, "SERVAR_INTERNAL_ERROR");
   return info->desc;
+}
+
+gboolean
+sbx_check_gnutls (int          ret,
+                  const char  *what,
+                  GError     **error)
+{
+  if (ret >= 0)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", what, gnutls_strerror (ret));
+  return FALSE;
 }

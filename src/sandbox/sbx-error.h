@@ -40,4 +40,10 @@ const char  *sbx_vnpt_code_desc   (SbxVnptCode code);   /* "OTP_INVALID", "SERVA
 /* A default English message for the envelope's "message". */
 const char  *sbx_vnpt_code_message (SbxVnptCode code);
 
+/* For GnuTLS calls: TRUE when @ret is not an error; else FALSE with @error
+ * set to "@what: <GnuTLS's message>". */
+gboolean     sbx_check_gnutls      (int          ret,
+                                    const char  *what,
+                                    GError     **error);
+
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sbx-hsm.h"
+#include "sbx-error.h"
 #include "sbx-secret.h"
 #include "sbx-stats.h"
 
@@ -29,15 +30,13 @@ struct _SbxHsm
   guint8 key[KEY_BYTES];
 };
 
+/* Short, for the many GnuTLS calls below. */
 static gboolean
 check (int          ret,
        const char  *what,
        GError     **error)
 {
-  if (ret >= 0)
-    return TRUE;
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", what, gnutls_strerror (ret));
-  return FALSE;
+  return sbx_check_gnutls (ret, what, error);
 }
 
 SbxHsm *

@@ -224,8 +224,9 @@ set_wrong_otps (SbxDb      *db,
 
   stmt = sbx_db_prepare (db, wrong == 0
                          ? "DELETE FROM smartca_otp_limits WHERE citizen_id = ?1"
-                         : "INSERT INTO smartca_otp_limits (citizen_id, wrong_otps) VALUES (?1, ?2) "
-                           "ON CONFLICT (citizen_id) DO UPDATE SET wrong_otps = excluded.wrong_otps");
+                         : "INSERT INTO smartca_otp_limits (citizen_id, wrong_otps) "
+                           "VALUES (?1, ?2) ON CONFLICT (citizen_id) DO UPDATE SET "
+                           "wrong_otps = excluded.wrong_otps");
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, citizen_id, -1, SQLITE_TRANSIENT);

@@ -17,6 +17,7 @@
 
 #include "sbx-ca.h"
 #include "sbx-clock.h"
+#include "sbx-error.h"
 #include "sbx-server.h"
 #include "sbx-tsp.h"
 
@@ -52,17 +53,15 @@ grant (SbxRequest          *req,
   gnutls_privkey_t key = NULL;
   guint8 serial[16];
   GBytes *response;
-  int ret;
 
   sbx_ca_new_serial (serial);
   tst_info = sbx_tsp_tst_info (request, serial, sbx_clock_now_ms () / 1000, error);
   if (tst_info == NULL)
     return NULL;
-  if ((ret = gnutls_privkey_init (&key)) < 0 ||
-      (ret = gnutls_privkey_import_x509 (key, sbx_ca_get_tsa_key (ca), 0)) < 0)
+  if (!sbx_check_gnutls (gnutls_privkey_init (&key), "The TSA's key", error) ||
+      !sbx_check_gnutls (gnutls_privkey_import_x509 (key, sbx_ca_get_tsa_key (ca), 0),
+                         "The TSA's key", error))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "The TSA's key: %s",
-                   gnutls_strerror (ret));
       g_clear_pointer (&key, gnutls_privkey_deinit);
       return NULL;
     }

@@ -20,6 +20,7 @@
 #include <gnutls/gnutls.h>
 #include <string.h>
 
+#include "sbx-error.h"
 #include "sbx-tsp-der.h"
 #include "sbx-tsp.h"
 
@@ -32,17 +33,6 @@
 
 /* DER's NULL, the parameters of sha256WithRSAEncryption. */
 static const guint8 der_null[] = { 0x05, 0x00 };
-
-static gboolean
-check (int          ret,
-       const char  *what,
-       GError     **error)
-{
-  if (ret >= 0)
-    return TRUE;
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", what, gnutls_strerror (ret));
-  return FALSE;
-}
 
 GBytes *
 sbx_tsp_rejection (SbxTspFailure  failure,
@@ -194,8 +184,8 @@ sign_attributes (asn1_node         signed_data,
   bytes[0] = 0x31;
   data.data = bytes;
   data.size = (unsigned int) len;
-  if (!check (gnutls_privkey_sign_data (key, GNUTLS_DIG_SHA256, 0, &data, &signature),
-              "Signing a time stamp", error))
+  if (!sbx_check_gnutls (gnutls_privkey_sign_data (key, GNUTLS_DIG_SHA256, 0, &data, &signature),
+                         "Signing a time stamp", error))
     {
       g_free (bytes);
       return NULL;
@@ -216,8 +206,10 @@ write_signer (asn1_node          signed_data,
   size_t serial_len = sizeof serial;
   gboolean ok;
 
-  if (!check (gnutls_x509_crt_get_raw_issuer_dn (cert, &issuer), "The TSA's issuer", error) ||
-      !check (gnutls_x509_crt_get_serial (cert, serial, &serial_len), "The TSA's serial", error))
+  if (!sbx_check_gnutls (gnutls_x509_crt_get_raw_issuer_dn (cert, &issuer), "The TSA's issuer",
+                         error) ||
+      !sbx_check_gnutls (gnutls_x509_crt_get_serial (cert, serial, &serial_len),
+                         "The TSA's serial", error))
     {
       gnutls_free (issuer.data);
       return FALSE;
@@ -247,8 +239,8 @@ export_der (gnutls_x509_crt_t   cert,
   gnutls_datum_t der = { NULL, 0 };
   GBytes *bytes;
 
-  if (!check (gnutls_x509_crt_export2 (cert, GNUTLS_X509_FMT_DER, &der), "The TSA's certificate",
-              error))
+  if (!sbx_check_gnutls (gnutls_x509_crt_export2 (cert, GNUTLS_X509_FMT_DER, &der),
+                         "The TSA's certificate", error))
     return NULL;
   bytes = g_bytes_new (der.data, der.size);
   gnutls_free (der.data);

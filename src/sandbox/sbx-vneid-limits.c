@@ -67,7 +67,8 @@ sbx_vneid_limits_store (SbxDb                *db,
                          "  locked_until) VALUES (?, ?, ?, ?) "
                          "ON CONFLICT (username) DO UPDATE SET "
                          "  wrong_passwords = excluded.wrong_passwords, "
-                         "  wrong_otps = excluded.wrong_otps, locked_until = excluded.locked_until");
+                         "  wrong_otps = excluded.wrong_otps, "
+                         "  locked_until = excluded.locked_until");
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);

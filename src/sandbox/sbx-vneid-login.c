@@ -173,6 +173,41 @@ send_or_repeat_otp (SbxRequest      *req,
   return TRUE;
 }
 
+/* --- Wrong attempts ------------------------------------------------------ */
+
+/*
+ * One more wrong password or OTP in @count (a member of @limits), kept in
+ * the transaction: the fifth in a row locks @username (either kind does,
+ * PROTOCOL.md rev 2), any other is answered @error with attempts_left.
+ */
+static gboolean
+count_wrong (SbxRequest     *req,
+             const char     *username,
+             SbxLoginLimits *limits,
+             gint64         *count,
+             const char     *error,
+             const char     *description,
+             gint64          now)
+{
+  SbxDb *db = sbx_vneid_db (req);
+
+  (*count)++;
+  if (*count >= SBX_VNEID_MAX_WRONG)
+    {
+      if (!sbx_vneid_limits_lock (db, username, now) ||
+          !sbx_vneid_limits_load (db, username, now, limits))
+        return sbx_vneid_server_error (req);
+      sbx_vneid_reply_locked (req, limits->locked_until, now);
+      g_info ("A login was locked after %d wrong attempts (%s)", SBX_VNEID_MAX_WRONG, error);
+      return TRUE;
+    }
+  if (!sbx_vneid_limits_store (db, username, limits))
+    return sbx_vneid_server_error (req);
+  sbx_vneid_reply_error_with_int (req, 400, error, description, "attempts_left",
+                                  SBX_VNEID_MAX_WRONG - *count);
+  return TRUE;
+}
+
 /* --- POST oauth/token: password ------------------------------------------- */
 
 static gboolean
@@ -235,26 +270,10 @@ sbx_vneid_password_grant (SbxRequest *req,
   else
     right = sbx_password_check_unknown (normalized);
 
+  /* Attempt counters are the one thing a refused call keeps. */
   if (!right)
-    {
-      /* Attempt counters are the one thing a refused call keeps. */
-      limits.wrong_passwords++;
-      if (limits.wrong_passwords >= SBX_VNEID_MAX_WRONG)
-        {
-          if (!sbx_vneid_limits_lock (db, username, now))
-            return sbx_vneid_server_error (req);
-          sbx_vneid_limits_load (db, username, now, &limits);
-          sbx_vneid_reply_locked (req, limits.locked_until, now);
-          g_info ("A login was locked after %d wrong passwords", SBX_VNEID_MAX_WRONG);
-          return TRUE;
-        }
-      if (!sbx_vneid_limits_store (db, username, &limits))
-        return sbx_vneid_server_error (req);
-      sbx_vneid_reply_error_with_int (req, 400, "invalid_grant", WRONG_CREDENTIALS,
-                                      "attempts_left",
-                                      SBX_VNEID_MAX_WRONG - limits.wrong_passwords);
-      return TRUE;
-    }
+    return count_wrong (req, username, &limits, &limits.wrong_passwords, "invalid_grant",
+                        WRONG_CREDENTIALS, now);
 
   /* A right password ends the run of wrong passwords, not of wrong OTPs. */
   limits.wrong_passwords = 0;
@@ -306,33 +325,6 @@ login_otp_load (SbxDb      *db,
     }
   sqlite3_reset (stmt);
   return otp;
-}
-
-/* A wrong OTP counts against the citizen, whichever session it was sent
- * to; the fifth in a row locks the account as the fifth wrong password does. */
-static gboolean
-count_wrong_otp (SbxRequest     *req,
-                 const char     *citizen_id,
-                 SbxLoginLimits *limits,
-                 gint64          now)
-{
-  SbxDb *db = sbx_vneid_db (req);
-
-  limits->wrong_otps++;
-  if (limits->wrong_otps >= SBX_VNEID_MAX_WRONG)
-    {
-      if (!sbx_vneid_limits_lock (db, citizen_id, now))
-        return sbx_vneid_server_error (req);
-      sbx_vneid_limits_load (db, citizen_id, now, limits);
-      sbx_vneid_reply_locked (req, limits->locked_until, now);
-      g_info ("A login was locked after %d wrong OTPs", SBX_VNEID_MAX_WRONG);
-      return TRUE;
-    }
-  if (!sbx_vneid_limits_store (db, citizen_id, limits))
-    return sbx_vneid_server_error (req);
-  sbx_vneid_reply_error_with_int (req, 400, "invalid_otp", "The OTP is wrong.",
-                                  "attempts_left", SBX_VNEID_MAX_WRONG - limits->wrong_otps);
-  return TRUE;
 }
 
 gboolean
@@ -391,7 +383,9 @@ sbx_vneid_otp_grant (SbxRequest *req,
 
     case SBX_OTP_WRONG:
     case SBX_OTP_LOCKED:
-      return count_wrong_otp (req, login->citizen_id, &limits, now);
+      /* Whichever session it was sent to: the citizen's run goes on. */
+      return count_wrong (req, login->citizen_id, &limits, &limits.wrong_otps, "invalid_otp",
+                          "The OTP is wrong.", now);
 
     case SBX_OTP_EXPIRED:
     case SBX_OTP_NONE:

@@ -10,6 +10,7 @@ on leaving a `with` block, and at interpreter exit.
 
 import atexit
 import base64
+import contextlib
 import ctypes
 import hashlib
 import http.client
@@ -21,6 +22,7 @@ import select
 import shutil
 import signal
 import socket
+import sqlite3
 import ssl
 import subprocess
 import tempfile
@@ -337,6 +339,27 @@ class Sandbox:
             if extra.strip():
                 raise SandboxError('the sandbox printed more on stdout: %r' % extra[:300])
         return code
+
+    @contextlib.contextmanager
+    def stopped_database(self):
+        """The database of this sandbox, stopped first, for a test to change
+        as an older sandbox would have left it; committed on leaving."""
+        self.stop()
+        db = sqlite3.connect(os.path.join(self.data_dir, 'sandbox.db'))
+        try:
+            yield db
+            db.commit()
+        finally:
+            db.close()
+
+    def query(self, sql, args=()):
+        """The rows of @sql, read beside the sandbox (WAL), read-only."""
+        db = sqlite3.connect('file:%s?mode=ro' % os.path.join(self.data_dir, 'sandbox.db'),
+                             uri=True)
+        try:
+            return db.execute(sql, args).fetchall()
+        finally:
+            db.close()
 
     def kill9(self):
         if self.proc is None:
@@ -824,6 +847,25 @@ class Sandbox:
         if r.status != 200:
             raise SandboxError('portal/signhash: %r' % r)
         return r.json['tranId']
+
+    def change_device(self, s, kak, citizen_id):
+        """Steps 1 and 2 of a change of device to @kak: the device OTP and
+        enrollment/activate with it; returns activate's content."""
+        r = self.smartca('enrollment/device/otp', token=s['token'])
+        if r.status != 200:
+            raise SandboxError('device/otp: %r' % r)
+        otp = self.latest_otp(CITIZENS[citizen_id]['phone'], 'device')
+        r = self.activate(s['token'], kak, otp=otp)
+        if r.status != 200:
+            raise SandboxError('activate: %r' % r)
+        return r.json['content']
+
+    def confirm_device(self, s, kak, challenge):
+        """Step 3: enrollment/device/confirm with a SAD by @kak."""
+        return self.smartca('enrollment/device/confirm',
+                            {'credentialId': s['credential_id'],
+                             'sad': self.sad(kak, s['credential_id'], 'device', challenge)},
+                            token=s['token'])
 
     def pin_verify(self, token, credential_id, verifier):
         return self.smartca('ssa/sic/pin/verify',

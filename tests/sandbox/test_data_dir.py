@@ -5,11 +5,10 @@ whatever the umask and whatever was there before; and an old data directory
 (schema version 2, files 0644) brought up to date on start."""
 
 import os
-import sqlite3
 import stat
 
 import sandbox
-from sandbox import AN, BAO, CITIZENS, Kak, Sandbox, SandboxTestCase
+from sandbox import AN, BAO, Kak, Sandbox, SandboxTestCase
 from test_restart import undo_version_3
 
 
@@ -74,23 +73,13 @@ class OldDataDirectory(SandboxTestCase):
     def test_version_2_data_directory(self):
         sb = self.sb
         s = sb.to_active(AN)
-        sb.stop()
-        path = os.path.join(sb.data_dir, 'sandbox.db')
-        db = sqlite3.connect(path)
-        try:
+        with sb.stopped_database() as db:
             undo_version_3(db)
             # Two wrong passwords, as version 2 counted them.
             db.execute('UPDATE citizens SET failed_passwords = 2 WHERE citizen_id = ?', (BAO,))
-            db.commit()
-        finally:
-            db.close()
         open_up(sb.data_dir)
         sb.start()
-        db = sqlite3.connect('file:%s?mode=ro' % path, uri=True)
-        try:
-            self.assertEqual(db.execute('PRAGMA user_version').fetchall(), [(3,)])
-        finally:
-            db.close()
+        self.assertEqual(sb.query('PRAGMA user_version'), [(3,)])
         for rel, mode in modes(sb.data_dir).items():
             self.assertEqual(mode, 0o700 if os.path.isdir(os.path.join(sb.data_dir, rel))
                              else 0o600, rel)
@@ -106,16 +95,9 @@ class OldDataDirectory(SandboxTestCase):
         self.assertEqual(self.assertOAuthError(r, 400, 'invalid_grant')['attempts_left'], 2)
         # A new hand-off, a change of device: the credential gets its guard.
         sb.relogin(s)
-        self.assertEnvelopeOk(sb.smartca('enrollment/device/otp', token=s['token']))
         new = Kak()
-        a = self.assertEnvelopeOk(sb.activate(s['token'], new,
-                                              otp=sb.latest_otp(CITIZENS[AN]['phone'],
-                                                                'device')))
-        r = sb.smartca('enrollment/device/confirm',
-                       {'credentialId': s['credential_id'],
-                        'sad': sb.sad(new, s['credential_id'], 'device', a['challenge'])},
-                       token=s['token'])
-        self.assertEnvelopeOk(r)
+        a = sb.change_device(s, new, AN)
+        self.assertEnvelopeOk(sb.confirm_device(s, new, a['challenge']))
         r = sb.pin_verify(s['token'], s['credential_id'], new.pin_verifier_b64)
         self.assertEqual(self.assertEnvelopeOk(r), {'pinShare': a['pinShare']})
 

@@ -10,7 +10,7 @@ import os
 import sqlite3
 
 import sandbox
-from sandbox import AN, BAO, CITIZENS, NGOC, NHUNG, Kak, SandboxTestCase, b64, new_key
+from sandbox import AN, BAO, NGOC, NHUNG, Kak, SandboxTestCase, b64, new_key
 
 S = 'POST SMARTCA/'
 PIN_REQUIRED = [
@@ -227,28 +227,20 @@ class GuardLifecycle(PinGuardCase):
         s = self.to_acceptance(NGOC)
         old_share = self.share_of_activation(s)
         self.lock(s)
-        self.assertEnvelopeOk(self.sb.smartca('enrollment/device/otp', token=s['token']))
-        otp = self.sb.latest_otp(CITIZENS[NGOC]['phone'], 'device')
         new = Kak(pin='975310')
-        a = self.assertEnvelopeOk(self.sb.activate(s['token'], new, otp=otp))
+        a = self.sb.change_device(s, new, NGOC)
         self.assertNotEqual(a['pinShare'], old_share)
         # Pending: never used by verify or change.
         self.assertEnvelopeError(self.verify(s, new.pin_verifier_b64), 403, 46001)
-        r = self.sb.smartca('enrollment/device/confirm',
-                            {'credentialId': s['credential_id'],
-                             'sad': self.sb.sad(new, s['credential_id'], 'device',
-                                                a['challenge'])}, token=s['token'])
-        self.assertEnvelopeOk(r)
+        self.assertEnvelopeOk(self.sb.confirm_device(s, new, a['challenge']))
         self.assertEqual(self.assertEnvelopeOk(self.verify(s, new.pin_verifier_b64)),
                          {'pinShare': a['pinShare']})
         self.assertEnvelopeError(self.verify(s, s['kak'].pin_verifier_b64), 400, 46000)
 
     def test_a_pending_guard_does_not_replace_the_current_one(self):
         s = self.to_acceptance(AN)
-        self.assertEnvelopeOk(self.sb.smartca('enrollment/device/otp', token=s['token']))
-        otp = self.sb.latest_otp(CITIZENS[AN]['phone'], 'device')
         new = Kak(pin='864200')
-        self.assertEnvelopeOk(self.sb.activate(s['token'], new, otp=otp))
+        self.sb.change_device(s, new, AN)
         self.assertEqual(self.assertEnvelopeError(self.verify(s, new.pin_verifier_b64), 400,
                                                   46000), {'attemptsLeft': 4})
         self.assertEqual(self.assertEnvelopeOk(self.verify(s)),
@@ -262,14 +254,9 @@ class WithoutGuard(PinGuardCase):
 
     def test_a_credential_without_a_guard_gets_409_until_a_change_of_device(self):
         s = self.to_acceptance(NHUNG)
-        self.sb.stop()
         # As schema-3.sql leaves a credential activated before revision 2.
-        db = sqlite3.connect(os.path.join(self.sb.data_dir, 'sandbox.db'))
-        try:
+        with self.sb.stopped_database() as db:
             db.execute('UPDATE credentials SET pin_verifier_hash = NULL, pin_share = NULL')
-            db.commit()
-        finally:
-            db.close()
         self.sb.start()
         r = self.verify(s)
         self.assertEqual(self.assertEnvelopeError(r, 409, 40900), {'state': 'ACCEPTANCE_PENDING'})
@@ -278,16 +265,10 @@ class WithoutGuard(PinGuardCase):
         self.assertEnvelopeError(r, 409, 40900)
         # Nothing was counted; a change of device gives it a guard.
         self.assertEqual(credential_row(self.sb, s['credential_id'])['pin_failures'], 0)
-        self.assertEnvelopeOk(self.sb.smartca('enrollment/device/otp', token=s['token']))
-        otp = self.sb.latest_otp(CITIZENS[NHUNG]['phone'], 'device')
         new = Kak()
-        a = self.assertEnvelopeOk(self.sb.activate(s['token'], new, otp=otp))
+        a = self.sb.change_device(s, new, NHUNG)
         self.assertEnvelopeError(self.verify(s, new.pin_verifier_b64), 409, 40900)
-        r = self.sb.smartca('enrollment/device/confirm',
-                            {'credentialId': s['credential_id'],
-                             'sad': self.sb.sad(new, s['credential_id'], 'device',
-                                                a['challenge'])}, token=s['token'])
-        self.assertEnvelopeOk(r)
+        self.assertEnvelopeOk(self.sb.confirm_device(s, new, a['challenge']))
         self.assertEqual(self.assertEnvelopeOk(self.verify(s, new.pin_verifier_b64)),
                          {'pinShare': a['pinShare']})
 

@@ -391,25 +391,15 @@ class SchemaUpgrade(SandboxTestCase):
     def test_version_1_data_directory(self):
         sb = self.sb
         s = sb.to_activation(BAO)
-        sb.stop()
-        path = os.path.join(sb.data_dir, 'sandbox.db')
-        db = sqlite3.connect(path)
-        try:
+        with sb.stopped_database() as db:
             # What version 1 had: nothing of versions 2 and 3, no HSM key.
             undo_version_3(db)
             for table in ('transaction_documents', 'transactions', 'challenges', 'credentials'):
                 db.execute('DROP TABLE %s' % table)
             db.execute("DELETE FROM meta WHERE key = 'hsm_wrapping_key'")
             db.execute('PRAGMA user_version = 1')
-            db.commit()
-        finally:
-            db.close()
         sb.start()
-        db = sqlite3.connect('file:%s?mode=ro' % path, uri=True)
-        try:
-            self.assertEqual(db.execute('PRAGMA user_version').fetchall(), [(3,)])
-        finally:
-            db.close()
+        self.assertEqual(sb.query('PRAGMA user_version'), [(3,)])
         status = self.assertEnvelopeOk(sb.smartca('enrollment/status', token=s['token']))
         self.assertEqual(status['state'], 'ACTIVATION_PENDING')
         kak = sandbox.Kak()
