@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "enr-checkpoint.h"
+#include "enr-key-wrap.h"
 #include "enr-citizen-id.h"
 #include "enr-pin-policy.h"
 #include "enr-session-impl.h"
@@ -575,6 +576,26 @@ _enr_session_set_key_iterations (EnrSession *self,
                                  guint       iterations)
 {
   self->key_iterations = iterations;
+  /* The store refuses a handle below its floor: the tests' cheap count
+   * must pass it. */
+  if (iterations > 0 && self->store != NULL)
+    enr_key_store_set_min_iterations (self->store, MIN (iterations, ENR_KEY_WRAP_MIN_ITERATIONS));
+}
+
+const char *
+_enr_session_get_handle_id (EnrSession *self)
+{
+  return self->handle_id;
+}
+
+const char *
+_enr_session_ensure_handle_id (EnrSession *self)
+{
+  /* Random, so that nothing in the keyring's clear attributes or in the
+   * checkpoint tells who the citizen is. */
+  if (self->handle_id == NULL)
+    self->handle_id = g_uuid_string_random ();
+  return self->handle_id;
 }
 
 /* --- Setters (notify only on a change) ------------------------------------------ */
@@ -1024,6 +1045,15 @@ _enr_session_end_action (EnrSession *self,
 {
   EnrEnding *ending = ending_new (self, task, error);
 
+  /* SmartCA revoked the citizen's tokens (the fifth wrong SMS code), or a
+   * change of device needs a login from a fresh hand-off: the login held
+   * is of no use, and the next VNeID login takes the SmartCA side over
+   * again. */
+  if (_enr_session_action_is_current (self, task) &&
+      (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_LOCKED) ||
+       g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_FRESH_LOGIN_REQUIRED)))
+    _enr_session_forget_smartca_login (self);
+
   if (error != NULL && _enr_session_action_is_current (self, task) &&
       g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_WRONG_STATE) &&
       self->smartca != NULL && enr_smartca_client_has_tokens (self->smartca))
@@ -1144,6 +1174,50 @@ state_path (EnrSession *self,
   return g_build_filename (self->state_dir, name, NULL);
 }
 
+static void
+profile_kept_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(EnrSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!enr_key_store_set_profile_finish (ENR_KEY_STORE (object), result, &error))
+    {
+      /* Written again with the next checkpoint; meanwhile a restart asks
+       * VNeID for the identity again. */
+      g_info ("could not keep the enrollment's personal data: %s", error->message);
+      g_clear_pointer (&self->profile_kept, g_bytes_unref);
+    }
+}
+
+/* The personal part of the progress goes inside the keyring's secret, and
+ * only when it changed. */
+static void
+keep_profile (EnrSession *self)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  EnrProfile profile = { 0 };
+
+  if (self->citizen_id == NULL)
+    return;
+  profile.citizen_id = self->citizen_id;
+  profile.identity = self->identity;
+  profile.signed_contract_name = self->signed_contract ? self->signed_contract->name : NULL;
+  profile.signed_record_name = self->signed_acceptance ? self->signed_acceptance->name : NULL;
+  bytes = enr_profile_to_bytes (&profile);
+  if (self->profile_kept != NULL && g_bytes_equal (bytes, self->profile_kept))
+    return;
+
+  g_clear_pointer (&self->profile_kept, g_bytes_unref);
+  self->profile_kept = g_bytes_ref (bytes);
+  /* Not cancellable, like the refresh token: what the checkpoint names
+   * must be in the keyring. */
+  enr_key_store_set_profile_async (self->store, _enr_session_ensure_handle_id (self),
+                                   self->smartca_url, self->citizen_id, bytes, NULL,
+                                   profile_kept_cb, g_object_ref (self));
+}
+
 void
 _enr_session_checkpoint (EnrSession *self)
 {
@@ -1155,16 +1229,15 @@ _enr_session_checkpoint (EnrSession *self)
   if (self->kiosk || self->registration_id == NULL)
     return;
 
+  keep_profile (self);
+
   path = state_path (self, CHECKPOINT_FILE);
   checkpoint.smartca_url = self->smartca_url;
   checkpoint.step = self->step;
-  checkpoint.citizen_id = self->citizen_id;
+  checkpoint.handle_id = (char *) _enr_session_ensure_handle_id (self);
   checkpoint.device_id = self->device_id;
   checkpoint.registration_id = self->registration_id;
   checkpoint.credential_id = self->credential_id;
-  checkpoint.identity = self->identity;
-  checkpoint.signed_contract_name = self->signed_contract ? self->signed_contract->name : NULL;
-  checkpoint.signed_record_name = self->signed_acceptance ? self->signed_acceptance->name : NULL;
   checkpoint.saved_at = g_get_real_time ();
 
   bytes = enr_checkpoint_to_bytes (&checkpoint);
@@ -1232,15 +1305,16 @@ store_refresh_token (EnrSession *self)
 {
   g_autofree char *token = NULL;
 
-  if (self->citizen_id == NULL || self->store == NULL)
+  if (self->store == NULL || self->smartca == NULL)
     return;
 
   token = enr_smartca_client_dup_refresh_token (self->smartca);
   self->token_writes++;
   /* Not cancellable: a token the service rotated must be kept, whatever
    * happens to the action that made it rotate. */
-  enr_key_store_set_refresh_token_async (self->store, self->citizen_id, self->smartca_url, token,
-                                         NULL, refresh_token_stored_cb, g_object_ref (self));
+  enr_key_store_set_refresh_token_async (self->store, _enr_session_ensure_handle_id (self),
+                                         self->smartca_url, token, NULL,
+                                         refresh_token_stored_cb, g_object_ref (self));
   if (token != NULL)
     enr_secure_wipe (token, strlen (token));
 }
@@ -1250,6 +1324,16 @@ tokens_changed_cb (EnrSmartcaClient *client,
                    EnrSession       *self)
 {
   g_debug ("SmartCA tokens renewed");
+  store_refresh_token (self);
+}
+
+void
+_enr_session_forget_smartca_login (EnrSession *self)
+{
+  if (self->smartca == NULL || !enr_smartca_client_has_tokens (self->smartca))
+    return;
+  g_info ("the SmartCA login can no longer be used: a new VNeID login will bring one");
+  enr_smartca_client_set_tokens (self->smartca, NULL, NULL);
   store_refresh_token (self);
 }
 
@@ -1275,6 +1359,8 @@ static void
 clear_progress (EnrSession *self)
 {
   enr_secure_clear_string (&self->citizen_id);
+  enr_secure_clear_string (&self->handle_id);
+  g_clear_pointer (&self->profile_kept, g_bytes_unref);
   enr_secure_clear_string (&self->device_id);
   enr_secure_clear_string (&self->registration_id);
   enr_secure_clear_string (&self->credential_id);
@@ -1384,10 +1470,10 @@ enr_session_wipe_async (EnrSession          *self,
 
   if (self->kiosk)
     enr_key_store_wipe (self->store);
-  else if (self->citizen_id != NULL)
+  else if (self->handle_id != NULL)
     {
       wipe->pending++;
-      enr_key_store_remove_async (self->store, self->citizen_id, self->smartca_url, NULL,
+      enr_key_store_remove_async (self->store, self->handle_id, self->smartca_url, NULL,
                                   handle_removed_cb, g_object_ref (task));
     }
 

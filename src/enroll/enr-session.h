@@ -250,7 +250,9 @@ G_DECLARE_FINAL_TYPE (EnrSession, enr_session, ENR, SESSION, GObject)
  *   certificate      EnrSessionCertificate  verified: chains to the trust anchor, names
  *                                 the citizen
  *   certificate-report EnrCertificateReport
- *   pin-attempts-left int         wrong PINs the key handle still takes (-1: unknown)
+ *   pin-attempts-left int         wrong PINs SmartCA's PIN guard still takes, as it last
+ *                                 said (5 for a key kept and no wrong PIN known; 0 locked;
+ *                                 -1: no key here)
  *   last-error       GError       the last action's error, or NULL
  */
 EnrSession           *enr_session_new                  (const char   *vneid_url,
