@@ -289,8 +289,7 @@ op_forget_secrets (Op *op)
   g_clear_pointer (&op->pin_key, g_bytes_unref);
   g_clear_pointer (&op->new_pin_key, g_bytes_unref);
   g_clear_pointer (&op->pin_share, g_bytes_unref);
-  if (op->kak != NULL)
-    enr_kak_wipe (op->kak);
+  /* The caller's KAK: it signs the approval after this, and wipes it. */
   g_clear_object (&op->kak);
 }
 

@@ -197,8 +197,9 @@ assert_signed_by (EnrSession *session,
   gnutls_pubkey_deinit (key);
 }
 
-/* What the keyring keeps for @citizen at this test's SmartCA (earlier
- * tests' sandboxes had other addresses). */
+/* What the keyring keeps at this test's SmartCA (earlier tests' sandboxes
+ * had other addresses; an item names no citizen in its attributes, and
+ * one test enrolls one citizen). */
 static gboolean
 keyring_holds (Fixture              *fx,
                const EnrTestCitizen *citizen)
@@ -208,7 +209,7 @@ keyring_holds (Fixture              *fx,
   GList *items;
   gboolean found;
 
-  g_hash_table_insert (attributes, "citizen-id", (gpointer) citizen->id);
+  g_hash_table_insert (attributes, "xdg:schema", "vn.smartca.Enroll.KeyHandle");
   g_hash_table_insert (attributes, "service-url",
                        (gpointer) enr_sandbox_runner_get_smartca_url (fx->sandbox.runner));
   items = secret_service_search_sync (NULL, NULL, attributes,
@@ -270,7 +271,7 @@ test_approve (Fixture       *fx,
 
   /* A wrong PIN signs nothing and counts. */
   g_assert_false (ACCOUNT (fx, &error, approve, request, "000000"));
-  enr_test_assert_told (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN);
+  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_PIN_WRONG);
   g_clear_error (&error);
   g_assert_cmpint (enr_session_get_pin_attempts_left (fx->session), ==, 4);
   g_assert_nonnull (listed_request (fx, tran_id));
@@ -361,7 +362,7 @@ test_change_pin (Fixture       *fx,
   g_assert_cmpint (enr_session_get_pin_attempts_left (fx->session), ==, 5);
 
   g_assert_false (ACCOUNT (fx, &error, change_pin, "000000", NEW_PIN, NEW_PIN));
-  enr_test_assert_told (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN);
+  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_PIN_WRONG);
   g_clear_error (&error);
   g_assert_cmpint (enr_session_get_pin_attempts_left (fx->session), ==, 4);
 
@@ -372,7 +373,7 @@ test_change_pin (Fixture       *fx,
   tran_id = portal_request (fx, &ENR_TEST_AN, "Sau khi đổi PIN", 1, NULL);
   refresh (fx);
   g_assert_false (ACCOUNT (fx, &error, approve, listed_request (fx, tran_id), PIN));
-  enr_test_assert_told (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN);
+  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_PIN_WRONG);
   g_clear_error (&error);
   g_assert_true (ACCOUNT (fx, &error, approve, listed_request (fx, tran_id), NEW_PIN));
   g_assert_no_error (error);
@@ -526,7 +527,7 @@ test_link_forgotten_pin (Fixture       *fx,
   tran_id = portal_request (fx, &ENR_TEST_AN, "Sau khi liên kết lại", 1, NULL);
   refresh (fx);
   g_assert_false (ACCOUNT (fx, &error, approve, listed_request (fx, tran_id), PIN));
-  enr_test_assert_told (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN);
+  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_PIN_WRONG);
   g_clear_error (&error);
   g_assert_true (ACCOUNT (fx, &error, approve, listed_request (fx, tran_id), NEW_PIN));
   g_assert_no_error (error);

@@ -592,10 +592,10 @@ test_wrong_pin (Fixture       *fx,
   to_activation (fx, &NGOC);
   activate (fx, PIN);
   g_assert_false (ACT (fx, &error, sign_acceptance, OTHER_PIN));
-  enr_test_assert_told (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN);
+  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_PIN_WRONG);
   g_assert_cmpint (enr_session_get_pin_attempts_left (fx->session), ==, 4);
   g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_ACTIVATE);
-  /* A wrong PIN never reaches the service. */
+  /* A wrong PIN is refused by the PIN guard: nothing is signed. */
   g_assert_cmpint (count_rows (fx, "SELECT count(*) FROM transactions WHERE status != 4000",
                                NULL), ==, 0);
   accept (fx, &NGOC, PIN);
@@ -673,6 +673,21 @@ flush_state_files (void)
   g_assert_true (enr_state_file_flush_finish (wait_for (&res), NULL));
 }
 
+/* Nothing in @contents says who @citizen is: not the citizen ID, the
+ * name, the phone, the date of birth or the address VNeID holds. */
+static void
+assert_nothing_personal (const char    *contents,
+                         const Citizen *citizen)
+{
+  g_assert_null (strstr (contents, citizen->id));
+  g_assert_null (strstr (contents, citizen->full_name));
+  g_assert_null (strstr (contents, citizen->phone));
+  g_assert_null (strstr (contents, "date_of_birth"));
+  g_assert_null (strstr (contents, "identity"));
+  g_assert_null (strstr (contents, "province"));
+  g_assert_null (strstr (contents, "hop-dong"));
+}
+
 static gboolean
 resume (Fixture  *fx,
         gboolean *found,
@@ -712,12 +727,14 @@ test_resume (Fixture       *fx,
   g_assert_false (enr_session_get_needs_login (fx->session));
   g_assert_cmpstr (enr_session_get_identity (fx->session)->full_name, ==, AN.full_name);
 
-  /* The checkpoint holds no secret, only progress. */
+  /* The checkpoint holds no secret and nothing personal, only progress
+   * and opaque ids; the identity came back from the keyring. */
   path = g_build_filename (fx->sandbox.state_dir, "enrollment.json", NULL);
   flush_state_files ();
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_null (strstr (contents, PASSWORD));
   g_assert_null (strstr (contents, "token"));
+  assert_nothing_personal (contents, &AN);
   g_clear_pointer (&contents, g_free);
 
   sign_contract (fx, &AN);
