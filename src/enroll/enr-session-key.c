@@ -445,6 +445,7 @@ unlock_keys_cb (GObject      *object,
                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   EnrSession *self = g_task_get_source_object (task);
   Guard *guard = g_task_get_task_data (task);
   g_autoptr(GBytes) verifier = NULL;
@@ -459,7 +460,7 @@ unlock_keys_cb (GObject      *object,
     }
   verifier = enr_pin_guard_keys_get_verifier (guard->keys);
   enr_smartca_client_verify_pin_async (self->smartca, self->credential_id, verifier,
-                                       g_task_get_cancellable (task), pin_verified_cb,
+                                       cancellable, pin_verified_cb,
                                        g_steal_pointer (&task));
 }
 
@@ -469,6 +470,7 @@ unlock_handle_cb (GObject      *object,
                   gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   Guard *guard = g_task_get_task_data (task);
   g_autoptr(EnrKeyHandle) handle = NULL;
   GError *error = NULL;
@@ -480,7 +482,7 @@ unlock_handle_cb (GObject      *object,
       return;
     }
   enr_pin_guard_derive_async (guard->pin, guard->salt, guard->iterations,
-                              g_task_get_cancellable (task), unlock_keys_cb,
+                              cancellable, unlock_keys_cb,
                               g_steal_pointer (&task));
 }
 
@@ -569,6 +571,7 @@ pending_stored_cb (GObject      *object,
                    gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   EnrSession *self = g_task_get_source_object (task);
   Guard *guard = g_task_get_task_data (task);
   g_autoptr(GBytes) verifier = NULL;
@@ -587,7 +590,7 @@ pending_stored_cb (GObject      *object,
   new_verifier = enr_pin_guard_keys_get_verifier (guard->new_keys);
   g_clear_pointer (&guard->keys, enr_pin_guard_keys_free);
   enr_smartca_client_change_pin_async (self->smartca, self->credential_id, verifier,
-                                       new_verifier, g_task_get_cancellable (task),
+                                       new_verifier, cancellable,
                                        pin_changed_cb, g_steal_pointer (&task));
 }
 
@@ -597,6 +600,7 @@ change_verified_cb (GObject      *object,
                     gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   EnrSession *self = g_task_get_source_object (task);
   Guard *guard = g_task_get_task_data (task);
   g_autoptr(GBytes) pin_key = NULL;
@@ -615,7 +619,7 @@ change_verified_cb (GObject      *object,
   pin_key = enr_pin_guard_keys_get_pin_key (guard->keys);
   new_pin_key = enr_pin_guard_keys_get_pin_key (guard->new_keys);
   enr_key_store_add_pending_async (self->store, self->handle_id, self->smartca_url, pin_key,
-                                   new_pin_key, guard->pin_share, g_task_get_cancellable (task),
+                                   new_pin_key, guard->pin_share, cancellable,
                                    pending_stored_cb, g_steal_pointer (&task));
 }
 
@@ -625,6 +629,7 @@ change_new_keys_cb (GObject      *object,
                     gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   EnrSession *self = g_task_get_source_object (task);
   Guard *guard = g_task_get_task_data (task);
   g_autoptr(GBytes) verifier = NULL;
@@ -642,7 +647,7 @@ change_new_keys_cb (GObject      *object,
    * wrapping needs before SmartCA is asked to change anything. */
   verifier = enr_pin_guard_keys_get_verifier (guard->keys);
   enr_smartca_client_verify_pin_async (self->smartca, self->credential_id, verifier,
-                                       g_task_get_cancellable (task), change_verified_cb,
+                                       cancellable, change_verified_cb,
                                        g_steal_pointer (&task));
 }
 
@@ -652,6 +657,7 @@ change_old_keys_cb (GObject      *object,
                     gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   Guard *guard = g_task_get_task_data (task);
   GError *error = NULL;
 
@@ -664,7 +670,7 @@ change_old_keys_cb (GObject      *object,
     }
   /* The same salt and count: one typed PIN gives one verifier. */
   enr_pin_guard_derive_async (guard->new_pin, guard->salt, guard->iterations,
-                              g_task_get_cancellable (task), change_new_keys_cb,
+                              cancellable, change_new_keys_cb,
                               g_steal_pointer (&task));
 }
 
@@ -674,6 +680,7 @@ change_handle_cb (GObject      *object,
                   gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   Guard *guard = g_task_get_task_data (task);
   g_autoptr(EnrKeyHandle) handle = NULL;
   GError *error = NULL;
@@ -685,7 +692,7 @@ change_handle_cb (GObject      *object,
       return;
     }
   enr_pin_guard_derive_async (guard->pin, guard->salt, guard->iterations,
-                              g_task_get_cancellable (task), change_old_keys_cb,
+                              cancellable, change_old_keys_cb,
                               g_steal_pointer (&task));
 }
 

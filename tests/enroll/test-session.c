@@ -851,14 +851,17 @@ test_resume_login_expired (Fixture       *fx,
   g_autoptr(EnrSmartcaClient) client = NULL;
   g_autoptr(GAsyncResult) res = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *handle_id = NULL;
   gboolean found = FALSE;
   gboolean revoked = FALSE;
 
   log_in_by_password (fx, &NGOC);
   confirm_and_start (fx);
+  handle_id = g_strdup (_enr_session_get_handle_id (fx->session));
+  g_assert_nonnull (handle_id);
   g_clear_object (&fx->session);
 
-  enr_key_store_lookup_async (store, NGOC.id, enr_sandbox_runner_get_smartca_url (fx->sandbox.runner),
+  enr_key_store_lookup_async (store, handle_id, enr_sandbox_runner_get_smartca_url (fx->sandbox.runner),
                               NULL, store_result, &res);
   handle = enr_key_store_lookup_finish (store, wait_for (&res), &error);
   g_assert_no_error (error);
@@ -991,15 +994,22 @@ test_wrong_login_otp (Fixture       *fx,
       g_assert_cmpint (enr_session_get_otp (fx->session)->attempts_left, ==, left);
       g_clear_error (&error);
     }
-  /* The fifth voids the OTP session: even the right code is too late. */
+  /* PROTOCOL.md rev 2: the fifth locks the citizen for a while, said with
+   * how long to wait, and voids the OTP session: even the right code is
+   * too late, and the password is refused until the lock ends. */
   g_assert_false (ACT (fx, &error, submit_login_otp, wrong));
-  g_assert_error (error, ENR_SESSION_ERROR, ENR_SESSION_ERROR_LOCKED);
-  g_assert_cmpint (enr_session_error_get_unlock (error), ==, ENR_SESSION_UNLOCK_PASSWORD);
+  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_ACCOUNT_LOCKED);
+  g_assert_error (error, ENR_SESSION_ERROR, ENR_SESSION_ERROR_WAIT);
+  g_assert_cmpint (enr_session_error_get_retry_after (error), >, 0);
+  g_assert_nonnull (strstr (error->message, "minute"));
   g_assert_null (enr_session_get_otp (fx->session));
   g_clear_error (&error);
   g_assert_false (ACT (fx, &error, submit_login_otp, otp));
   g_assert_error (error, ENR_SESSION_ERROR, ENR_SESSION_ERROR_LOCKED);
   g_assert_cmpint (enr_session_error_get_unlock (error), ==, ENR_SESSION_UNLOCK_PASSWORD);
+  g_clear_error (&error);
+  g_assert_false (ACT (fx, &error, log_in, AN.id, PASSWORD));
+  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_ACCOUNT_LOCKED);
   g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_LOGIN);
 }
 
@@ -1034,13 +1044,28 @@ test_wrong_contract_otp (Fixture       *fx,
       g_assert_cmpint (enr_session_get_otp (fx->session)->attempts_left, ==, left);
       g_clear_error (&error);
     }
+  /* PROTOCOL.md rev 2: the fifth also revokes the citizen's SmartCA
+   * login. The citizen is told to log in to VNeID again, and carries on at
+   * the same step with a new code. */
   g_assert_false (ACT (fx, &error, sign_contract, wrong));
   enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_LOCKED);
+  g_assert_error (error, ENR_SESSION_ERROR, ENR_SESSION_ERROR_LOG_IN);
+  g_assert_true (enr_session_get_needs_login (fx->session));
   g_assert_cmpint (enr_session_get_otp (fx->session)->attempts_left, ==, 0);
   g_clear_error (&error);
+  g_assert_cmpint (count_rows (fx, "SELECT count(*) FROM tokens WHERE citizen_id = ? AND "
+                               "service = 'smartca' AND revoked = 0", NGOC.id), ==, 0);
   g_assert_false (ACT (fx, &error, sign_contract, otp));
-  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_LOCKED);
+  g_assert_error (error, ENR_SESSION_ERROR, ENR_SESSION_ERROR_LOG_IN);
+  g_clear_error (&error);
   g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_CONTRACT);
+
+  log_in_by_password (fx, &NGOC);
+  g_assert_false (enr_session_get_needs_login (fx->session));
+  g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_CONTRACT);
+  advance_clock (fx, 61);   /* a new code comes a minute after the last */
+  sign_contract (fx, &NGOC);
+  g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_ACTIVATE);
 }
 
 static void
@@ -1374,7 +1399,9 @@ test_log_redacted (Fixture       *fx,
   login_otp = latest_otp (fx, BAO.phone, "vneid-login");
   contract_otp = latest_otp (fx, BAO.phone, "contract");
 
-  enr_key_store_lookup_async (store, BAO.id, enr_sandbox_runner_get_smartca_url (fx->sandbox.runner),
+  enr_key_store_set_min_iterations (store, ENR_TEST_ITERATIONS);
+  enr_key_store_lookup_async (store, _enr_session_get_handle_id (fx->session),
+                              enr_sandbox_runner_get_smartca_url (fx->sandbox.runner),
                               NULL, store_result, &res);
   handle = enr_key_store_lookup_finish (store, wait_for (&res), &error);
   g_assert_no_error (error);
