@@ -94,7 +94,9 @@ _enr_session_load_certificate_async (EnrSession          *self,
   job->chain = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   for (guint i = 0; chain != NULL && i < chain->len; i++)
     g_ptr_array_add (job->chain, g_bytes_ref (g_ptr_array_index (chain, i)));
-  job->trust_anchor = g_strdup (self->trust_anchor);
+  /* The signing anchor, never the TLS one: a service's web certificate
+   * must not vouch for a citizen's. */
+  job->trust_anchor = g_strdup (self->signing_trust_anchor);
   job->citizen_id = g_strdup (self->citizen_id);
 
   job_task = g_task_new (NULL, cancellable, certificate_verified_cb, g_steal_pointer (&task));
@@ -396,7 +398,7 @@ _enr_session_verify_signed_async (EnrSession          *self,
   g_task_set_source_tag (task, _enr_session_verify_signed_async);
   job->pdf = g_bytes_ref (pdf);
   job->signer = self->certificate ? g_object_ref (self->certificate) : NULL;
-  job->trust_anchor = g_strdup (self->trust_anchor);
+  job->trust_anchor = g_strdup (self->signing_trust_anchor);
   g_task_set_task_data (task, job, (GDestroyNotify) signed_job_free);
 
   if (approved_hash != NULL)

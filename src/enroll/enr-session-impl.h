@@ -26,6 +26,7 @@ enum
   PROP_VNEID_URL,
   PROP_SMARTCA_URL,
   PROP_TRUST_ANCHOR,
+  PROP_SIGNING_TRUST_ANCHOR,
   PROP_KIOSK,
   PROP_STATE_DIRECTORY,
   PROP_STEP,
@@ -64,6 +65,7 @@ struct _EnrSession
   char                  *vneid_url;
   char                  *smartca_url;
   char                  *trust_anchor;
+  char                  *signing_trust_anchor;  /* the certificates' and signatures' */
   char                  *state_dir;
   gboolean               kiosk;
   GError                *config_error;      /* why no action can run, or NULL */

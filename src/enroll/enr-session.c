@@ -110,6 +110,7 @@ enr_session_finalize (GObject *object)
   g_free (self->vneid_url);
   g_free (self->smartca_url);
   g_free (self->trust_anchor);
+  g_free (self->signing_trust_anchor);
   g_free (self->state_dir);
   g_clear_error (&self->config_error);
 
@@ -134,6 +135,9 @@ enr_session_get_property (GObject    *object,
       break;
     case PROP_TRUST_ANCHOR:
       g_value_set_string (value, self->trust_anchor);
+      break;
+    case PROP_SIGNING_TRUST_ANCHOR:
+      g_value_set_string (value, self->signing_trust_anchor);
       break;
     case PROP_KIOSK:
       g_value_set_boolean (value, self->kiosk);
@@ -216,6 +220,9 @@ enr_session_set_property (GObject      *object,
     case PROP_TRUST_ANCHOR:
       self->trust_anchor = g_value_dup_string (value);
       break;
+    case PROP_SIGNING_TRUST_ANCHOR:
+      self->signing_trust_anchor = g_value_dup_string (value);
+      break;
     case PROP_KIOSK:
       self->kiosk = g_value_get_boolean (value);
       break;
@@ -243,6 +250,8 @@ enr_session_class_init (EnrSessionClass *klass)
   props[PROP_VNEID_URL] = g_param_spec_string ("vneid-url", NULL, NULL, NULL, config);
   props[PROP_SMARTCA_URL] = g_param_spec_string ("smartca-url", NULL, NULL, NULL, config);
   props[PROP_TRUST_ANCHOR] = g_param_spec_string ("trust-anchor", NULL, NULL, NULL, config);
+  props[PROP_SIGNING_TRUST_ANCHOR] = g_param_spec_string ("signing-trust-anchor", NULL, NULL, NULL,
+                                                          config);
   props[PROP_KIOSK] = g_param_spec_boolean ("kiosk", NULL, NULL, FALSE, config);
   props[PROP_STATE_DIRECTORY] =
     g_param_spec_string ("state-directory", NULL, NULL, NULL, config);
@@ -290,6 +299,7 @@ EnrSession *
 enr_session_new (const char *vneid_url,
                  const char *smartca_url,
                  const char *trust_anchor,
+                 const char *signing_trust_anchor,
                  gboolean    kiosk,
                  const char *state_directory)
 {
@@ -297,6 +307,7 @@ enr_session_new (const char *vneid_url,
                        "vneid-url", vneid_url,
                        "smartca-url", smartca_url,
                        "trust-anchor", trust_anchor,
+                       "signing-trust-anchor", signing_trust_anchor,
                        "kiosk", kiosk,
                        "state-directory", state_directory,
                        NULL);

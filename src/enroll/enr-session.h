@@ -226,7 +226,10 @@ G_DECLARE_FINAL_TYPE (EnrSession, enr_session, ENR, SESSION, GObject)
  *                           configured, and every action fails with
  *                           ENR_SESSION_ERROR_GET_HELP (see also :configured)
  *   trust-anchor   (string) absolute path of a PEM file of CAs to trust instead of the
- *                           system store (TLS and the issued certificate); NULL: the system
+ *                           system store for the services' TLS; NULL: the system
+ *   signing-trust-anchor (string) the same for the citizen's certificate and the signatures
+ *                           on documents, which must also have the subscriber profile
+ *                           (nonRepudiation, from an issuing CA); NULL: the system
  *   kiosk          (boolean) nothing on disk, the key store in memory (default FALSE)
  *   state-directory (string) where the checkpoint lives; NULL: the default,
  *                           g_get_user_data_dir()/smartca-enroll (ignored in kiosk mode)
@@ -258,6 +261,7 @@ G_DECLARE_FINAL_TYPE (EnrSession, enr_session, ENR, SESSION, GObject)
 EnrSession           *enr_session_new                  (const char   *vneid_url,
                                                         const char   *smartca_url,
                                                         const char   *trust_anchor,
+                                                        const char   *signing_trust_anchor,
                                                         gboolean      kiosk,
                                                         const char   *state_directory);
 

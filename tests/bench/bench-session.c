@@ -163,6 +163,7 @@ enroll (Enrollment *out)
   check (control != NULL, error, "the control client");
   session = enr_session_new (enr_sandbox_runner_get_vneid_url (runner),
                              enr_sandbox_runner_get_smartca_url (runner),
+                             enr_sandbox_runner_get_trust_anchor (runner),
                              enr_sandbox_runner_get_trust_anchor (runner), TRUE, NULL);
 
   /* Only the session's own work is timed: reading the OTPs from the

@@ -601,6 +601,30 @@ test_wrong_pin (Fixture       *fx,
   accept (fx, &NGOC, PIN);
 }
 
+/* The issued certificate is checked against the signing trust anchor, not
+ * the TLS one (the review's finding 6): with the sandbox's root trusted for
+ * TLS only, the certificate it issued is not shown as the citizen's and no
+ * record is signed with it. */
+static void
+test_signing_anchor_apart (Fixture       *fx,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_object (&fx->session);
+  fx->session = enr_session_new (enr_sandbox_runner_get_vneid_url (fx->sandbox.runner),
+                                 enr_sandbox_runner_get_smartca_url (fx->sandbox.runner),
+                                 enr_sandbox_runner_get_trust_anchor (fx->sandbox.runner), NULL,
+                                 fx->kiosk, fx->sandbox.state_dir);
+  _enr_session_set_key_iterations (fx->session, ENR_TEST_ITERATIONS);
+  to_activation (fx, &NHUNG);
+  g_assert_false (ACT (fx, &error, activate, PIN, PIN));
+  enr_test_assert_told (error, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_CERT_UNTRUSTED);
+  g_assert_error (error, ENR_SESSION_ERROR, ENR_SESSION_ERROR_GET_HELP);
+  g_assert_null (enr_session_get_certificate (fx->session));
+  g_assert_null (enr_session_get_acceptance_record (fx->session));
+}
+
 /* The record waited too long: a new one is shown, and that one is signed. */
 static void
 test_challenge_expired (Fixture       *fx,
@@ -1211,7 +1235,7 @@ test_unreachable (Fixture       *fx,
       fx->session = enr_session_new (cases[i].vneid, cases[i].smartca,
                                      cases[i].sandbox_anchor
                                        ? enr_sandbox_runner_get_trust_anchor (fx->sandbox.runner) : NULL,
-                                     TRUE, fx->sandbox.state_dir);
+                                     NULL, TRUE, fx->sandbox.state_dir);
       if (_enr_session_get_http (fx->session) != NULL)
         enr_http_set_retry_limits (_enr_session_get_http (fx->session), 2, 10, 20, 5000);
       g_assert_false (ACT (fx, &error, log_in, AN.id, PASSWORD));
@@ -1458,6 +1482,7 @@ main (int    argc,
   ADD ("/session/errors/pin-policy", kiosk, test_pin_policy);
   ADD ("/session/errors/wrong-pin", kiosk, test_wrong_pin);
   ADD ("/session/errors/challenge-expired", kiosk, test_challenge_expired);
+  ADD ("/session/errors/signing-anchor-apart", kiosk, test_signing_anchor_apart);
   ADD ("/session/errors/transaction-rejected", kiosk, test_transaction_rejected);
   ADD ("/session/errors/unreachable", kiosk, test_unreachable);
   ADD ("/session/errors/other-citizen", kiosk, test_other_citizen);

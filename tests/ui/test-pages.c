@@ -69,6 +69,7 @@ open_wizard_with_banner (Fixture  *fx,
   fx->session = enr_session_new (enr_sandbox_runner_get_vneid_url (fx->sandbox.runner),
                                  enr_sandbox_runner_get_smartca_url (fx->sandbox.runner),
                                  enr_sandbox_runner_get_trust_anchor (fx->sandbox.runner),
+                                 enr_sandbox_runner_get_trust_anchor (fx->sandbox.runner),
                                  FALSE, fx->sandbox.state_dir);
   fx->wizard = enr_wizard_new (NULL, fx->session, FALSE,
                                banner ? enr_sandbox_banner_new (fx->session, fx->sandbox.control)
@@ -589,7 +590,7 @@ static void
 test_not_configured (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("enr-pages-XXXXXX", NULL);
-  g_autoptr(EnrSession) session = enr_session_new (NULL, NULL, NULL, FALSE, dir);
+  g_autoptr(EnrSession) session = enr_session_new (NULL, NULL, NULL, NULL, FALSE, dir);
   EnrWizard *wizard = enr_wizard_new (NULL, session, FALSE, NULL);
   GtkWindow *window = enr_wizard_get_window (wizard);
   g_autoptr(GError) expected = NULL;
