@@ -392,6 +392,26 @@ back_cb (GtkWidget  *widget,
     leave (self);
 }
 
+/* "Log in to VNeID again" (a login that ran out, or a change of device
+ * that needs one made just now): the login, then the consent, whose search
+ * takes the SmartCA side over with a new hand-off. */
+static void
+log_in_cb (GtkWidget  *widget,
+           const char *action_name,
+           GVariant   *parameter)
+{
+  EnrLinkWindow *self = ENR_LINK_WINDOW (widget);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->working = FALSE;
+  self->login_seen = FALSE;
+  enr_error_area_clear (ENR_ERROR_AREA (self->code_error));
+  enr_error_area_clear (ENR_ERROR_AREA (self->confirm_error));
+  go_to (self, "login");
+}
+
 static void
 enr_link_window_map (GtkWidget *widget)
 {
@@ -466,6 +486,8 @@ enr_link_window_class_init (EnrLinkWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, otp_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, pin_activate_cb);
   gtk_widget_class_install_action (widget_class, "link.back", NULL, back_cb);
+  /* The error areas' "Log In Again" (ENR_ERROR_ACTION_LOG_IN). */
+  gtk_widget_class_install_action (widget_class, "wizard.log-in", NULL, log_in_cb);
 }
 
 static void
