@@ -106,6 +106,14 @@ enr_profile_to_bytes (const EnrProfile *profile)
   add_identity (builder, profile->identity);
   add_string (builder, "signed_contract_name", profile->signed_contract_name);
   add_string (builder, "signed_record_name", profile->signed_record_name);
+  if (profile->documents_key != NULL)
+    {
+      g_autoptr(EnrSecureString) key = g_base64_encode (g_bytes_get_data (profile->documents_key,
+                                                                          NULL),
+                                                        g_bytes_get_size (profile->documents_key));
+
+      add_string (builder, "documents_key", key);
+    }
   json_builder_end_object (builder);
 
   return to_bytes (builder);
@@ -178,7 +186,10 @@ read_profile (JsonObject  *object,
   g_autoptr(EnrProfile) profile = g_new0 (EnrProfile, 1);
   JsonNode *node;
 
+  g_autoptr(EnrSecureString) documents_key = NULL;
+
   if (!read_string (object, "citizen_id", !need_citizen, &profile->citizen_id, error) ||
+      !read_string (object, "documents_key", TRUE, &documents_key, error) ||
       !read_string (object, "signed_contract_name", TRUE, &profile->signed_contract_name,
                     error) ||
       !read_string (object, "signed_record_name", TRUE, &profile->signed_record_name, error))
@@ -193,6 +204,13 @@ read_profile (JsonObject  *object,
           invalid (error, "identity");
           return NULL;
         }
+    }
+  if (documents_key != NULL)
+    {
+      gsize len = 0;
+      guchar *key = g_base64_decode (documents_key, &len);
+
+      profile->documents_key = enr_secure_bytes_new_take (key, len);
     }
   return g_steal_pointer (&profile);
 }
@@ -296,5 +314,6 @@ enr_profile_free (EnrProfile *profile)
   enr_identity_free (profile->identity);
   enr_secure_clear_string (&profile->signed_contract_name);
   enr_secure_clear_string (&profile->signed_record_name);
+  g_clear_pointer (&profile->documents_key, g_bytes_unref);
   g_free (profile);
 }

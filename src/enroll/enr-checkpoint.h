@@ -17,7 +17,8 @@ G_BEGIN_DECLS
  * password, a key, nor anything that says who the citizen is.
  *
  * The profile: the enrollment's personal data (the citizen ID, the identity
- * VNeID showed, the signed documents' names), kept inside the key handle's
+ * VNeID showed, the signed documents' names and the key they are sealed
+ * under on disk, enr-sealed-file.h), kept inside the key handle's
  * secret in the keyring (enr-key-store.h), which the keyring encrypts; on a
  * kiosk, nowhere.
  */
@@ -28,6 +29,7 @@ typedef struct
   EnrIdentity *identity;               /* nullable */
   char        *signed_contract_name;   /* nullable: the signed copies kept beside the checkpoint */
   char        *signed_record_name;
+  GBytes      *documents_key;          /* nullable: the key those copies are sealed under */
 } EnrProfile;
 
 typedef struct

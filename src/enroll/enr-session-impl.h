@@ -90,6 +90,7 @@ struct _EnrSession
   char                  *citizen_id;
   char                  *handle_id;         /* the key handle's: opaque, in the checkpoint */
   GBytes                *profile_kept;      /* the personal data last given to the store */
+  GBytes                *documents_key;     /* seals the signed copies on disk (the profile's) */
   char                  *device_id;
   char                  *registration_id;
   char                  *credential_id;
@@ -163,6 +164,13 @@ void        _enr_session_keep_document  (EnrSession               *self,
 /* Where that document is kept. */
 char       *_enr_session_document_path  (EnrSession               *self,
                                          gboolean                  acceptance);
+/* What was read from that file: the document (*@was_sealed TRUE), or, for a
+ * file a version before this one wrote in clear, the same bytes. */
+GBytes     *_enr_session_open_document  (EnrSession               *self,
+                                         gboolean                  acceptance,
+                                         GBytes                   *contents,
+                                         gboolean                 *was_sealed,
+                                         GError                  **error);
 
 /* --- Shared steps ----------------------------------------------------------------------- */
 

@@ -375,20 +375,137 @@ guard_take_handle (Guard         *guard,
   return TRUE;
 }
 
-/* TRUE when the session can ask the PIN guard; else ends @task. */
-static gboolean
-guard_can_start (EnrSession *self,
-                 GTask      *task)
+/* --- Asking the PIN guard ------------------------------------------------------------- */
+
+static void guard_step (GTask *task);
+
+static void
+guard_handle_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
+  g_autoptr(GTask) task = user_data;
+  Guard *guard = g_task_get_task_data (task);
+  g_autoptr(EnrKeyHandle) handle = NULL;
+  GError *error = NULL;
+
+  handle = enr_key_store_lookup_finish (ENR_KEY_STORE (object), result, &error);
+  if (handle == NULL || !guard_take_handle (guard, handle, &error))
+    {
+      guard_forget (guard);
+      g_task_return_error (task, error);
+      return;
+    }
+  guard_step (g_steal_pointer (&task));
+}
+
+static void
+guard_keys_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Guard *guard = g_task_get_task_data (task);
+  EnrPinGuardKeys **slot = guard->keys == NULL ? &guard->keys : &guard->new_keys;
+  GError *error = NULL;
+
+  *slot = enr_pin_guard_derive_finish (result, &error);
+  /* Each PIN leaves memory as soon as its keys are made. */
+  g_clear_pointer (slot == &guard->keys ? &guard->pin : &guard->new_pin, enr_secure_string_free);
+  if (*slot == NULL)
+    {
+      guard_forget (guard);
+      g_task_return_error (task, error);
+      return;
+    }
+  guard_step (g_steal_pointer (&task));
+}
+
+static void
+guard_verified_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  EnrSession *self = g_task_get_source_object (task);
+  Guard *guard = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  guard->pin_share = enr_smartca_client_verify_pin_finish (ENR_SMARTCA_CLIENT (object), result,
+                                                          &error);
+  if (guard->pin_share == NULL)
+    {
+      guard_forget (guard);
+      g_task_return_error (task, guard_refused (self, error));
+      return;
+    }
+  _enr_session_set_pin_attempts_left (self, ENR_SESSION_PIN_ATTEMPTS);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* One step of guard_verify(): the handle's salt and count, the typed
+ * PIN's keys, a new PIN's keys (the same salt and count: one typed PIN
+ * gives one verifier), then ssa/sic/pin/verify. Takes @task. */
+static void
+guard_step (GTask *task)
+{
+  EnrSession *self = g_task_get_source_object (task);
+  Guard *guard = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(GBytes) verifier = NULL;
+
+  if (guard->salt == NULL)
+    enr_key_store_lookup_async (self->store, self->handle_id, self->smartca_url, cancellable,
+                                guard_handle_cb, task);
+  else if (guard->keys == NULL)
+    enr_pin_guard_derive_async (guard->pin, guard->salt, guard->iterations, cancellable,
+                                guard_keys_cb, task);
+  else if (guard->new_pin != NULL)
+    enr_pin_guard_derive_async (guard->new_pin, guard->salt, guard->iterations, cancellable,
+                                guard_keys_cb, task);
+  else
+    {
+      verifier = enr_pin_guard_keys_get_verifier (guard->keys);
+      enr_smartca_client_verify_pin_async (self->smartca, self->credential_id, verifier,
+                                           cancellable, guard_verified_cb, task);
+    }
+}
+
+/*
+ * What unlocking and changing the PIN begin with: @guard's PIN (and new
+ * PIN) made into keys with the handle's salt and count, and the PIN's
+ * verifier sent to SmartCA, whose share lands in @guard. @guard belongs
+ * to the caller's task and outlives this one. A wrong PIN costs a try and
+ * nothing else.
+ */
+static void
+guard_verify_async (EnrSession          *self,
+                    Guard               *guard,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, guard_verify_async);
+  g_task_set_task_data (task, guard, NULL);
   if (self->handle_id == NULL || self->credential_id == NULL)
     {
       g_task_return_error (task, g_error_new_literal (ENR_STORE_ERROR, ENR_STORE_ERROR_NOT_FOUND,
                                                       enr_store_error_message (
                                                         ENR_STORE_ERROR_NOT_FOUND)));
       g_object_unref (task);
-      return FALSE;
+      return;
     }
-  return TRUE;
+  guard_step (task);
+}
+
+static gboolean
+guard_verify_finish (EnrSession    *self,
+                     GAsyncResult  *result,
+                     GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* --- Opening the key -------------------------------------------------------------------- */
@@ -399,91 +516,38 @@ opened_cb (GObject      *object,
            gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  EnrSession *self = g_task_get_source_object (task);
   GError *error = NULL;
   EnrKak *kak;
 
   kak = enr_key_store_open_finish (ENR_KEY_STORE (object), result, &error);
   if (kak == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  _enr_session_set_pin_attempts_left (self, ENR_SESSION_PIN_ATTEMPTS);
-  g_task_return_pointer (task, kak, g_object_unref);
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, kak, g_object_unref);
 }
 
 static void
-pin_verified_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+unlock_verified_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   EnrSession *self = g_task_get_source_object (task);
   Guard *guard = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(GBytes) pin_key = NULL;
   GError *error = NULL;
 
-  guard->pin_share = enr_smartca_client_verify_pin_finish (ENR_SMARTCA_CLIENT (object), result,
-                                                          &error);
-  if (guard->pin_share == NULL)
+  if (!guard_verify_finish (self, result, &error))
     {
-      g_task_return_error (task, guard_refused (self, error));
+      g_task_return_error (task, error);
       return;
     }
   pin_key = enr_pin_guard_keys_get_pin_key (guard->keys);
   enr_key_store_open_async (self->store, self->handle_id, self->smartca_url, pin_key,
-                            guard->pin_share, g_task_get_cancellable (task), opened_cb,
-                            g_object_ref (task));
+                            guard->pin_share, cancellable, opened_cb, g_steal_pointer (&task));
   /* The store holds its own copies now. */
   guard_forget (guard);
-}
-
-static void
-unlock_keys_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  EnrSession *self = g_task_get_source_object (task);
-  Guard *guard = g_task_get_task_data (task);
-  g_autoptr(GBytes) verifier = NULL;
-  GError *error = NULL;
-
-  guard->keys = enr_pin_guard_derive_finish (result, &error);
-  g_clear_pointer (&guard->pin, enr_secure_string_free);
-  if (guard->keys == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  verifier = enr_pin_guard_keys_get_verifier (guard->keys);
-  enr_smartca_client_verify_pin_async (self->smartca, self->credential_id, verifier,
-                                       cancellable, pin_verified_cb,
-                                       g_steal_pointer (&task));
-}
-
-static void
-unlock_handle_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  Guard *guard = g_task_get_task_data (task);
-  g_autoptr(EnrKeyHandle) handle = NULL;
-  GError *error = NULL;
-
-  handle = enr_key_store_lookup_finish (ENR_KEY_STORE (object), result, &error);
-  if (handle == NULL || !guard_take_handle (guard, handle, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  enr_pin_guard_derive_async (guard->pin, guard->salt, guard->iterations,
-                              cancellable, unlock_keys_cb,
-                              g_steal_pointer (&task));
 }
 
 void
@@ -494,13 +558,11 @@ _enr_session_unlock_async (EnrSession          *self,
                            gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Guard *guard = guard_new (pin, NULL);
 
   g_task_set_source_tag (task, _enr_session_unlock_async);
-  g_task_set_task_data (task, guard_new (pin, NULL), (GDestroyNotify) guard_free);
-  if (!guard_can_start (self, task))
-    return;
-  enr_key_store_lookup_async (self->store, self->handle_id, self->smartca_url, cancellable,
-                              unlock_handle_cb, task);
+  g_task_set_task_data (task, guard, (GDestroyNotify) guard_free);
+  guard_verify_async (self, guard, cancellable, unlock_verified_cb, task);
 }
 
 EnrKak *
@@ -520,7 +582,6 @@ change_settled_cb (GObject      *object,
                    gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  EnrSession *self = g_task_get_source_object (task);
   g_autoptr(EnrKak) kak = NULL;
   GError *error = NULL;
 
@@ -533,7 +594,6 @@ change_settled_cb (GObject      *object,
     }
   enr_kak_wipe (kak);
   g_info ("the PIN was changed");
-  _enr_session_set_pin_attempts_left (self, ENR_SESSION_PIN_ATTEMPTS);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -545,6 +605,7 @@ pin_changed_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   EnrSession *self = g_task_get_source_object (task);
   Guard *guard = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(GBytes) pin_share = NULL;
   g_autoptr(GBytes) new_pin_key = NULL;
   GError *error = NULL;
@@ -560,8 +621,7 @@ pin_changed_cb (GObject      *object,
     }
   new_pin_key = enr_pin_guard_keys_get_pin_key (guard->new_keys);
   enr_key_store_open_async (self->store, self->handle_id, self->smartca_url, new_pin_key,
-                            pin_share, g_task_get_cancellable (task), change_settled_cb,
-                            g_object_ref (task));
+                            pin_share, cancellable, change_settled_cb, g_steal_pointer (&task));
   guard_forget (guard);
 }
 
@@ -571,9 +631,9 @@ pending_stored_cb (GObject      *object,
                    gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  GCancellable *cancellable = g_task_get_cancellable (task);
   EnrSession *self = g_task_get_source_object (task);
   Guard *guard = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(GBytes) verifier = NULL;
   g_autoptr(GBytes) new_verifier = NULL;
   GError *error = NULL;
@@ -590,8 +650,8 @@ pending_stored_cb (GObject      *object,
   new_verifier = enr_pin_guard_keys_get_verifier (guard->new_keys);
   g_clear_pointer (&guard->keys, enr_pin_guard_keys_free);
   enr_smartca_client_change_pin_async (self->smartca, self->credential_id, verifier,
-                                       new_verifier, cancellable,
-                                       pin_changed_cb, g_steal_pointer (&task));
+                                       new_verifier, cancellable, pin_changed_cb,
+                                       g_steal_pointer (&task));
 }
 
 static void
@@ -600,100 +660,26 @@ change_verified_cb (GObject      *object,
                     gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  GCancellable *cancellable = g_task_get_cancellable (task);
   EnrSession *self = g_task_get_source_object (task);
   Guard *guard = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(GBytes) pin_key = NULL;
   g_autoptr(GBytes) new_pin_key = NULL;
   GError *error = NULL;
 
-  guard->pin_share = enr_smartca_client_verify_pin_finish (ENR_SMARTCA_CLIENT (object), result,
-                                                          &error);
-  if (guard->pin_share == NULL)
+  /* The current PIN is checked first: a wrong one costs a try and
+   * nothing else, and a right one gives the share the new wrapping needs
+   * before SmartCA is asked to change anything. */
+  if (!guard_verify_finish (self, result, &error))
     {
-      guard_forget (guard);
-      g_task_return_error (task, guard_refused (self, error));
+      g_task_return_error (task, error);
       return;
     }
-  _enr_session_set_pin_attempts_left (self, ENR_SESSION_PIN_ATTEMPTS);
   pin_key = enr_pin_guard_keys_get_pin_key (guard->keys);
   new_pin_key = enr_pin_guard_keys_get_pin_key (guard->new_keys);
   enr_key_store_add_pending_async (self->store, self->handle_id, self->smartca_url, pin_key,
                                    new_pin_key, guard->pin_share, cancellable,
                                    pending_stored_cb, g_steal_pointer (&task));
-}
-
-static void
-change_new_keys_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  EnrSession *self = g_task_get_source_object (task);
-  Guard *guard = g_task_get_task_data (task);
-  g_autoptr(GBytes) verifier = NULL;
-  GError *error = NULL;
-
-  guard->new_keys = enr_pin_guard_derive_finish (result, &error);
-  g_clear_pointer (&guard->new_pin, enr_secure_string_free);
-  if (guard->new_keys == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  /* The current PIN is checked first ("pin/verify"): a wrong one costs a
-   * try and nothing else, and a right one gives the share the new
-   * wrapping needs before SmartCA is asked to change anything. */
-  verifier = enr_pin_guard_keys_get_verifier (guard->keys);
-  enr_smartca_client_verify_pin_async (self->smartca, self->credential_id, verifier,
-                                       cancellable, change_verified_cb,
-                                       g_steal_pointer (&task));
-}
-
-static void
-change_old_keys_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  Guard *guard = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  guard->keys = enr_pin_guard_derive_finish (result, &error);
-  g_clear_pointer (&guard->pin, enr_secure_string_free);
-  if (guard->keys == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  /* The same salt and count: one typed PIN gives one verifier. */
-  enr_pin_guard_derive_async (guard->new_pin, guard->salt, guard->iterations,
-                              cancellable, change_new_keys_cb,
-                              g_steal_pointer (&task));
-}
-
-static void
-change_handle_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  Guard *guard = g_task_get_task_data (task);
-  g_autoptr(EnrKeyHandle) handle = NULL;
-  GError *error = NULL;
-
-  handle = enr_key_store_lookup_finish (ENR_KEY_STORE (object), result, &error);
-  if (handle == NULL || !guard_take_handle (guard, handle, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  enr_pin_guard_derive_async (guard->pin, guard->salt, guard->iterations,
-                              cancellable, change_old_keys_cb,
-                              g_steal_pointer (&task));
 }
 
 void
@@ -705,13 +691,11 @@ _enr_session_change_pin_async (EnrSession          *self,
                                gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Guard *guard = guard_new (old_pin, new_pin);
 
   g_task_set_source_tag (task, _enr_session_change_pin_async);
-  g_task_set_task_data (task, guard_new (old_pin, new_pin), (GDestroyNotify) guard_free);
-  if (!guard_can_start (self, task))
-    return;
-  enr_key_store_lookup_async (self->store, self->handle_id, self->smartca_url, cancellable,
-                              change_handle_cb, task);
+  g_task_set_task_data (task, guard, (GDestroyNotify) guard_free);
+  guard_verify_async (self, guard, cancellable, change_verified_cb, task);
 }
 
 gboolean

@@ -371,11 +371,21 @@ document_read_cb (GObject      *object,
   bytes = enr_state_file_read_finish (result, &error);
   if (bytes != NULL)
     {
-      document->data = g_bytes_ref (bytes);
-      if (resume->reading_record)
-        _enr_session_set_signed_acceptance (self, g_steal_pointer (&document));
+      gboolean was_sealed = FALSE;
+
+      document->data = _enr_session_open_document (self, resume->reading_record, bytes,
+                                                   &was_sealed, &error);
+      if (document->data == NULL)
+        g_info ("a signed document kept here cannot be opened: %s", error->message);
       else
-        _enr_session_set_signed_contract (self, g_steal_pointer (&document));
+        {
+          if (!was_sealed)
+            _enr_session_keep_document (self, resume->reading_record, document);
+          if (resume->reading_record)
+            _enr_session_set_signed_acceptance (self, g_steal_pointer (&document));
+          else
+            _enr_session_set_signed_contract (self, g_steal_pointer (&document));
+        }
     }
   else if (error != NULL)
     g_info ("a signed document kept here cannot be read: %s", error->message);
@@ -415,6 +425,8 @@ take_profile (GTask      *task,
     return;
   _enr_session_set_string (&self->citizen_id, profile->citizen_id);
   _enr_session_set_identity (self, g_steal_pointer (&profile->identity));
+  g_clear_pointer (&self->documents_key, g_bytes_unref);
+  self->documents_key = g_steal_pointer (&profile->documents_key);
   g_free (resume->record_name);
   resume->record_name = g_strdup (profile->signed_record_name);
 }

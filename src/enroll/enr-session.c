@@ -14,6 +14,7 @@
 
 #include "enr-checkpoint.h"
 #include "enr-key-wrap.h"
+#include "enr-sealed-file.h"
 #include "enr-citizen-id.h"
 #include "enr-pin-policy.h"
 #include "enr-session-impl.h"
@@ -1216,6 +1217,7 @@ keep_profile (EnrSession *self)
   profile.identity = self->identity;
   profile.signed_contract_name = self->signed_contract ? self->signed_contract->name : NULL;
   profile.signed_record_name = self->signed_acceptance ? self->signed_acceptance->name : NULL;
+  profile.documents_key = self->documents_key;
   bytes = enr_profile_to_bytes (&profile);
   if (self->profile_kept != NULL && g_bytes_equal (bytes, self->profile_kept))
     return;
@@ -1262,17 +1264,64 @@ _enr_session_document_path (EnrSession *self,
   return state_path (self, acceptance ? SIGNED_RECORD_FILE : SIGNED_CONTRACT_FILE);
 }
 
+/* Which file a sealed copy is, bound into its seal. */
+static const char *
+document_role (gboolean acceptance)
+{
+  return acceptance ? SIGNED_RECORD_FILE : SIGNED_CONTRACT_FILE;
+}
+
 void
 _enr_session_keep_document (EnrSession               *self,
                             gboolean                  acceptance,
                             const EnrSessionDocument *document)
 {
   g_autofree char *path = NULL;
+  g_autoptr(GBytes) sealed = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (self->kiosk)
     return;
   path = _enr_session_document_path (self, acceptance);
-  enr_state_file_write (path, document != NULL ? document->data : NULL);
+  if (document == NULL)
+    {
+      enr_state_file_write (path, NULL);
+      return;
+    }
+
+  /* The copies name the citizen: on disk they are sealed under a key that
+   * only the keyring's secret holds. */
+  if (self->documents_key == NULL)
+    self->documents_key = enr_sealed_file_new_key ();
+  keep_profile (self);
+  sealed = enr_sealed_file_seal (document->data, self->documents_key, document_role (acceptance),
+                                 &error);
+  if (sealed == NULL)
+    {
+      g_message ("A signed copy could not be sealed: %s", error->message);
+      return;
+    }
+  enr_state_file_write (path, sealed);
+}
+
+GBytes *
+_enr_session_open_document (EnrSession  *self,
+                            gboolean     acceptance,
+                            GBytes      *contents,
+                            gboolean    *was_sealed,
+                            GError     **error)
+{
+  *was_sealed = enr_sealed_file_is_sealed (contents);
+  /* Kept in clear by a version before this one: read, and sealed again. */
+  if (!*was_sealed)
+    return g_bytes_ref (contents);
+  if (self->documents_key == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           "the key of the signed copies is not in the keyring");
+      return NULL;
+    }
+  return enr_sealed_file_open (contents, self->documents_key, document_role (acceptance), error);
 }
 
 static void
@@ -1372,6 +1421,7 @@ clear_progress (EnrSession *self)
   enr_secure_clear_string (&self->citizen_id);
   enr_secure_clear_string (&self->handle_id);
   g_clear_pointer (&self->profile_kept, g_bytes_unref);
+  g_clear_pointer (&self->documents_key, g_bytes_unref);
   enr_secure_clear_string (&self->device_id);
   enr_secure_clear_string (&self->registration_id);
   enr_secure_clear_string (&self->credential_id);

@@ -318,18 +318,19 @@ enr_keyring_read_legacy (const char    *citizen_id,
                       cancellable, error);
 }
 
-gboolean
-enr_keyring_remove_legacy (const char    *citizen_id,
-                           const char    *service_url,
-                           GCancellable  *cancellable,
-                           GError       **error)
+/* Clears every item of @schema whose @id_attribute is @id at @service_url. */
+static gboolean
+remove_items (const SecretSchema *schema,
+              const char         *id_attribute,
+              const char         *id,
+              const char         *service_url,
+              GCancellable       *cancellable,
+              GError            **error)
 {
   GError *local = NULL;
 
-  g_return_val_if_fail (citizen_id != NULL && service_url != NULL, FALSE);
-
-  secret_password_clear_sync (enr_keyring_get_legacy_schema (), cancellable, &local,
-                              ATTR_CITIZEN_ID, citizen_id,
+  secret_password_clear_sync (schema, cancellable, &local,
+                              id_attribute, id,
                               ATTR_SERVICE_URL, service_url,
                               NULL);
   if (local != NULL)
@@ -338,6 +339,18 @@ enr_keyring_remove_legacy (const char    *citizen_id,
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+enr_keyring_remove_legacy (const char    *citizen_id,
+                           const char    *service_url,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  g_return_val_if_fail (citizen_id != NULL && service_url != NULL, FALSE);
+
+  return remove_items (enr_keyring_get_legacy_schema (), ATTR_CITIZEN_ID, citizen_id,
+                       service_url, cancellable, error);
 }
 
 static char *
@@ -455,18 +468,8 @@ enr_keyring_remove (const char    *handle_id,
                     GCancellable  *cancellable,
                     GError       **error)
 {
-  GError *local = NULL;
-
   g_return_val_if_fail (handle_id != NULL && service_url != NULL, FALSE);
 
-  secret_password_clear_sync (enr_keyring_get_schema (), cancellable, &local,
-                              ATTR_HANDLE_ID, handle_id,
-                              ATTR_SERVICE_URL, service_url,
-                              NULL);
-  if (local != NULL)
-    {
-      set_keyring_error (error, local, cancellable, "removing");
-      return FALSE;
-    }
-  return TRUE;
+  return remove_items (enr_keyring_get_schema (), ATTR_HANDLE_ID, handle_id, service_url,
+                       cancellable, error);
 }

@@ -371,6 +371,16 @@ host_back_cb (EnrLinkWindow *self)
   leave (self);
 }
 
+/* What runs is cancelled; the next action gets a cancellable of its own. */
+static void
+stop_work (EnrLinkWindow *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->working = FALSE;
+}
+
 static void
 back_cb (GtkWidget  *widget,
          const char *action_name,
@@ -378,10 +388,7 @@ back_cb (GtkWidget  *widget,
 {
   EnrLinkWindow *self = ENR_LINK_WINDOW (widget);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  self->working = FALSE;
+  stop_work (self);
   /* The login is done: going back from the code leads to the consent. */
   if (at_stage (self, "code"))
     {
@@ -402,10 +409,7 @@ log_in_cb (GtkWidget  *widget,
 {
   EnrLinkWindow *self = ENR_LINK_WINDOW (widget);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  self->working = FALSE;
+  stop_work (self);
   self->login_seen = FALSE;
   enr_error_area_clear (ENR_ERROR_AREA (self->code_error));
   enr_error_area_clear (ENR_ERROR_AREA (self->confirm_error));

@@ -10,6 +10,7 @@
 
 #include "enr-crypto-error.h"
 #include "enr-key-wrap.h"
+#include "enr-sealed-file.h"
 
 typedef struct
 {
@@ -261,6 +262,46 @@ test_calibration (Fixture       *fixture,
   g_assert_cmpuint (enr_key_wrap_calibrate (ENR_KEY_WRAP_TARGET_MS), ==, iterations);
 }
 
+/* The signed copies beside the checkpoint: sealed under a key the keyring
+ * keeps, bound to which file they are; nothing of them in the clear. */
+static void
+test_sealed_file (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(GBytes) key = enr_sealed_file_new_key ();
+  g_autoptr(GBytes) other_key = enr_sealed_file_new_key ();
+  static const char text[] = "%PDF-1.7 CCCD:001093000001 Nguyễn Văn An";
+  g_autoptr(GBytes) plain = g_bytes_new_static (text, sizeof text - 1);
+  g_autoptr(GBytes) sealed = NULL;
+  g_autoptr(GBytes) opened = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sealed = enr_sealed_file_seal (plain, key, "signed-contract.pdf", &error);
+  g_assert_no_error (error);
+  g_assert_true (enr_sealed_file_is_sealed (sealed));
+  g_assert_false (enr_sealed_file_is_sealed (plain));
+  g_assert_null (g_strstr_len (g_bytes_get_data (sealed, NULL), (gssize) g_bytes_get_size (sealed),
+                               "CCCD"));
+  opened = enr_sealed_file_open (sealed, key, "signed-contract.pdf", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (opened, plain));
+
+  {
+    g_autoptr(GError) refused = NULL;
+    g_autoptr(GBytes) none = enr_sealed_file_open (sealed, other_key, "signed-contract.pdf",
+                                                   &refused);
+
+    g_assert_error (refused, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_CORRUPT_HANDLE);
+  }
+  {
+    g_autoptr(GError) refused = NULL;
+    g_autoptr(GBytes) none = enr_sealed_file_open (sealed, key, "signed-acceptance-record.pdf",
+                                                   &refused);
+
+    g_assert_error (refused, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_CORRUPT_HANDLE);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -276,6 +317,7 @@ main (int   argc,
   ADD ("/key-wrap/damage", test_damage);
   ADD ("/key-wrap/versions", test_versions);
   ADD ("/key-wrap/calibration", test_calibration);
+  ADD ("/sealed-file/round-trip", test_sealed_file);
 
 #undef ADD
 

@@ -866,11 +866,29 @@ make_it_old (Fixture              *fx,
     "\"date_of_birth\":\"1993-04-02\",\"gender\":\"male\",\"nationality\":\"VN\","
     "\"place_of_residence\":{\"province\":\"Hà Nội\",\"ward\":\"Phường Hàng Bạc\","
     "\"street\":\"1 Hàng Bạc\",\"district\":null},\"phone\":\"%s\",\"email\":null,"
-    "\"identity_level\":2},\"signed_contract_name\":null,\"signed_record_name\":null,"
-    "\"saved_at\":1}", url, citizen->id, enr_key_handle_get_device_id (current),
+    "\"identity_level\":2},\"signed_contract_name\":\"hop-dong.pdf\","
+    "\"signed_record_name\":\"bien-ban.pdf\",\"saved_at\":1}", url, citizen->id,
+    enr_key_handle_get_device_id (current),
     checkpoint->registration_id, enr_key_handle_get_credential_id (current),
     citizen->id, citizen->full_name, citizen->phone);
   g_assert_true (g_file_set_contents (path, json, -1, &error));
+  /* The signed copies, kept in clear as that version did. */
+  {
+    const EnrSessionDocument *signed_record = enr_session_get_signed_acceptance_record (fx->session);
+    g_autofree char *contract_path = g_build_filename (fx->sandbox.state_dir,
+                                                       "signed-contract.pdf", NULL);
+    g_autofree char *record_path = g_build_filename (fx->sandbox.state_dir,
+                                                     "signed-acceptance-record.pdf", NULL);
+
+    GBytes *data;
+
+    g_assert_nonnull (signed_record);
+    data = signed_record->data;
+    g_assert_true (g_file_set_contents (contract_path, g_bytes_get_data (data, NULL),
+                                        (gssize) g_bytes_get_size (data), &error));
+    g_assert_true (g_file_set_contents (record_path, g_bytes_get_data (data, NULL),
+                                        (gssize) g_bytes_get_size (data), &error));
+  }
 
   memset (wrapped, 0x42, sizeof wrapped);
   memcpy (wrapped, "ENRK\1", 5);
@@ -963,6 +981,21 @@ test_migrate (Fixture       *fx,
   g_assert_null (strstr (contents, ENR_TEST_NHUNG.phone));
   g_assert_false (legacy_item_left (fx, &ENR_TEST_NHUNG));
   g_assert_true (keyring_holds (fx, &ENR_TEST_NHUNG));
+
+  /* The signed copies kept in clear are read, and sealed now. */
+  g_assert_nonnull (enr_session_get_signed_contract (fx->session));
+  g_assert_cmpstr (enr_session_get_signed_contract (fx->session)->name, ==, "hop-dong.pdf");
+  g_assert_true (g_str_has_prefix (g_bytes_get_data (
+    enr_session_get_signed_acceptance_record (fx->session)->data, NULL), "%PDF-"));
+  {
+    g_autofree char *record_path = g_build_filename (fx->sandbox.state_dir,
+                                                     "signed-acceptance-record.pdf", NULL);
+    g_autofree char *bytes = NULL;
+    gsize len = 0;
+
+    g_assert_true (g_file_get_contents (record_path, &bytes, &len, NULL));
+    g_assert_null (g_strstr_len (bytes, (gssize) len, "%PDF"));
+  }
 
   /* The key kept under the PIN alone is not used: link this computer again. */
   g_assert_true (enr_account_session_is_enrolled (fx->session));

@@ -802,7 +802,29 @@ test_resume (Fixture       *fx,
   g_assert_nonnull (enr_session_get_certificate (fx->session));
   g_assert_nonnull (enr_session_get_signed_contract (fx->session));
   g_assert_nonnull (enr_session_get_signed_acceptance_record (fx->session));
+  g_assert_true (g_str_has_prefix (g_bytes_get_data (
+    enr_session_get_signed_acceptance_record (fx->session)->data, NULL), "%PDF-"));
   g_assert_false (enr_session_get_needs_login (fx->session));
+
+  /* The copies on disk name the citizen: they are sealed under a key only
+   * the keyring holds, and the checkpoint still names no one. */
+  flush_state_files ();
+  {
+    const char *files[] = { "signed-contract.pdf", "signed-acceptance-record.pdf",
+                            "enrollment.json" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+      {
+        g_autofree char *file = g_build_filename (fx->sandbox.state_dir, files[i], NULL);
+        g_autofree char *bytes = NULL;
+        gsize len = 0;
+
+        g_assert_true (g_file_get_contents (file, &bytes, &len, NULL));
+        g_assert_null (g_strstr_len (bytes, (gssize) len, "%PDF"));
+        g_assert_null (g_strstr_len (bytes, (gssize) len, AN.id));
+        g_assert_null (g_strstr_len (bytes, (gssize) len, "CCCD"));
+      }
+  }
 
   /* SmartCA's view, without a VNeID login; VNeID's once logged in. */
   g_assert_true (ACT (fx, &error, refresh_certificate));
