@@ -162,7 +162,7 @@ print_row (const char *figure,
   g_autofree char *goal_json = goal != NULL ? g_strdup_printf ("\"%s\"", goal) : g_strdup ("null");
   char number[G_ASCII_DTOSTR_BUF_SIZE];
 
-  g_ascii_formatd (number, sizeof number, "%.1f", value);
+  g_ascii_formatd (number, sizeof number, "%.2f", value);
   g_print ("{\"figure\": \"%s\", \"value\": %s, \"unit\": \"%s\", \"how\": \"%s\", "
            "\"goal\": %s, \"pass\": %s}\n",
            figure, number, unit, how, goal_json,
