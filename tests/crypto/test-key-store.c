@@ -616,7 +616,11 @@ test_opaque_attributes (Fixture       *fixture,
       g_assert_null (strstr (value, "device-1"));
     }
   g_assert_cmpstr (g_hash_table_lookup (attributes, "handle-id"), ==, HANDLE_ID);
-  g_assert_null (strstr (secret_retrievable_get_label (items->data), CITIZEN_ID));
+  {
+    g_autofree char *label = secret_retrievable_get_label (items->data);
+
+    g_assert_null (strstr (label, CITIZEN_ID));
+  }
 }
 
 static void
