@@ -80,8 +80,6 @@ typedef struct
   char            *txn;
   EnrKak          *kak;
   EnrPinGuardKeys *keys;
-  GError          *error;       /* the first of the two parallel jobs' errors */
-  guint            pending;     /* the KAK and the PIN guard's keys, made side by side */
   char            *challenge;
 } EnrolKey;
 
@@ -95,7 +93,6 @@ enrol_key_free (EnrolKey *enrol)
     enr_kak_wipe (enrol->kak);
   g_clear_object (&enrol->kak);
   g_clear_pointer (&enrol->keys, enr_pin_guard_keys_free);
-  g_clear_error (&enrol->error);
   g_free (enrol->challenge);
   g_free (enrol);
 }
@@ -182,7 +179,7 @@ activated_cb (GObject      *object,
   g_clear_pointer (&enrol->keys, enr_pin_guard_keys_free);
 }
 
-/* Both the KAK and the PIN guard's keys are made: register the KAK. */
+/* The KAK and the PIN guard's keys are made: register both. */
 static void
 enrol_key_made (GTask *task)
 {
@@ -191,14 +188,6 @@ enrol_key_made (GTask *task)
   g_autoptr(GBytes) public_key = NULL;
   g_autoptr(GBytes) verifier = NULL;
   g_autofree char *name = NULL;
-
-  if (--enrol->pending > 0)
-    return;
-  if (enrol->error != NULL)
-    {
-      enrol_key_return (task, NULL, g_steal_pointer (&enrol->error));
-      return;
-    }
 
   if (self->device_id == NULL)
     self->device_id = g_uuid_string_random ();
@@ -213,23 +202,6 @@ enrol_key_made (GTask *task)
 }
 
 static void
-kak_made_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  GTask *task = user_data;
-  EnrolKey *enrol = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  enrol->kak = enr_kak_generate_finish (result, &error);
-  if (enrol->kak == NULL && enrol->error == NULL)
-    enrol->error = error;
-  else
-    g_clear_error (&error);
-  enrol_key_made (task);
-}
-
-static void
 new_keys_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
@@ -239,11 +211,37 @@ new_keys_cb (GObject      *object,
   GError *error = NULL;
 
   enrol->keys = enr_pin_guard_derive_finish (result, &error);
-  if (enrol->keys == NULL && enrol->error == NULL)
-    enrol->error = error;
-  else
-    g_clear_error (&error);
+  g_clear_pointer (&enrol->pin, enr_secure_string_free);
+  if (enrol->keys == NULL)
+    {
+      enrol_key_return (task, NULL, error);
+      return;
+    }
   enrol_key_made (task);
+}
+
+static void
+kak_made_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GTask *task = user_data;
+  EnrSession *self = g_task_get_source_object (task);
+  EnrolKey *enrol = g_task_get_task_data (task);
+  g_autoptr(GBytes) salt = enr_pin_guard_new_salt ();
+  GError *error = NULL;
+
+  enrol->kak = enr_kak_generate_finish (result, &error);
+  if (enrol->kak == NULL)
+    {
+      enrol_key_return (task, NULL, error);
+      return;
+    }
+  /* Then the PIN's keys, with a new salt at this machine's PBKDF2 count:
+   * one worker at a time, so that a two-core machine keeps a core for
+   * the main loop. */
+  enr_pin_guard_derive_async (enrol->pin, salt, self->key_iterations,
+                              g_task_get_cancellable (task), new_keys_cb, task);
 }
 
 void
@@ -257,17 +255,13 @@ _enr_session_enrol_key_async (EnrSession          *self,
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   EnrolKey *enrol = g_new0 (EnrolKey, 1);
-  g_autoptr(GBytes) salt = enr_pin_guard_new_salt ();
 
   g_task_set_source_tag (task, _enr_session_enrol_key_async);
+  enrol->pin = enr_secure_strdup (pin);
   enrol->otp = otp != NULL ? enr_secure_strdup (otp) : NULL;
   enrol->txn = g_strdup (txn);
-  enrol->pending = 2;
   g_task_set_task_data (task, enrol, (GDestroyNotify) enrol_key_free);
-  /* The KAK and the PIN's keys (a new salt, this machine's PBKDF2 count)
-   * are made side by side, in two threads. */
   enr_kak_generate_async (cancellable, kak_made_cb, task);
-  enr_pin_guard_derive_async (pin, salt, self->key_iterations, cancellable, new_keys_cb, task);
 }
 
 char *

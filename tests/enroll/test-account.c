@@ -1032,7 +1032,7 @@ main (int    argc,
   ADD ("/link/fresh-login", test_link_fresh_login);
   ADD ("/pin-guard/offline-copy-and-lock", test_pin_guard);
   ADD ("/pin-guard/not-retried", test_pin_call_not_retried);
-  ADD ("/migrate/before-pin-guard", test_migrate);
+  ADD ("/pin-guard/kept-before-it", test_migrate);
 #undef ADD
 
   return g_test_run ();
