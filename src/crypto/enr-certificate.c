@@ -346,6 +346,47 @@ check_chain (gnutls_x509_crt_t  *list,
   return TRUE;
 }
 
+/* Whether @crt names @purpose (an OID) in its extended key usage. */
+static gboolean
+has_purpose (gnutls_x509_crt_t  crt,
+             const char        *purpose)
+{
+  for (unsigned int i = 0;; i++)
+    {
+      char oid[128];
+      size_t len = sizeof oid;
+      int ret = gnutls_x509_crt_get_key_purpose_oid (crt, i, oid, &len, NULL);
+
+      if (ret < 0)
+        return FALSE;
+      if (g_str_equal (oid, purpose))
+        return TRUE;
+    }
+}
+
+/* Whether a CA of @trust_anchor_file (or the system's) issued @crt
+ * itself, with no issuing CA between. */
+static gboolean
+chain_issuer_is_root (gnutls_x509_crt_t  crt,
+                      const char        *trust_anchor_file)
+{
+  gnutls_x509_trust_list_t trust = NULL;
+  gnutls_x509_crt_t issuer = NULL;
+  gboolean found;
+  int ret;
+
+  if (gnutls_x509_trust_list_init (&trust, 0) < 0)
+    return FALSE;
+  if (trust_anchor_file != NULL)
+    ret = gnutls_x509_trust_list_add_trust_file (trust, trust_anchor_file, NULL,
+                                                 GNUTLS_X509_FMT_PEM, 0, 0);
+  else
+    ret = gnutls_x509_trust_list_add_system_trust (trust, 0, 0);
+  found = ret > 0 && gnutls_x509_trust_list_get_issuer (trust, crt, &issuer, 0) >= 0;
+  gnutls_x509_trust_list_deinit (trust, 1);
+  return found;
+}
+
 gboolean
 enr_certificate_verify (EnrCertificate  *self,
                         GPtrArray       *chain,
@@ -372,10 +413,21 @@ enr_certificate_verify (EnrCertificate  *self,
       enr_crypto_error_set (error, ENR_CRYPTO_ERROR_CERT_INVALID, "a CA certificate");
       return FALSE;
     }
+  /* The subscriber profile (PROTOCOL.md): for signatures that commit the
+   * citizen, so nonRepudiation as well as digitalSignature, and for
+   * nothing else: a web server's certificate from the same root is never
+   * taken for a citizen's. */
   if (gnutls_x509_crt_get_key_usage (self->crt, &key_usage, &critical) < 0 ||
-      (key_usage & (GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_NON_REPUDIATION)) == 0)
+      (key_usage & GNUTLS_KEY_NON_REPUDIATION) == 0 ||
+      (key_usage & GNUTLS_KEY_DIGITAL_SIGNATURE) == 0)
     {
       enr_crypto_error_set (error, ENR_CRYPTO_ERROR_CERT_INVALID, "key usage 0x%x", key_usage);
+      return FALSE;
+    }
+  if (has_purpose (self->crt, GNUTLS_KP_TLS_WWW_SERVER) ||
+      has_purpose (self->crt, GNUTLS_KP_TLS_WWW_CLIENT))
+    {
+      enr_crypto_error_set (error, ENR_CRYPTO_ERROR_CERT_INVALID, "a TLS certificate");
       return FALSE;
     }
 
@@ -394,6 +446,19 @@ enr_certificate_verify (EnrCertificate  *self,
       n++;
     }
 
+  /* Issued by an issuing CA that SmartCA sends with it, which the root
+   * certifies: never by a root itself (the sandbox's TLS certificate is). */
+  if (n < 2 || !gnutls_x509_crt_check_issuer (list[0], list[1]) ||
+      gnutls_x509_crt_check_issuer (list[1], list[1]) ||
+      gnutls_x509_crt_get_basic_constraints (list[1], NULL, NULL, NULL) <= 0)
+    {
+      if (n >= 2 || chain_issuer_is_root (list[0], trust_anchor_file))
+        {
+          enr_crypto_error_set (error, ENR_CRYPTO_ERROR_CERT_INVALID,
+                                "not issued by an issuing CA");
+          goto out;
+        }
+    }
   if (!check_chain (list, n, trust_anchor_file, now, error))
     goto out;
   if (now != NULL)

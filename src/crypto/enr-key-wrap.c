@@ -13,21 +13,19 @@
 #include "enr-secure.h"
 
 #define MAGIC "ENRK"
-#define KDF_PBKDF2_SHA256 1
+#define KEY_PIN_GUARD 2
 #define CIPHER_AES_256_GCM 1
 #define SALT_LEN 16
 #define NONCE_LEN 12
 #define TAG_LEN 16
-#define KEY_LEN 32
+#define KEY_LEN ENR_KEY_WRAP_KEY_LENGTH
 #define CHECKSUM_LEN 32
-#define HEADER_LEN 44
+#define HEADER_LEN 24
 /* A KAK's PKCS#8 is about 1.2 KiB; nothing we wrap is near this. */
 #define MAX_SECRET_LEN 65536
 
 typedef struct
 {
-  guint         iterations;
-  const guint8 *salt;
   const guint8 *nonce;
   const guint8 *ciphertext;   /* followed by the tag */
   gsize         ciphertext_len;
@@ -47,43 +45,6 @@ static guint32
 get_u32 (const guint8 *in)
 {
   return ((guint32) in[0] << 24) | ((guint32) in[1] << 16) | ((guint32) in[2] << 8) | in[3];
-}
-
-/* Derives the AES key into @key (KEY_LEN bytes), which the caller wipes. */
-static gboolean
-derive_key (const char    *pin,
-            const guint8  *salt,
-            guint          iterations,
-            guint8        *key,
-            GError       **error)
-{
-  gnutls_datum_t password = { (unsigned char *) pin, (unsigned int) strlen (pin) };
-  gnutls_datum_t salt_datum = { (unsigned char *) salt, SALT_LEN };
-  int ret;
-
-  ret = gnutls_pbkdf2 (GNUTLS_MAC_SHA256, &password, &salt_datum, iterations, key, KEY_LEN);
-  if (ret < 0)
-    {
-      enr_crypto_error_set (error, ENR_CRYPTO_ERROR_FAILED, "PBKDF2: %s", gnutls_strerror (ret));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* The additional data: the header, then the caller's context. */
-static guint8 *
-make_aad (const guint8 *header,
-          GBytes       *context,
-          gsize        *aad_len)
-{
-  gsize context_len = context != NULL ? g_bytes_get_size (context) : 0;
-  guint8 *aad = g_malloc (HEADER_LEN + context_len);
-
-  memcpy (aad, header, HEADER_LEN);
-  if (context_len > 0)
-    memcpy (aad + HEADER_LEN, g_bytes_get_data (context, NULL), context_len);
-  *aad_len = HEADER_LEN + context_len;
-  return aad;
 }
 
 /* One PBKDF2 run of @iterations, in microseconds. */
@@ -142,6 +103,9 @@ enr_key_wrap_calibrate (guint target_ms)
         break;
       iterations = round_up ((guint64) iterations * target_us * 11 / 10 / elapsed + 1000);
     }
+  /* A fast machine gets the floor: a stolen service database's verifiers
+   * cost an attacker this much per guess whatever computer made them. */
+  iterations = MAX (iterations, ENR_KEY_WRAP_MIN_ITERATIONS);
   g_debug ("PBKDF2 calibrated: %u iterations take %" G_GINT64_FORMAT " ms (goal %u ms)",
            iterations, elapsed / 1000, target_ms);
 
@@ -186,29 +150,39 @@ enr_key_wrap_calibrate_finish (GAsyncResult  *result,
   return (guint) g_task_propagate_int (G_TASK (result), error);
 }
 
-GBytes *
-enr_key_wrap_seal (GBytes      *secret,
-                   const char  *pin,
-                   guint        iterations,
-                   GBytes      *context,
-                   GError     **error)
+static gboolean
+check_key (GBytes  *key,
+           GError **error)
 {
-  g_autofree guint8 *aad = NULL;
-  guint8 key_bytes[KEY_LEN];
-  gnutls_datum_t key = { key_bytes, KEY_LEN };
+  if (g_bytes_get_size (key) != KEY_LEN)
+    {
+      enr_crypto_error_set (error, ENR_CRYPTO_ERROR_FAILED, "a wrapping key of %" G_GSIZE_FORMAT
+                            " bytes", g_bytes_get_size (key));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+GBytes *
+enr_key_wrap_seal (GBytes  *secret,
+                   GBytes  *key,
+                   GBytes  *aad,
+                   GError **error)
+{
+  gnutls_datum_t key_datum = { NULL, KEY_LEN };
   gnutls_aead_cipher_hd_t cipher = NULL;
   const guint8 *plaintext;
   gsize plaintext_len;
   gsize ciphertext_len;
-  gsize aad_len;
   gsize blob_len;
   guint8 *blob;
   int ret;
 
   g_return_val_if_fail (secret != NULL, NULL);
-  g_return_val_if_fail (pin != NULL, NULL);
-  g_return_val_if_fail (iterations > 0 && iterations <= ENR_KEY_WRAP_MAX_ITERATIONS, NULL);
+  g_return_val_if_fail (key != NULL, NULL);
 
+  if (!check_key (key, error))
+    return NULL;
   plaintext = g_bytes_get_data (secret, &plaintext_len);
   if (plaintext_len == 0 || plaintext_len > MAX_SECRET_LEN)
     {
@@ -222,32 +196,24 @@ enr_key_wrap_seal (GBytes      *secret,
   blob = g_malloc0 (blob_len);
   memcpy (blob, MAGIC, 4);
   blob[4] = ENR_KEY_WRAP_VERSION;
-  blob[5] = KDF_PBKDF2_SHA256;
+  blob[5] = KEY_PIN_GUARD;
   blob[6] = CIPHER_AES_256_GCM;
-  blob[7] = SALT_LEN;
-  put_u32 (blob + 8, iterations);
-  if ((ret = gnutls_rnd (GNUTLS_RND_RANDOM, blob + 12, SALT_LEN)) < 0 ||
-      (ret = gnutls_rnd (GNUTLS_RND_NONCE, blob + 28, NONCE_LEN)) < 0)
+  blob[7] = 0;
+  if ((ret = gnutls_rnd (GNUTLS_RND_NONCE, blob + 8, NONCE_LEN)) < 0)
     {
       g_free (blob);
       enr_crypto_error_set (error, ENR_CRYPTO_ERROR_FAILED, "random: %s", gnutls_strerror (ret));
       return NULL;
     }
-  put_u32 (blob + 40, (guint32) ciphertext_len);
+  put_u32 (blob + 20, (guint32) ciphertext_len);
 
-  if (!derive_key (pin, blob + 12, iterations, key_bytes, error))
-    {
-      enr_secure_wipe (key_bytes, sizeof key_bytes);
-      g_free (blob);
-      return NULL;
-    }
-
-  aad = make_aad (blob, context, &aad_len);
-  ret = gnutls_aead_cipher_init (&cipher, GNUTLS_CIPHER_AES_256_GCM, &key);
-  enr_secure_wipe (key_bytes, sizeof key_bytes);
+  key_datum.data = (unsigned char *) g_bytes_get_data (key, NULL);
+  ret = gnutls_aead_cipher_init (&cipher, GNUTLS_CIPHER_AES_256_GCM, &key_datum);
   if (ret >= 0)
     {
-      ret = gnutls_aead_cipher_encrypt (cipher, blob + 28, NONCE_LEN, aad, aad_len, TAG_LEN,
+      ret = gnutls_aead_cipher_encrypt (cipher, blob + 8, NONCE_LEN,
+                                        aad != NULL ? g_bytes_get_data (aad, NULL) : NULL,
+                                        aad != NULL ? g_bytes_get_size (aad) : 0, TAG_LEN,
                                         plaintext, plaintext_len,
                                         blob + HEADER_LEN, &ciphertext_len);
       gnutls_aead_cipher_deinit (cipher);
@@ -289,7 +255,8 @@ parse_blob (GBytes  *bytes,
     }
   if (data[4] != ENR_KEY_WRAP_VERSION)
     {
-      /* Version 0 was never written: it is damage, not the future. */
+      /* Version 0 was never written, and version 1 (a key from the PIN
+       * alone) is not opened any more: only the future is "newer". */
       enr_crypto_error_set (error, data[4] > ENR_KEY_WRAP_VERSION ?
                                    ENR_CRYPTO_ERROR_UNSUPPORTED_VERSION :
                                    ENR_CRYPTO_ERROR_CORRUPT_HANDLE,
@@ -302,7 +269,7 @@ parse_blob (GBytes  *bytes,
                             "wrapped key cut short at %" G_GSIZE_FORMAT " bytes", len);
       return FALSE;
     }
-  ciphertext_len = get_u32 (data + 40);
+  ciphertext_len = get_u32 (data + 20);
   if (ciphertext_len < TAG_LEN + 1 || ciphertext_len > MAX_SECRET_LEN + TAG_LEN ||
       len != HEADER_LEN + ciphertext_len + CHECKSUM_LEN)
     {
@@ -317,21 +284,13 @@ parse_blob (GBytes  *bytes,
       enr_crypto_error_set (error, ENR_CRYPTO_ERROR_CORRUPT_HANDLE, "wrapped key checksum");
       return FALSE;
     }
-  if (data[5] != KDF_PBKDF2_SHA256 || data[6] != CIPHER_AES_256_GCM || data[7] != SALT_LEN)
+  if (data[5] != KEY_PIN_GUARD || data[6] != CIPHER_AES_256_GCM || data[7] != 0)
     {
       enr_crypto_error_set (error, ENR_CRYPTO_ERROR_CORRUPT_HANDLE,
                             "wrapped key parameters %u/%u/%u", data[5], data[6], data[7]);
       return FALSE;
     }
-  blob->iterations = get_u32 (data + 8);
-  if (blob->iterations == 0 || blob->iterations > ENR_KEY_WRAP_MAX_ITERATIONS)
-    {
-      enr_crypto_error_set (error, ENR_CRYPTO_ERROR_CORRUPT_HANDLE,
-                            "wrapped key iterations %u", blob->iterations);
-      return FALSE;
-    }
-  blob->salt = data + 12;
-  blob->nonce = data + 28;
+  blob->nonce = data + 8;
   blob->ciphertext = data + HEADER_LEN;
   blob->ciphertext_len = ciphertext_len;
   return TRUE;
@@ -351,55 +310,47 @@ enr_key_wrap_inspect (GBytes         *blob,
   if (info != NULL)
     {
       info->version = ENR_KEY_WRAP_VERSION;
-      info->iterations = parsed.iterations;
       info->secret_length = parsed.ciphertext_len - TAG_LEN;
     }
   return TRUE;
 }
 
 GBytes *
-enr_key_wrap_open (GBytes      *blob,
-                   const char  *pin,
-                   GBytes      *context,
-                   GError     **error)
+enr_key_wrap_open (GBytes  *blob,
+                   GBytes  *key,
+                   GBytes  *aad,
+                   GError **error)
 {
-  g_autofree guint8 *aad = NULL;
-  guint8 key_bytes[KEY_LEN];
-  gnutls_datum_t key = { key_bytes, KEY_LEN };
+  gnutls_datum_t key_datum = { NULL, KEY_LEN };
   gnutls_aead_cipher_hd_t cipher = NULL;
   Blob parsed;
   guint8 *plaintext;
   gsize plaintext_len;
-  gsize aad_len;
   int ret;
 
   g_return_val_if_fail (blob != NULL, NULL);
-  g_return_val_if_fail (pin != NULL, NULL);
+  g_return_val_if_fail (key != NULL, NULL);
 
-  if (!parse_blob (blob, &parsed, error))
+  if (!check_key (key, error) || !parse_blob (blob, &parsed, error))
     return NULL;
-  if (!derive_key (pin, parsed.salt, parsed.iterations, key_bytes, error))
-    {
-      enr_secure_wipe (key_bytes, sizeof key_bytes);
-      return NULL;
-    }
 
-  aad = make_aad (g_bytes_get_data (blob, NULL), context, &aad_len);
   plaintext_len = parsed.ciphertext_len;
   plaintext = g_malloc (plaintext_len);
-  ret = gnutls_aead_cipher_init (&cipher, GNUTLS_CIPHER_AES_256_GCM, &key);
-  enr_secure_wipe (key_bytes, sizeof key_bytes);
+  key_datum.data = (unsigned char *) g_bytes_get_data (key, NULL);
+  ret = gnutls_aead_cipher_init (&cipher, GNUTLS_CIPHER_AES_256_GCM, &key_datum);
   if (ret >= 0)
     {
-      ret = gnutls_aead_cipher_decrypt (cipher, parsed.nonce, NONCE_LEN, aad, aad_len, TAG_LEN,
+      ret = gnutls_aead_cipher_decrypt (cipher, parsed.nonce, NONCE_LEN,
+                                        aad != NULL ? g_bytes_get_data (aad, NULL) : NULL,
+                                        aad != NULL ? g_bytes_get_size (aad) : 0, TAG_LEN,
                                         parsed.ciphertext, parsed.ciphertext_len,
                                         plaintext, &plaintext_len);
       gnutls_aead_cipher_deinit (cipher);
     }
   if (ret == GNUTLS_E_DECRYPTION_FAILED)
     {
-      /* The checksum matched, so the blob is whole: the PIN (or the
-       * context it was sealed with) is wrong. */
+      /* The checksum matched, so the blob is whole: the key (or the
+       * additional data it was sealed with) is another. */
       enr_secure_free (plaintext, parsed.ciphertext_len);
       g_set_error_literal (error, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_WRONG_PIN,
                            enr_crypto_error_message (ENR_CRYPTO_ERROR_WRONG_PIN));

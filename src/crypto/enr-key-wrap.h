@@ -6,45 +6,49 @@
 G_BEGIN_DECLS
 
 /*
- * A secret (the KAK's PKCS#8) encrypted under a key derived from the PIN:
- * PBKDF2-HMAC-SHA256 with a random salt, then AES-256-GCM. The blob says
- * its version and its parameters, so a later version can change them and
- * still read what this one wrote.
+ * A secret (the KAK's PKCS#8) encrypted with AES-256-GCM under a 32-byte
+ * key the caller derives: the PIN guard's wrapping key (enr-pin-guard.h),
+ * which needs both the PIN and the share only SmartCA holds. The blob says
+ * its version, so a later version can change its layout and still read
+ * what this one wrote.
  *
- * Version 1, all integers big-endian:
+ * Version 2, all integers big-endian:
  *
  *   0   4  "ENRK"
- *   4   1  version (1)
- *   5   1  KDF (1: PBKDF2-HMAC-SHA256)
+ *   4   1  version (2)
+ *   5   1  key (2: the PIN guard's wrapping key, given by the caller)
  *   6   1  cipher (1: AES-256-GCM)
- *   7   1  salt length (16)
- *   8   4  PBKDF2 iterations
- *   12  16 salt
- *   28  12 GCM nonce
- *   40  4  length n of what follows: ciphertext and 16-byte tag
- *   44  n  ciphertext || tag; the additional data is bytes 0–43 and the caller's context
- *   44+n 32 SHA-256 of bytes 0 to 43+n
+ *   7   1  0
+ *   8   12 GCM nonce
+ *   20  4  length n of what follows: ciphertext and 16-byte tag
+ *   24  n  ciphertext || tag; the additional data is the caller's (for the
+ *          KAK: credentialId NUL deviceId, PROTOCOL.md "PIN guard")
+ *   24+n 32 SHA-256 of bytes 0 to 23+n
  *
- * The last field holds no secret: it tells a damaged blob from a wrong PIN,
- * so that damage is never counted as a wrong try.
+ * The last field holds no secret: it tells a damaged blob from a key that
+ * does not open it. Version 1 (a key from the PIN alone, which let a copy
+ * of the blob be tested against every PIN offline) is no longer read.
  */
 
-#define ENR_KEY_WRAP_VERSION          1
-/* One derivation must cost an attacker at least this on this machine. */
-#define ENR_KEY_WRAP_TARGET_MS        250
+#define ENR_KEY_WRAP_VERSION          2
+#define ENR_KEY_WRAP_KEY_LENGTH       32
+/* PBKDF2 (the PIN guard's "stretched") is calibrated to cost about this on
+ * this machine, with a margin, and never fewer than the iterations below. */
+#define ENR_KEY_WRAP_TARGET_MS        300
+#define ENR_KEY_WRAP_MIN_ITERATIONS   600000u
 #define ENR_KEY_WRAP_MAX_ITERATIONS   50000000u
 
 typedef struct
 {
   guint version;
-  guint iterations;
   gsize secret_length;
 } EnrKeyWrapInfo;
 
 /*
  * The PBKDF2 iteration count that makes one derivation cost at least
- * @target_ms here, measured once per process and kept. Blocking: call it
- * from a worker thread, or use the async form.
+ * @target_ms here (never below ENR_KEY_WRAP_MIN_ITERATIONS), measured once
+ * per process and kept. Blocking: call it from a worker thread, or use the
+ * async form.
  */
 guint    enr_key_wrap_calibrate        (guint                target_ms);
 void     enr_key_wrap_calibrate_async  (guint                target_ms,
@@ -54,21 +58,20 @@ void     enr_key_wrap_calibrate_async  (guint                target_ms,
 guint    enr_key_wrap_calibrate_finish (GAsyncResult        *result,
                                         GError             **error);
 
-/* Blocking (one PBKDF2 derivation each): worker threads only. @context is
- * authenticated with the blob and must be the same to open it (nullable). */
+/* @key: ENR_KEY_WRAP_KEY_LENGTH bytes. @aad is authenticated with the blob
+ * and must be the same to open it (nullable). */
 GBytes  *enr_key_wrap_seal             (GBytes              *secret,
-                                        const char          *pin,
-                                        guint                iterations,
-                                        GBytes              *context,
+                                        GBytes              *key,
+                                        GBytes              *aad,
                                         GError             **error);
-/* The secret, in bytes that wipe themselves when freed. A wrong PIN is
- * ENR_CRYPTO_ERROR_WRONG_PIN; a damaged blob CORRUPT_HANDLE; a newer
- * version UNSUPPORTED_VERSION. */
+/* The secret, in bytes that wipe themselves when freed. A key (or @aad)
+ * that does not open it is ENR_CRYPTO_ERROR_WRONG_PIN; a damaged blob
+ * CORRUPT_HANDLE; a newer version UNSUPPORTED_VERSION. */
 GBytes  *enr_key_wrap_open             (GBytes              *blob,
-                                        const char          *pin,
-                                        GBytes              *context,
+                                        GBytes              *key,
+                                        GBytes              *aad,
                                         GError             **error);
-/* Reads the header and checks the blob is whole, without the PIN. */
+/* Reads the header and checks the blob is whole, without the key. */
 gboolean enr_key_wrap_inspect          (GBytes              *blob,
                                         EnrKeyWrapInfo      *info,
                                         GError             **error);

@@ -64,6 +64,8 @@ enr_sad_create (EnrKak              *kak,
                         g_utf8_validate (claims->credential_id, -1, NULL) &&
                         g_utf8_validate (claims->txn, -1, NULL) &&
                         g_utf8_validate (claims->challenge, -1, NULL), NULL);
+  for (guint i = 0; claims->hashes != NULL && claims->hashes[i] != NULL; i++)
+    g_return_val_if_fail (g_utf8_validate (claims->hashes[i], -1, NULL), NULL);
 
   issued_at = claims->issued_at != 0 ? claims->issued_at : g_get_real_time () / G_USEC_PER_SEC;
   lifetime = claims->lifetime_s != 0 ? MIN (claims->lifetime_s, ENR_SAD_MAX_LIFETIME_S)
@@ -75,6 +77,16 @@ enr_sad_create (EnrKak              *kak,
   append_member (json, "aud", "smartca");
   append_member (json, "txn", claims->txn);
   append_member (json, "challenge", claims->challenge);
+  /* The authorisation names what it signs (sole control, SCAL2): the
+   * service refuses a SAD whose list differs from its documents'. */
+  g_string_append (json, ",\"hashes\":[");
+  for (guint i = 0; claims->hashes != NULL && claims->hashes[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append_c (json, ',');
+      append_json_string (json, claims->hashes[i]);
+    }
+  g_string_append_c (json, ']');
   g_string_append_printf (json, ",\"iat\":%" G_GINT64_FORMAT ",\"exp\":%" G_GINT64_FORMAT "}",
                           issued_at, issued_at + lifetime);
 

@@ -19,6 +19,10 @@ typedef struct
   const char *credential_id;   /* sub */
   const char *txn;             /* a tranId, "activation" or "device" */
   const char *challenge;       /* the service's challenge, as it sent it */
+  /* The Base64 SHA-256 of every document the citizen was shown, in the
+   * order the transaction lists them; NULL-terminated, NULL for none
+   * ("activation", "device"): PROTOCOL.md rev 2's "hashes". */
+  const char * const *hashes;
   gint64      issued_at;       /* iat, seconds since 1970; 0: now */
   guint       lifetime_s;      /* exp - iat; 0: ENR_SAD_MAX_LIFETIME_S */
 } EnrSadClaims;

@@ -597,6 +597,7 @@ opened_cb (GObject      *object,
   EnrAccount *self = g_task_get_source_object (task);
   Answer *answer = g_task_get_task_data (task);
   g_autoptr(EnrTransaction) transaction = NULL;
+  g_auto(GStrv) hashes = NULL;
   GError *error = NULL;
 
   transaction = _enr_session_open_transaction_finish (self->session, result, &answer->kak,
@@ -618,8 +619,12 @@ opened_cb (GObject      *object,
       return;
     }
 
+  /* The SAD names the hashes the citizen was shown, as listed on screen,
+   * never a list the service sends apart from them. */
+  hashes = enr_signing_request_dup_hashes (answer->request);
   _enr_session_approve_async (self->session, answer->kak, transaction,
-                              g_task_get_cancellable (task), approved_cb, task);
+                              (const char * const *) hashes, g_task_get_cancellable (task),
+                              approved_cb, task);
   /* The KAK has done its part. */
   enr_kak_wipe (answer->kak);
   g_clear_object (&answer->kak);
@@ -740,26 +745,10 @@ pin_changed_cb (GObject      *object,
                 gpointer      user_data)
 {
   GTask *task = user_data;
-  EnrAccount *self = g_task_get_source_object (task);
   GError *error = NULL;
-  guint attempts_left = 0;
 
-  if (!enr_key_store_change_pin_finish (ENR_KEY_STORE (object), result, &attempts_left, &error))
-    {
-      if (g_error_matches (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN))
-        {
-          _enr_session_set_pin_attempts_left (self->session, (gint) attempts_left);
-          g_clear_error (&error);
-          error = _enr_session_error_wrong_pin ((gint) attempts_left);
-        }
-      else if (g_error_matches (error, ENR_STORE_ERROR, ENR_STORE_ERROR_HANDLE_LOCKED))
-        _enr_session_set_pin_attempts_left (self->session, 0);
-      end (task, error);
-      return;
-    }
-  g_info ("the PIN was changed");
-  _enr_session_set_pin_attempts_left (self->session, ENR_KEY_HANDLE_MAX_ATTEMPTS);
-  end (task, NULL);
+  _enr_session_change_pin_finish (ENR_SESSION (object), result, &error);
+  end (task, error);
 }
 
 void
@@ -790,11 +779,13 @@ enr_account_change_pin_async (EnrAccount          *self,
       end (task, error);
       return;
     }
-  enr_key_store_change_pin_async (_enr_session_get_store (session),
-                                  _enr_session_get_citizen_id (session),
-                                  enr_session_get_smartca_url (session), old_pin, new_pin,
-                                  _enr_session_get_key_iterations (session),
-                                  g_task_get_cancellable (task), pin_changed_cb, task);
+  if (!enr_smartca_client_has_tokens (_enr_session_get_smartca (session)))
+    {
+      end (task, enr_service_error_new (ENR_SERVICE_ERROR_LOGIN_EXPIRED, NULL));
+      return;
+    }
+  _enr_session_change_pin_async (session, old_pin, new_pin, g_task_get_cancellable (task),
+                                 pin_changed_cb, task);
 }
 
 gboolean

@@ -72,13 +72,14 @@ gboolean  enr_account_refresh_finish    (EnrAccount          *self,
                                          GError             **error);
 
 /*
- * Approves @request with @pin: the key handle opens with the PIN, the
- * request is fetched again and must ask for exactly what was shown
- * (else ENR_SERVICE_ERROR_HASH_MISMATCH), and a SAD over its challenge
- * confirms it; then it leaves :requests. Errors: ENR_STORE_ERROR_WRONG_PIN
- * (:pin-attempts-left), HANDLE_LOCKED, ENR_SERVICE_ERROR_SAD_INVALID (the
- * key was replaced by another computer's), ENR_ACCOUNT_ERROR_REQUEST_GONE
- * (then it leaves :requests too).
+ * Approves @request with @pin: the key opens through SmartCA's PIN guard,
+ * the request is fetched again and must ask for exactly what was shown
+ * (else ENR_SERVICE_ERROR_HASH_MISMATCH), and a SAD over its challenge and
+ * the hashes shown confirms it; then it leaves :requests. Errors (as the
+ * session tells them): FIELD PIN with the attempts SmartCA said
+ * (:pin-attempts-left), LOCKED LINK_AGAIN (the fifth wrong PIN, a key from
+ * before the PIN guard), RETRY for a SAD refused (the key was replaced by
+ * another computer's), REFUSED REQUEST_GONE (then it leaves :requests too).
  */
 void      enr_account_approve_async     (EnrAccount          *self,
                                          EnrSigningRequest   *request,
@@ -100,8 +101,10 @@ gboolean  enr_account_reject_finish     (EnrAccount          *self,
                                          GAsyncResult        *result,
                                          GError             **error);
 
-/* Checks @new_pin against the PIN policy and @confirmation, then seals the
- * key under it; @old_pin tries count as for an approval. */
+/* Checks @new_pin against the PIN policy and @confirmation, then changes
+ * the PIN with SmartCA's PIN guard (crash-safe: the key opens afterwards
+ * with whichever PIN SmartCA accepts); @old_pin tries count as for an
+ * approval. */
 void      enr_account_change_pin_async  (EnrAccount          *self,
                                          const char          *old_pin,
                                          const char          *new_pin,

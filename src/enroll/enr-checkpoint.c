@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "enr-checkpoint.h"
+#include "enr-json-check.h"
 #include "enr-secure.h"
 
 static void
@@ -54,40 +55,68 @@ add_identity (JsonBuilder       *builder,
   json_builder_end_object (builder);
 }
 
+static GBytes *
+to_bytes (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  char *text;
+  gsize len;
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, &len);
+  /* Wiped from memory once written. */
+  return enr_secure_bytes_new_take ((guint8 *) text, len);
+}
+
 GBytes *
 enr_checkpoint_to_bytes (const EnrCheckpoint *checkpoint)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
   GEnumClass *steps = g_type_class_ref (ENR_TYPE_SESSION_STEP);
   GEnumValue *step = g_enum_get_value (steps, checkpoint->step);
-  char *text;
-  gsize len;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "version");
   json_builder_add_int_value (builder, ENR_CHECKPOINT_VERSION);
   add_string (builder, "smartca_url", checkpoint->smartca_url);
   add_string (builder, "step", step != NULL ? step->value_nick : "login");
-  add_string (builder, "citizen_id", checkpoint->citizen_id);
+  add_string (builder, "handle_id", checkpoint->handle_id);
   add_string (builder, "device_id", checkpoint->device_id);
   add_string (builder, "registration_id", checkpoint->registration_id);
   add_string (builder, "credential_id", checkpoint->credential_id);
-  add_identity (builder, checkpoint->identity);
-  add_string (builder, "signed_contract_name", checkpoint->signed_contract_name);
-  add_string (builder, "signed_record_name", checkpoint->signed_record_name);
   json_builder_set_member_name (builder, "saved_at");
   json_builder_add_int_value (builder, checkpoint->saved_at);
   json_builder_end_object (builder);
   g_type_class_unref (steps);
 
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, &len);
-  /* Personal data: wiped from memory once written. */
-  return enr_secure_bytes_new_take ((guint8 *) text, len);
+  return to_bytes (builder);
+}
+
+GBytes *
+enr_profile_to_bytes (const EnrProfile *profile)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, 1);
+  add_string (builder, "citizen_id", profile->citizen_id);
+  add_identity (builder, profile->identity);
+  add_string (builder, "signed_contract_name", profile->signed_contract_name);
+  add_string (builder, "signed_record_name", profile->signed_record_name);
+  if (profile->documents_key != NULL)
+    {
+      g_autoptr(EnrSecureString) key = g_base64_encode (g_bytes_get_data (profile->documents_key,
+                                                                          NULL),
+                                                        g_bytes_get_size (profile->documents_key));
+
+      add_string (builder, "documents_key", key);
+    }
+  json_builder_end_object (builder);
+
+  return to_bytes (builder);
 }
 
 static gboolean
@@ -117,6 +146,75 @@ read_string (JsonObject  *object,
   return TRUE;
 }
 
+static JsonObject *
+parse_object (JsonParser *parser,
+              GBytes     *bytes,
+              GError    **error)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+  const char *problem = NULL;
+
+  /* The file is the user's: checked whole before json-glib recurses into it. */
+  if (data == NULL || !g_utf8_validate_len (data, len, NULL) ||
+      !enr_json_check (data, len, ENR_JSON_MAX_DEPTH, &problem, NULL) ||
+      !json_parser_load_from_data (parser, data, (gssize) len, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      invalid (error, "not JSON");
+      return NULL;
+    }
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static gint64
+read_version (JsonObject *object)
+{
+  JsonNode *node = json_object_get_member (object, "version");
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_INT64)
+    return -1;
+  return json_node_get_int (node);
+}
+
+/* The personal members of a profile, or of a version-1 checkpoint. */
+static EnrProfile *
+read_profile (JsonObject  *object,
+              gboolean     need_citizen,
+              GError     **error)
+{
+  g_autoptr(EnrProfile) profile = g_new0 (EnrProfile, 1);
+  JsonNode *node;
+
+  g_autoptr(EnrSecureString) documents_key = NULL;
+
+  if (!read_string (object, "citizen_id", !need_citizen, &profile->citizen_id, error) ||
+      !read_string (object, "documents_key", TRUE, &documents_key, error) ||
+      !read_string (object, "signed_contract_name", TRUE, &profile->signed_contract_name,
+                    error) ||
+      !read_string (object, "signed_record_name", TRUE, &profile->signed_record_name, error))
+    return NULL;
+
+  node = json_object_get_member (object, "identity");
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    {
+      profile->identity = enr_identity_parse (json_node_get_object (node), NULL);
+      if (profile->identity == NULL)
+        {
+          invalid (error, "identity");
+          return NULL;
+        }
+    }
+  if (documents_key != NULL)
+    {
+      gsize len = 0;
+      guchar *key = g_base64_decode (documents_key, &len);
+
+      profile->documents_key = enr_secure_bytes_new_take (key, len);
+    }
+  return g_steal_pointer (&profile);
+}
+
 EnrCheckpoint *
 enr_checkpoint_from_bytes (GBytes  *bytes,
                            GError **error)
@@ -128,20 +226,14 @@ enr_checkpoint_from_bytes (GBytes  *bytes,
   GEnumValue *value;
   JsonObject *object;
   JsonNode *node;
-  gsize len;
-  const char *data = g_bytes_get_data (bytes, &len);
+  gint64 version;
 
-  if (!json_parser_load_from_data (parser, data, (gssize) len, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      invalid (error, "not JSON");
-      return NULL;
-    }
-  object = json_node_get_object (json_parser_get_root (parser));
+  object = parse_object (parser, bytes, error);
+  if (object == NULL)
+    return NULL;
 
-  node = json_object_get_member (object, "version");
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_INT64 ||
-      json_node_get_int (node) != ENR_CHECKPOINT_VERSION)
+  version = read_version (object);
+  if (version != 1 && version != ENR_CHECKPOINT_VERSION)
     {
       invalid (error, "version");
       return NULL;
@@ -149,13 +241,10 @@ enr_checkpoint_from_bytes (GBytes  *bytes,
 
   if (!read_string (object, "smartca_url", FALSE, &checkpoint->smartca_url, error) ||
       !read_string (object, "step", FALSE, &step, error) ||
-      !read_string (object, "citizen_id", TRUE, &checkpoint->citizen_id, error) ||
+      !read_string (object, "handle_id", version == 1, &checkpoint->handle_id, error) ||
       !read_string (object, "device_id", TRUE, &checkpoint->device_id, error) ||
       !read_string (object, "registration_id", TRUE, &checkpoint->registration_id, error) ||
-      !read_string (object, "credential_id", TRUE, &checkpoint->credential_id, error) ||
-      !read_string (object, "signed_contract_name", TRUE, &checkpoint->signed_contract_name,
-                    error) ||
-      !read_string (object, "signed_record_name", TRUE, &checkpoint->signed_record_name, error))
+      !read_string (object, "credential_id", TRUE, &checkpoint->credential_id, error))
     return NULL;
 
   steps = g_type_class_ref (ENR_TYPE_SESSION_STEP);
@@ -169,15 +258,12 @@ enr_checkpoint_from_bytes (GBytes  *bytes,
       return NULL;
     }
 
-  node = json_object_get_member (object, "identity");
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+  /* Version 1 kept the citizen's personal data here, in clear. */
+  if (version == 1)
     {
-      checkpoint->identity = enr_identity_parse (json_node_get_object (node), NULL);
-      if (checkpoint->identity == NULL)
-        {
-          invalid (error, "identity");
-          return NULL;
-        }
+      checkpoint->legacy = read_profile (object, FALSE, error);
+      if (checkpoint->legacy == NULL)
+        return NULL;
     }
 
   node = json_object_get_member (object, "saved_at");
@@ -193,13 +279,41 @@ enr_checkpoint_free (EnrCheckpoint *checkpoint)
   if (checkpoint == NULL)
     return;
   g_free (checkpoint->smartca_url);
-  if (checkpoint->citizen_id != NULL)
-    enr_secure_free (checkpoint->citizen_id, strlen (checkpoint->citizen_id));
+  g_free (checkpoint->handle_id);
   g_free (checkpoint->device_id);
   g_free (checkpoint->registration_id);
   g_free (checkpoint->credential_id);
-  enr_identity_free (checkpoint->identity);
-  g_free (checkpoint->signed_contract_name);
-  g_free (checkpoint->signed_record_name);
+  enr_profile_free (checkpoint->legacy);
   g_free (checkpoint);
+}
+
+EnrProfile *
+enr_profile_from_bytes (GBytes  *bytes,
+                        GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object;
+
+  object = parse_object (parser, bytes, error);
+  if (object == NULL)
+    return NULL;
+  if (read_version (object) != 1)
+    {
+      invalid (error, "profile version");
+      return NULL;
+    }
+  return read_profile (object, TRUE, error);
+}
+
+void
+enr_profile_free (EnrProfile *profile)
+{
+  if (profile == NULL)
+    return;
+  enr_secure_clear_string (&profile->citizen_id);
+  enr_identity_free (profile->identity);
+  enr_secure_clear_string (&profile->signed_contract_name);
+  enr_secure_clear_string (&profile->signed_record_name);
+  g_clear_pointer (&profile->documents_key, g_bytes_unref);
+  g_free (profile);
 }

@@ -193,8 +193,10 @@ enr_session_activate_finish (EnrSession    *self,
 /* What the citizen approved, until the signed record proves it. */
 typedef struct
 {
+  char               *pin;
   EnrKak             *kak;
-  char               *approved_hash;
+  EnrTransaction     *transaction;
+  char               *approved_hash; /* recomputed from the record's bytes the citizen saw */
   EnrSessionDocument *signed_record;
   GError             *refusal;       /* why, while a new record replaces the refused one */
 } SignAcceptance;
@@ -202,9 +204,11 @@ typedef struct
 static void
 sign_acceptance_free (SignAcceptance *sign)
 {
+  enr_secure_clear_string (&sign->pin);
   if (sign->kak != NULL)
     enr_kak_wipe (sign->kak);
   g_clear_object (&sign->kak);
+  g_clear_pointer (&sign->transaction, enr_transaction_free);
   g_free (sign->approved_hash);
   g_clear_pointer (&sign->signed_record, enr_session_document_free);
   g_clear_error (&sign->refusal);
@@ -370,12 +374,12 @@ opened_cb (GObject      *object,
   GTask *task = user_data;
   EnrSession *self = ENR_SESSION (object);
   SignAcceptance *sign = g_task_get_task_data (task);
-  g_autoptr(EnrTransaction) transaction = NULL;
+  const char *hashes[2] = { NULL, NULL };
   EnrTransactionDocument *document;
   GError *error = NULL;
 
-  transaction = _enr_session_open_transaction_finish (self, result, &sign->kak, &error);
-  if (transaction == NULL)
+  sign->transaction = _enr_session_open_transaction_finish (self, result, &sign->kak, &error);
+  if (sign->transaction == NULL)
     {
       /* Expired and replaced, most likely: show the new one. */
       if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_NOT_FOUND))
@@ -388,20 +392,51 @@ opened_cb (GObject      *object,
       return;
     }
 
-  /* What is approved must be what the citizen was shown. */
-  document = g_ptr_array_index (transaction->documents, 0);
-  if (transaction->documents->len != 1 ||
-      g_strcmp0 (document->hash, self->acceptance_record->hash) != 0)
+  /* What is approved must be what the citizen was shown: the hash of the
+   * bytes on screen, which the service's must equal. */
+  document = sign->transaction->documents->len > 0
+             ? g_ptr_array_index (sign->transaction->documents, 0) : NULL;
+  if (sign->transaction->documents->len != 1 ||
+      g_strcmp0 (document->hash, sign->approved_hash) != 0)
+    {
+      enr_kak_wipe (sign->kak);
+      g_clear_object (&sign->kak);
+      replace_record_then_fail (task, ENR_SERVICE_ERROR_HASH_MISMATCH);
+      return;
+    }
+  hashes[0] = sign->approved_hash;
+  _enr_session_approve_async (self, sign->kak, sign->transaction, hashes,
+                              g_task_get_cancellable (task), approved_cb, task);
+  /* The KAK has done its part. */
+  enr_kak_wipe (sign->kak);
+  g_clear_object (&sign->kak);
+}
+
+static void
+record_digested_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GTask *task = user_data;
+  EnrSession *self = ENR_SESSION (object);
+  SignAcceptance *sign = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(EnrSecureString) pin = g_steal_pointer (&sign->pin);
+
+  sign->approved_hash = _enr_session_digest_pdf_finish (self, result, &error);
+  if (sign->approved_hash == NULL)
+    {
+      _enr_session_end_action (self, task, error);
+      return;
+    }
+  if (self->acceptance_record == NULL ||
+      g_strcmp0 (sign->approved_hash, self->acceptance_record->hash) != 0)
     {
       replace_record_then_fail (task, ENR_SERVICE_ERROR_HASH_MISMATCH);
       return;
     }
-  sign->approved_hash = g_strdup (document->hash);
-  _enr_session_approve_async (self, sign->kak, transaction, g_task_get_cancellable (task),
-                              approved_cb, task);
-  /* The KAK has done its part. */
-  enr_kak_wipe (sign->kak);
-  g_clear_object (&sign->kak);
+  _enr_session_open_transaction_async (self, pin, self->acceptance_tran_id,
+                                       g_task_get_cancellable (task), opened_cb, task);
 }
 
 void
@@ -411,6 +446,7 @@ enr_session_sign_acceptance_async (EnrSession          *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
+  SignAcceptance *sign;
   GTask *task;
 
   g_return_if_fail (ENR_IS_SESSION (self));
@@ -428,10 +464,13 @@ enr_session_sign_acceptance_async (EnrSession          *self,
       return;
     }
 
-  g_task_set_task_data (task, g_new0 (SignAcceptance, 1),
-                        (GDestroyNotify) sign_acceptance_free);
-  _enr_session_open_transaction_async (self, pin, self->acceptance_tran_id,
-                                       g_task_get_cancellable (task), opened_cb, task);
+  sign = g_new0 (SignAcceptance, 1);
+  sign->pin = enr_secure_strdup (pin);
+  g_task_set_task_data (task, sign, (GDestroyNotify) sign_acceptance_free);
+  /* The hash the SAD names is recomputed from the record's bytes the
+   * citizen is shown, never taken from the service's list. */
+  _enr_session_digest_pdf_async (self, self->acceptance_record->data,
+                                 g_task_get_cancellable (task), record_digested_cb, task);
 }
 
 gboolean

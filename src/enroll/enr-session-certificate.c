@@ -94,7 +94,9 @@ _enr_session_load_certificate_async (EnrSession          *self,
   job->chain = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   for (guint i = 0; chain != NULL && i < chain->len; i++)
     g_ptr_array_add (job->chain, g_bytes_ref (g_ptr_array_index (chain, i)));
-  job->trust_anchor = g_strdup (self->trust_anchor);
+  /* The signing anchor, never the TLS one: a service's web certificate
+   * must not vouch for a citizen's. */
+  job->trust_anchor = g_strdup (self->signing_trust_anchor);
   job->citizen_id = g_strdup (self->citizen_id);
 
   job_task = g_task_new (NULL, cancellable, certificate_verified_cb, g_steal_pointer (&task));
@@ -126,6 +128,30 @@ record_job_free (RecordJob *job)
   g_free (job);
 }
 
+/* The Base64 SHA-256 of the bytes a prepared PDF's signature will cover:
+ * what a SAD approving it names. */
+static char *
+digest_pdf (GBytes  *pdf,
+            GError **error)
+{
+  g_autoptr(EnrPdfSignature) signature = NULL;
+  guint8 digest[ENR_PADES_DIGEST_LENGTH];
+  EnrPdfSignatureStatus status;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (pdf, &len);
+
+  status = enr_pdf_signature_locate (data, len, &signature);
+  if (status != ENR_PDF_SIGNATURE_OK)
+    {
+      enr_crypto_error_set (error, ENR_CRYPTO_ERROR_PDF_MALFORMED, "prepared PDF: %s",
+                            enr_pdf_signature_status_to_string (status));
+      return NULL;
+    }
+  if (!enr_pades_digest (pdf, signature, digest, error))
+    return NULL;
+  return g_base64_encode (digest, sizeof digest);
+}
+
 /* The record's hash is what the SAD approves: it must be the digest of
  * the very bytes the citizen is shown. */
 static void
@@ -135,36 +161,66 @@ check_record_thread (GTask        *task,
                      GCancellable *cancellable)
 {
   RecordJob *job = task_data;
-  g_autoptr(EnrPdfSignature) signature = NULL;
   g_autofree char *computed = NULL;
-  guint8 digest[ENR_PADES_DIGEST_LENGTH];
-  EnrPdfSignatureStatus status;
   GError *error = NULL;
-  gsize len;
-  const guint8 *data = g_bytes_get_data (job->pdf, &len);
 
-  status = enr_pdf_signature_locate (data, len, &signature);
-  if (status != ENR_PDF_SIGNATURE_OK)
-    {
-      enr_crypto_error_set (&error, ENR_CRYPTO_ERROR_PDF_MALFORMED, "acceptance record: %s",
-                            enr_pdf_signature_status_to_string (status));
-      g_task_return_error (task, error);
-      return;
-    }
-  if (!enr_pades_digest (job->pdf, signature, digest, &error))
+  computed = digest_pdf (job->pdf, &error);
+  if (computed == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  computed = g_base64_encode (digest, sizeof digest);
-  if (!g_str_equal (computed, job->hash))
+  if (job->hash != NULL && !g_str_equal (computed, job->hash))
     {
       enr_crypto_error_set (&error, ENR_CRYPTO_ERROR_PDF_WRONG_DOCUMENT,
                             "the acceptance record's hash is not that of its signed bytes");
       g_task_return_error (task, error);
       return;
     }
-  g_task_return_boolean (task, TRUE);
+  g_task_return_pointer (task, g_steal_pointer (&computed), g_free);
+}
+
+static void
+digested_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  char *digest;
+
+  digest = g_task_propagate_pointer (G_TASK (result), &error);
+  if (digest == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, digest, g_free);
+}
+
+void
+_enr_session_digest_pdf_async (EnrSession          *self,
+                               GBytes              *pdf,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) job_task = NULL;
+  RecordJob *job = g_new0 (RecordJob, 1);
+
+  g_task_set_source_tag (task, _enr_session_digest_pdf_async);
+  job->pdf = g_bytes_ref (pdf);
+  job_task = g_task_new (NULL, cancellable, digested_cb, g_steal_pointer (&task));
+  g_task_set_task_data (job_task, job, (GDestroyNotify) record_job_free);
+  g_task_run_in_thread (job_task, check_record_thread);
+}
+
+char *
+_enr_session_digest_pdf_finish (EnrSession    *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static gint64
@@ -196,9 +252,11 @@ record_checked_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   EnrSession *self = g_task_get_source_object (task);
   LoadRecord *load = g_task_get_task_data (task);
+  g_autofree char *digest = NULL;
   GError *error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  digest = g_task_propagate_pointer (G_TASK (result), &error);
+  if (digest == NULL)
     {
       g_task_return_error (task, error);
       return;
@@ -340,7 +398,7 @@ _enr_session_verify_signed_async (EnrSession          *self,
   g_task_set_source_tag (task, _enr_session_verify_signed_async);
   job->pdf = g_bytes_ref (pdf);
   job->signer = self->certificate ? g_object_ref (self->certificate) : NULL;
-  job->trust_anchor = g_strdup (self->trust_anchor);
+  job->trust_anchor = g_strdup (self->signing_trust_anchor);
   g_task_set_task_data (task, job, (GDestroyNotify) signed_job_free);
 
   if (approved_hash != NULL)

@@ -15,8 +15,6 @@ G_BEGIN_DECLS
  * already of that domain pass unchanged). The original goes to the debug
  * log. */
 GError *_enr_session_error_from            (GError           *error);
-/* A wrong PIN, with the tries the key still takes. */
-GError *_enr_session_error_wrong_pin       (gint              attempts_left);
 /* The VNeID login's code session is void: only the password brings a
  * new code. */
 GError *_enr_session_error_login_code_void (void);

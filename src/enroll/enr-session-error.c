@@ -207,9 +207,9 @@ service_outcome (EnrServiceError code)
                                    "again."));
     case ENR_SERVICE_ERROR_ACCOUNT_LOCKED:
       return OUTCOME (.code = ENR_SESSION_ERROR_WAIT,
-                      .message = _("Too many wrong passwords: your VNeID account is locked for a "
-                                   "while. Try again later, or log in by scanning the QR code with "
-                                   "the VNeID app."));
+                      .message = _("Too many wrong passwords or SMS codes: your VNeID account is "
+                                   "locked for a while. Wait, or log in by scanning the QR code "
+                                   "with the VNeID app."));
     case ENR_SERVICE_ERROR_OTP_WRONG:
       return OUTCOME (.code = ENR_SESSION_ERROR_FIELD, .field = ENR_SESSION_FIELD_CODE,
                       .message = _("The code is wrong. Check the SMS and type it again."));
@@ -217,8 +217,24 @@ service_outcome (EnrServiceError code)
       return OUTCOME (.code = ENR_SESSION_ERROR_LOCKED, .unlock = ENR_SESSION_UNLOCK_NEW_CODE,
                       .message = _("The code has expired. Ask for a new one."));
     case ENR_SERVICE_ERROR_OTP_LOCKED:
-      return OUTCOME (.code = ENR_SESSION_ERROR_LOCKED, .unlock = ENR_SESSION_UNLOCK_NEW_CODE,
-                      .message = _("Too many wrong codes. Ask for a new code."));
+      /* PROTOCOL.md rev 2: SmartCA also revoked the citizen's login. */
+      return OUTCOME (.code = ENR_SESSION_ERROR_LOG_IN,
+                      .message = _("Too many wrong codes. For your safety SmartCA has logged you "
+                                   "out: log in to VNeID again, then ask for a new code. You will "
+                                   "carry on where you were."));
+    case ENR_SERVICE_ERROR_FRESH_LOGIN_REQUIRED:
+      return OUTCOME (.code = ENR_SESSION_ERROR_LOG_IN,
+                      .message = _("To link this computer, SmartCA needs a VNeID login made just "
+                                   "now. Log in to VNeID again: you will carry on where you "
+                                   "were."));
+    case ENR_SERVICE_ERROR_PIN_WRONG:
+      return OUTCOME (.code = ENR_SESSION_ERROR_FIELD, .field = ENR_SESSION_FIELD_PIN,
+                      .message = _("The PIN is wrong."));
+    case ENR_SERVICE_ERROR_PIN_LOCKED:
+      return OUTCOME (.code = ENR_SESSION_ERROR_LOCKED, .unlock = ENR_SESSION_UNLOCK_LINK_AGAIN,
+                      .message = _("The PIN was wrong five times in a row, so SmartCA has locked "
+                                   "your key. Link this computer again with “Use my SmartCA on "
+                                   "this computer” and choose a new PIN."));
     case ENR_SERVICE_ERROR_TOO_SOON:
       return OUTCOME (.code = ENR_SESSION_ERROR_WAIT,
                       .message = _("A code was sent a moment ago. Wait a little before asking "
@@ -307,14 +323,12 @@ store_outcome (EnrStoreError code)
       return OUTCOME (.code = ENR_SESSION_ERROR_START_OVER,
                       .message = _("Your SmartCA service is not activated on this computer yet. "
                                    "Continue the registration to set your PIN."));
-    case ENR_STORE_ERROR_WRONG_PIN:
-      return OUTCOME (.code = ENR_SESSION_ERROR_FIELD, .field = ENR_SESSION_FIELD_PIN,
-                      .message = _("The PIN is wrong."));
-    case ENR_STORE_ERROR_HANDLE_LOCKED:
+    case ENR_STORE_ERROR_OUTDATED:
       return OUTCOME (.code = ENR_SESSION_ERROR_LOCKED, .unlock = ENR_SESSION_UNLOCK_LINK_AGAIN,
-                      .message = _("The PIN was wrong five times, so your SmartCA key on this "
-                                   "computer is locked. Remove it and link this computer again "
-                                   "with “Use my SmartCA on this computer”."));
+                      .message = _("Your SmartCA key on this computer was made by an older version "
+                                   "of this program, without SmartCA’s PIN protection, so it is no "
+                                   "longer used. Link this computer again with “Use my SmartCA on "
+                                   "this computer”."));
     case ENR_STORE_ERROR_CORRUPT:
       return OUTCOME (.code = ENR_SESSION_ERROR_LOCKED, .unlock = ENR_SESSION_UNLOCK_LINK_AGAIN,
                       .message = _("What the keyring holds for your SmartCA key is damaged. "
@@ -423,13 +437,11 @@ _enr_session_error_from (GError *error)
       outcome = service_outcome ((EnrServiceError) error->code);
       attempts_left = said->attempts_left;
       retry_after_s = said->retry_after_s;
-    }
-  else if (error->domain == ENR_STORE_ERROR)
-    {
-      outcome = store_outcome ((EnrStoreError) error->code);
-      if (error->code == ENR_STORE_ERROR_HANDLE_LOCKED)
+      if (error->code == ENR_SERVICE_ERROR_PIN_LOCKED)
         attempts_left = 0;
     }
+  else if (error->domain == ENR_STORE_ERROR)
+    outcome = store_outcome ((EnrStoreError) error->code);
   else if (error->domain == ENR_CRYPTO_ERROR)
     {
       outcome = crypto_outcome ((EnrCryptoError) error->code);
@@ -447,13 +459,6 @@ _enr_session_error_from (GError *error)
            error->message, told->code, told->message);
   g_error_free (error);
   return told;
-}
-
-GError *
-_enr_session_error_wrong_pin (gint attempts_left)
-{
-  return make (&OUTCOME (.code = ENR_SESSION_ERROR_FIELD, .field = ENR_SESSION_FIELD_PIN,
-                         .message = _("The PIN is wrong.")), attempts_left, -1);
 }
 
 GError *

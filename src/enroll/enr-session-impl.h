@@ -26,6 +26,7 @@ enum
   PROP_VNEID_URL,
   PROP_SMARTCA_URL,
   PROP_TRUST_ANCHOR,
+  PROP_SIGNING_TRUST_ANCHOR,
   PROP_KIOSK,
   PROP_STATE_DIRECTORY,
   PROP_STEP,
@@ -64,6 +65,7 @@ struct _EnrSession
   char                  *vneid_url;
   char                  *smartca_url;
   char                  *trust_anchor;
+  char                  *signing_trust_anchor;  /* the certificates' and signatures' */
   char                  *state_dir;
   gboolean               kiosk;
   GError                *config_error;      /* why no action can run, or NULL */
@@ -86,13 +88,16 @@ struct _EnrSession
   gboolean               needs_login;
   gboolean               resumed;
   char                  *citizen_id;
+  char                  *handle_id;         /* the key handle's: opaque, in the checkpoint */
+  GBytes                *profile_kept;      /* the personal data last given to the store */
+  GBytes                *documents_key;     /* seals the signed copies on disk (the profile's) */
   char                  *device_id;
   char                  *registration_id;
   char                  *credential_id;
   char                  *contract_id;
   char                  *acceptance_tran_id;
   char                  *otp_session;       /* secret: the VNeID OTP login's session */
-  EnrIdentity           *identity;          /* as VNeID gave it (kept in the checkpoint) */
+  EnrIdentity           *identity;          /* as VNeID gave it (kept in the keyring's profile) */
   EnrSessionIdentity    *shown_identity;    /* :identity */
   EnrSessionRegistration *registration;
   char                  *smartca_state;
@@ -159,6 +164,13 @@ void        _enr_session_keep_document  (EnrSession               *self,
 /* Where that document is kept. */
 char       *_enr_session_document_path  (EnrSession               *self,
                                          gboolean                  acceptance);
+/* What was read from that file: the document (*@was_sealed TRUE), or, for a
+ * file a version before this one wrote in clear, the same bytes. */
+GBytes     *_enr_session_open_document  (EnrSession               *self,
+                                         gboolean                  acceptance,
+                                         GBytes                   *contents,
+                                         gboolean                 *was_sealed,
+                                         GError                  **error);
 
 /* --- Shared steps ----------------------------------------------------------------------- */
 
@@ -209,6 +221,24 @@ gboolean _enr_session_complete_login_finish (EnrSession          *self,
 /* The citizen's date of birth as VNeID gave it, for the PIN rules; NULL
  * when not known. */
 GDate   *_enr_session_dup_date_of_birth     (EnrSession          *self);
+
+/* The key handle's opaque id, made the first time it is needed. */
+const char *_enr_session_ensure_handle_id   (EnrSession          *self);
+/* The session no longer holds a SmartCA login it may use: the service
+ * revoked it (the fifth wrong SMS code), or a change of device needs a
+ * fresh one. The next VNeID login brings a new hand-off. */
+void     _enr_session_forget_smartca_login  (EnrSession          *self);
+
+/* Recomputes, in a thread, the hash of the prepared PDF @pdf's signed bytes
+ * (the Base64 SHA-256 a SAD approves for it). (enr-session-certificate.c) */
+void     _enr_session_digest_pdf_async      (EnrSession          *self,
+                                             GBytes              *pdf,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+char    *_enr_session_digest_pdf_finish     (EnrSession          *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
 
 /* --- The values the properties show (enr-session-types.c) ----------------------------- */
 

@@ -466,6 +466,13 @@ otp_cb (GObject      *object,
           g_clear_error (&error);
           error = _enr_session_error_login_code_void ();
         }
+      else if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_ACCOUNT_LOCKED))
+        {
+          /* PROTOCOL.md rev 2: the fifth wrong code in a row locks the
+           * citizen and voids the session; the error says how long. */
+          _enr_session_set_otp (self, NULL);
+          _enr_session_set_string (&self->otp_session, NULL);
+        }
       _enr_session_end_action (self, task, error);
       return;
     }

@@ -59,6 +59,8 @@ EnrSmartcaClient *_enr_session_get_smartca            (EnrSession *self);
 EnrKeyStore      *_enr_session_get_store              (EnrSession *self);
 EnrHttp          *_enr_session_get_http               (EnrSession *self);
 const char       *_enr_session_get_citizen_id         (EnrSession *self);
+/* The key handle's opaque id (NULL until something is kept). */
+const char       *_enr_session_get_handle_id          (EnrSession *self);
 const char       *_enr_session_get_credential_id      (EnrSession *self);
 /* The acceptance record's transaction, which the wizard signs, not the
  * enrolled desktop. */
@@ -180,8 +182,45 @@ char    *_enr_session_enrol_key_finish (EnrSession          *self,
                                         GAsyncResult        *result,
                                         GError             **error);
 
-/* Opens the key handle with @pin (:pin-attempts-left follows; a wrong PIN
- * is ENR_SESSION_ERROR_FIELD PIN with the tries left), then fetches the
+/* Wrong PINs SmartCA's PIN guard takes in a row before it locks. */
+#define ENR_SESSION_PIN_ATTEMPTS 5
+
+/*
+ * Opens the key with @pin through the PIN guard: the handle's salt and
+ * count give the PIN's verifier and pinKey, SmartCA hands the share out
+ * for the verifier (ssa/sic/pin/verify, counting wrong ones), and the
+ * wrapping that opens with both is the KAK (a change of PIN cut short is
+ * settled here). :pin-attempts-left follows what SmartCA said. Errors:
+ * ENR_SERVICE_ERROR_PIN_WRONG (its details: the attempts left),
+ * PIN_LOCKED, ENR_STORE_ERROR_OUTDATED (no guard yet), NO_KEY, CORRUPT.
+ */
+void     _enr_session_unlock_async     (EnrSession          *self,
+                                        const char          *pin,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+EnrKak  *_enr_session_unlock_finish    (EnrSession          *self,
+                                        GAsyncResult        *result,
+                                        GError             **error);
+
+/*
+ * Changes the PIN, crash-safe (PROTOCOL.md, "PIN guard"): checks @old_pin
+ * with ssa/sic/pin/verify, keeps the KAK wrapped under @new_pin beside the
+ * old wrapping, asks SmartCA (ssa/sic/pin/change, never sent again on its
+ * own), then keeps the new wrapping alone. Wherever it stops, the key
+ * opens with whichever PIN SmartCA accepts. Errors as for unlocking.
+ */
+void     _enr_session_change_pin_async  (EnrSession          *self,
+                                         const char          *old_pin,
+                                         const char          *new_pin,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+gboolean _enr_session_change_pin_finish (EnrSession          *self,
+                                         GAsyncResult        *result,
+                                         GError             **error);
+
+/* Opens the key with @pin (_enr_session_unlock_async()), then fetches the
  * transaction @tran_id as the service now holds it, for the caller to
  * check against what the citizen was shown before *@kak signs. */
 void     _enr_session_open_transaction_async  (EnrSession          *self,
@@ -195,11 +234,14 @@ EnrTransaction *_enr_session_open_transaction_finish (EnrSession    *self,
                                                       EnrKak       **kak,
                                                       GError       **error);
 
-/* Approves @transaction with a SAD signed by @kak over its challenge
- * (ssa/sic/signconfirm): the service's answer. */
+/* Approves @transaction with a SAD signed by @kak over its challenge and
+ * @hashes (ssa/sic/signconfirm): the Base64 SHA-256 of every document as
+ * the citizen was shown it, in the transaction's order, NULL-terminated.
+ * The service's answer. */
 void     _enr_session_approve_async    (EnrSession           *self,
                                         EnrKak               *kak,
                                         const EnrTransaction *transaction,
+                                        const char * const   *hashes,
                                         GCancellable         *cancellable,
                                         GAsyncReadyCallback   callback,
                                         gpointer              user_data);

@@ -269,14 +269,19 @@ _enr_session_reconcile_finish (EnrSession    *self,
 typedef struct
 {
   gboolean            found;            /* there was an enrollment to resume */
+  EnrKeyHandle       *handle;           /* what the keyring keeps for it, or NULL */
   EnrSessionDocument *reading;          /* the copy being read */
   gboolean            reading_record;   /* …is the acceptance record, not the contract */
   char               *record_name;      /* the record to read after the contract */
+  gboolean            migrated;         /* a version-1 checkpoint, to write again */
+  EnrProfile         *legacy;           /* the personal data it held */
 } Resume;
 
 static void
 resume_free (Resume *resume)
 {
+  enr_profile_free (resume->legacy);
+  g_clear_object (&resume->handle);
   g_clear_pointer (&resume->reading, enr_session_document_free);
   g_free (resume->record_name);
   g_free (resume);
@@ -305,37 +310,33 @@ resume_reconciled_cb (GObject      *object,
   if (!_enr_session_reconcile_finish (self, result, &error) &&
       g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_LOGIN_EXPIRED))
     {
-      /* The SmartCA login ran out while the program was closed: a new
-       * VNeID login brings a new one, and the citizen carries on. */
+      /* The SmartCA login ran out (or was revoked) while the program was
+       * closed: a new VNeID login brings a new one, and the citizen carries
+       * on. */
       g_clear_error (&error);
       _enr_session_set_needs_login (self, TRUE);
     }
   resume_end (task, error);
 }
 
+/* The checkpoint, the keyring and the signed copies are read: on with the
+ * SmartCA login the keyring kept, or a new VNeID login. */
 static void
-handle_found_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+resume_with_login (GTask *task)
 {
-  GTask *task = user_data;
   EnrSession *self = g_task_get_source_object (task);
-  g_autoptr(EnrKeyHandle) handle = NULL;
-  GError *error = NULL;
+  Resume *resume = g_task_get_task_data (task);
+  EnrKeyHandle *handle = resume->handle;
 
-  handle = enr_key_store_lookup_finish (ENR_KEY_STORE (object), result, &error);
-  if (handle == NULL && !g_error_matches (error, ENR_STORE_ERROR, ENR_STORE_ERROR_NOT_FOUND))
-    {
-      /* No keyring, or a locked one: the page says which. */
-      resume_end (task, error);
-      return;
-    }
-  g_clear_error (&error);
+  if (resume->migrated)
+    _enr_session_checkpoint (self);
 
   if (handle != NULL && enr_key_handle_get_refresh_token (handle) != NULL)
     enr_smartca_client_set_tokens (self->smartca, NULL, enr_key_handle_get_refresh_token (handle));
-  if (handle != NULL && enr_key_handle_has_key (handle))
-    _enr_session_set_pin_attempts_left (self, (gint) enr_key_handle_get_attempts_left (handle));
+  /* A key kept (or one to link again) is the enrolled desktop's; how many
+   * tries the PIN guard still takes, SmartCA says when it is next asked. */
+  if (handle != NULL && (enr_key_handle_has_key (handle) || enr_key_handle_is_outdated (handle)))
+    _enr_session_set_pin_attempts_left (self, ENR_SESSION_PIN_ATTEMPTS);
 
   if (!enr_smartca_client_has_tokens (self->smartca))
     {
@@ -348,15 +349,6 @@ handle_found_cb (GObject      *object,
       return;
     }
   _enr_session_reconcile_async (self, g_task_get_cancellable (task), resume_reconciled_cb, task);
-}
-
-static void
-look_up_handle (GTask *task)
-{
-  EnrSession *self = g_task_get_source_object (task);
-
-  enr_key_store_lookup_async (self->store, self->citizen_id, self->smartca_url,
-                              g_task_get_cancellable (task), handle_found_cb, task);
 }
 
 static void read_document (GTask      *task,
@@ -379,11 +371,21 @@ document_read_cb (GObject      *object,
   bytes = enr_state_file_read_finish (result, &error);
   if (bytes != NULL)
     {
-      document->data = g_bytes_ref (bytes);
-      if (resume->reading_record)
-        _enr_session_set_signed_acceptance (self, g_steal_pointer (&document));
+      gboolean was_sealed = FALSE;
+
+      document->data = _enr_session_open_document (self, resume->reading_record, bytes,
+                                                   &was_sealed, &error);
+      if (document->data == NULL)
+        g_info ("a signed document kept here cannot be opened: %s", error->message);
       else
-        _enr_session_set_signed_contract (self, g_steal_pointer (&document));
+        {
+          if (!was_sealed)
+            _enr_session_keep_document (self, resume->reading_record, document);
+          if (resume->reading_record)
+            _enr_session_set_signed_acceptance (self, g_steal_pointer (&document));
+          else
+            _enr_session_set_signed_contract (self, g_steal_pointer (&document));
+        }
     }
   else if (error != NULL)
     g_info ("a signed document kept here cannot be read: %s", error->message);
@@ -392,7 +394,7 @@ document_read_cb (GObject      *object,
   if (!resume->reading_record && record_name != NULL)
     read_document (task, TRUE, record_name);
   else
-    look_up_handle (task);
+    resume_with_login (task);
 }
 
 static void
@@ -408,6 +410,83 @@ read_document (GTask      *task,
   resume->reading->name = g_strdup (name);
   resume->reading_record = record;
   enr_state_file_read_async (path, g_task_get_cancellable (task), document_read_cb, task);
+}
+
+/* The personal data the keyring kept: who the citizen is, and the names of
+ * the signed copies. */
+static void
+take_profile (GTask      *task,
+              EnrProfile *profile)
+{
+  EnrSession *self = g_task_get_source_object (task);
+  Resume *resume = g_task_get_task_data (task);
+
+  if (profile == NULL)
+    return;
+  _enr_session_set_string (&self->citizen_id, profile->citizen_id);
+  _enr_session_set_identity (self, g_steal_pointer (&profile->identity));
+  g_clear_pointer (&self->documents_key, g_bytes_unref);
+  self->documents_key = g_steal_pointer (&profile->documents_key);
+  g_free (resume->record_name);
+  resume->record_name = g_strdup (profile->signed_record_name);
+}
+
+static void
+handle_found_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  Resume *resume = g_task_get_task_data (task);
+  g_autoptr(EnrProfile) profile = NULL;
+  g_autoptr(GBytes) profile_bytes = NULL;
+  g_autofree char *contract_name = NULL;
+  GError *error = NULL;
+
+  resume->handle = g_async_result_is_tagged (result, enr_key_store_migrate_async)
+                   ? enr_key_store_migrate_finish (ENR_KEY_STORE (object), result, &error)
+                   : enr_key_store_lookup_finish (ENR_KEY_STORE (object), result, &error);
+  if (resume->handle == NULL && !g_error_matches (error, ENR_STORE_ERROR, ENR_STORE_ERROR_NOT_FOUND))
+    {
+      /* No keyring, or a locked one: the page says which. */
+      resume_end (task, error);
+      return;
+    }
+  g_clear_error (&error);
+
+  profile_bytes = resume->handle != NULL ? enr_key_handle_get_profile (resume->handle) : NULL;
+  if (profile_bytes != NULL)
+    {
+      profile = enr_profile_from_bytes (profile_bytes, &error);
+      if (profile == NULL)
+        {
+          g_message ("The enrollment's personal data in the keyring cannot be read: %s",
+                     error->message);
+          g_clear_error (&error);
+        }
+      else
+        {
+          contract_name = g_strdup (profile->signed_contract_name);
+          take_profile (task, profile);
+        }
+    }
+  else if (resume->legacy != NULL)
+    {
+      profile = g_steal_pointer (&resume->legacy);
+      contract_name = g_strdup (profile->signed_contract_name);
+      take_profile (task, profile);
+    }
+
+  if (contract_name != NULL)
+    read_document (task, FALSE, contract_name);
+  else if (resume->record_name != NULL)
+    {
+      g_autofree char *record_name = g_steal_pointer (&resume->record_name);
+
+      read_document (task, TRUE, record_name);
+    }
+  else
+    resume_with_login (task);
 }
 
 static void
@@ -439,7 +518,9 @@ checkpoint_read_cb (GObject      *object,
     }
   /* Another service's enrollment (the configuration changed) is not this one. */
   if (g_strcmp0 (checkpoint->smartca_url, self->smartca_url) != 0 ||
-      checkpoint->registration_id == NULL || checkpoint->citizen_id == NULL)
+      checkpoint->registration_id == NULL ||
+      (checkpoint->handle_id == NULL &&
+       (checkpoint->legacy == NULL || checkpoint->legacy->citizen_id == NULL)))
     {
       g_info ("the saved enrollment belongs to another service, or has no registration");
       resume_end (task, NULL);
@@ -447,23 +528,31 @@ checkpoint_read_cb (GObject      *object,
     }
 
   resume->found = TRUE;
-  _enr_session_set_string (&self->citizen_id, checkpoint->citizen_id);
   _enr_session_set_string (&self->device_id, checkpoint->device_id);
   _enr_session_set_string (&self->registration_id, checkpoint->registration_id);
   _enr_session_set_string (&self->credential_id, checkpoint->credential_id);
-  _enr_session_set_identity (self, g_steal_pointer (&checkpoint->identity));
   _enr_session_set_step (self, MAX (checkpoint->step, ENR_SESSION_STEP_INITIALIZE));
   g_info ("resuming registration %s at step %d", self->registration_id, self->step);
 
-  if (checkpoint->signed_contract_name != NULL)
+  if (checkpoint->handle_id != NULL)
     {
-      resume->record_name = g_strdup (checkpoint->signed_record_name);
-      read_document (task, FALSE, checkpoint->signed_contract_name);
+      _enr_session_set_string (&self->handle_id, checkpoint->handle_id);
+      enr_key_store_lookup_async (self->store, self->handle_id, self->smartca_url,
+                                  g_task_get_cancellable (task), handle_found_cb, task);
+      return;
     }
-  else if (checkpoint->signed_record_name != NULL)
-    read_document (task, TRUE, checkpoint->signed_record_name);
-  else
-    look_up_handle (task);
+
+  /* A checkpoint written before the keyring held the personal data: they
+   * move there, under a new opaque handle ID, with the keyring item that
+   * was named by the citizen ID in clear, and the file is written again
+   * without them. */
+  g_info ("bringing a saved enrollment up to date: its personal data moves to the keyring");
+  resume->migrated = TRUE;
+  resume->legacy = g_steal_pointer (&checkpoint->legacy);
+  _enr_session_ensure_handle_id (self);
+  enr_key_store_migrate_async (self->store, resume->legacy->citizen_id, self->smartca_url,
+                               self->handle_id, g_task_get_cancellable (task), handle_found_cb,
+                               task);
 }
 
 void

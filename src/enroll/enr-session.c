@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "enr-checkpoint.h"
+#include "enr-key-wrap.h"
+#include "enr-sealed-file.h"
 #include "enr-citizen-id.h"
 #include "enr-pin-policy.h"
 #include "enr-session-impl.h"
@@ -109,6 +111,7 @@ enr_session_finalize (GObject *object)
   g_free (self->vneid_url);
   g_free (self->smartca_url);
   g_free (self->trust_anchor);
+  g_free (self->signing_trust_anchor);
   g_free (self->state_dir);
   g_clear_error (&self->config_error);
 
@@ -133,6 +136,9 @@ enr_session_get_property (GObject    *object,
       break;
     case PROP_TRUST_ANCHOR:
       g_value_set_string (value, self->trust_anchor);
+      break;
+    case PROP_SIGNING_TRUST_ANCHOR:
+      g_value_set_string (value, self->signing_trust_anchor);
       break;
     case PROP_KIOSK:
       g_value_set_boolean (value, self->kiosk);
@@ -215,6 +221,9 @@ enr_session_set_property (GObject      *object,
     case PROP_TRUST_ANCHOR:
       self->trust_anchor = g_value_dup_string (value);
       break;
+    case PROP_SIGNING_TRUST_ANCHOR:
+      self->signing_trust_anchor = g_value_dup_string (value);
+      break;
     case PROP_KIOSK:
       self->kiosk = g_value_get_boolean (value);
       break;
@@ -242,6 +251,8 @@ enr_session_class_init (EnrSessionClass *klass)
   props[PROP_VNEID_URL] = g_param_spec_string ("vneid-url", NULL, NULL, NULL, config);
   props[PROP_SMARTCA_URL] = g_param_spec_string ("smartca-url", NULL, NULL, NULL, config);
   props[PROP_TRUST_ANCHOR] = g_param_spec_string ("trust-anchor", NULL, NULL, NULL, config);
+  props[PROP_SIGNING_TRUST_ANCHOR] = g_param_spec_string ("signing-trust-anchor", NULL, NULL, NULL,
+                                                          config);
   props[PROP_KIOSK] = g_param_spec_boolean ("kiosk", NULL, NULL, FALSE, config);
   props[PROP_STATE_DIRECTORY] =
     g_param_spec_string ("state-directory", NULL, NULL, NULL, config);
@@ -289,6 +300,7 @@ EnrSession *
 enr_session_new (const char *vneid_url,
                  const char *smartca_url,
                  const char *trust_anchor,
+                 const char *signing_trust_anchor,
                  gboolean    kiosk,
                  const char *state_directory)
 {
@@ -296,6 +308,7 @@ enr_session_new (const char *vneid_url,
                        "vneid-url", vneid_url,
                        "smartca-url", smartca_url,
                        "trust-anchor", trust_anchor,
+                       "signing-trust-anchor", signing_trust_anchor,
                        "kiosk", kiosk,
                        "state-directory", state_directory,
                        NULL);
@@ -575,6 +588,26 @@ _enr_session_set_key_iterations (EnrSession *self,
                                  guint       iterations)
 {
   self->key_iterations = iterations;
+  /* The store refuses a handle below its floor: the tests' cheap count
+   * must pass it. */
+  if (iterations > 0 && self->store != NULL)
+    enr_key_store_set_min_iterations (self->store, MIN (iterations, ENR_KEY_WRAP_MIN_ITERATIONS));
+}
+
+const char *
+_enr_session_get_handle_id (EnrSession *self)
+{
+  return self->handle_id;
+}
+
+const char *
+_enr_session_ensure_handle_id (EnrSession *self)
+{
+  /* Random, so that nothing in the keyring's clear attributes or in the
+   * checkpoint tells who the citizen is. */
+  if (self->handle_id == NULL)
+    self->handle_id = g_uuid_string_random ();
+  return self->handle_id;
 }
 
 /* --- Setters (notify only on a change) ------------------------------------------ */
@@ -1027,6 +1060,15 @@ _enr_session_end_action (EnrSession *self,
 {
   EnrEnding *ending = ending_new (self, task, error);
 
+  /* SmartCA revoked the citizen's tokens (the fifth wrong SMS code), or a
+   * change of device needs a login from a fresh hand-off: the login held
+   * is of no use, and the next VNeID login takes the SmartCA side over
+   * again. */
+  if (_enr_session_action_is_current (self, task) &&
+      (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_LOCKED) ||
+       g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_FRESH_LOGIN_REQUIRED)))
+    _enr_session_forget_smartca_login (self);
+
   if (error != NULL && _enr_session_action_is_current (self, task) &&
       g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_WRONG_STATE) &&
       self->smartca != NULL && enr_smartca_client_has_tokens (self->smartca))
@@ -1147,6 +1189,51 @@ state_path (EnrSession *self,
   return g_build_filename (self->state_dir, name, NULL);
 }
 
+static void
+profile_kept_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(EnrSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!enr_key_store_set_profile_finish (ENR_KEY_STORE (object), result, &error))
+    {
+      /* Written again with the next checkpoint; meanwhile a restart asks
+       * VNeID for the identity again. */
+      g_info ("could not keep the enrollment's personal data: %s", error->message);
+      g_clear_pointer (&self->profile_kept, g_bytes_unref);
+    }
+}
+
+/* The personal part of the progress goes inside the keyring's secret, and
+ * only when it changed. */
+static void
+keep_profile (EnrSession *self)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  EnrProfile profile = { 0 };
+
+  if (self->citizen_id == NULL)
+    return;
+  profile.citizen_id = self->citizen_id;
+  profile.identity = self->identity;
+  profile.signed_contract_name = self->signed_contract ? self->signed_contract->name : NULL;
+  profile.signed_record_name = self->signed_acceptance ? self->signed_acceptance->name : NULL;
+  profile.documents_key = self->documents_key;
+  bytes = enr_profile_to_bytes (&profile);
+  if (self->profile_kept != NULL && g_bytes_equal (bytes, self->profile_kept))
+    return;
+
+  g_clear_pointer (&self->profile_kept, g_bytes_unref);
+  self->profile_kept = g_bytes_ref (bytes);
+  /* Not cancellable, like the refresh token: what the checkpoint names
+   * must be in the keyring. */
+  enr_key_store_set_profile_async (self->store, _enr_session_ensure_handle_id (self),
+                                   self->smartca_url, self->citizen_id, bytes, NULL,
+                                   profile_kept_cb, g_object_ref (self));
+}
+
 void
 _enr_session_checkpoint (EnrSession *self)
 {
@@ -1158,16 +1245,15 @@ _enr_session_checkpoint (EnrSession *self)
   if (self->kiosk || self->registration_id == NULL)
     return;
 
+  keep_profile (self);
+
   path = state_path (self, CHECKPOINT_FILE);
   checkpoint.smartca_url = self->smartca_url;
   checkpoint.step = self->step;
-  checkpoint.citizen_id = self->citizen_id;
+  checkpoint.handle_id = (char *) _enr_session_ensure_handle_id (self);
   checkpoint.device_id = self->device_id;
   checkpoint.registration_id = self->registration_id;
   checkpoint.credential_id = self->credential_id;
-  checkpoint.identity = self->identity;
-  checkpoint.signed_contract_name = self->signed_contract ? self->signed_contract->name : NULL;
-  checkpoint.signed_record_name = self->signed_acceptance ? self->signed_acceptance->name : NULL;
   checkpoint.saved_at = g_get_real_time ();
 
   bytes = enr_checkpoint_to_bytes (&checkpoint);
@@ -1181,17 +1267,64 @@ _enr_session_document_path (EnrSession *self,
   return state_path (self, acceptance ? SIGNED_RECORD_FILE : SIGNED_CONTRACT_FILE);
 }
 
+/* Which file a sealed copy is, bound into its seal. */
+static const char *
+document_role (gboolean acceptance)
+{
+  return acceptance ? SIGNED_RECORD_FILE : SIGNED_CONTRACT_FILE;
+}
+
 void
 _enr_session_keep_document (EnrSession               *self,
                             gboolean                  acceptance,
                             const EnrSessionDocument *document)
 {
   g_autofree char *path = NULL;
+  g_autoptr(GBytes) sealed = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (self->kiosk)
     return;
   path = _enr_session_document_path (self, acceptance);
-  enr_state_file_write (path, document != NULL ? document->data : NULL);
+  if (document == NULL)
+    {
+      enr_state_file_write (path, NULL);
+      return;
+    }
+
+  /* The copies name the citizen: on disk they are sealed under a key that
+   * only the keyring's secret holds. */
+  if (self->documents_key == NULL)
+    self->documents_key = enr_sealed_file_new_key ();
+  keep_profile (self);
+  sealed = enr_sealed_file_seal (document->data, self->documents_key, document_role (acceptance),
+                                 &error);
+  if (sealed == NULL)
+    {
+      g_message ("A signed copy could not be sealed: %s", error->message);
+      return;
+    }
+  enr_state_file_write (path, sealed);
+}
+
+GBytes *
+_enr_session_open_document (EnrSession  *self,
+                            gboolean     acceptance,
+                            GBytes      *contents,
+                            gboolean    *was_sealed,
+                            GError     **error)
+{
+  *was_sealed = enr_sealed_file_is_sealed (contents);
+  /* Kept in clear by a version before this one: read, and sealed again. */
+  if (!*was_sealed)
+    return g_bytes_ref (contents);
+  if (self->documents_key == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           "the key of the signed copies is not in the keyring");
+      return NULL;
+    }
+  return enr_sealed_file_open (contents, self->documents_key, document_role (acceptance), error);
 }
 
 static void
@@ -1235,15 +1368,16 @@ store_refresh_token (EnrSession *self)
 {
   g_autofree char *token = NULL;
 
-  if (self->citizen_id == NULL || self->store == NULL)
+  if (self->store == NULL || self->smartca == NULL)
     return;
 
   token = enr_smartca_client_dup_refresh_token (self->smartca);
   self->token_writes++;
   /* Not cancellable: a token the service rotated must be kept, whatever
    * happens to the action that made it rotate. */
-  enr_key_store_set_refresh_token_async (self->store, self->citizen_id, self->smartca_url, token,
-                                         NULL, refresh_token_stored_cb, g_object_ref (self));
+  enr_key_store_set_refresh_token_async (self->store, _enr_session_ensure_handle_id (self),
+                                         self->smartca_url, token, NULL,
+                                         refresh_token_stored_cb, g_object_ref (self));
   if (token != NULL)
     enr_secure_wipe (token, strlen (token));
 }
@@ -1253,6 +1387,16 @@ tokens_changed_cb (EnrSmartcaClient *client,
                    EnrSession       *self)
 {
   g_debug ("SmartCA tokens renewed");
+  store_refresh_token (self);
+}
+
+void
+_enr_session_forget_smartca_login (EnrSession *self)
+{
+  if (self->smartca == NULL || !enr_smartca_client_has_tokens (self->smartca))
+    return;
+  g_info ("the SmartCA login can no longer be used: a new VNeID login will bring one");
+  enr_smartca_client_set_tokens (self->smartca, NULL, NULL);
   store_refresh_token (self);
 }
 
@@ -1278,6 +1422,9 @@ static void
 clear_progress (EnrSession *self)
 {
   enr_secure_clear_string (&self->citizen_id);
+  enr_secure_clear_string (&self->handle_id);
+  g_clear_pointer (&self->profile_kept, g_bytes_unref);
+  g_clear_pointer (&self->documents_key, g_bytes_unref);
   enr_secure_clear_string (&self->device_id);
   enr_secure_clear_string (&self->registration_id);
   enr_secure_clear_string (&self->credential_id);
@@ -1387,10 +1534,10 @@ enr_session_wipe_async (EnrSession          *self,
 
   if (self->kiosk)
     enr_key_store_wipe (self->store);
-  else if (self->citizen_id != NULL)
+  else if (self->handle_id != NULL)
     {
       wipe->pending++;
-      enr_key_store_remove_async (self->store, self->citizen_id, self->smartca_url, NULL,
+      enr_key_store_remove_async (self->store, self->handle_id, self->smartca_url, NULL,
                                   handle_removed_cb, g_object_ref (task));
     }
 

@@ -41,12 +41,15 @@ G_BEGIN_DECLS
  * runs its action again). A login as another citizen is refused with
  * ENR_SESSION_REASON_OTHER_CITIZEN.
  *
- * Persistence. After every step the session writes its non-secret
- * progress (step, registration, credential and device ids, the identity
- * VNeID showed) to "enrollment.json" in :state-directory, atomically and
- * readable by the user only, and keeps the SmartCA refresh token and the
- * PIN-protected key handle in the keyring (EnrKeyStore). No token, OTP,
- * PIN, password or key is ever written to the file. A kiosk session
+ * Persistence. After every step the session writes its non-secret,
+ * impersonal progress (the step and opaque ids: the key handle's, the
+ * registration's, the credential's, the device's) to "enrollment.json" in
+ * :state-directory, atomically and readable by the user only, and keeps
+ * the SmartCA refresh token, the key handle (the KAK under the PIN guard)
+ * and the personal data (citizen ID, identity, the key of the signed
+ * copies, which are sealed on disk) in the keyring's secret (EnrKeyStore).
+ * No token, OTP, PIN, password, key or personal data is ever written to
+ * the file; one an older version wrote is brought up to date on resume. A kiosk session
  * (:kiosk TRUE) writes nothing anywhere: its key store is in memory and
  * enr_session_wipe() clears it.
  *
@@ -226,7 +229,10 @@ G_DECLARE_FINAL_TYPE (EnrSession, enr_session, ENR, SESSION, GObject)
  *                           configured, and every action fails with
  *                           ENR_SESSION_ERROR_GET_HELP (see also :configured)
  *   trust-anchor   (string) absolute path of a PEM file of CAs to trust instead of the
- *                           system store (TLS and the issued certificate); NULL: the system
+ *                           system store for the services' TLS; NULL: the system
+ *   signing-trust-anchor (string) the same for the citizen's certificate and the signatures
+ *                           on documents, which must also have the subscriber profile
+ *                           (nonRepudiation, from an issuing CA); NULL: the system
  *   kiosk          (boolean) nothing on disk, the key store in memory (default FALSE)
  *   state-directory (string) where the checkpoint lives; NULL: the default,
  *                           g_get_user_data_dir()/smartca-enroll (ignored in kiosk mode)
@@ -250,12 +256,15 @@ G_DECLARE_FINAL_TYPE (EnrSession, enr_session, ENR, SESSION, GObject)
  *   certificate      EnrSessionCertificate  verified: chains to the trust anchor, names
  *                                 the citizen
  *   certificate-report EnrCertificateReport
- *   pin-attempts-left int         wrong PINs the key handle still takes (-1: unknown)
+ *   pin-attempts-left int         wrong PINs SmartCA's PIN guard still takes, as it last
+ *                                 said (5 for a key kept and no wrong PIN known; 0 locked;
+ *                                 -1: no key here)
  *   last-error       GError       the last action's error, or NULL
  */
 EnrSession           *enr_session_new                  (const char   *vneid_url,
                                                         const char   *smartca_url,
                                                         const char   *trust_anchor,
+                                                        const char   *signing_trust_anchor,
                                                         gboolean      kiosk,
                                                         const char   *state_directory);
 
@@ -445,8 +454,9 @@ gboolean  enr_session_sign_contract_finish       (EnrSession          *self,
 /*
  * Step 5, activation: checks @pin against the PIN policy (with the
  * citizen's date of birth) and @confirmation; makes a new KAK (in a
- * thread), registers its public half, protects it with the PIN and keeps
- * it (EnrKeyStore), approves the activation with a SAD, and receives the
+ * thread) and the PIN guard's verifier, registers both, keeps the KAK
+ * under the key the PIN and SmartCA's share make (EnrKeyStore), approves
+ * the activation with a SAD, and receives the
  * certificate, which is verified before :certificate is set; then fetches
  * the acceptance record into :acceptance-record. :step stays ACTIVATE.
  * Errors: FIELD NEW_PIN (the rule the PIN breaks in the message; nothing
@@ -463,16 +473,19 @@ gboolean  enr_session_activate_finish            (EnrSession          *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
 /*
- * Step 5, the acceptance record: unlocks the key handle with @pin,
- * approves :acceptance-record's transaction with a SAD, fetches the signed
+ * Step 5, the acceptance record: unlocks the key with @pin through SmartCA's
+ * PIN guard, approves :acceptance-record's transaction with a SAD over its
+ * challenge and the record's hash recomputed from the bytes shown (a
+ * transaction that asks for another is refused), fetches the signed
  * record and checks it (PAdES, signed by :certificate over the approved
  * hash) into :signed-acceptance-record; :step CERTIFICATE, then, once both
  * services report the certificate (as enr_session_refresh_certificate_async
  * does), DONE. The record is signed even if that report could not be had:
  * the action then succeeds at CERTIFICATE with the report's error in
  * :last-error (LOG_IN and :needs-login when the VNeID login ran out, as
- * after a resume). Errors: FIELD PIN (:pin-attempts-left), LOCKED
- * LINK_AGAIN; RETRY when the record expired or was rejected (a new record
+ * after a resume). Errors: FIELD PIN with the attempts SmartCA said
+ * (:pin-attempts-left), LOCKED LINK_AGAIN (the fifth wrong PIN, or a key
+ * kept before the PIN guard); RETRY when the record expired or was rejected (a new record
  * is fetched into :acceptance-record: approve that one).
  */
 void      enr_session_sign_acceptance_async      (EnrSession          *self,

@@ -189,3 +189,15 @@ enr_signing_request_matches (EnrSigningRequest    *self,
     }
   return TRUE;
 }
+
+GStrv
+enr_signing_request_dup_hashes (EnrSigningRequest *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (ENR_IS_SIGNING_REQUEST (self), NULL);
+
+  for (guint i = 0; i < self->documents->len; i++)
+    g_strv_builder_add (builder, g_array_index (self->documents, Document, i).hash);
+  return g_strv_builder_end (builder);
+}

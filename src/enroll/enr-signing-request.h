@@ -37,6 +37,10 @@ const char *enr_signing_request_get_document_name  (EnrSigningRequest *self,
 const char *enr_signing_request_get_document_hash  (EnrSigningRequest *self,
                                                     guint              index);
 
+/* The hashes shown, in order, NULL-terminated: what a SAD approving @self
+ * names. */
+GStrv       enr_signing_request_dup_hashes         (EnrSigningRequest *self);
+
 /* TRUE when @transaction asks for exactly what @self showed: the same
  * request, the same documents with the same hashes, in the same order. */
 gboolean    enr_signing_request_matches            (EnrSigningRequest    *self,

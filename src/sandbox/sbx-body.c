@@ -5,13 +5,11 @@
 
 #include <string.h>
 
-#include "sbx-json.h"
+#include "enr-json-check.h"
 #include "sbx-request-private.h"
 
 /* A request's body: JSON or a form, parsed on demand (after
  * authentication), and the field getters that answer 400 themselves. */
-
-#define MAX_JSON_DEPTH 64
 
 JsonObject *
 sbx_request_json_object (SbxRequest *req)
@@ -43,7 +41,7 @@ sbx_request_json_object (SbxRequest *req)
       sbx_reply_invalid (req, NULL, "The body is not valid UTF-8");
       return NULL;
     }
-  if (!sbx_json_check (data, len, MAX_JSON_DEPTH, &problem, &offset))
+  if (!enr_json_check (data, len, ENR_JSON_MAX_DEPTH, &problem, &offset))
     {
       g_autofree char *message = g_strdup_printf ("The body is not valid JSON: %s at byte %"
                                                   G_GSIZE_FORMAT, problem, offset);

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "enr-http.h"
+#include "enr-json-check.h"
 #include "enr-secure.h"
 #include "enr-service-error.h"
 
@@ -376,6 +377,9 @@ typedef struct
   GSource     *wait_source;
   GSource     *cancel_source;   /* the caller's cancel, seen in the worker */
   GCancellable *cancellable;    /* the worker's own, for libsoup */
+  GInputStream *stream;         /* the reply being read */
+  GByteArray   *body;           /* what of it is read so far */
+  guint         status;
 } SendState;
 
 static void clear_source (GSource **source);
@@ -386,6 +390,10 @@ send_state_free (SendState *state)
   clear_source (&state->wait_source);
   clear_source (&state->cancel_source);
   g_clear_object (&state->message);
+  g_clear_object (&state->stream);
+  if (state->body != NULL)
+    enr_secure_wipe (state->body->data, state->body->len);
+  g_clear_pointer (&state->body, g_byte_array_unref);
   g_clear_object (&state->cancellable);
   g_clear_error (&state->last_error);
   enr_http_call_free (state->call);
@@ -553,47 +561,197 @@ retry_later (GTask  *task,
   g_source_attach (state->wait_source, g_main_context_get_thread_default ());
 }
 
-static void
-read_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+/* The malformed-reply error: the reply broke PROTOCOL.md's limits or is
+ * not JSON, and nothing more of it is read. */
+static GError *
+malformed_reply (void)
 {
-  g_autoptr(GTask) task = user_data;
+  return g_error_new_literal (ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_MALFORMED_REPLY,
+                              enr_service_error_message (ENR_SERVICE_ERROR_MALFORMED_REPLY));
+}
+
+static void
+count_request (GTask *task)
+{
   EnrHttp *self = g_task_get_source_object (task);
   SendState *state = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  EnrHttpReply *reply;
-  guint status;
 
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
   g_mutex_lock (&self->stats_lock);
   self->requests++;
   self->waited_us += g_get_monotonic_time () - state->attempt_started_us;
   g_mutex_unlock (&self->stats_lock);
+}
 
+/* The call got no usable answer (@error from GIO or libsoup): retried if it
+ * may be, else ended. Takes @task. */
+static void
+transport_failed (GTask        *task,
+                  const GError *error)
+{
+  SendState *state = g_task_get_task_data (task);
+  gboolean may_retry = state->call->retry == ENR_HTTP_RETRY_SAFE ||
+                       failed_before_sending (error);
+
+  g_debug ("%s %s: %s", state->call->method, url_path_for_log (state->call->url),
+           error->message);
+  if (error->domain == G_TLS_ERROR || !may_retry)
+    {
+      end_call (task, service_error_for_transport (error), NULL);
+      g_object_unref (task);
+      return;
+    }
+  retry_later (task, service_error_for_transport (error), 0);
+}
+
+/* The whole body is in: checked (size, depth, syntax), then parsed. The
+ * buffer is wiped, as it may hold a share or a token. Takes @task. */
+static void
+body_read (GTask *task)
+{
+  SendState *state = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  const char *problem = NULL;
+  gsize offset = 0;
+  const char *data = (const char *) state->body->data;
+  gsize len = state->body->len;
+  EnrHttpReply *reply;
+
+  count_request (task);
+  reply = g_new0 (EnrHttpReply, 1);
+  reply->status = state->status;
+
+  if (len > 0)
+    {
+      g_autoptr(JsonParser) parser = NULL;
+
+      /* json-glib recurses once a level: a reply is checked whole before
+       * it is parsed, and one that is not plain JSON of at most 64 levels
+       * is not parsed at all. */
+      if (!g_utf8_validate_len (data, len, NULL) ||
+          !enr_json_check (data, len, ENR_JSON_MAX_DEPTH, &problem, &offset))
+        {
+          g_info ("%s %s: the reply is not JSON (%s at byte %" G_GSIZE_FORMAT ")",
+                  state->call->method, url_path_for_log (state->call->url),
+                  problem != NULL ? problem : "not UTF-8", offset);
+          enr_http_reply_free (reply);
+          end_call (task, malformed_reply (), NULL);
+          g_object_unref (task);
+          return;
+        }
+      parser = json_parser_new_immutable ();
+      if (!json_parser_load_from_data (parser, data, (gssize) len, &error))
+        {
+          g_info ("%s %s: the reply is not JSON: %s", state->call->method,
+                  url_path_for_log (state->call->url), error->message);
+          enr_http_reply_free (reply);
+          end_call (task, malformed_reply (), NULL);
+          g_object_unref (task);
+          return;
+        }
+      reply->body = json_parser_steal_root (parser);
+    }
+
+  end_call (task, NULL, reply);
+  g_object_unref (task);
+}
+
+static void read_more (GTask *task);
+
+static void
+chunk_read_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
+  SendState *state = g_task_get_task_data (task);
+  g_autoptr(GBytes) chunk = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len;
+
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  if (end_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+  if (chunk == NULL)
+    {
+      count_request (task);
+      transport_failed (task, error);
+      return;
+    }
+  len = g_bytes_get_size (chunk);
+  if (len == 0)
+    {
+      g_input_stream_close (state->stream, NULL, NULL);
+      body_read (task);
+      return;
+    }
+  if (state->body->len + len > ENR_JSON_MAX_REPLY_BYTES)
+    {
+      /* Closing the stream drops the connection: the rest is never read. */
+      g_info ("%s %s: the reply is over %u bytes", state->call->method,
+              url_path_for_log (state->call->url), ENR_JSON_MAX_REPLY_BYTES);
+      count_request (task);
+      g_input_stream_close (state->stream, NULL, NULL);
+      end_call (task, malformed_reply (), NULL);
+      g_object_unref (task);
+      return;
+    }
+  g_byte_array_append (state->body, g_bytes_get_data (chunk, NULL), (guint) len);
+  enr_secure_wipe ((gpointer) g_bytes_get_data (chunk, NULL), len);
+  read_more (task);
+}
+
+/* Takes @task. */
+static void
+read_more (GTask *task)
+{
+  SendState *state = g_task_get_task_data (task);
+
+  g_input_stream_read_bytes_async (state->stream, 64 * 1024, G_PRIORITY_DEFAULT,
+                                   state->cancellable, chunk_read_cb, task);
+}
+
+static void
+sent_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SendState *state = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  goffset length;
+  guint status;
+
+  stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
   if (end_if_cancelled (task))
     return;
 
-  if (bytes == NULL)
+  if (stream == NULL)
     {
-      gboolean may_retry = state->call->retry == ENR_HTTP_RETRY_SAFE ||
-                           failed_before_sending (error);
-
-      g_debug ("%s %s: %s", state->call->method, url_path_for_log (state->call->url),
-               error->message);
-      if (error->domain == G_TLS_ERROR || !may_retry)
-        {
-          end_call (task, service_error_for_transport (error), NULL);
-          return;
-        }
-      retry_later (g_steal_pointer (&task), service_error_for_transport (error), 0);
+      count_request (task);
+      transport_failed (g_steal_pointer (&task), error);
       return;
     }
 
   status = soup_message_get_status (state->message);
   g_debug ("%s %s -> %u (attempt %u)", state->call->method,
            url_path_for_log (state->call->url), status, state->attempt);
+
+  /* No endpoint redirects (PROTOCOL.md rev 2): a 3xx is an answer this
+   * program does not understand, and its Location is never followed, so a
+   * call cannot leave HTTPS or the configured host. */
+  if (status >= 300 && status < 400)
+    {
+      g_info ("%s %s: redirected (%u); not followed", state->call->method,
+              url_path_for_log (state->call->url), status);
+      count_request (task);
+      g_input_stream_close (stream, NULL, NULL);
+      end_call (task, malformed_reply (), NULL);
+      return;
+    }
 
   /* 503 says the request was not carried out; other 5xx leave it unknown,
    * which only a safe call may shrug off. A 429 is retried for a safe call
@@ -603,6 +761,8 @@ read_cb (GObject      *object,
       (status >= 500 && state->call->retry == ENR_HTTP_RETRY_SAFE) ||
       (status == 429 && state->call->retry == ENR_HTTP_RETRY_SAFE))
     {
+      count_request (task);
+      g_input_stream_close (stream, NULL, NULL);
       retry_later (g_steal_pointer (&task),
                    g_error_new_literal (ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_UNAVAILABLE,
                                         enr_service_error_message (ENR_SERVICE_ERROR_UNAVAILABLE)),
@@ -610,31 +770,26 @@ read_cb (GObject      *object,
       return;
     }
 
-  reply = g_new0 (EnrHttpReply, 1);
-  reply->status = status;
-
-  if (g_bytes_get_size (bytes) > 0)
+  length = soup_message_headers_get_content_length (
+             soup_message_get_response_headers (state->message));
+  if (length > ENR_JSON_MAX_REPLY_BYTES)
     {
-      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-      gsize len;
-      const char *data = g_bytes_get_data (bytes, &len);
-
-      if (!json_parser_load_from_data (parser, data, (gssize) len, &error))
-        {
-          g_info ("%s %s: the reply is not JSON: %s", state->call->method,
-                  url_path_for_log (state->call->url), error->message);
-          enr_http_reply_free (reply);
-          end_call (task, g_error_new_literal (ENR_SERVICE_ERROR,
-                                               ENR_SERVICE_ERROR_MALFORMED_REPLY,
-                                               enr_service_error_message (
-                                                 ENR_SERVICE_ERROR_MALFORMED_REPLY)),
-                    NULL);
-          return;
-        }
-      reply->body = json_parser_steal_root (parser);
+      g_info ("%s %s: the reply announces %" G_GOFFSET_FORMAT " bytes", state->call->method,
+              url_path_for_log (state->call->url), length);
+      count_request (task);
+      g_input_stream_close (stream, NULL, NULL);
+      end_call (task, malformed_reply (), NULL);
+      return;
     }
 
-  end_call (task, NULL, reply);
+  state->status = status;
+  g_clear_object (&state->stream);
+  state->stream = g_steal_pointer (&stream);
+  if (state->body != NULL)
+    enr_secure_wipe (state->body->data, state->body->len);
+  g_clear_pointer (&state->body, g_byte_array_unref);
+  state->body = g_byte_array_new ();
+  read_more (g_steal_pointer (&task));
 }
 
 /* In the worker. */
@@ -648,6 +803,9 @@ send_attempt (GTask *task)
 
   g_clear_object (&state->message);
   state->message = soup_message_new (call->method, call->url);
+  /* PROTOCOL.md rev 2: no endpoint redirects, and a client never follows
+   * one (sent_cb() refuses the 3xx itself). */
+  soup_message_add_flags (state->message, SOUP_MESSAGE_NO_REDIRECT);
   /* libsoup sends a POST on a new connection unless told it may be
    * repeated: a kept-alive one may turn out closed after the request went
    * out, and libsoup then sends it again by itself. A safe call may be;
@@ -666,8 +824,8 @@ send_attempt (GTask *task)
   if (call->body != NULL)
     soup_message_set_request_body_from_bytes (state->message, call->content_type, call->body);
 
-  soup_session_send_and_read_async (self->worker->session, state->message, G_PRIORITY_DEFAULT,
-                                    state->cancellable, read_cb, g_object_ref (task));
+  soup_session_send_async (self->worker->session, state->message, G_PRIORITY_DEFAULT,
+                           state->cancellable, sent_cb, g_object_ref (task));
 }
 
 /* The first attempt, in the worker. libsoup never sees the caller's

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "enr-json.h"
+#include "enr-secure.h"
 #include "enr-service-error.h"
 
 gboolean
@@ -137,6 +138,42 @@ enr_json_read_base64 (JsonObject *object,
 
   data = g_base64_decode (text, &len);
   return g_bytes_new_take (data, len);
+}
+
+GBytes *
+enr_json_read_secret (JsonObject  *object,
+                      const char  *name,
+                      gsize        length,
+                      GError     **error)
+{
+  JsonNode *node = member (object, name);
+  g_autoptr(GBytes) decoded = NULL;
+  char *text;
+  gsize text_len;
+  GBytes *secret;
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      enr_json_malformed (error, name, "is not a string");
+      return NULL;
+    }
+  decoded = enr_json_read_base64 (object, name, error);
+  /* json-glib hands out its own copy of the text: it is overwritten where
+   * it lies, so the reply keeps no trace of the secret. */
+  text = (char *) json_node_get_string (node);
+  text_len = strlen (text);
+  enr_secure_wipe (text, text_len);
+  if (decoded == NULL)
+    return NULL;
+  if (g_bytes_get_size (decoded) != length)
+    {
+      enr_secure_wipe ((gpointer) g_bytes_get_data (decoded, NULL), g_bytes_get_size (decoded));
+      enr_json_malformed (error, name, "is not of the right length");
+      return NULL;
+    }
+  secret = enr_secure_bytes_new (g_bytes_get_data (decoded, NULL), length);
+  enr_secure_wipe ((gpointer) g_bytes_get_data (decoded, NULL), length);
+  return secret;
 }
 
 JsonNode *

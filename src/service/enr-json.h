@@ -43,6 +43,14 @@ GBytes  *enr_json_read_base64   (JsonObject  *object,
                                  const char  *name,
                                  GError     **error);
 
+/* A secret sent as standard Base64 of exactly @length bytes (pinShare): the
+ * bytes, wiping themselves when freed, and the member's text wiped in the
+ * reply at once. */
+GBytes  *enr_json_read_secret   (JsonObject  *object,
+                                 const char  *name,
+                                 gsize        length,
+                                 GError     **error);
+
 /* The "content" of a SmartCA success envelope ({"code":0,…}); the whole
  * envelope must be well formed. */
 JsonNode *enr_json_envelope_content (JsonObject *envelope,

@@ -68,6 +68,9 @@ enr_service_error_message (EnrServiceError code)
     [ENR_SERVICE_ERROR_FAILED] = "the service refused the request",
     [ENR_SERVICE_ERROR_TRANSACTION_REJECTED] = "the transaction was rejected",
     [ENR_SERVICE_ERROR_OTHER_CITIZEN] = "the login names another citizen",
+    [ENR_SERVICE_ERROR_PIN_WRONG] = "the PIN verifier was refused",
+    [ENR_SERVICE_ERROR_PIN_LOCKED] = "the PIN guard is locked",
+    [ENR_SERVICE_ERROR_FRESH_LOGIN_REQUIRED] = "a fresh VNeID login is required",
   };
 
   if ((guint) code < G_N_ELEMENTS (messages) && messages[code] != NULL)
@@ -160,6 +163,7 @@ enr_service_error_from_oauth (guint       status,
     { "identity_level_insufficient", ENR_SERVICE_ERROR_IDENTITY_LEVEL },
     { "consent_required",            ENR_SERVICE_ERROR_CONSENT_REQUIRED },
     { "not_found",                   ENR_SERVICE_ERROR_NOT_FOUND },
+    { "invalid_request",             ENR_SERVICE_ERROR_FAILED },
     { "temporarily_unavailable",     ENR_SERVICE_ERROR_UNAVAILABLE },
     { "server_error",                ENR_SERVICE_ERROR_UNAVAILABLE },
   };
@@ -190,6 +194,7 @@ enr_service_error_from_envelope (guint       status,
 {
   static const struct { gint64 code; EnrServiceError error; } map[] = {
     { 40100, ENR_SERVICE_ERROR_LOGIN_EXPIRED },
+    { 40300, ENR_SERVICE_ERROR_FRESH_LOGIN_REQUIRED },
     { 40900, ENR_SERVICE_ERROR_WRONG_STATE },
     { 42900, ENR_SERVICE_ERROR_TOO_SOON },
     { 44000, ENR_SERVICE_ERROR_OTP_WRONG },
@@ -198,6 +203,8 @@ enr_service_error_from_envelope (guint       status,
     { 44003, ENR_SERVICE_ERROR_HASH_MISMATCH },
     { 45000, ENR_SERVICE_ERROR_SAD_INVALID },
     { 45001, ENR_SERVICE_ERROR_CHALLENGE_EXPIRED },
+    { 46000, ENR_SERVICE_ERROR_PIN_WRONG },
+    { 46001, ENR_SERVICE_ERROR_PIN_LOCKED },
     { 50000, ENR_SERVICE_ERROR_UNAVAILABLE },
     { 50300, ENR_SERVICE_ERROR_UNAVAILABLE },
     { 60000, ENR_SERVICE_ERROR_NOT_FOUND },

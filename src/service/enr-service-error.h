@@ -44,6 +44,9 @@ typedef enum
   ENR_SERVICE_ERROR_FAILED,              /* anything else the service refused */
   ENR_SERVICE_ERROR_TRANSACTION_REJECTED, /* a signing request was rejected */
   ENR_SERVICE_ERROR_OTHER_CITIZEN,       /* a new login named another citizen */
+  ENR_SERVICE_ERROR_PIN_WRONG,           /* the PIN guard refused the verifier (attempts left) */
+  ENR_SERVICE_ERROR_PIN_LOCKED,          /* five wrong PINs: only a change of device unlocks */
+  ENR_SERVICE_ERROR_FRESH_LOGIN_REQUIRED, /* a change of device needs a fresh VNeID hand-off */
 } EnrServiceError;
 
 GQuark      enr_service_error_quark   (void);

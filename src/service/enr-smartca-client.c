@@ -46,12 +46,40 @@ typedef struct
   ContentParser  parse;
   GDestroyNotify free_result;
   gboolean       renewed;
+  gboolean       secret;     /* the body's strings hold a PIN verifier or an OTP */
 } CallData;
+
+/* Overwrites the text of every string member of @body where json-glib
+ * keeps it: a PIN verifier is a secret like the PIN. */
+static void
+wipe_strings (JsonNode *body)
+{
+  g_autoptr(GList) members = NULL;
+  JsonObject *object;
+
+  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
+    return;
+  object = json_node_get_object (body);
+  members = json_object_get_members (object);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      JsonNode *node = json_object_get_member (object, l->data);
+
+      if (json_node_get_value_type (node) == G_TYPE_STRING)
+        {
+          char *text = (char *) json_node_get_string (node);
+
+          enr_secure_wipe (text, strlen (text));
+        }
+    }
+}
 
 static void
 call_data_free (CallData *data)
 {
   g_free (data->path);
+  if (data->secret)
+    wipe_strings (data->body);
   g_clear_pointer (&data->body, json_node_unref);
   g_free (data->idempotency_key);
   g_free (data);
@@ -384,6 +412,7 @@ resource_call (EnrSmartcaClient    *self,
   data->retry = retry;
   data->parse = parse;
   data->free_result = free_result;
+  data->secret = retry == ENR_HTTP_RETRY_SECRET || keyed;
   g_task_set_task_data (task, data, (GDestroyNotify) call_data_free);
 
   send_resource (task);
@@ -542,27 +571,34 @@ enr_smartca_client_activate_async (EnrSmartcaClient    *self,
                                    const char          *device_id,
                                    const char          *device_name,
                                    const char          *platform,
+                                   GBytes              *pin_verifier,
                                    const char          *otp,
                                    GCancellable        *cancellable,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
   g_autofree char *spki = NULL;
+  g_autoptr(EnrSecureString) verifier = NULL;
   JsonNode *device;
   JsonNode *body;
 
   g_return_if_fail (ENR_IS_SMARTCA_CLIENT (self));
   g_return_if_fail (kak_public_key != NULL && device_id != NULL);
   g_return_if_fail (device_name != NULL && platform != NULL);
+  g_return_if_fail (pin_verifier != NULL);
 
   spki = g_base64_encode (g_bytes_get_data (kak_public_key, NULL),
                           g_bytes_get_size (kak_public_key));
+  verifier = g_base64_encode (g_bytes_get_data (pin_verifier, NULL),
+                              g_bytes_get_size (pin_verifier));
   device = enr_json_object_new ("deviceId", device_id, "name", device_name,
                                 "platform", platform, NULL);
   if (otp != NULL)
-    body = enr_json_object_new ("kakPublicKey", spki, "o:device", device, "otp", otp, NULL);
+    body = enr_json_object_new ("kakPublicKey", spki, "o:device", device,
+                                "pinVerifier", verifier, "otp", otp, NULL);
   else
-    body = enr_json_object_new ("kakPublicKey", spki, "o:device", device, NULL);
+    body = enr_json_object_new ("kakPublicKey", spki, "o:device", device,
+                                "pinVerifier", verifier, NULL);
 
   /* The Idempotency-Key makes even the OTP-bearing call safe to repeat:
    * a repeat returns the first answer and does nothing new. */
@@ -577,6 +613,95 @@ enr_smartca_client_activate_finish (EnrSmartcaClient  *self,
                                     GError           **error)
 {
   return finish_call (self, result, enr_smartca_client_activate_async, error);
+}
+
+static gpointer
+parse_pin_share (JsonNode  *content,
+                 GError   **error)
+{
+  return enr_pin_share_parse (content, error);
+}
+
+/* The PIN guard's calls: never sent again after a connection that broke
+ * once the request went out, as a resend with a verifier that is no longer
+ * right (a change went through) would count as a wrong PIN; the next unlock
+ * settles whatever happened. A 401 is answered before anything is compared:
+ * that one is sent again after a renewal. */
+static void
+pin_call (EnrSmartcaClient    *self,
+          const char          *path,
+          const char          *credential_id,
+          GBytes              *pin_verifier,
+          GBytes              *new_pin_verifier,
+          gpointer             source_tag,
+          GCancellable        *cancellable,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data)
+{
+  g_autoptr(EnrSecureString) verifier = NULL;
+  g_autoptr(EnrSecureString) new_verifier = NULL;
+  JsonNode *body;
+
+  verifier = g_base64_encode (g_bytes_get_data (pin_verifier, NULL),
+                              g_bytes_get_size (pin_verifier));
+  if (new_pin_verifier != NULL)
+    {
+      new_verifier = g_base64_encode (g_bytes_get_data (new_pin_verifier, NULL),
+                                      g_bytes_get_size (new_pin_verifier));
+      body = enr_json_object_new ("credentialId", credential_id, "pinVerifier", verifier,
+                                  "newPinVerifier", new_verifier, NULL);
+    }
+  else
+    body = enr_json_object_new ("credentialId", credential_id, "pinVerifier", verifier, NULL);
+  resource_call (self, path, body, SECRET, FALSE, parse_pin_share,
+                 (GDestroyNotify) g_bytes_unref, source_tag, cancellable, callback, user_data);
+}
+
+void
+enr_smartca_client_verify_pin_async (EnrSmartcaClient    *self,
+                                     const char          *credential_id,
+                                     GBytes              *pin_verifier,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_if_fail (ENR_IS_SMARTCA_CLIENT (self));
+  g_return_if_fail (credential_id != NULL && pin_verifier != NULL);
+
+  pin_call (self, "ssa/sic/pin/verify", credential_id, pin_verifier, NULL,
+            enr_smartca_client_verify_pin_async, cancellable, callback, user_data);
+}
+
+GBytes *
+enr_smartca_client_verify_pin_finish (EnrSmartcaClient  *self,
+                                      GAsyncResult      *result,
+                                      GError           **error)
+{
+  return finish_call (self, result, enr_smartca_client_verify_pin_async, error);
+}
+
+void
+enr_smartca_client_change_pin_async (EnrSmartcaClient    *self,
+                                     const char          *credential_id,
+                                     GBytes              *pin_verifier,
+                                     GBytes              *new_pin_verifier,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_if_fail (ENR_IS_SMARTCA_CLIENT (self));
+  g_return_if_fail (credential_id != NULL && pin_verifier != NULL && new_pin_verifier != NULL);
+
+  pin_call (self, "ssa/sic/pin/change", credential_id, pin_verifier, new_pin_verifier,
+            enr_smartca_client_change_pin_async, cancellable, callback, user_data);
+}
+
+GBytes *
+enr_smartca_client_change_pin_finish (EnrSmartcaClient  *self,
+                                      GAsyncResult      *result,
+                                      GError           **error)
+{
+  return finish_call (self, result, enr_smartca_client_change_pin_async, error);
 }
 
 void

@@ -91,12 +91,14 @@ EnrContractSigned *     enr_smartca_client_sign_contract_finish (EnrSmartcaClien
                                                                  GAsyncResult     *result,
                                                                  GError          **error);
 
-/* Step 5. With an @otp (nullable) this is the change of device's activation. */
+/* Step 5. With an @otp (nullable) this is the change of device's activation.
+ * @pin_verifier: the new PIN guard's (32 bytes); the answer holds its share. */
 void                    enr_smartca_client_activate_async (EnrSmartcaClient    *self,
                                                            GBytes              *kak_public_key,
                                                            const char          *device_id,
                                                            const char          *device_name,
                                                            const char          *platform,
+                                                           GBytes              *pin_verifier,
                                                            const char          *otp,
                                                            GCancellable        *cancellable,
                                                            GAsyncReadyCallback  callback,
@@ -122,6 +124,34 @@ void                    enr_smartca_client_get_acceptance_async (EnrSmartcaClien
 EnrAcceptance *         enr_smartca_client_get_acceptance_finish (EnrSmartcaClient *self,
                                                                   GAsyncResult     *result,
                                                                   GError          **error);
+
+/*
+ * The PIN guard (PROTOCOL.md rev 2): the share for the right verifier, or
+ * ENR_SERVICE_ERROR_PIN_WRONG (details: attempts left), PIN_LOCKED, or
+ * WRONG_STATE for a credential without a guard. Never sent again on its
+ * own after a connection broke with the request sent. Free the share (it
+ * wipes itself) with g_bytes_unref().
+ */
+void                    enr_smartca_client_verify_pin_async (EnrSmartcaClient    *self,
+                                                             const char          *credential_id,
+                                                             GBytes              *pin_verifier,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+GBytes *                enr_smartca_client_verify_pin_finish (EnrSmartcaClient *self,
+                                                              GAsyncResult     *result,
+                                                              GError          **error);
+/* From then on only @new_pin_verifier is accepted; the share is the same. */
+void                    enr_smartca_client_change_pin_async (EnrSmartcaClient    *self,
+                                                             const char          *credential_id,
+                                                             GBytes              *pin_verifier,
+                                                             GBytes              *new_pin_verifier,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+GBytes *                enr_smartca_client_change_pin_finish (EnrSmartcaClient *self,
+                                                              GAsyncResult     *result,
+                                                              GError          **error);
 
 /* The change of device. */
 void                    enr_smartca_client_send_device_otp_async (EnrSmartcaClient    *self,

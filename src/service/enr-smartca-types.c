@@ -348,6 +348,7 @@ enr_activation_free (EnrActivation *value)
     return;
   g_free (value->credential_id);
   g_free (value->challenge);
+  g_clear_pointer (&value->pin_share, g_bytes_unref);
   g_free (value);
 }
 
@@ -365,7 +366,8 @@ enr_activation_parse (JsonNode  *content,
       !enr_json_read_string (object, "challenge", FALSE, &value->challenge, error) ||
       !enr_json_read_int (object, "challengeExpiresIn", 1, 86400, &value->challenge_expires_in,
                           error) ||
-      !read_state (object, &value->state, error))
+      !read_state (object, &value->state, error) ||
+      (value->pin_share = enr_json_read_secret (object, "pinShare", 32, error)) == NULL)
     return NULL;
   if (g_bytes_get_size (challenge) != 32)
     {
@@ -373,6 +375,19 @@ enr_activation_parse (JsonNode  *content,
       return NULL;
     }
   return g_steal_pointer (&value);
+}
+
+/* ssa/sic/pin/verify, pin/change */
+
+GBytes *
+enr_pin_share_parse (JsonNode  *content,
+                     GError   **error)
+{
+  JsonObject *object = content_object (content, error);
+
+  if (object == NULL)
+    return NULL;
+  return enr_json_read_secret (object, "pinShare", 32, error);
 }
 
 /* enrollment/certificate */

@@ -84,6 +84,7 @@ typedef struct
   char              *challenge;     /* Base64, as the SAD carries it */
   gint64             challenge_expires_in;
   EnrEnrollmentState state;
+  GBytes            *pin_share;     /* 32 bytes, wiped when freed (PIN guard) */
 } EnrActivation;
 
 typedef struct
@@ -151,6 +152,9 @@ EnrContract          *enr_contract_parse            (JsonNode   *content, GError
 EnrOtpSent           *enr_otp_sent_parse            (JsonNode   *content, GError **error);
 EnrContractSigned    *enr_contract_signed_parse     (JsonNode   *content, GError **error);
 EnrActivation        *enr_activation_parse          (JsonNode   *content, GError **error);
+/* ssa/sic/pin/verify and pin/change: the PIN guard's share (32 bytes,
+ * wiped when freed). */
+GBytes               *enr_pin_share_parse           (JsonNode   *content, GError **error);
 EnrIssuedCertificate *enr_issued_certificate_parse  (JsonNode   *content, GError **error);
 EnrTransaction       *enr_transaction_parse         (JsonNode   *content, GError **error);
 GPtrArray            *enr_transaction_list_parse    (JsonNode   *content, GError **error);

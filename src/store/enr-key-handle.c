@@ -7,6 +7,7 @@
 
 #include "enr-key-handle-private.h"
 #include "enr-key-wrap.h"
+#include "enr-pin-guard.h"
 #include "enr-secure.h"
 #include "enr-store-error.h"
 
@@ -17,27 +18,40 @@
 
 enum
 {
-  TAG_CITIZEN_ID = 1,
+  TAG_OWNER = 1,
   TAG_SERVICE_URL = 2,
   TAG_CREDENTIAL_ID = 3,
   TAG_DEVICE_ID = 4,
   TAG_KEY_ID = 5,
-  TAG_WRAPPED = 6,
+  TAG_V1_WRAPPED = 6,
   TAG_REFRESH_TOKEN = 7,
+  TAG_HANDLE_ID = 8,
+  TAG_SALT = 9,
+  TAG_ITERATIONS = 10,
+  TAG_WRAPPING = 11,
+  TAG_PENDING = 12,
+  TAG_PROFILE = 13,
+  TAG_OUTDATED = 14,
 };
 
 struct _EnrKeyHandle
 {
   GObject          parent_instance;
 
-  char            *citizen_id;
+  guint            record_version;
+  char            *handle_id;
   char            *service_url;
+  EnrSecureString *owner;
   char            *credential_id;
   char            *device_id;
   GBytes          *key_id;
-  GBytes          *wrapped;
+  GBytes          *salt;
+  guint            iterations;
+  GBytes          *wrapping;
+  GBytes          *pending;
+  gboolean         outdated;
   EnrSecureString *refresh_token;
-  guint            failed_attempts;
+  GBytes          *profile;
   gint64           saved_at;
 };
 
@@ -48,13 +62,17 @@ enr_key_handle_finalize (GObject *object)
 {
   EnrKeyHandle *self = ENR_KEY_HANDLE (object);
 
-  g_free (self->citizen_id);
+  g_free (self->handle_id);
   g_free (self->service_url);
+  g_clear_pointer (&self->owner, enr_secure_string_free);
   g_free (self->credential_id);
   g_free (self->device_id);
   g_clear_pointer (&self->key_id, g_bytes_unref);
-  g_clear_pointer (&self->wrapped, g_bytes_unref);
+  g_clear_pointer (&self->salt, g_bytes_unref);
+  g_clear_pointer (&self->wrapping, g_bytes_unref);
+  g_clear_pointer (&self->pending, g_bytes_unref);
   g_clear_pointer (&self->refresh_token, enr_secure_string_free);
+  g_clear_pointer (&self->profile, g_bytes_unref);
 
   G_OBJECT_CLASS (enr_key_handle_parent_class)->finalize (object);
 }
@@ -68,20 +86,27 @@ enr_key_handle_class_init (EnrKeyHandleClass *klass)
 static void
 enr_key_handle_init (EnrKeyHandle *self)
 {
+  self->record_version = ENR_KEY_HANDLE_RECORD_VERSION;
 }
 
 EnrKeyHandle *
-enr_key_handle_new (const char *citizen_id,
+enr_key_handle_new (const char *handle_id,
                     const char *service_url)
 {
   EnrKeyHandle *self;
 
-  g_return_val_if_fail (citizen_id != NULL && service_url != NULL, NULL);
+  g_return_val_if_fail (handle_id != NULL && service_url != NULL, NULL);
 
   self = g_object_new (ENR_TYPE_KEY_HANDLE, NULL);
-  self->citizen_id = g_strdup (citizen_id);
+  self->handle_id = g_strdup (handle_id);
   self->service_url = g_strdup (service_url);
   return self;
+}
+
+static GBytes *
+ref_or_null (GBytes *bytes)
+{
+  return bytes != NULL ? g_bytes_ref (bytes) : NULL;
 }
 
 EnrKeyHandle *
@@ -91,13 +116,21 @@ enr_key_handle_copy (EnrKeyHandle *self)
 
   g_return_val_if_fail (ENR_IS_KEY_HANDLE (self), NULL);
 
-  copy = enr_key_handle_new (self->citizen_id, self->service_url);
+  copy = g_object_new (ENR_TYPE_KEY_HANDLE, NULL);
+  copy->record_version = self->record_version;
+  copy->handle_id = g_strdup (self->handle_id);
+  copy->service_url = g_strdup (self->service_url);
+  copy->owner = enr_secure_strdup (self->owner);
   copy->credential_id = g_strdup (self->credential_id);
   copy->device_id = g_strdup (self->device_id);
-  copy->key_id = self->key_id != NULL ? g_bytes_ref (self->key_id) : NULL;
-  copy->wrapped = self->wrapped != NULL ? g_bytes_ref (self->wrapped) : NULL;
+  copy->key_id = ref_or_null (self->key_id);
+  copy->salt = ref_or_null (self->salt);
+  copy->iterations = self->iterations;
+  copy->wrapping = ref_or_null (self->wrapping);
+  copy->pending = ref_or_null (self->pending);
+  copy->outdated = self->outdated;
   copy->refresh_token = enr_secure_strdup (self->refresh_token);
-  copy->failed_attempts = self->failed_attempts;
+  copy->profile = ref_or_null (self->profile);
   copy->saved_at = self->saved_at;
   return copy;
 }
@@ -114,12 +147,6 @@ static guint32
 get_u32 (const guint8 *in)
 {
   return ((guint32) in[0] << 24) | ((guint32) in[1] << 16) | ((guint32) in[2] << 8) | in[3];
-}
-
-static gsize
-field_size (gsize len)
-{
-  return 5 + len;
 }
 
 static guint8 *
@@ -139,39 +166,54 @@ guint8 *
 enr_key_handle_serialize (EnrKeyHandle *self,
                           gsize        *len)
 {
-  struct { guint8 tag; const void *data; gsize len; } fields[7];
+  struct { guint8 tag; const void *data; gsize len; } fields[16];
+  guint8 iterations[4];
+  guint8 outdated = 1;
   guint n = 0;
   gsize total = HEADER_LEN;
   guint8 *buffer;
   guint8 *out;
 
   g_return_val_if_fail (ENR_IS_KEY_HANDLE (self), NULL);
+  g_return_val_if_fail (self->handle_id != NULL, NULL);
   g_return_val_if_fail (len != NULL, NULL);
 
+#define ADD_DATA(t, d, l) \
+  { fields[n].tag = (t); fields[n].data = (d); fields[n].len = (l); n++; }
 #define ADD_STRING(t, s) \
-  if ((s) != NULL) { fields[n].tag = (t); fields[n].data = (s); fields[n].len = strlen (s); n++; }
+  if ((s) != NULL) ADD_DATA ((t), (s), strlen (s))
 #define ADD_BYTES(t, b) \
-  if ((b) != NULL) \
-    { fields[n].tag = (t); fields[n].data = g_bytes_get_data ((b), &fields[n].len); n++; }
+  if ((b) != NULL) ADD_DATA ((t), g_bytes_get_data ((b), NULL), g_bytes_get_size (b))
 
-  ADD_STRING (TAG_CITIZEN_ID, self->citizen_id);
+  ADD_STRING (TAG_HANDLE_ID, self->handle_id);
   ADD_STRING (TAG_SERVICE_URL, self->service_url);
+  ADD_STRING (TAG_OWNER, self->owner);
   ADD_STRING (TAG_CREDENTIAL_ID, self->credential_id);
   ADD_STRING (TAG_DEVICE_ID, self->device_id);
   ADD_BYTES (TAG_KEY_ID, self->key_id);
-  ADD_BYTES (TAG_WRAPPED, self->wrapped);
+  ADD_BYTES (TAG_SALT, self->salt);
+  if (self->iterations > 0)
+    {
+      put_u32 (iterations, self->iterations);
+      ADD_DATA (TAG_ITERATIONS, iterations, sizeof iterations);
+    }
+  ADD_BYTES (TAG_WRAPPING, self->wrapping);
+  ADD_BYTES (TAG_PENDING, self->pending);
+  if (self->outdated)
+    ADD_DATA (TAG_OUTDATED, &outdated, 1);
   ADD_STRING (TAG_REFRESH_TOKEN, self->refresh_token);
+  ADD_BYTES (TAG_PROFILE, self->profile);
 
+#undef ADD_DATA
 #undef ADD_STRING
 #undef ADD_BYTES
 
   for (guint i = 0; i < n; i++)
-    total += field_size (fields[i].len);
+    total += 5 + fields[i].len;
 
   buffer = g_malloc0 (total);
   memcpy (buffer, MAGIC, 4);
   buffer[4] = ENR_KEY_HANDLE_RECORD_VERSION;
-  buffer[5] = (guint8) MIN (self->failed_attempts, 255);
   put_u32 (buffer + 8, (guint32) ((guint64) self->saved_at >> 32));
   put_u32 (buffer + 12, (guint32) ((guint64) self->saved_at & 0xffffffff));
   out = buffer + HEADER_LEN;
@@ -186,9 +228,28 @@ static char *
 field_string (const guint8 *data,
               gsize         len)
 {
-  if (memchr (data, '\0', len) != NULL || !g_utf8_validate ((const char *) data, len, NULL))
+  if (len == 0 || memchr (data, '\0', len) != NULL ||
+      !g_utf8_validate ((const char *) data, len, NULL))
     return NULL;
   return g_strndup ((const char *) data, len);
+}
+
+static void
+set_bytes (GBytes      **slot,
+           const guint8 *data,
+           gsize         len,
+           gboolean      secret)
+{
+  g_clear_pointer (slot, g_bytes_unref);
+  *slot = secret ? enr_secure_bytes_new (data, len) : g_bytes_new (data, len);
+}
+
+static void
+set_secret_string (EnrSecureString **slot,
+                   char             *value)
+{
+  g_clear_pointer (slot, enr_secure_string_free);
+  *slot = value;
 }
 
 EnrKeyHandle *
@@ -198,19 +259,22 @@ enr_key_handle_parse (const guint8  *data,
 {
   g_autoptr(EnrKeyHandle) self = NULL;
   gsize pos = HEADER_LEN;
+  guint version;
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
 
+  version = len > 4 ? data[4] : 0;
   if (len < HEADER_LEN || memcmp (data, MAGIC, 4) != 0 ||
-      data[4] != ENR_KEY_HANDLE_RECORD_VERSION)
+      (version != 1 && version != ENR_KEY_HANDLE_RECORD_VERSION))
     {
       enr_store_error_set (error, ENR_STORE_ERROR_CORRUPT, "record header (%" G_GSIZE_FORMAT
-                           " bytes, version %u)", len, len > 4 ? data[4] : 0);
+                           " bytes, version %u)", len, version);
       return NULL;
     }
 
   self = g_object_new (ENR_TYPE_KEY_HANDLE, NULL);
-  self->failed_attempts = data[5];
+  self->record_version = version;
+  /* Version 1's byte 5 counted wrong PINs: SmartCA counts them now. */
   self->saved_at = (gint64) (((guint64) get_u32 (data + 8) << 32) | get_u32 (data + 12));
 
   while (pos < len)
@@ -232,28 +296,46 @@ enr_key_handle_parse (const guint8  *data,
 
       switch (tag)
         {
-        case TAG_CITIZEN_ID: string_slot = &self->citizen_id; break;
+        case TAG_HANDLE_ID: string_slot = &self->handle_id; break;
         case TAG_SERVICE_URL: string_slot = &self->service_url; break;
         case TAG_CREDENTIAL_ID: string_slot = &self->credential_id; break;
         case TAG_DEVICE_ID: string_slot = &self->device_id; break;
-        case TAG_KEY_ID:
-          g_clear_pointer (&self->key_id, g_bytes_unref);
-          self->key_id = g_bytes_new (value, field_len);
-          break;
-        case TAG_WRAPPED:
-          g_clear_pointer (&self->wrapped, g_bytes_unref);
-          self->wrapped = g_bytes_new (value, field_len);
+        case TAG_OWNER:
+          set_secret_string (&self->owner, field_string (value, field_len));
+          ok = self->owner != NULL;
           break;
         case TAG_REFRESH_TOKEN:
-          g_clear_pointer (&self->refresh_token, enr_secure_string_free);
-          if (field_len > 0 && memchr (value, '\0', field_len) == NULL)
-            {
-              self->refresh_token = g_malloc (field_len + 1);
-              memcpy (self->refresh_token, value, field_len);
-              self->refresh_token[field_len] = '\0';
-            }
-          else
-            ok = FALSE;
+          set_secret_string (&self->refresh_token, field_string (value, field_len));
+          ok = self->refresh_token != NULL;
+          break;
+        case TAG_KEY_ID:
+          set_bytes (&self->key_id, value, field_len, FALSE);
+          break;
+        case TAG_SALT:
+          ok = field_len == ENR_PIN_GUARD_SALT_LENGTH;
+          set_bytes (&self->salt, value, field_len, FALSE);
+          break;
+        case TAG_ITERATIONS:
+          ok = field_len == 4;
+          self->iterations = ok ? get_u32 (value) : 0;
+          break;
+        case TAG_WRAPPING:
+          set_bytes (&self->wrapping, value, field_len, FALSE);
+          break;
+        case TAG_PENDING:
+          set_bytes (&self->pending, value, field_len, FALSE);
+          break;
+        case TAG_PROFILE:
+          set_bytes (&self->profile, value, field_len, TRUE);
+          break;
+        case TAG_OUTDATED:
+          self->outdated = TRUE;
+          break;
+        case TAG_V1_WRAPPED:
+          /* A KAK under the PIN alone: a copy of it could be tested against
+           * every PIN offline. It is never read, and goes with the next
+           * write. */
+          self->outdated = version == 1;
           break;
         default:
           /* A field from a later version. */
@@ -269,8 +351,12 @@ enr_key_handle_parse (const guint8  *data,
         goto corrupt;
     }
 
-  if (self->citizen_id == NULL || self->service_url == NULL ||
-      (self->wrapped != NULL && (self->device_id == NULL || self->key_id == NULL)))
+  if (self->service_url == NULL || (version == 1 && self->owner == NULL) ||
+      (version != 1 && self->handle_id == NULL) ||
+      (self->wrapping == NULL && self->pending != NULL) ||
+      (self->wrapping != NULL && (self->credential_id == NULL || self->device_id == NULL ||
+                                  self->key_id == NULL || self->salt == NULL ||
+                                  self->iterations == 0)))
     goto corrupt;
   return g_steal_pointer (&self);
 
@@ -280,11 +366,18 @@ corrupt:
   return NULL;
 }
 
+guint
+enr_key_handle_get_record_version (EnrKeyHandle *self)
+{
+  g_return_val_if_fail (ENR_IS_KEY_HANDLE (self), 0);
+  return self->record_version;
+}
+
 const char *
-enr_key_handle_get_citizen_id (EnrKeyHandle *self)
+enr_key_handle_get_handle_id (EnrKeyHandle *self)
 {
   g_return_val_if_fail (ENR_IS_KEY_HANDLE (self), NULL);
-  return self->citizen_id;
+  return self->handle_id;
 }
 
 const char *
@@ -292,6 +385,13 @@ enr_key_handle_get_service_url (EnrKeyHandle *self)
 {
   g_return_val_if_fail (ENR_IS_KEY_HANDLE (self), NULL);
   return self->service_url;
+}
+
+const char *
+enr_key_handle_get_owner (EnrKeyHandle *self)
+{
+  g_return_val_if_fail (ENR_IS_KEY_HANDLE (self), NULL);
+  return self->owner;
 }
 
 const char *
@@ -312,7 +412,7 @@ GBytes *
 enr_key_handle_get_key_id (EnrKeyHandle *self)
 {
   g_return_val_if_fail (ENR_IS_KEY_HANDLE (self), NULL);
-  return self->key_id != NULL ? g_bytes_ref (self->key_id) : NULL;
+  return ref_or_null (self->key_id);
 }
 
 GBytes *
@@ -333,19 +433,35 @@ gboolean
 enr_key_handle_has_key (EnrKeyHandle *self)
 {
   g_return_val_if_fail (ENR_IS_KEY_HANDLE (self), FALSE);
-  return self->wrapped != NULL;
+  return self->wrapping != NULL;
+}
+
+gboolean
+enr_key_handle_is_outdated (EnrKeyHandle *self)
+{
+  g_return_val_if_fail (ENR_IS_KEY_HANDLE (self), FALSE);
+  return self->wrapping == NULL && self->outdated;
+}
+
+GBytes *
+enr_key_handle_get_salt (EnrKeyHandle *self)
+{
+  g_return_val_if_fail (ENR_IS_KEY_HANDLE (self), NULL);
+  return ref_or_null (self->salt);
 }
 
 guint
 enr_key_handle_get_iterations (EnrKeyHandle *self)
 {
-  EnrKeyWrapInfo info = { 0 };
-
   g_return_val_if_fail (ENR_IS_KEY_HANDLE (self), 0);
+  return self->wrapping != NULL ? self->iterations : 0;
+}
 
-  if (self->wrapped == NULL || !enr_key_wrap_inspect (self->wrapped, &info, NULL))
-    return 0;
-  return info.iterations;
+gboolean
+enr_key_handle_has_pending (EnrKeyHandle *self)
+{
+  g_return_val_if_fail (ENR_IS_KEY_HANDLE (self), FALSE);
+  return self->pending != NULL;
 }
 
 const char *
@@ -355,19 +471,11 @@ enr_key_handle_get_refresh_token (EnrKeyHandle *self)
   return self->refresh_token;
 }
 
-guint
-enr_key_handle_get_attempts_left (EnrKeyHandle *self)
+GBytes *
+enr_key_handle_get_profile (EnrKeyHandle *self)
 {
-  g_return_val_if_fail (ENR_IS_KEY_HANDLE (self), 0);
-  return self->failed_attempts >= ENR_KEY_HANDLE_MAX_ATTEMPTS ?
-         0 : ENR_KEY_HANDLE_MAX_ATTEMPTS - self->failed_attempts;
-}
-
-gboolean
-enr_key_handle_is_locked (EnrKeyHandle *self)
-{
-  g_return_val_if_fail (ENR_IS_KEY_HANDLE (self), TRUE);
-  return self->failed_attempts >= ENR_KEY_HANDLE_MAX_ATTEMPTS;
+  g_return_val_if_fail (ENR_IS_KEY_HANDLE (self), NULL);
+  return ref_or_null (self->profile);
 }
 
 gint64
@@ -378,34 +486,47 @@ enr_key_handle_get_saved_at (EnrKeyHandle *self)
 }
 
 GBytes *
-enr_key_handle_get_wrapped (EnrKeyHandle *self)
+enr_key_handle_get_wrapping (EnrKeyHandle *self)
 {
   g_return_val_if_fail (ENR_IS_KEY_HANDLE (self), NULL);
-  return self->wrapped != NULL ? g_bytes_ref (self->wrapped) : NULL;
+  return ref_or_null (self->wrapping);
 }
 
 GBytes *
-enr_key_handle_get_context (EnrKeyHandle *self)
+enr_key_handle_get_pending (EnrKeyHandle *self)
 {
-  static const char label[] = "vn.smartca.Enroll.KeyHandle";
-  GByteArray *context;
-
   g_return_val_if_fail (ENR_IS_KEY_HANDLE (self), NULL);
-
-  /* NULs between the parts keep "ab"+"c" and "a"+"bc" apart. */
-  context = g_byte_array_new ();
-  g_byte_array_append (context, (const guint8 *) label, sizeof label);
-  g_byte_array_append (context, (const guint8 *) self->citizen_id, strlen (self->citizen_id) + 1);
-  if (self->device_id != NULL)
-    g_byte_array_append (context, (const guint8 *) self->device_id, strlen (self->device_id));
-  return g_byte_array_free_to_bytes (context);
+  return ref_or_null (self->pending);
 }
 
-guint
-enr_key_handle_get_failed_attempts (EnrKeyHandle *self)
+void
+enr_key_handle_set_handle_id (EnrKeyHandle *self,
+                              const char   *handle_id)
 {
-  g_return_val_if_fail (ENR_IS_KEY_HANDLE (self), 0);
-  return self->failed_attempts;
+  g_return_if_fail (ENR_IS_KEY_HANDLE (self));
+  g_return_if_fail (handle_id != NULL);
+
+  g_free (self->handle_id);
+  self->handle_id = g_strdup (handle_id);
+}
+
+void
+enr_key_handle_set_owner (EnrKeyHandle *self,
+                          const char   *owner)
+{
+  g_return_if_fail (ENR_IS_KEY_HANDLE (self));
+  set_secret_string (&self->owner, owner != NULL ? enr_secure_strdup (owner) : NULL);
+}
+
+static void
+replace_bytes (GBytes **slot,
+               GBytes  *value)
+{
+  GBytes *old = *slot;
+
+  *slot = ref_or_null (value);
+  if (old != NULL)
+    g_bytes_unref (old);
 }
 
 void
@@ -413,7 +534,9 @@ enr_key_handle_set_key (EnrKeyHandle *self,
                         const char   *credential_id,
                         const char   *device_id,
                         GBytes       *public_key,
-                        GBytes       *wrapped)
+                        GBytes       *salt,
+                        guint         iterations,
+                        GBytes       *wrapping)
 {
   g_return_if_fail (ENR_IS_KEY_HANDLE (self));
 
@@ -423,17 +546,35 @@ enr_key_handle_set_key (EnrKeyHandle *self,
   self->device_id = g_strdup (device_id);
   g_clear_pointer (&self->key_id, g_bytes_unref);
   self->key_id = public_key != NULL ? enr_key_handle_compute_key_id (public_key) : NULL;
-  enr_key_handle_set_wrapped (self, wrapped);
+  replace_bytes (&self->salt, salt);
+  self->iterations = iterations;
+  replace_bytes (&self->wrapping, wrapping);
+  g_clear_pointer (&self->pending, g_bytes_unref);
+  self->outdated = FALSE;
 }
 
 void
-enr_key_handle_set_wrapped (EnrKeyHandle *self,
-                            GBytes       *wrapped)
+enr_key_handle_set_wrapping (EnrKeyHandle *self,
+                             GBytes       *wrapping)
 {
   g_return_if_fail (ENR_IS_KEY_HANDLE (self));
+  replace_bytes (&self->wrapping, wrapping);
+}
 
-  g_clear_pointer (&self->wrapped, g_bytes_unref);
-  self->wrapped = wrapped != NULL ? g_bytes_ref (wrapped) : NULL;
+void
+enr_key_handle_set_pending (EnrKeyHandle *self,
+                            GBytes       *pending)
+{
+  g_return_if_fail (ENR_IS_KEY_HANDLE (self));
+  replace_bytes (&self->pending, pending);
+}
+
+void
+enr_key_handle_set_outdated (EnrKeyHandle *self,
+                             gboolean      outdated)
+{
+  g_return_if_fail (ENR_IS_KEY_HANDLE (self));
+  self->outdated = outdated;
 }
 
 void
@@ -442,17 +583,17 @@ enr_key_handle_set_refresh_token (EnrKeyHandle *self,
 {
   g_return_if_fail (ENR_IS_KEY_HANDLE (self));
 
-  g_clear_pointer (&self->refresh_token, enr_secure_string_free);
-  self->refresh_token = refresh_token != NULL && refresh_token[0] != '\0' ?
-                        enr_secure_strdup (refresh_token) : NULL;
+  set_secret_string (&self->refresh_token,
+                     refresh_token != NULL && refresh_token[0] != '\0' ?
+                     enr_secure_strdup (refresh_token) : NULL);
 }
 
 void
-enr_key_handle_set_failed_attempts (EnrKeyHandle *self,
-                                    guint         failed)
+enr_key_handle_set_profile (EnrKeyHandle *self,
+                            GBytes       *profile)
 {
   g_return_if_fail (ENR_IS_KEY_HANDLE (self));
-  self->failed_attempts = MIN (failed, 255);
+  replace_bytes (&self->profile, profile);
 }
 
 void

@@ -12,7 +12,7 @@
 #include "enr-key-store.h"
 #include "enr-key-wrap.h"
 #include "enr-keyring.h"
-#include "enr-pin-policy.h"
+#include "enr-pin-guard.h"
 #include "enr-secure.h"
 #include "enr-store-error.h"
 
@@ -25,12 +25,13 @@ struct _EnrKeyStore
   GHashTable          *memory;       /* ephemeral: "citizen\nservice" → SecretValue */
   EnrKeyStoreStepFunc  step_func;
   gpointer             step_data;
+  guint                min_iterations;
 };
 
 G_DEFINE_FINAL_TYPE (EnrKeyStore, enr_key_store, G_TYPE_OBJECT)
 
 /* Keyring operations of every store in the process run one at a time, so
- * that a read-modify-write (the wrong-PIN count) is never interleaved. */
+ * that a read-modify-write (a change of PIN, a token) is never interleaved. */
 static GMutex keyring_lock;
 
 static void
@@ -56,6 +57,7 @@ enr_key_store_init (EnrKeyStore *self)
   g_mutex_init (&self->lock);
   self->memory = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify) enr_keyring_value_wipe);
+  self->min_iterations = ENR_KEY_WRAP_MIN_ITERATIONS;
 }
 
 EnrKeyStore *
@@ -86,6 +88,16 @@ enr_key_store_set_step_func (EnrKeyStore         *self,
 }
 
 void
+enr_key_store_set_min_iterations (EnrKeyStore *self,
+                                  guint        iterations)
+{
+  g_return_if_fail (ENR_IS_KEY_STORE (self));
+  g_return_if_fail (iterations > 0);
+
+  self->min_iterations = iterations;
+}
+
+void
 enr_key_store_wipe (EnrKeyStore *self)
 {
   g_autoptr(GMutexLocker) locker = NULL;
@@ -107,41 +119,61 @@ step (EnrKeyStore     *self,
 /* ---- The two places a record lives ---- */
 
 static char *
-memory_key (const char *citizen_id,
+memory_key (const char *handle_id,
             const char *service_url)
 {
-  return g_strconcat (citizen_id, "\n", service_url, NULL);
+  return g_strconcat (handle_id, "\n", service_url, NULL);
 }
 
 static EnrKeyHandle *
 store_read (EnrKeyStore   *self,
-            const char    *citizen_id,
+            const char    *handle_id,
             const char    *service_url,
             GCancellable  *cancellable,
             GError       **error)
 {
   g_autofree char *key = NULL;
+  EnrKeyHandle *handle;
   SecretValue *value;
   const char *data;
   gsize len = 0;
+  guint iterations;
 
   if (self->mode == ENR_KEY_STORE_KEYRING)
-    return enr_keyring_read (citizen_id, service_url, cancellable, error);
-
-  key = memory_key (citizen_id, service_url);
-  value = g_hash_table_lookup (self->memory, key);
-  if (value == NULL)
+    handle = enr_keyring_read (handle_id, service_url, cancellable, error);
+  else
     {
-      enr_store_error_set (error, ENR_STORE_ERROR_NOT_FOUND, "nothing in memory");
+      key = memory_key (handle_id, service_url);
+      value = g_hash_table_lookup (self->memory, key);
+      if (value == NULL)
+        {
+          enr_store_error_set (error, ENR_STORE_ERROR_NOT_FOUND, "nothing in memory");
+          return NULL;
+        }
+      data = secret_value_get (value, &len);
+      handle = enr_key_handle_parse ((const guint8 *) data, len, error);
+    }
+  if (handle == NULL)
+    return NULL;
+
+  /* The count is checked each time a handle is read: one lowered behind
+   * the program's back would make the verifiers SmartCA keeps cheap to
+   * search, should its database be stolen. */
+  iterations = enr_key_handle_get_iterations (handle);
+  if (enr_key_handle_has_key (handle) &&
+      (iterations < self->min_iterations || iterations > ENR_KEY_WRAP_MAX_ITERATIONS))
+    {
+      g_object_unref (handle);
+      enr_store_error_set (error, ENR_STORE_ERROR_CORRUPT, "a PBKDF2 count of %u", iterations);
       return NULL;
     }
-  data = secret_value_get (value, &len);
-  return enr_key_handle_parse ((const guint8 *) data, len, error);
+  return handle;
 }
 
 static gboolean
 store_write (EnrKeyStore   *self,
              EnrKeyHandle  *handle,
+             gboolean       drop_others,
              GCancellable  *cancellable,
              GError       **error)
 {
@@ -150,7 +182,7 @@ store_write (EnrKeyStore   *self,
   SecretValue *value;
 
   if (self->mode == ENR_KEY_STORE_KEYRING)
-    return enr_keyring_write (handle, cancellable, error);
+    return enr_keyring_write (handle, drop_others, cancellable, error);
 
   enr_key_handle_set_saved_at (handle, MAX (g_get_real_time (),
                                             enr_key_handle_get_saved_at (handle) + 1));
@@ -160,7 +192,7 @@ store_write (EnrKeyStore   *self,
   value = secret_value_new ((const char *) record, len, "application/octet-stream");
   enr_secure_free (record, len);
   g_hash_table_replace (self->memory,
-                        memory_key (enr_key_handle_get_citizen_id (handle),
+                        memory_key (enr_key_handle_get_handle_id (handle),
                                     enr_key_handle_get_service_url (handle)),
                         value);
   return TRUE;
@@ -168,7 +200,7 @@ store_write (EnrKeyStore   *self,
 
 static gboolean
 store_remove (EnrKeyStore   *self,
-              const char    *citizen_id,
+              const char    *handle_id,
               const char    *service_url,
               GCancellable  *cancellable,
               GError       **error)
@@ -176,11 +208,33 @@ store_remove (EnrKeyStore   *self,
   g_autofree char *key = NULL;
 
   if (self->mode == ENR_KEY_STORE_KEYRING)
-    return enr_keyring_remove (citizen_id, service_url, cancellable, error);
+    return enr_keyring_remove (handle_id, service_url, cancellable, error);
 
-  key = memory_key (citizen_id, service_url);
+  key = memory_key (handle_id, service_url);
   g_hash_table_remove (self->memory, key);
   return TRUE;
+}
+
+/* The handle, or a new one when nothing is kept yet (other errors fail). */
+static EnrKeyHandle *
+read_or_new (EnrKeyStore   *self,
+             const char    *handle_id,
+             const char    *service_url,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autoptr(GError) local = NULL;
+  EnrKeyHandle *handle;
+
+  handle = store_read (self, handle_id, service_url, cancellable, &local);
+  if (handle != NULL)
+    return handle;
+  if (!g_error_matches (local, ENR_STORE_ERROR, ENR_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  return enr_key_handle_new (handle_id, service_url);
 }
 
 /* ---- Operations, each in a worker thread ---- */
@@ -189,121 +243,84 @@ typedef enum
 {
   OP_CREATE,
   OP_LOOKUP,
-  OP_UNLOCK,
-  OP_CHANGE_PIN,
+  OP_OPEN,
+  OP_ADD_PENDING,
   OP_SET_REFRESH_TOKEN,
+  OP_SET_PROFILE,
+  OP_MIGRATE,
   OP_REMOVE,
 } OpKind;
 
 typedef struct
 {
   OpKind           kind;
-  char            *citizen_id;
+  char            *handle_id;
   char            *service_url;
+  EnrSecureString *owner;
   char            *credential_id;
   char            *device_id;
   EnrKak          *kak;
-  EnrSecureString *pin;
-  EnrSecureString *new_pin;
-  EnrSecureString *refresh_token;
+  GBytes          *salt;
   guint            iterations;
-  guint            attempts_left;
+  GBytes          *pin_key;
+  GBytes          *new_pin_key;
+  GBytes          *pin_share;
+  EnrSecureString *refresh_token;
+  GBytes          *profile;
 } Op;
+
+/* pinKey and pinShare are copied into bytes of their own that wipe
+ * themselves, and dropped as soon as the operation is over. */
+static GBytes *
+secret_copy (GBytes *bytes)
+{
+  gsize len;
+  const guint8 *data;
+
+  if (bytes == NULL)
+    return NULL;
+  data = g_bytes_get_data (bytes, &len);
+  return enr_secure_bytes_new (data, len);
+}
+
+static void
+op_forget_secrets (Op *op)
+{
+  g_clear_pointer (&op->pin_key, g_bytes_unref);
+  g_clear_pointer (&op->new_pin_key, g_bytes_unref);
+  g_clear_pointer (&op->pin_share, g_bytes_unref);
+  /* The caller's KAK: it signs the approval after this, and wipes it. */
+  g_clear_object (&op->kak);
+}
 
 static void
 op_free (gpointer data)
 {
   Op *op = data;
 
-  g_free (op->citizen_id);
+  op_forget_secrets (op);
+  g_free (op->handle_id);
   g_free (op->service_url);
+  enr_secure_string_free (op->owner);
   g_free (op->credential_id);
   g_free (op->device_id);
-  g_clear_object (&op->kak);
-  enr_secure_string_free (op->pin);
-  enr_secure_string_free (op->new_pin);
+  g_clear_pointer (&op->salt, g_bytes_unref);
   enr_secure_string_free (op->refresh_token);
+  g_clear_pointer (&op->profile, g_bytes_unref);
   g_free (op);
 }
 
 static Op *
 op_new (OpKind      kind,
-        const char *citizen_id,
+        const char *handle_id,
         const char *service_url)
 {
   Op *op = g_new0 (Op, 1);
 
   op->kind = kind;
-  op->citizen_id = g_strdup (citizen_id);
+  op->handle_id = g_strdup (handle_id);
   op->service_url = g_strdup (service_url);
-  op->attempts_left = ENR_KEY_HANDLE_MAX_ATTEMPTS;
   return op;
-}
-
-/*
- * Counts the try with the handle, then opens the wrapped key with @pin.
- * The count is written first so that killing the program while the PIN is
- * checked cannot be used to try PINs for free.
- */
-static GBytes *
-open_with_pin (EnrKeyStore   *self,
-               EnrKeyHandle  *handle,
-               const char    *pin,
-               Op            *op,
-               GCancellable  *cancellable,
-               GError       **error)
-{
-  g_autoptr(GBytes) wrapped = NULL;
-  g_autoptr(GBytes) context = NULL;
-  GError *local = NULL;
-  GBytes *secret;
-  guint failed;
-
-  if (!enr_key_handle_has_key (handle))
-    {
-      enr_store_error_set (error, ENR_STORE_ERROR_NO_KEY, "no wrapped key yet");
-      return NULL;
-    }
-  failed = enr_key_handle_get_failed_attempts (handle);
-  if (failed >= ENR_KEY_HANDLE_MAX_ATTEMPTS)
-    {
-      op->attempts_left = 0;
-      enr_store_error_set (error, ENR_STORE_ERROR_HANDLE_LOCKED, "locked after %u wrong PINs",
-                           failed);
-      return NULL;
-    }
-
-  enr_key_handle_set_failed_attempts (handle, failed + 1);
-  if (!store_write (self, handle, cancellable, error))
-    return NULL;
-  step (self, ENR_KEY_STORE_STEP_ATTEMPT_COUNTED);
-
-  wrapped = enr_key_handle_get_wrapped (handle);
-  context = enr_key_handle_get_context (handle);
-  secret = enr_key_wrap_open (wrapped, pin, context, &local);
-  if (secret != NULL)
-    {
-      step (self, ENR_KEY_STORE_STEP_UNWRAPPED);
-      return secret;
-    }
-
-  if (g_error_matches (local, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_WRONG_PIN))
-    {
-      g_error_free (local);
-      op->attempts_left = ENR_KEY_HANDLE_MAX_ATTEMPTS - (failed + 1);
-      if (op->attempts_left == 0)
-        enr_store_error_set (error, ENR_STORE_ERROR_HANDLE_LOCKED, "fifth wrong PIN");
-      else
-        enr_store_error_set_wrong_pin (error, op->attempts_left);
-      return NULL;
-    }
-
-  /* Damage is not a wrong PIN: give the try back. */
-  enr_key_handle_set_failed_attempts (handle, failed);
-  if (!store_write (self, handle, cancellable, NULL))
-    g_debug ("could not give back a try after a damaged handle");
-  g_propagate_error (error, local);
-  return NULL;
 }
 
 static gboolean
@@ -317,6 +334,86 @@ same_public_key (EnrKak       *kak,
   return from_handle != NULL && g_bytes_equal (from_key, from_handle);
 }
 
+/* The handle's KAK as PKCS#8, from whichever wrapping opens with @pin_key
+ * and @pin_share; *@opened_pending tells which one did. */
+static GBytes *
+open_wrapping (EnrKeyHandle  *handle,
+               GBytes        *pin_key,
+               GBytes        *pin_share,
+               gboolean      *opened_pending,
+               GError       **error)
+{
+  GBytes *wrappings[2] = { enr_key_handle_get_wrapping (handle),
+                           enr_key_handle_get_pending (handle) };
+  GBytes *secret = NULL;
+  GError *first = NULL;
+
+  if (wrappings[0] == NULL)
+    {
+      if (enr_key_handle_is_outdated (handle))
+        enr_store_error_set (error, ENR_STORE_ERROR_OUTDATED, "a key from before the PIN guard");
+      else
+        enr_store_error_set (error, ENR_STORE_ERROR_NO_KEY, "no wrapped key yet");
+      return NULL;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (wrappings) && secret == NULL; i++)
+    {
+      GError *local = NULL;
+
+      if (wrappings[i] == NULL)
+        continue;
+      secret = enr_pin_guard_open (wrappings[i], pin_key, pin_share,
+                                   enr_key_handle_get_credential_id (handle),
+                                   enr_key_handle_get_device_id (handle), &local);
+      if (secret != NULL)
+        *opened_pending = i == 1;
+      else if (first == NULL)
+        first = local;
+      else
+        g_error_free (local);
+    }
+  g_clear_pointer (&wrappings[0], g_bytes_unref);
+  g_clear_pointer (&wrappings[1], g_bytes_unref);
+
+  if (secret == NULL)
+    {
+      /* SmartCA handed the share out for this PIN's verifier, yet nothing
+       * here opens with it: not a wrong PIN, but a handle that is not the
+       * one the guard protects (or one damaged). */
+      if (g_error_matches (first, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_WRONG_PIN))
+        enr_store_error_set (error, ENR_STORE_ERROR_CORRUPT,
+                             "no wrapping opens with the share for this PIN");
+      else
+        g_propagate_error (error, g_steal_pointer (&first));
+      g_clear_error (&first);
+      return NULL;
+    }
+  g_clear_error (&first);
+  return secret;
+}
+
+static EnrKak *
+kak_from_pkcs8 (GBytes        *pkcs8,
+                EnrKeyHandle  *handle,
+                GError       **error)
+{
+  g_autoptr(EnrKak) kak = NULL;
+  gsize der_len;
+  const guint8 *der = g_bytes_get_data (pkcs8, &der_len);
+
+  kak = enr_kak_new_from_pkcs8 (der, der_len, error);
+  if (kak == NULL)
+    return NULL;
+  if (!same_public_key (kak, handle))
+    {
+      enr_kak_wipe (kak);
+      enr_store_error_set (error, ENR_STORE_ERROR_CORRUPT, "key does not match its public key");
+      return NULL;
+    }
+  return g_steal_pointer (&kak);
+}
+
 static gpointer
 run_create (EnrKeyStore   *self,
             Op            *op,
@@ -326,15 +423,10 @@ run_create (EnrKeyStore   *self,
   g_autoptr(EnrKeyHandle) handle = NULL;
   g_autoptr(GBytes) pkcs8 = NULL;
   g_autoptr(GBytes) public_key = NULL;
-  g_autoptr(GBytes) context = NULL;
-  g_autoptr(GBytes) wrapped = NULL;
+  g_autoptr(GBytes) wrapping = NULL;
   g_autoptr(GError) local = NULL;
-  guint iterations;
 
-  if (!enr_pin_policy_validate (op->pin, NULL, NULL, error))
-    return NULL;
-
-  handle = store_read (self, op->citizen_id, op->service_url, cancellable, &local);
+  handle = store_read (self, op->handle_id, op->service_url, cancellable, &local);
   if (handle == NULL)
     {
       /* Anything but "nothing kept" or a damaged record (which this
@@ -345,103 +437,116 @@ run_create (EnrKeyStore   *self,
           g_propagate_error (error, g_steal_pointer (&local));
           return NULL;
         }
-      handle = enr_key_handle_new (op->citizen_id, op->service_url);
+      handle = enr_key_handle_new (op->handle_id, op->service_url);
     }
 
+  public_key = enr_kak_get_public_key (op->kak);
   pkcs8 = enr_kak_export_pkcs8 (op->kak, error);
   if (pkcs8 == NULL)
     return NULL;
-  public_key = enr_kak_get_public_key (op->kak);
-  enr_key_handle_set_key (handle, op->credential_id, op->device_id, public_key, NULL);
-  context = enr_key_handle_get_context (handle);
-  iterations = op->iterations > 0 ? op->iterations
-                                  : enr_key_wrap_calibrate (ENR_KEY_WRAP_TARGET_MS);
-  wrapped = enr_key_wrap_seal (pkcs8, op->pin, iterations, context, error);
-  if (wrapped == NULL)
+  wrapping = enr_pin_guard_seal (pkcs8, op->pin_key, op->pin_share, op->credential_id,
+                                 op->device_id, error);
+  /* The KAK, pinKey and pinShare have served. */
+  op_forget_secrets (op);
+  if (wrapping == NULL)
     return NULL;
-  enr_key_handle_set_wrapped (handle, wrapped);
-  enr_key_handle_set_failed_attempts (handle, 0);
-  if (!store_write (self, handle, cancellable, error))
+
+  if (op->owner != NULL)
+    enr_key_handle_set_owner (handle, op->owner);
+  enr_key_handle_set_key (handle, op->credential_id, op->device_id, public_key, op->salt,
+                          op->iterations, wrapping);
+  if (!store_write (self, handle, TRUE, cancellable, error))
     return NULL;
   return g_steal_pointer (&handle);
 }
 
 static gpointer
-run_unlock (EnrKeyStore   *self,
-            Op            *op,
-            GCancellable  *cancellable,
-            GError       **error)
+run_open (EnrKeyStore   *self,
+          Op            *op,
+          GCancellable  *cancellable,
+          GError       **error)
 {
   g_autoptr(EnrKeyHandle) handle = NULL;
   g_autoptr(GBytes) pkcs8 = NULL;
+  g_autoptr(GBytes) opened = NULL;
   g_autoptr(EnrKak) kak = NULL;
-  const guint8 *der;
-  gsize der_len;
+  gboolean opened_pending = FALSE;
 
-  handle = store_read (self, op->citizen_id, op->service_url, cancellable, error);
+  handle = store_read (self, op->handle_id, op->service_url, cancellable, error);
   if (handle == NULL)
     return NULL;
-  op->attempts_left = enr_key_handle_get_attempts_left (handle);
-  pkcs8 = open_with_pin (self, handle, op->pin, op, cancellable, error);
+  pkcs8 = open_wrapping (handle, op->pin_key, op->pin_share, &opened_pending, error);
+  op_forget_secrets (op);
   if (pkcs8 == NULL)
     return NULL;
-
-  /* The PIN was right: the count starts again. */
-  enr_key_handle_set_failed_attempts (handle, 0);
-  op->attempts_left = ENR_KEY_HANDLE_MAX_ATTEMPTS;
-  if (!store_write (self, handle, cancellable, error))
-    return NULL;
-
-  der = g_bytes_get_data (pkcs8, &der_len);
-  kak = enr_kak_new_from_pkcs8 (der, der_len, error);
+  kak = kak_from_pkcs8 (pkcs8, handle, error);
   if (kak == NULL)
     return NULL;
-  if (!same_public_key (kak, handle))
+  step (self, ENR_KEY_STORE_STEP_OPENED);
+
+  /* Two wrappings: a change of PIN was cut short. The one that opened is
+   * the PIN SmartCA accepts now; the other goes. */
+  if (enr_key_handle_has_pending (handle))
     {
-      enr_store_error_set (error, ENR_STORE_ERROR_CORRUPT, "key does not match its public key");
-      return NULL;
+      g_autoptr(GError) local = NULL;
+
+      g_info ("settling a change of PIN: keeping the %s PIN's key",
+              opened_pending ? "new" : "old");
+      opened = opened_pending ? enr_key_handle_get_pending (handle)
+                              : enr_key_handle_get_wrapping (handle);
+      enr_key_handle_set_wrapping (handle, opened);
+      enr_key_handle_set_pending (handle, NULL);
+      /* The key is open: a keyring that fails now only delays this. */
+      if (!store_write (self, handle, FALSE, cancellable, &local))
+        g_info ("could not keep one wrapping yet: %s", local->message);
+      else
+        step (self, ENR_KEY_STORE_STEP_SETTLED);
     }
   return g_steal_pointer (&kak);
 }
 
 static gpointer
-run_change_pin (EnrKeyStore   *self,
-                Op            *op,
-                GCancellable  *cancellable,
-                GError       **error)
+run_add_pending (EnrKeyStore   *self,
+                 Op            *op,
+                 GCancellable  *cancellable,
+                 GError       **error)
 {
   g_autoptr(EnrKeyHandle) handle = NULL;
   g_autoptr(GBytes) pkcs8 = NULL;
-  g_autoptr(GBytes) context = NULL;
-  g_autoptr(GBytes) wrapped = NULL;
-  guint iterations;
+  g_autoptr(GBytes) opened = NULL;
+  g_autoptr(GBytes) pending = NULL;
+  g_autoptr(EnrKak) kak = NULL;
+  gboolean opened_pending = FALSE;
 
-  if (!enr_pin_policy_validate (op->new_pin, NULL, NULL, error))
-    return NULL;
-  handle = store_read (self, op->citizen_id, op->service_url, cancellable, error);
+  handle = store_read (self, op->handle_id, op->service_url, cancellable, error);
   if (handle == NULL)
     return NULL;
-  op->attempts_left = enr_key_handle_get_attempts_left (handle);
-  pkcs8 = open_with_pin (self, handle, op->pin, op, cancellable, error);
-  if (pkcs8 == NULL)
-    return NULL;
+  pkcs8 = open_wrapping (handle, op->pin_key, op->pin_share, &opened_pending, error);
+  if (pkcs8 == NULL || (kak = kak_from_pkcs8 (pkcs8, handle, error)) == NULL)
+    {
+      op_forget_secrets (op);
+      return NULL;
+    }
+  step (self, ENR_KEY_STORE_STEP_UNWRAPPED);
 
-  context = enr_key_handle_get_context (handle);
-  iterations = op->iterations > 0 ? op->iterations
-                                  : enr_key_wrap_calibrate (ENR_KEY_WRAP_TARGET_MS);
-  wrapped = enr_key_wrap_seal (pkcs8, op->new_pin, iterations, context, error);
-  if (wrapped == NULL)
+  pending = enr_pin_guard_seal (pkcs8, op->new_pin_key, op->pin_share,
+                                enr_key_handle_get_credential_id (handle),
+                                enr_key_handle_get_device_id (handle), error);
+  op_forget_secrets (op);
+  enr_kak_wipe (kak);
+  if (pending == NULL)
     return NULL;
   step (self, ENR_KEY_STORE_STEP_REWRAPPED);
 
-  /* One write replaces the old wrapping with the new: the keyring holds
-   * one or the other, never neither. */
-  enr_key_handle_set_wrapped (handle, wrapped);
-  enr_key_handle_set_failed_attempts (handle, 0);
-  op->attempts_left = ENR_KEY_HANDLE_MAX_ATTEMPTS;
-  if (!store_write (self, handle, cancellable, error))
+  /* The old PIN's wrapping stays beside the new one until an open with
+   * SmartCA's share tells which PIN it accepts. */
+  opened = opened_pending ? enr_key_handle_get_pending (handle)
+                          : enr_key_handle_get_wrapping (handle);
+  enr_key_handle_set_wrapping (handle, opened);
+  enr_key_handle_set_pending (handle, pending);
+  if (!store_write (self, handle, FALSE, cancellable, error))
     return NULL;
-  step (self, ENR_KEY_STORE_STEP_STORED);
+  step (self, ENR_KEY_STORE_STEP_PENDING_STORED);
   return GINT_TO_POINTER (TRUE);
 }
 
@@ -454,7 +559,7 @@ run_set_refresh_token (EnrKeyStore   *self,
   g_autoptr(EnrKeyHandle) handle = NULL;
   g_autoptr(GError) local = NULL;
 
-  handle = store_read (self, op->citizen_id, op->service_url, cancellable, &local);
+  handle = store_read (self, op->handle_id, op->service_url, cancellable, &local);
   if (handle == NULL)
     {
       if (!g_error_matches (local, ENR_STORE_ERROR, ENR_STORE_ERROR_NOT_FOUND))
@@ -464,12 +569,62 @@ run_set_refresh_token (EnrKeyStore   *self,
         }
       if (op->refresh_token == NULL)
         return GINT_TO_POINTER (TRUE);
-      handle = enr_key_handle_new (op->citizen_id, op->service_url);
+      handle = enr_key_handle_new (op->handle_id, op->service_url);
     }
   enr_key_handle_set_refresh_token (handle, op->refresh_token);
-  if (!store_write (self, handle, cancellable, error))
+  if (!store_write (self, handle, FALSE, cancellable, error))
     return NULL;
   return GINT_TO_POINTER (TRUE);
+}
+
+static gpointer
+run_set_profile (EnrKeyStore   *self,
+                 Op            *op,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  g_autoptr(EnrKeyHandle) handle = NULL;
+
+  handle = read_or_new (self, op->handle_id, op->service_url, cancellable, error);
+  if (handle == NULL)
+    return NULL;
+  if (op->owner != NULL)
+    enr_key_handle_set_owner (handle, op->owner);
+  enr_key_handle_set_profile (handle, op->profile);
+  if (!store_write (self, handle, FALSE, cancellable, error))
+    return NULL;
+  return GINT_TO_POINTER (TRUE);
+}
+
+static gpointer
+run_migrate (EnrKeyStore   *self,
+             Op            *op,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autoptr(EnrKeyHandle) handle = NULL;
+  g_autoptr(GError) local = NULL;
+
+  if (self->mode != ENR_KEY_STORE_KEYRING)
+    {
+      enr_store_error_set (error, ENR_STORE_ERROR_NOT_FOUND, "a kiosk keeps nothing to migrate");
+      return NULL;
+    }
+  handle = enr_keyring_read_legacy (op->owner, op->service_url, cancellable, error);
+  if (handle == NULL)
+    return NULL;
+
+  /* What the old item held, under opaque attributes; its KAK (wrapped
+   * under the PIN alone) is not carried over, nor its wrong-PIN count. */
+  enr_key_handle_set_handle_id (handle, op->handle_id);
+  enr_key_handle_set_owner (handle, op->owner);
+  if (!store_write (self, handle, FALSE, cancellable, error))
+    return NULL;
+  if (!enr_keyring_remove_legacy (op->owner, op->service_url, cancellable, &local))
+    g_message ("The old keyring item could not be removed: %s", local->message);
+  g_info ("the keyring item is brought up to date%s",
+          enr_key_handle_is_outdated (handle) ? "; its key needs a change of device" : "");
+  return g_steal_pointer (&handle);
 }
 
 static void
@@ -486,7 +641,10 @@ operation_thread (GTask        *task,
 
   locker = g_mutex_locker_new (self->mode == ENR_KEY_STORE_KEYRING ? &keyring_lock : &self->lock);
   if (g_task_return_error_if_cancelled (task))
-    return;
+    {
+      op_forget_secrets (op);
+      return;
+    }
 
   switch (op->kind)
     {
@@ -494,28 +652,36 @@ operation_thread (GTask        *task,
       result = run_create (self, op, cancellable, &error);
       break;
     case OP_LOOKUP:
-      result = store_read (self, op->citizen_id, op->service_url, cancellable, &error);
+      result = store_read (self, op->handle_id, op->service_url, cancellable, &error);
       break;
-    case OP_UNLOCK:
-      result = run_unlock (self, op, cancellable, &error);
+    case OP_OPEN:
+      result = run_open (self, op, cancellable, &error);
       break;
-    case OP_CHANGE_PIN:
-      result = run_change_pin (self, op, cancellable, &error);
+    case OP_ADD_PENDING:
+      result = run_add_pending (self, op, cancellable, &error);
       break;
     case OP_SET_REFRESH_TOKEN:
       result = run_set_refresh_token (self, op, cancellable, &error);
       break;
+    case OP_SET_PROFILE:
+      result = run_set_profile (self, op, cancellable, &error);
+      break;
+    case OP_MIGRATE:
+      result = run_migrate (self, op, cancellable, &error);
+      break;
     case OP_REMOVE:
-      if (store_remove (self, op->citizen_id, op->service_url, cancellable, &error))
+      if (store_remove (self, op->handle_id, op->service_url, cancellable, &error))
         result = GINT_TO_POINTER (TRUE);
       break;
     default:
       g_assert_not_reached ();
     }
+  op_forget_secrets (op);
 
   if (result == NULL)
     g_task_return_error (task, error);
-  else if (op->kind == OP_CREATE || op->kind == OP_LOOKUP || op->kind == OP_UNLOCK)
+  else if (op->kind == OP_CREATE || op->kind == OP_LOOKUP || op->kind == OP_OPEN ||
+           op->kind == OP_MIGRATE)
     g_task_return_pointer (task, result, g_object_unref);
   else
     g_task_return_boolean (task, TRUE);
@@ -549,8 +715,8 @@ void
 enr_key_store_create_async (EnrKeyStore           *self,
                             const EnrKeyHandleIds *ids,
                             EnrKak                *kak,
-                            const char            *pin,
-                            guint                  iterations,
+                            EnrPinGuardKeys       *keys,
+                            GBytes                *pin_share,
                             GCancellable          *cancellable,
                             GAsyncReadyCallback    callback,
                             gpointer               user_data)
@@ -558,18 +724,24 @@ enr_key_store_create_async (EnrKeyStore           *self,
   Op *op;
 
   g_return_if_fail (ENR_IS_KEY_STORE (self));
-  g_return_if_fail (ids != NULL && ids->citizen_id != NULL && ids->service_url != NULL);
+  g_return_if_fail (ids != NULL && ids->handle_id != NULL && ids->service_url != NULL);
   g_return_if_fail (ids->credential_id != NULL && ids->device_id != NULL);
   g_return_if_fail (ENR_IS_KAK (kak));
-  g_return_if_fail (pin != NULL);
-  g_return_if_fail (iterations <= ENR_KEY_WRAP_MAX_ITERATIONS);
+  g_return_if_fail (keys != NULL && pin_share != NULL);
 
-  op = op_new (OP_CREATE, ids->citizen_id, ids->service_url);
+  op = op_new (OP_CREATE, ids->handle_id, ids->service_url);
+  op->owner = ids->owner != NULL ? enr_secure_strdup (ids->owner) : NULL;
   op->credential_id = g_strdup (ids->credential_id);
   op->device_id = g_strdup (ids->device_id);
   op->kak = g_object_ref (kak);
-  op->pin = enr_secure_strdup (pin);
-  op->iterations = iterations;
+  op->salt = enr_pin_guard_keys_get_salt (keys);
+  op->iterations = enr_pin_guard_keys_get_iterations (keys);
+  {
+    g_autoptr(GBytes) pin_key = enr_pin_guard_keys_get_pin_key (keys);
+
+    op->pin_key = secret_copy (pin_key);
+  }
+  op->pin_share = secret_copy (pin_share);
   start (self, op, enr_key_store_create_async, cancellable, callback, user_data);
 }
 
@@ -584,16 +756,16 @@ enr_key_store_create_finish (EnrKeyStore   *self,
 
 void
 enr_key_store_lookup_async (EnrKeyStore         *self,
-                            const char          *citizen_id,
+                            const char          *handle_id,
                             const char          *service_url,
                             GCancellable        *cancellable,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
   g_return_if_fail (ENR_IS_KEY_STORE (self));
-  g_return_if_fail (citizen_id != NULL && service_url != NULL);
+  g_return_if_fail (handle_id != NULL && service_url != NULL);
 
-  start (self, op_new (OP_LOOKUP, citizen_id, service_url), enr_key_store_lookup_async,
+  start (self, op_new (OP_LOOKUP, handle_id, service_url), enr_key_store_lookup_async,
          cancellable, callback, user_data);
 }
 
@@ -607,84 +779,72 @@ enr_key_store_lookup_finish (EnrKeyStore   *self,
 }
 
 void
-enr_key_store_unlock_async (EnrKeyStore         *self,
-                            const char          *citizen_id,
-                            const char          *service_url,
-                            const char          *pin,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
+enr_key_store_open_async (EnrKeyStore         *self,
+                          const char          *handle_id,
+                          const char          *service_url,
+                          GBytes              *pin_key,
+                          GBytes              *pin_share,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
 {
   Op *op;
 
   g_return_if_fail (ENR_IS_KEY_STORE (self));
-  g_return_if_fail (citizen_id != NULL && service_url != NULL && pin != NULL);
+  g_return_if_fail (handle_id != NULL && service_url != NULL);
+  g_return_if_fail (pin_key != NULL && pin_share != NULL);
 
-  op = op_new (OP_UNLOCK, citizen_id, service_url);
-  op->pin = enr_secure_strdup (pin);
-  start (self, op, enr_key_store_unlock_async, cancellable, callback, user_data);
+  op = op_new (OP_OPEN, handle_id, service_url);
+  op->pin_key = secret_copy (pin_key);
+  op->pin_share = secret_copy (pin_share);
+  start (self, op, enr_key_store_open_async, cancellable, callback, user_data);
 }
 
 EnrKak *
-enr_key_store_unlock_finish (EnrKeyStore   *self,
-                             GAsyncResult  *result,
-                             guint         *attempts_left,
-                             GError       **error)
+enr_key_store_open_finish (EnrKeyStore   *self,
+                           GAsyncResult  *result,
+                           GError       **error)
 {
-  Op *op;
-
-  g_return_val_if_fail (check_result (self, result, enr_key_store_unlock_async), NULL);
-
-  op = g_task_get_task_data (G_TASK (result));
-  if (attempts_left != NULL)
-    *attempts_left = op->attempts_left;
+  g_return_val_if_fail (check_result (self, result, enr_key_store_open_async), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 void
-enr_key_store_change_pin_async (EnrKeyStore         *self,
-                                const char          *citizen_id,
-                                const char          *service_url,
-                                const char          *old_pin,
-                                const char          *new_pin,
-                                guint                iterations,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
+enr_key_store_add_pending_async (EnrKeyStore         *self,
+                                 const char          *handle_id,
+                                 const char          *service_url,
+                                 GBytes              *old_pin_key,
+                                 GBytes              *new_pin_key,
+                                 GBytes              *pin_share,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
 {
   Op *op;
 
   g_return_if_fail (ENR_IS_KEY_STORE (self));
-  g_return_if_fail (citizen_id != NULL && service_url != NULL);
-  g_return_if_fail (old_pin != NULL && new_pin != NULL);
-  g_return_if_fail (iterations <= ENR_KEY_WRAP_MAX_ITERATIONS);
+  g_return_if_fail (handle_id != NULL && service_url != NULL);
+  g_return_if_fail (old_pin_key != NULL && new_pin_key != NULL && pin_share != NULL);
 
-  op = op_new (OP_CHANGE_PIN, citizen_id, service_url);
-  op->pin = enr_secure_strdup (old_pin);
-  op->new_pin = enr_secure_strdup (new_pin);
-  op->iterations = iterations;
-  start (self, op, enr_key_store_change_pin_async, cancellable, callback, user_data);
+  op = op_new (OP_ADD_PENDING, handle_id, service_url);
+  op->pin_key = secret_copy (old_pin_key);
+  op->new_pin_key = secret_copy (new_pin_key);
+  op->pin_share = secret_copy (pin_share);
+  start (self, op, enr_key_store_add_pending_async, cancellable, callback, user_data);
 }
 
 gboolean
-enr_key_store_change_pin_finish (EnrKeyStore   *self,
-                                 GAsyncResult  *result,
-                                 guint         *attempts_left,
-                                 GError       **error)
+enr_key_store_add_pending_finish (EnrKeyStore   *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
 {
-  Op *op;
-
-  g_return_val_if_fail (check_result (self, result, enr_key_store_change_pin_async), FALSE);
-
-  op = g_task_get_task_data (G_TASK (result));
-  if (attempts_left != NULL)
-    *attempts_left = op->attempts_left;
+  g_return_val_if_fail (check_result (self, result, enr_key_store_add_pending_async), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void
 enr_key_store_set_refresh_token_async (EnrKeyStore         *self,
-                                       const char          *citizen_id,
+                                       const char          *handle_id,
                                        const char          *service_url,
                                        const char          *refresh_token,
                                        GCancellable        *cancellable,
@@ -694,9 +854,9 @@ enr_key_store_set_refresh_token_async (EnrKeyStore         *self,
   Op *op;
 
   g_return_if_fail (ENR_IS_KEY_STORE (self));
-  g_return_if_fail (citizen_id != NULL && service_url != NULL);
+  g_return_if_fail (handle_id != NULL && service_url != NULL);
 
-  op = op_new (OP_SET_REFRESH_TOKEN, citizen_id, service_url);
+  op = op_new (OP_SET_REFRESH_TOKEN, handle_id, service_url);
   op->refresh_token = refresh_token != NULL && refresh_token[0] != '\0' ?
                       enr_secure_strdup (refresh_token) : NULL;
   start (self, op, enr_key_store_set_refresh_token_async, cancellable, callback, user_data);
@@ -712,17 +872,75 @@ enr_key_store_set_refresh_token_finish (EnrKeyStore   *self,
 }
 
 void
+enr_key_store_set_profile_async (EnrKeyStore         *self,
+                                 const char          *handle_id,
+                                 const char          *service_url,
+                                 const char          *owner,
+                                 GBytes              *profile,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  Op *op;
+
+  g_return_if_fail (ENR_IS_KEY_STORE (self));
+  g_return_if_fail (handle_id != NULL && service_url != NULL);
+
+  op = op_new (OP_SET_PROFILE, handle_id, service_url);
+  op->owner = owner != NULL ? enr_secure_strdup (owner) : NULL;
+  op->profile = secret_copy (profile);
+  start (self, op, enr_key_store_set_profile_async, cancellable, callback, user_data);
+}
+
+gboolean
+enr_key_store_set_profile_finish (EnrKeyStore   *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (check_result (self, result, enr_key_store_set_profile_async), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+enr_key_store_migrate_async (EnrKeyStore         *self,
+                             const char          *citizen_id,
+                             const char          *service_url,
+                             const char          *handle_id,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  Op *op;
+
+  g_return_if_fail (ENR_IS_KEY_STORE (self));
+  g_return_if_fail (citizen_id != NULL && service_url != NULL && handle_id != NULL);
+
+  op = op_new (OP_MIGRATE, handle_id, service_url);
+  op->owner = enr_secure_strdup (citizen_id);
+  start (self, op, enr_key_store_migrate_async, cancellable, callback, user_data);
+}
+
+EnrKeyHandle *
+enr_key_store_migrate_finish (EnrKeyStore   *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (check_result (self, result, enr_key_store_migrate_async), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
 enr_key_store_remove_async (EnrKeyStore         *self,
-                            const char          *citizen_id,
+                            const char          *handle_id,
                             const char          *service_url,
                             GCancellable        *cancellable,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
   g_return_if_fail (ENR_IS_KEY_STORE (self));
-  g_return_if_fail (citizen_id != NULL && service_url != NULL);
+  g_return_if_fail (handle_id != NULL && service_url != NULL);
 
-  start (self, op_new (OP_REMOVE, citizen_id, service_url), enr_key_store_remove_async,
+  start (self, op_new (OP_REMOVE, handle_id, service_url), enr_key_store_remove_async,
          cancellable, callback, user_data);
 }
 

@@ -10,17 +10,35 @@
 #include "enr-secure.h"
 #include "enr-store-error.h"
 
+#define SCHEMA_NAME "vn.smartca.Enroll.KeyHandle"
+#define ATTR_HANDLE_ID "handle-id"
+#define ATTR_SERVICE_URL "service-url"
+/* The legacy schema's, personal in clear: only searched for, to be removed. */
 #define ATTR_CITIZEN_ID "citizen-id"
 #define ATTR_CREDENTIAL_ID "credential-id"
 #define ATTR_DEVICE_ID "device-id"
-#define ATTR_SERVICE_URL "service-url"
 #define CONTENT_TYPE "application/octet-stream"
 
 const SecretSchema *
 enr_keyring_get_schema (void)
 {
   static const SecretSchema schema = {
-    "vn.smartca.Enroll.KeyHandle", SECRET_SCHEMA_NONE,
+    SCHEMA_NAME, SECRET_SCHEMA_NONE,
+    {
+      { ATTR_HANDLE_ID, SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { ATTR_SERVICE_URL, SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    }
+  };
+
+  return &schema;
+}
+
+const SecretSchema *
+enr_keyring_get_legacy_schema (void)
+{
+  static const SecretSchema schema = {
+    SCHEMA_NAME, SECRET_SCHEMA_NONE,
     {
       { ATTR_CITIZEN_ID, SECRET_SCHEMA_ATTRIBUTE_STRING },
       { ATTR_CREDENTIAL_ID, SECRET_SCHEMA_ATTRIBUTE_STRING },
@@ -59,39 +77,37 @@ set_keyring_error (GError      **error,
 }
 
 static GHashTable *
-attributes_for (const char *citizen_id,
-                const char *service_url,
-                const char *credential_id,
-                const char *device_id)
+attributes_for (const char *handle_id,
+                const char *service_url)
 {
   GHashTable *attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
-  g_hash_table_insert (attributes, (gpointer) ATTR_CITIZEN_ID, g_strdup (citizen_id));
+  g_hash_table_insert (attributes, (gpointer) ATTR_HANDLE_ID, g_strdup (handle_id));
   g_hash_table_insert (attributes, (gpointer) ATTR_SERVICE_URL, g_strdup (service_url));
-  if (credential_id != NULL)
-    g_hash_table_insert (attributes, (gpointer) ATTR_CREDENTIAL_ID, g_strdup (credential_id));
-  if (device_id != NULL)
-    g_hash_table_insert (attributes, (gpointer) ATTR_DEVICE_ID, g_strdup (device_id));
   return attributes;
 }
 
-/* An item's own attributes, limited to the schema's (the service adds
- * "xdg:schema", which a lookup with the schema must not name). */
+/* An item's own attributes, limited to @schema's (the service adds
+ * "xdg:schema", which a lookup with the schema must not name). An item
+ * without all of them is another schema's: NULL. */
 static GHashTable *
-exact_attributes (SecretRetrievable *item)
+exact_attributes (SecretRetrievable  *item,
+                  const SecretSchema *schema)
 {
   g_autoptr(GHashTable) found = secret_retrievable_get_attributes (item);
-  const char *names[] = { ATTR_CITIZEN_ID, ATTR_SERVICE_URL, ATTR_CREDENTIAL_ID, ATTR_DEVICE_ID };
-  GHashTable *attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_autoptr(GHashTable) attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                            g_free);
 
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+  for (guint i = 0; schema->attributes[i].name != NULL; i++)
     {
-      const char *value = found != NULL ? g_hash_table_lookup (found, names[i]) : NULL;
+      const char *name = schema->attributes[i].name;
+      const char *value = found != NULL ? g_hash_table_lookup (found, name) : NULL;
 
-      if (value != NULL)
-        g_hash_table_insert (attributes, (gpointer) names[i], g_strdup (value));
+      if (value == NULL)
+        return NULL;
+      g_hash_table_insert (attributes, (gpointer) name, g_strdup (value));
     }
-  return attributes;
+  return g_steal_pointer (&attributes);
 }
 
 void
@@ -144,11 +160,19 @@ unlock_items (GList         *items,
   return TRUE;
 }
 
-EnrKeyHandle *
-enr_keyring_read (const char    *citizen_id,
-                  const char    *service_url,
-                  GCancellable  *cancellable,
-                  GError       **error)
+/* The newest record among the items @schema finds with @first_name and
+ * the NULL-terminated pairs after it, checked by @matches; older ones an
+ * interrupted write left beside it are removed. */
+typedef gboolean (*RecordCheck) (EnrKeyHandle *handle,
+                                 gpointer      data);
+
+static EnrKeyHandle *
+read_newest (const SecretSchema *schema,
+             GHashTable         *query,
+             RecordCheck         matches,
+             gpointer            data,
+             GCancellable       *cancellable,
+             GError            **error)
 {
   g_autolist(GObject) items = NULL;
   g_autoptr(EnrKeyHandle) newest = NULL;
@@ -157,13 +181,7 @@ enr_keyring_read (const char    *citizen_id,
   g_autoptr(GError) corrupt = NULL;
   GError *local = NULL;
 
-  g_return_val_if_fail (citizen_id != NULL && service_url != NULL, NULL);
-
-  items = secret_password_search_sync (enr_keyring_get_schema (), SECRET_SEARCH_ALL,
-                                       cancellable, &local,
-                                       ATTR_CITIZEN_ID, citizen_id,
-                                       ATTR_SERVICE_URL, service_url,
-                                       NULL);
+  items = secret_password_searchv_sync (schema, query, SECRET_SEARCH_ALL, cancellable, &local);
   if (local != NULL)
     {
       set_keyring_error (error, local, cancellable, "searching");
@@ -179,14 +197,15 @@ enr_keyring_read (const char    *citizen_id,
 
   for (GList *l = items; l != NULL; l = l->next)
     {
-      g_autoptr(GHashTable) attributes = exact_attributes (l->data);
+      g_autoptr(GHashTable) attributes = exact_attributes (l->data, schema);
       g_autoptr(WipedValue) value = NULL;
       g_autoptr(EnrKeyHandle) handle = NULL;
-      const char *data;
+      const char *secret;
       gsize len = 0;
 
-      value = secret_password_lookupv_binary_sync (enr_keyring_get_schema (), attributes,
-                                                   cancellable, &local);
+      if (attributes == NULL)
+        continue;   /* the other schema's */
+      value = secret_password_lookupv_binary_sync (schema, attributes, cancellable, &local);
       if (local != NULL)
         {
           set_keyring_error (error, local, cancellable, "reading");
@@ -194,16 +213,14 @@ enr_keyring_read (const char    *citizen_id,
         }
       if (value == NULL)
         continue;   /* removed meanwhile */
-      data = secret_value_get (value, &len);
+      secret = secret_value_get (value, &len);
       g_clear_error (&corrupt);
-      handle = enr_key_handle_parse ((const guint8 *) data, len, &corrupt);
-      if (handle == NULL ||
-          g_strcmp0 (enr_key_handle_get_citizen_id (handle), citizen_id) != 0 ||
-          g_strcmp0 (enr_key_handle_get_service_url (handle), service_url) != 0)
+      handle = enr_key_handle_parse ((const guint8 *) secret, len, &corrupt);
+      if (handle == NULL || !matches (handle, data))
         {
           if (corrupt == NULL)
             enr_store_error_set (&corrupt, ENR_STORE_ERROR_CORRUPT,
-                                 "record names another citizen or service");
+                                 "record names another enrollment or service");
           continue;
         }
       if (newest == NULL ||
@@ -231,7 +248,7 @@ enr_keyring_read (const char    *citizen_id,
   for (guint i = 0; i < stale->len; i++)
     {
       g_debug ("removing an older record left beside the current one");
-      if (!secret_password_clearv_sync (enr_keyring_get_schema (), g_ptr_array_index (stale, i),
+      if (!secret_password_clearv_sync (schema, g_ptr_array_index (stale, i),
                                         cancellable, &local) && local != NULL)
         {
           g_debug ("could not remove it: %s", local->message);
@@ -239,6 +256,101 @@ enr_keyring_read (const char    *citizen_id,
         }
     }
   return g_steal_pointer (&newest);
+}
+
+typedef struct
+{
+  const char *id;
+  const char *service_url;
+} Names;
+
+static gboolean
+names_handle (EnrKeyHandle *handle,
+              gpointer      data)
+{
+  Names *names = data;
+
+  return enr_key_handle_get_record_version (handle) == ENR_KEY_HANDLE_RECORD_VERSION &&
+         g_strcmp0 (enr_key_handle_get_handle_id (handle), names->id) == 0 &&
+         g_strcmp0 (enr_key_handle_get_service_url (handle), names->service_url) == 0;
+}
+
+static gboolean
+names_owner (EnrKeyHandle *handle,
+             gpointer      data)
+{
+  Names *names = data;
+
+  return g_strcmp0 (enr_key_handle_get_owner (handle), names->id) == 0 &&
+         g_strcmp0 (enr_key_handle_get_service_url (handle), names->service_url) == 0;
+}
+
+EnrKeyHandle *
+enr_keyring_read (const char    *handle_id,
+                  const char    *service_url,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_autoptr(GHashTable) query = NULL;
+  Names names = { handle_id, service_url };
+
+  g_return_val_if_fail (handle_id != NULL && service_url != NULL, NULL);
+
+  query = attributes_for (handle_id, service_url);
+  return read_newest (enr_keyring_get_schema (), query, names_handle, &names, cancellable,
+                      error);
+}
+
+EnrKeyHandle *
+enr_keyring_read_legacy (const char    *citizen_id,
+                         const char    *service_url,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  g_autoptr(GHashTable) query = g_hash_table_new (g_str_hash, g_str_equal);
+  Names names = { citizen_id, service_url };
+
+  g_return_val_if_fail (citizen_id != NULL && service_url != NULL, NULL);
+
+  g_hash_table_insert (query, (gpointer) ATTR_CITIZEN_ID, (gpointer) citizen_id);
+  g_hash_table_insert (query, (gpointer) ATTR_SERVICE_URL, (gpointer) service_url);
+  return read_newest (enr_keyring_get_legacy_schema (), query, names_owner, &names,
+                      cancellable, error);
+}
+
+/* Clears every item of @schema whose @id_attribute is @id at @service_url. */
+static gboolean
+remove_items (const SecretSchema *schema,
+              const char         *id_attribute,
+              const char         *id,
+              const char         *service_url,
+              GCancellable       *cancellable,
+              GError            **error)
+{
+  GError *local = NULL;
+
+  secret_password_clear_sync (schema, cancellable, &local,
+                              id_attribute, id,
+                              ATTR_SERVICE_URL, service_url,
+                              NULL);
+  if (local != NULL)
+    {
+      set_keyring_error (error, local, cancellable, "removing");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+enr_keyring_remove_legacy (const char    *citizen_id,
+                           const char    *service_url,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  g_return_val_if_fail (citizen_id != NULL && service_url != NULL, FALSE);
+
+  return remove_items (enr_keyring_get_legacy_schema (), ATTR_CITIZEN_ID, citizen_id,
+                       service_url, cancellable, error);
 }
 
 static char *
@@ -252,20 +364,73 @@ make_label (EnrKeyHandle *handle)
                           g_uri_get_host (uri) : "SmartCA");
 }
 
+/* Removes the other items at @handle's service whose secret names the same
+ * owner: a new key replaces the citizen's older handles. */
+static void
+drop_other_handles (EnrKeyHandle *handle,
+                    GCancellable *cancellable)
+{
+  g_autolist(GObject) items = NULL;
+  GError *local = NULL;
+  const char *owner = enr_key_handle_get_owner (handle);
+
+  if (owner == NULL)
+    return;
+  items = secret_password_search_sync (enr_keyring_get_schema (), SECRET_SEARCH_ALL,
+                                       cancellable, &local,
+                                       ATTR_SERVICE_URL, enr_key_handle_get_service_url (handle),
+                                       NULL);
+  if (local != NULL)
+    {
+      g_debug ("could not look for older records: %s", local->message);
+      g_clear_error (&local);
+      return;
+    }
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      g_autoptr(GHashTable) other = exact_attributes (l->data, enr_keyring_get_schema ());
+      g_autoptr(WipedValue) value = NULL;
+      g_autoptr(EnrKeyHandle) record = NULL;
+      const char *secret;
+      gsize len = 0;
+
+      if (other == NULL ||
+          g_strcmp0 (g_hash_table_lookup (other, ATTR_HANDLE_ID),
+                     enr_key_handle_get_handle_id (handle)) == 0)
+        continue;
+      value = secret_password_lookupv_binary_sync (enr_keyring_get_schema (), other, cancellable,
+                                                   &local);
+      if (value == NULL)
+        {
+          g_clear_error (&local);
+          continue;
+        }
+      secret = secret_value_get (value, &len);
+      record = enr_key_handle_parse ((const guint8 *) secret, len, NULL);
+      if (record == NULL || g_strcmp0 (enr_key_handle_get_owner (record), owner) != 0)
+        continue;
+      g_debug ("removing the citizen's older key handle at this service");
+      if (!secret_password_clearv_sync (enr_keyring_get_schema (), other, cancellable, &local) &&
+          local != NULL)
+        {
+          g_debug ("could not remove an older record: %s", local->message);
+          g_clear_error (&local);
+        }
+    }
+}
+
 gboolean
 enr_keyring_write (EnrKeyHandle  *handle,
+                   gboolean       drop_others,
                    GCancellable  *cancellable,
                    GError       **error)
 {
   g_autoptr(GHashTable) attributes = NULL;
   g_autoptr(WipedValue) value = NULL;
-  g_autolist(GObject) items = NULL;
   g_autofree char *label = NULL;
   GError *local = NULL;
   guint8 *record;
   gsize record_len;
-  const char *credential_id;
-  const char *device_id;
 
   g_return_val_if_fail (ENR_IS_KEY_HANDLE (handle), FALSE);
 
@@ -276,12 +441,8 @@ enr_keyring_write (EnrKeyHandle  *handle,
   value = secret_value_new ((const char *) record, record_len, CONTENT_TYPE);
   enr_secure_free (record, record_len);
 
-  credential_id = enr_key_handle_get_credential_id (handle);
-  device_id = enr_key_handle_get_device_id (handle);
-  attributes = attributes_for (enr_key_handle_get_citizen_id (handle),
-                               enr_key_handle_get_service_url (handle),
-                               credential_id != NULL ? credential_id : "",
-                               device_id != NULL ? device_id : "");
+  attributes = attributes_for (enr_key_handle_get_handle_id (handle),
+                               enr_key_handle_get_service_url (handle));
   label = make_label (handle);
 
   /* One call that replaces the item with these attributes: the service
@@ -296,56 +457,19 @@ enr_keyring_write (EnrKeyHandle  *handle,
       return FALSE;
     }
 
-  /* One handle per citizen per service: drop a record for another
-   * credential or device, now that the new one is safely kept. */
-  items = secret_password_search_sync (enr_keyring_get_schema (), SECRET_SEARCH_ALL,
-                                       cancellable, &local,
-                                       ATTR_CITIZEN_ID, enr_key_handle_get_citizen_id (handle),
-                                       ATTR_SERVICE_URL, enr_key_handle_get_service_url (handle),
-                                       NULL);
-  if (local != NULL)
-    {
-      g_debug ("could not look for older records: %s", local->message);
-      g_clear_error (&local);
-    }
-  for (GList *l = items; l != NULL; l = l->next)
-    {
-      g_autoptr(GHashTable) other = exact_attributes (l->data);
-
-      if (g_strcmp0 (g_hash_table_lookup (other, ATTR_CREDENTIAL_ID),
-                     g_hash_table_lookup (attributes, ATTR_CREDENTIAL_ID)) == 0 &&
-          g_strcmp0 (g_hash_table_lookup (other, ATTR_DEVICE_ID),
-                     g_hash_table_lookup (attributes, ATTR_DEVICE_ID)) == 0)
-        continue;
-      if (!secret_password_clearv_sync (enr_keyring_get_schema (), other, cancellable, &local) &&
-          local != NULL)
-        {
-          g_debug ("could not remove an older record: %s", local->message);
-          g_clear_error (&local);
-        }
-    }
+  if (drop_others)
+    drop_other_handles (handle, cancellable);
   return TRUE;
 }
 
 gboolean
-enr_keyring_remove (const char    *citizen_id,
+enr_keyring_remove (const char    *handle_id,
                     const char    *service_url,
                     GCancellable  *cancellable,
                     GError       **error)
 {
-  GError *local = NULL;
+  g_return_val_if_fail (handle_id != NULL && service_url != NULL, FALSE);
 
-  g_return_val_if_fail (citizen_id != NULL && service_url != NULL, FALSE);
-
-  /* Clears every item with these two attributes, whatever else they hold. */
-  secret_password_clear_sync (enr_keyring_get_schema (), cancellable, &local,
-                              ATTR_CITIZEN_ID, citizen_id,
-                              ATTR_SERVICE_URL, service_url,
-                              NULL);
-  if (local != NULL)
-    {
-      set_keyring_error (error, local, cancellable, "removing");
-      return FALSE;
-    }
-  return TRUE;
+  return remove_items (enr_keyring_get_schema (), ATTR_HANDLE_ID, handle_id, service_url,
+                       cancellable, error);
 }

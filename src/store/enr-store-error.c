@@ -16,11 +16,10 @@ enr_store_error_message (EnrStoreError code)
     [ENR_STORE_ERROR_FAILED] = "the keyring failed",
     [ENR_STORE_ERROR_NO_KEYRING] = "no Secret Service in this session",
     [ENR_STORE_ERROR_KEYRING_LOCKED] = "the keyring is locked",
-    [ENR_STORE_ERROR_NOT_FOUND] = "nothing is kept for this citizen and service",
+    [ENR_STORE_ERROR_NOT_FOUND] = "nothing is kept for this enrollment and service",
     [ENR_STORE_ERROR_NO_KEY] = "a login is kept, but no key handle",
-    [ENR_STORE_ERROR_WRONG_PIN] = "wrong PIN",
-    [ENR_STORE_ERROR_HANDLE_LOCKED] = "the key handle is locked",
     [ENR_STORE_ERROR_CORRUPT] = "the key handle cannot be read",
+    [ENR_STORE_ERROR_OUTDATED] = "the key handle was made before the PIN guard",
   };
 
   if ((guint) code < G_N_ELEMENTS (messages) && messages[code] != NULL)
@@ -44,13 +43,4 @@ enr_store_error_set (GError       **error,
   g_debug ("store error %d: %s", code, technical);
   g_set_error (error, ENR_STORE_ERROR, code, "%s: %s", enr_store_error_message (code),
                technical);
-}
-
-void
-enr_store_error_set_wrong_pin (GError **error,
-                               guint    attempts_left)
-{
-  g_debug ("wrong PIN, %u tries left", attempts_left);
-  g_set_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN, "wrong PIN, %u tries left",
-               attempts_left);
 }

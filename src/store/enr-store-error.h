@@ -9,9 +9,9 @@ G_BEGIN_DECLS
 
 /*
  * What went wrong keeping the key handle, as a citizen meets it. Errors of
- * the layer below (ENR_CRYPTO_ERROR: a damaged handle, a PIN the policy
- * refuses) pass through unchanged; a wrong PIN is ENR_STORE_ERROR_WRONG_PIN
- * here, as only this layer counts tries.
+ * the layer below (ENR_CRYPTO_ERROR: a damaged handle) pass through
+ * unchanged. Wrong PINs are not this layer's: SmartCA's PIN guard counts
+ * them (PROTOCOL.md rev 2), and the store never sees a PIN.
  */
 typedef enum
 {
@@ -20,9 +20,9 @@ typedef enum
   ENR_STORE_ERROR_KEYRING_LOCKED,   /* the keyring is locked and was not unlocked */
   ENR_STORE_ERROR_NOT_FOUND,        /* nothing kept for this citizen and service */
   ENR_STORE_ERROR_NO_KEY,           /* a login is kept, but no key handle yet */
-  ENR_STORE_ERROR_WRONG_PIN,        /* the message says how many tries are left */
-  ENR_STORE_ERROR_HANDLE_LOCKED,    /* five wrong PINs: remove it and link the computer again */
-  ENR_STORE_ERROR_CORRUPT,          /* what the keyring holds cannot be read */
+  ENR_STORE_ERROR_CORRUPT,          /* what the keyring holds cannot be read, or no wrapping
+                                     * opens with the share SmartCA gave for the PIN */
+  ENR_STORE_ERROR_OUTDATED,         /* a key kept before the PIN guard: link the computer again */
 } EnrStoreError;
 
 GQuark      enr_store_error_quark   (void);
@@ -32,8 +32,5 @@ void        enr_store_error_set     (GError       **error,
                                      EnrStoreError  code,
                                      const char    *format,
                                      ...) G_GNUC_PRINTF (3, 4);
-/* ENR_STORE_ERROR_WRONG_PIN with "n tries left" in its message. */
-void        enr_store_error_set_wrong_pin (GError **error,
-                                           guint    attempts_left);
 
 G_END_DECLS

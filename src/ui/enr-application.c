@@ -48,6 +48,9 @@ static const GOptionEntry option_entries[] = {
     N_("The VNPT SmartCA service’s address"), N_("URL") },
   { "trust-anchor", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("A PEM file of the certificate authorities to trust"), N_("FILE") },
+  { "signing-trust-anchor", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("A PEM file of the root authorities that citizens’ signing certificates must chain to"),
+    N_("FILE") },
   { "idle-timeout", 0, 0, G_OPTION_ARG_INT, NULL,
     N_("Seconds of no input before a kiosk asks whether the citizen is still there"),
     N_("SECONDS") },
@@ -150,19 +153,22 @@ new_session (EnrApplication *self)
   const char *vneid = self->config->vneid_url;
   const char *smartca = self->config->smartca_url;
   const char *trust = self->config->trust_anchor;
+  const char *signing = self->config->signing_trust_anchor;
 
   if (self->runner != NULL)
     {
-      /* A sandbox is new every run: so is what the client remembers of it. */
+      /* A sandbox is new every run: so is what the client remembers of it.
+       * Its root signs both its TLS certificate and its issuing CA. */
       vneid = enr_sandbox_runner_get_vneid_url (self->runner);
       smartca = enr_sandbox_runner_get_smartca_url (self->runner);
       trust = enr_sandbox_runner_get_trust_anchor (self->runner);
+      signing = trust;
       state_dir = g_build_filename (enr_sandbox_runner_get_data_dir (self->runner), "client",
                                     NULL);
     }
 
-  return enr_session_new (vneid, smartca, *trust != '\0' ? trust : NULL, self->config->kiosk,
-                          state_dir);
+  return enr_session_new (vneid, smartca, *trust != '\0' ? trust : NULL,
+                          *signing != '\0' ? signing : NULL, self->config->kiosk, state_dir);
 }
 
 static void

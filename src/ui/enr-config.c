@@ -24,6 +24,7 @@ enr_config_new_from_settings (GSettings *settings)
       config->vneid_url = g_strdup ("");
       config->smartca_url = g_strdup ("");
       config->trust_anchor = g_strdup ("");
+      config->signing_trust_anchor = g_strdup ("");
       config->idle_timeout = 120;
       config->language = g_strdup ("");
       config->printer = g_strdup ("");
@@ -33,6 +34,7 @@ enr_config_new_from_settings (GSettings *settings)
   config->vneid_url = g_settings_get_string (settings, "vneid-url");
   config->smartca_url = g_settings_get_string (settings, "smartca-url");
   config->trust_anchor = g_settings_get_string (settings, "trust-anchor");
+  config->signing_trust_anchor = g_settings_get_string (settings, "signing-trust-anchor");
   config->kiosk = g_settings_get_boolean (settings, "kiosk-mode");
   config->idle_timeout = g_settings_get_uint (settings, "idle-timeout");
   config->language = g_settings_get_string (settings, "language");
@@ -90,10 +92,12 @@ enr_config_apply_options (EnrConfig     *config,
 
   urls_given = g_variant_dict_contains (options, "vneid-url") ||
                g_variant_dict_contains (options, "smartca-url") ||
-               g_variant_dict_contains (options, "trust-anchor");
+               g_variant_dict_contains (options, "trust-anchor") ||
+               g_variant_dict_contains (options, "signing-trust-anchor");
   take_string (options, "vneid-url", &config->vneid_url);
   take_string (options, "smartca-url", &config->smartca_url);
   take_string (options, "trust-anchor", &config->trust_anchor);
+  take_string (options, "signing-trust-anchor", &config->signing_trust_anchor);
   take_string (options, "language", &config->language);
   take_string (options, "printer", &config->printer);
   if (g_variant_dict_contains (options, "kiosk"))
@@ -128,6 +132,12 @@ enr_config_apply_options (EnrConfig     *config,
                            _("--trust-anchor needs an absolute path."));
       return FALSE;
     }
+  if (*config->signing_trust_anchor != '\0' && !g_path_is_absolute (config->signing_trust_anchor))
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("--signing-trust-anchor needs an absolute path."));
+      return FALSE;
+    }
   if (!enr_language_is_valid (config->language))
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
@@ -145,6 +155,7 @@ enr_config_free (EnrConfig *config)
   g_free (config->vneid_url);
   g_free (config->smartca_url);
   g_free (config->trust_anchor);
+  g_free (config->signing_trust_anchor);
   g_free (config->language);
   g_free (config->printer);
   g_free (config);

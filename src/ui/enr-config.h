@@ -15,6 +15,7 @@ typedef struct
   char     *vneid_url;
   char     *smartca_url;
   char     *trust_anchor;
+  char     *signing_trust_anchor;  /* the citizen's certificates' and signatures' roots */
   gboolean  kiosk;
   guint     idle_timeout;
   char     *language;        /* "vi", "en" or "" */
@@ -27,7 +28,7 @@ typedef struct
 EnrConfig *enr_config_new_from_settings (GSettings     *settings);
 /*
  * Applies the command line's --vneid-url, --smartca-url, --trust-anchor,
- * --kiosk, --idle-timeout, --language, --printer and --sandbox from
+ * --signing-trust-anchor, --kiosk, --idle-timeout, --language, --printer and --sandbox from
  * @options, refusing values the schema would refuse (with a message for
  * the person who typed them, G_OPTION_ERROR_BAD_VALUE).
  */

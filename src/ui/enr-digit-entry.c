@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "enr-digit-entry.h"
+#include "enr-secure.h"
 
 struct _EnrDigitEntry
 {
@@ -52,25 +53,28 @@ insert_text_cb (GtkEditable   *editable,
                 int           *position,
                 EnrDigitEntry *self)
 {
-  g_autoptr(GString) digits = NULL;
   gsize len = length < 0 ? strlen (text) : (gsize) length;
+  gsize kept = 0;
+  char *digits;
 
-  digits = g_string_sized_new (len);
+  /* The digits are a PIN or an SMS code: the copy is wiped, not just freed. */
+  digits = g_malloc (len + 1);
   for (gsize i = 0; i < len; i++)
     if (g_ascii_isdigit (text[i]))
-      g_string_append_c (digits, text[i]);
+      digits[kept++] = text[i];
+  digits[kept] = '\0';
 
-  if (digits->len == len)
-    return;
-
-  g_signal_handlers_block_by_func (editable, insert_text_cb, self);
-  if (digits->len > 0)
-    gtk_editable_insert_text (editable, digits->str, (int) digits->len, position);
-  else
-    gtk_widget_error_bell (GTK_WIDGET (self));
-  g_signal_handlers_unblock_by_func (editable, insert_text_cb, self);
-
-  g_signal_stop_emission_by_name (editable, "insert-text");
+  if (kept != len)
+    {
+      g_signal_handlers_block_by_func (editable, insert_text_cb, self);
+      if (kept > 0)
+        gtk_editable_insert_text (editable, digits, (int) kept, position);
+      else
+        gtk_widget_error_bell (GTK_WIDGET (self));
+      g_signal_handlers_unblock_by_func (editable, insert_text_cb, self);
+      g_signal_stop_emission_by_name (editable, "insert-text");
+    }
+  enr_secure_free (digits, len + 1);
 }
 
 static void

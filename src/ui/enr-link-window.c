@@ -371,6 +371,16 @@ host_back_cb (EnrLinkWindow *self)
   leave (self);
 }
 
+/* What runs is cancelled; the next action gets a cancellable of its own. */
+static void
+stop_work (EnrLinkWindow *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->working = FALSE;
+}
+
 static void
 back_cb (GtkWidget  *widget,
          const char *action_name,
@@ -378,10 +388,7 @@ back_cb (GtkWidget  *widget,
 {
   EnrLinkWindow *self = ENR_LINK_WINDOW (widget);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  self->working = FALSE;
+  stop_work (self);
   /* The login is done: going back from the code leads to the consent. */
   if (at_stage (self, "code"))
     {
@@ -390,6 +397,23 @@ back_cb (GtkWidget  *widget,
     }
   else
     leave (self);
+}
+
+/* "Log in to VNeID again" (a login that ran out, or a change of device
+ * that needs one made just now): the login, then the consent, whose search
+ * takes the SmartCA side over with a new hand-off. */
+static void
+log_in_cb (GtkWidget  *widget,
+           const char *action_name,
+           GVariant   *parameter)
+{
+  EnrLinkWindow *self = ENR_LINK_WINDOW (widget);
+
+  stop_work (self);
+  self->login_seen = FALSE;
+  enr_error_area_clear (ENR_ERROR_AREA (self->code_error));
+  enr_error_area_clear (ENR_ERROR_AREA (self->confirm_error));
+  go_to (self, "login");
 }
 
 static void
@@ -466,6 +490,8 @@ enr_link_window_class_init (EnrLinkWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, otp_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, pin_activate_cb);
   gtk_widget_class_install_action (widget_class, "link.back", NULL, back_cb);
+  /* The error areas' "Log In Again" (ENR_ERROR_ACTION_LOG_IN). */
+  gtk_widget_class_install_action (widget_class, "wizard.log-in", NULL, log_in_cb);
 }
 
 static void

@@ -267,6 +267,48 @@ test_not_for_signing (Fixture       *fixture,
                        ENR_CRYPTO_ERROR_CERT_INVALID);
 }
 
+/* The subscriber profile of PROTOCOL.md: keyUsage digitalSignature and
+ * nonRepudiation, issued by an issuing CA under the root. A web server's
+ * certificate from the same root (the sandbox's TLS one is signed by the
+ * root itself, for serverAuth) is never taken for a citizen's, even one
+ * that names the citizen. */
+static void
+test_subscriber_profile (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  TestSubject same = { CITIZEN_ID, FULL_NAME, NULL, NULL, 0, 0 };
+  struct { unsigned int usage; const char *purpose; gboolean by_root; } refused[] = {
+    /* A TLS server certificate under the root. */
+    { GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_KEY_ENCIPHERMENT, GNUTLS_KP_TLS_WWW_SERVER, TRUE },
+    /* The subscriber's key usage, but straight from the root. */
+    { GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_NON_REPUDIATION, NULL, TRUE },
+    /* From the issuing CA, but for a web server. */
+    { GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_NON_REPUDIATION, GNUTLS_KP_TLS_WWW_SERVER,
+      FALSE },
+    /* From the issuing CA, without nonRepudiation. */
+    { GNUTLS_KEY_DIGITAL_SIGNATURE, NULL, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      gnutls_x509_privkey_t key;
+      gnutls_x509_crt_t crt;
+      g_autoptr(GBytes) der = NULL;
+      g_autoptr(EnrCertificate) cert = NULL;
+      g_autoptr(GError) error = NULL;
+
+      test_pki_issue_other (fixture->pki, &same, refused[i].usage, refused[i].purpose,
+                            refused[i].by_root, &key, &crt);
+      der = test_pki_der (crt);
+      cert = enr_certificate_new_from_der (der, &error);
+      g_assert_no_error (error);
+      assert_verify_fails (fixture, cert, fixture->chain, fixture->pki->root_pem_path, CITIZEN_ID,
+                           NULL, ENR_CRYPTO_ERROR_CERT_INVALID);
+      gnutls_x509_crt_deinit (crt);
+      gnutls_x509_privkey_deinit (key);
+    }
+}
+
 static void
 test_malformed (Fixture       *fixture,
                 gconstpointer  user_data)
@@ -311,6 +353,7 @@ main (int   argc,
   ADD ("/certificate/refusals", test_refusals);
   ADD ("/certificate/expired-now", test_expired_now);
   ADD ("/certificate/not-for-signing", test_not_for_signing);
+  ADD ("/certificate/subscriber-profile", test_subscriber_profile);
   ADD ("/certificate/malformed", test_malformed);
 
 #undef ADD

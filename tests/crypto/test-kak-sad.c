@@ -252,6 +252,41 @@ test_sad_shape (Fixture       *fixture,
   g_assert_cmpint (ABS (json_object_get_int_member (claims, "iat") - now), <=, 2);
   g_assert_cmpint (json_object_get_int_member (claims, "exp") -
                    json_object_get_int_member (claims, "iat"), ==, ENR_SAD_MAX_LIFETIME_S);
+  /* PROTOCOL.md rev 2: "hashes" is always there, [] for an activation. */
+  g_assert_true (json_object_has_member (claims, "hashes"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (claims, "hashes")), ==, 0);
+}
+
+/* A SAD names the hashes it approves, in the order given. */
+static void
+test_sad_hashes (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  const char *hashes[] = { "n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=",
+                           "LCa0a2j/xo/5m0U8HTBBNBNCLXBkg7+g+YpeiGJm564=", NULL };
+  EnrSadClaims claims = {
+    .device_id = "device",
+    .credential_id = "credential",
+    .txn = "7d2c3f0a-0d1e-4c8a-9a5b-2f6e1b3c4d5e",
+    .challenge = "Y2hhbGxlbmdl",
+    .hashes = hashes,
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sad = enr_sad_create (fixture->kak, &claims, &error);
+  g_autoptr(EnrJwsParts) parts = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *listed;
+
+  g_assert_no_error (error);
+  parts = enr_jws_split (sad, -1);
+  json_parser_load_from_data (parser, g_bytes_get_data (parts->payload, NULL),
+                              g_bytes_get_size (parts->payload), &error);
+  g_assert_no_error (error);
+  listed = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                         "hashes");
+  g_assert_cmpuint (json_array_get_length (listed), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (listed, 0), ==, hashes[0]);
+  g_assert_cmpstr (json_array_get_string_element (listed, 1), ==, hashes[1]);
 }
 
 static void
@@ -374,6 +409,7 @@ main (int   argc,
   ADD ("/kak/refuses-other-keys", test_refuses_other_keys);
   ADD ("/kak/wipe", test_wipe);
   ADD ("/sad/shape", test_sad_shape);
+  ADD ("/sad/hashes", test_sad_hashes);
   ADD ("/sad/verify", test_sad_verify);
   ADD ("/sad/verify-empty-claims", test_sad_verify_empty_claims);
   ADD ("/sad/openssl", test_sad_openssl);

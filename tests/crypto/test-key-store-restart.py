@@ -3,11 +3,14 @@
 """The key handle across restarts and kills, against a real keyring.
 
 Run inside keyring-run.sh (gnome-keyring or file mode), with the path of
-key-store-tool; every tool run is a fresh start of the program. Prints TAP.
+key-store-tool; every tool run is a fresh start of the program. The test
+plays SmartCA's part of the PIN guard: it holds the share, and says which
+PIN it accepts. Prints TAP.
 
-- five wrong PINs lock the handle, counted across restarts;
-- change-PIN killed (SIGKILL) at each step, and at random moments, always
-  leaves one handle that opens with the old PIN or the new one;
+- a change of PIN killed (SIGKILL) at each step of the store's part, and
+  at random moments, always leaves one handle that opens with whichever
+  PIN SmartCA accepts (the old one when it never heard of the change, the
+  new one when it did), and the open that follows keeps that wrapping alone;
 - no 8-byte window of the key's PKCS#8 DER, p, q or d is in the stored
   secret, the keyring's files, or any file under the test's home.
 """
@@ -23,14 +26,11 @@ import time
 TOOL = sys.argv[1]
 HOME = os.environ["ENR_TEST_HOME"]
 ROOT = os.path.dirname(HOME)
-CITIZEN = "001093000001"
 PIN_A = "246810"
 PIN_B = "482913"
-WRONG = "135792"
-STEPS = ["counted", "unwrapped", "rewrapped", "stored"]
-
-results = []
-
+SHARE = "a5" * 32
+ADD_STEPS = ["unwrapped", "rewrapped", "pending-stored"]
+OPEN_STEPS = ["opened", "settled"]
 
 def tool(*args, env=None):
     proc = subprocess.run([TOOL] + list(args), stdout=subprocess.PIPE, text=True, env=env,
@@ -44,92 +44,97 @@ def check(condition, message):
         raise AssertionError(message)
 
 
+def handle(name):
+    return "handle-" + name
+
+
 def service(name):
     return "https://127.0.0.1:8443/smartca/" + name
 
 
-def opens_with(svc, pin):
-    code, out = tool("unlock", CITIZEN, svc, pin)
-    check(code == 0, f"unlock exited {code}")
+def opens(name, pin, env=None):
+    code, out = tool("open", handle(name), service(name), pin, SHARE, env=env)
+    check(code == 0, f"open exited {code}")
     return out
 
 
-def count(svc):
-    code, out = tool("count", CITIZEN, svc)
+def count(name):
+    code, out = tool("count", service(name))
     check(code == 0, f"count exited {code}")
     return out["count"]
 
 
-def test_lockout_across_restarts():
-    svc = service("lockout")
-    _, created = tool("create", CITIZEN, svc, PIN_A)
-    check(created["result"] == "ok", created)
-    for i in range(1, 5):
-        out = opens_with(svc, WRONG)
-        check(out["result"] == "wrong-pin" and out["attempts_left"] == 5 - i, out)
-    out = opens_with(svc, WRONG)
-    check(out["result"] == "locked" and out["attempts_left"] == 0, out)
-    out = opens_with(svc, PIN_A)
-    check(out["result"] == "locked", f"the right PIN opened a locked handle: {out}")
+def create(name, env=None):
+    code, created = tool("create", handle(name), service(name), PIN_A, SHARE, env=env)
+    check(code == 0 and created["result"] == "ok", created)
+    return created
 
 
-def test_right_pin_resets_across_restarts():
-    svc = service("reset")
-    tool("create", CITIZEN, svc, PIN_A)
-    for _ in range(3):
-        check(opens_with(svc, WRONG)["result"] == "wrong-pin", "wrong PIN")
-    check(opens_with(svc, PIN_A)["result"] == "ok", "right PIN")
-    out = opens_with(svc, WRONG)
-    check(out["attempts_left"] == 4, f"the count did not start again: {out}")
+def settle_with(name, accepted, refused, spki, env=None):
+    """SmartCA accepts @accepted: it opens, keeps one wrapping; @refused no longer opens."""
+    out = opens(name, accepted, env=env)
+    check(out["result"] == "ok" and out["spki"] == spki, f"{accepted} does not open: {out}")
+    check(not out["pending"], f"two wrappings are left after an open: {out}")
+    out = opens(name, refused, env=env)
+    check(out["result"] == "not-opened", f"{refused} still opens: {out}")
 
 
-def which_pin_opens(svc, first, second, spki):
-    """The PIN that opens the handle now, trying @first then @second."""
-    for pin in (first, second):
-        out = opens_with(svc, pin)
-        if out["result"] == "ok":
-            check(out["spki"] == spki, "a different key came out")
-            return pin
-        check(out["result"] == "wrong-pin", f"neither a key nor a wrong PIN: {out}")
-    raise AssertionError("neither the old nor the new PIN opens the handle")
+def test_add_pending_killed_at_each_step():
+    for step in ADD_STEPS:
+        # SmartCA never heard of the change: the old PIN's key opens.
+        for accepted, refused in ((PIN_A, PIN_B), (PIN_B, PIN_A)):
+            if step != "pending-stored" and accepted == PIN_B:
+                continue   # SmartCA is asked only once the new wrapping is kept
+            name = f"add-{step}-{accepted}"
+            created = create(name)
+            code, _ = tool("add-pending", handle(name), service(name), PIN_A, PIN_B, SHARE, step)
+            check(code == -signal.SIGKILL, f"add-pending was not killed at {step} ({code})")
+            check(count(name) == 1, f"not one handle after a kill at {step}")
+            settle_with(name, accepted, refused, created["spki"])
 
 
-def test_change_pin_killed_at_each_step():
-    for step in STEPS:
-        svc = service("killed-" + step)
-        _, created = tool("create", CITIZEN, svc, PIN_A)
-        code, _ = tool("change-pin", CITIZEN, svc, PIN_A, PIN_B, step)
-        check(code == -signal.SIGKILL, f"change-pin was not killed at {step} ({code})")
-        check(count(svc) == 1, f"not one handle after a kill at {step}")
-        expected = PIN_B if step == "stored" else PIN_A
-        other = PIN_A if expected == PIN_B else PIN_B
-        opened = which_pin_opens(svc, expected, other, created["spki"])
-        check(opened == expected, f"killed at {step}: {opened} opens, {expected} expected")
+def test_settle_killed_at_each_step():
+    for step in OPEN_STEPS:
+        for accepted, refused in ((PIN_A, PIN_B), (PIN_B, PIN_A)):
+            name = f"settle-{step}-{accepted}"
+            created = create(name)
+            code, out = tool("add-pending", handle(name), service(name), PIN_A, PIN_B, SHARE)
+            check(code == 0 and out["result"] == "ok", out)
+            code, _ = tool("open", handle(name), service(name), accepted, SHARE, step)
+            check(code == -signal.SIGKILL, f"open was not killed at {step} ({code})")
+            check(count(name) == 1, f"not one handle after a kill at {step}")
+            settle_with(name, accepted, refused, created["spki"])
 
 
-def test_change_pin_killed_at_random():
-    svc = service("killed-random")
+def test_change_killed_at_random():
+    name = "killed-random"
     env = dict(os.environ, ENR_TEST_ITERATIONS="40000")
-    _, created = tool("create", CITIZEN, svc, PIN_A, env=env)
+    created = create(name, env=env)
     # How long one change takes, to aim the kills inside it.
     started = time.monotonic()
-    code, out = tool("change-pin", CITIZEN, svc, PIN_A, PIN_B, env=env)
+    code, out = tool("add-pending", handle(name), service(name), PIN_A, PIN_B, SHARE, env=env)
     check(out["result"] == "ok", out)
+    settle_with(name, PIN_B, PIN_A, created["spki"], env=env)
     duration = time.monotonic() - started
     current, other = PIN_B, PIN_A
     rng = random.Random(4)
     killed = 0
     for _ in range(12):
-        proc = subprocess.Popen([TOOL, "change-pin", CITIZEN, svc, current, other],
-                                stdout=subprocess.DEVNULL, env=env)
+        proc = subprocess.Popen([TOOL, "add-pending", handle(name), service(name), current,
+                                 other, SHARE], stdout=subprocess.DEVNULL, env=env)
         time.sleep(rng.uniform(0.0, duration))
         proc.send_signal(signal.SIGKILL)
         if proc.wait() == -signal.SIGKILL:
             killed += 1
-        check(count(svc) == 1, "not one handle after a kill")
-        opened = which_pin_opens(svc, current, other, created["spki"])
-        if opened == other:
-            current, other = other, current
+        check(count(name) == 1, "not one handle after a kill")
+        # Half the time SmartCA took the change before the kill.
+        if rng.random() < 0.5:
+            out = opens(name, other, env=env)
+            if out["result"] == "ok":
+                current, other = other, current
+                continue
+        out = opens(name, current, env=env)
+        check(out["result"] == "ok" and out["spki"] == created["spki"], out)
     check(killed > 0, "no run was killed")
 
 
@@ -145,8 +150,8 @@ def find_window(data, secret_windows):
 
 
 def test_no_key_bytes_anywhere():
-    svc = service("windows")
-    _, created = tool("create", CITIZEN, svc, PIN_A)
+    name = "windows"
+    created = create(name)
     secrets = {name: bytes.fromhex(created[name]) for name in ("pkcs8", "p", "q", "d")}
     check(all(len(v) >= 128 for v in secrets.values()), "short secrets")
     secret_windows = set()
@@ -155,12 +160,13 @@ def test_no_key_bytes_anywhere():
     # The scanner finds what it looks for.
     check(find_window(b"xx" + secrets["q"][40:48] + b"yy", secret_windows) == 2, "control")
 
-    # Exercise the handle: a wrong PIN, an unlock, a change of PIN.
-    opens_with(svc, WRONG)
-    check(opens_with(svc, PIN_A)["result"] == "ok", "unlock")
-    check(tool("change-pin", CITIZEN, svc, PIN_A, PIN_B)[1]["result"] == "ok", "change")
+    # Exercise the handle: an open, a change of PIN, an open that settles it.
+    check(opens(name, PIN_A)["result"] == "ok", "open")
+    check(tool("add-pending", handle(name), service(name), PIN_A, PIN_B, SHARE)[1]["result"]
+          == "ok", "change")
+    check(opens(name, PIN_B)["result"] == "ok", "settle")
 
-    _, dumped = tool("dump", CITIZEN, svc)
+    _, dumped = tool("dump", handle(name), service(name))
     stored = bytes.fromhex(dumped["secret"])
     check(len(stored) > 1200, "stored secret")
     at = find_window(stored, secret_windows)
@@ -185,10 +191,9 @@ def test_no_key_bytes_anywhere():
 
 
 TESTS = [
-    test_lockout_across_restarts,
-    test_right_pin_resets_across_restarts,
-    test_change_pin_killed_at_each_step,
-    test_change_pin_killed_at_random,
+    test_add_pending_killed_at_each_step,
+    test_settle_killed_at_each_step,
+    test_change_killed_at_random,
     test_no_key_bytes_anywhere,
 ]
 

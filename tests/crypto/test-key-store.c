@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 #include <libsecret/secret.h>
@@ -15,6 +16,7 @@
 #include "enr-key-store.h"
 #include "enr-key-wrap.h"
 #include "enr-keyring.h"
+#include "enr-pin-guard.h"
 #include "enr-sad-verify.h"
 #include "enr-sad.h"
 #include "enr-store-error.h"
@@ -26,17 +28,21 @@
  */
 
 #define CITIZEN_ID "001093000001"
+#define HANDLE_ID "4f1c8f4e-3b7e-4a0d-9a52-8c7f5e0d1a2b"
 #define PIN "246810"
 #define NEW_PIN "482913"
-#define WRONG_PIN "135792"
-/* Tests wrap with a low count: the count is kept with each blob. */
+/* Tests wrap with a low count: the store's floor is lowered to it. */
 #define TEST_ITERATIONS 2000
 
 typedef struct
 {
-  EnrKeyStore *store;
-  EnrKak      *kak;
-  char        *service_url;
+  EnrKeyStore     *store;
+  EnrKak          *kak;
+  char            *service_url;
+  char            *handle_id;
+  EnrPinGuardKeys *keys;        /* PIN's, with the fixture's salt */
+  EnrPinGuardKeys *new_keys;    /* NEW_PIN's, the same salt */
+  GBytes          *share;       /* what SmartCA would hand out */
 } Fixture;
 
 typedef void (*TestFunc) (Fixture      *fixture,
@@ -44,14 +50,25 @@ typedef void (*TestFunc) (Fixture      *fixture,
 
 static EnrKak *shared_kak;
 
+static GBytes *
+random_share (void)
+{
+  guint8 share[32];
+
+  g_assert_cmpint (gnutls_rnd (GNUTLS_RND_NONCE, share, sizeof share), ==, 0);
+  return g_bytes_new (share, sizeof share);
+}
+
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
   g_autofree char *path = g_strdelimit (g_strdup (g_test_get_path ()), "/", '-');
+  g_autoptr(GBytes) salt = enr_pin_guard_new_salt ();
   g_autoptr(GError) error = NULL;
 
   fixture->store = enr_key_store_new (GPOINTER_TO_INT (user_data));
+  enr_key_store_set_min_iterations (fixture->store, TEST_ITERATIONS);
   if (shared_kak == NULL)
     {
       shared_kak = enr_kak_generate (&error);
@@ -60,6 +77,12 @@ fixture_set_up (Fixture       *fixture,
   fixture->kak = g_object_ref (shared_kak);
   /* One service per test: the tests share a keyring. */
   fixture->service_url = g_strconcat ("https://127.0.0.1:8443/smartca", path, NULL);
+  fixture->handle_id = g_strdup (HANDLE_ID);
+  fixture->keys = enr_pin_guard_derive (PIN, salt, TEST_ITERATIONS, &error);
+  g_assert_no_error (error);
+  fixture->new_keys = enr_pin_guard_derive (NEW_PIN, salt, TEST_ITERATIONS, &error);
+  g_assert_no_error (error);
+  fixture->share = random_share ();
 }
 
 static void
@@ -69,6 +92,10 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->store);
   g_clear_object (&fixture->kak);
   g_free (fixture->service_url);
+  g_free (fixture->handle_id);
+  enr_pin_guard_keys_free (fixture->keys);
+  enr_pin_guard_keys_free (fixture->new_keys);
+  g_bytes_unref (fixture->share);
 }
 
 static void
@@ -90,19 +117,28 @@ wait_for (GAsyncResult **slot)
 }
 
 static EnrKeyHandle *
-create (Fixture     *fixture,
-        const char  *device_id,
-        const char  *pin,
-        GError     **error)
+create_with (Fixture          *fixture,
+             const char       *device_id,
+             EnrPinGuardKeys  *keys,
+             GError          **error)
 {
-  EnrKeyHandleIds ids = { CITIZEN_ID, fixture->service_url, "cred-1", device_id };
+  EnrKeyHandleIds ids = { fixture->handle_id, fixture->service_url, CITIZEN_ID, "cred-1",
+                          device_id };
   GAsyncResult *slot = NULL;
   g_autoptr(GAsyncResult) result = NULL;
 
-  enr_key_store_create_async (fixture->store, &ids, fixture->kak, pin, TEST_ITERATIONS, NULL,
+  enr_key_store_create_async (fixture->store, &ids, fixture->kak, keys, fixture->share, NULL,
                               result_cb, &slot);
   result = wait_for (&slot);
   return enr_key_store_create_finish (fixture->store, result, error);
+}
+
+static EnrKeyHandle *
+create (Fixture     *fixture,
+        const char  *device_id,
+        GError     **error)
+{
+  return create_with (fixture, device_id, fixture->keys, error);
 }
 
 static EnrKeyHandle *
@@ -112,40 +148,42 @@ lookup (Fixture  *fixture,
   GAsyncResult *slot = NULL;
   g_autoptr(GAsyncResult) result = NULL;
 
-  enr_key_store_lookup_async (fixture->store, CITIZEN_ID, fixture->service_url, NULL,
+  enr_key_store_lookup_async (fixture->store, fixture->handle_id, fixture->service_url, NULL,
                               result_cb, &slot);
   result = wait_for (&slot);
   return enr_key_store_lookup_finish (fixture->store, result, error);
 }
 
+/* The KAK, with the keys of a PIN and a share. */
 static EnrKak *
-unlock (Fixture     *fixture,
-        const char  *pin,
-        guint       *attempts_left,
-        GError     **error)
+open_with (Fixture          *fixture,
+           EnrPinGuardKeys  *keys,
+           GBytes           *share,
+           GError          **error)
 {
   GAsyncResult *slot = NULL;
   g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) pin_key = enr_pin_guard_keys_get_pin_key (keys);
 
-  enr_key_store_unlock_async (fixture->store, CITIZEN_ID, fixture->service_url, pin, NULL,
-                              result_cb, &slot);
+  enr_key_store_open_async (fixture->store, fixture->handle_id, fixture->service_url, pin_key,
+                            share, NULL, result_cb, &slot);
   result = wait_for (&slot);
-  return enr_key_store_unlock_finish (fixture->store, result, attempts_left, error);
+  return enr_key_store_open_finish (fixture->store, result, error);
 }
 
 static gboolean
-change_pin (Fixture     *fixture,
-            const char  *old_pin,
-            const char  *new_pin,
-            GError     **error)
+add_pending (Fixture     *fixture,
+             GError     **error)
 {
   GAsyncResult *slot = NULL;
   g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) old_key = enr_pin_guard_keys_get_pin_key (fixture->keys);
+  g_autoptr(GBytes) new_key = enr_pin_guard_keys_get_pin_key (fixture->new_keys);
 
-  enr_key_store_change_pin_async (fixture->store, CITIZEN_ID, fixture->service_url, old_pin,
-                                  new_pin, TEST_ITERATIONS, NULL, result_cb, &slot);
+  enr_key_store_add_pending_async (fixture->store, fixture->handle_id, fixture->service_url,
+                                   old_key, new_key, fixture->share, NULL, result_cb, &slot);
   result = wait_for (&slot);
-  return enr_key_store_change_pin_finish (fixture->store, result, NULL, error);
+  return enr_key_store_add_pending_finish (fixture->store, result, error);
 }
 
 static gboolean
@@ -156,10 +194,24 @@ set_refresh_token (Fixture     *fixture,
   GAsyncResult *slot = NULL;
   g_autoptr(GAsyncResult) result = NULL;
 
-  enr_key_store_set_refresh_token_async (fixture->store, CITIZEN_ID, fixture->service_url, token,
-                                         NULL, result_cb, &slot);
+  enr_key_store_set_refresh_token_async (fixture->store, fixture->handle_id,
+                                         fixture->service_url, token, NULL, result_cb, &slot);
   result = wait_for (&slot);
   return enr_key_store_set_refresh_token_finish (fixture->store, result, error);
+}
+
+static gboolean
+set_profile (Fixture     *fixture,
+             GBytes      *profile,
+             GError     **error)
+{
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  enr_key_store_set_profile_async (fixture->store, fixture->handle_id, fixture->service_url,
+                                   CITIZEN_ID, profile, NULL, result_cb, &slot);
+  result = wait_for (&slot);
+  return enr_key_store_set_profile_finish (fixture->store, result, error);
 }
 
 static gboolean
@@ -169,7 +221,7 @@ remove_all (Fixture  *fixture,
   GAsyncResult *slot = NULL;
   g_autoptr(GAsyncResult) result = NULL;
 
-  enr_key_store_remove_async (fixture->store, CITIZEN_ID, fixture->service_url, NULL,
+  enr_key_store_remove_async (fixture->store, fixture->handle_id, fixture->service_url, NULL,
                               result_cb, &slot);
   result = wait_for (&slot);
   return enr_key_store_remove_finish (fixture->store, result, error);
@@ -192,6 +244,8 @@ test_create_lookup (Fixture       *fixture,
   g_autoptr(EnrKeyHandle) created = NULL;
   g_autoptr(EnrKeyHandle) found = NULL;
   g_autoptr(GBytes) key_id = NULL;
+  g_autoptr(GBytes) salt = NULL;
+  g_autoptr(GBytes) fixture_salt = enr_pin_guard_keys_get_salt (fixture->keys);
   g_autoptr(GBytes) public_key = enr_kak_get_public_key (fixture->kak);
   g_autoptr(GBytes) expected = enr_key_handle_compute_key_id (public_key);
   g_autoptr(GError) error = NULL;
@@ -200,18 +254,21 @@ test_create_lookup (Fixture       *fixture,
   g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
-  created = create (fixture, "device-1", PIN, &error);
+  created = create (fixture, "device-1", &error);
   g_assert_no_error (error);
   found = lookup (fixture, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (enr_key_handle_get_citizen_id (found), ==, CITIZEN_ID);
+  g_assert_cmpstr (enr_key_handle_get_handle_id (found), ==, HANDLE_ID);
   g_assert_cmpstr (enr_key_handle_get_service_url (found), ==, fixture->service_url);
+  g_assert_cmpstr (enr_key_handle_get_owner (found), ==, CITIZEN_ID);
   g_assert_cmpstr (enr_key_handle_get_credential_id (found), ==, "cred-1");
   g_assert_cmpstr (enr_key_handle_get_device_id (found), ==, "device-1");
   g_assert_true (enr_key_handle_has_key (found));
-  g_assert_false (enr_key_handle_is_locked (found));
-  g_assert_cmpuint (enr_key_handle_get_attempts_left (found), ==, ENR_KEY_HANDLE_MAX_ATTEMPTS);
+  g_assert_false (enr_key_handle_is_outdated (found));
+  g_assert_false (enr_key_handle_has_pending (found));
   g_assert_cmpuint (enr_key_handle_get_iterations (found), ==, TEST_ITERATIONS);
+  salt = enr_key_handle_get_salt (found);
+  g_assert_true (g_bytes_equal (salt, fixture_salt));
   g_assert_null (enr_key_handle_get_refresh_token (found));
   key_id = enr_key_handle_get_key_id (found);
   g_assert_cmpuint (g_bytes_get_size (key_id), ==, 32);
@@ -219,8 +276,8 @@ test_create_lookup (Fixture       *fixture,
 }
 
 static void
-test_unlock (Fixture       *fixture,
-             gconstpointer  user_data)
+test_open (Fixture       *fixture,
+           gconstpointer  user_data)
 {
   g_autoptr(EnrKeyHandle) handle = NULL;
   g_autoptr(EnrKak) kak = NULL;
@@ -228,17 +285,15 @@ test_unlock (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *sad = NULL;
   g_autofree char *claims = NULL;
-  EnrSadClaims sad_claims = { "device-1", "cred-1", "activation", "Y2hhbGxlbmdl", 0, 0 };
-  guint attempts_left = 0;
+  EnrSadClaims sad_claims = { "device-1", "cred-1", "activation", "Y2hhbGxlbmdl", NULL, 0, 0 };
 
-  handle = create (fixture, "device-1", PIN, &error);
+  handle = create (fixture, "device-1", &error);
   g_assert_no_error (error);
-  kak = unlock (fixture, PIN, &attempts_left, &error);
+  kak = open_with (fixture, fixture->keys, fixture->share, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (attempts_left, ==, ENR_KEY_HANDLE_MAX_ATTEMPTS);
   assert_same_key (kak, fixture->kak);
 
-  /* The unlocked key signs a SAD its public half verifies. */
+  /* The opened key signs a SAD its public half verifies. */
   sad = enr_sad_create (kak, &sad_claims, &error);
   g_assert_no_error (error);
   public_key = enr_kak_get_public_key (fixture->kak);
@@ -246,122 +301,115 @@ test_unlock (Fixture       *fixture,
   g_assert_no_error (error);
 }
 
+/* The PIN alone does not open the key, nor the share alone: a share for a
+ * PIN SmartCA accepted that opens nothing means the handle is not the one
+ * the guard protects, never a wrong PIN (only SmartCA counts those). */
 static void
-test_lockout (Fixture       *fixture,
-              gconstpointer  user_data)
+test_open_needs_both (Fixture       *fixture,
+                      gconstpointer  user_data)
 {
   g_autoptr(EnrKeyHandle) handle = NULL;
-  g_autoptr(EnrKeyHandle) locked = NULL;
+  g_autoptr(GBytes) other_share = random_share ();
   g_autoptr(GError) error = NULL;
 
-  handle = create (fixture, "device-1", PIN, &error);
+  handle = create (fixture, "device-1", &error);
   g_assert_no_error (error);
-
-  for (guint i = 1; i <= ENR_KEY_HANDLE_MAX_ATTEMPTS; i++)
-    {
-      g_autoptr(EnrKak) kak = NULL;
-      g_autoptr(EnrKeyHandle) now = NULL;
-      guint attempts_left = 99;
-
-      kak = unlock (fixture, WRONG_PIN, &attempts_left, &error);
-      g_assert_null (kak);
-      g_assert_cmpuint (attempts_left, ==, ENR_KEY_HANDLE_MAX_ATTEMPTS - i);
-      if (i < ENR_KEY_HANDLE_MAX_ATTEMPTS)
-        {
-          g_autofree char *left = g_strdup_printf ("%u tr", ENR_KEY_HANDLE_MAX_ATTEMPTS - i);
-
-          g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN);
-          g_assert_nonnull (strstr (error->message, left));
-        }
-      else
-        g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_HANDLE_LOCKED);
-      g_clear_error (&error);
-
-      now = lookup (fixture, &error);
-      g_assert_no_error (error);
-      g_assert_cmpuint (enr_key_handle_get_attempts_left (now), ==,
-                        ENR_KEY_HANDLE_MAX_ATTEMPTS - i);
-    }
-
-  /* Locked for good: the right PIN does not open it. */
   {
-    g_autoptr(EnrKak) kak = unlock (fixture, PIN, NULL, &error);
+    g_autoptr(EnrKak) kak = open_with (fixture, fixture->keys, other_share, &error);
 
-    g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_HANDLE_LOCKED);
     g_assert_null (kak);
+    g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_CORRUPT);
     g_clear_error (&error);
   }
-  locked = lookup (fixture, &error);
-  g_assert_no_error (error);
-  g_assert_true (enr_key_handle_is_locked (locked));
+  {
+    g_autoptr(EnrKak) kak = open_with (fixture, fixture->new_keys, fixture->share, &error);
 
-  /* All that is left is to remove it (and link the computer again). */
-  g_assert_true (remove_all (fixture, &error));
-  g_assert_no_error (error);
-  g_clear_object (&locked);
-  locked = lookup (fixture, &error);
-  g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_NOT_FOUND);
+    g_assert_null (kak);
+    g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_CORRUPT);
+    g_clear_error (&error);
+  }
+  /* Nothing was counted or changed: the right pair still opens it. */
+  {
+    g_autoptr(EnrKak) kak = open_with (fixture, fixture->keys, fixture->share, &error);
+
+    g_assert_no_error (error);
+  }
 }
 
-static void
-test_right_pin_resets (Fixture       *fixture,
-                       gconstpointer  user_data)
-{
-  g_autoptr(EnrKeyHandle) handle = NULL;
-  g_autoptr(EnrKeyHandle) after = NULL;
-  g_autoptr(EnrKak) kak = NULL;
-  g_autoptr(GError) error = NULL;
-
-  handle = create (fixture, "device-1", PIN, &error);
-  g_assert_no_error (error);
-  for (int i = 0; i < ENR_KEY_HANDLE_MAX_ATTEMPTS - 1; i++)
-    {
-      g_autoptr(EnrKak) none = unlock (fixture, WRONG_PIN, NULL, &error);
-
-      g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN);
-      g_clear_error (&error);
-    }
-  kak = unlock (fixture, PIN, NULL, &error);
-  g_assert_no_error (error);
-  after = lookup (fixture, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (enr_key_handle_get_attempts_left (after), ==, ENR_KEY_HANDLE_MAX_ATTEMPTS);
-}
-
+/* A change of PIN keeps both wrappings until an open says which PIN
+ * SmartCA accepts; that open keeps its wrapping alone. */
 static void
 test_change_pin (Fixture       *fixture,
                  gconstpointer  user_data)
 {
+  gboolean went_through = GPOINTER_TO_INT (user_data) != 0;
   g_autoptr(EnrKeyHandle) handle = NULL;
-  g_autoptr(EnrKak) with_new = NULL;
-  g_autoptr(EnrKak) with_old = NULL;
+  g_autoptr(EnrKeyHandle) pending = NULL;
+  g_autoptr(EnrKeyHandle) settled = NULL;
+  g_autoptr(EnrKak) kak = NULL;
+  g_autoptr(EnrKak) other = NULL;
   g_autoptr(GError) error = NULL;
+  EnrPinGuardKeys *accepted = went_through ? fixture->new_keys : fixture->keys;
+  EnrPinGuardKeys *refused = went_through ? fixture->keys : fixture->new_keys;
 
-  handle = create (fixture, "device-1", PIN, &error);
+  handle = create (fixture, "device-1", &error);
   g_assert_no_error (error);
   g_assert_true (set_refresh_token (fixture, "refresh-token-1", &error));
 
-  /* A wrong old PIN changes nothing but the count. */
-  g_assert_false (change_pin (fixture, WRONG_PIN, NEW_PIN, &error));
-  g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN);
-  g_clear_error (&error);
-  /* A new PIN the policy refuses is refused before anything is tried. */
-  g_assert_false (change_pin (fixture, PIN, "123456", &error));
-  g_assert_error (error, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_PIN_POLICY);
-  g_clear_error (&error);
-
-  g_assert_true (change_pin (fixture, PIN, NEW_PIN, &error));
+  g_assert_true (add_pending (fixture, &error));
   g_assert_no_error (error);
-  with_old = unlock (fixture, PIN, NULL, &error);
-  g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN);
-  g_clear_error (&error);
-  with_new = unlock (fixture, NEW_PIN, NULL, &error);
+  pending = lookup (fixture, &error);
   g_assert_no_error (error);
-  assert_same_key (with_new, fixture->kak);
+  g_assert_true (enr_key_handle_has_pending (pending));
+  g_assert_cmpstr (enr_key_handle_get_refresh_token (pending), ==, "refresh-token-1");
 
-  g_clear_object (&handle);
-  handle = lookup (fixture, &error);
-  g_assert_cmpstr (enr_key_handle_get_refresh_token (handle), ==, "refresh-token-1");
+  kak = open_with (fixture, accepted, fixture->share, &error);
+  g_assert_no_error (error);
+  assert_same_key (kak, fixture->kak);
+  settled = lookup (fixture, &error);
+  g_assert_no_error (error);
+  g_assert_false (enr_key_handle_has_pending (settled));
+
+  other = open_with (fixture, refused, fixture->share, &error);
+  g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_CORRUPT);
+  g_assert_null (other);
+}
+
+static void
+test_change_pin_old (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  test_change_pin (fixture, GINT_TO_POINTER (FALSE));
+}
+
+static void
+test_change_pin_new (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  test_change_pin (fixture, GINT_TO_POINTER (TRUE));
+}
+
+/* A count below the store's floor (or above the ceiling) is refused as
+ * damage whenever the handle is read. */
+static void
+test_iterations_checked (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autoptr(EnrKeyHandle) handle = NULL;
+  g_autoptr(EnrKeyHandle) found = NULL;
+  g_autoptr(EnrKak) kak = NULL;
+  g_autoptr(GError) error = NULL;
+
+  handle = create (fixture, "device-1", &error);
+  g_assert_no_error (error);
+  enr_key_store_set_min_iterations (fixture->store, ENR_KEY_WRAP_MIN_ITERATIONS);
+  found = lookup (fixture, &error);
+  g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_CORRUPT);
+  g_assert_null (found);
+  g_clear_error (&error);
+  kak = open_with (fixture, fixture->keys, fixture->share, &error);
+  g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_CORRUPT);
+  g_assert_null (kak);
 }
 
 static void
@@ -381,13 +429,12 @@ test_refresh_token (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpstr (enr_key_handle_get_refresh_token (before_key), ==, "refresh-token-1");
   g_assert_false (enr_key_handle_has_key (before_key));
-  none = unlock (fixture, PIN, NULL, &error);
+  none = open_with (fixture, fixture->keys, fixture->share, &error);
   g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_NO_KEY);
   g_clear_error (&error);
 
   /* Making the key keeps it; a rotated token replaces it. */
-  g_clear_object (&with_key);
-  with_key = create (fixture, "device-1", PIN, &error);
+  with_key = create (fixture, "device-1", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (enr_key_handle_get_refresh_token (with_key), ==, "refresh-token-1");
   g_assert_true (set_refresh_token (fixture, "refresh-token-2", &error));
@@ -401,22 +448,64 @@ test_refresh_token (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_null (enr_key_handle_get_refresh_token (forgotten));
   g_assert_true (enr_key_handle_has_key (forgotten));
+
+  /* Removed, it is gone whole. */
+  g_assert_true (remove_all (fixture, &error));
+  g_assert_no_error (error);
+  g_clear_object (&forgotten);
+  forgotten = lookup (fixture, &error);
+  g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_NOT_FOUND);
+}
+
+static void
+test_profile (Fixture       *fixture,
+              gconstpointer  user_data)
+{
+  g_autoptr(GBytes) profile = g_bytes_new_static ("{\"version\":1,\"citizen_id\":\"x\"}", 31);
+  g_autoptr(EnrKeyHandle) found = NULL;
+  g_autoptr(EnrKeyHandle) with_key = NULL;
+  g_autoptr(GBytes) kept = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (set_profile (fixture, profile, &error));
+  g_assert_no_error (error);
+  found = lookup (fixture, &error);
+  g_assert_no_error (error);
+  kept = enr_key_handle_get_profile (found);
+  g_assert_true (g_bytes_equal (kept, profile));
+  g_assert_cmpstr (enr_key_handle_get_owner (found), ==, CITIZEN_ID);
+  g_clear_pointer (&kept, g_bytes_unref);
+
+  /* A key made later keeps it. */
+  with_key = create (fixture, "device-1", &error);
+  g_assert_no_error (error);
+  kept = enr_key_handle_get_profile (with_key);
+  g_assert_true (g_bytes_equal (kept, profile));
+}
+
+/* The items at the fixture's service, whatever their handle. */
+static GList *
+items_at_service (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  GList *items;
+
+  items = secret_password_search_sync (enr_keyring_get_schema (), SECRET_SEARCH_ALL, NULL,
+                                       &error, "service-url", fixture->service_url, NULL);
+  g_assert_no_error (error);
+  return items;
 }
 
 static guint
 count_items (Fixture *fixture)
 {
-  g_autolist(GObject) items = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autolist(GObject) items = items_at_service (fixture);
 
-  items = secret_password_search_sync (enr_keyring_get_schema (), SECRET_SEARCH_ALL, NULL,
-                                       &error, "citizen-id", CITIZEN_ID,
-                                       "service-url", fixture->service_url, NULL);
-  g_assert_no_error (error);
   return g_list_length (items);
 }
 
-/* A new device's handle replaces the old one: one per citizen per service. */
+/* A new key for the citizen replaces their other handles at the service
+ * (found by the owner inside each secret), whatever their handle ID. */
 static void
 test_one_per_citizen (Fixture       *fixture,
                       gconstpointer  user_data)
@@ -425,33 +514,50 @@ test_one_per_citizen (Fixture       *fixture,
   g_autoptr(EnrKeyHandle) second = NULL;
   g_autoptr(EnrKeyHandle) found = NULL;
   g_autoptr(EnrKak) other = NULL;
-  g_autoptr(EnrKak) unlocked = NULL;
+  g_autoptr(EnrKak) opened = NULL;
   g_autoptr(GError) error = NULL;
   gboolean keyring = enr_key_store_get_mode (fixture->store) == ENR_KEY_STORE_KEYRING;
 
   g_assert_true (set_refresh_token (fixture, "refresh-token-1", &error));
   if (keyring)
     g_assert_cmpuint (count_items (fixture), ==, 1);
-  first = create (fixture, "device-1", PIN, &error);
+  first = create (fixture, "device-1", &error);
   g_assert_no_error (error);
   if (keyring)
     g_assert_cmpuint (count_items (fixture), ==, 1);
 
+  /* The same handle, a new device: replaced in place. */
   other = enr_kak_generate (&error);
   g_assert_no_error (error);
   g_set_object (&fixture->kak, other);
-  second = create (fixture, "device-2", NEW_PIN, &error);
+  second = create_with (fixture, "device-2", fixture->new_keys, &error);
   g_assert_no_error (error);
   if (keyring)
     g_assert_cmpuint (count_items (fixture), ==, 1);
-
   found = lookup (fixture, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (enr_key_handle_get_device_id (found), ==, "device-2");
   g_assert_cmpstr (enr_key_handle_get_refresh_token (found), ==, "refresh-token-1");
-  unlocked = unlock (fixture, NEW_PIN, NULL, &error);
+  opened = open_with (fixture, fixture->new_keys, fixture->share, &error);
   g_assert_no_error (error);
-  assert_same_key (unlocked, other);
+  assert_same_key (opened, other);
+
+  /* Another handle of the same citizen: the older one goes. */
+  if (keyring)
+    {
+      g_autoptr(EnrKeyHandle) third = NULL;
+      g_autoptr(EnrKeyHandle) gone = NULL;
+      g_autofree char *old_id = g_steal_pointer (&fixture->handle_id);
+
+      fixture->handle_id = g_uuid_string_random ();
+      third = create (fixture, "device-3", &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (count_items (fixture), ==, 1);
+      g_free (fixture->handle_id);
+      fixture->handle_id = g_steal_pointer (&old_id);
+      gone = lookup (fixture, &error);
+      g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_NOT_FOUND);
+    }
 }
 
 static void
@@ -464,20 +570,57 @@ test_services_apart (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *first_url = g_strdup (fixture->service_url);
 
-  first = create (fixture, "device-1", PIN, &error);
+  first = create (fixture, "device-1", &error);
   g_assert_no_error (error);
   g_free (fixture->service_url);
   fixture->service_url = g_strconcat (first_url, "/other", NULL);
-  second = create (fixture, "device-1", NEW_PIN, &error);
+  second = create_with (fixture, "device-1", fixture->new_keys, &error);
   g_assert_no_error (error);
 
-  kak = unlock (fixture, NEW_PIN, NULL, &error);
+  kak = open_with (fixture, fixture->new_keys, fixture->share, &error);
   g_assert_no_error (error);
   g_clear_object (&kak);
   g_free (fixture->service_url);
   fixture->service_url = g_steal_pointer (&first_url);
-  kak = unlock (fixture, PIN, NULL, &error);
+  kak = open_with (fixture, fixture->keys, fixture->share, &error);
   g_assert_no_error (error);
+}
+
+/* gnome-keyring keeps attributes in clear: the item's are opaque, and its
+ * label names no one. */
+static void
+test_opaque_attributes (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autoptr(EnrKeyHandle) created = NULL;
+  g_autolist(GObject) items = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) profile = g_bytes_new_static ("{\"version\":1}", 13);
+  GHashTableIter iter;
+  gpointer name, value;
+
+  g_assert_true (set_profile (fixture, profile, &error));
+  created = create (fixture, "device-1", &error);
+  g_assert_no_error (error);
+  items = items_at_service (fixture);
+  g_assert_cmpuint (g_list_length (items), ==, 1);
+  attributes = secret_retrievable_get_attributes (items->data);
+  g_hash_table_iter_init (&iter, attributes);
+  while (g_hash_table_iter_next (&iter, &name, &value))
+    {
+      g_assert_true (g_str_equal (name, "handle-id") || g_str_equal (name, "service-url") ||
+                     g_str_equal (name, "xdg:schema"));
+      g_assert_null (strstr (value, CITIZEN_ID));
+      g_assert_null (strstr (value, "cred-1"));
+      g_assert_null (strstr (value, "device-1"));
+    }
+  g_assert_cmpstr (g_hash_table_lookup (attributes, "handle-id"), ==, HANDLE_ID);
+  {
+    g_autofree char *label = secret_retrievable_get_label (items->data);
+
+    g_assert_null (strstr (label, CITIZEN_ID));
+  }
 }
 
 static void
@@ -491,6 +634,52 @@ store_raw (Fixture      *fixture,
 
   secret_password_store_binary_sync (enr_keyring_get_schema (), SECRET_COLLECTION_DEFAULT, "test",
                                      value, NULL, &error,
+                                     "handle-id", fixture->handle_id,
+                                     "service-url", fixture->service_url,
+                                     NULL);
+  g_assert_no_error (error);
+}
+
+static void
+put_field (GByteArray *record,
+           guint8      tag,
+           const void *data,
+           gsize       len)
+{
+  guint8 header[5] = { tag, len >> 24, len >> 16, len >> 8, len };
+
+  g_byte_array_append (record, header, sizeof header);
+  g_byte_array_append (record, data, len);
+}
+
+/* What a version before the PIN guard kept: an item named by the citizen
+ * ID in clear, its record of version 1 with a wrong-PIN count and a KAK
+ * wrapped under the PIN alone. */
+static void
+store_legacy (Fixture *fixture)
+{
+  static const guint8 header[16] = { 'E', 'N', 'R', 'H', 1, 2, 0, 0,
+                                     0, 0, 0, 0, 0, 0, 0, 1 };
+  g_autoptr(GByteArray) record = g_byte_array_new ();
+  g_autoptr(SecretValue) value = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 key_id[32] = { 0 };
+  guint8 wrapped[120];
+
+  memset (wrapped, 0x42, sizeof wrapped);
+  memcpy (wrapped, "ENRK\1", 5);
+  g_byte_array_append (record, header, sizeof header);
+  put_field (record, 1, CITIZEN_ID, strlen (CITIZEN_ID));
+  put_field (record, 2, fixture->service_url, strlen (fixture->service_url));
+  put_field (record, 3, "cred-1", 6);
+  put_field (record, 4, "device-1", 8);
+  put_field (record, 5, key_id, sizeof key_id);
+  put_field (record, 6, wrapped, sizeof wrapped);
+  put_field (record, 7, "refresh-token-1", 15);
+  value = secret_value_new ((const char *) record->data, record->len,
+                            "application/octet-stream");
+  secret_password_store_binary_sync (enr_keyring_get_legacy_schema (), SECRET_COLLECTION_DEFAULT,
+                                     "old", value, NULL, &error,
                                      "citizen-id", CITIZEN_ID,
                                      "service-url", fixture->service_url,
                                      "credential-id", "cred-1",
@@ -499,13 +688,77 @@ store_raw (Fixture      *fixture,
   g_assert_no_error (error);
 }
 
+/* An item of a version before the PIN guard is brought up to date: the
+ * same login under opaque attributes, its offline-searchable key dropped,
+ * the old item gone. */
+static void
+test_migrate (Fixture       *fixture,
+              gconstpointer  user_data)
+{
+  g_autoptr(EnrKeyHandle) migrated = NULL;
+  g_autoptr(EnrKeyHandle) found = NULL;
+  g_autoptr(EnrKak) kak = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autolist(GObject) legacy = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  store_legacy (fixture);
+  enr_key_store_migrate_async (fixture->store, CITIZEN_ID, fixture->service_url,
+                               fixture->handle_id, NULL, result_cb, &slot);
+  result = wait_for (&slot);
+  migrated = enr_key_store_migrate_finish (fixture->store, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (enr_key_handle_get_handle_id (migrated), ==, HANDLE_ID);
+  g_assert_true (enr_key_handle_is_outdated (migrated));
+  g_assert_false (enr_key_handle_has_key (migrated));
+
+  found = lookup (fixture, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (enr_key_handle_get_refresh_token (found), ==, "refresh-token-1");
+  g_assert_cmpstr (enr_key_handle_get_owner (found), ==, CITIZEN_ID);
+  g_assert_cmpstr (enr_key_handle_get_credential_id (found), ==, "cred-1");
+  g_assert_true (enr_key_handle_is_outdated (found));
+  g_assert_cmpuint (enr_key_handle_get_record_version (found), ==, ENR_KEY_HANDLE_RECORD_VERSION);
+  kak = open_with (fixture, fixture->keys, fixture->share, &error);
+  g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_OUTDATED);
+  g_clear_error (&error);
+
+  legacy = secret_password_search_sync (enr_keyring_get_legacy_schema (), SECRET_SEARCH_ALL, NULL,
+                                        &error, "citizen-id", CITIZEN_ID,
+                                        "service-url", fixture->service_url, NULL);
+  g_assert_no_error (error);
+  g_assert_null (legacy);
+  g_assert_cmpuint (count_items (fixture), ==, 1);
+
+  /* A change of device gives it a key again. */
+  {
+    g_autoptr(EnrKeyHandle) linked = create (fixture, "device-2", &error);
+
+    g_assert_no_error (error);
+    g_assert_false (enr_key_handle_is_outdated (linked));
+  }
+
+  /* Nothing more to migrate. */
+  {
+    g_autoptr(EnrKeyHandle) none = NULL;
+    g_autoptr(GAsyncResult) again = NULL;
+
+    enr_key_store_migrate_async (fixture->store, CITIZEN_ID, fixture->service_url,
+                                 fixture->handle_id, NULL, result_cb, &slot);
+    again = wait_for (&slot);
+    none = enr_key_store_migrate_finish (fixture->store, again, &error);
+    g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_NOT_FOUND);
+  }
+}
+
 /* What the keyring holds is damaged: a clear error, and a new key can
  * still be made over it. */
 static void
 test_corrupt_record (Fixture       *fixture,
                      gconstpointer  user_data)
 {
-  const char *garbage[] = { "", "ENRH", "ENRH\1\0\0\0\0\0\0\0\0\0\0\0\7\0\0\1\0", "not a record" };
+  const char *garbage[] = { "", "ENRH", "ENRH\2\0\0\0\0\0\0\0\0\0\0\0\7\0\0\1\0", "not a record" };
 
   for (guint i = 0; i < G_N_ELEMENTS (garbage); i++)
     {
@@ -518,7 +771,7 @@ test_corrupt_record (Fixture       *fixture,
       found = lookup (fixture, &error);
       g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_CORRUPT);
       g_clear_error (&error);
-      kak = unlock (fixture, PIN, NULL, &error);
+      kak = open_with (fixture, fixture->keys, fixture->share, &error);
       g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_CORRUPT);
     }
 
@@ -527,23 +780,21 @@ test_corrupt_record (Fixture       *fixture,
     g_autoptr(EnrKak) kak = NULL;
     g_autoptr(GError) error = NULL;
 
-    created = create (fixture, "device-2", PIN, &error);
+    created = create (fixture, "device-2", &error);
     g_assert_no_error (error);
-    kak = unlock (fixture, PIN, NULL, &error);
+    kak = open_with (fixture, fixture->keys, fixture->share, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (count_items (fixture), ==, 1);
   }
 }
 
-/* A record whose wrapped key is cut short: a clear error that does not
- * cost the citizen a try. */
+/* A record whose wrapped key is cut short: a clear error. */
 static void
 test_truncated_blob (Fixture       *fixture,
                      gconstpointer  user_data)
 {
   g_autoptr(EnrKeyHandle) created = NULL;
   g_autoptr(EnrKeyHandle) damaged = NULL;
-  g_autoptr(EnrKeyHandle) after = NULL;
   g_autoptr(GBytes) wrapped = NULL;
   g_autoptr(GBytes) cut = NULL;
   g_autoptr(EnrKak) kak = NULL;
@@ -551,25 +802,36 @@ test_truncated_blob (Fixture       *fixture,
   guint8 *record;
   gsize record_len;
 
-  created = create (fixture, "device-1", PIN, &error);
+  created = create (fixture, "device-1", &error);
   g_assert_no_error (error);
-  wrapped = enr_key_handle_get_wrapped (created);
+  wrapped = enr_key_handle_get_wrapping (created);
   cut = g_bytes_new (g_bytes_get_data (wrapped, NULL), g_bytes_get_size (wrapped) - 40);
   damaged = enr_key_handle_copy (created);
-  enr_key_handle_set_wrapped (damaged, cut);
+  enr_key_handle_set_wrapping (damaged, cut);
   record = enr_key_handle_serialize (damaged, &record_len);
   store_raw (fixture, record, record_len);
   g_free (record);
 
-  kak = unlock (fixture, PIN, NULL, &error);
+  kak = open_with (fixture, fixture->keys, fixture->share, &error);
   g_assert_error (error, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_CORRUPT_HANDLE);
-  g_clear_error (&error);
-  after = lookup (fixture, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (enr_key_handle_get_attempts_left (after), ==, ENR_KEY_HANDLE_MAX_ATTEMPTS);
 }
 
-/* The stored secret holds no 8 bytes in a row of the private key. */
+static gboolean
+has_window (const guint8 *haystack,
+            gsize         haystack_len,
+            const guint8 *needle,
+            gsize         needle_len)
+{
+  for (gsize i = 0; i + 8 <= needle_len; i++)
+    for (gsize j = 0; j + 8 <= haystack_len; j++)
+      if (memcmp (haystack + j, needle + i, 8) == 0)
+        return TRUE;
+  return FALSE;
+}
+
+/* The stored secret holds no 8 bytes in a row of the private key, and
+ * nothing a PIN could be tested against offline: not the verifier (which
+ * the service compares), not pinKey, not the share. */
 static void
 test_no_key_in_secret (Fixture       *fixture,
                        gconstpointer  user_data)
@@ -577,6 +839,8 @@ test_no_key_in_secret (Fixture       *fixture,
   g_autoptr(EnrKeyHandle) created = NULL;
   g_autoptr(SecretValue) value = NULL;
   g_autoptr(GBytes) pkcs8 = NULL;
+  g_autoptr(GBytes) verifier = enr_pin_guard_keys_get_verifier (fixture->keys);
+  g_autoptr(GBytes) pin_key = enr_pin_guard_keys_get_pin_key (fixture->keys);
   g_autoptr(GError) error = NULL;
   gnutls_x509_privkey_t key;
   gnutls_datum_t der;
@@ -585,10 +849,10 @@ test_no_key_in_secret (Fixture       *fixture,
   gsize secret_len = 0;
 
   g_assert_true (set_refresh_token (fixture, "refresh-token-1", &error));
-  created = create (fixture, "device-1", PIN, &error);
+  created = create (fixture, "device-1", &error);
   g_assert_no_error (error);
   value = secret_password_lookup_binary_sync (enr_keyring_get_schema (), NULL, &error,
-                                              "citizen-id", CITIZEN_ID,
+                                              "handle-id", fixture->handle_id,
                                               "service-url", fixture->service_url, NULL);
   g_assert_no_error (error);
   g_assert_nonnull (value);
@@ -613,10 +877,11 @@ test_no_key_in_secret (Fixture       *fixture,
       gsize needle_len = k == 3 ? der.size : parts[k].size;
 
       g_assert_cmpuint (needle_len, >=, 128);
-      for (gsize i = 0; i + 8 <= needle_len; i++)
-        for (gsize j = 0; j + 8 <= secret_len; j++)
-          g_assert_false (memcmp (secret + j, needle + i, 8) == 0);
+      g_assert_false (has_window (secret, secret_len, needle, needle_len));
     }
+  g_assert_false (has_window (secret, secret_len, g_bytes_get_data (verifier, NULL), 32));
+  g_assert_false (has_window (secret, secret_len, g_bytes_get_data (pin_key, NULL), 32));
+  g_assert_false (has_window (secret, secret_len, g_bytes_get_data (fixture->share, NULL), 32));
   for (guint k = 0; k < 3; k++)
     {
       gnutls_memset (parts[k].data, 0, parts[k].size);
@@ -633,7 +898,7 @@ test_wipe (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   g_assert_true (set_refresh_token (fixture, "refresh-token-1", &error));
-  created = create (fixture, "device-1", PIN, &error);
+  created = create (fixture, "device-1", &error);
   g_assert_no_error (error);
   enr_key_store_wipe (fixture->store);
   found = lookup (fixture, &error);
@@ -648,7 +913,7 @@ test_no_keyring (Fixture       *fixture,
   g_autoptr(EnrKeyHandle) found = NULL;
   g_autoptr(GError) error = NULL;
 
-  created = create (fixture, "device-1", PIN, &error);
+  created = create (fixture, "device-1", &error);
   g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_NO_KEYRING);
   g_clear_error (&error);
   found = lookup (fixture, &error);
@@ -689,7 +954,7 @@ test_locked_keyring (Fixture       *fixture,
   g_autoptr(EnrKeyHandle) found = NULL;
   g_autoptr(GError) error = NULL;
 
-  created = create (fixture, "device-1", PIN, &error);
+  created = create (fixture, "device-1", &error);
   g_assert_no_error (error);
   lock_default_collection ();
 
@@ -713,13 +978,17 @@ main (int   argc,
   };
   struct { const char *name; TestFunc func; gboolean keyring_only; } tests[] = {
     { "create-lookup", test_create_lookup, FALSE },
-    { "unlock", test_unlock, FALSE },
-    { "lockout", test_lockout, FALSE },
-    { "right-pin-resets", test_right_pin_resets, FALSE },
-    { "change-pin", test_change_pin, FALSE },
+    { "open", test_open, FALSE },
+    { "open-needs-both", test_open_needs_both, FALSE },
+    { "change-pin-refused", test_change_pin_old, FALSE },
+    { "change-pin-accepted", test_change_pin_new, FALSE },
+    { "iterations-checked", test_iterations_checked, FALSE },
     { "refresh-token", test_refresh_token, FALSE },
+    { "profile", test_profile, FALSE },
     { "one-per-citizen", test_one_per_citizen, FALSE },
     { "services-apart", test_services_apart, FALSE },
+    { "opaque-attributes", test_opaque_attributes, TRUE },
+    { "migrate", test_migrate, TRUE },
     { "corrupt-record", test_corrupt_record, TRUE },
     { "truncated-blob", test_truncated_blob, TRUE },
     { "no-key-in-secret", test_no_key_in_secret, TRUE },

@@ -129,6 +129,19 @@ test_pki_issue (TestPki               *pki,
                 gnutls_x509_privkey_t *key_out,
                 gnutls_x509_crt_t     *crt_out)
 {
+  return test_pki_issue_other (pki, subject, GNUTLS_KEY_DIGITAL_SIGNATURE |
+                               GNUTLS_KEY_NON_REPUDIATION, NULL, FALSE, key_out, crt_out);
+}
+
+gboolean
+test_pki_issue_other (TestPki               *pki,
+                      const TestSubject     *subject,
+                      unsigned int           key_usage,
+                      const char            *purpose_oid,
+                      gboolean               by_root,
+                      gnutls_x509_privkey_t *key_out,
+                      gnutls_x509_crt_t     *crt_out)
+{
   gnutls_x509_privkey_t key = new_key ();
   gnutls_x509_crt_t crt;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
@@ -148,9 +161,13 @@ test_pki_issue (TestPki               *pki,
   g_assert_cmpint (gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_LDAP_UID, 0, uid, strlen (uid)),
                    ==, 0);
   g_assert_cmpint (gnutls_x509_crt_set_basic_constraints (crt, 0, -1), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE |
-                                                  GNUTLS_KEY_NON_REPUDIATION), ==, 0);
-  sign_with (crt, pki->issuing, pki->issuing_key);
+  g_assert_cmpint (gnutls_x509_crt_set_key_usage (crt, key_usage), ==, 0);
+  if (purpose_oid != NULL)
+    g_assert_cmpint (gnutls_x509_crt_set_key_purpose_oid (crt, purpose_oid, 0), ==, 0);
+  if (by_root)
+    sign_with (crt, pki->root, pki->root_key);
+  else
+    sign_with (crt, pki->issuing, pki->issuing_key);
   *key_out = key;
   *crt_out = crt;
   return TRUE;

@@ -42,6 +42,15 @@ gboolean  test_pki_issue          (TestPki           *pki,
                                    const TestSubject *subject,
                                    gnutls_x509_privkey_t *key,
                                    gnutls_x509_crt_t *crt);
+/* One shaped otherwise: @key_usage, an extended key usage (nullable), signed
+ * by the issuing CA or, @by_root, by the root itself. */
+gboolean  test_pki_issue_other    (TestPki           *pki,
+                                   const TestSubject *subject,
+                                   unsigned int       key_usage,
+                                   const char        *purpose_oid,
+                                   gboolean           by_root,
+                                   gnutls_x509_privkey_t *key,
+                                   gnutls_x509_crt_t *crt);
 void      test_pki_free           (TestPki           *pki);
 GBytes   *test_pki_der            (gnutls_x509_crt_t  crt);
 

@@ -41,9 +41,11 @@ class Sandbox:
         self.tls = ssl.create_default_context(cafile=self.urls["trust_anchor"])
 
     def program_args(self):
-        """How a configured desktop or kiosk reaches these services."""
+        """How a configured desktop or kiosk reaches these services (the sandbox's
+        root signs its TLS certificate and its issuing CA alike)."""
         return ["--vneid-url", self.urls["vneid_url"], "--smartca-url", self.urls["smartca_url"],
-                "--trust-anchor", self.urls["trust_anchor"]]
+                "--trust-anchor", self.urls["trust_anchor"],
+                "--signing-trust-anchor", self.urls["trust_anchor"]]
 
     def stop(self):
         self.process.terminate()

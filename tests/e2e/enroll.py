@@ -183,11 +183,14 @@ def issued_serial():
 
 
 def key_handle_in_keyring():
-    """An item of the key handle's schema for the citizen (its secret, the
-    PIN-protected key, is binary and never printed)."""
-    found = subprocess.run(["secret-tool", "search", "--all", "citizen-id", args.citizen],
-                           capture_output=True)
-    return b"schema = vn.smartca.Enroll.KeyHandle" in found.stdout
+    """An item of the key handle's schema at the sandbox's SmartCA (its secret,
+    the PIN-protected key, is binary and never printed), named by opaque
+    attributes only: the citizen ID is nowhere in them."""
+    found = subprocess.run(["secret-tool", "search", "--all", "service-url",
+                            sandbox["smartca_url"]], capture_output=True)
+    return (b"schema = vn.smartca.Enroll.KeyHandle" in found.stdout and
+            b"attribute.handle-id = " in found.stdout and
+            args.citizen.encode() not in found.stdout)
 
 
 def check_fits(primary):

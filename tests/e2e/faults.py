@@ -20,9 +20,9 @@ SCENARIO is one of:
                 service comes back, and Try Again carries the enrollment on.
 
 Each time the program is started against a smartca-sandbox this driver runs
-(--vneid-url, --smartca-url, --trust-anchor), and the citizen acts as a
-person would: fills in each page, presses its button, presses Try Again
-when the page says something failed, and Continue when the program, started
+(--vneid-url, --smartca-url, --trust-anchor, --signing-trust-anchor), and the
+citizen acts as a person would: fills in each page, presses its button, presses
+Try Again when the page says something failed, and Continue when the program, started
 again, offers to carry on. Each run must end on the certificate page with
 exactly one registration and one credential for the citizen in the
 sandbox's database. Prints TAP.
@@ -115,7 +115,8 @@ class Program:
         self.log.flush()
         self.proc = subprocess.Popen([args.program, "--vneid-url", urls["vneid_url"],
                                       "--smartca-url", urls["smartca_url"],
-                                      "--trust-anchor", urls["trust_anchor"]],
+                                      "--trust-anchor", urls["trust_anchor"],
+                                      "--signing-trust-anchor", urls["trust_anchor"]],
                                      env=env, stdout=self.log, stderr=self.log)
         self.starts += 1
         self.ui = at.App(self.proc, shots=shots, log_path=self.log_path)

@@ -57,8 +57,9 @@ enr_test_new_session_for (const char *vneid_url,
                           gboolean    kiosk,
                           const char *state_dir)
 {
-  EnrSession *session = enr_session_new (vneid_url, smartca_url, trust_anchor, kiosk,
-                                         state_dir);
+  /* The sandbox's root signs its TLS certificate and its issuing CA. */
+  EnrSession *session = enr_session_new (vneid_url, smartca_url, trust_anchor, trust_anchor,
+                                         kiosk, state_dir);
 
   _enr_session_set_key_iterations (session, ENR_TEST_ITERATIONS);
   enr_http_set_retry_limits (_enr_session_get_http (session), 12, 100, 1000, 60000);

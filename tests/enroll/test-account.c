@@ -6,7 +6,11 @@
  * signing request approved with the PIN (its signatures checked with
  * GnuTLS against the citizen's certificate), rejected, expired; the PIN
  * changed; SmartCA removed from this computer; a citizen enrolled at a
- * kiosk linking a desktop; a forgotten PIN replaced.
+ * kiosk linking a desktop; a forgotten PIN replaced; the PIN guard (a
+ * copy of the keyring item opens nothing without SmartCA, the fifth wrong
+ * PIN locks the key, a dropped PIN call is never sent again); a change of
+ * device that needs a fresh VNeID login; an enrollment kept by a version
+ * before the PIN guard brought up to date.
  *
  * Run through tests/crypto/keyring-run.sh gnome-keyring: the desktop
  * sessions keep their key handle in a keyring of their own.
@@ -22,9 +26,19 @@
 #include <string.h>
 
 #include "enr-account.h"
+#include "enr-checkpoint.h"
 #include "enr-crypto-error.h"
 #include "enr-device-link.h"
+#include "enr-http.h"
+#include "enr-kak.h"
+#include "enr-key-handle-private.h"
+#include "enr-key-wrap.h"
+#include "enr-keyring.h"
+#include "enr-pin-guard.h"
 #include "enr-service-error.h"
+#include "enr-session-private.h"
+#include "enr-smartca-client.h"
+#include "enr-state-file.h"
 #include "enr-store-error.h"
 #include "enr-test-enroll.h"
 #include "enr-test-sandbox.h"
@@ -197,8 +211,9 @@ assert_signed_by (EnrSession *session,
   gnutls_pubkey_deinit (key);
 }
 
-/* What the keyring keeps for @citizen at this test's SmartCA (earlier
- * tests' sandboxes had other addresses). */
+/* What the keyring keeps at this test's SmartCA (earlier tests' sandboxes
+ * had other addresses; an item names no citizen in its attributes, and
+ * one test enrolls one citizen). */
 static gboolean
 keyring_holds (Fixture              *fx,
                const EnrTestCitizen *citizen)
@@ -208,7 +223,7 @@ keyring_holds (Fixture              *fx,
   GList *items;
   gboolean found;
 
-  g_hash_table_insert (attributes, "citizen-id", (gpointer) citizen->id);
+  g_hash_table_insert (attributes, "xdg:schema", "vn.smartca.Enroll.KeyHandle");
   g_hash_table_insert (attributes, "service-url",
                        (gpointer) enr_sandbox_runner_get_smartca_url (fx->sandbox.runner));
   items = secret_service_search_sync (NULL, NULL, attributes,
@@ -270,7 +285,7 @@ test_approve (Fixture       *fx,
 
   /* A wrong PIN signs nothing and counts. */
   g_assert_false (ACCOUNT (fx, &error, approve, request, "000000"));
-  enr_test_assert_told (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN);
+  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_PIN_WRONG);
   g_clear_error (&error);
   g_assert_cmpint (enr_session_get_pin_attempts_left (fx->session), ==, 4);
   g_assert_nonnull (listed_request (fx, tran_id));
@@ -361,7 +376,7 @@ test_change_pin (Fixture       *fx,
   g_assert_cmpint (enr_session_get_pin_attempts_left (fx->session), ==, 5);
 
   g_assert_false (ACCOUNT (fx, &error, change_pin, "000000", NEW_PIN, NEW_PIN));
-  enr_test_assert_told (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN);
+  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_PIN_WRONG);
   g_clear_error (&error);
   g_assert_cmpint (enr_session_get_pin_attempts_left (fx->session), ==, 4);
 
@@ -372,7 +387,7 @@ test_change_pin (Fixture       *fx,
   tran_id = portal_request (fx, &ENR_TEST_AN, "Sau khi đổi PIN", 1, NULL);
   refresh (fx);
   g_assert_false (ACCOUNT (fx, &error, approve, listed_request (fx, tran_id), PIN));
-  enr_test_assert_told (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN);
+  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_PIN_WRONG);
   g_clear_error (&error);
   g_assert_true (ACCOUNT (fx, &error, approve, listed_request (fx, tran_id), NEW_PIN));
   g_assert_no_error (error);
@@ -526,7 +541,7 @@ test_link_forgotten_pin (Fixture       *fx,
   tran_id = portal_request (fx, &ENR_TEST_AN, "Sau khi liên kết lại", 1, NULL);
   refresh (fx);
   g_assert_false (ACCOUNT (fx, &error, approve, listed_request (fx, tran_id), PIN));
-  enr_test_assert_told (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN);
+  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_PIN_WRONG);
   g_clear_error (&error);
   g_assert_true (ACCOUNT (fx, &error, approve, listed_request (fx, tran_id), NEW_PIN));
   g_assert_no_error (error);
@@ -554,6 +569,449 @@ test_link_not_enrolled (Fixture       *fx,
   enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_WRONG_STATE);
 }
 
+
+/* --- The PIN guard ---------------------------------------------------------------------- */
+
+/* What a thief who copied the keyring file holds: the key handle's record,
+ * read straight from the item. */
+static EnrKeyHandle *
+copy_of_keyring_item (Fixture *fx)
+{
+  g_autoptr(SecretValue) value = NULL;
+  g_autoptr(GError) error = NULL;
+  EnrKeyHandle *handle;
+  const char *data;
+  gsize len = 0;
+
+  value = secret_password_lookup_binary_sync (enr_keyring_get_schema (), NULL, &error,
+                                              "handle-id", _enr_session_get_handle_id (fx->session),
+                                              "service-url",
+                                              enr_sandbox_runner_get_smartca_url (fx->sandbox.runner),
+                                              NULL);
+  g_assert_no_error (error);
+  g_assert_nonnull (value);
+  data = secret_value_get (value, &len);
+  handle = enr_key_handle_parse ((const guint8 *) data, len, &error);
+  g_assert_no_error (error);
+  return handle;
+}
+
+static EnrKak *
+unlock (Fixture     *fx,
+        const char  *pin,
+        GError     **error)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+
+  _enr_session_unlock_async (fx->session, pin, NULL, enr_test_store_result, &res);
+  return _enr_session_unlock_finish (fx->session, WAIT (res), error);
+}
+
+/*
+ * The point of the PIN guard. From a copy of the keyring item alone, a
+ * program that knows the right PIN computes everything this computer can
+ * (stretched's verifier and pinKey, with the item's salt and count) and
+ * still opens nothing: the wrapping needs SmartCA's share. With SmartCA,
+ * the share comes for the right verifier only, and after five wrong PINs in
+ * a row not even for the right one.
+ */
+static void
+test_pin_guard (Fixture       *fx,
+                gconstpointer  data)
+{
+  g_autoptr(EnrKeyHandle) stolen = NULL;
+  g_autoptr(EnrPinGuardKeys) keys = NULL;
+  g_autoptr(GBytes) salt = NULL;
+  g_autoptr(GBytes) wrapping = NULL;
+  g_autoptr(GBytes) pin_key = NULL;
+  g_autoptr(GBytes) verifier = NULL;
+  g_autoptr(GBytes) share = NULL;
+  g_autoptr(GBytes) opened = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tran_id = NULL;
+  EnrSmartcaClient *smartca;
+
+  enroll_and_reopen (fx, &ENR_TEST_AN);
+  stolen = copy_of_keyring_item (fx);
+  g_assert_true (enr_key_handle_has_key (stolen));
+  salt = enr_key_handle_get_salt (stolen);
+  wrapping = enr_key_handle_get_wrapping (stolen);
+  keys = enr_pin_guard_derive (PIN, salt, enr_key_handle_get_iterations (stolen), &error);
+  g_assert_no_error (error);
+  pin_key = enr_pin_guard_keys_get_pin_key (keys);
+  verifier = enr_pin_guard_keys_get_verifier (keys);
+
+  /* Everything the PIN and the item give, tried as the missing share. */
+  {
+    GBytes *candidates[] = { pin_key, verifier, salt, g_bytes_new_static (
+                               "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0",
+                               32) };
+
+    for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+      {
+        g_autoptr(GError) refused = NULL;
+        g_autoptr(GBytes) none = NULL;
+
+        none = enr_pin_guard_open (wrapping, pin_key, candidates[i],
+                                   enr_key_handle_get_credential_id (stolen),
+                                   enr_key_handle_get_device_id (stolen), &refused);
+        g_assert_null (none);
+        g_assert_true (refused != NULL);
+      }
+    g_bytes_unref (candidates[3]);
+  }
+  /* And as the old handles were, under a key from the PIN alone. */
+  {
+    g_autoptr(GError) refused = NULL;
+    g_autoptr(GBytes) none = enr_key_wrap_open (wrapping, pin_key, NULL, &refused);
+
+    g_assert_null (none);
+    g_assert_error (refused, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_WRONG_PIN);
+  }
+
+  /* With SmartCA, the right PIN's verifier brings the share, which opens it. */
+  smartca = _enr_session_get_smartca (fx->session);
+  enr_smartca_client_verify_pin_async (smartca, _enr_session_get_credential_id (fx->session),
+                                       verifier, NULL, enr_test_store_result, &res);
+  share = enr_smartca_client_verify_pin_finish (smartca, WAIT (res), &error);
+  g_assert_no_error (error);
+  opened = enr_pin_guard_open (wrapping, pin_key, share, enr_key_handle_get_credential_id (stolen),
+                               enr_key_handle_get_device_id (stolen), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (opened);
+
+  /* Online, five wrong PINs in a row lock the key: the sixth try is
+   * refused, even with the right PIN, and nothing is signed. */
+  tran_id = portal_request (fx, &ENR_TEST_AN, "Sau năm lần sai", 1, NULL);
+  refresh (fx);
+  for (gint left = 4; left >= 1; left--)
+    {
+      g_autoptr(EnrKak) none = unlock (fx, "000000", &error);
+
+      g_assert_null (none);
+      g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_PIN_WRONG);
+      g_assert_cmpint (enr_service_error_get_details (error)->attempts_left, ==, left);
+      g_assert_cmpint (enr_session_get_pin_attempts_left (fx->session), ==, left);
+      g_clear_error (&error);
+    }
+  g_assert_false (ACCOUNT (fx, &error, approve, listed_request (fx, tran_id), "000000"));
+  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_PIN_LOCKED);
+  g_assert_cmpint (enr_session_error_get_unlock (error), ==, ENR_SESSION_UNLOCK_LINK_AGAIN);
+  g_assert_cmpint (enr_session_error_get_attempts_left (error), ==, 0);
+  g_clear_error (&error);
+  g_assert_false (ACCOUNT (fx, &error, approve, listed_request (fx, tran_id), PIN));
+  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_PIN_LOCKED);
+  g_clear_error (&error);
+  g_assert_cmpint (enr_session_get_pin_attempts_left (fx->session), ==, 0);
+  {
+    g_autoptr(EnrSandboxPortalTransaction) transaction = portal_transaction (fx, tran_id);
+
+    g_assert_cmpint (transaction->status, ==, 4000);
+  }
+
+  /* The way out is a change of device: a new key, a new PIN guard. */
+  link_this_computer (fx, &ENR_TEST_AN, NEW_PIN);
+  g_assert_true (ACCOUNT (fx, &error, approve, listed_request (fx, tran_id), NEW_PIN));
+  g_assert_no_error (error);
+}
+
+/* A PIN call whose connection broke once the request went out is never
+ * sent again on its own: the service counted one wrong PIN, not six. */
+static void
+test_pin_call_not_retried (Fixture       *fx,
+                           gconstpointer  data)
+{
+  EnrSandboxFaults drop = { .fail_rate = 1.0, .drop_connection = TRUE };
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  EnrHttp *http;
+  guint before = 0, after = 0;
+
+  enroll_and_reopen (fx, &ENR_TEST_NGOC);
+  http = _enr_session_get_http (fx->session);
+  refresh (fx);   /* the SmartCA login is renewed: the calls below need no renewal */
+
+  enr_sandbox_control_set_faults_async (fx->sandbox.control, &drop, NULL, enr_test_store_result,
+                                        &res);
+  g_assert_true (enr_sandbox_control_set_faults_finish (fx->sandbox.control, WAIT (res), &error));
+  g_clear_object (&res);
+  enr_http_get_stats (http, &before, NULL);
+  {
+    g_autoptr(EnrKak) none = unlock (fx, "000000", &error);
+
+    g_assert_null (none);
+    g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_UNAVAILABLE);
+    g_clear_error (&error);
+  }
+  enr_http_get_stats (http, &after, NULL);
+  g_assert_cmpuint (after - before, ==, 1);
+
+  enr_sandbox_control_set_faults_async (fx->sandbox.control, NULL, NULL, enr_test_store_result,
+                                        &res);
+  g_assert_true (enr_sandbox_control_set_faults_finish (fx->sandbox.control, WAIT (res), &error));
+  {
+    g_autoptr(EnrKak) none = unlock (fx, "000000", &error);
+
+    g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_PIN_WRONG);
+    /* The dropped try counted once, this one once. */
+    g_assert_cmpint (enr_service_error_get_details (error)->attempts_left, ==, 3);
+    g_clear_error (&error);
+  }
+  {
+    g_autoptr(EnrKak) kak = unlock (fx, PIN, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (kak);
+  }
+}
+
+/* PROTOCOL.md rev 2: a change of device needs a SmartCA login from a VNeID
+ * hand-off less than 15 minutes old, not one renewed with the refresh
+ * token. One renewed (its access token ran out) is told as "log in to
+ * VNeID again"; the new login brings a new hand-off, and the link goes on. */
+static void
+test_link_fresh_login (Fixture       *fx,
+                       gconstpointer  data)
+{
+  g_autoptr(EnrDeviceLink) link = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *otp = NULL;
+  g_autofree char *refresh_token = NULL;
+  EnrSmartcaClient *smartca;
+
+  enroll_and_reopen (fx, &ENR_TEST_BAO);
+  g_assert_true (enr_test_log_in (fx->session, fx->sandbox.control, &ENR_TEST_BAO, &error));
+  g_assert_no_error (error);
+  link = enr_device_link_new (fx->session);
+  g_assert_true (LINK (link, &error, find, TRUE));
+  g_assert_no_error (error);
+
+  /* The access token from the hand-off runs out: the next call renews it
+   * with the refresh token, and that one may not start a change of device. */
+  smartca = _enr_session_get_smartca (fx->session);
+  refresh_token = enr_smartca_client_dup_refresh_token (smartca);
+  enr_smartca_client_set_tokens (smartca, "expired-access-token", refresh_token);
+  g_assert_false (LINK (link, &error, send_code));
+  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_FRESH_LOGIN_REQUIRED);
+  g_assert_error (error, ENR_SESSION_ERROR, ENR_SESSION_ERROR_LOG_IN);
+  g_assert_true (enr_session_get_needs_login (fx->session));
+  g_clear_error (&error);
+
+  g_assert_true (enr_test_log_in (fx->session, fx->sandbox.control, &ENR_TEST_BAO, &error));
+  g_assert_no_error (error);
+  g_assert_false (enr_session_get_needs_login (fx->session));
+  g_assert_true (LINK (link, &error, send_code));
+  g_assert_no_error (error);
+  otp = enr_test_latest_otp (fx->sandbox.control, ENR_TEST_BAO.phone, "device");
+  g_assert_true (LINK (link, &error, link, otp, NEW_PIN, NEW_PIN));
+  g_assert_no_error (error);
+  approve_one (fx, &ENR_TEST_BAO, NEW_PIN);
+}
+
+/* --- An enrollment kept before the PIN guard ------------------------------------------- */
+
+static void
+put_field (GByteArray *record,
+           guint8      tag,
+           const void *data,
+           gsize       len)
+{
+  guint8 header[5] = { tag, len >> 24, len >> 16, len >> 8, len };
+
+  g_byte_array_append (record, header, sizeof header);
+  g_byte_array_append (record, data, len);
+}
+
+/*
+ * Turns what this computer keeps into what a version before the PIN guard
+ * kept: enrollment.json (version 1) with the citizen's identity in clear,
+ * and a keyring item named by the citizen ID, its record of version 1 with
+ * a KAK wrapped under the PIN alone.
+ */
+static void
+make_it_old (Fixture              *fx,
+             const EnrTestCitizen *citizen)
+{
+  g_autoptr(EnrKeyHandle) current = copy_of_keyring_item (fx);
+  g_autofree char *path = g_build_filename (fx->sandbox.state_dir, "enrollment.json", NULL);
+  g_autofree char *json = NULL;
+  g_autofree char *now = NULL;
+  g_autoptr(GBytes) now_bytes = NULL;
+  g_autoptr(EnrCheckpoint) checkpoint = NULL;
+  static const guint8 header[16] = { 'E', 'N', 'R', 'H', 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
+  g_autoptr(GByteArray) record = g_byte_array_new ();
+  g_autoptr(GBytes) key_id = enr_key_handle_get_key_id (current);
+  g_autoptr(SecretValue) value = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *token = enr_key_handle_get_refresh_token (current);
+  const char *url = enr_sandbox_runner_get_smartca_url (fx->sandbox.runner);
+  guint8 wrapped[200];
+  gsize now_len = 0;
+
+  {
+    g_autoptr(GAsyncResult) flushed = NULL;
+
+    enr_state_file_flush_async (NULL, enr_test_store_result, &flushed);
+    g_assert_true (enr_state_file_flush_finish (WAIT (flushed), NULL));
+  }
+  g_assert_true (g_file_get_contents (path, &now, &now_len, NULL));
+  now_bytes = g_bytes_new (now, now_len);
+  checkpoint = enr_checkpoint_from_bytes (now_bytes, &error);
+  g_assert_no_error (error);
+  json = g_strdup_printf (
+    "{\"version\":1,\"smartca_url\":\"%s\",\"step\":\"done\",\"citizen_id\":\"%s\","
+    "\"device_id\":\"%s\",\"registration_id\":\"%s\",\"credential_id\":\"%s\","
+    "\"identity\":{\"sub\":\"x\",\"citizen_id\":\"%s\",\"full_name\":\"%s\","
+    "\"date_of_birth\":\"1993-04-02\",\"gender\":\"male\",\"nationality\":\"VN\","
+    "\"place_of_residence\":{\"province\":\"Hà Nội\",\"ward\":\"Phường Hàng Bạc\","
+    "\"street\":\"1 Hàng Bạc\",\"district\":null},\"phone\":\"%s\",\"email\":null,"
+    "\"identity_level\":2},\"signed_contract_name\":\"hop-dong.pdf\","
+    "\"signed_record_name\":\"bien-ban.pdf\",\"saved_at\":1}", url, citizen->id,
+    enr_key_handle_get_device_id (current),
+    checkpoint->registration_id, enr_key_handle_get_credential_id (current),
+    citizen->id, citizen->full_name, citizen->phone);
+  g_assert_true (g_file_set_contents (path, json, -1, &error));
+  /* The signed copies, kept in clear as that version did. */
+  {
+    const EnrSessionDocument *signed_record = enr_session_get_signed_acceptance_record (fx->session);
+    g_autofree char *contract_path = g_build_filename (fx->sandbox.state_dir,
+                                                       "signed-contract.pdf", NULL);
+    g_autofree char *record_path = g_build_filename (fx->sandbox.state_dir,
+                                                     "signed-acceptance-record.pdf", NULL);
+
+    GBytes *data;
+
+    g_assert_nonnull (signed_record);
+    data = signed_record->data;
+    g_assert_true (g_file_set_contents (contract_path, g_bytes_get_data (data, NULL),
+                                        (gssize) g_bytes_get_size (data), &error));
+    g_assert_true (g_file_set_contents (record_path, g_bytes_get_data (data, NULL),
+                                        (gssize) g_bytes_get_size (data), &error));
+  }
+
+  memset (wrapped, 0x42, sizeof wrapped);
+  memcpy (wrapped, "ENRK\1", 5);
+  g_byte_array_append (record, header, sizeof header);
+  put_field (record, 1, citizen->id, strlen (citizen->id));
+  put_field (record, 2, url, strlen (url));
+  put_field (record, 3, enr_key_handle_get_credential_id (current),
+             strlen (enr_key_handle_get_credential_id (current)));
+  put_field (record, 4, enr_key_handle_get_device_id (current),
+             strlen (enr_key_handle_get_device_id (current)));
+  put_field (record, 5, g_bytes_get_data (key_id, NULL), g_bytes_get_size (key_id));
+  put_field (record, 6, wrapped, sizeof wrapped);
+  put_field (record, 7, token, strlen (token));
+  value = secret_value_new ((const char *) record->data, record->len,
+                            "application/octet-stream");
+  secret_password_store_binary_sync (enr_keyring_get_legacy_schema (), SECRET_COLLECTION_DEFAULT,
+                                     "SmartCA key", value, NULL, &error,
+                                     "citizen-id", citizen->id,
+                                     "service-url", url,
+                                     "credential-id", enr_key_handle_get_credential_id (current),
+                                     "device-id", enr_key_handle_get_device_id (current),
+                                     NULL);
+  g_assert_no_error (error);
+  secret_password_clear_sync (enr_keyring_get_schema (), NULL, &error,
+                              "handle-id", _enr_session_get_handle_id (fx->session),
+                              "service-url", url, NULL);
+  g_assert_no_error (error);
+}
+
+static gboolean
+legacy_item_left (Fixture              *fx,
+                  const EnrTestCitizen *citizen)
+{
+  g_autoptr(GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  GList *items;
+  gboolean found;
+
+  g_hash_table_insert (attributes, "citizen-id", (gpointer) citizen->id);
+  items = secret_service_search_sync (NULL, NULL, attributes,
+                                      SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK, NULL, &error);
+  g_assert_no_error (error);
+  found = items != NULL;
+  g_list_free_full (items, g_object_unref);
+  return found;
+}
+
+/* What a version before the PIN guard kept is brought up to date when the
+ * program starts: the personal data move from the checkpoint into the
+ * keyring's secret, the item gets opaque attributes, and the key kept under
+ * the PIN alone is dropped; the citizen links this computer again to get a
+ * key under the PIN guard. */
+static void
+test_migrate (Fixture       *fx,
+              gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (fx->sandbox.state_dir, "enrollment.json", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *tran_id = NULL;
+  gboolean found = FALSE;
+
+  enroll_and_reopen (fx, &ENR_TEST_NHUNG);
+  make_it_old (fx, &ENR_TEST_NHUNG);
+  g_clear_object (&fx->account);
+  g_clear_object (&fx->session);
+
+  fx->session = enr_test_new_session (fx->sandbox.runner, FALSE, fx->sandbox.state_dir);
+  enr_session_resume_async (fx->session, NULL, enr_test_store_result, &res);
+  g_assert_true (enr_session_resume_finish (fx->session, WAIT (res), &found, &error));
+  g_assert_no_error (error);
+  g_assert_true (found);
+  g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_DONE);
+  g_assert_cmpstr (enr_session_get_identity (fx->session)->full_name, ==,
+                   ENR_TEST_NHUNG.full_name);
+  g_assert_false (enr_session_get_needs_login (fx->session));
+
+  /* The file is written again with nothing personal in it; the old item is gone. */
+  {
+    g_autoptr(GAsyncResult) flushed = NULL;
+
+    enr_state_file_flush_async (NULL, enr_test_store_result, &flushed);
+    g_assert_true (enr_state_file_flush_finish (WAIT (flushed), NULL));
+  }
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "\"version\" : 2"));
+  g_assert_null (strstr (contents, ENR_TEST_NHUNG.id));
+  g_assert_null (strstr (contents, ENR_TEST_NHUNG.full_name));
+  g_assert_null (strstr (contents, ENR_TEST_NHUNG.phone));
+  g_assert_false (legacy_item_left (fx, &ENR_TEST_NHUNG));
+  g_assert_true (keyring_holds (fx, &ENR_TEST_NHUNG));
+
+  /* The signed copies kept in clear are read, and sealed now. */
+  g_assert_nonnull (enr_session_get_signed_contract (fx->session));
+  g_assert_cmpstr (enr_session_get_signed_contract (fx->session)->name, ==, "hop-dong.pdf");
+  g_assert_true (g_str_has_prefix (g_bytes_get_data (
+    enr_session_get_signed_acceptance_record (fx->session)->data, NULL), "%PDF-"));
+  {
+    g_autofree char *record_path = g_build_filename (fx->sandbox.state_dir,
+                                                     "signed-acceptance-record.pdf", NULL);
+    g_autofree char *bytes = NULL;
+    gsize len = 0;
+
+    g_assert_true (g_file_get_contents (record_path, &bytes, &len, NULL));
+    g_assert_null (g_strstr_len (bytes, (gssize) len, "%PDF"));
+  }
+
+  /* The key kept under the PIN alone is not used: link this computer again. */
+  g_assert_true (enr_account_session_is_enrolled (fx->session));
+  fx->account = enr_account_new (fx->session);
+  tran_id = portal_request (fx, &ENR_TEST_NHUNG, "Sau khi nâng cấp", 1, NULL);
+  refresh (fx);
+  g_assert_false (ACCOUNT (fx, &error, approve, listed_request (fx, tran_id), PIN));
+  enr_test_assert_told (error, ENR_STORE_ERROR, ENR_STORE_ERROR_OUTDATED);
+  g_assert_cmpint (enr_session_error_get_unlock (error), ==, ENR_SESSION_UNLOCK_LINK_AGAIN);
+  g_clear_error (&error);
+
+  link_this_computer (fx, &ENR_TEST_NHUNG, NEW_PIN);
+  g_assert_true (ACCOUNT (fx, &error, approve, listed_request (fx, tran_id), NEW_PIN));
+  g_assert_no_error (error);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -571,6 +1029,10 @@ main (int    argc,
   ADD ("/link/after-kiosk", test_link_after_kiosk);
   ADD ("/link/forgotten-pin", test_link_forgotten_pin);
   ADD ("/link/not-enrolled", test_link_not_enrolled);
+  ADD ("/link/fresh-login", test_link_fresh_login);
+  ADD ("/pin-guard/offline-copy-and-lock", test_pin_guard);
+  ADD ("/pin-guard/not-retried", test_pin_call_not_retried);
+  ADD ("/pin-guard/kept-before-it", test_migrate);
 #undef ADD
 
   return g_test_run ();

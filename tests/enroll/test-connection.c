@@ -41,8 +41,8 @@ check (const char *vneid_url,
        const char *smartca_url,
        const char *trust_anchor)
 {
-  g_autoptr(EnrSession) session = enr_session_new (vneid_url, smartca_url, trust_anchor, TRUE,
-                                                   NULL);
+  g_autoptr(EnrSession) session = enr_session_new (vneid_url, smartca_url, trust_anchor,
+                                                   trust_anchor, TRUE, NULL);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   EnrConnectionReport *report;

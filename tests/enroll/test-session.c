@@ -592,13 +592,37 @@ test_wrong_pin (Fixture       *fx,
   to_activation (fx, &NGOC);
   activate (fx, PIN);
   g_assert_false (ACT (fx, &error, sign_acceptance, OTHER_PIN));
-  enr_test_assert_told (error, ENR_STORE_ERROR, ENR_STORE_ERROR_WRONG_PIN);
+  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_PIN_WRONG);
   g_assert_cmpint (enr_session_get_pin_attempts_left (fx->session), ==, 4);
   g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_ACTIVATE);
-  /* A wrong PIN never reaches the service. */
+  /* A wrong PIN is refused by the PIN guard: nothing is signed. */
   g_assert_cmpint (count_rows (fx, "SELECT count(*) FROM transactions WHERE status != 4000",
                                NULL), ==, 0);
   accept (fx, &NGOC, PIN);
+}
+
+/* The issued certificate is checked against the signing trust anchor, not
+ * the TLS one (the review's finding 6): with the sandbox's root trusted for
+ * TLS only, the certificate it issued is not shown as the citizen's and no
+ * record is signed with it. */
+static void
+test_signing_anchor_apart (Fixture       *fx,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_object (&fx->session);
+  fx->session = enr_session_new (enr_sandbox_runner_get_vneid_url (fx->sandbox.runner),
+                                 enr_sandbox_runner_get_smartca_url (fx->sandbox.runner),
+                                 enr_sandbox_runner_get_trust_anchor (fx->sandbox.runner), NULL,
+                                 fx->kiosk, fx->sandbox.state_dir);
+  _enr_session_set_key_iterations (fx->session, ENR_TEST_ITERATIONS);
+  to_activation (fx, &NHUNG);
+  g_assert_false (ACT (fx, &error, activate, PIN, PIN));
+  enr_test_assert_told (error, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_CERT_UNTRUSTED);
+  g_assert_error (error, ENR_SESSION_ERROR, ENR_SESSION_ERROR_GET_HELP);
+  g_assert_null (enr_session_get_certificate (fx->session));
+  g_assert_null (enr_session_get_acceptance_record (fx->session));
 }
 
 /* The record waited too long: a new one is shown, and that one is signed. */
@@ -673,6 +697,21 @@ flush_state_files (void)
   g_assert_true (enr_state_file_flush_finish (wait_for (&res), NULL));
 }
 
+/* Nothing in @contents says who @citizen is: not the citizen ID, the
+ * name, the phone, the date of birth or the address VNeID holds. */
+static void
+assert_nothing_personal (const char    *contents,
+                         const Citizen *citizen)
+{
+  g_assert_null (strstr (contents, citizen->id));
+  g_assert_null (strstr (contents, citizen->full_name));
+  g_assert_null (strstr (contents, citizen->phone));
+  g_assert_null (strstr (contents, "date_of_birth"));
+  g_assert_null (strstr (contents, "identity"));
+  g_assert_null (strstr (contents, "province"));
+  g_assert_null (strstr (contents, "hop-dong"));
+}
+
 static gboolean
 resume (Fixture  *fx,
         gboolean *found,
@@ -712,12 +751,14 @@ test_resume (Fixture       *fx,
   g_assert_false (enr_session_get_needs_login (fx->session));
   g_assert_cmpstr (enr_session_get_identity (fx->session)->full_name, ==, AN.full_name);
 
-  /* The checkpoint holds no secret, only progress. */
+  /* The checkpoint holds no secret and nothing personal, only progress
+   * and opaque ids; the identity came back from the keyring. */
   path = g_build_filename (fx->sandbox.state_dir, "enrollment.json", NULL);
   flush_state_files ();
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_null (strstr (contents, PASSWORD));
   g_assert_null (strstr (contents, "token"));
+  assert_nothing_personal (contents, &AN);
   g_clear_pointer (&contents, g_free);
 
   sign_contract (fx, &AN);
@@ -761,7 +802,29 @@ test_resume (Fixture       *fx,
   g_assert_nonnull (enr_session_get_certificate (fx->session));
   g_assert_nonnull (enr_session_get_signed_contract (fx->session));
   g_assert_nonnull (enr_session_get_signed_acceptance_record (fx->session));
+  g_assert_true (g_str_has_prefix (g_bytes_get_data (
+    enr_session_get_signed_acceptance_record (fx->session)->data, NULL), "%PDF-"));
   g_assert_false (enr_session_get_needs_login (fx->session));
+
+  /* The copies on disk name the citizen: they are sealed under a key only
+   * the keyring holds, and the checkpoint still names no one. */
+  flush_state_files ();
+  {
+    const char *files[] = { "signed-contract.pdf", "signed-acceptance-record.pdf",
+                            "enrollment.json" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+      {
+        g_autofree char *file = g_build_filename (fx->sandbox.state_dir, files[i], NULL);
+        g_autofree char *bytes = NULL;
+        gsize len = 0;
+
+        g_assert_true (g_file_get_contents (file, &bytes, &len, NULL));
+        g_assert_null (g_strstr_len (bytes, (gssize) len, "%PDF"));
+        g_assert_null (g_strstr_len (bytes, (gssize) len, AN.id));
+        g_assert_null (g_strstr_len (bytes, (gssize) len, "CCCD"));
+      }
+  }
 
   /* SmartCA's view, without a VNeID login; VNeID's once logged in. */
   g_assert_true (ACT (fx, &error, refresh_certificate));
@@ -834,14 +897,17 @@ test_resume_login_expired (Fixture       *fx,
   g_autoptr(EnrSmartcaClient) client = NULL;
   g_autoptr(GAsyncResult) res = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *handle_id = NULL;
   gboolean found = FALSE;
   gboolean revoked = FALSE;
 
   log_in_by_password (fx, &NGOC);
   confirm_and_start (fx);
+  handle_id = g_strdup (_enr_session_get_handle_id (fx->session));
+  g_assert_nonnull (handle_id);
   g_clear_object (&fx->session);
 
-  enr_key_store_lookup_async (store, NGOC.id, enr_sandbox_runner_get_smartca_url (fx->sandbox.runner),
+  enr_key_store_lookup_async (store, handle_id, enr_sandbox_runner_get_smartca_url (fx->sandbox.runner),
                               NULL, store_result, &res);
   handle = enr_key_store_lookup_finish (store, wait_for (&res), &error);
   g_assert_no_error (error);
@@ -974,15 +1040,22 @@ test_wrong_login_otp (Fixture       *fx,
       g_assert_cmpint (enr_session_get_otp (fx->session)->attempts_left, ==, left);
       g_clear_error (&error);
     }
-  /* The fifth voids the OTP session: even the right code is too late. */
+  /* PROTOCOL.md rev 2: the fifth locks the citizen for a while, said with
+   * how long to wait, and voids the OTP session: even the right code is
+   * too late, and the password is refused until the lock ends. */
   g_assert_false (ACT (fx, &error, submit_login_otp, wrong));
-  g_assert_error (error, ENR_SESSION_ERROR, ENR_SESSION_ERROR_LOCKED);
-  g_assert_cmpint (enr_session_error_get_unlock (error), ==, ENR_SESSION_UNLOCK_PASSWORD);
+  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_ACCOUNT_LOCKED);
+  g_assert_error (error, ENR_SESSION_ERROR, ENR_SESSION_ERROR_WAIT);
+  g_assert_cmpint (enr_session_error_get_retry_after (error), >, 0);
+  g_assert_nonnull (strstr (error->message, "minute"));
   g_assert_null (enr_session_get_otp (fx->session));
   g_clear_error (&error);
   g_assert_false (ACT (fx, &error, submit_login_otp, otp));
   g_assert_error (error, ENR_SESSION_ERROR, ENR_SESSION_ERROR_LOCKED);
   g_assert_cmpint (enr_session_error_get_unlock (error), ==, ENR_SESSION_UNLOCK_PASSWORD);
+  g_clear_error (&error);
+  g_assert_false (ACT (fx, &error, log_in, AN.id, PASSWORD));
+  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_ACCOUNT_LOCKED);
   g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_LOGIN);
 }
 
@@ -1017,13 +1090,28 @@ test_wrong_contract_otp (Fixture       *fx,
       g_assert_cmpint (enr_session_get_otp (fx->session)->attempts_left, ==, left);
       g_clear_error (&error);
     }
+  /* PROTOCOL.md rev 2: the fifth also revokes the citizen's SmartCA
+   * login. The citizen is told to log in to VNeID again, and carries on at
+   * the same step with a new code. */
   g_assert_false (ACT (fx, &error, sign_contract, wrong));
   enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_LOCKED);
+  g_assert_error (error, ENR_SESSION_ERROR, ENR_SESSION_ERROR_LOG_IN);
+  g_assert_true (enr_session_get_needs_login (fx->session));
   g_assert_cmpint (enr_session_get_otp (fx->session)->attempts_left, ==, 0);
   g_clear_error (&error);
+  g_assert_cmpint (count_rows (fx, "SELECT count(*) FROM tokens WHERE citizen_id = ? AND "
+                               "service = 'smartca' AND revoked = 0", NGOC.id), ==, 0);
   g_assert_false (ACT (fx, &error, sign_contract, otp));
-  enr_test_assert_told (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_OTP_LOCKED);
+  g_assert_error (error, ENR_SESSION_ERROR, ENR_SESSION_ERROR_LOG_IN);
+  g_clear_error (&error);
   g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_CONTRACT);
+
+  log_in_by_password (fx, &NGOC);
+  g_assert_false (enr_session_get_needs_login (fx->session));
+  g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_CONTRACT);
+  advance_clock (fx, 61);   /* a new code comes a minute after the last */
+  sign_contract (fx, &NGOC);
+  g_assert_cmpint (enr_session_get_step (fx->session), ==, ENR_SESSION_STEP_ACTIVATE);
 }
 
 static void
@@ -1169,7 +1257,7 @@ test_unreachable (Fixture       *fx,
       fx->session = enr_session_new (cases[i].vneid, cases[i].smartca,
                                      cases[i].sandbox_anchor
                                        ? enr_sandbox_runner_get_trust_anchor (fx->sandbox.runner) : NULL,
-                                     TRUE, fx->sandbox.state_dir);
+                                     NULL, TRUE, fx->sandbox.state_dir);
       if (_enr_session_get_http (fx->session) != NULL)
         enr_http_set_retry_limits (_enr_session_get_http (fx->session), 2, 10, 20, 5000);
       g_assert_false (ACT (fx, &error, log_in, AN.id, PASSWORD));
@@ -1357,7 +1445,9 @@ test_log_redacted (Fixture       *fx,
   login_otp = latest_otp (fx, BAO.phone, "vneid-login");
   contract_otp = latest_otp (fx, BAO.phone, "contract");
 
-  enr_key_store_lookup_async (store, BAO.id, enr_sandbox_runner_get_smartca_url (fx->sandbox.runner),
+  enr_key_store_set_min_iterations (store, ENR_TEST_ITERATIONS);
+  enr_key_store_lookup_async (store, _enr_session_get_handle_id (fx->session),
+                              enr_sandbox_runner_get_smartca_url (fx->sandbox.runner),
                               NULL, store_result, &res);
   handle = enr_key_store_lookup_finish (store, wait_for (&res), &error);
   g_assert_no_error (error);
@@ -1414,6 +1504,7 @@ main (int    argc,
   ADD ("/session/errors/pin-policy", kiosk, test_pin_policy);
   ADD ("/session/errors/wrong-pin", kiosk, test_wrong_pin);
   ADD ("/session/errors/challenge-expired", kiosk, test_challenge_expired);
+  ADD ("/session/errors/signing-anchor-apart", kiosk, test_signing_anchor_apart);
   ADD ("/session/errors/transaction-rejected", kiosk, test_transaction_rejected);
   ADD ("/session/errors/unreachable", kiosk, test_unreachable);
   ADD ("/session/errors/other-citizen", kiosk, test_other_citizen);

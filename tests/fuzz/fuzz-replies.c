@@ -8,6 +8,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "enr-json-check.h"
 #include "enr-json.h"
 #include "enr-service-error.h"
 #include "enr-smartca-types.h"
@@ -33,13 +34,15 @@ try_object_parsers (JsonObject *object)
   (void) enr_service_error_get_details (error);
   g_clear_error (&error);
   error = enr_service_error_from_envelope (400, object);
-  (void) enr_service_error_get_details (error);
+  /* What the refusal said besides its code. */
+  g_assert (enr_service_error_get_details (error) != NULL);
 }
 
 static void
 try_content_parsers (JsonNode *content)
 {
   g_auto(GStrv) ids = NULL;
+  g_autoptr(GBytes) share = NULL;
   GPtrArray *list;
 
   enr_smartca_user_free (enr_smartca_user_parse (content, NULL));
@@ -48,6 +51,8 @@ try_content_parsers (JsonNode *content)
   enr_otp_sent_free (enr_otp_sent_parse (content, NULL));
   enr_contract_signed_free (enr_contract_signed_parse (content, NULL));
   enr_activation_free (enr_activation_parse (content, NULL));
+  g_clear_pointer (&share, g_bytes_unref);
+  share = enr_pin_share_parse (content, NULL);
   enr_issued_certificate_free (enr_issued_certificate_parse (content, NULL));
   enr_transaction_free (enr_transaction_parse (content, NULL));
   enr_transaction_result_free (enr_transaction_result_parse (content, NULL));
@@ -65,8 +70,11 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   JsonNode *root;
 
-  /* The HTTP core refuses what json-glib refuses; the parsers see the rest. */
-  if (!json_parser_load_from_data (parser, (const char *) data, (gssize) size, NULL))
+  /* The HTTP core refuses what the strict check (at most 64 levels deep)
+   * or json-glib refuses; the parsers see the rest. */
+  if (!g_utf8_validate_len ((const char *) data, size, NULL) ||
+      !enr_json_check ((const char *) data, size, ENR_JSON_MAX_DEPTH, NULL, NULL) ||
+      !json_parser_load_from_data (parser, (const char *) data, (gssize) size, NULL))
     return 0;
   root = json_parser_get_root (parser);
   if (root == NULL)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The HTTP core against a real TLS server in the same process: what is
- * retried and what is not, Retry-After, cancellation, and trust.
+ * retried and what is not, Retry-After, cancellation, and trust; a 3xx
+ * never followed, and replies too deep or too big refused unparsed.
  */
 #include "config.h"
 
@@ -28,6 +29,8 @@ typedef struct
   GCancellable *cancel_after_first;
   /* The client's port of every request: which connection it came on. */
   GArray     *ports;
+  /* The paths asked for, in order. */
+  GPtrArray  *paths;
   EnrHttp    *http;
 } Fixture;
 
@@ -76,6 +79,7 @@ handler (SoupServer        *server,
                                                   "Idempotency-Key");
 
   g_array_append_val (fixture->ports, port);
+  g_ptr_array_add (fixture->paths, g_strdup (path));
   if (index == 0 && fixture->cancel_after_first != NULL)
     g_idle_add_full (G_PRIORITY_DEFAULT, cancel_cb, g_object_ref (fixture->cancel_after_first),
                      g_object_unref);
@@ -96,6 +100,65 @@ handler (SoupServer        *server,
   if (fixture->retry_after != NULL)
     soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                   "Retry-After", fixture->retry_after);
+  if (status == 301 || status == 302 || status == 307 || status == 308)
+    {
+      /* Away from HTTPS, or elsewhere on the same host. */
+      g_autofree char *to = index % 2 == 0
+                            ? g_strdup_printf ("http://127.0.0.1:%u/followed",
+                                               g_uri_get_port (soup_server_message_get_uri (msg)))
+                            : g_strdup ("/followed");
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Location",
+                                    to);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{}", 2);
+      soup_server_message_set_status (msg, status, NULL);
+      return;
+    }
+  if (status >= 290 && status <= 298)
+    {
+      /* 290 JSON nested 64 deep, 291 65 deep, 292 100 000 deep; 293 a
+       * 9 MiB reply with its Content-Length, 294 the same chunked. */
+      gsize depth = status == 290 ? 64 : status == 291 ? 65 : 100000;
+      GString *body = g_string_new (NULL);
+
+      if (status <= 292)
+        {
+          for (gsize i = 0; i < depth; i++)
+            g_string_append_c (body, '[');
+          for (gsize i = 0; i < depth; i++)
+            g_string_append_c (body, ']');
+        }
+      else
+        {
+          g_string_append (body, "{\"padding\":\"");
+          for (gsize i = 0; i < 9 * 1024 * 1024; i++)
+            g_string_append_c (body, 'x');
+          g_string_append (body, "\"}");
+        }
+      if (status == 294)
+        {
+          SoupMessageBody *out = soup_server_message_get_response_body (msg);
+
+          soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg),
+                                             SOUP_ENCODING_CHUNKED);
+          soup_message_headers_set_content_type (soup_server_message_get_response_headers (msg),
+                                                 "application/json", NULL);
+          for (gsize at = 0; at < body->len; at += 1 << 20)
+            soup_message_body_append (out, SOUP_MEMORY_COPY, body->str + at,
+                                      MIN ((gsize) 1 << 20, body->len - at));
+          soup_message_body_complete (out);
+          g_string_free (body, TRUE);
+        }
+      else
+        {
+          gsize len = body->len;
+
+          soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
+                                            g_string_free (body, FALSE), len);
+        }
+      soup_server_message_set_status (msg, 200, NULL);
+      return;
+    }
   if (status == 299)
     soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, "<html>", 6);
   else
@@ -132,6 +195,7 @@ fixture_setup (Fixture       *fixture,
 
   fixture->script = g_array_new (FALSE, FALSE, sizeof (guint));
   fixture->ports = g_array_new (FALSE, FALSE, sizeof (guint16));
+  fixture->paths = g_ptr_array_new_with_free_func (g_free);
   fixture->http = enr_http_new (data ? NULL : fixture->cert_path, &error);
   g_assert_no_error (error);
   /* Short waits and no deadline: what is tested is the policy, not the
@@ -160,6 +224,7 @@ fixture_teardown (Fixture       *fixture,
   g_free (fixture->retry_after);
   g_array_unref (fixture->script);
   g_array_unref (fixture->ports);
+  g_ptr_array_unref (fixture->paths);
 }
 
 static void
@@ -440,6 +505,83 @@ test_not_json (Fixture       *fixture,
   g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_MALFORMED_REPLY);
 }
 
+/* PROTOCOL.md rev 2: a 3xx is never followed, to plain HTTP or anywhere
+ * else; it is an answer the program does not take. */
+static void
+test_no_redirect (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  guint statuses[] = { 301, 302, 307, 308 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(EnrHttpReply) reply = NULL;
+      guint before = fixture->requests;
+
+      g_array_set_size (fixture->script, 0);
+      for (guint j = 0; j < before; j++)
+        g_array_append_val (fixture->script, statuses[i]);
+      g_array_append_val (fixture->script, statuses[i]);
+      reply = send (fixture, new_call (fixture, ENR_HTTP_RETRY_SAFE), NULL, &error);
+      g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_MALFORMED_REPLY);
+      g_assert_null (reply);
+      g_assert_cmpuint (fixture->requests, ==, before + 1);
+    }
+  for (guint i = 0; i < fixture->paths->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (fixture->paths, i), ==, "/call");
+}
+
+/* Nested 64 levels deep is read; deeper is malformed, refused before
+ * json-glib recurses into it (100 000 levels crashed it). */
+static void
+test_depth (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EnrHttpReply) reply = NULL;
+
+  script (fixture, 290, 291, 292, G_MAXUINT);
+  reply = send (fixture, new_call (fixture, ENR_HTTP_RETRY_SAFE), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (reply->body));
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GError) deep_error = NULL;
+      g_autoptr(EnrHttpReply) deep = send (fixture, new_call (fixture, ENR_HTTP_RETRY_SAFE), NULL,
+                                           &deep_error);
+
+      g_assert_error (deep_error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_MALFORMED_REPLY);
+      g_assert_null (deep);
+    }
+}
+
+/* Over 8 MiB is malformed, whether the reply says its length or not. */
+static void
+test_size (Fixture       *fixture,
+           gconstpointer  data)
+{
+  script (fixture, 293, 294, G_MAXUINT);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(EnrHttpReply) reply = send (fixture, new_call (fixture, ENR_HTTP_RETRY_SAFE), NULL,
+                                            &error);
+
+      g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_MALFORMED_REPLY);
+      g_assert_null (reply);
+    }
+  /* The connection is usable again afterwards. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(EnrHttpReply) reply = send (fixture, new_call (fixture, ENR_HTTP_RETRY_SAFE), NULL,
+                                          &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (reply->status, ==, 200);
+  }
+}
+
 static gpointer
 parse_ok (JsonNode  *body,
           GError   **error)
@@ -532,6 +674,9 @@ main (int   argc,
   ADD ("/http/untrusted", test_untrusted, GINT_TO_POINTER (1));
   ADD ("/http/https-only", test_https_only, NULL);
   ADD ("/http/json-call", test_json_call, NULL);
+  ADD ("/http/no-redirect", test_no_redirect, NULL);
+  ADD ("/http/depth", test_depth, NULL);
+  ADD ("/http/size", test_size, NULL);
 #undef ADD
 
   return g_test_run ();

@@ -94,6 +94,7 @@ test_all_well (void)
   enr_test_sandbox_set_up (&sandbox, "connection-dialog", "200");
   session = enr_session_new (enr_sandbox_runner_get_vneid_url (sandbox.runner),
                              enr_sandbox_runner_get_smartca_url (sandbox.runner),
+                             enr_sandbox_runner_get_trust_anchor (sandbox.runner),
                              enr_sandbox_runner_get_trust_anchor (sandbox.runner), TRUE, NULL);
   dialog = enr_connection_dialog_new (NULL, session);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -151,7 +152,7 @@ test_nothing_listens (void)
   g_socket_listener_close (listener);
   vneid = g_strdup_printf ("https://127.0.0.1:%u/vneid", port);
   smartca = g_strdup_printf ("https://127.0.0.1:%u/smartca", port);
-  session = enr_session_new (vneid, smartca, NULL, TRUE, NULL);
+  session = enr_session_new (vneid, smartca, NULL, NULL, TRUE, NULL);
 
   dialog = enr_connection_dialog_new (NULL, session);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -187,8 +188,8 @@ static void
 test_close_while_checking (void)
 {
   g_autoptr(EnrSession) session =
-    enr_session_new ("https://127.0.0.1:9/vneid", "https://127.0.0.1:9/smartca", NULL, TRUE,
-                     NULL);
+    enr_session_new ("https://127.0.0.1:9/vneid", "https://127.0.0.1:9/smartca", NULL, NULL,
+                     TRUE, NULL);
   GtkWidget *dialog = enr_connection_dialog_new (NULL, session);
 
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);

@@ -365,7 +365,8 @@ keyring_holds (const char *citizen_id)
   GList *items;
   gboolean found;
 
-  g_hash_table_insert (attributes, "citizen-id", (gpointer) citizen_id);
+  /* Nothing of the key handle's schema at all: a kiosk keeps nothing. */
+  g_hash_table_insert (attributes, "xdg:schema", "vn.smartca.Enroll.KeyHandle");
   items = secret_service_search_sync (NULL, NULL, attributes, SECRET_SEARCH_ALL, NULL, &error);
   g_assert_no_error (error);
   found = items != NULL;

@@ -69,6 +69,7 @@ open_wizard_with_banner (Fixture  *fx,
   fx->session = enr_session_new (enr_sandbox_runner_get_vneid_url (fx->sandbox.runner),
                                  enr_sandbox_runner_get_smartca_url (fx->sandbox.runner),
                                  enr_sandbox_runner_get_trust_anchor (fx->sandbox.runner),
+                                 enr_sandbox_runner_get_trust_anchor (fx->sandbox.runner),
                                  FALSE, fx->sandbox.state_dir);
   fx->wizard = enr_wizard_new (NULL, fx->session, FALSE,
                                banner ? enr_sandbox_banner_new (fx->session, fx->sandbox.control)
@@ -258,6 +259,8 @@ log_in_walking (Fixture *fx,
   next (fx);
   enr_test_wait_until (left_login, fx, "the login to be done");
   enr_test_flush ();
+  /* The review's finding 5: the password is not kept once the login is done. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (password)), ==, "");
 }
 
 static void
@@ -348,6 +351,28 @@ test_login_wrong_password (Fixture       *fx,
                             "4 attempts left"));
   enr_test_wait_until (sensitive, send, "the button to come back");
   g_assert_false (next_enabled (fx));
+}
+
+/* The password is not kept once the page is left, the login not done. */
+static void
+test_login_password_forgotten (Fixture       *fx,
+                               gconstpointer  data)
+{
+  GtkWidget *page, *citizen, *password;
+
+  next (fx);
+  page = wait_page (fx, "login");
+  citizen = entry_labelled (page, "_Citizen ID number");
+  password = entry_labelled (page, "_VNeID password");
+  gtk_editable_set_text (GTK_EDITABLE (citizen), CITIZEN_ID);
+  gtk_editable_set_text (GTK_EDITABLE (password), PASSWORD);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (enr_wizard_get_window (fx->wizard)),
+                                             "wizard.back", NULL));
+  wait_page (fx, "welcome");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (password)), ==, "");
+  next (fx);
+  wait_page (fx, "login");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (password)), ==, "");
 }
 
 /* Step 2: Confirm waits for the consent; a service that is down is said
@@ -589,7 +614,7 @@ static void
 test_not_configured (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("enr-pages-XXXXXX", NULL);
-  g_autoptr(EnrSession) session = enr_session_new (NULL, NULL, NULL, FALSE, dir);
+  g_autoptr(EnrSession) session = enr_session_new (NULL, NULL, NULL, NULL, FALSE, dir);
   EnrWizard *wizard = enr_wizard_new (NULL, session, FALSE, NULL);
   GtkWindow *window = enr_wizard_get_window (wizard);
   g_autoptr(GError) expected = NULL;
@@ -618,6 +643,7 @@ main (int argc, char **argv)
   g_test_add (path, Fixture, NULL, fixture_set_up, test, fixture_tear_down)
   ADD ("/pages/login-validation", test_login_validation);
   ADD ("/pages/login-wrong-password", test_login_wrong_password);
+  ADD ("/pages/login-password-forgotten", test_login_password_forgotten);
   ADD ("/pages/confirm-consent-and-retry", test_confirm_consent_and_retry);
   ADD ("/pages/resume", test_resume);
   ADD ("/pages/accessible-names", test_accessible_names);

@@ -400,11 +400,22 @@ enr_login_page_shown (EnrPage *page)
                           ? GTK_WIDGET (self->otp_entry) : GTK_WIDGET (self->citizen_entry));
 }
 
+/* The VNeID password has no use once the login is done or the page left:
+ * its entry (whose buffer lives in non-pageable memory and is wiped when
+ * emptied) keeps nothing for the rest of the wizard. */
+static void
+forget_password (EnrLoginPage *self)
+{
+  if (self->password_entry != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->password_entry), "");
+}
+
 static void
 enr_login_page_hidden (EnrPage *page)
 {
   EnrLoginPage *self = ENR_LOGIN_PAGE (page);
 
+  forget_password (self);
   self->shown = FALSE;
   stop_qr_login (self);
   g_clear_handle_id (&self->tick_source, g_source_remove);
@@ -451,6 +462,7 @@ enr_login_page_dispose (GObject *object)
 {
   EnrLoginPage *self = ENR_LOGIN_PAGE (object);
 
+  forget_password (self);
   stop_qr_login (self);
   g_cancellable_cancel (self->send_cancellable);
   g_clear_object (&self->send_cancellable);

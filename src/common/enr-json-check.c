@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#define G_LOG_DOMAIN "sbx-json"
+#define G_LOG_DOMAIN "enr-json-check"
 
 #include "config.h"
 
 #include <string.h>
 
-#include "sbx-json.h"
+#include "enr-json-check.h"
 
 typedef struct
 {
@@ -241,7 +241,7 @@ value (Scanner *s,
 }
 
 gboolean
-sbx_json_check (const char  *data,
+enr_json_check (const char  *data,
                 gsize        len,
                 guint        max_depth,
                 const char **problem,
