@@ -97,8 +97,11 @@ can_go_back (EnrWizard *self)
     case ENR_PAGE_BACK_BEFORE_LOGIN:
       /* Nothing is done on the server before the login. */
       return enr_session_get_step (self->session) == ENR_SESSION_STEP_LOGIN &&
-             !enr_session_get_needs_login (self->session) &&
-             !enr_session_get_busy (self->session);
+             !enr_session_get_needs_login (self->session);
+    case ENR_PAGE_BACK_BEFORE_SUBMIT:
+      /* Only the login is done: a new one undoes nothing on the server. */
+      return enr_session_get_step (self->session) == (EnrSessionStep) self->entries[index].step &&
+             !enr_session_get_needs_login (self->session);
     case ENR_PAGE_BACK_NEVER:
     default:
       return FALSE;
@@ -196,10 +199,18 @@ applied_cb (EnrPageRunner *runner,
   update_buttons (self);
 }
 
+static void start_over_cb (EnrWizard *self);
+
 static void
 back_cb (EnrWizard *self)
 {
-  if (can_go_back (self))
+  if (!can_go_back (self))
+    return;
+  /* Back from the identity VNeID showed is a login as someone else: the
+   * one given is forgotten, as Start Over does, and the login page shows. */
+  if (self->entries[current_index (self)].back == ENR_PAGE_BACK_BEFORE_SUBMIT)
+    start_over_cb (self);
+  else
     gtk_assistant_set_current_page (self->assistant, current_index (self) - 1);
 }
 
@@ -376,6 +387,21 @@ window_finalized_cb (gpointer  user_data,
   g_object_unref (user_data);
 }
 
+/* The sidebar numbers VNPT's six steps as the welcome page lists them
+ * ("1. Đăng nhập VNeID"); the page's heading and the window keep the name. */
+static gboolean
+number_title_cb (GBinding     *binding,
+                 const GValue *from,
+                 GValue       *to,
+                 gpointer      user_data)
+{
+  const char *title = g_value_get_string (from);
+
+  g_value_take_string (to, g_strdup_printf ("%d. %s", GPOINTER_TO_INT (user_data),
+                                            title != NULL ? title : ""));
+  return TRUE;
+}
+
 EnrWizard *
 enr_wizard_new (GtkApplication *application,
                 EnrSession     *session,
@@ -441,7 +467,12 @@ enr_wizard_new (GtkApplication *application,
                                    GTK_ASSISTANT_PAGE_CUSTOM);
       assistant_page = gtk_assistant_get_page (self->assistant, GTK_WIDGET (page));
       drop_leaked_reference (assistant_page);
-      g_object_bind_property (page, "title", assistant_page, "title", G_BINDING_SYNC_CREATE);
+      if (self->entries[i].step >= 0)
+        g_object_bind_property_full (page, "title", assistant_page, "title",
+                                     G_BINDING_SYNC_CREATE, number_title_cb, NULL,
+                                     GINT_TO_POINTER (self->entries[i].step + 1), NULL);
+      else
+        g_object_bind_property (page, "title", assistant_page, "title", G_BINDING_SYNC_CREATE);
       g_ptr_array_add (self->pages, page);
     }
 
