@@ -448,7 +448,7 @@ try:
     else:
         ui.type_into(label("_Citizen ID number"), args.citizen)
         ui.type_into(label("_VNeID password"), citizen["password"])
-        ui.press(label("_Send Me a Code"))
+        ui.press(label("Send the _Code"))
         code = outbox("vneid-login")
         ui.type_into(label("C_ode from the SMS (mã OTP)"), code)
         check_fits("_Log In")

@@ -81,7 +81,7 @@ try:
     ui.type_into("VNeID password", citizen["password"])
     # The kiosk's login sent a code before: wait for the new one.
     previous = sandbox.latest(citizen["phone"], "vneid-login")
-    ui.press("Send Me a Code")
+    ui.press("Send the Code")
     code = sandbox.outbox(citizen["phone"], "vneid-login", after=previous)
     ui.type_into("Code from the SMS (mã OTP)", code)
     ui.press_default("Log In")

@@ -241,7 +241,7 @@ log_in_walking (Fixture *fx,
   GtkWidget *citizen = entry_labelled (page, "_Citizen ID number");
   GtkWidget *password = entry_labelled (page, "_VNeID password");
   GtkWidget *otp = entry_labelled (page, "C_ode from the SMS (mã OTP)");
-  GtkWidget *send = enr_test_find (page, GTK_TYPE_BUTTON, "_Send Me a Code");
+  GtkWidget *send = enr_test_find (page, GTK_TYPE_BUTTON, "Send the _Code");
   g_autofree char *code = NULL;
 
   gtk_editable_set_text (GTK_EDITABLE (citizen), CITIZEN_ID);
@@ -281,7 +281,7 @@ test_login_validation (Fixture       *fx,
   page = wait_page (fx, "login");
   citizen = entry_labelled (page, "_Citizen ID number");
   password = entry_labelled (page, "_VNeID password");
-  send = enr_test_find (page, GTK_TYPE_BUTTON, "_Send Me a Code");
+  send = enr_test_find (page, GTK_TYPE_BUTTON, "Send the _Code");
   help = help_of (citizen);
 
   /* The first field has the focus: the window's focus widget, whether or
@@ -339,7 +339,7 @@ test_login_wrong_password (Fixture       *fx,
   next (fx);
   page = wait_page (fx, "login");
   password = entry_labelled (page, "_VNeID password");
-  send = enr_test_find (page, GTK_TYPE_BUTTON, "_Send Me a Code");
+  send = enr_test_find (page, GTK_TYPE_BUTTON, "Send the _Code");
   gtk_editable_set_text (GTK_EDITABLE (entry_labelled (page, "_Citizen ID number")), CITIZEN_ID);
   gtk_editable_set_text (GTK_EDITABLE (password), "Sai@mat-khau");
   g_signal_emit_by_name (send, "clicked");

@@ -149,7 +149,7 @@ update_state (EnrLoginPage *self)
                             citizen_id_valid (self) && password != NULL && *password != '\0' &&
                             !busy);
   gtk_button_set_label (self->send_button, otp_open ? _("Send a _New Code")
-                                                    : _("_Send Me a Code"));
+                                                    : _("Send the _Code"));
   gtk_widget_set_visible (self->otp_box, otp_open);
   update_new_code_button (self);
 
