@@ -209,6 +209,10 @@ enr_page_runner_init (EnrPageRunner *self)
   self->next_button = g_object_ref_sink (GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Next"))));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->next_button), "wizard.next");
   gtk_widget_add_css_class (GTK_WIDGET (self->next_button), "suggested-action");
+  /* The primary button keeps its place at the end, with Back or without:
+   * GtkAssistant's action area keeps the width of its hidden buttons. */
+  gtk_widget_set_hexpand (GTK_WIDGET (self->next_button), TRUE);
+  gtk_widget_set_halign (GTK_WIDGET (self->next_button), GTK_ALIGN_END);
   update (self);
 }
 

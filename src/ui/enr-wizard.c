@@ -117,6 +117,20 @@ update_buttons (EnrWizard *self)
   enr_page_runner_set_can_go_back (self->runner, can_go_back (self));
 }
 
+/* GtkAssistant titles the window with the sidebar's title, which numbers
+ * the step; the window, as the page's heading, keeps VNPT's name alone. */
+static void
+window_title_cb (GtkWindow *window,
+                 GParamSpec *pspec,
+                 EnrWizard *self)
+{
+  EnrPage *page = enr_page_runner_get_page (self->runner);
+  const char *title = page != NULL ? enr_page_get_title (page) : NULL;
+
+  if (title != NULL && g_strcmp0 (gtk_window_get_title (window), title) != 0)
+    gtk_window_set_title (window, title);
+}
+
 static void
 prepare_cb (GtkAssistant *assistant,
             GtkWidget    *page,
@@ -478,6 +492,7 @@ enr_wizard_new (GtkApplication *application,
 
   g_signal_connect_object (self->assistant, "prepare", G_CALLBACK (prepare_cb), self, 0);
   g_signal_connect_object (self->assistant, "cancel", G_CALLBACK (cancel_requested_cb), self, 0);
+  g_signal_connect_object (self->assistant, "notify::title", G_CALLBACK (window_title_cb), self, 0);
   g_signal_connect_swapped (session, "notify::step", G_CALLBACK (session_notify_cb), self);
   g_signal_connect_swapped (session, "notify::needs-login", G_CALLBACK (session_notify_cb), self);
   g_signal_connect_swapped (session, "notify::busy", G_CALLBACK (session_notify_cb), self);

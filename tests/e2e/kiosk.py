@@ -199,7 +199,7 @@ def enroll(citizen_id):
     ui.wait_page("Check the Certificate", timeout=180)
     ui.wait_text("Your VNPT SmartCA Service Is Ready", timeout=120)
     tap.check(ui.find("push button", "Save") is None, "a kiosk saves nothing to a file")
-    ui.press("Finish")
+    ui.press("Continue")
     ui.wait_page("Done")
 
 
