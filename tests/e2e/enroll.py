@@ -312,7 +312,7 @@ def wait_action(button, sentence, back=None, shot=None, keyboard_default=False):
                   "“%s” stays in its place, insensitive, while the page waits" % label(back))
 
 
-def wrong_entry(field, wrong, message, shot, press=None):
+def wrong_entry(field, wrong, message, shot, press=None, clear=False):
     """Types @wrong into @field and goes on: the field is marked invalid, its
     message (starting with @message) shows whole, in the window and its
     views, beside it."""
@@ -354,6 +354,17 @@ def wrong_entry(field, wrong, message, shot, press=None):
               % (args.screen, round(args.text_scale * 100), prefix[:40]),
               "message at %r" % (at.extents(obj),))
     ui.shot(shot)
+    if clear:
+        # Refused as typed, the field keeps what was typed: empty it again.
+        if ui.keyboard:
+            for _ in wrong:
+                ui.key(0xff08)
+        else:
+            ui.type_into(label(field), "")
+
+
+# The session's message for a wrong SMS code (attempts left follow it).
+WRONG_CODE = "The code is wrong. Check the SMS and type it again."
 
 
 def slow_sandbox():
@@ -608,7 +619,7 @@ try:
         code = outbox("vneid-login")
         if args.wrong_codes:
             wrong_entry("C_ode from the SMS (mã OTP)", str((int(code) + 1) % 1000000).zfill(6),
-                        "The code is wrong.", "1-login-wrong-code", press="_Log In")
+                        WRONG_CODE, "1-login-wrong-code", press="_Log In")
         ui.type_into(label("C_ode from the SMS (mã OTP)"), code)
         check_fits("_Log In")
         note_primary("_Log In")
@@ -676,7 +687,7 @@ try:
     code = outbox("contract")
     if args.wrong_codes:
         wrong_entry("C_ode from the SMS (mã OTP)", str((int(code) + 1) % 1000000).zfill(6),
-                    "The code is wrong.", "4-contract-wrong-code", press="_Sign the Contract")
+                    WRONG_CODE, "4-contract-wrong-code", press="_Sign the Contract")
     ui.type_into(label("C_ode from the SMS (mã OTP)"), code)
     ui.shot("4-contract-code")
     slow_sandbox()
@@ -691,6 +702,10 @@ try:
     note_primary("_Activate")
     check_nothing_selected()
     ui.shot("5-activate")
+    if args.wrong_codes:
+        wrong_entry("New _PIN", "123456", "The PIN cannot be digits in a row, such as 123456 or "
+                    "987654. Choose digits that are harder to guess.", "5-activate-refused-pin",
+                    clear=True)
     ui.type_into(label("New _PIN"), PIN)
     ui.type_into(label("The same PIN _again"), PIN)
     activate_page = ui.current_page()

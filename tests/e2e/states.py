@@ -112,7 +112,9 @@ try:
     start()
     ui = at.App("smartca-enroll", shots=shots)
     ui.wait_page(label("Welcome"))
-    ui.wait_text(label("This computer is not set up to register yet")[:30])
+    ui.wait_text(label("This computer is not set up to register yet: it does not know the "
+                       "address of the VNeID and VNPT SmartCA services. Ask the person who looks "
+                       "after this computer to set them up.")[:30])
     command = ui.wait_find("label", "smartca-enroll --sandbox")
     heading = ui.wait_find("label", "Ngôn ngữ / Language", exact=True)
     tap.check(at.text_of(command) == "smartca-enroll --sandbox" and
@@ -148,10 +150,16 @@ try:
     ui.type_into(label("C_ode from the SMS (mã OTP)"), code)
     ui.press_default(label("_Log In"))
     ui.wait_page(label("Confirm the Registration"))
-    refusal = label("Your VNeID account is level 1.")
+    refusal = label("Your VNeID account is level 1. A SmartCA certificate needs a level 2 "
+                    "account: activate it at the police office of your ward or commune, then "
+                    "come back.")[:40]
     tap.check(at.wait_until(lambda: ui.has_text(refusal), 10),
               "a level-1 account reads at once: “%s…”" % refusal)
-    tap.check(ui.find("check box", label("I _agree that VNeID shares")[:12]) is None,
+    consent = label("I _agree that VNeID shares the information above (my name, date of birth, "
+                    "gender, citizen ID number, nationality, place of residence, phone number "
+                    "and e-mail) with VNPT SmartCA, so that VNPT SmartCA can register my "
+                    "digital signature certificate.")[:20]
+    tap.check(ui.find("check box", consent) is None,
               "no consent is asked for a certificate that cannot be had")
     tap.check(ui.find("push button", label("_Confirm")) is None, "and there is no Confirm")
     ways = [o for o in ui.visible() if o.getRoleName() == "push button" and

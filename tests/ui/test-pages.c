@@ -388,6 +388,53 @@ test_confirm_consent_and_retry (Fixture       *fx,
   g_assert_false (gtk_widget_get_visible (area));
 }
 
+/* A wait says what it waits for in the page's status line, marks the page
+ * busy, keeps Back in its place but insensitive, offers Cancel for what may
+ * be cancelled, and leaves nothing behind when it ends. */
+static void
+test_wait (Fixture       *fx,
+           gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  GtkWidget *window, *page, *back, *status, *cancel;
+
+  next (fx);
+  page = wait_page (fx, "login");
+  window = GTK_WIDGET (enr_wizard_get_window (fx->wizard));
+  back = enr_test_find_action (window, "wizard.back");
+  enr_test_wait_until ((EnrTestCondition) gtk_widget_get_sensitive, back, "Back to be enabled");
+
+  enr_page_begin_wait (ENR_PAGE (page), "Waiting for the test…", cancellable);
+  g_assert_true (enr_page_get_busy (ENR_PAGE (page)));
+  g_assert_cmpstr (enr_page_get_status (ENR_PAGE (page)), ==, "Waiting for the test…");
+  g_assert_true (gtk_widget_get_visible (back));
+  g_assert_false (gtk_widget_get_sensitive (back));
+  g_assert_false (next_enabled (fx));
+  status = enr_test_find (page, GTK_TYPE_LABEL, "Waiting for the test…");
+  g_assert_nonnull (status);
+  g_assert_true (gtk_widget_is_visible (status));
+  cancel = enr_test_find (page, GTK_TYPE_BUTTON, "_Cancel");
+  g_assert_nonnull (cancel);
+  g_assert_true (gtk_widget_is_visible (cancel));
+  g_signal_emit_by_name (cancel, "clicked");
+  g_assert_true (g_cancellable_is_cancelled (cancellable));
+
+  enr_page_end_wait (ENR_PAGE (page));
+  g_assert_false (enr_page_get_busy (ENR_PAGE (page)));
+  g_assert_null (enr_page_get_status (ENR_PAGE (page)));
+  g_assert_true (gtk_widget_get_sensitive (back));
+
+  /* Without a cancellable, nothing to cancel. */
+  enr_page_begin_wait (ENR_PAGE (page), "Waiting again…", NULL);
+  g_assert_false (gtk_widget_get_visible (cancel));
+  enr_page_end_wait (ENR_PAGE (page));
+
+  /* What just happened stays until the next wait. */
+  enr_page_show_status (ENR_PAGE (page), "Saved: /tmp/x.pdf");
+  g_assert_cmpstr (enr_page_get_status (ENR_PAGE (page)), ==, "Saved: /tmp/x.pdf");
+  g_assert_false (enr_page_get_busy (ENR_PAGE (page)));
+}
+
 /* Started again with an unfinished enrollment, the welcome page offers to
  * continue at its step, and Continue goes there. */
 static void
@@ -622,6 +669,7 @@ main (int argc, char **argv)
   ADD ("/pages/login-wrong-password", test_login_wrong_password);
   ADD ("/pages/confirm-consent-and-retry", test_confirm_consent_and_retry);
   ADD ("/pages/resume", test_resume);
+  ADD ("/pages/wait", test_wait);
   ADD ("/pages/accessible-names", test_accessible_names);
 #undef ADD
   g_test_add_func ("/pages/not-configured", test_not_configured);
