@@ -27,7 +27,9 @@ struct _EnrCertificatePage
   GtkLabel  *vneid_value;
   GtkLabel  *smartca_value;
   GtkLabel  *fingerprint_value;
-  GtkMenuButton *save_button;
+  GtkWidget *save_box;
+  GtkButton *save_button;
+  GtkRevealer *save_revealer;
   GtkWidget *error_area;
 
   GCancellable *cancellable;
@@ -74,7 +76,7 @@ update (EnrCertificatePage *self)
 
   gtk_widget_set_visible (self->success_box, done);
   /* A kiosk keeps nothing: no copies. */
-  gtk_widget_set_visible (GTK_WIDGET (self->save_button), !enr_session_get_kiosk (session));
+  gtk_widget_set_visible (self->save_box, !enr_session_get_kiosk (session));
 
   if (certificate != NULL)
     {
@@ -101,7 +103,7 @@ update (EnrCertificatePage *self)
                       : report->consistent ? _("Valid, ready to sign")
                       : _("Not confirmed by both services yet: see the details"));
 
-  gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), certificate != NULL);
+  gtk_widget_set_sensitive (self->save_box, certificate != NULL);
   enr_page_set_complete (ENR_PAGE (self), done);
 }
 
@@ -157,6 +159,22 @@ save_cb (GObject      *source,
     enr_error_area_show_error (ENR_ERROR_AREA (self->error_area), error, ENR_ERROR_ACTION_NONE);
 }
 
+/* The formats show under "Save a Copy…", and go once one is chosen. */
+static void
+show_formats (EnrCertificatePage *self,
+              gboolean            shown)
+{
+  gtk_revealer_set_reveal_child (self->save_revealer, shown);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->save_button),
+                               GTK_ACCESSIBLE_STATE_EXPANDED, shown, -1);
+}
+
+static void
+save_toggled_cb (EnrCertificatePage *self)
+{
+  show_formats (self, !gtk_revealer_get_reveal_child (self->save_revealer));
+}
+
 static void
 save (EnrCertificatePage *self,
       const char         *title,
@@ -165,7 +183,7 @@ save (EnrCertificatePage *self,
 {
   if (data == NULL)
     return;
-  gtk_menu_button_popdown (self->save_button);
+  show_formats (self, FALSE);
   enr_file_save_async (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), title, name, data,
                        self->cancellable, save_cb, g_object_ref (self));
 }
@@ -295,7 +313,10 @@ enr_certificate_page_class_init (EnrCertificatePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EnrCertificatePage, vneid_value);
   gtk_widget_class_bind_template_child (widget_class, EnrCertificatePage, smartca_value);
   gtk_widget_class_bind_template_child (widget_class, EnrCertificatePage, fingerprint_value);
+  gtk_widget_class_bind_template_child (widget_class, EnrCertificatePage, save_box);
   gtk_widget_class_bind_template_child (widget_class, EnrCertificatePage, save_button);
+  gtk_widget_class_bind_template_child (widget_class, EnrCertificatePage, save_revealer);
+  gtk_widget_class_bind_template_callback (widget_class, save_toggled_cb);
   gtk_widget_class_bind_template_child (widget_class, EnrCertificatePage, error_area);
   gtk_widget_class_bind_template_callback (widget_class, retry_cb);
   gtk_widget_class_bind_template_callback (widget_class, save_pem_cb);
