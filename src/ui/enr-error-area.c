@@ -153,8 +153,6 @@ enr_error_area_show_message (EnrErrorArea    *self,
     { self->start_over_button, ENR_ERROR_ACTION_START_OVER },
     { self->check_connection_button, ENR_ERROR_ACTION_CHECK_CONNECTION },
   };
-  GtkWidget *first = NULL;
-
   g_return_if_fail (ENR_IS_ERROR_AREA (self));
   g_return_if_fail (message != NULL);
 
@@ -165,16 +163,27 @@ enr_error_area_show_message (EnrErrorArea    *self,
                                   -1);
 
   for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
-    {
-      gboolean shown = (actions & buttons[i].action) != 0;
-
-      gtk_widget_set_visible (GTK_WIDGET (buttons[i].button), shown);
-      if (shown && first == NULL)
-        first = GTK_WIDGET (buttons[i].button);
-    }
+    gtk_widget_set_visible (GTK_WIDGET (buttons[i].button), (actions & buttons[i].action) != 0);
 
   gtk_widget_set_visible (GTK_WIDGET (self), TRUE);
-  gtk_widget_grab_focus (first != NULL ? first : GTK_WIDGET (self->message_label));
+  gtk_widget_grab_focus (enr_error_area_get_focus_widget (self));
+}
+
+GtkWidget *
+enr_error_area_get_focus_widget (EnrErrorArea *self)
+{
+  GtkButton *buttons[] = {
+    self->retry_button, self->log_in_button, self->back_button, self->start_over_button,
+  };
+
+  g_return_val_if_fail (ENR_IS_ERROR_AREA (self), NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    if (gtk_widget_get_visible (GTK_WIDGET (buttons[i])))
+      return GTK_WIDGET (buttons[i]);
+  /* The message, which a screen reader reads; it shows nothing selected
+   * (enr-ui.c turns select-on-focus off). */
+  return GTK_WIDGET (self->message_label);
 }
 
 void

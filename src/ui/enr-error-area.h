@@ -42,5 +42,7 @@ void             enr_error_area_show_message (EnrErrorArea    *self,
 void             enr_error_area_clear       (EnrErrorArea    *self);
 const char      *enr_error_area_get_message (EnrErrorArea    *self);
 EnrErrorActions  enr_error_area_get_actions (EnrErrorArea    *self);
+/* What takes the focus: the first way on, else the message. */
+GtkWidget       *enr_error_area_get_focus_widget (EnrErrorArea *self);
 
 G_END_DECLS

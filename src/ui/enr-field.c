@@ -31,9 +31,16 @@ enr_field_set_error (GtkWidget  *field,
   g_return_if_fail (message != NULL);
 
   gtk_widget_add_css_class (field, "error");
+  /* GTK 4.8 exposes the invalid state to AT-SPI as STATE_INVALID, which
+   * screen readers do not speak, and the described-by relation without its
+   * text: the message is also the field's description, which Orca reads
+   * when the field gets the focus back (the pages give it back). */
   gtk_accessible_update_state (GTK_ACCESSIBLE (field),
                                GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE,
                                -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (field),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message,
+                                  -1);
   show_help (help, message, TRUE);
 }
 
@@ -49,6 +56,9 @@ enr_field_clear_error (GtkWidget  *field,
   gtk_accessible_update_state (GTK_ACCESSIBLE (field),
                                GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_FALSE,
                                -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (field),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, hint != NULL ? hint : "",
+                                  -1);
   show_help (help, hint, FALSE);
 }
 

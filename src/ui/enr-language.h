@@ -11,15 +11,18 @@ G_BEGIN_DECLS
  * built afterwards: the application rebuilds its window.
  */
 
-/* Call once, after textdomain() and before anything is translated. GLib
- * decides at its first lookup, for good, whether g_dgettext() translates
- * at all, and in a locale such as C.UTF-8 with no English catalogue it
- * decides not to: the program would then stay in English after a switch.
- * This makes that first lookup in a language that has a catalogue. */
+/* Call once, after textdomain(), before anything is translated and before
+ * any thread starts: it reads the desktop's language and sets LANGUAGE,
+ * the only time the environment is written (enr-language.c says how the
+ * language changes later). GLib decides at its first lookup, for good,
+ * whether g_dgettext() translates at all: this makes that first lookup in
+ * a language that has a catalogue. The main thread speaks the desktop's
+ * language until enr_language_apply(). */
 void     enr_language_init          (void);
 /* TRUE when @language is "vi", "en" or "" (the desktop's). */
 gboolean enr_language_is_valid      (const char *language);
-/* Speaks @language from now on: "vi", "en", or "" for the desktop's. */
+/* The main thread speaks @language from now on: "vi", "en", or "" for the
+ * desktop's. The environment is not touched. */
 void     enr_language_apply         (const char *language);
 /* Whether messages come out in Vietnamese now. */
 gboolean enr_language_is_vietnamese (void);

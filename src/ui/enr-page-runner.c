@@ -49,14 +49,17 @@ update (EnrPageRunner *self)
   gboolean ready = self->page != NULL && enr_page_get_complete (self->page) &&
                    !enr_page_get_busy (self->page) && self->apply_cancellable == NULL &&
                    !self->held;
-  gboolean back = self->can_go_back && self->apply_cancellable == NULL && !self->held;
+  /* Back stays where it is while the page waits, insensitive: the frame
+   * does not move under the citizen's hand. */
+  gboolean idle = self->apply_cancellable == NULL && !self->held &&
+                  (self->page == NULL || !enr_page_get_busy (self->page));
 
   gtk_widget_set_visible (GTK_WIDGET (self->next_button), label != NULL);
   if (label != NULL)
     gtk_button_set_label (self->next_button, label);
   set_enabled (self, "next", ready);
-  set_enabled (self, "back", back);
-  gtk_widget_set_visible (GTK_WIDGET (self->back_button), back);
+  set_enabled (self, "back", self->can_go_back && idle);
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), self->can_go_back);
 }
 
 static void
@@ -71,6 +74,7 @@ applied_cb (GObject      *source,
 
   g_clear_object (&self->apply_cancellable);
   ok = enr_page_apply_finish (page, result, &error);
+  enr_page_end_wait (page);
   /* A page no longer shown keeps its outcome to itself. */
   if (page == self->page)
     {
@@ -105,7 +109,8 @@ back_cb (GSimpleAction *action,
 {
   EnrPageRunner *self = user_data;
 
-  if (self->can_go_back)
+  if (self->can_go_back && self->apply_cancellable == NULL &&
+      (self->page == NULL || !enr_page_get_busy (self->page)))
     g_signal_emit (self, signals[BACK], 0);
 }
 
@@ -204,6 +209,10 @@ enr_page_runner_init (EnrPageRunner *self)
   self->next_button = g_object_ref_sink (GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Next"))));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->next_button), "wizard.next");
   gtk_widget_add_css_class (GTK_WIDGET (self->next_button), "suggested-action");
+  /* The primary button keeps its place at the end, with Back or without:
+   * GtkAssistant's action area keeps the width of its hidden buttons. */
+  gtk_widget_set_hexpand (GTK_WIDGET (self->next_button), TRUE);
+  gtk_widget_set_halign (GTK_WIDGET (self->next_button), GTK_ALIGN_END);
   update (self);
 }
 

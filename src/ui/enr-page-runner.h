@@ -41,7 +41,8 @@ void           enr_page_runner_set_page        (EnrPageRunner *self,
                                                 EnrPage       *page);
 EnrPage       *enr_page_runner_get_page        (EnrPageRunner *self);
 
-/* Whether Back may be pressed now; the button shows only then. */
+/* Whether going back is safe from this page; the button shows only then,
+ * insensitive while the page is busy or applying. */
 void           enr_page_runner_set_can_go_back (EnrPageRunner *self,
                                                 gboolean       can_go_back);
 /* While held (a wipe under way), nothing is applied. */

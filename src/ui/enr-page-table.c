@@ -23,7 +23,7 @@ static const EnrPageEntry page_table[] = {
   { "login",       enr_login_page_get_type,       ENR_SESSION_STEP_LOGIN,
     N_("Log In to VNeID"), ENR_PAGE_BACK_BEFORE_LOGIN, ENR_PAGE_THEN_FOLLOW_STEP, TRUE },
   { "confirm",     enr_confirm_page_get_type,     ENR_SESSION_STEP_CONFIRM,
-    N_("Confirm the Registration"), ENR_PAGE_BACK_NEVER, ENR_PAGE_THEN_FOLLOW_STEP, FALSE },
+    N_("Confirm the Registration"), ENR_PAGE_BACK_BEFORE_SUBMIT, ENR_PAGE_THEN_FOLLOW_STEP, FALSE },
   { "initialize",  enr_initialize_page_get_type,  ENR_SESSION_STEP_INITIALIZE,
     N_("Set Up the VNPT SmartCA Service"), ENR_PAGE_BACK_NEVER, ENR_PAGE_THEN_FOLLOW_STEP,
     FALSE },

@@ -13,6 +13,8 @@ typedef enum
 {
   ENR_PAGE_BACK_NEVER,          /* the step is done on the server: there is no undoing it */
   ENR_PAGE_BACK_BEFORE_LOGIN,   /* only while nothing is done on the server yet */
+  ENR_PAGE_BACK_BEFORE_SUBMIT,  /* while the page's step is not sent yet: back is a new
+                                 * login, so the wizard forgets this one (starts over) */
   ENR_PAGE_BACK_ALWAYS,         /* nothing left to undo */
 } EnrPageBack;
 

@@ -15,7 +15,14 @@ typedef struct
   char       *next_label;
   gboolean    complete;
   gboolean    busy;
+  gboolean    waiting;          /* a wait is shown in the status line */
   GtkWidget  *error_area;
+  GtkWidget  *status_box;       /* the page's status line, under its content */
+  GtkSpinner *status_spinner;
+  GtkLabel   *status_label;
+  GtkButton  *status_cancel;
+  GCancellable *wait_cancellable;
+  GtkWidget  *focus_before;     /* weak: where the focus was when the wait began */
   GtkRoot    *root;             /* whose focus we follow, while rooted */
   gulong      after_paint_id;
   GtkAdjustment *vadjustment;   /* whose growth we follow, while mapped */
@@ -76,6 +83,37 @@ scrolled_content (EnrPage *self)
   return GTK_IS_SCROLLED_WINDOW (child) ? GTK_SCROLLED_WINDOW (child) : NULL;
 }
 
+/* What must show with the focus: the field and the message under it (its
+ * hint or error, a label of class "help" right after it or after one of
+ * its containers), or the whole error area the focus is in. */
+static gboolean
+focus_bounds (GtkWidget       *focus,
+              GtkWidget       *viewport,
+              graphene_rect_t *bounds)
+{
+  GtkWidget *area = gtk_widget_get_ancestor (focus, ENR_TYPE_ERROR_AREA);
+  GtkWidget *widget;
+
+  if (area != NULL)
+    return gtk_widget_compute_bounds (area, viewport, bounds);
+  if (!gtk_widget_compute_bounds (focus, viewport, bounds))
+    return FALSE;
+  for (widget = focus; widget != NULL && widget != viewport;
+       widget = gtk_widget_get_parent (widget))
+    {
+      GtkWidget *next = gtk_widget_get_next_sibling (widget);
+      graphene_rect_t message;
+
+      if (next != NULL && GTK_IS_LABEL (next) && gtk_widget_has_css_class (next, "help") &&
+          gtk_widget_get_visible (next) && gtk_widget_compute_bounds (next, viewport, &message))
+        {
+          graphene_rect_union (bounds, &message, bounds);
+          break;
+        }
+    }
+  return TRUE;
+}
+
 static void
 after_paint_cb (GdkFrameClock *clock,
                 EnrPage       *self)
@@ -93,7 +131,7 @@ after_paint_cb (GdkFrameClock *clock,
     return;
   /* The viewport's own coordinates: 0 is the top of what shows. */
   viewport = gtk_scrolled_window_get_child (scrolled);
-  if (viewport == NULL || !gtk_widget_compute_bounds (focus, viewport, &bounds))
+  if (viewport == NULL || !focus_bounds (focus, viewport, &bounds))
     return;
 
   adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
@@ -101,6 +139,7 @@ after_paint_cb (GdkFrameClock *clock,
   page = gtk_adjustment_get_page_size (adjustment);
   if (bounds.origin.y + bounds.size.height + SCROLL_MARGIN > page)
     value += bounds.origin.y + bounds.size.height + SCROLL_MARGIN - page;
+  /* Taller than the view: its top shows, where the field is. */
   if (bounds.origin.y - SCROLL_MARGIN < value - gtk_adjustment_get_value (adjustment))
     value = gtk_adjustment_get_value (adjustment) + bounds.origin.y - SCROLL_MARGIN;
   gtk_adjustment_set_value (adjustment, value);
@@ -187,9 +226,56 @@ enr_page_unmap (GtkWidget *widget)
 }
 
 static void
+status_cancel_cb (EnrPage *self)
+{
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+
+  g_cancellable_cancel (priv->wait_cancellable);
+}
+
+/* The status line goes under the page's content, after the subclass's
+ * template: it shows whatever the scroll position, next to the buttons
+ * the citizen just pressed. */
+static void
+add_status_line (EnrPage *self)
+{
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+  GtkWidget *content = gtk_widget_get_first_child (GTK_WIDGET (self));
+
+  if (content != NULL)
+    gtk_widget_set_vexpand (content, TRUE);
+
+  priv->status_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_widget_add_css_class (priv->status_box, "page-status");
+  gtk_widget_set_visible (priv->status_box, FALSE);
+  priv->status_spinner = GTK_SPINNER (gtk_spinner_new ());
+  gtk_widget_set_valign (GTK_WIDGET (priv->status_spinner), GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (priv->status_box), GTK_WIDGET (priv->status_spinner));
+  priv->status_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (priv->status_label, TRUE);
+  gtk_label_set_xalign (priv->status_label, 0);
+  /* It can take the focus, so that a screen reader reads it when a wait
+   * starts (GTK 4.8 has no way to announce a text); select-on-focus is off
+   * (enr-application.c), so nothing shows selected. */
+  gtk_label_set_selectable (priv->status_label, TRUE);
+  gtk_widget_set_hexpand (GTK_WIDGET (priv->status_label), TRUE);
+  gtk_widget_set_name (GTK_WIDGET (priv->status_label), "page-status");
+  gtk_box_append (GTK_BOX (priv->status_box), GTK_WIDGET (priv->status_label));
+  priv->status_cancel = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Cancel")));
+  gtk_widget_set_valign (GTK_WIDGET (priv->status_cancel), GTK_ALIGN_CENTER);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (priv->status_cancel),
+                                  GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, priv->status_label, NULL,
+                                  -1);
+  g_signal_connect_swapped (priv->status_cancel, "clicked", G_CALLBACK (status_cancel_cb), self);
+  gtk_box_append (GTK_BOX (priv->status_box), GTK_WIDGET (priv->status_cancel));
+  gtk_widget_set_parent (priv->status_box, GTK_WIDGET (self));
+}
+
+static void
 enr_page_constructed (GObject *object)
 {
   G_OBJECT_CLASS (enr_page_parent_class)->constructed (object);
+  add_status_line (ENR_PAGE (object));
   name_content (ENR_PAGE (object));
 }
 
@@ -240,6 +326,12 @@ enr_page_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   priv->error_area = NULL;
+  priv->status_box = NULL;
+  priv->status_spinner = NULL;
+  priv->status_label = NULL;
+  priv->status_cancel = NULL;
+  g_clear_object (&priv->wait_cancellable);
+  g_clear_weak_pointer (&priv->focus_before);
 
   G_OBJECT_CLASS (enr_page_parent_class)->dispose (object);
 }
@@ -278,7 +370,7 @@ enr_page_get_property (GObject    *object,
       g_value_set_boolean (value, priv->complete);
       break;
     case PROP_BUSY:
-      g_value_set_boolean (value, priv->busy);
+      g_value_set_boolean (value, priv->busy || priv->waiting);
       break;
     case PROP_NEXT_LABEL:
       g_value_set_string (value, priv->next_label);
@@ -356,7 +448,7 @@ enr_page_class_init (EnrPageClass *klass)
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
 }
 
 static void
@@ -365,6 +457,8 @@ enr_page_init (EnrPage *self)
   EnrPagePrivate *priv = enr_page_get_instance_private (self);
 
   priv->next_label = g_strdup (_("_Next"));
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (
+                                    GTK_WIDGET (self))), GTK_ORIENTATION_VERTICAL);
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
 }
@@ -431,7 +525,21 @@ enr_page_get_busy (EnrPage *self)
   EnrPagePrivate *priv = enr_page_get_instance_private (self);
 
   g_return_val_if_fail (ENR_IS_PAGE (self), FALSE);
-  return priv->busy;
+  return priv->busy || priv->waiting;
+}
+
+/* Busy for assistive technology too: the page, while it waits. */
+static void
+update_busy (EnrPage  *self,
+             gboolean  was_busy)
+{
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+  gboolean busy = priv->busy || priv->waiting;
+
+  if (busy == was_busy)
+    return;
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_STATE_BUSY, busy, -1);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
 void
@@ -439,14 +547,13 @@ enr_page_set_busy (EnrPage  *self,
                    gboolean  busy)
 {
   EnrPagePrivate *priv = enr_page_get_instance_private (self);
+  gboolean was_busy;
 
   g_return_if_fail (ENR_IS_PAGE (self));
 
-  busy = !!busy;
-  if (priv->busy == busy)
-    return;
-  priv->busy = busy;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  was_busy = priv->busy || priv->waiting;
+  priv->busy = !!busy;
+  update_busy (self, was_busy);
 }
 
 const char *
@@ -600,6 +707,9 @@ grab_focus_cb (gpointer user_data)
 
   if (gtk_widget_get_mapped (widget))
     gtk_widget_grab_focus (widget);
+  /* No page opens with its text selected. */
+  if (GTK_IS_LABEL (widget) && gtk_label_get_selectable (GTK_LABEL (widget)))
+    gtk_label_select_region (GTK_LABEL (widget), 0, 0);
   return G_SOURCE_REMOVE;
 }
 
@@ -612,4 +722,135 @@ enr_page_focus (EnrPage   *self,
 
   /* GtkAssistant maps the page after "prepare": focus once it is shown. */
   g_idle_add (grab_focus_cb, g_object_ref (widget));
+}
+
+void
+enr_page_focus_default (EnrPage *self)
+{
+  GtkRoot *root;
+  GtkWidget *button;
+
+  g_return_if_fail (ENR_IS_PAGE (self));
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  button = GTK_IS_WINDOW (root) ? gtk_window_get_default_widget (GTK_WINDOW (root)) : NULL;
+  if (button != NULL)
+    enr_page_focus (self, button);
+}
+
+static void
+show_status_line (EnrPage    *self,
+                  const char *text,
+                  gboolean    waiting,
+                  gboolean    can_cancel)
+{
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+
+  if (priv->status_box == NULL)
+    return;
+  gtk_label_set_text (priv->status_label, text != NULL ? text : "");
+  gtk_spinner_set_spinning (priv->status_spinner, waiting);
+  gtk_widget_set_visible (GTK_WIDGET (priv->status_spinner), waiting);
+  gtk_widget_set_visible (GTK_WIDGET (priv->status_cancel), can_cancel);
+  gtk_widget_set_visible (priv->status_box, text != NULL && *text != '\0');
+}
+
+void
+enr_page_begin_wait (EnrPage      *self,
+                     const char   *sentence,
+                     GCancellable *cancellable)
+{
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+  gboolean was_busy;
+  GtkWidget *focus = NULL;
+
+  g_return_if_fail (ENR_IS_PAGE (self));
+  g_return_if_fail (sentence != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  was_busy = priv->busy || priv->waiting;
+  priv->waiting = TRUE;
+  g_set_object (&priv->wait_cancellable, cancellable);
+  show_status_line (self, sentence, TRUE, cancellable != NULL);
+
+  /* The sentence is read out: the focus goes to it, or to the Cancel
+   * that it describes, from a button that is insensitive now. */
+  if (priv->root != NULL)
+    focus = gtk_root_get_focus (priv->root);
+  if (priv->status_box != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)) &&
+      (focus == NULL || !gtk_widget_is_ancestor (focus, priv->status_box)))
+    {
+      g_set_weak_pointer (&priv->focus_before, focus);
+      gtk_widget_grab_focus (cancellable != NULL ? GTK_WIDGET (priv->status_cancel)
+                                                 : GTK_WIDGET (priv->status_label));
+      gtk_label_select_region (priv->status_label, 0, 0);
+    }
+  update_busy (self, was_busy);
+}
+
+void
+enr_page_end_wait (EnrPage *self)
+{
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+  GtkWidget *focus = NULL;
+  gboolean was_busy;
+
+  g_return_if_fail (ENR_IS_PAGE (self));
+
+  if (!priv->waiting)
+    return;
+  was_busy = priv->busy || priv->waiting;
+  priv->waiting = FALSE;
+  g_clear_object (&priv->wait_cancellable);
+  if (priv->root != NULL)
+    focus = gtk_root_get_focus (priv->root);
+  show_status_line (self, NULL, FALSE, FALSE);
+  update_busy (self, was_busy);
+  /* Nobody moved the focus on (to a field in error, the next page): back
+   * to where it was. */
+  if (focus != NULL && priv->status_box != NULL && gtk_widget_is_ancestor (focus, priv->status_box) &&
+      priv->focus_before != NULL && gtk_widget_get_mapped (priv->focus_before))
+    gtk_widget_grab_focus (priv->focus_before);
+  g_clear_weak_pointer (&priv->focus_before);
+}
+
+void
+enr_page_show_status (EnrPage    *self,
+                      const char *text)
+{
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+
+  g_return_if_fail (ENR_IS_PAGE (self));
+
+  if (priv->waiting)
+    return;
+  show_status_line (self, text, FALSE, FALSE);
+}
+
+void
+enr_page_show_saved (EnrPage *self,
+                     GFile   *file)
+{
+  g_autofree char *where = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (ENR_IS_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  where = g_file_get_parse_name (file);
+  /* Translators: %s is where a file was saved, such as /home/an/contract.pdf. */
+  text = g_strdup_printf (_("Saved: %s"), where);
+  enr_page_show_status (self, text);
+}
+
+const char *
+enr_page_get_status (EnrPage *self)
+{
+  EnrPagePrivate *priv = enr_page_get_instance_private (self);
+
+  g_return_val_if_fail (ENR_IS_PAGE (self), NULL);
+
+  if (priv->status_box == NULL || !gtk_widget_get_visible (priv->status_box))
+    return NULL;
+  return gtk_label_get_text (priv->status_label);
 }

@@ -105,5 +105,29 @@ void          enr_page_session_done_cb   (GObject              *source,
 /* Grabs the focus for @widget once the page is mapped. */
 void          enr_page_focus           (EnrPage             *self,
                                         GtkWidget           *widget);
+/* The same for the window's default button (Next), for a page without a
+ * control of its own to start on. */
+void          enr_page_focus_default   (EnrPage             *self);
+
+/*
+ * The page's status line, under its content, beside the buttons: what the
+ * page waits for (a spinner, @sentence, and a Cancel for @cancellable when
+ * cancelling is safe), and what just happened (a file saved). While it
+ * waits the page is :busy, marked busy for assistive technology, and the
+ * focus is on the sentence (or its Cancel), so that a screen reader reads
+ * it. The runner ends a wait begun in apply_async when the apply ends.
+ */
+void          enr_page_begin_wait      (EnrPage             *self,
+                                        const char          *sentence,
+                                        GCancellable        *cancellable);
+void          enr_page_end_wait        (EnrPage             *self);
+/* Shows @text (NULL: nothing) until the next wait or status. */
+void          enr_page_show_status     (EnrPage             *self,
+                                        const char          *text);
+/* Says where @file was saved. */
+void          enr_page_show_saved      (EnrPage             *self,
+                                        GFile               *file);
+/* What the status line says, NULL when hidden (for tests). */
+const char   *enr_page_get_status      (EnrPage             *self);
 
 G_END_DECLS

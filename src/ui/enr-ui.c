@@ -35,6 +35,13 @@ enr_ui_init (GdkDisplay *display)
   if (display == NULL)
     display = gdk_display_get_default ();
   if (display != NULL)
-    gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+    {
+      gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+      /* A label that gets the focus (a value to copy, a status a screen
+       * reader must read) does not show its text selected: to a citizen
+       * that looks like something went wrong. */
+      g_object_set (gtk_settings_get_for_display (display),
+                    "gtk-label-select-on-focus", FALSE, NULL);
+    }
 }

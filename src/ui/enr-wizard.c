@@ -97,8 +97,11 @@ can_go_back (EnrWizard *self)
     case ENR_PAGE_BACK_BEFORE_LOGIN:
       /* Nothing is done on the server before the login. */
       return enr_session_get_step (self->session) == ENR_SESSION_STEP_LOGIN &&
-             !enr_session_get_needs_login (self->session) &&
-             !enr_session_get_busy (self->session);
+             !enr_session_get_needs_login (self->session);
+    case ENR_PAGE_BACK_BEFORE_SUBMIT:
+      /* Only the login is done: a new one undoes nothing on the server. */
+      return enr_session_get_step (self->session) == (EnrSessionStep) self->entries[index].step &&
+             !enr_session_get_needs_login (self->session);
     case ENR_PAGE_BACK_NEVER:
     default:
       return FALSE;
@@ -112,6 +115,20 @@ update_buttons (EnrWizard *self)
     return;
   enr_page_runner_set_held (self->runner, self->wiping);
   enr_page_runner_set_can_go_back (self->runner, can_go_back (self));
+}
+
+/* GtkAssistant titles the window with the sidebar's title, which numbers
+ * the step; the window, as the page's heading, keeps VNPT's name alone. */
+static void
+window_title_cb (GtkWindow *window,
+                 GParamSpec *pspec,
+                 EnrWizard *self)
+{
+  EnrPage *page = enr_page_runner_get_page (self->runner);
+  const char *title = page != NULL ? enr_page_get_title (page) : NULL;
+
+  if (title != NULL && g_strcmp0 (gtk_window_get_title (window), title) != 0)
+    gtk_window_set_title (window, title);
 }
 
 static void
@@ -196,10 +213,18 @@ applied_cb (EnrPageRunner *runner,
   update_buttons (self);
 }
 
+static void start_over_cb (EnrWizard *self);
+
 static void
 back_cb (EnrWizard *self)
 {
-  if (can_go_back (self))
+  if (!can_go_back (self))
+    return;
+  /* Back from the identity VNeID showed is a login as someone else: the
+   * one given is forgotten, as Start Over does, and the login page shows. */
+  if (self->entries[current_index (self)].back == ENR_PAGE_BACK_BEFORE_SUBMIT)
+    start_over_cb (self);
+  else
     gtk_assistant_set_current_page (self->assistant, current_index (self) - 1);
 }
 
@@ -376,6 +401,21 @@ window_finalized_cb (gpointer  user_data,
   g_object_unref (user_data);
 }
 
+/* The sidebar numbers VNPT's six steps as the welcome page lists them
+ * ("1. Đăng nhập VNeID"); the page's heading and the window keep the name. */
+static gboolean
+number_title_cb (GBinding     *binding,
+                 const GValue *from,
+                 GValue       *to,
+                 gpointer      user_data)
+{
+  const char *title = g_value_get_string (from);
+
+  g_value_take_string (to, g_strdup_printf ("%d. %s", GPOINTER_TO_INT (user_data),
+                                            title != NULL ? title : ""));
+  return TRUE;
+}
+
 EnrWizard *
 enr_wizard_new (GtkApplication *application,
                 EnrSession     *session,
@@ -441,12 +481,18 @@ enr_wizard_new (GtkApplication *application,
                                    GTK_ASSISTANT_PAGE_CUSTOM);
       assistant_page = gtk_assistant_get_page (self->assistant, GTK_WIDGET (page));
       drop_leaked_reference (assistant_page);
-      g_object_bind_property (page, "title", assistant_page, "title", G_BINDING_SYNC_CREATE);
+      if (self->entries[i].step >= 0)
+        g_object_bind_property_full (page, "title", assistant_page, "title",
+                                     G_BINDING_SYNC_CREATE, number_title_cb, NULL,
+                                     GINT_TO_POINTER (self->entries[i].step + 1), NULL);
+      else
+        g_object_bind_property (page, "title", assistant_page, "title", G_BINDING_SYNC_CREATE);
       g_ptr_array_add (self->pages, page);
     }
 
   g_signal_connect_object (self->assistant, "prepare", G_CALLBACK (prepare_cb), self, 0);
   g_signal_connect_object (self->assistant, "cancel", G_CALLBACK (cancel_requested_cb), self, 0);
+  g_signal_connect_object (self->assistant, "notify::title", G_CALLBACK (window_title_cb), self, 0);
   g_signal_connect_swapped (session, "notify::step", G_CALLBACK (session_notify_cb), self);
   g_signal_connect_swapped (session, "notify::needs-login", G_CALLBACK (session_notify_cb), self);
   g_signal_connect_swapped (session, "notify::busy", G_CALLBACK (session_notify_cb), self);

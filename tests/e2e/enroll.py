@@ -22,7 +22,14 @@ step 2 (the sandbox's clock, moved for the expiry, is then ahead). --text-scale 
 runs the program with text twice its size, as a desktop's text scaling
 factor makes it, and checks that the window and its primary button fit the
 screen. --save saves a copy of every document through the file chooser and
-checks each file holds exactly what the service issued.
+checks each file holds exactly what the service issued, and that the page's
+status line says where each went. --latency MS slows every answer of the
+sandbox (its faults control) and checks, on each of the five actions that
+wait (send the login code, log in, confirm, sign the contract, sign the
+acceptance record), the spinner's sentence, the page marked busy and Back
+visible but insensitive. --wrong-codes types a wrong SMS code at the login
+and the contract and a wrong PIN on the acceptance record first: the field
+is marked invalid and its message shows whole beside it.
 
 Runs inside its own D-Bus session with an unlocked gnome-keyring
 (tests/crypto/keyring-run.sh) under Xvfb.
@@ -66,6 +73,8 @@ parser.add_argument("--login", default="password", choices=["password", "qr"])
 parser.add_argument("--text-scale", type=float, default=1.0)
 parser.add_argument("--screen", default="1280x1024", help="the display's size, as Xvfb has it")
 parser.add_argument("--save", action="store_true")
+parser.add_argument("--latency", type=int, default=0, help="ms the sandbox waits to answer")
+parser.add_argument("--wrong-codes", action="store_true")
 args = parser.parse_args()
 
 citizen = CITIZENS[args.citizen]
@@ -207,6 +216,147 @@ def check_fits(primary):
               "button at %r in a window of %dx%d" % (box, frame_w, frame_h))
 
 
+# The primary button's bottom-right corner on each page: the same everywhere.
+primary_corners = {}
+
+
+def note_primary(primary):
+    box = at.extents(ui.wait_find("push button", label(primary)))
+    primary_corners[ui.page_title or primary] = (box[0] + box[2], box[1] + box[3])
+
+
+def report_primary():
+    corners = set(primary_corners.values())
+    tap.check(len(corners) == 1, "the primary button stands in the same place on the %d pages"
+              % len(primary_corners), repr(primary_corners))
+
+
+def check_nothing_selected():
+    """No page opens with text selected: the focus is a control, or a label
+    with no selection."""
+    obj = ui.focused()
+    selected = 0
+    if obj is not None and obj.getRoleName() == "label":
+        try:
+            selected = obj.queryText().getNSelections()
+        except NotImplementedError:
+            selected = 0
+    tap.check(selected == 0, "“%s” opens with nothing selected (the focus: %s “%s”)"
+              % (ui.page_title, obj.getRoleName() if obj else None, obj.name if obj else None))
+
+
+def status_line(page):
+    """The page's status line (the page's last child: a spinner, a label, a
+    Cancel), read without walking the window: AT-SPI walks take seconds."""
+    kids = at.children(page)
+    return at.children(kids[-1]) if len(kids) > 1 else []
+
+
+def status_text(page):
+    for obj in status_line(page):
+        if obj.getRoleName() == "label":
+            return at.text_of(obj)
+    return None
+
+
+def wait_action(button, sentence, back=None, shot=None, keyboard_default=False):
+    """Presses @button on a slowed sandbox: while it waits the page shows
+    @sentence (and is busy for AT-SPI), the focus is on it or its Cancel,
+    and Back, where the page has one, stays visible and insensitive."""
+    page = ui.current_page() if args.latency else None
+    back_button = ui.find("push button", label(back)) if args.latency and back else None
+    if keyboard_default:
+        ui.press_default(label(button))
+    else:
+        ui.press(label(button))
+    if not args.latency:
+        return
+    text = label(sentence)
+    shown = at.wait_until(lambda: status_text(page) == text, 10, interval=0.05)
+    busy = at.states(page).contains(pyatspi.STATE_BUSY)
+    focused = [o.getRoleName() for o in status_line(page)
+               if at.states(o).contains(pyatspi.STATE_FOCUSED)]
+    back_ok = back_button is None or (
+        at.states(back_button).contains(pyatspi.STATE_VISIBLE) and
+        not at.states(back_button).contains(pyatspi.STATE_SENSITIVE))
+    if shot:
+        ui.shot(shot)
+    tap.check(shown, "while it waits, “%s” says “%s”" % (ui.page_title, text),
+              "the status line says %r" % (status_text(page),))
+    tap.check(busy, "while it waits, “%s” is marked busy for assistive technology (%s)"
+              % (ui.page_title, "STATE_BUSY"))
+    tap.check(focused, "the focus is on the sentence or its Cancel, for a screen reader to read "
+              "(%s)" % ", ".join(focused))
+    if back is not None:
+        tap.check(back_button is not None and back_ok,
+                  "“%s” stays in its place, insensitive, while the page waits" % label(back))
+
+
+def wrong_entry(field, wrong, message, shot, press=None, clear=False):
+    """Types @wrong into @field and goes on: the field is marked invalid, its
+    message (starting with @message) shows whole, in the window and its
+    views, beside it."""
+    ui.type_into(label(field), wrong)
+    if press is not None:
+        ui.press_default(label(press))
+    prefix = label(message)
+    found = []
+
+    def message_label():
+        for obj in ui.visible():
+            if obj.getRoleName() == "label" and at.text_of(obj).startswith(prefix):
+                found.append(obj)
+                return True
+        return False
+    if not at.wait_until(message_label, 60):
+        tap.check(False, "a wrong entry in “%s” says “%s”" % (label(field), prefix))
+        return
+    entry = None
+    for role in ("text", "password text", "entry"):
+        entry = ui.find(role, label(field), exact=True) or entry
+    # GTK 4.8 says STATE_INVALID (later versions STATE_INVALID_ENTRY); the
+    # message is the field's description, which a screen reader reads.
+    invalid = entry is not None and at.wait_until(
+        lambda: at.states(entry).contains(pyatspi.STATE_INVALID) or
+        at.states(entry).contains(pyatspi.STATE_INVALID_ENTRY), 5)
+    tap.check(invalid and (entry.description or "").startswith(prefix),
+              "“%s” is marked invalid for assistive technology, its message its description"
+              % label(field), "description: %r" % (entry.description if entry else None,))
+    obj = found[-1]
+    frame = at.extents(ui.frame())
+
+    def shows():
+        boxes = [at.extents(obj)] + [at.extents(v) for v in ui.views_of(obj)] + \
+                [(0, 0, frame[2], frame[3])]
+        return all(at.shows_in(inner, outer) for inner, outer in zip(boxes, boxes[1:]))
+    tap.check(at.wait_until(shows, 10),
+              "on %s at %d%% text, “%s…” shows whole under its field"
+              % (args.screen, round(args.text_scale * 100), prefix[:40]),
+              "message at %r" % (at.extents(obj),))
+    ui.shot(shot)
+    if clear:
+        # Refused as typed, the field keeps what was typed: empty it again.
+        if ui.keyboard:
+            for _ in wrong:
+                ui.key(0xff08)
+        else:
+            ui.type_into(label(field), "")
+
+
+# The session's message for a wrong SMS code (attempts left follow it).
+WRONG_CODE = "The code is wrong. Check the SMS and type it again."
+
+
+def slow_sandbox():
+    if args.latency:
+        control_post("/faults", {"latencyMs": args.latency})
+
+
+def fast_sandbox():
+    if args.latency:
+        control_post("/faults", {})
+
+
 # Page title -> [the controls Tab reached, those it left out of sight].
 reached = {}
 
@@ -346,14 +496,19 @@ def open_in_program(path):
     return False
 
 
-def save_copy(button, title, name):
+def save_copy(button, title, name, menu=None):
     path = os.path.join(saved, name)
+    if menu is not None:
+        ui.press(label(menu))
     ui.save_as(label(button), label(title), path)
     # The chooser closes, then the program writes: a new file is created
     # and written in place, so it is whole once the program has closed it.
     at.wait_for(lambda: os.path.exists(path) and not open_in_program(path),
                 "“%s” to write %s and close it" % (label(button), path),
                 seen=lambda: "it %s" % ("open" if os.path.exists(path) else "not there"))
+    saved_to = label("Saved: %s").replace("%s", path)
+    tap.check(at.wait_until(lambda: ui.has_text(saved_to)),
+              "the page's status line says where the copy went (“%s”)" % saved_to)
     with open(path, "rb") as copy:
         return copy.read()
 
@@ -404,6 +559,8 @@ try:
     tap.check(True, "the welcome page is shown in %s" % args.language)
     ui.check_names(tap)
     check_fits("_Start")
+    note_primary("_Start")
+    check_nothing_selected()
     ui.shot("0-welcome")
     if args.language == "en" and not args.keyboard:
         # The language switches on the welcome page, without a restart.
@@ -423,24 +580,42 @@ try:
     tap.check(ui.frame_name() == label("Log In to VNeID"), "step 1 is titled " + page)
     ui.wait_name_contains("image", label("QR code to scan with the VNeID app"))
     ui.check_names(tap)
+    tap.check(ui.has_text("1. " + label("Log In to VNeID")) and
+              ui.has_text("6. " + label("Check the Certificate")),
+              "the sidebar numbers VNPT's six steps as the welcome page does")
+    tap.check(not any(obj.getRoleName() == "label" and "://" in at.text_of(obj)
+                      for obj in ui.visible()),
+              "the QR login shows no web address, only the code and what to do in the app")
+    check_nothing_selected()
     ui.shot("1-login")
     if args.login == "qr":
         log_in_by_qr()
     else:
         ui.type_into(label("_Citizen ID number"), args.citizen)
         ui.type_into(label("_VNeID password"), citizen["password"])
-        ui.press(label("_Send Me a Code"))
+        slow_sandbox()
+        wait_action("Send the _Code",
+                    "Checking your password with VNeID and sending a code to your phone…",
+                    back="_Back", shot="1-login-sending")
         code = outbox("vneid-login")
+        if args.wrong_codes:
+            wrong_entry("C_ode from the SMS (mã OTP)", str((int(code) + 1) % 1000000).zfill(6),
+                        WRONG_CODE, "1-login-wrong-code", press="_Log In")
         ui.type_into(label("C_ode from the SMS (mã OTP)"), code)
         check_fits("_Log In")
+        note_primary("_Log In")
         ui.shot("1-login-code")
-        ui.press_default(label("_Log In"))
+        wait_action("_Log In", "Logging you in to VNeID…", back="_Back",
+                    shot="1-login-logging-in", keyboard_default=True)
 
     # 2. Xác nhận việc đăng ký
     page = ui.wait_page(label("Confirm the Registration"))
     tap.check(ui.has_text(citizen["name"]), "step 2 shows the citizen's name")
     ui.check_names(tap)
     check_fits("_Confirm")
+    check_nothing_selected()
+    tap.check(ui.find("push button", label("_Back")) is not None,
+              "“%s” is offered on step 2, before anything is sent" % label("_Back"))
     ui.shot("2-confirm")
     if args.login == "qr":
         # The sandbox's clock is 10 minutes ahead now, and the rest of the
@@ -453,20 +628,32 @@ try:
                     "gender, citizen ID number, nationality, place of residence, phone number "
                     "and e-mail) with VNPT SmartCA, so that VNPT SmartCA can register my "
                     "digital signature certificate.")[:30])
-    ui.press(label("_Confirm"))
+    note_primary("_Confirm")
+    wait_action("_Confirm", "Sending your registration to VNeID…", back="_Back",
+                shot="2-confirm-sending")
+    fast_sandbox()
 
     # 3. Khởi tạo dịch vụ VNPT SmartCA
     ui.wait_page(label("Set Up the VNPT SmartCA Service"))
     ui.check_names(tap)
     check_fits("_Open the VNPT SmartCA App")
+    note_primary("_Open the VNPT SmartCA App")
+    check_nothing_selected()
     ui.shot("3-initialize")
+    initialize_page = ui.current_page()
     ui.press(label("_Open the VNPT SmartCA App"))
+    if at.wait_until(lambda: status_text(initialize_page) in (
+            label("Handing your registration over to VNPT SmartCA…"),
+            label("VNPT SmartCA is receiving your registration from VNeID…")), 10, interval=0.05):
+        ui.shot("3-initialize-waiting")
 
     # 4. Ký hợp đồng điện tử
     ui.wait_page(label("Sign the Electronic Contract"))
     ui.wait_name_contains("image", label("Page %u of %u").replace("%u", "1", 1)[:6])
     ui.check_names(tap)
     check_fits("_Sign the Contract")
+    note_primary("_Sign the Contract")
+    check_nothing_selected()
     ui.shot("4-contract")
     if args.save:
         contract_copy = save_copy("Save a _Copy…", "Save a Copy of the Contract", "contract.pdf")
@@ -479,25 +666,51 @@ try:
     ui.toggle(label("I have _read the contract and I agree to it"))
     ui.press(label("Send the _Code"))
     code = outbox("contract")
+    if args.wrong_codes:
+        wrong_entry("C_ode from the SMS (mã OTP)", str((int(code) + 1) % 1000000).zfill(6),
+                    WRONG_CODE, "4-contract-wrong-code", press="_Sign the Contract")
     ui.type_into(label("C_ode from the SMS (mã OTP)"), code)
     ui.shot("4-contract-code")
-    ui.press_default(label("_Sign the Contract"))
+    slow_sandbox()
+    wait_action("_Sign the Contract", "Signing the contract…", shot="4-contract-signing",
+                keyboard_default=True)
+    fast_sandbox()
 
     # 5. Kích hoạt dịch vụ
     ui.wait_page(label("Activate the Service"))
     ui.check_names(tap)
     check_fits("_Activate")
+    note_primary("_Activate")
+    check_nothing_selected()
     ui.shot("5-activate")
+    if args.wrong_codes:
+        wrong_entry("New _PIN", "123456", "The PIN cannot be digits in a row, such as 123456 or "
+                    "987654. Choose digits that are harder to guess.", "5-activate-refused-pin",
+                    clear=True)
     ui.type_into(label("New _PIN"), PIN)
     ui.type_into(label("The same PIN _again"), PIN)
+    activate_page = ui.current_page()
     ui.press_default(label("_Activate"))
+    if at.wait_until(lambda: status_text(activate_page) == label(
+            "Making the key that approves your signatures, protecting it with your PIN, and "
+            "asking VNPT SmartCA for your certificate…"), 10, interval=0.05):
+        ui.shot("5-activate-waiting")
     ui.wait_find("push button", label("_Sign the Acceptance Record"), timeout=300)
     ui.wait_name_contains("image", label("Page %u of %u").replace("%u", "1", 1)[:6])
     ui.check_names(tap)
     check_fits("_Sign the Acceptance Record")
+    note_primary("_Sign the Acceptance Record")
+    tap.check(ui.has_text(label("The PIN you have just chosen.")),
+              "the acceptance record's PIN hint speaks of the PIN just chosen, not “above”")
     ui.shot("5-acceptance-record")
+    if args.wrong_codes:
+        wrong_entry("Your _PIN", "135792", "The PIN is wrong.", "5-acceptance-wrong-pin",
+                    press="_Sign the Acceptance Record")
     ui.type_into(label("Your _PIN"), PIN)
-    ui.press_default(label("_Sign the Acceptance Record"))
+    slow_sandbox()
+    wait_action("_Sign the Acceptance Record", "Signing the acceptance record…",
+                shot="5-acceptance-signing", keyboard_default=True)
+    fast_sandbox()
 
     # 6. Kiểm tra thông tin chứng thư số
     ui.wait_page(label("Check the Certificate"), timeout=300)
@@ -505,27 +718,34 @@ try:
     serial = issued_serial()
     tap.check(serial is not None, "the sandbox issued a certificate")
     tap.check(ui.has_text(citizen["name"]), "the certificate page shows the holder's name")
-    tap.check(serial is not None and ui.has_text(serial),
-              "the certificate page shows the serial the sandbox issued (%s)" % serial)
+    tap.check(ui.has_text(label("Valid, ready to sign")),
+              "the certificate page leads with its status: “%s”" % label("Valid, ready to sign"))
+    check_nothing_selected()
+    ui.shot("6-certificate")
+    ui.expand(label("_Details"))
+    tap.check(serial is not None and at.wait_until(lambda: ui.has_text(serial), 10),
+              "under “%s”, the serial the sandbox issued (%s)" % (label("_Details"), serial))
     tap.check(not ui.has_text(args.citizen), "the certificate page masks the citizen ID")
     tap.check(key_handle_in_keyring(), "the key handle is in the keyring")
     ui.check_names(tap)
-    check_fits("_Finish")
-    ui.shot("6-certificate")
+    check_fits("_Continue")
+    note_primary("_Continue")
+    ui.shot("6-certificate-details")
     if args.save:
         issued = sandbox_row("SELECT certificate FROM credentials WHERE citizen_id = ?")[0]
-        pem = save_copy("Save the Certificate (_PEM)…", "Save the Certificate",
-                        "certificate.pem")
+        pem = save_copy("The Certificate, _PEM File (.pem)…", "Save the Certificate",
+                        "certificate.pem", menu="Save a _Copy…")
         body = b"".join(line for line in pem.splitlines() if not line.startswith(b"-----"))
         tap.check(openssl_serial(pem, "PEM") == serial and base64.b64decode(body) == issued,
                   "the PEM copy is the issued certificate: openssl reads serial %s"
                   % openssl_serial(pem, "PEM"))
-        der = save_copy("Save the Certificate (_DER)…", "Save the Certificate", "certificate.cer")
+        der = save_copy("The Certificate, _DER File (.cer)…", "Save the Certificate",
+                        "certificate.cer", menu="Save a _Copy…")
         tap.check(der == issued and openssl_serial(der, "DER") == serial,
                   "the DER copy is the issued certificate: openssl reads serial %s"
                   % openssl_serial(der, "DER"))
-        contract = save_copy("Save the Signed _Contract…", "Save the Signed Contract",
-                             "signed-contract.pdf")
+        contract = save_copy("The Signed _Contract (PDF)…", "Save the Signed Contract",
+                             "signed-contract.pdf", menu="Save a _Copy…")
         signed = sandbox_row("SELECT c.signed_pdf FROM contracts c JOIN registrations r "
                              "USING (registration_id) WHERE r.citizen_id = ?")
         tap.check(contract == client_file("signed-contract.pdf") and contract == signed[0],
@@ -538,8 +758,10 @@ try:
         tap.check(contract.startswith(b"%PDF-") and digest in "".join(text.split()),
                   "pdftotext reads, in the signed contract, the SHA-256 of the copy saved at "
                   "step 4 (%s)" % digest, text[-600:])
-        record = save_copy("Save the Signed Acceptance _Record…",
-                           "Save the Signed Acceptance Record", "signed-acceptance-record.pdf")
+        record = save_copy("The Signed Acceptance _Record (PDF)…",
+                           "Save the Signed Acceptance Record", "signed-acceptance-record.pdf",
+                           menu="Save a _Copy…")
+        ui.shot("6-certificate-saved")
         tap.check(record == client_file("signed-acceptance-record.pdf") and
                   record.startswith(b"%PDF-"),
                   "the signed acceptance record's copy is the session's (%d bytes)" % len(record))
@@ -547,10 +769,13 @@ try:
         tap.check(valid and citizen["name"] in out,
                   "pdfsig finds the acceptance record signed by %s, valid and trusted"
                   % citizen["name"], out)
-    ui.press(label("_Finish"))
+    ui.press(label("_Continue"))
 
     ui.wait_page(label("Done"))
     ui.check_names(tap)
+    check_nothing_selected()
+    note_primary("_Close")
+    report_primary()
     ui.shot("7-done")
     # For the benchmark (tests/bench/bench-ui.py): the program's peak memory
     # through the enrollment.

@@ -258,7 +258,7 @@ def do_login():
     fill("Citizen ID number", CITIZEN)
     fill("VNeID password", PASSWORD)
     before = sb.outbox(PHONE)
-    ui.press("Send Me a Code")
+    ui.press("Send the Code")
     if interrupt(1):
         return
     code = new_code("vneid-login", before, "Send Me a Code")

@@ -148,7 +148,7 @@ def enroll(citizen_id):
     type_on_keyboard("Citizen ID number", citizen_id)
     type_on_keyboard("VNeID password", citizen["password"])
     previous = sandbox.latest(citizen["phone"], "vneid-login")
-    ui.press("Send Me a Code")
+    ui.press("Send the Code")
     code = sandbox.outbox(citizen["phone"], "vneid-login", after=previous)
     field = ui.wait_find("text", "Code from the SMS (mã OTP)", exact=True)
     focus("Code from the SMS (mã OTP)")
@@ -189,7 +189,7 @@ def enroll(citizen_id):
     ui.wait_page("Check the Certificate", timeout=300)
     ui.wait_text("Your VNPT SmartCA Service Is Ready")
     tap.check(ui.find("push button", "Save") is None, "a kiosk saves nothing to a file")
-    ui.press("Finish")
+    ui.press("Continue")
     ui.wait_page("Done")
 
 
@@ -381,7 +381,7 @@ try:
     type_on_keyboard("Citizen ID number", SECOND)
     type_on_keyboard("VNeID password", citizen["password"])
     previous = sandbox.latest(citizen["phone"], "vneid-login")
-    ui.press("Send Me a Code")
+    ui.press("Send the Code")
     code = sandbox.outbox(citizen["phone"], "vneid-login", after=previous)
     ui.wait_find("text", "Code from the SMS (mã OTP)", exact=True)
     focus("Code from the SMS (mã OTP)")

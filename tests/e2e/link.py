@@ -83,7 +83,7 @@ try:
     ui.type_into("VNeID password", citizen["password"])
     # The kiosk's login sent a code before: wait for the new one.
     previous = sandbox.latest(citizen["phone"], "vneid-login")
-    ui.press("Send Me a Code")
+    ui.press("Send the Code")
     code = sandbox.outbox(citizen["phone"], "vneid-login", after=previous)
     ui.type_into("Code from the SMS (mã OTP)", code)
     ui.press_default("Log In")
@@ -93,10 +93,15 @@ try:
     ui.check_names(tap)
     ui.toggle("I agree that VNeID shares my identity")
     ui.press("Find My Certificate")
-    ui.wait_find("push button", "Send the Code")
+    ui.wait_text("Your certificate")
     tap.check(ui.has_text(sandbox.credential(CITIZEN)[1]),
               "the certificate found is the one issued at the kiosk")
-    ui.press("Send the Code")
+    # The login page's button has the same name (one label for sending a
+    # code everywhere) and stays in the window's stack: this step's is the
+    # last one.
+    sends = [o for o in ui.visible()
+             if o.getRoleName() == "push button" and "Send the Code" in o.name]
+    ui.click(sends[-1])
     device_code = sandbox.outbox(citizen["phone"], "device")
     ui.wait_text("Sent to")
     ui.type_into("Code from the SMS (mã OTP)", device_code)

@@ -242,7 +242,7 @@ log_in_walking (Fixture *fx,
   GtkWidget *citizen = entry_labelled (page, "_Citizen ID number");
   GtkWidget *password = entry_labelled (page, "_VNeID password");
   GtkWidget *otp = entry_labelled (page, "C_ode from the SMS (mã OTP)");
-  GtkWidget *send = enr_test_find (page, GTK_TYPE_BUTTON, "_Send Me a Code");
+  GtkWidget *send = enr_test_find (page, GTK_TYPE_BUTTON, "Send the _Code");
   g_autofree char *code = NULL;
 
   gtk_editable_set_text (GTK_EDITABLE (citizen), CITIZEN_ID);
@@ -284,7 +284,7 @@ test_login_validation (Fixture       *fx,
   page = wait_page (fx, "login");
   citizen = entry_labelled (page, "_Citizen ID number");
   password = entry_labelled (page, "_VNeID password");
-  send = enr_test_find (page, GTK_TYPE_BUTTON, "_Send Me a Code");
+  send = enr_test_find (page, GTK_TYPE_BUTTON, "Send the _Code");
   help = help_of (citizen);
 
   /* The first field has the focus: the window's focus widget, whether or
@@ -342,7 +342,7 @@ test_login_wrong_password (Fixture       *fx,
   next (fx);
   page = wait_page (fx, "login");
   password = entry_labelled (page, "_VNeID password");
-  send = enr_test_find (page, GTK_TYPE_BUTTON, "_Send Me a Code");
+  send = enr_test_find (page, GTK_TYPE_BUTTON, "Send the _Code");
   gtk_editable_set_text (GTK_EDITABLE (entry_labelled (page, "_Citizen ID number")), CITIZEN_ID);
   gtk_editable_set_text (GTK_EDITABLE (password), "Sai@mat-khau");
   g_signal_emit_by_name (send, "clicked");
@@ -398,7 +398,7 @@ test_confirm_consent_and_retry (Fixture       *fx,
   g_assert_true (enr_sandbox_control_set_faults_finish (fx->sandbox.control, wait_for (&result), NULL));
   g_clear_object (&result);
   next (fx);
-  area = enr_test_find (page, ENR_TYPE_ERROR_AREA, NULL);
+  area = enr_page_get_error_area (ENR_PAGE (page));
   enr_test_wait_until (error_shown, area, "the error");
   g_assert_cmpint (enr_error_area_get_actions (ENR_ERROR_AREA (area)) & ENR_ERROR_ACTION_RETRY,
                    !=, 0);
@@ -411,6 +411,53 @@ test_confirm_consent_and_retry (Fixture       *fx,
   g_signal_emit_by_name (retry, "clicked");
   wait_page (fx, "initialize");
   g_assert_false (gtk_widget_get_visible (area));
+}
+
+/* A wait says what it waits for in the page's status line, marks the page
+ * busy, keeps Back in its place but insensitive, offers Cancel for what may
+ * be cancelled, and leaves nothing behind when it ends. */
+static void
+test_wait (Fixture       *fx,
+           gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  GtkWidget *window, *page, *back, *status, *cancel;
+
+  next (fx);
+  page = wait_page (fx, "login");
+  window = GTK_WIDGET (enr_wizard_get_window (fx->wizard));
+  back = enr_test_find_action (window, "wizard.back");
+  enr_test_wait_until ((EnrTestCondition) gtk_widget_get_sensitive, back, "Back to be enabled");
+
+  enr_page_begin_wait (ENR_PAGE (page), "Waiting for the test…", cancellable);
+  g_assert_true (enr_page_get_busy (ENR_PAGE (page)));
+  g_assert_cmpstr (enr_page_get_status (ENR_PAGE (page)), ==, "Waiting for the test…");
+  g_assert_true (gtk_widget_get_visible (back));
+  g_assert_false (gtk_widget_get_sensitive (back));
+  g_assert_false (next_enabled (fx));
+  status = enr_test_find (page, GTK_TYPE_LABEL, "Waiting for the test…");
+  g_assert_nonnull (status);
+  g_assert_true (gtk_widget_is_visible (status));
+  cancel = enr_test_find (page, GTK_TYPE_BUTTON, "_Cancel");
+  g_assert_nonnull (cancel);
+  g_assert_true (gtk_widget_is_visible (cancel));
+  g_signal_emit_by_name (cancel, "clicked");
+  g_assert_true (g_cancellable_is_cancelled (cancellable));
+
+  enr_page_end_wait (ENR_PAGE (page));
+  g_assert_false (enr_page_get_busy (ENR_PAGE (page)));
+  g_assert_null (enr_page_get_status (ENR_PAGE (page)));
+  g_assert_true (gtk_widget_get_sensitive (back));
+
+  /* Without a cancellable, nothing to cancel. */
+  enr_page_begin_wait (ENR_PAGE (page), "Waiting again…", NULL);
+  g_assert_false (gtk_widget_get_visible (cancel));
+  enr_page_end_wait (ENR_PAGE (page));
+
+  /* What just happened stays until the next wait. */
+  enr_page_show_status (ENR_PAGE (page), "Saved: /tmp/x.pdf");
+  g_assert_cmpstr (enr_page_get_status (ENR_PAGE (page)), ==, "Saved: /tmp/x.pdf");
+  g_assert_false (enr_page_get_busy (ENR_PAGE (page)));
 }
 
 /* Started again with an unfinished enrollment, the welcome page offers to
@@ -609,7 +656,8 @@ test_accessible_names (Fixture       *fx,
   g_assert_cmpstr (unnamed->str, ==, "");
 }
 
-/* No service configured: the welcome page says so and goes nowhere. */
+/* No service configured: the welcome page says so at once, with what to
+ * do, the command on a line of its own, and offers no Start. */
 static void
 test_not_configured (void)
 {
@@ -617,18 +665,19 @@ test_not_configured (void)
   g_autoptr(EnrSession) session = enr_session_new (NULL, NULL, NULL, NULL, FALSE, dir);
   EnrWizard *wizard = enr_wizard_new (NULL, session, FALSE, NULL);
   GtkWindow *window = enr_wizard_get_window (wizard);
-  g_autoptr(GError) expected = NULL;
-  GtkWidget *area;
+  GtkWidget *page, *command, *next_button;
 
-  g_assert_false (enr_session_get_configured (session, &expected));
+  g_assert_false (enr_session_get_configured (session, NULL));
   gtk_window_present (window);
   enr_test_flush ();
-  area = enr_test_find (GTK_WIDGET (enr_wizard_get_current_page (wizard)), ENR_TYPE_ERROR_AREA,
-                        NULL);
-  enr_test_wait_until (error_shown, area, "the error");
-  g_assert_cmpstr (enr_error_area_get_message (ENR_ERROR_AREA (area)), ==, expected->message);
-  g_assert_false (gtk_widget_get_sensitive (enr_test_find_action (GTK_WIDGET (window),
-                                                                  "wizard.next")));
+  page = GTK_WIDGET (enr_wizard_get_current_page (wizard));
+  command = enr_test_find (page, GTK_TYPE_LABEL, "smartca-enroll --sandbox");
+  g_assert_nonnull (command);
+  g_assert_true (gtk_widget_is_visible (command));
+  g_assert_false (gtk_label_get_wrap (GTK_LABEL (command)));
+  g_assert_false (gtk_widget_get_visible (enr_page_get_error_area (ENR_PAGE (page))));
+  next_button = enr_test_find_action (GTK_WIDGET (window), "wizard.next");
+  g_assert_false (gtk_widget_get_visible (next_button) && gtk_widget_get_sensitive (next_button));
   gtk_window_destroy (window);
   enr_test_flush ();
   g_rmdir (dir);
@@ -646,6 +695,7 @@ main (int argc, char **argv)
   ADD ("/pages/login-password-forgotten", test_login_password_forgotten);
   ADD ("/pages/confirm-consent-and-retry", test_confirm_consent_and_retry);
   ADD ("/pages/resume", test_resume);
+  ADD ("/pages/wait", test_wait);
   ADD ("/pages/accessible-names", test_accessible_names);
 #undef ADD
   g_test_add_func ("/pages/not-configured", test_not_configured);

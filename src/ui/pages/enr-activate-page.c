@@ -22,7 +22,6 @@ struct _EnrActivatePage
   GtkLabel       *pin_help;
   EnrDigitEntry  *confirm_entry;
   GtkLabel       *confirm_help;
-  GtkWidget      *progress_box;
   GtkLabel       *record_description;
   EnrPdfView     *record_view;
   EnrDigitEntry  *record_pin_entry;
@@ -59,11 +58,11 @@ update_record_hint (EnrActivatePage *self)
     return;
   if (left >= 0 && left < ENR_SESSION_PIN_TRIES)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "The PIN you chose above. %d attempt left.",
-                                         "The PIN you chose above. %d attempts left.", left),
+                                         "The PIN you have just chosen. %d attempt left.",
+                                         "The PIN you have just chosen. %d attempts left.", left),
                             left);
   enr_field_clear_error (GTK_WIDGET (self->record_pin_entry), self->record_pin_help,
-                         text != NULL ? text : _("The PIN you chose above."));
+                         text != NULL ? text : _("The PIN you have just chosen."));
 }
 
 static void
@@ -75,7 +74,6 @@ update (EnrActivatePage *self)
 
   gtk_widget_set_visible (self->pin_box, !record);
   gtk_widget_set_visible (self->record_box, record);
-  gtk_widget_set_visible (self->progress_box, self->activating);
   enr_page_set_busy (ENR_PAGE (self), self->activating);
   enr_page_set_next_label (ENR_PAGE (self), record ? _("_Sign the Acceptance Record")
                                                    : _("_Activate"));
@@ -171,6 +169,8 @@ enr_activate_page_apply_async (EnrPage             *page,
 
   if (in_record_phase (self))
     {
+      /* No Cancel: the record may be signed at VNPT all the same. */
+      enr_page_begin_wait (page, _("Signing the acceptance record…"), NULL);
       enr_session_sign_acceptance_async (session,
                                          enr_digit_entry_get_digits (self->record_pin_entry),
                                          cancellable, enr_page_session_done_cb,
@@ -182,6 +182,9 @@ enr_activate_page_apply_async (EnrPage             *page,
 
   self->activating = TRUE;
   update (self);
+  enr_page_begin_wait (page, _("Making the key that approves your signatures, protecting it "
+                               "with your PIN, and asking VNPT SmartCA for your certificate…"),
+                       NULL);
   enr_session_activate_async (session,
                               enr_digit_entry_get_digits (self->pin_entry),
                               enr_digit_entry_get_digits (self->confirm_entry),
@@ -269,7 +272,6 @@ enr_activate_page_class_init (EnrActivatePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EnrActivatePage, pin_help);
   gtk_widget_class_bind_template_child (widget_class, EnrActivatePage, confirm_entry);
   gtk_widget_class_bind_template_child (widget_class, EnrActivatePage, confirm_help);
-  gtk_widget_class_bind_template_child (widget_class, EnrActivatePage, progress_box);
   gtk_widget_class_bind_template_child (widget_class, EnrActivatePage, record_description);
   gtk_widget_class_bind_template_child (widget_class, EnrActivatePage, record_view);
   gtk_widget_class_bind_template_child (widget_class, EnrActivatePage, record_pin_entry);

@@ -16,10 +16,10 @@ struct _EnrCertificatePage
 {
   EnrPage    parent_instance;
 
-  GtkWidget *checking_box;
   GtkWidget *success_box;
   GtkLabel  *holder_value;
   GtkLabel  *citizen_value;
+  GtkLabel  *status_value;
   GtkLabel  *serial_value;
   GtkLabel  *issuer_value;
   GtkLabel  *from_value;
@@ -28,6 +28,8 @@ struct _EnrCertificatePage
   GtkLabel  *smartca_value;
   GtkLabel  *fingerprint_value;
   GtkWidget *save_box;
+  GtkButton *save_button;
+  GtkRevealer *save_revealer;
   GtkWidget *error_area;
 
   GCancellable *cancellable;
@@ -72,8 +74,8 @@ update (EnrCertificatePage *self)
   g_autofree char *smartca = NULL;
   const char *serial = NULL;
 
-  gtk_widget_set_visible (self->checking_box, self->refreshing);
   gtk_widget_set_visible (self->success_box, done);
+  /* A kiosk keeps nothing: no copies. */
   gtk_widget_set_visible (self->save_box, !enr_session_get_kiosk (session));
 
   if (certificate != NULL)
@@ -96,9 +98,12 @@ update (EnrCertificatePage *self)
                          report != NULL ? report->smartca_serial : NULL, serial);
   gtk_label_set_text (self->vneid_value, vneid);
   gtk_label_set_text (self->smartca_value, smartca);
+  gtk_label_set_text (self->status_value,
+                      report == NULL ? _("Not reported yet")
+                      : report->consistent ? _("Valid, ready to sign")
+                      : _("Not confirmed by both services yet: see the details"));
 
   gtk_widget_set_sensitive (self->save_box, certificate != NULL);
-  enr_page_set_busy (ENR_PAGE (self), self->refreshing);
   enr_page_set_complete (ENR_PAGE (self), done);
 }
 
@@ -111,6 +116,7 @@ refresh_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   self->refreshing = FALSE;
+  enr_page_end_wait (ENR_PAGE (self));
   if (!enr_session_refresh_certificate_finish (ENR_SESSION (source), result, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     enr_error_area_show_error (ENR_ERROR_AREA (self->error_area), error, ENR_ERROR_ACTION_RETRY);
@@ -125,6 +131,8 @@ refresh (EnrCertificatePage *self)
   self->refreshing = TRUE;
   enr_error_area_clear (ENR_ERROR_AREA (self->error_area));
   update (self);
+  enr_page_begin_wait (ENR_PAGE (self), _("Asking VNeID and VNPT SmartCA about your certificate…"),
+                       NULL);
   enr_session_refresh_certificate_async (enr_page_get_session (ENR_PAGE (self)),
                                          self->cancellable, refresh_cb, g_object_ref (self));
 }
@@ -145,8 +153,26 @@ save_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   file = enr_file_save_finish (result, &error);
-  if (file == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (file != NULL)
+    enr_page_show_saved (ENR_PAGE (self), file);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     enr_error_area_show_error (ENR_ERROR_AREA (self->error_area), error, ENR_ERROR_ACTION_NONE);
+}
+
+/* The formats show under "Save a Copy…", and go once one is chosen. */
+static void
+show_formats (EnrCertificatePage *self,
+              gboolean            shown)
+{
+  gtk_revealer_set_reveal_child (self->save_revealer, shown);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->save_button),
+                               GTK_ACCESSIBLE_STATE_EXPANDED, shown, -1);
+}
+
+static void
+save_toggled_cb (EnrCertificatePage *self)
+{
+  show_formats (self, !gtk_revealer_get_reveal_child (self->save_revealer));
 }
 
 static void
@@ -157,6 +183,7 @@ save (EnrCertificatePage *self,
 {
   if (data == NULL)
     return;
+  show_formats (self, FALSE);
   enr_file_save_async (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), title, name, data,
                        self->cancellable, save_cb, g_object_ref (self));
 }
@@ -227,7 +254,11 @@ enr_certificate_page_shown (EnrPage *page)
   if (self->cancellable == NULL)
     self->cancellable = g_cancellable_new ();
   refresh (self);
-  enr_page_focus (page, GTK_WIDGET (self->holder_value));
+  /* The first control, never a value shown selected. */
+  if (enr_session_get_kiosk (enr_page_get_session (page)))
+    enr_page_focus_default (page);
+  else
+    enr_page_focus (page, GTK_WIDGET (self->save_button));
 }
 
 static void
@@ -271,10 +302,10 @@ enr_certificate_page_class_init (EnrCertificatePageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/vn/smartca/Enroll/enr-certificate-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, EnrCertificatePage, checking_box);
   gtk_widget_class_bind_template_child (widget_class, EnrCertificatePage, success_box);
   gtk_widget_class_bind_template_child (widget_class, EnrCertificatePage, holder_value);
   gtk_widget_class_bind_template_child (widget_class, EnrCertificatePage, citizen_value);
+  gtk_widget_class_bind_template_child (widget_class, EnrCertificatePage, status_value);
   gtk_widget_class_bind_template_child (widget_class, EnrCertificatePage, serial_value);
   gtk_widget_class_bind_template_child (widget_class, EnrCertificatePage, issuer_value);
   gtk_widget_class_bind_template_child (widget_class, EnrCertificatePage, from_value);
@@ -283,6 +314,9 @@ enr_certificate_page_class_init (EnrCertificatePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EnrCertificatePage, smartca_value);
   gtk_widget_class_bind_template_child (widget_class, EnrCertificatePage, fingerprint_value);
   gtk_widget_class_bind_template_child (widget_class, EnrCertificatePage, save_box);
+  gtk_widget_class_bind_template_child (widget_class, EnrCertificatePage, save_button);
+  gtk_widget_class_bind_template_child (widget_class, EnrCertificatePage, save_revealer);
+  gtk_widget_class_bind_template_callback (widget_class, save_toggled_cb);
   gtk_widget_class_bind_template_child (widget_class, EnrCertificatePage, error_area);
   gtk_widget_class_bind_template_callback (widget_class, retry_cb);
   gtk_widget_class_bind_template_callback (widget_class, save_pem_cb);
@@ -296,5 +330,5 @@ enr_certificate_page_init (EnrCertificatePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   enr_page_set_error_area (ENR_PAGE (self), self->error_area);
-  enr_page_set_next_label (ENR_PAGE (self), _("_Finish"));
+  enr_page_set_next_label (ENR_PAGE (self), _("_Continue"));
 }

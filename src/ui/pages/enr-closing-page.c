@@ -52,7 +52,11 @@ enr_closing_page_shown (EnrPage *page)
 {
   EnrClosingPage *self = ENR_CLOSING_PAGE (page);
 
-  enr_page_focus (page, GTK_WIDGET (self->summary_label));
+  /* The first control: the receipt at a kiosk, else Close. */
+  if (gtk_widget_get_visible (self->receipt_box))
+    enr_page_focus (page, GTK_WIDGET (self->print_button));
+  else
+    enr_page_focus_default (page);
 }
 
 static void

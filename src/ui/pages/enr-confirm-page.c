@@ -23,6 +23,8 @@ struct _EnrConfirmPage
   GtkLabel       *email_value;
   GtkLabel       *level_value;
   GtkCheckButton *consent_check;
+  GtkWidget      *not_you_label;
+  GtkWidget      *refusal_area;
   GtkWidget      *error_area;
 };
 
@@ -59,13 +61,36 @@ update_identity (EnrConfirmPage *self)
   gtk_label_set_text (self->level_value, level);
 }
 
+/* A certificate needs a level-2 account, and the level is known as soon
+ * as the page opens: no consent is asked for what cannot succeed. */
+static gboolean
+refused (EnrConfirmPage *self)
+{
+  const EnrSessionIdentity *identity =
+    enr_session_get_identity (enr_page_get_session (ENR_PAGE (self)));
+
+  return identity != NULL && identity->identity_level < 2;
+}
+
 static void
 update_complete (EnrConfirmPage *self)
 {
   EnrSession *session = enr_page_get_session (ENR_PAGE (self));
+  gboolean refuse = refused (self);
 
+  gtk_widget_set_visible (GTK_WIDGET (self->consent_check), !refuse);
+  gtk_widget_set_visible (self->not_you_label, !refuse);
+  if (refuse && enr_error_area_get_message (ENR_ERROR_AREA (self->refusal_area)) == NULL)
+    enr_error_area_show_message (ENR_ERROR_AREA (self->refusal_area),
+                                 _("Your VNeID account is level 1. A SmartCA certificate needs a "
+                                   "level 2 account: activate it at the police office of your "
+                                   "ward or commune, then come back."),
+                                 ENR_ERROR_ACTION_NONE);
+  else if (!refuse)
+    enr_error_area_clear (ENR_ERROR_AREA (self->refusal_area));
+  enr_page_set_next_label (ENR_PAGE (self), refuse ? NULL : _("_Confirm"));
   enr_page_set_complete (ENR_PAGE (self),
-                         gtk_check_button_get_active (self->consent_check) &&
+                         !refuse && gtk_check_button_get_active (self->consent_check) &&
                          enr_session_get_identity (session) != NULL &&
                          !enr_session_get_busy (session));
 }
@@ -90,6 +115,8 @@ enr_confirm_page_apply_async (EnrPage             *page,
 {
   EnrConfirmPage *self = ENR_CONFIRM_PAGE (page);
 
+  /* No Cancel: the registration may be made at VNeID all the same. */
+  enr_page_begin_wait (page, _("Sending your registration to VNeID…"), NULL);
   enr_session_confirm_registration_async (enr_page_get_session (page),
                                           gtk_check_button_get_active (self->consent_check),
                                           cancellable, enr_page_session_done_cb,
@@ -103,12 +130,10 @@ enr_confirm_page_show_error (EnrPage      *page,
                              const GError *error)
 {
   EnrConfirmPage *self = ENR_CONFIRM_PAGE (page);
-  EnrErrorActions extra = ENR_ERROR_ACTION_NONE;
 
-  /* Someone else's identity, a level-1 account: the way out is another login. */
-  if (enr_session_error_get_reason (error) == ENR_SESSION_REASON_IDENTITY_LEVEL)
-    extra = ENR_ERROR_ACTION_START_OVER;
-  enr_error_area_show_error (ENR_ERROR_AREA (self->error_area), error, extra);
+  /* A level-1 account the service refused (the page did not know it): its
+   * Back, in the frame, is the way on, as for the refusal above. */
+  enr_error_area_show_error (ENR_ERROR_AREA (self->error_area), error, ENR_ERROR_ACTION_NONE);
 }
 
 static void
@@ -118,7 +143,9 @@ enr_confirm_page_shown (EnrPage *page)
 
   update_identity (self);
   update_complete (self);
-  enr_page_focus (page, GTK_WIDGET (self->consent_check));
+  enr_page_focus (page, refused (self)
+                        ? enr_error_area_get_focus_widget (ENR_ERROR_AREA (self->refusal_area))
+                        : GTK_WIDGET (self->consent_check));
 }
 
 static void
@@ -171,6 +198,8 @@ enr_confirm_page_class_init (EnrConfirmPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EnrConfirmPage, email_value);
   gtk_widget_class_bind_template_child (widget_class, EnrConfirmPage, level_value);
   gtk_widget_class_bind_template_child (widget_class, EnrConfirmPage, consent_check);
+  gtk_widget_class_bind_template_child (widget_class, EnrConfirmPage, not_you_label);
+  gtk_widget_class_bind_template_child (widget_class, EnrConfirmPage, refusal_area);
   gtk_widget_class_bind_template_child (widget_class, EnrConfirmPage, error_area);
   gtk_widget_class_bind_template_callback (widget_class, consent_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, retry_cb);

@@ -28,7 +28,8 @@ struct _EnrContractPage
   GtkLabel       *otp_help;
   GtkWidget      *error_area;
 
-  GCancellable   *cancellable;     /* fetching, sending, saving */
+  GCancellable   *cancellable;     /* fetching, saving */
+  GCancellable   *send_cancellable;
   gboolean        fetching;
   gboolean        sending;
   guint           tick_source;
@@ -150,6 +151,7 @@ fetch_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   self->fetching = FALSE;
+  enr_page_end_wait (ENR_PAGE (self));
   if (!enr_session_fetch_contract_finish (ENR_SESSION (source), result, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     show_failure (self, error, RETRY_FETCH);
@@ -164,6 +166,7 @@ fetch (EnrContractPage *self)
   self->fetching = TRUE;
   enr_error_area_clear (ENR_ERROR_AREA (self->error_area));
   update (self);
+  enr_page_begin_wait (ENR_PAGE (self), _("Getting the contract from VNPT SmartCA…"), NULL);
   enr_session_fetch_contract_async (enr_page_get_session (ENR_PAGE (self)), self->cancellable,
                                     fetch_cb, g_object_ref (self));
 }
@@ -177,6 +180,7 @@ send_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   self->sending = FALSE;
+  enr_page_end_wait (ENR_PAGE (self));
   if (!enr_session_send_contract_otp_finish (ENR_SESSION (source), result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -200,8 +204,13 @@ send_clicked_cb (EnrContractPage *self)
   self->sending = TRUE;
   enr_error_area_clear (ENR_ERROR_AREA (self->error_area));
   update (self);
-  enr_session_send_contract_otp_async (enr_page_get_session (ENR_PAGE (self)), self->cancellable,
-                                       send_cb, g_object_ref (self));
+  /* Cancelling is safe: a code sent anyway is replaced by the next one. */
+  g_clear_object (&self->send_cancellable);
+  self->send_cancellable = g_cancellable_new ();
+  enr_page_begin_wait (ENR_PAGE (self), _("Sending a code to your phone…"),
+                       self->send_cancellable);
+  enr_session_send_contract_otp_async (enr_page_get_session (ENR_PAGE (self)),
+                                       self->send_cancellable, send_cb, g_object_ref (self));
 }
 
 static void
@@ -214,7 +223,9 @@ save_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   file = enr_file_save_finish (result, &error);
-  if (file == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (file != NULL)
+    enr_page_show_saved (ENR_PAGE (self), file);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     enr_error_area_show_error (ENR_ERROR_AREA (self->error_area), error, ENR_ERROR_ACTION_NONE);
 }
 
@@ -267,6 +278,8 @@ enr_contract_page_apply_async (EnrPage             *page,
 {
   EnrContractPage *self = ENR_CONTRACT_PAGE (page);
 
+  /* No Cancel: the contract may be signed at VNPT all the same. */
+  enr_page_begin_wait (page, _("Signing the contract…"), NULL);
   enr_session_sign_contract_async (enr_page_get_session (page),
                                    enr_digit_entry_get_digits (self->otp_entry), cancellable,
                                    enr_page_session_done_cb,
@@ -322,6 +335,8 @@ enr_contract_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->send_cancellable);
+  g_clear_object (&self->send_cancellable);
   g_clear_handle_id (&self->tick_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), ENR_TYPE_CONTRACT_PAGE);
   G_OBJECT_CLASS (enr_contract_page_parent_class)->dispose (object);

@@ -12,45 +12,27 @@ struct _EnrInitializePage
 {
   EnrPage         parent_instance;
 
-  GtkWidget      *progress_box;
-  GtkProgressBar *progress_bar;
-  GtkLabel       *status_label;
   GtkWidget      *error_area;
 
-  guint           pulse_source;
-  gboolean        running;
+  GCancellable   *cancellable;     /* the apply's, while it runs */
 };
 
 G_DEFINE_FINAL_TYPE (EnrInitializePage, enr_initialize_page, ENR_TYPE_PAGE)
 
-/* How often the bar moves: it only says "still working". */
-#define PULSE_MS 150
-
-static gboolean
-pulse_cb (gpointer user_data)
-{
-  EnrInitializePage *self = user_data;
-
-  gtk_progress_bar_pulse (self->progress_bar);
-  return G_SOURCE_CONTINUE;
-}
-
+/* The wait, said in the page's status line as it goes; cancelling is
+ * safe: the hand-off is taken up again where it stopped. */
 static void
 update (EnrInitializePage *self)
 {
   const char *state = enr_session_get_smartca_state (enr_page_get_session (ENR_PAGE (self)));
 
-  gtk_widget_set_visible (self->progress_box, self->running);
-  if (self->running && self->pulse_source == 0)
-    self->pulse_source = g_timeout_add (PULSE_MS, pulse_cb, self);
-  else if (!self->running)
-    g_clear_handle_id (&self->pulse_source, g_source_remove);
-
-  gtk_label_set_text (self->status_label,
-                      g_strcmp0 (state, "SYNCING") == 0
-                        ? _("VNPT SmartCA is receiving your registration from VNeID…")
-                        : _("Handing your registration over to VNPT SmartCA…"));
-  enr_page_set_busy (ENR_PAGE (self), self->running);
+  if (self->cancellable == NULL)
+    return;
+  enr_page_begin_wait (ENR_PAGE (self),
+                       g_strcmp0 (state, "SYNCING") == 0
+                         ? _("VNPT SmartCA is receiving your registration from VNeID…")
+                         : _("Handing your registration over to VNPT SmartCA…"),
+                       self->cancellable);
 }
 
 static void
@@ -67,7 +49,7 @@ enr_initialize_page_apply_async (EnrPage             *page,
 {
   EnrInitializePage *self = ENR_INITIALIZE_PAGE (page);
 
-  self->running = TRUE;
+  g_set_object (&self->cancellable, cancellable);
   update (self);
   enr_session_start_service_async (enr_page_get_session (page), cancellable,
                                    enr_page_session_done_cb,
@@ -84,15 +66,8 @@ enr_initialize_page_apply_finish (EnrPage       *page,
 {
   EnrInitializePage *self = ENR_INITIALIZE_PAGE (page);
 
-  self->running = FALSE;
-  update (self);
+  g_clear_object (&self->cancellable);
   return ENR_PAGE_CLASS (enr_initialize_page_parent_class)->apply_finish (page, result, error);
-}
-
-static void
-enr_initialize_page_shown (EnrPage *page)
-{
-  update (ENR_INITIALIZE_PAGE (page));
 }
 
 static void
@@ -111,7 +86,7 @@ enr_initialize_page_dispose (GObject *object)
 {
   EnrInitializePage *self = ENR_INITIALIZE_PAGE (object);
 
-  g_clear_handle_id (&self->pulse_source, g_source_remove);
+  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), ENR_TYPE_INITIALIZE_PAGE);
   G_OBJECT_CLASS (enr_initialize_page_parent_class)->dispose (object);
 }
@@ -125,15 +100,11 @@ enr_initialize_page_class_init (EnrInitializePageClass *klass)
 
   object_class->constructed = enr_initialize_page_constructed;
   object_class->dispose = enr_initialize_page_dispose;
-  page_class->shown = enr_initialize_page_shown;
   page_class->apply_async = enr_initialize_page_apply_async;
   page_class->apply_finish = enr_initialize_page_apply_finish;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/vn/smartca/Enroll/enr-initialize-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, EnrInitializePage, progress_box);
-  gtk_widget_class_bind_template_child (widget_class, EnrInitializePage, progress_bar);
-  gtk_widget_class_bind_template_child (widget_class, EnrInitializePage, status_label);
   gtk_widget_class_bind_template_child (widget_class, EnrInitializePage, error_area);
   gtk_widget_class_bind_template_callback (widget_class, retry_cb);
 }

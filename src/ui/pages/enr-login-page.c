@@ -86,7 +86,6 @@ static void
 update_login_code (EnrLoginPage *self)
 {
   const EnrLoginCode *code = enr_session_get_login_code (enr_page_get_session (ENR_PAGE (self)));
-  g_autofree char *uri = NULL;
   g_autofree char *description = NULL;
 
   enr_qr_code_set_text (self->qr_code, code != NULL ? code->verification_uri_complete : NULL);
@@ -97,15 +96,9 @@ update_login_code (EnrLoginPage *self)
   update_new_code_button (self);
 
   if (code != NULL)
-    {
-      /* Translators: %s is the address where the code can be typed. */
-      uri = g_strdup_printf (_("Or open %s on another device and type the code."),
-                             code->verification_uri);
-      /* What a screen reader says of the picture: the way on without it. */
-      description = g_strdup_printf (_("The code to type is %s, at %s."), code->user_code,
-                                     code->verification_uri);
-    }
-  gtk_label_set_text (self->uri_label, uri != NULL ? uri : "");
+    /* What a screen reader says of the picture: the way on without it. */
+    description = g_strdup_printf (_("Or type the login code %s in the VNeID app."),
+                                   code->user_code);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->qr_code),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("QR code to scan with the VNeID app"),
@@ -156,7 +149,7 @@ update_state (EnrLoginPage *self)
                             citizen_id_valid (self) && password != NULL && *password != '\0' &&
                             !busy);
   gtk_button_set_label (self->send_button, otp_open ? _("Send a _New Code")
-                                                    : _("_Send Me a Code"));
+                                                    : _("Send the _Code"));
   gtk_widget_set_visible (self->otp_box, otp_open);
   update_new_code_button (self);
 
@@ -267,6 +260,7 @@ send_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   g_clear_object (&self->send_cancellable);
+  enr_page_end_wait (ENR_PAGE (self));
   if (!enr_session_log_in_finish (ENR_SESSION (source), result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -297,6 +291,10 @@ send_code (EnrLoginPage *self)
   enr_field_clear_error (GTK_WIDGET (self->password_entry), self->password_help, NULL);
   self->send_cancellable = g_cancellable_new ();
   update_state (self);
+  /* Cancelling is safe: a code sent anyway is replaced by the next one. */
+  enr_page_begin_wait (ENR_PAGE (self),
+                       _("Checking your password with VNeID and sending a code to your phone…"),
+                       self->send_cancellable);
   enr_session_log_in_async (enr_page_get_session (ENR_PAGE (self)),
                             gtk_editable_get_text (GTK_EDITABLE (self->citizen_entry)),
                             gtk_editable_get_text (GTK_EDITABLE (self->password_entry)),
@@ -429,6 +427,9 @@ enr_login_page_apply_async (EnrPage             *page,
 {
   EnrLoginPage *self = ENR_LOGIN_PAGE (page);
 
+  /* Cancelling is safe: nothing is registered yet, and a new code can be
+   * asked for. */
+  enr_page_begin_wait (page, _("Logging you in to VNeID…"), cancellable);
   enr_session_submit_login_otp_async (enr_page_get_session (page),
                                       enr_digit_entry_get_digits (self->otp_entry), cancellable,
                                       enr_page_session_done_cb,

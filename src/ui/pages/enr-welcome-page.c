@@ -18,7 +18,7 @@ struct _EnrWelcomePage
   GtkLabel        *steps_label;
   GtkToggleButton *vietnamese_button;
   GtkToggleButton *english_button;
-  GtkWidget       *checking_box;
+  GtkWidget       *unconfigured_box;
   GtkWidget       *resume_box;
   GtkLabel        *resume_label;
   GtkWidget       *link_box;
@@ -36,8 +36,9 @@ update (EnrWelcomePage *self)
   EnrSessionStep step = enr_session_get_step (session);
   gboolean resumed = enr_session_get_resumed (session);
   gboolean in_progress = resumed && step != ENR_SESSION_STEP_LOGIN;
+  gboolean configured = enr_session_get_configured (session, NULL);
 
-  gtk_widget_set_visible (self->checking_box, !resumed);
+  gtk_widget_set_visible (self->unconfigured_box, !configured);
   gtk_widget_set_visible (self->resume_box, in_progress);
   /* A kiosk keeps no one's key: linking is for the citizen's own computer. */
   gtk_widget_set_visible (self->link_box, resumed && !enr_session_get_kiosk (session));
@@ -56,9 +57,10 @@ update (EnrWelcomePage *self)
       gtk_label_set_text (self->resume_label, text);
     }
 
-  enr_page_set_next_label (ENR_PAGE (self), in_progress ? _("_Continue") : _("_Start"));
-  enr_page_set_complete (ENR_PAGE (self),
-                         resumed && enr_session_get_configured (session, NULL));
+  /* Nothing to start without a service: no Start that cannot work. */
+  enr_page_set_next_label (ENR_PAGE (self), !configured ? NULL
+                                            : in_progress ? _("_Continue") : _("_Start"));
+  enr_page_set_complete (ENR_PAGE (self), resumed && configured);
 }
 
 static void
@@ -69,17 +71,20 @@ resume_cb (GObject      *source,
   g_autoptr(EnrWelcomePage) self = user_data;
   g_autoptr(GError) error = NULL;
   gboolean found = FALSE;
+  gboolean configured = enr_session_get_configured (ENR_SESSION (source), NULL);
 
   if (!enr_session_resume_finish (ENR_SESSION (source), result, &found, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       /* The checkpoint's step still holds: the citizen may go on, and
-       * the step's own action reconciles once the service answers. */
-      enr_error_area_show_error (ENR_ERROR_AREA (self->error_area), error,
-                                 enr_session_get_configured (ENR_SESSION (source), NULL)
-                                 ? ENR_ERROR_ACTION_RETRY : ENR_ERROR_ACTION_NONE);
+       * the step's own action reconciles once the service answers. No
+       * service at all is said above, once. */
+      if (configured)
+        enr_error_area_show_error (ENR_ERROR_AREA (self->error_area), error,
+                                   ENR_ERROR_ACTION_RETRY);
     }
+  enr_page_end_wait (ENR_PAGE (self));
   update (self);
   /* This computer keeps the citizen's key: it is their SmartCA app now. */
   if (found && enr_account_session_is_enrolled (ENR_SESSION (source)))
@@ -95,6 +100,8 @@ look_up (EnrWelcomePage *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   enr_error_area_clear (ENR_ERROR_AREA (self->error_area));
+  if (enr_session_get_configured (session, NULL))
+    enr_page_begin_wait (ENR_PAGE (self), _("Looking for a registration in progress…"), NULL);
   enr_session_resume_async (session, self->cancellable, resume_cb, g_object_ref (self));
   update (self);
 }
@@ -168,7 +175,7 @@ enr_welcome_page_class_init (EnrWelcomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EnrWelcomePage, steps_label);
   gtk_widget_class_bind_template_child (widget_class, EnrWelcomePage, vietnamese_button);
   gtk_widget_class_bind_template_child (widget_class, EnrWelcomePage, english_button);
-  gtk_widget_class_bind_template_child (widget_class, EnrWelcomePage, checking_box);
+  gtk_widget_class_bind_template_child (widget_class, EnrWelcomePage, unconfigured_box);
   gtk_widget_class_bind_template_child (widget_class, EnrWelcomePage, resume_box);
   gtk_widget_class_bind_template_child (widget_class, EnrWelcomePage, resume_label);
   gtk_widget_class_bind_template_child (widget_class, EnrWelcomePage, link_box);
