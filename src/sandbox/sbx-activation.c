@@ -24,6 +24,7 @@
 #include "sbx-clock.h"
 #include "sbx-hsm.h"
 #include "sbx-job.h"
+#include "sbx-pin-guard.h"
 #include "sbx-sad.h"
 #include "sbx-secret.h"
 #include "sbx-smartca-private.h"
@@ -145,6 +146,8 @@ check_sad (SbxRequest    *req,
            const char    *sad,
            Challenge     *challenge)
 {
+  /* An activation or a change of device signs no document. */
+  static const char * const no_hashes[] = { NULL };
   g_autofree char *reason = NULL;
   SbxSadExpected expected;
   SbxSadResult result = SBX_SAD_INVALID;
@@ -157,6 +160,7 @@ check_sad (SbxRequest    *req,
     .txn = purpose,
     .challenge = challenge->challenge,
     .expires_at_ms = challenge->expires_at,
+    .hashes = no_hashes,
   };
   if (kak != NULL)
     result = sbx_sad_check (sad, &expected, sbx_clock_now_ms (), &reason);
@@ -192,6 +196,7 @@ typedef struct
   const char *name;
   const char *platform;
   const char *otp;          /* NULL when the body has none */
+  guint8      verifier_hash[32];   /* SHA-256 of the pinVerifier */
 } ActivateBody;
 
 static void
@@ -216,7 +221,8 @@ parse_activate_body (SbxRequest   *req,
       !sbx_require_object (req, object, "device", &device) ||
       !sbx_require_string (req, device, "deviceId", &out->device_id) ||
       !sbx_require_string (req, device, "name", &out->name) ||
-      !sbx_require_string (req, device, "platform", &out->platform))
+      !sbx_require_string (req, device, "platform", &out->platform) ||
+      !sbx_pin_guard_read_verifier (req, object, "pinVerifier", out->verifier_hash))
     return FALSE;
 
   out->kak = sbx_smartca_base64_decode (kak_text);
@@ -333,7 +339,9 @@ activate_cb (SbxRequest *req)
   g_autoptr(SbxEnrollment) enrollment = NULL;
   g_auto(ActivateBody) body = { NULL, };
   g_autofree char *challenge = NULL;
+  g_autoptr(SbxSecretString) share = NULL;
   SbxDb *db = sbx_smartca_db (req);
+  SbxHsm *hsm = sbx_server_get_hsm (sbx_request_get_server (req));
   JsonObject *content;
   const char *purpose = "activation";
   gboolean change_of_device;
@@ -354,8 +362,12 @@ activate_cb (SbxRequest *req)
       sbx_reply_bad_field (req, "otp", "is missing: a change of device needs the device OTP");
       return;
     }
+  if (change_of_device && !sbx_smartca_check_fresh_login (req, token))
+    return;
   if (!sbx_request_idempotency (req, token->citizen_id))
     return;
+  /* The answer holds the pinShare: its Idempotency-Key record is sealed. */
+  sbx_request_seal_answer (req);
 
   if (g_str_equal (enrollment->state, "ACTIVATION_PENDING"))
     {
@@ -382,19 +394,25 @@ activate_cb (SbxRequest *req)
       return;
     }
 
+  /* Before the certificate the guard is replaced outright, like the KAK;
+   * after it, the new one waits with the new KAK for device/confirm. */
+  share = sbx_pin_guard_new (db, hsm, enrollment->credential_id, body.verifier_hash,
+                             change_of_device);
   challenge = challenge_issue (db, enrollment->credential_id, purpose);
-  if (challenge == NULL)
+  if (share == NULL || challenge == NULL)
     {
       sbx_smartca_reply_internal (req);
       return;
     }
-  g_info ("Credential %s: a KAK for %s registered", enrollment->credential_id, purpose);
+  g_info ("Credential %s: a KAK and a PIN guard for %s registered", enrollment->credential_id,
+          purpose);
 
   content = json_object_new ();
   json_object_set_string_member (content, "credentialId", enrollment->credential_id);
   json_object_set_string_member (content, "challenge", challenge);
   json_object_set_int_member (content, "challengeExpiresIn", CHALLENGE_TTL_S);
   json_object_set_string_member (content, "state", enrollment->state);
+  json_object_set_string_member (content, "pinShare", share);
   /* Answered in the transaction, which records it under the key. */
   sbx_reply_envelope (req, sbx_smartca_object_node (content), NULL);
   if (!sbx_db_commit (db))
@@ -773,7 +791,8 @@ device_otp_cb (SbxRequest *req)
     return;
   enrollment = sbx_enrollment_begin (req, token);
   if (enrollment == NULL ||
-      !sbx_enrollment_check_state (req, enrollment, "ACCEPTANCE_PENDING", "ACTIVE", NULL))
+      !sbx_enrollment_check_state (req, enrollment, "ACCEPTANCE_PENDING", "ACTIVE", NULL) ||
+      !sbx_smartca_check_fresh_login (req, token))
     return;
   sbx_smartca_send_otp (req, token, "device");
 }
@@ -794,7 +813,7 @@ device_confirm_cb (SbxRequest *req)
     return;
 
   /* From now on the old KAK signs nothing: every SAD is checked against
-   * the credential's one KAK. */
+   * the credential's one KAK. The old PIN guard unlocks nothing either. */
   stmt = sbx_db_prepare (db,
                          "UPDATE credentials SET kak_public_key = pending_kak_public_key, "
                          "  device_id = pending_device_id, device_name = pending_device_name, "
@@ -805,7 +824,7 @@ device_confirm_cb (SbxRequest *req)
   if (stmt != NULL)
     sqlite3_bind_text (stmt, 1, credential->credential_id, -1, SQLITE_TRANSIENT);
   if (!sbx_db_step_done (db, stmt) || !challenge_use (db, challenge.id) ||
-      !sbx_smartca_commit (req))
+      !sbx_pin_guard_confirm (db, credential->credential_id) || !sbx_smartca_commit (req))
     {
       if (sbx_db_in_transaction (db))
         sbx_smartca_reply_internal (req);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sbx-ca.h"
+#include "sbx-error.h"
 #include "sbx-stats.h"
 
 #define DAY_S (24 * 60 * 60)
@@ -27,6 +28,8 @@ struct _SbxCa
   gnutls_x509_privkey_t  root_key;
   gnutls_x509_crt_t      rs_crt;
   gnutls_x509_privkey_t  rs_key;
+  gnutls_x509_crt_t      tsa_crt;
+  gnutls_x509_privkey_t  tsa_key;
   GBytes                *root_der;
   GBytes                *rs_der;
   GMutex                 issuing_lock;   /* around signatures with rs_key */
@@ -37,6 +40,7 @@ typedef enum
   CERT_ROOT,
   CERT_ISSUING,
   CERT_TLS,
+  CERT_TSA,
 } CertKind;
 
 typedef struct
@@ -51,17 +55,16 @@ static const CertProfile profiles[] = {
   [CERT_ROOT] = { "root", "CN=SmartCA Sandbox Root CA,O=SmartCA Sandbox,C=VN", 3072, 3650 },
   [CERT_ISSUING] = { "rs", "CN=SmartCA Sandbox RS,O=SmartCA Sandbox,C=VN", 2048, 1825 },
   [CERT_TLS] = { "tls", "CN=localhost,O=SmartCA Sandbox,C=VN", 2048, 825 },
+  [CERT_TSA] = { "tsa", "CN=SmartCA Sandbox TSA,O=SmartCA Sandbox,C=VN", 2048, 1825 },
 };
 
+/* Short, for the many GnuTLS calls below. */
 static gboolean
 check (int          ret,
        const char  *what,
        GError     **error)
 {
-  if (ret >= 0)
-    return TRUE;
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", what, gnutls_strerror (ret));
-  return FALSE;
+  return sbx_check_gnutls (ret, what, error);
 }
 
 void
@@ -174,6 +177,18 @@ make_certificate (CertKind                kind,
       }
       break;
 
+    case CERT_TSA:
+      /* RFC 3161 §2.3: the one extended key usage, critical; GnuTLS marks
+       * the key usage critical itself. */
+      if (!check (gnutls_x509_crt_set_basic_constraints (crt, 0, -1), "Basic constraints",
+                  error) ||
+          !check (gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE), "Key usage",
+                  error) ||
+          !check (gnutls_x509_crt_set_key_purpose_oid (crt, GNUTLS_KP_TIME_STAMPING, 1),
+                  "Extended key usage", error))
+        goto out;
+      break;
+
     default:
       g_assert_not_reached ();
     }
@@ -227,7 +242,7 @@ write_pair (SbxCa                  *ca,
                                                  &key_pem),
               "Export", error) &&
        write_datum (key_path, &key_pem, 0600, error) &&
-       write_datum (crt_path, &crt_pem, 0644, error);
+       write_datum (crt_path, &crt_pem, 0600, error);
 
   if (key_pem.data != NULL)
     {
@@ -406,6 +421,10 @@ sbx_ca_load_or_create (const char  *data_dir,
   if (!ok)
     return NULL;
 
+  /* Made here too for a data directory of a sandbox that had no TSA. */
+  if (!load_pair (ca, CERT_TSA, ca->root_crt, ca->root_key, &ca->tsa_crt, &ca->tsa_key, error))
+    return NULL;
+
   ca->root_der = export_der (ca->root_crt, error);
   if (ca->root_der == NULL)
     return NULL;
@@ -426,6 +445,8 @@ sbx_ca_free (SbxCa *ca)
   g_clear_pointer (&ca->root_key, gnutls_x509_privkey_deinit);
   g_clear_pointer (&ca->rs_crt, gnutls_x509_crt_deinit);
   g_clear_pointer (&ca->rs_key, gnutls_x509_privkey_deinit);
+  g_clear_pointer (&ca->tsa_crt, gnutls_x509_crt_deinit);
+  g_clear_pointer (&ca->tsa_key, gnutls_x509_privkey_deinit);
   g_clear_pointer (&ca->root_der, g_bytes_unref);
   g_clear_pointer (&ca->rs_der, g_bytes_unref);
   g_free (ca->dir);
@@ -448,6 +469,20 @@ sbx_ca_get_root_key (SbxCa *ca)
 {
   g_return_val_if_fail (ca != NULL, NULL);
   return ca->root_key;
+}
+
+gnutls_x509_crt_t
+sbx_ca_get_tsa_certificate (SbxCa *ca)
+{
+  g_return_val_if_fail (ca != NULL, NULL);
+  return ca->tsa_crt;
+}
+
+gnutls_x509_privkey_t
+sbx_ca_get_tsa_key (SbxCa *ca)
+{
+  g_return_val_if_fail (ca != NULL, NULL);
+  return ca->tsa_key;
 }
 
 gnutls_x509_crt_t

@@ -13,8 +13,10 @@ G_BEGIN_DECLS
  * (PROTOCOL.md, "Certificates and signed documents"), kept in
  * <data-dir>/ca/: root.pem/.key ("SmartCA Sandbox Root CA", RSA-3072,
  * 10 years), rs.pem/.key (the issuing CA "SmartCA Sandbox RS", RSA-2048,
- * 5 years) and tls.pem/.key (the HTTPS server, signed directly by the root).
- * Made on first start, reused afterwards.
+ * 5 years), tls.pem/.key (the HTTPS server, signed directly by the root)
+ * and tsa.pem/.key (the time-stamp authority "SmartCA Sandbox TSA",
+ * RSA-2048, under the root). Made on first start, reused afterwards; a
+ * pair that is missing (the TSA of an older data directory) is made then.
  */
 typedef struct _SbxCa SbxCa;
 
@@ -30,6 +32,8 @@ gnutls_x509_crt_t      sbx_ca_get_root_certificate    (SbxCa      *ca);
 gnutls_x509_privkey_t  sbx_ca_get_root_key            (SbxCa      *ca);
 gnutls_x509_crt_t      sbx_ca_get_issuing_certificate (SbxCa      *ca);
 gnutls_x509_privkey_t  sbx_ca_get_issuing_key         (SbxCa      *ca);
+gnutls_x509_crt_t      sbx_ca_get_tsa_certificate     (SbxCa      *ca);
+gnutls_x509_privkey_t  sbx_ca_get_tsa_key             (SbxCa      *ca);
 /* The DER of the two CA certificates, for a "chain" array (new references). */
 GBytes                *sbx_ca_get_root_der            (SbxCa      *ca);
 GBytes                *sbx_ca_get_issuing_der         (SbxCa      *ca);

@@ -257,6 +257,33 @@ reply_tran_id (SbxRequest *req,
     sbx_reply_envelope (req, sbx_smartca_object_node (content), WAITING_MESSAGE);
 }
 
+#define REF_TRAN_ID_WINDOW_MS ((gint64) 24 * 60 * 60 * 1000)
+
+/* The citizen's transaction of @ref_tran_id made in the last 24 h, if any:
+ * a signhash sent again after a dropped connection gets it, not a second. */
+static char *
+earlier_transaction (SbxDb      *db,
+                     const char *citizen_id,
+                     const char *ref_tran_id)
+{
+  sqlite3_stmt *stmt;
+  char *tran_id = NULL;
+
+  stmt = sbx_db_prepare (db,
+                         "SELECT tran_id FROM transactions WHERE citizen_id = ? "
+                         "AND ref_tran_id = ? AND kind = 'portal' AND req_time > ? "
+                         "ORDER BY req_time, rowid LIMIT 1");
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, citizen_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, ref_tran_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, sbx_clock_now_ms () - REF_TRAN_ID_WINDOW_MS);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    tran_id = sbx_db_column_dup (stmt, 0);
+  sqlite3_reset (stmt);
+  return tran_id;
+}
+
 static void
 signhash_cb (SbxRequest *req)
 {
@@ -296,6 +323,13 @@ signhash_cb (SbxRequest *req)
       return;
     }
 
+  tran_id = earlier_transaction (sbx_smartca_db (req), token->citizen_id, ref_tran_id);
+  if (tran_id != NULL)
+    {
+      if (sbx_smartca_commit (req))
+        reply_tran_id (req, tran_id);
+      return;
+    }
   tran_id = sbx_transaction_create (sbx_smartca_db (req), NULL, credential->credential_id,
                                     token->citizen_id, "portal", ref_tran_id, description,
                                     (SbxTranDocument *) documents->data, documents->len);

@@ -18,6 +18,7 @@ struct _SbxDb
 static const char * const migrations[] = {
   "/vn/smartca/Sandbox/schema.sql",
   "/vn/smartca/Sandbox/schema-2.sql",
+  "/vn/smartca/Sandbox/schema-3.sql",
 };
 
 static void

@@ -22,6 +22,13 @@ sqlite3      *sbx_db_handle      (SbxDb       *db);
 gboolean      sbx_db_begin       (SbxDb       *db);   /* BEGIN IMMEDIATE */
 gboolean      sbx_db_commit      (SbxDb       *db);
 void          sbx_db_rollback    (SbxDb       *db);
+/* Whether a transaction is open (the reply functions record an
+ * Idempotency-Key's answer in it). */
+gboolean      sbx_db_in_transaction (SbxDb      *db);
+/* Runs one or more statements without results. */
+gboolean      sbx_db_exec        (SbxDb       *db,
+                                  const char  *sql,
+                                  GError     **error);
 
 /* A prepared statement, cached by its text; reset and cleared on each call. */
 sqlite3_stmt *sbx_db_prepare     (SbxDb       *db,
@@ -35,14 +42,6 @@ void          sbx_db_set_meta    (SbxDb       *db,
                                   const char  *key,
                                   GBytes      *value);
 
-/* Additions. Whether a transaction is open (the reply functions record an
- * Idempotency-Key's answer in it). */
-gboolean      sbx_db_in_transaction (SbxDb      *db);
-/* Runs one or more statements without results (a module's own CREATE TABLE
- * IF NOT EXISTS, say). */
-gboolean      sbx_db_exec        (SbxDb       *db,
-                                  const char  *sql,
-                                  GError     **error);
 /* A column as GBytes (NULL for SQL NULL), and a GBytes bound as a blob. */
 GBytes       *sbx_db_column_bytes (sqlite3_stmt *stmt,
                                    int           column);

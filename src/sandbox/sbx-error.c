@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <gio/gio.h>
+#include <gnutls/gnutls.h>
+
 #include "sbx-error.h"
 
 typedef struct
@@ -33,8 +36,14 @@ static const SbxVnptCodeInfo codes[] = {
     "The challenge has expired" },
   { SBX_VNPT_UNAUTHENTICATED, 401, "UNAUTHENTICATED",
     "The access token is missing, unknown, expired or revoked" },
+  { SBX_VNPT_PIN_INVALID, 400, "PIN_INVALID",
+    "The PIN is wrong" },
   { SBX_VNPT_OTP_LOCKED, 403, "OTP_LOCKED",
     "Too many wrong OTPs: a new OTP is needed" },
+  { SBX_VNPT_FRESH_LOGIN_REQUIRED, 403, "FRESH_LOGIN_REQUIRED",
+    "A change of device needs a fresh VNeID login" },
+  { SBX_VNPT_PIN_LOCKED, 403, "PIN_LOCKED",
+    "Too many wrong PINs: only a change of device unlocks the key" },
   { SBX_VNPT_CREDENTIAL_NOT_MATCH_IDENTITY, 403, "CREDENTIAL_NOT_MATCH_IDENTITY",
     "The credential is not this citizen's" },
   { SBX_VNPT_SIGNATURE_TRANSACTION_NOT_MATCH_IDENTITY, 403,
@@ -94,4 +103,15 @@ sbx_vnpt_code_desc (SbxVnptCode code)
 
   g_return_val_if_fail (info != NULL, "SERVAR_INTERNAL_ERROR");
   return info->desc;
+}
+
+gboolean
+sbx_check_gnutls (int          ret,
+                  const char  *what,
+                  GError     **error)
+{
+  if (ret >= 0)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", what, gnutls_strerror (ret));
+  return FALSE;
 }

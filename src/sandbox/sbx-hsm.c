@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sbx-hsm.h"
+#include "sbx-error.h"
 #include "sbx-secret.h"
 #include "sbx-stats.h"
 
@@ -29,15 +30,13 @@ struct _SbxHsm
   guint8 key[KEY_BYTES];
 };
 
+/* Short, for the many GnuTLS calls below. */
 static gboolean
 check (int          ret,
        const char  *what,
        GError     **error)
 {
-  if (ret >= 0)
-    return TRUE;
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", what, gnutls_strerror (ret));
-  return FALSE;
+  return sbx_check_gnutls (ret, what, error);
 }
 
 SbxHsm *
@@ -93,15 +92,16 @@ cipher_new (SbxHsm  *hsm,
 }
 
 static GBytes *
-wrap (SbxHsm          *hsm,
-      const char      *credential_id,
-      gnutls_datum_t  *plain,
-      GError         **error)
+wrap (SbxHsm        *hsm,
+      const char    *aad,
+      const guint8  *plain,
+      gsize          plain_len,
+      GError       **error)
 {
   gnutls_aead_cipher_hd_t cipher;
   guint8 *blob;
   size_t out_len;
-  gsize len = BLOB_HEADER + plain->size + TAG_BYTES;
+  gsize len = BLOB_HEADER + plain_len + TAG_BYTES;
   int ret;
 
   cipher = cipher_new (hsm, error);
@@ -113,16 +113,100 @@ wrap (SbxHsm          *hsm,
   if (gnutls_rnd (GNUTLS_RND_NONCE, blob + 1, NONCE_BYTES) < 0)
     g_error ("The random number generator failed");
   out_len = len - BLOB_HEADER;
-  ret = gnutls_aead_cipher_encrypt (cipher, blob + 1, NONCE_BYTES,
-                                    credential_id, strlen (credential_id), TAG_BYTES,
-                                    plain->data, plain->size, blob + BLOB_HEADER, &out_len);
+  ret = gnutls_aead_cipher_encrypt (cipher, blob + 1, NONCE_BYTES, aad, strlen (aad), TAG_BYTES,
+                                    plain, plain_len, blob + BLOB_HEADER, &out_len);
   gnutls_aead_cipher_deinit (cipher);
-  if (!check (ret, "Wrapping a signing key", error))
+  if (!check (ret, "Wrapping a secret", error))
     {
       g_free (blob);
       return NULL;
     }
   return g_bytes_new_take (blob, BLOB_HEADER + out_len);
+}
+
+/* The plaintext of @wrapped, NUL-terminated, in memory the caller wipes
+ * (@plain_len bytes) and frees; NULL when it is not @aad's. */
+static guint8 *
+unwrap (SbxHsm      *hsm,
+        const char  *aad,
+        GBytes      *wrapped,
+        gsize       *plain_len,
+        GError     **error)
+{
+  gnutls_aead_cipher_hd_t cipher;
+  const guint8 *blob;
+  guint8 *plain;
+  size_t out_len;
+  gsize len;
+  int ret;
+
+  blob = g_bytes_get_data (wrapped, &len);
+  if (len <= BLOB_HEADER + TAG_BYTES || blob[0] != BLOB_VERSION)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Not a wrapped secret");
+      return NULL;
+    }
+
+  cipher = cipher_new (hsm, error);
+  if (cipher == NULL)
+    return NULL;
+  out_len = len - BLOB_HEADER;
+  plain = g_malloc0 (out_len + 1);
+  ret = gnutls_aead_cipher_decrypt (cipher, blob + 1, NONCE_BYTES, aad, strlen (aad), TAG_BYTES,
+                                    blob + BLOB_HEADER, len - BLOB_HEADER, plain, &out_len);
+  gnutls_aead_cipher_deinit (cipher);
+  if (!check (ret, "Unwrapping a secret", error))
+    {
+      gnutls_memset (plain, 0, len - BLOB_HEADER);
+      g_free (plain);
+      return NULL;
+    }
+  plain[out_len] = '\0';
+  *plain_len = out_len;
+  return plain;
+}
+
+GBytes *
+sbx_hsm_seal (SbxHsm     *hsm,
+              const char *aad,
+              const char *secret)
+{
+  g_autoptr(GError) error = NULL;
+  GBytes *sealed;
+
+  g_return_val_if_fail (hsm != NULL && aad != NULL && secret != NULL, NULL);
+
+  sealed = wrap (hsm, aad, (const guint8 *) secret, strlen (secret), &error);
+  if (sealed == NULL)
+    g_warning ("Cannot seal a secret: %s", error->message);
+  return sealed;
+}
+
+char *
+sbx_hsm_unseal (SbxHsm     *hsm,
+                const char *aad,
+                GBytes     *sealed)
+{
+  g_autoptr(GError) error = NULL;
+  gsize len = 0;
+  guint8 *plain;
+
+  g_return_val_if_fail (hsm != NULL && aad != NULL && sealed != NULL, NULL);
+
+  plain = unwrap (hsm, aad, sealed, &len, &error);
+  if (plain == NULL)
+    {
+      g_warning ("Cannot unseal a secret: %s", error->message);
+      return NULL;
+    }
+  if (memchr (plain, '\0', len) != NULL)
+    {
+      g_warning ("A sealed secret is not text");
+      gnutls_memset (plain, 0, len);
+      g_free (plain);
+      return NULL;
+    }
+  return (char *) plain;
 }
 
 GBytes *
@@ -154,7 +238,7 @@ sbx_hsm_generate (SbxHsm           *hsm,
               "Exporting the key", error))
     goto out;
 
-  wrapped = wrap (hsm, credential_id, &der, error);
+  wrapped = wrap (hsm, credential_id, der.data, der.size, error);
   if (wrapped == NULL)
     goto out;
 
@@ -192,48 +276,33 @@ sbx_hsm_open (SbxHsm      *hsm,
               GBytes      *wrapped,
               GError     **error)
 {
-  gnutls_aead_cipher_hd_t cipher;
   gnutls_privkey_t key = NULL;
   gnutls_datum_t der;
-  const guint8 *blob;
   guint8 *plain;
-  size_t plain_len;
-  gsize len;
+  gsize plain_len = 0;
   int ret;
 
   g_return_val_if_fail (hsm != NULL, NULL);
   g_return_val_if_fail (credential_id != NULL, NULL);
   g_return_val_if_fail (wrapped != NULL, NULL);
 
-  blob = g_bytes_get_data (wrapped, &len);
-  if (len <= BLOB_HEADER + TAG_BYTES || blob[0] != BLOB_VERSION)
+  plain = unwrap (hsm, credential_id, wrapped, &plain_len, error);
+  if (plain == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "Credential %s: not a wrapped signing key", credential_id);
+      g_prefix_error (error, "Credential %s: ", credential_id);
       return NULL;
     }
 
-  cipher = cipher_new (hsm, error);
-  if (cipher == NULL)
-    return NULL;
-  plain_len = len - BLOB_HEADER;
-  plain = g_malloc (plain_len);
-  ret = gnutls_aead_cipher_decrypt (cipher, blob + 1, NONCE_BYTES,
-                                    credential_id, strlen (credential_id), TAG_BYTES,
-                                    blob + BLOB_HEADER, len - BLOB_HEADER, plain, &plain_len);
-  gnutls_aead_cipher_deinit (cipher);
-
   der.data = plain;
   der.size = (unsigned int) plain_len;
-  if (check (ret, "Unwrapping a signing key", error) &&
-      check (gnutls_privkey_init (&key), "Key", error))
+  if (check (gnutls_privkey_init (&key), "Key", error))
     {
       ret = gnutls_privkey_import_x509_raw (key, &der, GNUTLS_X509_FMT_DER, NULL,
                                             GNUTLS_PKCS_PLAIN);
       if (!check (ret, "Reading an unwrapped signing key", error))
         g_clear_pointer (&key, gnutls_privkey_deinit);
     }
-  gnutls_memset (plain, 0, len - BLOB_HEADER);
+  gnutls_memset (plain, 0, plain_len);
   g_free (plain);
   return key;
 }

@@ -36,6 +36,21 @@ gnutls_privkey_t  sbx_hsm_open      (SbxHsm      *hsm,
                                      GBytes      *wrapped,
                                      GError     **error);
 
+/*
+ * The service's other secrets that it must give back, not just check (a
+ * PIN guard's pinShare, an Idempotency-Key answer that holds one, an open
+ * otp_session): text sealed the same way, with @aad (which row, which
+ * column) as associated data so that a blob opens for its own place only.
+ * NULL, with a warning, on a failure; unseal's result is wiped and freed
+ * with enr_secure_string_free().
+ */
+GBytes           *sbx_hsm_seal      (SbxHsm      *hsm,
+                                     const char  *aad,
+                                     const char  *secret);
+char             *sbx_hsm_unseal    (SbxHsm      *hsm,
+                                     const char  *aad,
+                                     GBytes      *sealed);
+
 /* RSASSA-PKCS1-v1_5 over the DigestInfo of a SHA-256 @digest. */
 GBytes           *sbx_hsm_sign_digest (gnutls_privkey_t  key,
                                        const guint8      digest[32],

@@ -5,9 +5,13 @@
 
 #include <string.h>
 
+#include <gnutls/gnutls.h>
+
 #include "sbx-clock.h"
 #include "sbx-db.h"
+#include "sbx-hsm.h"
 #include "sbx-request-private.h"
+#include "sbx-tsp.h"
 
 /* Every answer in the three shapes of PROTOCOL.md ("Errors"), and the
  * Idempotency-Key record of it. */
@@ -18,19 +22,34 @@ record_idempotent_answer (SbxRequest *req,
                           const char *text)
 {
   SbxDb *db = sbx_server_get_db (req->server);
+  g_autoptr(GBytes) sealed = NULL;
   sqlite3_stmt *stmt;
+
+  /* An answer with a secret in it is kept sealed only. */
+  if (req->seal_answer)
+    {
+      g_autofree char *aad = sbx_request_answer_aad (req->idempotency_citizen,
+                                                     req->idempotency_key);
+
+      sealed = sbx_hsm_seal (sbx_server_get_hsm (req->server), aad, text);
+      if (sealed == NULL)
+        return;
+      text = "";
+    }
 
   if (!sbx_db_in_transaction (db))
     g_warning ("%s %s answered outside its transaction: its Idempotency-Key is recorded alone",
                req->method, req->path);
 
   stmt = sbx_db_prepare (db, "INSERT OR REPLACE INTO idempotency "
-                             "(citizen_id, key, status, body, created_at) VALUES (?, ?, ?, ?, ?)");
+                             "(citizen_id, key, status, body, created_at, sealed_body) "
+                             "VALUES (?, ?, ?, ?, ?, ?)");
   sqlite3_bind_text (stmt, 1, req->idempotency_citizen, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, req->idempotency_key, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int (stmt, 3, (int) status);
   sqlite3_bind_text (stmt, 4, text, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 5, sbx_clock_now_ms ());
+  sbx_db_bind_bytes (stmt, 6, sealed);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     g_warning ("Cannot record an Idempotency-Key: %s", sqlite3_errmsg (sbx_db_handle (db)));
   sqlite3_reset (stmt);
@@ -53,47 +72,39 @@ sbx_reply_answers_in_flight (void)
   return answers_in_flight;
 }
 
-/* Every answer goes through here. @text is JSON. */
-void
-sbx_reply_text (SbxRequest *req,
-                guint       status,
-                const char *text,
-                const char *retry_after,
-                const char *www_authenticate,
-                gboolean    record)
+static void
+reply_body (SbxRequest *req,
+            guint       status,
+            const char *content_type,
+            const char *data,
+            gsize       len,
+            const char *retry_after,
+            const char *www_authenticate)
 {
-  if (req->answered)
-    {
-      g_critical ("%s %s answered twice; the second answer (%u) is ignored",
-                  req->method, req->path, status);
-      return;
-    }
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (req->msg);
 
-  if (!req->gone)
-    {
-      SoupMessageHeaders *headers = soup_server_message_get_response_headers (req->msg);
+  soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  /* Connections are kept alive (sbx-keepalive.h), but not after a body
+   * refused unread: the rest of it would be taken for a request. */
+  if (status == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE)
+    soup_message_headers_replace (headers, "Connection", "close");
+  if (retry_after != NULL)
+    soup_message_headers_replace (headers, "Retry-After", retry_after);
+  if (www_authenticate != NULL)
+    soup_message_headers_replace (headers, "WWW-Authenticate", www_authenticate);
+  soup_server_message_set_status (req->msg, status, NULL);
+  /* set_response() appends to what is there (the server's stand-in). */
+  soup_message_body_truncate (soup_server_message_get_response_body (req->msg));
+  soup_server_message_set_response (req->msg, content_type, SOUP_MEMORY_COPY, data, len);
+  answers_in_flight++;
+  g_object_weak_ref (G_OBJECT (req->msg), answer_gone_cb, NULL);
+}
 
-      soup_message_headers_replace (headers, "Cache-Control", "no-store");
-      /* Connections are kept alive (sbx-keepalive.h), but not after a body
-       * refused unread: the rest of it would be taken for a request. */
-      if (status == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE)
-        soup_message_headers_replace (headers, "Connection", "close");
-      if (retry_after != NULL)
-        soup_message_headers_replace (headers, "Retry-After", retry_after);
-      if (www_authenticate != NULL)
-        soup_message_headers_replace (headers, "WWW-Authenticate", www_authenticate);
-      soup_server_message_set_status (req->msg, status, NULL);
-      /* set_response() appends to what is there (the server's stand-in). */
-      soup_message_body_truncate (soup_server_message_get_response_body (req->msg));
-      soup_server_message_set_response (req->msg, "application/json", SOUP_MEMORY_COPY,
-                                        text, strlen (text));
-      answers_in_flight++;
-      g_object_weak_ref (G_OBJECT (req->msg), answer_gone_cb, NULL);
-    }
-
-  if (record && req->idempotency_key != NULL)
-    record_idempotent_answer (req, status, text);
-
+/* The end of every answer. */
+static void
+answered (SbxRequest *req,
+          guint       status)
+{
   req->answered = TRUE;
   req->status = status;
   g_debug ("%s %s -> %u (%" G_GINT64_FORMAT " ms)%s", req->method, req->path, status,
@@ -102,6 +113,63 @@ sbx_reply_text (SbxRequest *req,
 
   if (!req->in_handler)
     sbx_request_finish_later (req);
+}
+
+static gboolean
+answered_twice (SbxRequest *req,
+                guint       status)
+{
+  if (!req->answered)
+    return FALSE;
+  g_critical ("%s %s answered twice; the second answer (%u) is ignored",
+              req->method, req->path, status);
+  return TRUE;
+}
+
+/* Every JSON answer goes through here. */
+void
+sbx_reply_text (SbxRequest *req,
+                guint       status,
+                const char *text,
+                const char *retry_after,
+                const char *www_authenticate,
+                gboolean    record)
+{
+  if (answered_twice (req, status))
+    return;
+  if (!req->gone)
+    reply_body (req, status, "application/json", text, strlen (text), retry_after,
+                www_authenticate);
+  if (record && req->idempotency_key != NULL)
+    record_idempotent_answer (req, status, text);
+  answered (req, status);
+}
+
+static void
+reply_bytes (SbxRequest *req,
+             guint       status,
+             const char *content_type,
+             GBytes     *body,
+             const char *retry_after)
+{
+  if (answered_twice (req, status))
+    return;
+  if (!req->gone)
+    reply_body (req, status, content_type, g_bytes_get_data (body, NULL),
+                g_bytes_get_size (body), retry_after, NULL);
+  answered (req, status);
+}
+
+void
+sbx_reply_bytes (SbxRequest *req,
+                 guint       status,
+                 const char *content_type,
+                 GBytes     *body)
+{
+  g_return_if_fail (req != NULL);
+  g_return_if_fail (content_type != NULL && body != NULL);
+
+  reply_bytes (req, status, content_type, body, NULL);
 }
 
 static void
@@ -115,6 +183,8 @@ send_node (SbxRequest *req,
 
   text = node != NULL ? json_to_string (node, FALSE) : g_strdup ("null");
   sbx_reply_text (req, status, text, retry_after, www_authenticate, TRUE);
+  if (req->seal_answer)
+    gnutls_memset (text, 0, strlen (text));
 }
 
 void
@@ -273,6 +343,23 @@ sbx_reply_control_error (SbxRequest *req,
   control_error (req, status, error, NULL);
 }
 
+/* The TSA's: every failure is a TimeStampResp (PROTOCOL.md rev 2, "Time
+ * stamps"), with the HTTP status kept; the service's own troubles are a
+ * systemFailure, the rest a bad request. */
+static void
+tsa_error (SbxRequest *req,
+           guint       status,
+           const char *message,
+           const char *retry_after)
+{
+  g_autoptr(GBytes) body = NULL;
+
+  body = sbx_tsp_rejection (status >= 500 || status == 429 ? SBX_TSP_SYSTEM_FAILURE
+                                                           : SBX_TSP_BAD_REQUEST,
+                            message != NULL ? message : "The request is refused");
+  reply_bytes (req, status, SBX_TSP_REPLY_TYPE, body, retry_after);
+}
+
 /* One error in the request's own shape. */
 void
 sbx_reply_api_error (SbxRequest  *req,
@@ -283,7 +370,12 @@ sbx_reply_api_error (SbxRequest  *req,
                      JsonNode    *content,
                      const char  *retry_after)
 {
-  if (req->oauth_shape)
+  if (req->api == SBX_API_TSA)
+    {
+      tsa_error (req, status, message, retry_after);
+      g_clear_pointer (&content, json_node_unref);
+    }
+  else if (req->oauth_shape)
     {
       oauth_error (req, status, oauth_code, message, NULL, retry_after);
       g_clear_pointer (&content, json_node_unref);

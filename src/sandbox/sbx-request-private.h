@@ -35,6 +35,7 @@ struct _SbxRequest
   guint               in_handler : 1;
   guint               paused : 1;
   guint               drop : 1;          /* a fault: close the connection unanswered */
+  guint               seal_answer : 1;   /* the answer holds a secret (sbx-hsm.h) */
   guint               gone : 1;          /* the message is over; touch it no more */
 };
 
@@ -74,6 +75,10 @@ void        sbx_reply_api_error      (SbxRequest        *req,
 void        sbx_reply_invalid        (SbxRequest        *req,
                                       const char        *field,
                                       const char        *message);
+
+/* Where a sealed Idempotency-Key answer belongs (its associated data). */
+char       *sbx_request_answer_aad   (const char        *citizen_id,
+                                      const char        *key);
 
 /* How many answers libsoup has yet to write out (or drop). */
 guint       sbx_reply_answers_in_flight (void);

@@ -7,7 +7,9 @@
 
 #include "sbx-clock.h"
 #include "sbx-db.h"
+#include "sbx-hsm.h"
 #include "sbx-request-private.h"
+#include "sbx-secret.h"
 
 /*
  * How a handler is written (every handler that changes state):
@@ -309,17 +311,32 @@ sbx_request_idempotency (SbxRequest *req,
   sqlite3_step (stmt);
   sqlite3_reset (stmt);
 
-  stmt = sbx_db_prepare (db, "SELECT status, body FROM idempotency"
+  stmt = sbx_db_prepare (db, "SELECT status, body, sealed_body FROM idempotency"
                              " WHERE citizen_id = ? AND key = ?");
   sqlite3_bind_text (stmt, 1, citizen_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, key, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
       guint status = (guint) sqlite3_column_int (stmt, 0);
-      g_autofree char *body = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      g_autoptr(SbxSecretString) body = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      g_autoptr(GBytes) sealed = sbx_db_column_bytes (stmt, 2);
 
       sqlite3_reset (stmt);
       g_debug ("%s %s repeats an Idempotency-Key: the first answer again", req->method, req->path);
+      if (sealed != NULL)
+        {
+          g_autofree char *aad = sbx_request_answer_aad (citizen_id, key);
+
+          g_clear_pointer (&body, enr_secure_string_free);
+          body = sbx_hsm_unseal (sbx_server_get_hsm (req->server), aad, sealed);
+          if (body == NULL)
+            {
+              sbx_reply_api_error (req, SOUP_STATUS_INTERNAL_SERVER_ERROR, "server_error",
+                                   SBX_VNPT_SERVER_INTERNAL_ERROR, NULL, NULL, NULL);
+              return FALSE;
+            }
+          req->seal_answer = TRUE;
+        }
       sbx_reply_text (req, status, body != NULL ? body : "null", NULL, NULL, FALSE);
       return FALSE;
     }
@@ -330,6 +347,21 @@ sbx_request_idempotency (SbxRequest *req,
   g_free (req->idempotency_key);
   req->idempotency_key = g_steal_pointer (&key);
   return TRUE;
+}
+
+void
+sbx_request_seal_answer (SbxRequest *req)
+{
+  g_return_if_fail (req != NULL);
+
+  req->seal_answer = TRUE;
+}
+
+char *
+sbx_request_answer_aad (const char *citizen_id,
+                        const char *key)
+{
+  return g_strconcat ("idempotency:", citizen_id, ":", key, NULL);
 }
 
 /* The life of a request. */

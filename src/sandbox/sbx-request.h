@@ -16,6 +16,7 @@ typedef enum
   SBX_API_VNEID,      /* RFC 6749 {"error","error_description"} */
   SBX_API_SMARTCA,    /* the VNPT envelope; SMARTCA/auth/… uses RFC 6749 */
   SBX_API_CONTROL,    /* bare {"error"} */
+  SBX_API_TSA,        /* RFC 3161: a TimeStampResp of status rejection */
 } SbxApi;
 
 /*
@@ -110,11 +111,19 @@ gboolean      sbx_require_form_field   (SbxRequest  *req,
  */
 gboolean      sbx_request_idempotency  (SbxRequest  *req,
                                         const char  *citizen_id);
+/* The answer to come holds a secret (a pinShare): its Idempotency-Key
+ * record is kept sealed, and the server's copies of its text are wiped. */
+void          sbx_request_seal_answer  (SbxRequest  *req);
 
 /* Answers. @body/@content are consumed (may be NULL for null content). */
 void          sbx_reply_json           (SbxRequest  *req,
                                         guint        status,
                                         JsonNode    *body);
+/* Any other body (the TSA's DER), never recorded for an Idempotency-Key. */
+void          sbx_reply_bytes          (SbxRequest  *req,
+                                        guint        status,
+                                        const char  *content_type,
+                                        GBytes      *body);
 void          sbx_reply_oauth_error    (SbxRequest  *req,
                                         guint        status,
                                         const char  *error,

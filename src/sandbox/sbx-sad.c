@@ -12,6 +12,10 @@
 #include "sbx-sad.h"
 
 #define KAK_BITS 2048
+#define HASH_BYTES 32
+/* iat and exp are seconds since 1970; beyond the year 9999 there is
+ * nothing to compare, and a difference of two such values cannot overflow. */
+#define MAX_TIME_S G_GINT64_CONSTANT (253402300799)
 
 static gnutls_pubkey_t
 import_spki (GBytes *spki)
@@ -133,6 +137,58 @@ same_string (const char *a,
   return diff == 0;
 }
 
+/* Strict standard Base64 of exactly 32 bytes, into @out. */
+static gboolean
+decode_hash (const char *text,
+             guint8      out[HASH_BYTES])
+{
+  gsize len = strlen (text), out_len = 0;
+  g_autofree guchar *data = NULL;
+
+  /* 32 bytes are 44 characters, the last one '=' and no other padding. */
+  if (len != 44 || text[43] != '=')
+    return FALSE;
+  for (gsize i = 0; i < 43; i++)
+    if (!g_ascii_isalnum (text[i]) && text[i] != '+' && text[i] != '/')
+      return FALSE;
+  data = g_base64_decode (text, &out_len);
+  if (out_len != HASH_BYTES)
+    return FALSE;
+  memcpy (out, data, HASH_BYTES);
+  return TRUE;
+}
+
+/* Whether the "hashes" claim names exactly @expected, as decoded values in
+ * the same order. */
+static gboolean
+hashes_match (JsonObject         *claims,
+              const char * const *expected)
+{
+  JsonNode *node = json_object_get_member (claims, "hashes");
+  JsonArray *array;
+  guint n, n_expected = expected != NULL ? g_strv_length ((char **) expected) : 0;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+  array = json_node_get_array (node);
+  n = json_array_get_length (array);
+  if (n != n_expected)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      guint8 claimed[HASH_BYTES], wanted[HASH_BYTES];
+
+      if (!JSON_NODE_HOLDS_VALUE (element) ||
+          json_node_get_value_type (element) != G_TYPE_STRING ||
+          !decode_hash (json_node_get_string (element), claimed) ||
+          !decode_hash (expected[i], wanted) ||
+          memcmp (claimed, wanted, HASH_BYTES) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static SbxSadResult
 refuse (char       **reason,
         const char  *why)
@@ -203,12 +259,18 @@ sbx_sad_check (const char            *sad,
     return refuse (reason, "txn is not this transaction");
   if (!int_claim (claims, "iat", &iat) || !int_claim (claims, "exp", &exp))
     return refuse (reason, "iat or exp is missing");
+  /* The ranges first: exp - iat of two arbitrary integers can overflow. */
+  if (iat < 0 || iat > MAX_TIME_S || exp < 0 || exp > MAX_TIME_S)
+    return refuse (reason, "iat or exp is out of range");
   if (exp - iat <= 0 || exp - iat > 300)
     return refuse (reason, "the SAD does not live between 1 and 300 s");
   if (iat > now_s + SBX_SAD_CLOCK_SKEW_S)
     return refuse (reason, "iat is in the future");
   if (exp + SBX_SAD_CLOCK_SKEW_S < now_s)
     return refuse (reason, "the SAD has expired");
+
+  if (!hashes_match (claims, expected->hashes))
+    return refuse (reason, "hashes is missing or does not name the documents in their order");
 
   challenge = string_claim (claims, "challenge");
   if (challenge == NULL || expected->challenge == NULL ||

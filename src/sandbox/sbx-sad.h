@@ -30,6 +30,10 @@ typedef struct
   const char *txn;               /* a tranId, "activation" or "device" */
   const char *challenge;         /* the open challenge; NULL: there is none */
   gint64      expires_at_ms;     /* the challenge's, on the sandbox clock */
+  /* The documents' hashes (Base64 SHA-256) in their order, NULL-terminated;
+   * empty for "activation" and "device". The claim "hashes" must hold the
+   * same 32-byte values in the same order. */
+  const char * const *hashes;
 } SbxSadExpected;
 
 /*

@@ -10,6 +10,7 @@
 #include "enr-base64url.h"
 #include "enr-secure.h"
 #include "sbx-secret.h"
+#include "sbx-stats.h"
 
 #define TOKEN_BYTES 32
 #define SALT_BYTES 16
@@ -173,6 +174,7 @@ pbkdf2 (const char *password,
   guint8 out[PASSWORD_HASH_BYTES];
   gsize salt_len;
   GBytes *result;
+  gint64 started;
   int ret;
 
   /* Both sides in NFC: "ộ" typed as one code point or as o + two combining
@@ -181,6 +183,7 @@ pbkdf2 (const char *password,
   if (normalized == NULL)
     return NULL;
 
+  started = sbx_stats_thread_cpu_us ();
   key.data = (unsigned char *) normalized;
   key.size = strlen (normalized);
   salt_datum.data = (unsigned char *) g_bytes_get_data (salt, &salt_len);
@@ -188,6 +191,7 @@ pbkdf2 (const char *password,
 
   ret = gnutls_pbkdf2 (GNUTLS_MAC_SHA256, &key, &salt_datum, iterations, out, sizeof out);
   enr_secure_wipe (normalized, key.size);
+  sbx_stats_add_since (SBX_STAT_PASSWORD_HASH, started);
   if (ret < 0)
     {
       g_warning ("PBKDF2 failed: %s", gnutls_strerror (ret));
@@ -233,4 +237,17 @@ sbx_password_check (const char *password,
   if (candidate == NULL)
     return FALSE;
   return sbx_secret_equal (candidate, hash);
+}
+
+gboolean
+sbx_password_check_unknown (const char *password)
+{
+  /* No PBKDF2 output is all zero bits but with a chance of 2^-256. */
+  static const guint8 salt_data[SALT_BYTES] = { 0, };
+  static const guint8 none[PASSWORD_HASH_BYTES] = { 0, };
+  g_autoptr(GBytes) salt = g_bytes_new_static (salt_data, sizeof salt_data);
+  g_autoptr(GBytes) hash = g_bytes_new_static (none, sizeof none);
+
+  sbx_password_check (password, salt, hash, SBX_PASSWORD_ITERATIONS);
+  return FALSE;
 }

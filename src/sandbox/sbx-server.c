@@ -3,11 +3,11 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
 
 #include "sbx-citizens.h"
 #include "sbx-clock.h"
+#include "sbx-files.h"
 #include "sbx-job.h"
 #include "sbx-keepalive.h"
 #include "sbx-linger.h"
@@ -39,6 +39,7 @@ struct _SbxServer
   char         *vneid_url;
   char         *smartca_url;
   char         *control_url;
+  char         *tsa_url;
   SbxFaults     faults;
   GRand        *rand;
 };
@@ -53,6 +54,7 @@ static const struct
   { "/vneid", SBX_API_VNEID },
   { "/smartca", SBX_API_SMARTCA },
   { "/sandbox", SBX_API_CONTROL },
+  { "/tsa", SBX_API_TSA },
 };
 
 static void
@@ -512,14 +514,9 @@ sbx_server_new (const SbxServerOptions  *options,
   self->data_dir = g_canonicalize_filename (options->data_dir, NULL);
   self->sync_delay_ms = options->sync_delay_ms;
 
-  if (g_mkdir_with_parents (self->data_dir, 0700) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot create %s: %s", self->data_dir, g_strerror (saved_errno));
-      return NULL;
-    }
+  /* Before anything secret is written there. */
+  if (!sbx_files_secure_data_dir (self->data_dir, error))
+    return NULL;
 
   self->ca = sbx_ca_load_or_create (self->data_dir, error);
   if (self->ca == NULL)
@@ -544,6 +541,7 @@ sbx_server_new (const SbxServerOptions  *options,
   sbx_vneid_register (self);
   sbx_smartca_register (self);
   sbx_control_register (self);
+  sbx_tsa_register (self);
 
   certificate = g_tls_certificate_new_from_files (sbx_ca_get_tls_cert_path (self->ca),
                                                   sbx_ca_get_tls_key_path (self->ca), error);
@@ -573,6 +571,8 @@ set_urls (SbxServer  *self,
   self->smartca_url = g_strconcat (base, "/smartca", NULL);
   g_free (self->control_url);
   self->control_url = g_strconcat (base, "/sandbox", NULL);
+  g_free (self->tsa_url);
+  self->tsa_url = g_strconcat (base, "/tsa", NULL);
 }
 
 gboolean
@@ -708,6 +708,8 @@ sbx_server_describe (SbxServer *self)
   json_builder_add_string_value (builder, self->smartca_url);
   json_builder_set_member_name (builder, "control_url");
   json_builder_add_string_value (builder, self->control_url);
+  json_builder_set_member_name (builder, "tsa_url");
+  json_builder_add_string_value (builder, self->tsa_url);
   json_builder_set_member_name (builder, "trust_anchor");
   json_builder_add_string_value (builder, sbx_ca_get_root_pem_path (self->ca));
   json_builder_end_object (builder);

@@ -46,6 +46,14 @@ char       *sbx_server_describe       (SbxServer   *self);
 SbxDb      *sbx_server_get_db         (SbxServer   *self);
 const char *sbx_server_get_data_dir   (SbxServer   *self);
 guint       sbx_server_get_sync_delay_ms (SbxServer *self);
+/* The certificate authorities (the issuing CA signs subscriber certificates). */
+SbxCa      *sbx_server_get_ca         (SbxServer   *self);
+/* The stand-in for SmartCA's HSM, which keeps the citizens' signing keys. */
+SbxHsm     *sbx_server_get_hsm        (SbxServer   *self);
+/* The base URLs once listening ("https://127.0.0.1:PORT/vneid"). */
+const char *sbx_server_get_vneid_url   (SbxServer   *self);
+const char *sbx_server_get_smartca_url (SbxServer   *self);
+const char *sbx_server_get_control_url (SbxServer   *self);
 
 /*
  * Routes. @pattern is the path below the API's base, with {name} for one
@@ -60,18 +68,10 @@ void        sbx_server_add_route      (SbxServer   *self,
                                        const char  *pattern,
                                        SbxHandler   handler);
 
-/* Each module adds its routes (and, if it needs them, its tables). */
+/* Each module adds its routes. */
 void        sbx_vneid_register        (SbxServer   *server);
 void        sbx_smartca_register      (SbxServer   *server);
 void        sbx_control_register      (SbxServer   *server);
-
-/* Additions. The certificate authorities (the issuing CA signs subscriber
- * certificates), and the base URLs once listening ("https://127.0.0.1:PORT/vneid"). */
-SbxCa      *sbx_server_get_ca          (SbxServer   *self);
-const char *sbx_server_get_vneid_url   (SbxServer   *self);
-const char *sbx_server_get_smartca_url (SbxServer   *self);
-const char *sbx_server_get_control_url (SbxServer   *self);
-/* The stand-in for SmartCA's HSM, which keeps the citizens' signing keys. */
-SbxHsm     *sbx_server_get_hsm         (SbxServer   *self);
+void        sbx_tsa_register          (SbxServer   *server);
 
 G_END_DECLS

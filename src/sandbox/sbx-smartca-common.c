@@ -17,6 +17,7 @@
 #include "sbx-otp.h"
 #include "sbx-secret.h"
 #include "sbx-smartca-private.h"
+#include "sbx-token.h"
 
 #define OTP_TTL_S     300
 #define OTP_RESEND_S  60
@@ -126,6 +127,21 @@ sbx_smartca_base64_decode (const char *text)
   return g_bytes_new_take (data, out_len);
 }
 
+#define FRESH_LOGIN_S (15 * 60)
+
+gboolean
+sbx_smartca_check_fresh_login (SbxRequest   *req,
+                               SbxTokenInfo *token)
+{
+  if (token->from_login && sbx_clock_now_ms () - token->issued_at < FRESH_LOGIN_S * 1000)
+    return TRUE;
+  if (sbx_smartca_commit (req))
+    sbx_reply_envelope_error (req, SBX_VNPT_FRESH_LOGIN_REQUIRED,
+                              "A change of device needs a token from a VNeID hand-off made in "
+                              "the last 15 minutes: log in to VNeID again", NULL);
+  return FALSE;
+}
+
 /* OTPs */
 
 gboolean
@@ -164,6 +180,89 @@ last_otp_locked (SbxDb      *db,
   return locked;
 }
 
+/* The registration's citizen, whose wrong OTPs count together. */
+static char *
+registration_citizen (SbxDb      *db,
+                      const char *registration_id)
+{
+  sqlite3_stmt *stmt;
+  char *citizen_id = NULL;
+
+  stmt = sbx_db_prepare (db, "SELECT citizen_id FROM registrations WHERE registration_id = ?");
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, registration_id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    citizen_id = sbx_db_column_dup (stmt, 0);
+  sqlite3_reset (stmt);
+  return citizen_id;
+}
+
+static gint64
+wrong_otps_of (SbxDb      *db,
+               const char *citizen_id)
+{
+  sqlite3_stmt *stmt;
+  gint64 wrong = 0;
+
+  stmt = sbx_db_prepare (db, "SELECT wrong_otps FROM smartca_otp_limits WHERE citizen_id = ?");
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, citizen_id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    wrong = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return wrong;
+}
+
+static gboolean
+set_wrong_otps (SbxDb      *db,
+                const char *citizen_id,
+                gint64      wrong)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = sbx_db_prepare (db, wrong == 0
+                         ? "DELETE FROM smartca_otp_limits WHERE citizen_id = ?1"
+                         : "INSERT INTO smartca_otp_limits (citizen_id, wrong_otps) "
+                           "VALUES (?1, ?2) ON CONFLICT (citizen_id) DO UPDATE SET "
+                           "wrong_otps = excluded.wrong_otps");
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, citizen_id, -1, SQLITE_TRANSIENT);
+  if (wrong != 0)
+    sqlite3_bind_int64 (stmt, 2, wrong);
+  return sbx_db_step_done (db, stmt);
+}
+
+/*
+ * The fifth wrong SmartCA OTP in a row, whatever code it was for: the OTP
+ * is void, and so is every SmartCA token of the citizen, so that whoever
+ * holds one needs a new VNeID login and hand-off (PROTOCOL.md rev 2). The
+ * count starts again for the next login.
+ */
+static gboolean
+lock_out (SbxDb      *db,
+          const char *purpose,
+          const char *registration_id,
+          const char *citizen_id)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = sbx_db_prepare (db, "UPDATE otps SET state = 'locked' "
+                             "WHERE purpose = ? AND subject = ? AND state = 'open'");
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, purpose, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, registration_id, -1, SQLITE_TRANSIENT);
+  if (!sbx_db_step_done (db, stmt) || !set_wrong_otps (db, citizen_id, 0) ||
+      !sbx_token_revoke_citizen (db, "smartca", citizen_id))
+    return FALSE;
+  g_info ("Registration %s: %d wrong OTPs in a row; the citizen's SmartCA tokens are revoked",
+          registration_id, SBX_SMARTCA_MAX_WRONG_OTPS);
+  return TRUE;
+}
+
 /*
  * With no OTP to check: 44002 when the last one was locked, so the client
  * asks for a new one; else 44001, as for an expired one, since the way on
@@ -177,16 +276,48 @@ sbx_smartca_check_otp (SbxRequest *req,
                        gboolean    consume)
 {
   SbxDb *db = sbx_smartca_db (req);
-  guint attempts_left = 0;
+  g_autofree char *citizen_id = registration_citizen (db, registration_id);
   SbxOtpResult result;
   JsonObject *content;
+  gint64 wrong = 0;
 
-  result = sbx_otp_check (db, purpose, registration_id, otp, consume, &attempts_left);
+  if (citizen_id == NULL)
+    {
+      sbx_smartca_reply_internal (req);
+      return FALSE;
+    }
+
+  result = sbx_otp_check (db, purpose, registration_id, otp, consume, NULL);
   if (result == SBX_OTP_OK)
-    return TRUE;
+    {
+      /* A right OTP ends the run. */
+      if (set_wrong_otps (db, citizen_id, 0))
+        return TRUE;
+      sbx_smartca_reply_internal (req);
+      return FALSE;
+    }
 
   if (result == SBX_OTP_NONE && last_otp_locked (db, purpose, registration_id))
     result = SBX_OTP_LOCKED;
+  else if (result == SBX_OTP_WRONG || result == SBX_OTP_LOCKED)
+    {
+      /* Counted per citizen, across codes: a new code does not start again. */
+      wrong = wrong_otps_of (db, citizen_id) + 1;
+      if (wrong >= SBX_SMARTCA_MAX_WRONG_OTPS || result == SBX_OTP_LOCKED)
+        {
+          if (!lock_out (db, purpose, registration_id, citizen_id))
+            {
+              sbx_smartca_reply_internal (req);
+              return FALSE;
+            }
+          result = SBX_OTP_LOCKED;
+        }
+      else if (!set_wrong_otps (db, citizen_id, wrong))
+        {
+          sbx_smartca_reply_internal (req);
+          return FALSE;
+        }
+    }
 
   /* The answer first: an Idempotency-Key records it in this transaction,
    * which keeps the attempt counter. */
@@ -194,13 +325,13 @@ sbx_smartca_check_otp (SbxRequest *req,
     {
     case SBX_OTP_WRONG:
       content = json_object_new ();
-      json_object_set_int_member (content, "attemptsLeft", attempts_left);
+      json_object_set_int_member (content, "attemptsLeft", SBX_SMARTCA_MAX_WRONG_OTPS - wrong);
       sbx_reply_envelope_error (req, SBX_VNPT_OTP_INVALID, "The OTP is wrong",
                                 sbx_smartca_object_node (content));
       break;
     case SBX_OTP_LOCKED:
       sbx_reply_envelope_error (req, SBX_VNPT_OTP_LOCKED,
-                                "Too many wrong OTPs; ask for a new one", NULL);
+                                "Too many wrong OTPs; log in again and ask for a new one", NULL);
       break;
     case SBX_OTP_EXPIRED:
     case SBX_OTP_NONE:

@@ -11,10 +11,8 @@
 G_BEGIN_DECLS
 
 /*
- * What the SmartCA modules share (sbx-smartca.c: tokens, identity, status
- * and the contract; sbx-activation.c; sbx-transactions.c;
- * sbx-credentials.c): the envelope answers, the citizen and the
- * enrollment, and the state checks. Every handler follows the order of
+ * What the SmartCA modules share: the envelope answers, the citizen and
+ * the enrollment, the credential, and the state checks. Every handler follows the order of
  * sbx-request.h; the helpers that refuse answer in the envelope and end
  * the transaction, so the caller just returns.
  */
@@ -37,6 +35,12 @@ gboolean  sbx_smartca_resource_start  (SbxRequest    *req,
                                        SbxTokenInfo **token,
                                        JsonObject   **body);
 
+/* Steps 1 and 2 of a change of device need an access token from a VNeID
+ * hand-off less than 15 minutes old (not from a refresh token): else 403 /
+ * 40300, ending the transaction (committed, as a refusal for the state). */
+gboolean  sbx_smartca_check_fresh_login (SbxRequest   *req,
+                                         SbxTokenInfo *token);
+
 /* 400 / 30000 naming @field unless @otp is six ASCII digits. */
 gboolean  sbx_smartca_check_otp_syntax (SbxRequest  *req,
                                         const char  *field,
@@ -45,8 +49,11 @@ gboolean  sbx_smartca_check_otp_syntax (SbxRequest  *req,
  * Checks the open OTP of @purpose for the registration and, when it is
  * right, consumes it in the transaction when @consume (a later failure
  * rolls that back). Otherwise answers (44000 with attemptsLeft, 44002,
- * 44001), keeping the attempt counter, and returns FALSE.
+ * 44001), keeping the attempt counter, and returns FALSE. Wrong OTPs count
+ * per citizen across codes and purposes; the fifth in a row also revokes
+ * every SmartCA token of the citizen.
  */
+#define SBX_SMARTCA_MAX_WRONG_OTPS 5
 gboolean  sbx_smartca_check_otp       (SbxRequest   *req,
                                        const char   *purpose,
                                        const char   *registration_id,
@@ -162,5 +169,6 @@ void  sbx_contract_register      (SbxServer *server);
 void  sbx_activation_register    (SbxServer *server);
 void  sbx_transactions_register  (SbxServer *server);
 void  sbx_credentials_register   (SbxServer *server);
+void  sbx_pin_register           (SbxServer *server);
 
 G_END_DECLS

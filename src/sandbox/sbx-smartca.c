@@ -55,16 +55,17 @@ static void
 issue_tokens_and_reply (SbxRequest *req,
                         SbxDb      *db,
                         const char *citizen_id,
-                        const char *registration_id)
+                        const char *registration_id,
+                        gboolean    from_login)
 {
   g_autoptr(SbxSecretString) access_token = NULL;
   g_autoptr(SbxSecretString) refresh_token = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   access_token = sbx_token_issue (db, "smartca", "access", citizen_id, registration_id,
-                                  TOKEN_SCOPE, ACCESS_TOKEN_LIFETIME_S);
+                                  TOKEN_SCOPE, ACCESS_TOKEN_LIFETIME_S, from_login);
   refresh_token = sbx_token_issue (db, "smartca", "refresh", citizen_id, registration_id,
-                                   TOKEN_SCOPE, REFRESH_TOKEN_LIFETIME_S);
+                                   TOKEN_SCOPE, REFRESH_TOKEN_LIFETIME_S, from_login);
   if (access_token == NULL || refresh_token == NULL)
     {
       sbx_smartca_reply_internal (req);
@@ -157,7 +158,7 @@ grant_authorization_code (SbxRequest *req,
     }
 
   g_info ("SmartCA tokens issued from a hand-off code for registration %s", registration_id);
-  issue_tokens_and_reply (req, db, citizen_id, registration_id);
+  issue_tokens_and_reply (req, db, citizen_id, registration_id, TRUE);
 }
 
 /* A refresh token is used once: it gives way to a new pair. */
@@ -187,7 +188,8 @@ grant_refresh_token (SbxRequest *req,
     }
   sbx_token_revoke (db, refresh_token);
 
-  issue_tokens_and_reply (req, db, info->citizen_id, info->registration_id);
+  /* Not fresh: a change of device needs a token from a hand-off. */
+  issue_tokens_and_reply (req, db, info->citizen_id, info->registration_id, FALSE);
 }
 
 static void
@@ -343,4 +345,5 @@ sbx_smartca_register (SbxServer *server)
   sbx_activation_register (server);
   sbx_transactions_register (server);
   sbx_credentials_register (server);
+  sbx_pin_register (server);
 }

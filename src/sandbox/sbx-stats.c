@@ -15,6 +15,7 @@ static const struct
   [SBX_STAT_KEY_GENERATION] = { "keyGenerations", "keyGenerationCpuMs" },
   [SBX_STAT_CERTIFICATE_SIGNATURE] = { "certificateSignatures", "certificateSignatureCpuMs" },
   [SBX_STAT_DOCUMENT_SIGNATURE] = { "documentSignatures", "documentSignatureCpuMs" },
+  [SBX_STAT_PASSWORD_HASH] = { "passwordHashes", "passwordHashCpuMs" },
 };
 
 G_LOCK_DEFINE_STATIC (stats);

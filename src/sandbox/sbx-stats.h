@@ -8,7 +8,8 @@ G_BEGIN_DECLS
 /*
  * What the sandbox's RSA work has cost, in CPU time of the threads that
  * did it: the HSM's key generation, the issuing CA's certificate
- * signatures and the signatures of documents and hashes. For the
+ * signatures and the signatures of documents and hashes; and the
+ * passwords' PBKDF2 (an unknown citizen ID costs one too). For the
  * enrollment benchmark (GET CONTROL/stats, a sandbox extension); any
  * thread may add.
  */
@@ -17,6 +18,7 @@ typedef enum
   SBX_STAT_KEY_GENERATION,
   SBX_STAT_CERTIFICATE_SIGNATURE,
   SBX_STAT_DOCUMENT_SIGNATURE,
+  SBX_STAT_PASSWORD_HASH,        /* PBKDF2 of a password, checked or stored */
   SBX_N_STATS,
 } SbxStat;
 

@@ -26,7 +26,8 @@ sbx_token_issue (SbxDb      *db,
                  const char *citizen_id,
                  const char *registration_id,
                  const char *scope,
-                 gint64      expires_in_s)
+                 gint64      expires_in_s,
+                 gboolean    from_login)
 {
   g_autoptr(GBytes) hash = NULL;
   char *token;
@@ -41,8 +42,8 @@ sbx_token_issue (SbxDb      *db,
   hash = sbx_secret_hash (token);
 
   stmt = sbx_db_prepare (db, "INSERT INTO tokens (token_hash, service, kind, citizen_id,"
-                             " registration_id, scope, issued_at, expires_at)"
-                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                             " registration_id, scope, issued_at, expires_at, from_login)"
+                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   sbx_db_bind_bytes (stmt, 1, hash);
   sqlite3_bind_text (stmt, 2, service, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 3, kind, -1, SQLITE_TRANSIENT);
@@ -54,6 +55,7 @@ sbx_token_issue (SbxDb      *db,
   sqlite3_bind_text (stmt, 6, scope != NULL ? scope : "", -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 7, now);
   sqlite3_bind_int64 (stmt, 8, now + expires_in_s * 1000);
+  sqlite3_bind_int (stmt, 9, from_login ? 1 : 0);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
       g_warning ("Cannot store a token: %s", sqlite3_errmsg (sbx_db_handle (db)));
@@ -82,7 +84,8 @@ sbx_token_lookup (SbxDb      *db,
     return NULL;
 
   hash = sbx_secret_hash (token);
-  stmt = sbx_db_prepare (db, "SELECT citizen_id, registration_id, scope, expires_at FROM tokens"
+  stmt = sbx_db_prepare (db, "SELECT citizen_id, registration_id, scope, expires_at, issued_at,"
+                             " from_login FROM tokens"
                              " WHERE token_hash = ? AND service = ? AND kind = ?"
                              " AND revoked = 0 AND expires_at > ?");
   sbx_db_bind_bytes (stmt, 1, hash);
@@ -96,6 +99,9 @@ sbx_token_lookup (SbxDb      *db,
       info->registration_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
       info->scope = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
       info->expires_at = sqlite3_column_int64 (stmt, 3);
+      info->issued_at = sqlite3_column_int64 (stmt, 4);
+      /* NULL: issued before schema version 3, which did not say. */
+      info->from_login = sqlite3_column_int (stmt, 5) == 1;
     }
   sqlite3_reset (stmt);
   return info;
@@ -119,6 +125,23 @@ sbx_token_revoke (SbxDb      *db,
   if (sqlite3_step (stmt) != SQLITE_DONE)
     g_warning ("Cannot revoke a token: %s", sqlite3_errmsg (sbx_db_handle (db)));
   sqlite3_reset (stmt);
+}
+
+gboolean
+sbx_token_revoke_citizen (SbxDb      *db,
+                          const char *service,
+                          const char *citizen_id)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (service != NULL && citizen_id != NULL, FALSE);
+
+  stmt = sbx_db_prepare (db, "UPDATE tokens SET revoked = 1"
+                             " WHERE service = ? AND citizen_id = ? AND revoked = 0");
+  sqlite3_bind_text (stmt, 1, service, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, citizen_id, -1, SQLITE_TRANSIENT);
+  return sbx_db_step_done (db, stmt);
 }
 
 SbxTokenInfo *

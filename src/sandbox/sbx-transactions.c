@@ -736,6 +736,26 @@ load_documents (SbxDb     *db,
   return confirm->documents->len > 0;
 }
 
+/* The transaction's document hashes in their order: what its SAD names. */
+static GStrv
+document_hashes (SbxDb      *db,
+                 const char *tran_id)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  sqlite3_stmt *stmt;
+
+  stmt = sbx_db_prepare (db,
+                         "SELECT hash FROM transaction_documents WHERE tran_id = ? "
+                         "ORDER BY position");
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, tran_id, -1, SQLITE_TRANSIENT);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return g_strv_builder_end (builder);
+}
+
 static void
 signconfirm_cb (SbxRequest *req)
 {
@@ -745,6 +765,7 @@ signconfirm_cb (SbxRequest *req)
   g_autoptr(SbxTransaction) tran = NULL;
   g_autoptr(SbxCredential) credential = NULL;
   g_autofree char *reason = NULL;
+  g_auto(GStrv) hashes = NULL;
   const char *tran_id, *credential_id, *sad;
   SbxServer *server = sbx_request_get_server (req);
   SbxDb *db = sbx_smartca_db (req);
@@ -784,6 +805,12 @@ signconfirm_cb (SbxRequest *req)
       return;
     }
 
+  hashes = document_hashes (db, tran->tran_id);
+  if (hashes == NULL)
+    {
+      sbx_smartca_reply_internal (req);
+      return;
+    }
   expected = (SbxSadExpected) {
     .kak_public_key = credential->kak_public_key,
     .device_id = credential->device_id,
@@ -792,6 +819,7 @@ signconfirm_cb (SbxRequest *req)
     /* A transaction that succeeded has used its challenge. */
     .challenge = tran->status == SBX_TRAN_WAITING ? tran->challenge : NULL,
     .expires_at_ms = tran->expires_at,
+    .hashes = (const char * const *) hashes,
   };
   result = sbx_sad_check (sad, &expected, sbx_clock_now_ms (), &reason);
   if (result != SBX_SAD_OK)

@@ -10,6 +10,7 @@ on leaving a `with` block, and at interpreter exit.
 
 import atexit
 import base64
+import contextlib
 import ctypes
 import hashlib
 import http.client
@@ -21,6 +22,7 @@ import select
 import shutil
 import signal
 import socket
+import sqlite3
 import ssl
 import subprocess
 import tempfile
@@ -49,6 +51,17 @@ BAO = '031085006789'
 TUAN = '092099001122'        # identity level 1: refused
 HUY = '038204007777'         # a Vietnamese password (NFC tests)
 HUONG = '046182005555'       # a non-null district
+
+# PROTOCOL.md rev 2, "PIN guard": the client's derivations. Tests use a low
+# iteration count; the service sees only the verifier.
+PIN = '246810'
+PIN_ITERATIONS = 1000
+
+# The hashes of every transaction's documents in their order, as the
+# sandbox listed them (waitingtrans, waitingtraninfo, gettraninfo) or as a
+# signing request sent them: what a SAD for that transaction names
+# (PROTOCOL.md rev 2, "SAD").
+TRAN_HASHES = {}
 
 # Every (endpoint, status, code) a test saw, for the coverage check of
 # test_protocol.py. The endpoint is "METHOD API/pattern".
@@ -101,6 +114,15 @@ def b64(data):
 
 def sha256_b64(data):
     return b64(hashlib.sha256(data).digest())
+
+
+def pin_keys(pin, salt, iterations=PIN_ITERATIONS):
+    """(pinVerifier, pinKey) of a PIN, as PROTOCOL.md derives them."""
+    import hmac
+    stretched = hashlib.pbkdf2_hmac('sha256', pin.encode('ascii'), salt, iterations, 32)
+    verifier = hmac.new(stretched, b'SmartCA PIN verifier v1', hashlib.sha256).digest()
+    key = hmac.new(stretched, b'SmartCA PIN key v1', hashlib.sha256).digest()
+    return verifier, key
 
 
 def nfd(text):
@@ -167,7 +189,8 @@ class Sandbox:
 
     _template = None
 
-    def __init__(self, extra_args=(), template=True, data_dir=None, sync_delay_ms=None):
+    def __init__(self, extra_args=(), template=True, data_dir=None, sync_delay_ms=None,
+                 start=True):
         self.binary = sandbox_binary()
         self.tmp = tempfile.mkdtemp(prefix='sbxtests-')
         self.data_dir = data_dir or os.path.join(self.tmp, 'data')
@@ -177,6 +200,8 @@ class Sandbox:
             self.extra_args += ['--sync-delay-ms', str(sync_delay_ms)]
         self.proc = None
         self.info = None
+        # The umask the process starts with (None: the test's own).
+        self.umask = None
         self.secrets = set()
         self.starts = 0
         # How far the sandbox clock runs ahead (POST CONTROL/clock), so that
@@ -188,7 +213,8 @@ class Sandbox:
             # process, which is the "reuse" case of PROTOCOL.md.
             shutil.copytree(Sandbox.template_dir(), self.data_dir)
         _LIVE.add(self)
-        self.start()
+        if start:
+            self.start()
 
     # --- Process ---------------------------------------------------------
 
@@ -209,14 +235,13 @@ class Sandbox:
 
     def start(self):
         assert self.proc is None
-        os.makedirs(self.data_dir, exist_ok=True)
         args = [self.binary, '--listen', '127.0.0.1:0', '--data-dir', self.data_dir]
         args += self.extra_args
         with open(self.log_path, 'ab') as log:
             log.write(('--- start %d: %s\n' % (self.starts, ' '.join(args))).encode())
             self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL,
                                          stdout=subprocess.PIPE, stderr=log,
-                                         preexec_fn=_die_with_parent)
+                                         preexec_fn=self._preexec)
         self.starts += 1
         line = self._read_line(START_TIMEOUT)
         try:
@@ -224,11 +249,11 @@ class Sandbox:
         except ValueError:
             raise SandboxError('the first line on stdout is not JSON: %r' % line)
         if not isinstance(info, dict) or sorted(info) != sorted(
-                ['vneid_url', 'smartca_url', 'control_url', 'trust_anchor']):
-            raise SandboxError('the JSON line has not exactly the four members: %r' % line)
+                ['vneid_url', 'smartca_url', 'control_url', 'tsa_url', 'trust_anchor']):
+            raise SandboxError('the JSON line has not exactly the five members: %r' % line)
         port = None
         for name, suffix in (('vneid_url', '/vneid'), ('smartca_url', '/smartca'),
-                             ('control_url', '/sandbox')):
+                             ('control_url', '/sandbox'), ('tsa_url', '/tsa')):
             m = re.match(r'^https://127\.0\.0\.1:(\d+)%s$' % suffix, info[name])
             if not m:
                 raise SandboxError('%s is %r' % (name, info[name]))
@@ -250,6 +275,11 @@ class Sandbox:
             urllib.request.HTTPSHandler(context=self.ctx),
             _NoRedirect())
         return info
+
+    def _preexec(self):
+        _die_with_parent()
+        if self.umask is not None:
+            os.umask(self.umask)
 
     def _read_line(self, timeout):
         fd = self.proc.stdout.fileno()
@@ -309,6 +339,27 @@ class Sandbox:
             if extra.strip():
                 raise SandboxError('the sandbox printed more on stdout: %r' % extra[:300])
         return code
+
+    @contextlib.contextmanager
+    def stopped_database(self):
+        """The database of this sandbox, stopped first, for a test to change
+        as an older sandbox would have left it; committed on leaving."""
+        self.stop()
+        db = sqlite3.connect(os.path.join(self.data_dir, 'sandbox.db'))
+        try:
+            yield db
+            db.commit()
+        finally:
+            db.close()
+
+    def query(self, sql, args=()):
+        """The rows of @sql, read beside the sandbox (WAL), read-only."""
+        db = sqlite3.connect('file:%s?mode=ro' % os.path.join(self.data_dir, 'sandbox.db'),
+                             uri=True)
+        try:
+            return db.execute(sql, args).fetchall()
+        finally:
+            db.close()
 
     def kill9(self):
         if self.proc is None:
@@ -395,7 +446,7 @@ class Sandbox:
 
     def url(self, api, path):
         base = {'vneid': self.info['vneid_url'], 'smartca': self.info['smartca_url'],
-                'control': self.info['control_url']}[api]
+                'control': self.info['control_url'], 'tsa': self.info['tsa_url']}[api]
         return base + '/' + path.lstrip('/')
 
     def request(self, api, method, pattern, params=None, query=None, form=None, body=None,
@@ -422,8 +473,10 @@ class Sandbox:
         elif body is not None:
             data = json.dumps(body, ensure_ascii=False).encode('utf-8')
             hdrs['Content-Type'] = 'application/json'
-            if isinstance(body, dict) and isinstance(body.get('otp'), str):
-                self.add_secret(body['otp'])
+            if isinstance(body, dict):
+                for k in ('otp', 'pinVerifier', 'newPinVerifier'):
+                    if isinstance(body.get(k), str):
+                        self.add_secret(body[k])
         elif data is not None:
             hdrs['Content-Type'] = 'application/json'
         elif method in ('POST', 'PUT', 'PATCH'):
@@ -455,6 +508,8 @@ class Sandbox:
         except (socket.timeout, TimeoutError):
             raise TimeoutError('%s %s: no answer within %ss' % (method, url, timeout))
         self._harvest(reply)
+        if isinstance(body, dict) and isinstance(body.get('datas'), list):
+            self._remember_request_hashes(body['datas'], reply)
         EXERCISED.add((label or '%s %s/%s' % (method, api.upper(), pattern), reply.status,
                        reply.error))
         return reply
@@ -491,17 +546,30 @@ class Sandbox:
         return reply
 
     def _harvest(self, reply):
-        """Remembers every secret an answer carries, to look for it in the log."""
+        """Remembers every secret an answer carries, to look for it in the log,
+        and the documents' hashes of every transaction it lists."""
         obj = reply.json
-        if isinstance(obj, dict) and isinstance(obj.get('content'), dict):
+        if isinstance(obj, dict) and isinstance(obj.get('content'), (dict, list)):
             obj = obj['content']
         if isinstance(obj, dict):
-            for k in ('access_token', 'refresh_token', 'device_code', 'otp_session', 'code'):
+            for k in ('access_token', 'refresh_token', 'device_code', 'otp_session', 'code',
+                      'pinShare'):
                 self.add_secret(obj.get(k))
+            _remember_hashes(obj)
         elif isinstance(obj, list):
             for item in obj:
                 if isinstance(item, dict):
                     self.add_secret(item.get('code'))
+                    _remember_hashes(item)
+
+    @staticmethod
+    def _remember_request_hashes(datas, reply):
+        obj = reply.json
+        if isinstance(obj, dict) and isinstance(obj.get('content'), dict):
+            obj = obj['content']
+        if isinstance(obj, dict) and isinstance(obj.get('tranId'), str):
+            TRAN_HASHES.setdefault(obj['tranId'], [d.get('hash') for d in datas
+                                                   if isinstance(d, dict)])
 
     def vneid(self, method, pattern, **kw):
         return self.request('vneid', method, pattern, **kw)
@@ -513,6 +581,10 @@ class Sandbox:
 
     def control(self, method, pattern, **kw):
         return self.request('control', method, pattern, **kw)
+
+    def tsa(self, query, path='', content_type='application/timestamp-query', **kw):
+        """POST TSA with a DER TimeStampReq; the answer is DER, not JSON."""
+        return self.request('tsa', 'POST', path, data=query, content_type=content_type, **kw)
 
     # --- Control helpers -------------------------------------------------
 
@@ -591,11 +663,12 @@ class Sandbox:
     def login(self, citizen_id, password=None):
         """Password + OTP; returns the VNeID access token."""
         phone = CITIZENS[citizen_id]['phone']
-        before = self.outbox(phone)
         r = self.password_grant(citizen_id, password or CITIZENS[citizen_id]['password'])
         if r.status != 401 or r.error != 'otp_required':
             raise SandboxError('password grant: %r' % r)
-        otp = self.latest_otp(phone, 'vneid-login', after=before)
+        # A second login within 60 s gets the open session again, and no
+        # new code (PROTOCOL.md rev 2): the newest code is that session's.
+        otp = self.latest_otp(phone, 'vneid-login')
         r = self.otp_grant(r.json['otp_session'], otp)
         if r.status != 200:
             raise SandboxError('OTP grant: %r' % r)
@@ -650,6 +723,18 @@ class Sandbox:
         return {'vneid_token': vtoken, 'registration_id': rid,
                 'token': t.json['access_token'], 'refresh_token': t.json['refresh_token']}
 
+    def relogin(self, s):
+        """A new hand-off with @s's VNeID token: new SmartCA tokens in @s (after
+        a lock revoked the old ones, or for a change of device)."""
+        h = self.handoff(s['vneid_token'], s['registration_id'])
+        if h.status != 200:
+            raise SandboxError('hand-off: %r' % h)
+        t = self.smartca_token(h.json['code'])
+        if t.status != 200:
+            raise SandboxError('SmartCA token: %r' % t)
+        s.update(token=t.json['access_token'], refresh_token=t.json['refresh_token'])
+        return s
+
     def wait_state(self, token, state, timeout=15.0):
         """Polls enrollment/status until @state, advancing the sandbox clock
         by pollAfterMs instead of sleeping."""
@@ -698,7 +783,8 @@ class Sandbox:
         return s
 
     def activate(self, token, kak, key=None, otp=None, **extra):
-        body = {'kakPublicKey': kak.public_b64, 'device': kak.device()}
+        body = {'kakPublicKey': kak.public_b64, 'device': kak.device(),
+                'pinVerifier': kak.pin_verifier_b64}
         if otp is not None:
             body['otp'] = otp
         body.update(extra)
@@ -762,18 +848,67 @@ class Sandbox:
             raise SandboxError('portal/signhash: %r' % r)
         return r.json['tranId']
 
+    def change_device(self, s, kak, citizen_id):
+        """Steps 1 and 2 of a change of device to @kak: the device OTP and
+        enrollment/activate with it; returns activate's content."""
+        r = self.smartca('enrollment/device/otp', token=s['token'])
+        if r.status != 200:
+            raise SandboxError('device/otp: %r' % r)
+        otp = self.latest_otp(CITIZENS[citizen_id]['phone'], 'device')
+        r = self.activate(s['token'], kak, otp=otp)
+        if r.status != 200:
+            raise SandboxError('activate: %r' % r)
+        return r.json['content']
+
+    def confirm_device(self, s, kak, challenge):
+        """Step 3: enrollment/device/confirm with a SAD by @kak."""
+        return self.smartca('enrollment/device/confirm',
+                            {'credentialId': s['credential_id'],
+                             'sad': self.sad(kak, s['credential_id'], 'device', challenge)},
+                            token=s['token'])
+
+    def pin_verify(self, token, credential_id, verifier):
+        return self.smartca('ssa/sic/pin/verify',
+                            {'credentialId': credential_id, 'pinVerifier': verifier}, token=token)
+
+    def pin_change(self, token, credential_id, verifier, new_verifier):
+        return self.smartca('ssa/sic/pin/change',
+                            {'credentialId': credential_id, 'pinVerifier': verifier,
+                             'newPinVerifier': new_verifier}, token=token)
+
+
+_TRANSACTION_HASHES = object()
+
+
+def _remember_hashes(obj):
+    """A transaction as the sandbox lists it: its documents' hashes."""
+    docs = obj.get('documents')
+    if isinstance(obj.get('tranId'), str) and isinstance(docs, list) and docs and all(
+            isinstance(d, dict) and isinstance(d.get('hash'), str) for d in docs):
+        TRAN_HASHES[obj['tranId']] = [d['hash'] for d in docs]
+
 
 class Kak:
     """A key-authorisation key made here (python3-cryptography), with its
     device, as a client makes them; signs SADs (PROTOCOL.md, "SAD")."""
 
     def __init__(self, device_id=None, name='Máy tính của tôi', platform='linux-desktop',
-                 bits=2048):
+                 bits=2048, pin=PIN):
         from cryptography.hazmat.primitives.asymmetric import rsa
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
         self.device_id = device_id or str(uuid.uuid4())
         self.name = name
         self.platform = platform
+        # The PIN guard: the salt stays with the key, the PIN may change.
+        self.salt = os.urandom(16)
+        self.pin = pin
+
+    def verifier_b64(self, pin=None):
+        return b64(pin_keys(pin or self.pin, self.salt)[0])
+
+    @property
+    def pin_verifier_b64(self):
+        return self.verifier_b64()
 
     @property
     def public_der(self):
@@ -793,10 +928,17 @@ class Kak:
         from cryptography.hazmat.primitives.asymmetric import padding
         return self.key.sign(data, padding.PKCS1v15(), hashes.SHA256())
 
-    def sad(self, credential_id, txn, challenge, now=None, lifetime=300, header=None, **claims):
+    def sad(self, credential_id, txn, challenge, now=None, lifetime=300, header=None,
+            hashes=_TRANSACTION_HASHES, **claims):
+        """@hashes: by default the hashes of @txn's documents as the sandbox
+        listed them ([] for activation and device); None leaves the claim out."""
         iat = int(time.time()) if now is None else now
+        if hashes is _TRANSACTION_HASHES:
+            hashes = list(TRAN_HASHES.get(txn, []))
         body = {'iss': self.device_id, 'sub': credential_id, 'aud': 'smartca', 'txn': txn,
-                'challenge': challenge, 'iat': iat, 'exp': iat + lifetime}
+                'challenge': challenge, 'hashes': hashes, 'iat': iat, 'exp': iat + lifetime}
+        if hashes is None:
+            del body['hashes']
         body.update(claims)
         head = header or {'alg': 'RS256', 'typ': 'JWT'}
         signing_input = (b64url(json.dumps(head, separators=(',', ':')).encode()) + '.' +

@@ -10,9 +10,11 @@
 #include <sys/prctl.h>
 #include <time.h>
 
+#include "enr-jws.h"
 #include "enr-pdf-signature.h"
 #include "enr-sad.h"
 #include "sbx-test-client.h"
+#include "sbx-test-pin.h"
 
 #define CLIENT_ID    "smartca-enroll"
 #define SERVICE_PACK "SMARTCA_PERSONAL_FREE"
@@ -416,6 +418,7 @@ sbx_test_enrollment_clear (SbxTestEnrollment *enrollment)
   g_clear_pointer (&enrollment->credential_id, g_free);
   g_clear_pointer (&enrollment->certificate, g_bytes_unref);
   g_clear_pointer (&enrollment->chain, g_ptr_array_unref);
+  g_clear_pointer (&enrollment->pin_share, g_free);
   g_clear_pointer (&enrollment->tran_id, g_free);
   g_clear_pointer (&enrollment->prepared_record, g_bytes_unref);
   g_clear_pointer (&enrollment->signed_record, g_bytes_unref);
@@ -708,27 +711,106 @@ sbx_test_sign_contract (SbxTestEnrollment *enrollment)
     sbx_test_base64_decode (json_object_get_string_member (object, "dataBase64"));
 }
 
+/* The claims of PROTOCOL.md rev 2 with "hashes", which the program's
+ * enr_sad_create() does not write yet: built and signed here. */
 char *
-sbx_test_sad (SbxTestEnrollment *enrollment,
-              EnrKak            *kak,
-              const char        *device_id,
-              const char        *txn,
-              const char        *challenge)
+sbx_test_sad (SbxTestEnrollment  *enrollment,
+              EnrKak             *kak,
+              const char         *device_id,
+              const char         *txn,
+              const char         *challenge,
+              const char * const *hashes)
 {
   g_autoptr(GError) error = NULL;
-  EnrSadClaims claims = {
-    .device_id = device_id,
-    .credential_id = enrollment->credential_id,
-    .txn = txn,
-    .challenge = challenge,
-  };
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GBytes) signature = NULL;
+  g_autofree char *payload = NULL;
+  g_autofree char *input = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 started = sbx_test_thread_cpu_us ();
-  char *sad;
+  const guint8 *sig;
+  gsize sig_len;
 
-  sad = enr_sad_create (kak, &claims, &error);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "iss");
+  json_builder_add_string_value (builder, device_id);
+  json_builder_set_member_name (builder, "sub");
+  json_builder_add_string_value (builder, enrollment->credential_id);
+  json_builder_set_member_name (builder, "aud");
+  json_builder_add_string_value (builder, "smartca");
+  json_builder_set_member_name (builder, "txn");
+  json_builder_add_string_value (builder, txn);
+  json_builder_set_member_name (builder, "challenge");
+  json_builder_add_string_value (builder, challenge);
+  json_builder_set_member_name (builder, "hashes");
+  json_builder_begin_array (builder);
+  for (guint i = 0; hashes != NULL && hashes[i] != NULL; i++)
+    json_builder_add_string_value (builder, hashes[i]);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "iat");
+  json_builder_add_int_value (builder, now);
+  json_builder_set_member_name (builder, "exp");
+  json_builder_add_int_value (builder, now + ENR_SAD_MAX_LIFETIME_S);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  payload = json_generator_to_data (generator, NULL);
+
+  input = enr_jws_signing_input ("{\"alg\":\"RS256\",\"typ\":\"JWT\"}",
+                                 (const guint8 *) payload, strlen (payload));
+  signature = enr_kak_sign (kak, (const guint8 *) input, strlen (input), &error);
   g_assert_no_error (error);
   enrollment->rsa_cpu_us += sbx_test_thread_cpu_us () - started;
-  return sad;
+  sig = g_bytes_get_data (signature, &sig_len);
+  return enr_jws_join (input, sig, sig_len);
+}
+
+/* The PIN guard's verifier of SBX_TEST_PIN under the enrollment's salt, as
+ * Base64; with @pin_key, its pinKey too. */
+static char *
+pin_verifier_b64 (SbxTestEnrollment *enrollment,
+                  guint8             pin_key[32])
+{
+  guint8 verifier[32], key[32];
+  char *text;
+
+  sbx_test_pin_derive (SBX_TEST_PIN, enrollment->pin_salt, SBX_TEST_PIN_ITERATIONS, verifier,
+                       key);
+  text = g_base64_encode (verifier, sizeof verifier);
+  if (pin_key != NULL)
+    memcpy (pin_key, key, sizeof key);
+  gnutls_memset (verifier, 0, sizeof verifier);
+  gnutls_memset (key, 0, sizeof key);
+  return text;
+}
+
+/* What a client does before it signs: the PIN verified with the service,
+ * whose share, with pinKey, makes the KAK's wrapping key. */
+static void
+unlock (SbxTestEnrollment *enrollment)
+{
+  g_autofree char *verifier = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(GBytes) share = NULL;
+  g_auto(SbxTestReply) reply = { 0 };
+  guint8 pin_key[32], wrapping_key[32];
+  JsonObject *object;
+
+  verifier = pin_verifier_b64 (enrollment, pin_key);
+  body = g_strdup_printf ("{\"credentialId\":\"%s\",\"pinVerifier\":\"%s\"}",
+                          enrollment->credential_id, verifier);
+  sbx_test_call_json (enrollment->session, "POST", enrollment->sandbox->smartca_url,
+                      "ssa/sic/pin/verify", enrollment->smartca_token, body, NULL, &reply);
+  object = sbx_test_envelope (&reply);
+  g_assert_cmpstr (json_object_get_string_member (object, "pinShare"), ==,
+                   enrollment->pin_share);
+  share = sbx_test_base64_decode (enrollment->pin_share);
+  g_assert_cmpuint (g_bytes_get_size (share), ==, 32);
+  sbx_test_pin_wrapping_key (g_bytes_get_data (share, NULL), pin_key, wrapping_key);
+  gnutls_memset (pin_key, 0, sizeof pin_key);
+  gnutls_memset (wrapping_key, 0, sizeof wrapping_key);
 }
 
 void
@@ -743,6 +825,7 @@ sbx_test_activate (SbxTestEnrollment *enrollment,
   g_autofree char *key = g_uuid_string_random ();
   g_autofree char *sad = NULL;
   g_autofree char *challenge = NULL;
+  g_autofree char *verifier = NULL;
   g_auto(SbxTestReply) activated = { 0 };
   g_auto(SbxTestReply) certified = { 0 };
   JsonObject *object;
@@ -753,10 +836,13 @@ sbx_test_activate (SbxTestEnrollment *enrollment,
   public_key = enr_kak_get_public_key (kak);
   public_b64 = g_base64_encode (g_bytes_get_data (public_key, NULL),
                                 g_bytes_get_size (public_key));
+  g_assert_cmpint (gnutls_rnd (GNUTLS_RND_NONCE, enrollment->pin_salt,
+                               sizeof enrollment->pin_salt), ==, 0);
+  verifier = pin_verifier_b64 (enrollment, NULL);
   activate_body = g_strdup_printf ("{\"kakPublicKey\":\"%s\",\"device\":{\"deviceId\":\"%s\","
                                    "\"name\":\"Máy tính của tôi\","
-                                   "\"platform\":\"linux-desktop\"}}",
-                                   public_b64, enrollment->device_id);
+                                   "\"platform\":\"linux-desktop\"},\"pinVerifier\":\"%s\"}",
+                                   public_b64, enrollment->device_id, verifier);
   sbx_test_call_json (enrollment->session, "POST", sandbox->smartca_url, "enrollment/activate",
                       enrollment->smartca_token, activate_body, key, &activated);
   object = sbx_test_envelope (&activated);
@@ -764,8 +850,10 @@ sbx_test_activate (SbxTestEnrollment *enrollment,
   g_assert_cmpint (json_object_get_int_member (object, "challengeExpiresIn"), ==, 300);
   enrollment->credential_id = g_strdup (json_object_get_string_member (object, "credentialId"));
   challenge = g_strdup (json_object_get_string_member (object, "challenge"));
+  enrollment->pin_share = g_strdup (json_object_get_string_member (object, "pinShare"));
+  g_assert_nonnull (enrollment->pin_share);
 
-  sad = sbx_test_sad (enrollment, kak, enrollment->device_id, "activation", challenge);
+  sad = sbx_test_sad (enrollment, kak, enrollment->device_id, "activation", challenge, NULL);
   certificate_body = g_strdup_printf ("{\"credentialId\":\"%s\",\"sad\":\"%s\"}",
                                       enrollment->credential_id, sad);
   sbx_test_call_json (enrollment->session, "POST", sandbox->smartca_url,
@@ -800,6 +888,7 @@ sbx_test_accept (SbxTestEnrollment *enrollment)
   g_autofree char *sad = NULL;
   g_autofree char *digest = NULL;
   g_autofree char *name = NULL;
+  const char *hashes[2] = { NULL, NULL };
   JsonObject *object, *document;
   JsonArray *documents;
   JsonNode *content;
@@ -842,9 +931,12 @@ sbx_test_accept (SbxTestEnrollment *enrollment)
   digest = sbx_test_sha256_base64 (g_bytes_get_data (covered, NULL), g_bytes_get_size (covered));
   g_assert_cmpstr (json_object_get_string_member (document, "hash"), ==, digest);
 
-  /* The citizen enters the PIN; the KAK signs the SAD. */
+  /* The citizen enters the PIN, the service hands out its share for it,
+   * and the KAK signs the SAD over the hash shown. */
+  unlock (enrollment);
+  hashes[0] = digest;
   sad = sbx_test_sad (enrollment, enrollment->kak, enrollment->device_id, enrollment->tran_id,
-                      json_object_get_string_member (object, "challenge"));
+                      json_object_get_string_member (object, "challenge"), hashes);
   confirm_body = g_strdup_printf ("{\"tranId\":\"%s\",\"credentialId\":\"%s\",\"sad\":\"%s\"}",
                                   enrollment->tran_id, enrollment->credential_id, sad);
   sbx_test_call_json (enrollment->session, "POST", sandbox->smartca_url, "ssa/sic/signconfirm",

@@ -115,6 +115,8 @@ typedef struct
   char                 *credential_id;
   GBytes               *certificate;      /* DER */
   GPtrArray            *chain;            /* GBytes of DER: issuing CA, root */
+  guint8                pin_salt[16];     /* the key handle's, with the PIN below */
+  char                 *pin_share;        /* Base64, from the PIN guard */
   char                 *tran_id;          /* the acceptance record's */
   GBytes               *prepared_record;
   GBytes               *signed_record;
@@ -139,20 +141,28 @@ void  sbx_test_login             (SbxTestEnrollment    *enrollment);
 void  sbx_test_register          (SbxTestEnrollment    *enrollment);
 /* Step 4: the contract, its OTP and its signature (ACTIVATION_PENDING). */
 void  sbx_test_sign_contract     (SbxTestEnrollment    *enrollment);
-/* Step 5, first half: register @kak (taken) and get the certificate with
- * a SAD over the activation challenge (ACCEPTANCE_PENDING). */
+/* The PIN every test citizen chooses. */
+#define SBX_TEST_PIN "246810"
+
+/* Step 5, first half: register @kak (taken) with the PIN guard's verifier
+ * of SBX_TEST_PIN, and get the certificate with a SAD over the activation
+ * challenge (ACCEPTANCE_PENDING). */
 void  sbx_test_activate          (SbxTestEnrollment    *enrollment,
                                   EnrKak               *kak);
-/* Step 5, second half: the acceptance record waiting, checked, confirmed
- * with a SAD and fetched signed (ACTIVE). */
+/* Step 5, second half: the acceptance record waiting, checked, the PIN
+ * verified with the service (ssa/sic/pin/verify: the share back, the KAK's
+ * wrapping key made), confirmed with a SAD over its hash and fetched
+ * signed (ACTIVE). */
 void  sbx_test_accept            (SbxTestEnrollment    *enrollment);
 
-/* A SAD by @kak for @txn over @challenge, timed into rsa_cpu_us. */
+/* A SAD by @kak for @txn over @challenge naming @hashes (Base64,
+ * NULL-terminated; none for activation), timed into rsa_cpu_us. */
 char *sbx_test_sad               (SbxTestEnrollment    *enrollment,
                                   EnrKak               *kak,
                                   const char           *device_id,
                                   const char           *txn,
-                                  const char           *challenge);
+                                  const char           *challenge,
+                                  const char * const   *hashes);
 
 /* The CPU time this thread has used, in microseconds. */
 gint64 sbx_test_thread_cpu_us    (void);

@@ -4,6 +4,7 @@ error, through real HTTPS to a sandbox process. PROTOCOL.md is the
 specification: where the sandbox disagrees, these tests are right."""
 
 import base64
+import http.client
 import json
 import os
 import re
@@ -310,14 +311,15 @@ class PasswordLogin(SandboxTestCase):
             r = self.sb.otp_grant(session, wrong)
             body = self.assertOAuthError(r, 400, 'invalid_otp')
             self.assertEqual(body.get('attempts_left'), left, r)
-        # The 5th wrong OTP voids the session (its own answer may still say
-        # invalid_otp with 0 left); from then on, even the right OTP is refused.
+        # Rev 2: the 5th wrong OTP locks the citizen as the 5th wrong
+        # password does, and voids the session: from then on, even the
+        # right OTP is refused.
         r = self.sb.otp_grant(session, wrong)
-        self.assertEqual(r.status, 400, r)
-        if r.error == 'invalid_otp':
-            self.assertEqual(r.json.get('attempts_left'), 0, r)
-        else:
-            self.assertOAuthError(r, 400, 'expired_token')
+        body = self.assertOAuthError(r, 403, 'account_locked')
+        self.assertTrue(0 < body['retry_after'] <= 300, r)
+        r = self.sb.otp_grant(session, otp)
+        self.assertOAuthError(r, 403, 'account_locked')
+        self.sb.advance(301)
         r = self.sb.otp_grant(session, otp)
         self.assertOAuthError(r, 400, 'expired_token')
 
@@ -962,6 +964,9 @@ class Enrollment(SandboxTestCase):
             self.assertEqual(self.assertEnvelopeError(r, 400, 44000), {'attemptsLeft': left})
         r = self.sb.sign(s['token'], cid, wrong, h)
         self.assertEnvelopeError(r, 403, 44002)
+        # Rev 2: and a new login is needed, the citizen's tokens revoked.
+        self.assertEnvelopeError(self.sb.sign(s['token'], cid, otp, h), 401, 40100)
+        self.sb.relogin(s)
         # A new OTP is needed: the old one no longer signs.
         r = self.sb.sign(s['token'], cid, otp, h)
         self.assertEnvelopeFailure(r, (400, 403))
@@ -1055,7 +1060,8 @@ class Control(SandboxTestCase):
         phone = CITIZENS[AN]['phone']
         self.assertEqual(self.sb.outbox(phone), [])
         self.sb.password_grant(AN)
-        self.sb.advance(2)
+        # Rev 2: within 60 s the same OTP session, and no new code.
+        self.sb.advance(61)
         self.sb.password_grant(AN)
         items = self.sb.outbox(phone)
         self.assertEqual(len(items), 2)
@@ -1126,6 +1132,30 @@ class Control(SandboxTestCase):
         record('ANY CONTROL/<unknown path>', 404, 'error')
         r = self.sb.control('GET', 'faults')
         self.assertControlError(r, (405,))
+
+    def test_no_redirects(self):
+        """Rev 2: no endpoint redirects, whatever the path looks like: a
+        trailing or doubled slash, a dot segment, a bare base, another case."""
+        s = self.sb.to_smartca(AN)
+        paths = ['/', '/vneid', '/vneid/', '/smartca', '/smartca/', '/sandbox', '/sandbox/',
+                 '/vneid/oauth/token/', '/vneid//oauth/token', '/vneid/./oauth/token',
+                 '/vneid/api/../oauth/token', '/VNEID/oauth/token', '/smartca/enrollment/status/',
+                 '//smartca/enrollment/status', '/smartca/enrollment//status',
+                 '/smartca/auth/token/', '/sandbox/outbox/', '/tsa', '/tsa/', '/vneid%2Foauth']
+        for method in ('GET', 'POST'):
+            for path in paths:
+                conn = http.client.HTTPSConnection('127.0.0.1', self.sb.port,
+                                                   context=self.sb.ctx, timeout=20)
+                try:
+                    conn.request(method, path, body=b'{}' if method == 'POST' else None,
+                                 headers={'Authorization': 'Bearer ' + s['token'],
+                                          'Content-Type': 'application/json'})
+                    resp = conn.getresponse()
+                    resp.read()
+                finally:
+                    conn.close()
+                self.assertFalse(300 <= resp.status < 400, (method, path, resp.status))
+                self.assertIsNone(resp.getheader('Location'), (method, path))
 
     def test_bodies_over_1_mib(self):
         s = self.sb.to_smartca(AN)

@@ -367,6 +367,23 @@ class RestartSigning(RestartTestCase):
             db.close()
 
 
+def undo_version_3(db):
+    """Takes a database back to what schema version 2 was (schema-3.sql,
+    undone), as an older sandbox left it."""
+    for table in ('login_limits', 'smartca_otp_limits'):
+        db.execute('DROP TABLE %s' % table)
+    db.execute('DROP INDEX transactions_by_ref')
+    for table, column in (('otps', 'sealed_session'), ('tokens', 'from_login'),
+                          ('idempotency', 'sealed_body'), ('credentials', 'pin_verifier_hash'),
+                          ('credentials', 'pin_share'), ('credentials', 'pin_failures'),
+                          ('credentials', 'pending_pin_verifier_hash'),
+                          ('credentials', 'pending_pin_share')):
+        db.execute('ALTER TABLE %s DROP COLUMN %s' % (table, column))
+    db.execute('ALTER TABLE citizens ADD COLUMN failed_passwords INTEGER NOT NULL DEFAULT 0')
+    db.execute('ALTER TABLE citizens ADD COLUMN locked_until INTEGER NOT NULL DEFAULT 0')
+    db.execute('PRAGMA user_version = 2')
+
+
 class SchemaUpgrade(SandboxTestCase):
     """A data directory of schema version 1 (issue #2's sandbox) opens, is
     brought to version 2, and its enrollments go on to ACTIVE."""
@@ -374,24 +391,15 @@ class SchemaUpgrade(SandboxTestCase):
     def test_version_1_data_directory(self):
         sb = self.sb
         s = sb.to_activation(BAO)
-        sb.stop()
-        path = os.path.join(sb.data_dir, 'sandbox.db')
-        db = sqlite3.connect(path)
-        try:
-            # What version 1 had: no table of version 2, no HSM key.
+        with sb.stopped_database() as db:
+            # What version 1 had: nothing of versions 2 and 3, no HSM key.
+            undo_version_3(db)
             for table in ('transaction_documents', 'transactions', 'challenges', 'credentials'):
                 db.execute('DROP TABLE %s' % table)
             db.execute("DELETE FROM meta WHERE key = 'hsm_wrapping_key'")
             db.execute('PRAGMA user_version = 1')
-            db.commit()
-        finally:
-            db.close()
         sb.start()
-        db = sqlite3.connect('file:%s?mode=ro' % path, uri=True)
-        try:
-            self.assertEqual(db.execute('PRAGMA user_version').fetchall(), [(2,)])
-        finally:
-            db.close()
+        self.assertEqual(sb.query('PRAGMA user_version'), [(3,)])
         status = self.assertEnvelopeOk(sb.smartca('enrollment/status', token=s['token']))
         self.assertEqual(status['state'], 'ACTIVATION_PENDING')
         kak = sandbox.Kak()

@@ -217,9 +217,11 @@ class Activation(SigningTestCase):
         kak = Kak()
         r = self.sb.activate(s['token'], kak)
         a = self.assertEnvelopeOk(r)
-        self.assertEqual(set(a), {'credentialId', 'challenge', 'challengeExpiresIn', 'state'})
+        self.assertEqual(set(a), {'credentialId', 'challenge', 'challengeExpiresIn', 'state',
+                                  'pinShare'})
         self.assertEqual((a['challengeExpiresIn'], a['state']), (300, 'CERTIFICATE_PENDING'))
         self.assertEqual(len(b64decode(a['challenge'])), 32)
+        self.assertEqual(len(b64decode(a['pinShare'])), 32)
         status = self.status(s['token'])
         self.assertEqual((status['state'], status['credentialId'], status['acceptanceTranId']),
                          ('CERTIFICATE_PENDING', a['credentialId'], None))
@@ -243,7 +245,8 @@ class Activation(SigningTestCase):
         before = stats()
         self.assertEqual(set(before), {'keyGenerations', 'keyGenerationCpuMs',
                                        'certificateSignatures', 'certificateSignatureCpuMs',
-                                       'documentSignatures', 'documentSignatureCpuMs'})
+                                       'documentSignatures', 'documentSignatureCpuMs',
+                                       'passwordHashes', 'passwordHashCpuMs'})
         self.sb.to_active(AN)
         after = stats()
         for name in ('keyGeneration', 'certificateSignature', 'documentSignature'):
@@ -276,7 +279,8 @@ class Activation(SigningTestCase):
     def test_activate_bad_requests(self):
         s = self.sb.to_activation(AN)
         kak = Kak()
-        good = {'kakPublicKey': kak.public_b64, 'device': kak.device()}
+        good = {'kakPublicKey': kak.public_b64, 'device': kak.device(),
+                'pinVerifier': kak.pin_verifier_b64}
 
         def send(body, headers=None):
             return self.sb.smartca('enrollment/activate', body, token=s['token'],
@@ -998,7 +1002,8 @@ class ChangeOfDevice(SigningTestCase):
         otp = self.device_otp(s, citizen_id)
         new = Kak(name='Máy tính ở nhà')
         a = self.assertEnvelopeOk(self.sb.activate(s['token'], new, otp=otp))
-        self.assertEqual(set(a), {'credentialId', 'challenge', 'challengeExpiresIn', 'state'})
+        self.assertEqual(set(a), {'credentialId', 'challenge', 'challengeExpiresIn', 'state',
+                                  'pinShare'})
         self.assertEqual((a['credentialId'], a['challengeExpiresIn']), (s['credential_id'], 300))
         # Only the new KAK confirms it.
         r = self.sb.smartca('enrollment/device/confirm',
@@ -1067,6 +1072,10 @@ class ChangeOfDevice(SigningTestCase):
             self.assertEqual(self.assertEnvelopeError(r, 400, 44000), {'attemptsLeft': left})
         r = self.sb.activate(s['token'], new, otp=wrong_otp(otp))
         self.assertEnvelopeError(r, 403, 44002)
+        # Rev 2: the fifth also revoked the citizen's SmartCA tokens; after a
+        # new login the old OTP is still void.
+        self.assertEnvelopeError(self.sb.activate(s['token'], new, otp=otp), 401, 40100)
+        self.sb.relogin(s)
         r = self.sb.activate(s['token'], new, otp=otp)
         self.assertEnvelopeError(r, 403, 44002)
         self.sb.advance(61)
