@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "sbx-error.h"
-#include "sbx-tsp-der.h"
+#include "enr-asn1.h"
 #include "sbx-tsp.h"
 
 /* The sandbox's time-stamp policy, under the arc ITU-T X.660 keeps for
@@ -39,18 +39,18 @@ sbx_tsp_rejection (SbxTspFailure  failure,
                    const char    *text)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(asn1_node_st) node = sbx_tsp_new ("TimeStampResp");
+  g_autoptr(asn1_node_st) node = enr_asn1_new ("TimeStampResp");
   /* A named BIT STRING in DER ends at its last set bit. */
   guint8 bits[4] = { 0, };
   GBytes *der;
 
   bits[failure / 8] = 0x80 >> (failure % 8);
-  if (!sbx_tsp_write (node, "status.status", PKI_STATUS_REJECTION, 0, &error) ||
-      !sbx_tsp_write (node, "status.statusString", "NEW", 1, &error) ||
-      !sbx_tsp_write (node, "status.statusString.?LAST", text, (int) strlen (text), &error) ||
-      !sbx_tsp_write (node, "status.failInfo", bits, (int) failure + 1, &error) ||
-      !sbx_tsp_write (node, "timeStampToken", NULL, 0, &error) ||
-      (der = sbx_tsp_encode (node, "", &error)) == NULL)
+  if (!enr_asn1_write (node, "status.status", PKI_STATUS_REJECTION, 0, &error) ||
+      !enr_asn1_write (node, "status.statusString", "NEW", 1, &error) ||
+      !enr_asn1_write (node, "status.statusString.?LAST", text, (int) strlen (text), &error) ||
+      !enr_asn1_write (node, "status.failInfo", bits, (int) failure + 1, &error) ||
+      !enr_asn1_write (node, "timeStampToken", NULL, 0, &error) ||
+      (der = enr_asn1_encode (node, "", &error)) == NULL)
     g_error ("A TimeStampResp rejection: %s", error->message);
   return der;
 }
@@ -61,7 +61,7 @@ sbx_tsp_tst_info (const SbxTspRequest *request,
                   gint64               gen_time_s,
                   GError             **error)
 {
-  g_autoptr(asn1_node_st) node = sbx_tsp_new ("TSTInfo");
+  g_autoptr(asn1_node_st) node = enr_asn1_new ("TSTInfo");
   g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (gen_time_s);
   g_autofree char *gen_time = NULL;
 
@@ -74,25 +74,28 @@ sbx_tsp_tst_info (const SbxTspRequest *request,
     }
   /* UTC, to the second: "YYYYMMDDhhmmssZ". */
   gen_time = g_date_time_format (when, "%Y%m%d%H%M%SZ");
-  if (!sbx_tsp_write (node, "version", "1", 0, error) ||
-      !sbx_tsp_write (node, "policy", SANDBOX_POLICY, 0, error) ||
-      !sbx_tsp_write (node, "messageImprint.hashAlgorithm.algorithm", SBX_TSP_OID_SHA256, 0,
+  if (!enr_asn1_write (node, "version", "1", 0, error) ||
+      !enr_asn1_write (node, "policy", SANDBOX_POLICY, 0, error) ||
+      !enr_asn1_write (node, "messageImprint.hashAlgorithm.algorithm", ENR_ASN1_OID_SHA256, 0,
                       error) ||
-      !sbx_tsp_write (node, "messageImprint.hashAlgorithm.parameters", NULL, 0, error) ||
-      !sbx_tsp_write (node, "messageImprint.hashedMessage", request->imprint,
+      !enr_asn1_write (node, "messageImprint.hashAlgorithm.parameters", NULL, 0, error) ||
+      !enr_asn1_write (node, "messageImprint.hashedMessage", request->imprint,
                       SBX_TSP_IMPRINT_SIZE, error) ||
-      !sbx_tsp_write (node, "serialNumber", serial, 16, error) ||
-      !sbx_tsp_write (node, "genTime", gen_time, (int) strlen (gen_time), error))
+      !enr_asn1_write (node, "serialNumber", serial, 16, error) ||
+      !enr_asn1_write (node, "genTime", gen_time, (int) strlen (gen_time), error) ||
+      !enr_asn1_write (node, "accuracy", NULL, 0, error) ||
+      !enr_asn1_write (node, "tsa", NULL, 0, error) ||
+      !enr_asn1_write (node, "extensions", NULL, 0, error))
     return NULL;
   if (request->nonce != NULL)
     {
-      if (!sbx_tsp_write (node, "nonce", g_bytes_get_data (request->nonce, NULL),
+      if (!enr_asn1_write (node, "nonce", g_bytes_get_data (request->nonce, NULL),
                           (int) g_bytes_get_size (request->nonce), error))
         return NULL;
     }
-  else if (!sbx_tsp_write (node, "nonce", NULL, 0, error))
+  else if (!enr_asn1_write (node, "nonce", NULL, 0, error))
     return NULL;
-  return sbx_tsp_encode (node, "", error);
+  return enr_asn1_encode (node, "", error);
 }
 
 /* ESS signing-certificate-v2 of @cert_der: its SHA-256, the default
@@ -101,15 +104,18 @@ static GBytes *
 signing_certificate (GBytes  *cert_der,
                      GError **error)
 {
-  g_autoptr(asn1_node_st) node = sbx_tsp_new ("SigningCertificateV2");
+  g_autoptr(asn1_node_st) node = enr_asn1_new ("SigningCertificateV2");
   guint8 digest[32];
 
   gnutls_hash_fast (GNUTLS_DIG_SHA256, g_bytes_get_data (cert_der, NULL),
                     g_bytes_get_size (cert_der), digest);
-  if (!sbx_tsp_write (node, "certs", "NEW", 1, error) ||
-      !sbx_tsp_write (node, "certs.?LAST.certHash", digest, sizeof digest, error))
+  if (!enr_asn1_write (node, "certs", "NEW", 1, error) ||
+      !enr_asn1_write (node, "certs.?LAST.hashAlgorithm", NULL, 0, error) ||
+      !enr_asn1_write (node, "certs.?LAST.certHash", digest, sizeof digest, error) ||
+      !enr_asn1_write (node, "certs.?LAST.issuerSerial", NULL, 0, error) ||
+      !enr_asn1_write (node, "policies", NULL, 0, error))
     return NULL;
-  return sbx_tsp_encode (node, "", error);
+  return enr_asn1_encode (node, "", error);
 }
 
 static gboolean
@@ -124,10 +130,10 @@ add_attribute (asn1_node    node,
   g_autofree char *last = g_strconcat (root, ".?LAST.attrValues.?LAST", NULL);
 
   return value != NULL &&
-         sbx_tsp_write (node, root, "NEW", 1, error) &&
-         sbx_tsp_write (node, type, oid, 0, error) &&
-         sbx_tsp_write (node, values, "NEW", 1, error) &&
-         sbx_tsp_write (node, last, g_bytes_get_data (value, NULL),
+         enr_asn1_write (node, root, "NEW", 1, error) &&
+         enr_asn1_write (node, type, oid, 0, error) &&
+         enr_asn1_write (node, values, "NEW", 1, error) &&
+         enr_asn1_write (node, last, g_bytes_get_data (value, NULL),
                         (int) g_bytes_get_size (value), error);
 }
 
@@ -146,18 +152,18 @@ write_signed_attributes (asn1_node   signed_data,
 
   gnutls_hash_fast (GNUTLS_DIG_SHA256, g_bytes_get_data (tst_info, NULL),
                     g_bytes_get_size (tst_info), digest);
-  content_type = sbx_tsp_oid_der (SBX_TSP_OID_TST_INFO, error);
+  content_type = enr_asn1_oid_der (ENR_ASN1_OID_TST_INFO, error);
   if (content_type == NULL)
     return FALSE;
-  message_digest = sbx_tsp_octets_der (digest, sizeof digest, error);
+  message_digest = enr_asn1_octets_der (digest, sizeof digest, error);
   if (message_digest == NULL)
     return FALSE;
   signing_cert = signing_certificate (cert_der, error);
   if (signing_cert == NULL)
     return FALSE;
-  return add_attribute (signed_data, root, SBX_TSP_OID_CONTENT_TYPE, content_type, error) &&
-         add_attribute (signed_data, root, SBX_TSP_OID_MESSAGE_DIGEST, message_digest, error) &&
-         add_attribute (signed_data, root, SBX_TSP_OID_SIGNING_CERT_V2, signing_cert, error);
+  return add_attribute (signed_data, root, ENR_ASN1_OID_CONTENT_TYPE, content_type, error) &&
+         add_attribute (signed_data, root, ENR_ASN1_OID_MESSAGE_DIGEST, message_digest, error) &&
+         add_attribute (signed_data, root, ENR_ASN1_OID_SIGNING_CERT_V2, signing_cert, error);
 }
 
 /*
@@ -176,7 +182,7 @@ sign_attributes (asn1_node         signed_data,
   gsize len;
   GBytes *result;
 
-  attributes = sbx_tsp_encode (signed_data, "signerInfos.?1.signedAttrs", error);
+  attributes = enr_asn1_encode (signed_data, "signerInfos.?1.signedAttrs", error);
   if (attributes == NULL)
     return NULL;
   bytes = g_bytes_unref_to_data (g_steal_pointer (&attributes), &len);
@@ -214,19 +220,22 @@ write_signer (asn1_node          signed_data,
       gnutls_free (issuer.data);
       return FALSE;
     }
-  ok = sbx_tsp_write (signed_data, "signerInfos", "NEW", 1, error) &&
-       sbx_tsp_write (signed_data, "signerInfos.?1.version", "1", 0, error) &&
-       sbx_tsp_write (signed_data, "signerInfos.?1.sid.issuer", issuer.data, (int) issuer.size,
+  ok = enr_asn1_write (signed_data, "signerInfos", "NEW", 1, error) &&
+       enr_asn1_write (signed_data, "signerInfos.?1.version", "1", 0, error) &&
+       enr_asn1_write (signed_data, "signerInfos.?1.sid", "issuerAndSerialNumber", 1, error) &&
+       enr_asn1_write (signed_data, "signerInfos.?1.sid.issuerAndSerialNumber.issuer",
+                       issuer.data, (int) issuer.size,
                       error) &&
-       sbx_tsp_write (signed_data, "signerInfos.?1.sid.serialNumber", serial, (int) serial_len,
+       enr_asn1_write (signed_data, "signerInfos.?1.sid.issuerAndSerialNumber.serialNumber",
+                       serial, (int) serial_len, error) &&
+       enr_asn1_write (signed_data, "signerInfos.?1.unsignedAttrs", NULL, 0, error) &&
+       enr_asn1_write (signed_data, "signerInfos.?1.digestAlgorithm.algorithm",
+                      ENR_ASN1_OID_SHA256, 0, error) &&
+       enr_asn1_write (signed_data, "signerInfos.?1.digestAlgorithm.parameters", NULL, 0,
                       error) &&
-       sbx_tsp_write (signed_data, "signerInfos.?1.digestAlgorithm.algorithm",
-                      SBX_TSP_OID_SHA256, 0, error) &&
-       sbx_tsp_write (signed_data, "signerInfos.?1.digestAlgorithm.parameters", NULL, 0,
-                      error) &&
-       sbx_tsp_write (signed_data, "signerInfos.?1.signatureAlgorithm.algorithm",
-                      SBX_TSP_OID_SHA256_RSA, 0, error) &&
-       sbx_tsp_write (signed_data, "signerInfos.?1.signatureAlgorithm.parameters", der_null,
+       enr_asn1_write (signed_data, "signerInfos.?1.signatureAlgorithm.algorithm",
+                      ENR_ASN1_OID_SHA256_RSA, 0, error) &&
+       enr_asn1_write (signed_data, "signerInfos.?1.signatureAlgorithm.parameters", der_null,
                       sizeof der_null, error);
   gnutls_free (issuer.data);
   return ok;
@@ -255,33 +264,35 @@ token (const SbxTspRequest *request,
        gnutls_privkey_t     key,
        GError             **error)
 {
-  g_autoptr(asn1_node_st) signed_data = sbx_tsp_new ("SignedData");
-  g_autoptr(asn1_node_st) content_info = sbx_tsp_new ("ContentInfo");
+  g_autoptr(asn1_node_st) signed_data = enr_asn1_new ("SignedData");
+  g_autoptr(asn1_node_st) content_info = enr_asn1_new ("ContentInfo");
   g_autoptr(GBytes) cert_der = export_der (cert, error);
   g_autoptr(GBytes) signature = NULL;
   g_autoptr(GBytes) signed_der = NULL;
 
   /* Version 3: the content is not id-data (RFC 5652 §5.1). */
   if (cert_der == NULL ||
-      !sbx_tsp_write (signed_data, "version", "3", 0, error) ||
-      !sbx_tsp_write (signed_data, "digestAlgorithms", "NEW", 1, error) ||
-      !sbx_tsp_write (signed_data, "digestAlgorithms.?LAST.algorithm", SBX_TSP_OID_SHA256, 0,
+      !enr_asn1_write (signed_data, "version", "3", 0, error) ||
+      !enr_asn1_write (signed_data, "digestAlgorithms", "NEW", 1, error) ||
+      !enr_asn1_write (signed_data, "digestAlgorithms.?LAST.algorithm", ENR_ASN1_OID_SHA256, 0,
                       error) ||
-      !sbx_tsp_write (signed_data, "digestAlgorithms.?LAST.parameters", NULL, 0, error) ||
-      !sbx_tsp_write (signed_data, "encapContentInfo.eContentType", SBX_TSP_OID_TST_INFO, 0,
+      !enr_asn1_write (signed_data, "digestAlgorithms.?LAST.parameters", NULL, 0, error) ||
+      !enr_asn1_write (signed_data, "encapContentInfo.eContentType", ENR_ASN1_OID_TST_INFO, 0,
                       error) ||
-      !sbx_tsp_write (signed_data, "encapContentInfo.eContent",
+      !enr_asn1_write (signed_data, "encapContentInfo.eContent",
                       g_bytes_get_data (tst_info, NULL), (int) g_bytes_get_size (tst_info),
                       error))
     return NULL;
   if (request->cert_req)
     {
-      if (!sbx_tsp_write (signed_data, "certificates", "NEW", 1, error) ||
-          !sbx_tsp_write (signed_data, "certificates.?LAST", g_bytes_get_data (cert_der, NULL),
+      if (!enr_asn1_write (signed_data, "certificates", "NEW", 1, error) ||
+          !enr_asn1_write (signed_data, "certificates.?LAST", g_bytes_get_data (cert_der, NULL),
                           (int) g_bytes_get_size (cert_der), error))
         return NULL;
     }
-  else if (!sbx_tsp_write (signed_data, "certificates", NULL, 0, error))
+  else if (!enr_asn1_write (signed_data, "certificates", NULL, 0, error))
+    return NULL;
+  if (!enr_asn1_write (signed_data, "crls", NULL, 0, error))
     return NULL;
 
   if (!write_signer (signed_data, cert, error) ||
@@ -289,17 +300,17 @@ token (const SbxTspRequest *request,
     return NULL;
   signature = sign_attributes (signed_data, key, error);
   if (signature == NULL ||
-      !sbx_tsp_write (signed_data, "signerInfos.?1.signature", g_bytes_get_data (signature, NULL),
+      !enr_asn1_write (signed_data, "signerInfos.?1.signature", g_bytes_get_data (signature, NULL),
                       (int) g_bytes_get_size (signature), error))
     return NULL;
 
-  signed_der = sbx_tsp_encode (signed_data, "", error);
+  signed_der = enr_asn1_encode (signed_data, "", error);
   if (signed_der == NULL ||
-      !sbx_tsp_write (content_info, "contentType", SBX_TSP_OID_SIGNED_DATA, 0, error) ||
-      !sbx_tsp_write (content_info, "content", g_bytes_get_data (signed_der, NULL),
+      !enr_asn1_write (content_info, "contentType", ENR_ASN1_OID_SIGNED_DATA, 0, error) ||
+      !enr_asn1_write (content_info, "content", g_bytes_get_data (signed_der, NULL),
                       (int) g_bytes_get_size (signed_der), error))
     return NULL;
-  return sbx_tsp_encode (content_info, "", error);
+  return enr_asn1_encode (content_info, "", error);
 }
 
 GBytes *
@@ -309,18 +320,18 @@ sbx_tsp_grant (const SbxTspRequest *request,
                gnutls_privkey_t     key,
                GError             **error)
 {
-  g_autoptr(asn1_node_st) node = sbx_tsp_new ("TimeStampResp");
+  g_autoptr(asn1_node_st) node = enr_asn1_new ("TimeStampResp");
   g_autoptr(GBytes) signed_token = NULL;
 
   g_return_val_if_fail (request != NULL && tst_info != NULL, NULL);
 
   signed_token = token (request, tst_info, cert, key, error);
   if (signed_token == NULL ||
-      !sbx_tsp_write (node, "status.status", PKI_STATUS_GRANTED, 0, error) ||
-      !sbx_tsp_write (node, "status.statusString", NULL, 0, error) ||
-      !sbx_tsp_write (node, "status.failInfo", NULL, 0, error) ||
-      !sbx_tsp_write (node, "timeStampToken", g_bytes_get_data (signed_token, NULL),
+      !enr_asn1_write (node, "status.status", PKI_STATUS_GRANTED, 0, error) ||
+      !enr_asn1_write (node, "status.statusString", NULL, 0, error) ||
+      !enr_asn1_write (node, "status.failInfo", NULL, 0, error) ||
+      !enr_asn1_write (node, "timeStampToken", g_bytes_get_data (signed_token, NULL),
                       (int) g_bytes_get_size (signed_token), error))
     return NULL;
-  return sbx_tsp_encode (node, "", error);
+  return enr_asn1_encode (node, "", error);
 }
