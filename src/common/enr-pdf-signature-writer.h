@@ -18,6 +18,15 @@ G_BEGIN_DECLS
  * writes those).
  */
 
+/* Where a visible signature stands, and what it shows. */
+typedef struct
+{
+  guint         page;             /* 0 for the first */
+  double        rect[4];          /* x1 y1 x2 y2, in the page's default user space */
+  const guint8 *appearance;       /* a PDF whose first page is drawn in the box */
+  gsize         appearance_len;   /* (enr-pdf-appearance.h draws one) */
+} EnrPdfSignatureWidget;
+
 /* What the signature dictionary of a new signature says. */
 typedef struct
 {
@@ -26,9 +35,13 @@ typedef struct
   const char *reason;              /* /Reason, UTF-8, nullable */
   const char *location;            /* /Location, UTF-8, nullable */
   gsize       contents_capacity;   /* bytes of DER the placeholder holds; 0: 16 KiB */
+  const EnrPdfSignatureWidget *widget;  /* NULL: invisible, on the first page */
 } EnrPdfSignatureParams;
 
-/* An invisible signature field on the first page, its signature
+/* The most pages a document to sign may have. */
+#define ENR_PDF_MAX_PAGES 100000
+
+/* A signature field (invisible, or @params->widget), its signature
  * dictionary and the updated catalog and page, after @pdf. The caller
  * hashes what @signature's /ByteRange covers and fills the placeholder. */
 EnrPdfSignatureStatus enr_pdf_signature_prepare (const guint8                *pdf,
@@ -36,6 +49,22 @@ EnrPdfSignatureStatus enr_pdf_signature_prepare (const guint8                *pd
                                                  const EnrPdfSignatureParams *params,
                                                  GBytes                     **prepared,
                                                  EnrPdfSignature            **signature);
+/* The same, but only the update is returned: the prepared file is @pdf
+ * followed by @update, and @signature's offsets are in that whole. For a
+ * large file, which is never copied. */
+EnrPdfSignatureStatus enr_pdf_signature_prepare_update (const guint8                *pdf,
+                                                        gsize                        pdf_len,
+                                                        const EnrPdfSignatureParams *params,
+                                                        GBytes                     **update,
+                                                        EnrPdfSignature            **signature);
+
+/* How many pages @pdf has and the size of page @page (its /MediaBox), for
+ * placing a signature. */
+EnrPdfSignatureStatus enr_pdf_signature_page_info (const guint8 *pdf,
+                                                   gsize         pdf_len,
+                                                   guint         page,
+                                                   guint        *n_pages,
+                                                   double        box[4]);
 /* Writes @cms, hex-encoded and zero-padded, into @signature's /Contents in
  * @pdf: the length and every other byte stay the same. */
 EnrPdfSignatureStatus enr_pdf_signature_fill    (guint8                      *pdf,

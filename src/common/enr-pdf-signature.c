@@ -20,13 +20,17 @@ enr_pdf_signature_status_to_string (EnrPdfSignatureStatus status)
     case ENR_PDF_SIGNATURE_MALFORMED:
       return "malformed PDF structure";
     case ENR_PDF_SIGNATURE_UNSUPPORTED:
-      return "encrypted PDF or cross-reference streams";
+      return "cross-reference streams";
     case ENR_PDF_SIGNATURE_NO_SIGNATURE:
       return "no signature dictionary";
     case ENR_PDF_SIGNATURE_NOT_WHOLE_FILE:
       return "/ByteRange does not cover the whole file except /Contents";
     case ENR_PDF_SIGNATURE_TOO_LARGE:
       return "the CMS does not fit the /Contents placeholder";
+    case ENR_PDF_SIGNATURE_ENCRYPTED:
+      return "an encrypted PDF";
+    case ENR_PDF_SIGNATURE_BAD_PLACEMENT:
+      return "no such page, or the box is not on it";
     default:
       return "unknown";
     }

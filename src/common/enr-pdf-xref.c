@@ -37,7 +37,18 @@ read_xref_section (EnrPdfDocument *doc,
   tok = enr_pdf_next_token (&lx);
   if (tok.type == ENR_PDF_TOKEN_NUMBER)
     {
-      /* "N G obj" at startxref: a cross-reference stream. */
+      g_auto(EnrPdfDict) stream = { 0 };
+      EnrPdfToken dict;
+
+      /* "N G obj" at startxref: a cross-reference stream, which is not
+       * read; but an encrypted file is told as such. */
+      enr_pdf_next_token (&lx);
+      enr_pdf_next_token (&lx);
+      dict = enr_pdf_next_token (&lx);
+      if (dict.type == ENR_PDF_TOKEN_DICT_OPEN &&
+          enr_pdf_dict_parse (doc->pdf, doc->len, dict.start, &stream) &&
+          enr_pdf_dict_lookup (&stream, "Encrypt") != NULL)
+        return ENR_PDF_SIGNATURE_ENCRYPTED;
       return ENR_PDF_SIGNATURE_UNSUPPORTED;
     }
   if (!enr_pdf_token_is (&lx, tok, ENR_PDF_TOKEN_KEYWORD, "xref"))
@@ -82,8 +93,9 @@ read_xref_section (EnrPdfDocument *doc,
 
   if (!enr_pdf_dict_parse (doc->pdf, doc->len, lx.pos, &trailer))
     return ENR_PDF_SIGNATURE_MALFORMED;
-  if (enr_pdf_dict_lookup (&trailer, "Encrypt") != NULL ||
-      enr_pdf_dict_lookup (&trailer, "XRefStm") != NULL)
+  if (enr_pdf_dict_lookup (&trailer, "Encrypt") != NULL)
+    return ENR_PDF_SIGNATURE_ENCRYPTED;
+  if (enr_pdf_dict_lookup (&trailer, "XRefStm") != NULL)
     return ENR_PDF_SIGNATURE_UNSUPPORTED;
 
   if (newest)
@@ -257,4 +269,176 @@ enr_pdf_document_first_page (const EnrPdfDocument *doc,
         return FALSE;
     }
   return FALSE;
+}
+
+static gboolean
+collect_pages (const EnrPdfDocument *doc,
+               gsize                 node_number,
+               guint                 depth,
+               guint                 max,
+               GHashTable           *seen,
+               GArray               *pages)
+{
+  g_auto(EnrPdfDict) node = { 0 };
+  g_autofree char *type = NULL;
+  const EnrPdfDictEntry *kids;
+  EnrPdfLexer lx = { doc->pdf, doc->len, 0 };
+  gsize generation;
+
+  if (depth >= ENR_PDF_MAX_DEPTH || g_hash_table_contains (seen, GSIZE_TO_POINTER (node_number)))
+    return FALSE;
+  g_hash_table_add (seen, GSIZE_TO_POINTER (node_number));
+  if (!enr_pdf_document_read_dict (doc, node_number, &generation, &node))
+    return FALSE;
+  type = enr_pdf_dict_get_name (&node, "Type");
+  if (g_strcmp0 (type, "Page") == 0)
+    {
+      if (pages->len >= max)
+        return FALSE;
+      g_array_append_val (pages, node_number);
+      return TRUE;
+    }
+  kids = enr_pdf_dict_lookup (&node, "Kids");
+  if (kids == NULL || doc->pdf[kids->value_start] != '[')
+    return FALSE;
+  lx.pos = kids->value_start + 1;
+  lx.len = kids->value_end;
+  for (;;)
+    {
+      EnrPdfToken tok = enr_pdf_next_token (&lx);
+      gsize kid;
+      gsize kid_generation;
+
+      if (tok.type == ENR_PDF_TOKEN_ARRAY_CLOSE)
+        return TRUE;
+      if (!enr_pdf_token_to_size (&lx, tok, &kid) ||
+          !enr_pdf_token_to_size (&lx, enr_pdf_next_token (&lx), &kid_generation) ||
+          !enr_pdf_token_is (&lx, enr_pdf_next_token (&lx), ENR_PDF_TOKEN_KEYWORD, "R") ||
+          !collect_pages (doc, kid, depth + 1, max, seen, pages))
+        return FALSE;
+    }
+}
+
+GArray *
+enr_pdf_document_pages (const EnrPdfDocument *doc,
+                        const EnrPdfDict     *catalog,
+                        guint                 max)
+{
+  g_autoptr(GArray) pages = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  gsize root;
+  gsize generation;
+
+  if (!enr_pdf_dict_get_reference (catalog, "Pages", &root, &generation) ||
+      !collect_pages (doc, root, 0, max, seen, pages) || pages->len == 0)
+    return NULL;
+  return g_steal_pointer (&pages);
+}
+
+static gboolean
+parse_box (const guint8          *data,
+           const EnrPdfDictEntry *entry,
+           double                 box[4])
+{
+  EnrPdfLexer lx = { data, entry->value_end, entry->value_start };
+
+  if (enr_pdf_next_token (&lx).type != ENR_PDF_TOKEN_ARRAY_OPEN)
+    return FALSE;
+  for (int i = 0; i < 4; i++)
+    {
+      EnrPdfToken tok = enr_pdf_next_token (&lx);
+      g_autofree char *text = NULL;
+      char *end = NULL;
+
+      if (tok.type != ENR_PDF_TOKEN_NUMBER)
+        return FALSE;
+      text = g_strndup ((const char *) data + tok.start, tok.end - tok.start);
+      box[i] = g_ascii_strtod (text, &end);
+      if (end == NULL || *end != '\0')
+        return FALSE;
+    }
+  return enr_pdf_next_token (&lx).type == ENR_PDF_TOKEN_ARRAY_CLOSE;
+}
+
+gboolean
+enr_pdf_document_page_box (const EnrPdfDocument *doc,
+                           gsize                 page,
+                           double                box[4])
+{
+  gsize current = page;
+
+  for (guint depth = 0; depth < ENR_PDF_MAX_DEPTH; depth++)
+    {
+      g_auto(EnrPdfDict) node = { 0 };
+      const EnrPdfDictEntry *entry;
+      gsize generation;
+
+      if (!enr_pdf_document_read_dict (doc, current, &generation, &node))
+        return FALSE;
+      entry = enr_pdf_dict_lookup (&node, "MediaBox");
+      if (entry != NULL)
+        {
+          double lower_x, lower_y;
+
+          if (!parse_box (doc->pdf, entry, box))
+            return FALSE;
+          /* Any two opposite corners may be written: normalise. */
+          lower_x = MIN (box[0], box[2]);
+          lower_y = MIN (box[1], box[3]);
+          box[2] = MAX (box[0], box[2]);
+          box[3] = MAX (box[1], box[3]);
+          box[0] = lower_x;
+          box[1] = lower_y;
+          return box[2] > box[0] && box[3] > box[1];
+        }
+      if (!enr_pdf_dict_get_reference (&node, "Parent", &current, &generation))
+        return FALSE;
+    }
+  return FALSE;
+}
+
+gboolean
+enr_pdf_document_get_size (const EnrPdfDocument *doc,
+                           const EnrPdfDict     *dict,
+                           const char           *key,
+                           gsize                *value)
+{
+  gsize number;
+  gsize generation;
+  gsize body;
+  EnrPdfLexer lx = { doc->pdf, doc->len, 0 };
+
+  if (enr_pdf_dict_get_size (dict, doc->len, key, value))
+    return TRUE;
+  if (!enr_pdf_dict_get_reference (dict, key, &number, &generation) ||
+      !enr_pdf_document_object_body (doc, number, &generation, &body))
+    return FALSE;
+  lx.pos = body;
+  return enr_pdf_token_to_size (&lx, enr_pdf_next_token (&lx), value);
+}
+
+gboolean
+enr_pdf_document_stream (const EnrPdfDocument *doc,
+                         const EnrPdfDict     *dict,
+                         gsize                *start,
+                         gsize                *length)
+{
+  EnrPdfLexer lx = { doc->pdf, doc->len, dict->end };
+  EnrPdfToken tok = enr_pdf_next_token (&lx);
+  gsize pos;
+
+  if (!enr_pdf_token_is (&lx, tok, ENR_PDF_TOKEN_KEYWORD, "stream") ||
+      !enr_pdf_document_get_size (doc, dict, "Length", length))
+    return FALSE;
+  /* §7.3.8.1: "stream" ends with CR LF or LF. */
+  pos = tok.end;
+  if (pos < doc->len && doc->pdf[pos] == '\r')
+    pos++;
+  if (pos >= doc->len || doc->pdf[pos] != '\n')
+    return FALSE;
+  pos++;
+  if (*length > doc->len - pos)
+    return FALSE;
+  *start = pos;
+  return TRUE;
 }

@@ -12,7 +12,8 @@ G_BEGIN_DECLS
  * A PDF's classic cross-reference tables and trailers (ISO 32000-1 §7.5.4,
  * §7.5.5), followed from startxref through every /Prev: where each object
  * is, and what an incremental update must carry over. Cross-reference
- * streams and encrypted files are refused (ENR_PDF_SIGNATURE_UNSUPPORTED).
+ * streams are refused (ENR_PDF_SIGNATURE_UNSUPPORTED), encrypted files
+ * too (ENR_PDF_SIGNATURE_ENCRYPTED).
  * For the PDF code of src/common, which writes updates to such files.
  */
 
@@ -53,6 +54,29 @@ GString              *enr_pdf_document_array_text (const EnrPdfDocument  *doc,
 gboolean              enr_pdf_document_first_page (const EnrPdfDocument  *doc,
                                                    const EnrPdfDict      *catalog,
                                                    gsize                 *number);
+
+/* The object numbers of every page under @catalog, in order; NULL when
+ * the page tree cannot be read (or holds more than @max pages). */
+GArray               *enr_pdf_document_pages      (const EnrPdfDocument  *doc,
+                                                   const EnrPdfDict      *catalog,
+                                                   guint                  max);
+/* A page's /MediaBox (inherited from its parents if need be), as
+ * x1 y1 x2 y2 in PDF units. */
+gboolean              enr_pdf_document_page_box   (const EnrPdfDocument  *doc,
+                                                   gsize                  page,
+                                                   double                 box[4]);
+/* A non-negative integer written in place, or as a reference to an
+ * integer object (a stream's /Length). */
+gboolean              enr_pdf_document_get_size   (const EnrPdfDocument  *doc,
+                                                   const EnrPdfDict      *dict,
+                                                   const char            *key,
+                                                   gsize                 *value);
+/* Where the data of the stream whose dictionary is @dict lie: after
+ * "stream" and its end of line, /Length bytes. */
+gboolean              enr_pdf_document_stream     (const EnrPdfDocument  *doc,
+                                                   const EnrPdfDict      *dict,
+                                                   gsize                 *start,
+                                                   gsize                 *length);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EnrPdfDocument, enr_pdf_document_clear)
 
