@@ -431,9 +431,9 @@ enr_cms_info_free (EnrCmsInfo *info)
 }
 
 /* UTCTime "YYMMDDhhmmssZ" or GeneralizedTime "YYYYMMDDhhmmss[.f]Z". */
-static GDateTime *
-parse_time (const char *text,
-            gboolean    utc_time)
+GDateTime *
+enr_cms_parse_time_text (const char *text,
+                         gboolean    utc_time)
 {
   int year, month, day, hour, minute, second;
   const char *p = text;
@@ -492,7 +492,7 @@ enr_cms_parse_time_der (const guint8 *der,
       value_len <= 0 || value_len >= (int) sizeof value)
     return NULL;
   value[value_len] = '\0';
-  return parse_time (value, strcmp (choice, "utcTime") == 0);
+  return enr_cms_parse_time_text (value, strcmp (choice, "utcTime") == 0);
 }
 
 static gboolean

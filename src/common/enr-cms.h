@@ -158,6 +158,10 @@ gboolean    enr_cms_info_verify            (const EnrCmsInfo         *info,
                                             gsize                     digest_len,
                                             GError                  **error);
 
+/* A UTCTime ("YYMMDDhhmmssZ") or GeneralizedTime ("YYYYMMDDhhmmss[.f]Z")
+ * as text; NULL when it is neither. */
+GDateTime  *enr_cms_parse_time_text        (const char               *text,
+                                            gboolean                  utc_time);
 /* A DER Time (UTCTime or GeneralizedTime, UTC); NULL when it is not one. */
 GDateTime  *enr_cms_parse_time_der         (const guint8             *der,
                                             gsize                     len);

@@ -96,33 +96,12 @@ read_gen_time (asn1_node node)
 {
   char text[64];
   int len = sizeof text - 1;
-  int fields[6];
-  const int widths[6] = { 4, 2, 2, 2, 2, 2 };
-  const char *p = text;
 
   if (asn1_read_value (node, "genTime", text, &len) != ASN1_SUCCESS || len < 15 ||
       len >= (int) sizeof text)
     return NULL;
   text[len] = '\0';
-  for (int f = 0; f < 6; f++)
-    {
-      fields[f] = 0;
-      for (int i = 0; i < widths[f]; i++, p++)
-        {
-          if (!g_ascii_isdigit (*p))
-            return NULL;
-          fields[f] = fields[f] * 10 + (*p - '0');
-        }
-    }
-  if (*p == '.')
-    {
-      p++;
-      while (g_ascii_isdigit (*p))
-        p++;
-    }
-  if (strcmp (p, "Z") != 0)
-    return NULL;
-  return g_date_time_new_utc (fields[0], fields[1], fields[2], fields[3], fields[4], fields[5]);
+  return enr_cms_parse_time_text (text, FALSE);
 }
 
 EnrTstInfo *
