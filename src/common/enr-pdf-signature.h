@@ -38,6 +38,7 @@ typedef struct
   char   *sub_filter;          /* /SubFilter without the slash, or NULL */
   char   *signing_time;        /* /M as written, or NULL */
   GBytes *contents;            /* locate: the decoded /Contents, padding removed */
+  gboolean whole_revision;     /* locate_all: the range is all of a revision but /Contents */
 } EnrPdfSignature;
 
 /* The last signature dictionary of @pdf, in @signature when it returns OK
@@ -46,6 +47,14 @@ typedef struct
 EnrPdfSignatureStatus enr_pdf_signature_locate    (const guint8                *pdf,
                                                    gsize                        pdf_len,
                                                    EnrPdfSignature            **signature);
+
+/* Every signature dictionary of @pdf (at most @max), oldest first: by
+ * where the revision each signs ends. A dictionary whose /ByteRange is
+ * [0 a b c] around its own /Contents, within the file, is kept with
+ * whole_revision FALSE, for the caller to tell. */
+GPtrArray            *enr_pdf_signature_locate_all (const guint8           *pdf,
+                                                    gsize                   pdf_len,
+                                                    guint                   max);
 
 /* The bytes @signature's /ByteRange covers, joined: what a PAdES
  * signature signs. NULL when the range lies outside @pdf. */

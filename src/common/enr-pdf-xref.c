@@ -442,3 +442,23 @@ enr_pdf_document_stream (const EnrPdfDocument *doc,
   *start = pos;
   return TRUE;
 }
+
+GArray *
+enr_pdf_document_objects (const EnrPdfDocument *doc)
+{
+  GArray *objects = g_array_new (FALSE, FALSE, sizeof (EnrPdfObjectEntry));
+  GHashTableIter iter;
+  gpointer key;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, doc->objects);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const XrefEntry *entry = value;
+      EnrPdfObjectEntry object = { GPOINTER_TO_SIZE (key),
+                                   entry->in_use ? entry->offset : G_MAXSIZE };
+
+      g_array_append_val (objects, object);
+    }
+  return objects;
+}

@@ -78,6 +78,16 @@ gboolean              enr_pdf_document_stream     (const EnrPdfDocument  *doc,
                                                    gsize                 *start,
                                                    gsize                 *length);
 
+typedef struct
+{
+  gsize number;
+  gsize offset;     /* G_MAXSIZE for a free entry */
+} EnrPdfObjectEntry;
+
+/* Every object number the cross-reference sections name, in no order, as
+ * EnrPdfObjectEntry: where its newest definition starts. */
+GArray               *enr_pdf_document_objects    (const EnrPdfDocument  *doc);
+
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EnrPdfDocument, enr_pdf_document_clear)
 
 G_END_DECLS
