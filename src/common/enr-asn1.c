@@ -138,6 +138,33 @@ enr_asn1_decode (const char    *type,
   return g_steal_pointer (&node);
 }
 
+asn1_node
+enr_asn1_decode_ber (const char    *type,
+                     const guint8  *der,
+                     gsize          len,
+                     gsize         *consumed,
+                     GError       **error)
+{
+  g_autoptr(asn1_node_st) node = enr_asn1_new (type);
+  int der_len = (int) len;
+  int ret;
+
+  if (der == NULL || len == 0 || len > G_MAXINT)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "No %s: empty or too long", type);
+      return NULL;
+    }
+  ret = asn1_der_decoding2 (&node, der, &der_len, 0, NULL);
+  if (ret != ASN1_SUCCESS || der_len <= 0 || (gsize) der_len > len)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Not a BER %s: %s", type,
+                   asn1_strerror (ret));
+      return NULL;
+    }
+  *consumed = der_len;
+  return g_steal_pointer (&node);
+}
+
 GBytes *
 enr_asn1_read (asn1_node   node,
                const char *name)

@@ -56,6 +56,13 @@ asn1_node  enr_asn1_decode     (const char    *type,
                                 const guint8  *der,
                                 gsize          len,
                                 GError       **error);
+/* Decodes BER as well (indefinite lengths, as NSS writes a CMS) from the
+ * start of @der; sets how many bytes it took. */
+asn1_node  enr_asn1_decode_ber (const char    *type,
+                                const guint8  *der,
+                                gsize          len,
+                                gsize         *consumed,
+                                GError       **error);
 /* An element's content octets, in a new GBytes; NULL when it is absent or
  * not a primitive value. */
 GBytes    *enr_asn1_read       (asn1_node      node,

@@ -595,12 +595,25 @@ enr_cms_parse (const guint8  *der,
   int count = 0;
   gsize start;
   gsize end;
+  gsize consumed = 0;
 
-  content_info = enr_asn1_decode ("ContentInfo", der, len, &local);
+  g_return_val_if_fail (der != NULL || len == 0, NULL);
+
+  /* Other signers write BER (NSS: indefinite lengths), and a PDF's
+   * /Contents is padded with zeros after it. */
+  content_info = enr_asn1_decode_ber ("ContentInfo", der, len, &consumed, &local);
   if (content_info == NULL)
     {
       malformed (error, local->message);
       return NULL;
+    }
+  for (gsize i = consumed; i < len; i++)
+    {
+      if (der[i] != 0)
+        {
+          malformed (error, "bytes after it");
+          return NULL;
+        }
     }
   outer_type = enr_asn1_read_oid (content_info, "contentType");
   signed_der = enr_asn1_read (content_info, "content");
@@ -609,8 +622,8 @@ enr_cms_parse (const guint8  *der,
       malformed (error, "another content type");
       return NULL;
     }
-  node = enr_asn1_decode ("SignedData", g_bytes_get_data (signed_der, NULL),
-                          g_bytes_get_size (signed_der), &local);
+  node = enr_asn1_decode_ber ("SignedData", g_bytes_get_data (signed_der, NULL),
+                              g_bytes_get_size (signed_der), &consumed, &local);
   if (node == NULL)
     {
       malformed (error, local->message);

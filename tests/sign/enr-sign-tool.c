@@ -15,9 +15,9 @@
  *     one JSON object: the files, the check, and the time spent in each part.
  *   enr-sign-tool check --trust-anchor PEM FILE.pdf
  *     prints the check as JSON; exits 0 only if every signature is valid.
- *   enr-sign-tool appearance --width W --height H --line TEXT... --pdf OUT --png OUT
+ *   enr-sign-tool appearance --width W --height H --line TEXT... --pdf OUT --pgm OUT
  *     draws a signature's appearance as the signer does, as a PDF page and as
- *     a picture at 4 pixels per point (for comparing with pdftoppm -r 288).
+ *     a grey picture at 4 pixels per point (to compare with pdftoppm -r 288).
  *   enr-sign-tool make-pdf --pages N --megabytes M OUT.pdf
  *     a PDF of N pages whose images make it about M MB, to sign.
  */
@@ -33,6 +33,7 @@
 #include <pango/pangocairo.h>
 #include <stdio.h>
 #include <string.h>
+#include <locale.h>
 #include <sys/resource.h>
 
 #include "enr-http.h"
@@ -553,13 +554,13 @@ appearance_main (int    argc,
   double width = 220, height = 60;
   g_auto(GStrv) lines = NULL;
   g_autofree char *pdf_path = NULL;
-  g_autofree char *png_path = NULL;
+  g_autofree char *pgm_path = NULL;
   GOptionEntry entries[] = {
     { "width", 0, 0, G_OPTION_ARG_DOUBLE, &width, "Points", "W" },
     { "height", 0, 0, G_OPTION_ARG_DOUBLE, &height, "Points", "H" },
     { "line", 0, 0, G_OPTION_ARG_STRING_ARRAY, &lines, "A line", "TEXT" },
     { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf_path, "The page", "FILE" },
-    { "png", 0, 0, G_OPTION_ARG_FILENAME, &png_path, "The picture, 4 px/pt", "FILE" },
+    { "pgm", 0, 0, G_OPTION_ARG_FILENAME, &pgm_path, "The picture, grey, 4 px/pt", "FILE" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("");
@@ -580,19 +581,35 @@ appearance_main (int    argc,
                                                g_bytes_get_size (pdf), &error))
         g_error ("%s", error->message);
     }
-  if (png_path != NULL)
+  if (pgm_path != NULL)
     {
-      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24,
-                                                             (int) (width * 4),
-                                                             (int) (height * 4));
+      /* Grey, 4 pixels a point: what `pdftoppm -r 288 -gray` gives of it. */
+      int w = (int) (width * 4), h = (int) (height * 4);
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
       cairo_t *cr = cairo_create (surface);
+      g_autoptr(GString) pgm = g_string_new (NULL);
+      const guint8 *pixels;
+      int stride;
 
       cairo_scale (cr, 4, 4);
       enr_pdf_appearance_paint (cr, width, height, (const char *const *) lines);
       cairo_destroy (cr);
-      if (cairo_surface_write_to_png (surface, png_path) != CAIRO_STATUS_SUCCESS)
-        g_error ("writing %s", png_path);
+      cairo_surface_flush (surface);
+      pixels = cairo_image_surface_get_data (surface);
+      stride = cairo_image_surface_get_stride (surface);
+      g_string_append_printf (pgm, "P5\n%d %d\n255\n", w, h);
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+          {
+            guint32 p = *(const guint32 *) (pixels + y * stride + 4 * x);
+            guint8 grey = (guint8) ((((p >> 16) & 0xff) * 299 + ((p >> 8) & 0xff) * 587 +
+                                     (p & 0xff) * 114) / 1000);
+
+            g_string_append_c (pgm, (char) grey);
+          }
       cairo_surface_destroy (surface);
+      if (!g_file_set_contents (pgm_path, pgm->str, pgm->len, &error))
+        g_error ("%s", error->message);
     }
   return 0;
 }
@@ -686,6 +703,7 @@ int
 main (int    argc,
       char **argv)
 {
+  setlocale (LC_ALL, "");
   if (argc < 2)
     {
       g_printerr ("usage: enr-sign-tool sign|check|appearance|make-pdf …\n");
