@@ -326,6 +326,16 @@ change_is_for_signatures (const EnrPdfDocument *before,
   return FALSE;
 }
 
+/* Whether the file ends with "%EOF" and at most an end of line. */
+static gboolean
+ends_with_eof (const guint8 *pdf,
+               gsize         len)
+{
+  while (len > 0 && (pdf[len - 1] == '\n' || pdf[len - 1] == '\r' || pdf[len - 1] == ' '))
+    len--;
+  return len >= 4 && memcmp (pdf + len - 4, "%EOF", 4) == 0;
+}
+
 static EnrPdfCheckChange
 changes_after (const guint8 *pdf,
                gsize         len,
@@ -342,6 +352,10 @@ changes_after (const guint8 *pdf,
   if (enr_pdf_document_read (&before, pdf, end) != ENR_PDF_SIGNATURE_OK ||
       enr_pdf_document_read (&after, pdf, len) != ENR_PDF_SIGNATURE_OK ||
       before.root_number != after.root_number)
+    return ENR_PDF_CHECK_CHANGED;
+  /* Bytes after the revision that no cross-reference section of theirs
+   * describes, or that do not end as a file does, are not an update. */
+  if (after.last_xref < end || !ends_with_eof (pdf, len))
     return ENR_PDF_CHECK_CHANGED;
 
   objects = enr_pdf_document_objects (&after);
