@@ -137,11 +137,20 @@ add_attribute (asn1_node    node,
                          (int) g_bytes_get_size (value), error);
 }
 
+/* What is signed: a PDF's byte ranges (detached, id-data) or a time
+ * stamp's TSTInfo (encapsulated). */
+typedef struct
+{
+  const char   *type;      /* eContentType */
+  GBytes       *content;   /* eContent; NULL: detached */
+  const guint8 *digest;    /* the content's SHA-256 */
+} Content;
+
 /* The signed attributes, written at @root of @node. */
 static gboolean
 write_signed_attributes (asn1_node          node,
                          const char        *root,
-                         const guint8       digest[ENR_CMS_DIGEST_LENGTH],
+                         const Content     *content,
                          gnutls_x509_crt_t  signer,
                          GError           **error)
 {
@@ -153,8 +162,9 @@ write_signed_attributes (asn1_node          node,
   signing_cert = enr_cms_signing_certificate_v2 (signer, error);
   if (signing_cert == NULL)
     return FALSE;
-  if ((content_type = enr_asn1_oid_der (ENR_ASN1_OID_DATA, &local)) == NULL ||
-      (message_digest = enr_asn1_octets_der (digest, ENR_CMS_DIGEST_LENGTH, &local)) == NULL ||
+  if ((content_type = enr_asn1_oid_der (content->type, &local)) == NULL ||
+      (message_digest = enr_asn1_octets_der (content->digest, ENR_CMS_DIGEST_LENGTH,
+                                             &local)) == NULL ||
       !add_attribute (node, root, ENR_ASN1_OID_CONTENT_TYPE, content_type, &local) ||
       !add_attribute (node, root, ENR_ASN1_OID_MESSAGE_DIGEST, message_digest, &local) ||
       !add_attribute (node, root, ENR_ASN1_OID_SIGNING_CERT_V2, signing_cert, &local))
@@ -189,18 +199,28 @@ encode_signed_attributes (asn1_node    node,
   return g_bytes_new_take (bytes, len);
 }
 
+static GBytes *
+signed_attributes_for (const Content      *content,
+                       gnutls_x509_crt_t   signer,
+                       GError            **error)
+{
+  g_autoptr(asn1_node_st) node = enr_asn1_new ("SignerInfo");
+
+  if (!write_signed_attributes (node, "signedAttrs", content, signer, error))
+    return NULL;
+  return encode_signed_attributes (node, "signedAttrs", error);
+}
+
 GBytes *
 enr_cms_signed_attributes (const guint8        digest[ENR_CMS_DIGEST_LENGTH],
                            gnutls_x509_crt_t   signer,
                            GError            **error)
 {
-  g_autoptr(asn1_node_st) node = enr_asn1_new ("SignerInfo");
+  Content content = { ENR_ASN1_OID_DATA, NULL, digest };
 
   g_return_val_if_fail (digest != NULL && signer != NULL, NULL);
 
-  if (!write_signed_attributes (node, "signedAttrs", digest, signer, error))
-    return NULL;
-  return encode_signed_attributes (node, "signedAttrs", error);
+  return signed_attributes_for (&content, signer, error);
 }
 
 /* Whether @signature is @signer's over @attributes. */
@@ -235,7 +255,7 @@ check_signature (gnutls_x509_crt_t   signer,
 
 static gboolean
 write_signer_info (asn1_node          node,
-                   const guint8       digest[ENR_CMS_DIGEST_LENGTH],
+                   const Content     *content,
                    gnutls_x509_crt_t  signer,
                    GBytes            *signature,
                    GBytes            *timestamp_token,
@@ -278,7 +298,7 @@ write_signer_info (asn1_node          node,
   gnutls_free (issuer.data);
   if (!ok)
     return fail (error, ENR_CMS_ERROR_FAILED, g_steal_pointer (&local), "SignerInfo");
-  if (!write_signed_attributes (node, attrs, digest, signer, error))
+  if (!write_signed_attributes (node, attrs, content, signer, error))
     return FALSE;
   if (timestamp_token != NULL)
     ok = add_attribute (node, unsigned_attrs, ENR_ASN1_OID_SIGNATURE_TIME_STAMP, timestamp_token,
@@ -290,45 +310,43 @@ write_signer_info (asn1_node          node,
   return TRUE;
 }
 
-GBytes *
-enr_cms_assemble (const guint8              digest[ENR_CMS_DIGEST_LENGTH],
-                  gnutls_x509_crt_t         signer,
-                  const gnutls_x509_crt_t  *chain,
-                  guint                     chain_len,
-                  GBytes                   *signature,
-                  GBytes                   *timestamp_token,
-                  GError                  **error)
+/* The ContentInfo of a SignedData around @signature, already checked. */
+static GBytes *
+assemble (const Content            *content,
+          gnutls_x509_crt_t         signer,
+          const gnutls_x509_crt_t  *chain,
+          guint                     chain_len,
+          gboolean                  with_certificates,
+          GBytes                   *signature,
+          GBytes                   *timestamp_token,
+          GError                  **error)
 {
   g_autoptr(asn1_node_st) signed_data = enr_asn1_new ("SignedData");
   g_autoptr(asn1_node_st) content_info = enr_asn1_new ("ContentInfo");
-  g_autoptr(GBytes) attributes = NULL;
   g_autoptr(GBytes) signed_der = NULL;
   g_autoptr(GError) local = NULL;
+  gboolean detached = content->content == NULL;
   GBytes *result;
 
-  g_return_val_if_fail (digest != NULL && signer != NULL && signature != NULL, NULL);
-  g_return_val_if_fail (chain != NULL || chain_len == 0, NULL);
-
-  /* A signature that is not over these attributes would make a CMS that
-   * no one can verify: refuse it here, where it can still be told. */
-  attributes = enr_cms_signed_attributes (digest, signer, error);
-  if (attributes == NULL || !check_signature (signer, attributes, signature, error))
-    return NULL;
-
-  if (!enr_asn1_write (signed_data, "version", "1", 0, &local) ||
+  /* Version 3 when the content is not id-data (RFC 5652 §5.1). */
+  if (!enr_asn1_write (signed_data, "version",
+                       strcmp (content->type, ENR_ASN1_OID_DATA) == 0 ? "1" : "3", 0, &local) ||
       !enr_asn1_write (signed_data, "digestAlgorithms", "NEW", 1, &local) ||
       !enr_asn1_write (signed_data, "digestAlgorithms.?LAST.algorithm", ENR_ASN1_OID_SHA256, 0,
                        &local) ||
       !enr_asn1_write (signed_data, "digestAlgorithms.?LAST.parameters", NULL, 0, &local) ||
-      !enr_asn1_write (signed_data, "encapContentInfo.eContentType", ENR_ASN1_OID_DATA, 0,
+      !enr_asn1_write (signed_data, "encapContentInfo.eContentType", content->type, 0,
                        &local) ||
-      !enr_asn1_write (signed_data, "encapContentInfo.eContent", NULL, 0, &local) ||
-      !enr_asn1_write (signed_data, "crls", NULL, 0, &local))
+      !enr_asn1_write (signed_data, "encapContentInfo.eContent",
+                       detached ? NULL : g_bytes_get_data (content->content, NULL),
+                       detached ? 0 : (int) g_bytes_get_size (content->content), &local) ||
+      !enr_asn1_write (signed_data, "crls", NULL, 0, &local) ||
+      (!with_certificates && !enr_asn1_write (signed_data, "certificates", NULL, 0, &local)))
     {
       fail (error, ENR_CMS_ERROR_FAILED, g_steal_pointer (&local), "SignedData");
       return NULL;
     }
-  for (guint i = 0; i <= chain_len; i++)
+  for (guint i = 0; with_certificates && i <= chain_len; i++)
     {
       g_autoptr(GBytes) der = certificate_der (i == 0 ? signer : chain[i - 1], error);
 
@@ -342,7 +360,7 @@ enr_cms_assemble (const guint8              digest[ENR_CMS_DIGEST_LENGTH],
           return NULL;
         }
     }
-  if (!write_signer_info (signed_data, digest, signer, signature, timestamp_token, error))
+  if (!write_signer_info (signed_data, content, signer, signature, timestamp_token, error))
     return NULL;
 
   signed_der = enr_asn1_encode (signed_data, "", &local);
@@ -359,6 +377,72 @@ enr_cms_assemble (const guint8              digest[ENR_CMS_DIGEST_LENGTH],
 }
 
 GBytes *
+enr_cms_assemble (const guint8              digest[ENR_CMS_DIGEST_LENGTH],
+                  gnutls_x509_crt_t         signer,
+                  const gnutls_x509_crt_t  *chain,
+                  guint                     chain_len,
+                  GBytes                   *signature,
+                  GBytes                   *timestamp_token,
+                  GError                  **error)
+{
+  Content content = { ENR_ASN1_OID_DATA, NULL, digest };
+  g_autoptr(GBytes) attributes = NULL;
+
+  g_return_val_if_fail (digest != NULL && signer != NULL && signature != NULL, NULL);
+  g_return_val_if_fail (chain != NULL || chain_len == 0, NULL);
+
+  /* A signature that is not over these attributes would make a CMS that
+   * no one can verify: refuse it here, where it can still be told. */
+  attributes = signed_attributes_for (&content, signer, error);
+  if (attributes == NULL || !check_signature (signer, attributes, signature, error))
+    return NULL;
+  return assemble (&content, signer, chain, chain_len, TRUE, signature, timestamp_token, error);
+}
+
+/* Signs @attributes with @key: RSA PKCS #1 v1.5, SHA-256. */
+static GBytes *
+sign_attributes (gnutls_privkey_t   key,
+                 GBytes            *attributes,
+                 GError           **error)
+{
+  gnutls_datum_t data = { (unsigned char *) g_bytes_get_data (attributes, NULL),
+                          (unsigned int) g_bytes_get_size (attributes) };
+  gnutls_datum_t sig = { NULL, 0 };
+  GBytes *signature;
+
+  if (!check_gnutls (gnutls_privkey_sign_data (key, GNUTLS_DIG_SHA256, 0, &data, &sig),
+                     "Signing", error))
+    return NULL;
+  signature = g_bytes_new (sig.data, sig.size);
+  gnutls_free (sig.data);
+  return signature;
+}
+
+GBytes *
+enr_cms_sign_encapsulated (const char         *content_type,
+                           GBytes             *content,
+                           gnutls_x509_crt_t   signer,
+                           gboolean            with_certificate,
+                           gnutls_privkey_t    key,
+                           GError            **error)
+{
+  guint8 digest[ENR_CMS_DIGEST_LENGTH];
+  Content what = { content_type, content, digest };
+  g_autoptr(GBytes) attributes = NULL;
+  g_autoptr(GBytes) signature = NULL;
+
+  g_return_val_if_fail (content_type != NULL && content != NULL, NULL);
+  g_return_val_if_fail (signer != NULL && key != NULL, NULL);
+
+  gnutls_hash_fast (GNUTLS_DIG_SHA256, g_bytes_get_data (content, NULL),
+                    g_bytes_get_size (content), digest);
+  attributes = signed_attributes_for (&what, signer, error);
+  if (attributes == NULL || (signature = sign_attributes (key, attributes, error)) == NULL)
+    return NULL;
+  return assemble (&what, signer, NULL, 0, with_certificate, signature, NULL, error);
+}
+
+GBytes *
 enr_cms_sign_digest (const guint8              digest[ENR_CMS_DIGEST_LENGTH],
                      gnutls_x509_crt_t         signer,
                      const gnutls_x509_crt_t  *chain,
@@ -367,24 +451,17 @@ enr_cms_sign_digest (const guint8              digest[ENR_CMS_DIGEST_LENGTH],
                      GBytes                   *timestamp_token,
                      GError                  **error)
 {
+  Content content = { ENR_ASN1_OID_DATA, NULL, digest };
   g_autoptr(GBytes) attributes = NULL;
   g_autoptr(GBytes) signature = NULL;
-  gnutls_datum_t data;
-  gnutls_datum_t sig = { NULL, 0 };
 
-  g_return_val_if_fail (key != NULL, NULL);
+  g_return_val_if_fail (digest != NULL && signer != NULL && key != NULL, NULL);
+  g_return_val_if_fail (chain != NULL || chain_len == 0, NULL);
 
-  attributes = enr_cms_signed_attributes (digest, signer, error);
-  if (attributes == NULL)
+  attributes = signed_attributes_for (&content, signer, error);
+  if (attributes == NULL || (signature = sign_attributes (key, attributes, error)) == NULL)
     return NULL;
-  data.data = (unsigned char *) g_bytes_get_data (attributes, NULL);
-  data.size = (unsigned int) g_bytes_get_size (attributes);
-  if (!check_gnutls (gnutls_privkey_sign_data (key, GNUTLS_DIG_SHA256, 0, &data, &sig),
-                     "Signing", error))
-    return NULL;
-  signature = g_bytes_new (sig.data, sig.size);
-  gnutls_free (sig.data);
-  return enr_cms_assemble (digest, signer, chain, chain_len, signature, timestamp_token, error);
+  return assemble (&content, signer, chain, chain_len, TRUE, signature, timestamp_token, error);
 }
 
 GBytes *

@@ -29,7 +29,7 @@ G_BEGIN_DECLS
  * here, never joined); it cannot add an unsigned attribute to a
  * signature once made (the time stamp needs the signature first); and it
  * writes eContentType id-data whatever the content (a time-stamp token's
- * is id-ct-TSTInfo).
+ * is id-ct-TSTInfo: the sandbox's TSA signs its tokens here too).
  *
  * Errors are technical (ENR_CMS_ERROR): callers that face a citizen say it
  * in their own words.
@@ -89,6 +89,17 @@ GBytes   *enr_cms_sign_digest              (const guint8              digest[ENR
                                             guint                     chain_len,
                                             gnutls_privkey_t          key,
                                             GBytes                   *timestamp_token,
+                                            GError                  **error);
+
+/* A SignedData that holds @content, of type @content_type (dotted), signed
+ * by @key with the same signed attributes (content-type @content_type),
+ * @signer's certificate included when @with_certificate: the sandbox's
+ * time-stamp tokens (RFC 3161 §2.4.2, id-ct-TSTInfo). */
+GBytes   *enr_cms_sign_encapsulated        (const char               *content_type,
+                                            GBytes                   *content,
+                                            gnutls_x509_crt_t         signer,
+                                            gboolean                  with_certificate,
+                                            gnutls_privkey_t          key,
                                             GError                  **error);
 
 /* The DER value of the signing-certificate-v2 attribute for @cert:
