@@ -31,6 +31,8 @@ BENCHMARKS = [
     ("session", ["tests/bench/bench-session"], {}),
     # A Python benchmark lives in the source tree and is given the build directory.
     ("ui", ["tests/bench/bench-ui.py"], {}),
+    # Issue #14: signing the citizen's own PDFs, below the session.
+    ("sign", ["tests/bench/bench-sign.py"], {}),
 ]
 
 
