@@ -285,6 +285,16 @@ class SignTest(unittest.TestCase):
             self.assertIn(word, r.stderr.decode())
             self.assertFalse(os.path.exists(path[:-4] + '-signed.pdf'))
 
+    def test_tsa_unreachable(self):
+        """No TSA: the signing stops before anything is written (the session
+        then offers B-B or a retry)."""
+        doc = self.make_pdf('doc.pdf')
+        r = run([TOOL, 'sign', '--pki-dir', self.path('pki'), '--tsa-url',
+                 'https://127.0.0.1:9/tsa', '--tsa-root', self.tsa_root, doc], check=False)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(b'TSA:', r.stderr)
+        self.assertFalse(os.path.exists(doc[:-4] + '-signed.pdf'))
+
     def test_vietnamese_appearance_renders_as_drawn(self):
         doc = self.make_pdf('doc.pdf', pages=2)
         rect = (320.0, 60.0, 560.0, 120.0)
