@@ -3,7 +3,12 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include <gnutls/crypto.h>
 
@@ -138,7 +143,7 @@ enr_pades_sign (GBytes                   *prepared,
 struct _EnrPadesSigning
 {
   GFile             *input;
-  GMappedFile       *mapped;       /* the original, held once */
+  gsize              base;         /* the original's length */
   GByteArray        *update;       /* the incremental update, placeholder and all */
   EnrPdfSignature   *signature;    /* offsets in the whole signed file */
   gnutls_x509_crt_t  signer;
@@ -152,7 +157,6 @@ enr_pades_signing_free (EnrPadesSigning *self)
   if (self == NULL)
     return;
   g_clear_object (&self->input);
-  g_clear_pointer (&self->mapped, g_mapped_file_unref);
   g_clear_pointer (&self->update, g_byte_array_unref);
   g_clear_pointer (&self->signature, enr_pdf_signature_free);
   if (self->signer != NULL)
@@ -192,6 +196,7 @@ enr_pades_signing_new (GFile                       *input,
   g_autoptr(EnrPadesSigning) self = g_new0 (EnrPadesSigning, 1);
   g_autoptr(GBytes) update = NULL;
   g_autoptr(GBytes) attributes = NULL;
+  g_autoptr(GMappedFile) mapped = NULL;
   g_autofree char *path = NULL;
   g_autoptr(GError) local = NULL;
   EnrPdfSignatureParams with_room;
@@ -209,15 +214,18 @@ enr_pades_signing_new (GFile                       *input,
                    "Only a local file can be signed");
       return NULL;
     }
-  self->mapped = g_mapped_file_new (path, FALSE, &local);
-  if (self->mapped == NULL)
+  /* Mapped while it is read and hashed, then let go: the citizen may
+   * take a while over the PIN, and the file is read again to be written. */
+  mapped = g_mapped_file_new (path, FALSE, &local);
+  if (mapped == NULL)
     {
       g_set_error (error, ENR_PADES_SIGN_ERROR, ENR_PADES_SIGN_ERROR_IO, "Reading the PDF: %s",
                    local->message);
       return NULL;
     }
-  data = (const guint8 *) g_mapped_file_get_contents (self->mapped);
-  len = g_mapped_file_get_length (self->mapped);
+  data = (const guint8 *) g_mapped_file_get_contents (mapped);
+  len = g_mapped_file_get_length (mapped);
+  self->base = len;
   if (data == NULL)
     return enr_pades_sign_set_status_error (error, ENR_PDF_SIGNATURE_NOT_PDF), NULL;
 
@@ -266,7 +274,89 @@ gsize
 enr_pades_signing_get_size (EnrPadesSigning *self)
 {
   g_return_val_if_fail (self != NULL, 0);
-  return g_mapped_file_get_length (self->mapped) + self->update->len;
+  return self->base + self->update->len;
+}
+
+#define COPY_CHUNK (256 * 1024)
+
+/* Copies the original to @out, hashing what the /ByteRange covers of it
+ * and of the update: the digest must be the one that was signed. */
+static gboolean
+write_all (int            fd,
+           const guint8  *data,
+           gsize          len,
+           GError       **error)
+{
+  while (len > 0)
+    {
+      gssize n = write (fd, data, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s",
+                       g_strerror (saved));
+          return FALSE;
+        }
+      data += n;
+      len -= n;
+    }
+  return TRUE;
+}
+
+static gboolean
+copy_unchanged (EnrPadesSigning  *self,
+                int               out,
+                GCancellable     *cancellable,
+                GError          **error)
+{
+  g_autoptr(GFileInputStream) in = NULL;
+  g_autofree guint8 *chunk = g_malloc (COPY_CHUNK);
+  const gsize *range = self->signature->byte_range;
+  gnutls_hash_hd_t hash;
+  guint8 digest[ENR_CMS_DIGEST_LENGTH];
+  gsize copied = 0;
+  gboolean ok = TRUE;
+
+  /* The /Contents lies in the update: the original is all in the first
+   * range, and the update's share of it follows. */
+  g_assert (range[0] == 0 && range[1] >= self->base);
+  in = g_file_read (self->input, cancellable, error);
+  if (in == NULL || gnutls_hash_init (&hash, GNUTLS_DIG_SHA256) < 0)
+    return FALSE;
+  while (ok && copied < self->base)
+    {
+      gsize n = 0;
+
+      ok = g_input_stream_read_all (G_INPUT_STREAM (in), chunk,
+                                    MIN (COPY_CHUNK, self->base - copied), &n, cancellable,
+                                    error) &&
+           n > 0 &&
+           write_all (out, chunk, n, error);
+      if (ok)
+        gnutls_hash (hash, chunk, n);
+      copied += n;
+    }
+  gnutls_hash (hash, self->update->data, range[1] - self->base);
+  gnutls_hash (hash, self->update->data + (range[2] - self->base), range[3]);
+  gnutls_hash_deinit (hash, digest);
+  if (!ok)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, ENR_PADES_SIGN_ERROR, ENR_PADES_SIGN_ERROR_CHANGED,
+                     "The PDF is shorter than when it was prepared");
+      return FALSE;
+    }
+  if (memcmp (digest, self->document_digest, sizeof digest) != 0)
+    {
+      g_set_error (error, ENR_PADES_SIGN_ERROR, ENR_PADES_SIGN_ERROR_CHANGED,
+                   "The PDF changed after it was prepared");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
@@ -280,8 +370,11 @@ enr_pades_signing_write (EnrPadesSigning          *self,
                          GError                  **error)
 {
   g_autoptr(GBytes) cms = NULL;
-  g_autoptr(GFileOutputStream) stream = NULL;
   g_autoptr(GError) local = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *temporary = NULL;
+  gboolean ok;
+  int fd;
   gsize base;
   EnrPdfSignature in_update;
   EnrPdfSignatureStatus status;
@@ -300,7 +393,7 @@ enr_pades_signing_write (EnrPadesSigning          *self,
     return FALSE;
 
   /* The placeholder lies in the update: fill it there. */
-  base = g_mapped_file_get_length (self->mapped);
+  base = self->base;
   in_update = *self->signature;
   in_update.contents_offset -= base;
   status = enr_pdf_signature_fill (self->update->data, self->update->len, &in_update,
@@ -312,27 +405,59 @@ enr_pades_signing_write (EnrPadesSigning          *self,
       return FALSE;
     }
 
-  /* g_file_replace() writes beside the target and renames on close: a
-   * reader never sees half a file. A failure closes it cancelled, which
-   * removes what was written. */
-  stream = g_file_replace (output, NULL, FALSE, G_FILE_CREATE_NONE, cancellable, &local);
-  if (stream != NULL &&
-      g_output_stream_write_all (G_OUTPUT_STREAM (stream),
-                                 g_mapped_file_get_contents (self->mapped), base, NULL,
-                                 cancellable, &local) &&
-      g_output_stream_write_all (G_OUTPUT_STREAM (stream), self->update->data,
-                                 self->update->len, NULL, cancellable, &local) &&
-      g_output_stream_close (G_OUTPUT_STREAM (stream), cancellable, &local))
-    return TRUE;
-
-  if (stream != NULL && !g_output_stream_is_closed (G_OUTPUT_STREAM (stream)))
+  /* Written beside the target under a temporary name, then renamed over
+   * it: a reader never sees half a file, and a failure leaves nothing
+   * (g_file_replace() writes a new file in place). The original is copied
+   * a chunk at a time and hashed again on the way: a file that changed
+   * since it was prepared is not signed. */
+  path = g_file_get_path (output);
+  if (path == NULL)
     {
-      g_autoptr(GCancellable) abandon = g_cancellable_new ();
-
-      g_cancellable_cancel (abandon);
-      g_output_stream_close (G_OUTPUT_STREAM (stream), abandon, NULL);
+      g_set_error (error, ENR_PADES_SIGN_ERROR, ENR_PADES_SIGN_ERROR_IO,
+                   "Only a local file can be written");
+      return FALSE;
     }
-  g_set_error (error, ENR_PADES_SIGN_ERROR, ENR_PADES_SIGN_ERROR_IO, "Writing the signed PDF: %s",
-               local->message);
+  temporary = g_strconcat (path, ".XXXXXX", NULL);
+  fd = g_mkstemp_full (temporary, O_WRONLY | O_CLOEXEC, 0666);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, ENR_PADES_SIGN_ERROR, ENR_PADES_SIGN_ERROR_IO,
+                   "Writing the signed PDF: %s", g_strerror (saved));
+      return FALSE;
+    }
+  ok = copy_unchanged (self, fd, cancellable, &local) &&
+       write_all (fd, self->update->data, self->update->len, &local);
+  if (ok && fsync (fd) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (&local, G_IO_ERROR, g_io_error_from_errno (saved), "%s", g_strerror (saved));
+      ok = FALSE;
+    }
+  if (close (fd) != 0 && ok)
+    {
+      int saved = errno;
+
+      g_set_error (&local, G_IO_ERROR, g_io_error_from_errno (saved), "%s", g_strerror (saved));
+      ok = FALSE;
+    }
+  if (ok && g_rename (temporary, path) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (&local, G_IO_ERROR, g_io_error_from_errno (saved), "%s", g_strerror (saved));
+      ok = FALSE;
+    }
+  if (ok)
+    return TRUE;
+  g_unlink (temporary);
+
+  if (g_error_matches (local, ENR_PADES_SIGN_ERROR, ENR_PADES_SIGN_ERROR_CHANGED))
+    g_propagate_error (error, g_steal_pointer (&local));
+  else
+    g_set_error (error, ENR_PADES_SIGN_ERROR, ENR_PADES_SIGN_ERROR_IO,
+                 "Writing the signed PDF: %s", local->message);
   return FALSE;
 }

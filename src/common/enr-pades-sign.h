@@ -18,15 +18,17 @@ G_BEGIN_DECLS
  * citizen chose around a signature made elsewhere (SmartCA's `sig`), with
  * a time stamp for baseline B-T:
  *
- *   1. enr_pades_signing_new(): the file is mapped, never copied, the
+ *   1. enr_pades_signing_new(): the file is mapped (never copied), the
  *      incremental update with the signature field and its appearance is
- *      made, and the /ByteRange it will cover is hashed in place;
+ *      made, the /ByteRange it will cover is hashed in place, and the
+ *      mapping is let go;
  *   2. enr_pades_signing_get_hash() is what SmartCA signs (the SHA-256 of
  *      the DER signed attributes, PROTOCOL.md "The citizen's own
  *      documents");
  *   3. the TSA time-stamps the SHA-256 of that signature (enr-tsp.h);
  *   4. enr_pades_signing_write() assembles the CMS and writes the signed
- *      file atomically under another name.
+ *      file atomically under another name, copying the original a chunk at
+ *      a time and refusing it if it changed since step 1.
  *
  * The client checks signatures with src/crypto (enr-pades.h,
  * enr-pdf-check.h). Errors are ENR_PADES_SIGN_ERROR (the document) or
@@ -44,6 +46,7 @@ typedef enum
   ENR_PADES_SIGN_ERROR_UNSUPPORTED,    /* a PDF this signer cannot update (xref streams) */
   ENR_PADES_SIGN_ERROR_BAD_PLACEMENT,  /* no such page, or the box is not on it */
   ENR_PADES_SIGN_ERROR_IO,             /* the file could not be read or written */
+  ENR_PADES_SIGN_ERROR_CHANGED,        /* the file changed between prepare and write */
 } EnrPadesSignError;
 
 GQuark  enr_pades_sign_error_quark (void);
@@ -78,7 +81,7 @@ gboolean enr_pades_digest_ranges (const guint8  *head,
 
 typedef struct _EnrPadesSigning EnrPadesSigning;
 
-/* Blocking: maps @input and hashes it. @signer is the certificate the
+/* Blocking (run it in a thread): maps @input and hashes it. @signer is the certificate the
  * signature will be made with (its ESS signing-certificate-v2 is signed). */
 EnrPadesSigning *enr_pades_signing_new        (GFile                       *input,
                                                const EnrPdfSignatureParams *params,
@@ -92,8 +95,9 @@ const guint8    *enr_pades_signing_get_document_digest (EnrPadesSigning    *self
 /* The signed file's length. */
 gsize            enr_pades_signing_get_size   (EnrPadesSigning             *self);
 /*
- * Writes the signed file to @output (never the input; replaced atomically,
- * nothing left behind on failure): the CMS around @signature (RSA PKCS #1
+ * Blocking. Writes the signed file to @output (never the input; replaced
+ * atomically, nothing left behind on failure; ENR_PADES_SIGN_ERROR_CHANGED
+ * if the input is no longer what was hashed): the CMS around @signature (RSA PKCS #1
  * v1.5 over enr_pades_signing_get_hash(), by the signer's key; checked),
  * with @chain (the issuing CA first) and @timestamp_token (NULL: B-B).
  */

@@ -284,6 +284,30 @@ test_wrong_signature_refused (Fixture       *fixture,
 }
 
 static void
+test_input_changed_meanwhile (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  g_autoptr(EnrPadesSigning) signing = NULL;
+  g_autoptr(GBytes) sig = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out_path = g_build_filename (fixture->dir, "out.pdf", NULL);
+  g_autoptr(GFile) output = g_file_new_for_path (out_path);
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  signing = prepare (fixture, fixture->input, 0, &error);
+  g_assert_no_error (error);
+  sig = sign_hash (fixture->pki->leaf_privkey, enr_pades_signing_get_hash (signing));
+  /* While the citizen typed the PIN, another program changed one byte. */
+  g_file_get_contents (fixture->input, &contents, &len, NULL);
+  contents[len / 2] ^= 1;
+  g_file_set_contents (fixture->input, contents, len, NULL);
+  g_assert_false (enr_pades_signing_write (signing, sig, NULL, 0, NULL, output, NULL, &error));
+  g_assert_error (error, ENR_PADES_SIGN_ERROR, ENR_PADES_SIGN_ERROR_CHANGED);
+  g_assert_false (g_file_test (out_path, G_FILE_TEST_EXISTS));
+}
+
+static void
 test_bad_placement_and_files (Fixture       *fixture,
                               gconstpointer  user_data)
 {
@@ -421,6 +445,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   ADD ("/sign/visible-b-t-and-check", test_sign_and_check);
   ADD ("/sign/wrong-signature-refused", test_wrong_signature_refused);
+  ADD ("/sign/input-changed-meanwhile", test_input_changed_meanwhile);
   ADD ("/sign/bad-placement-and-files", test_bad_placement_and_files);
   ADD ("/sign/changed-after", test_changed_after);
   g_test_add_func ("/sign/tsp-messages", test_tsp_messages);
