@@ -44,6 +44,7 @@ enr_pades_sign_set_status_error (GError                **error,
       break;
     case ENR_PDF_SIGNATURE_OK:
     case ENR_PDF_SIGNATURE_MALFORMED:
+    case ENR_PDF_SIGNATURE_STREAM_TOO_LARGE:
     case ENR_PDF_SIGNATURE_NO_SIGNATURE:
     case ENR_PDF_SIGNATURE_NOT_WHOLE_FILE:
     case ENR_PDF_SIGNATURE_TOO_LARGE:

@@ -41,9 +41,11 @@ G_BEGIN_DECLS
 typedef enum
 {
   ENR_PADES_SIGN_ERROR_NOT_PDF,        /* not a PDF file */
-  ENR_PADES_SIGN_ERROR_DAMAGED,        /* a PDF whose structure cannot be read */
+  ENR_PADES_SIGN_ERROR_DAMAGED,        /* a PDF whose structure cannot be read (or a
+                                        * compressed stream that inflates past the limit) */
   ENR_PADES_SIGN_ERROR_ENCRYPTED,      /* an encrypted PDF */
-  ENR_PADES_SIGN_ERROR_UNSUPPORTED,    /* a PDF this signer cannot update (xref streams) */
+  ENR_PADES_SIGN_ERROR_UNSUPPORTED,    /* a PDF this signer cannot read (a stream filter
+                                        * other than FlateDecode, the TIFF predictor) */
   ENR_PADES_SIGN_ERROR_BAD_PLACEMENT,  /* no such page, or the box is not on it */
   ENR_PADES_SIGN_ERROR_IO,             /* the file could not be read or written */
   ENR_PADES_SIGN_ERROR_CHANGED,        /* the file changed between prepare and write */

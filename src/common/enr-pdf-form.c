@@ -6,67 +6,12 @@
 #include <string.h>
 
 #include "enr-pdf-lexer.h"
+#include "enr-pdf-page.h"
 #include "enr-pdf-update.h"
 
 /* A signature's appearance is a few lines of text and their fonts: a file
  * that needs more objects than this is not one. */
 #define MAX_IMPORTED_OBJECTS 256
-
-void
-enr_pdf_update_init (EnrPdfUpdate *update,
-                     gsize         base,
-                     gsize         next_number)
-{
-  update->out = g_byte_array_new ();
-  update->base = base;
-  update->offsets = g_array_new (FALSE, FALSE, 2 * sizeof (gsize));
-  update->generations = g_hash_table_new (NULL, NULL);
-  update->next_number = next_number;
-}
-
-void
-enr_pdf_update_clear (EnrPdfUpdate *update)
-{
-  g_clear_pointer (&update->out, g_byte_array_unref);
-  g_clear_pointer (&update->offsets, g_array_unref);
-  g_clear_pointer (&update->generations, g_hash_table_unref);
-}
-
-gsize
-enr_pdf_update_position (const EnrPdfUpdate *update)
-{
-  return update->base + update->out->len;
-}
-
-void
-enr_pdf_update_append_len (EnrPdfUpdate *update,
-                           const guint8 *data,
-                           gsize         len)
-{
-  g_byte_array_append (update->out, data, len);
-}
-
-void
-enr_pdf_update_append (EnrPdfUpdate *update,
-                       const char   *text)
-{
-  g_byte_array_append (update->out, (const guint8 *) text, strlen (text));
-}
-
-void
-enr_pdf_update_begin_object (EnrPdfUpdate *update,
-                             gsize         number,
-                             gsize         generation)
-{
-  gsize entry[2] = { number, enr_pdf_update_position (update) };
-  g_autofree char *header = NULL;
-
-  g_array_append_vals (update->offsets, entry, 1);
-  g_hash_table_insert (update->generations, GSIZE_TO_POINTER (number),
-                       GSIZE_TO_POINTER (generation));
-  header = g_strdup_printf ("%" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT " obj\n", number, generation);
-  enr_pdf_update_append (update, header);
-}
 
 /* The tokens of data[start] up to data[end]. */
 static GArray *
@@ -137,10 +82,10 @@ renumber (Import       *import,
 static gboolean
 append_renumbered (Import       *import,
                    EnrPdfUpdate *update,
+                   const guint8 *data,
                    gsize         start,
                    gsize         end)
 {
-  const guint8 *data = import->doc->pdf;
   g_autoptr(GArray) tokens = tokens_of (data, start, end);
   gsize copied = start;
 
@@ -169,13 +114,12 @@ append_renumbered (Import       *import,
   return TRUE;
 }
 
-/* The end of the object whose body starts at @body: of its one value. */
+/* The end of @object's one value. */
 static gboolean
-value_end (const EnrPdfDocument *doc,
-           gsize                 body,
-           gsize                *end)
+value_end (const EnrPdfObject *object,
+           gsize              *end)
 {
-  EnrPdfLexer lx = { doc->pdf, doc->len, body };
+  EnrPdfLexer lx = { object->data, object->len, object->body };
   EnrPdfToken first = enr_pdf_next_token (&lx);
 
   return enr_pdf_skip_object (&lx, first, 0, end);
@@ -190,25 +134,23 @@ copy_object (Import       *import,
              gsize         new_number)
 {
   const EnrPdfDocument *doc = import->doc;
-  gsize generation;
-  gsize body;
+  EnrPdfObject object;
   gsize end;
 
-  if (!enr_pdf_document_object_body (doc, old, &generation, &body) ||
-      !value_end (doc, body, &end))
+  if (!enr_pdf_document_find_object (doc, old, &object) || !value_end (&object, &end))
     return FALSE;
   enr_pdf_update_begin_object (update, new_number, 0);
-  if (!append_renumbered (import, update, body, end))
+  if (!append_renumbered (import, update, object.data, object.body, end))
     return FALSE;
   {
     g_auto(EnrPdfDict) dict = { 0 };
-    EnrPdfLexer lx = { doc->pdf, doc->len, body };
+    EnrPdfLexer lx = { object.data, object.len, object.body };
     EnrPdfToken first = enr_pdf_next_token (&lx);
     gsize start;
     gsize length;
 
-    if (first.type == ENR_PDF_TOKEN_DICT_OPEN &&
-        enr_pdf_dict_parse (doc->pdf, doc->len, first.start, &dict) &&
+    if (object.in_file && first.type == ENR_PDF_TOKEN_DICT_OPEN &&
+        enr_pdf_dict_parse (object.data, object.len, first.start, &dict) &&
         enr_pdf_document_stream (doc, &dict, &start, &length))
       {
         enr_pdf_update_append (update, "\nstream\n");
@@ -220,10 +162,41 @@ copy_object (Import       *import,
   return TRUE;
 }
 
+/* §8.3.3: a turn by @rotation degrees counter-clockwise, then the move that
+ * brings the turned box's lower left corner to the origin. The widget's
+ * box (§12.5.5) then holds the box turned: it is drawn upright on a page
+ * shown turned as much clockwise. */
+static void
+form_matrix (const double bbox[4],
+             guint        rotation,
+             double       matrix[6])
+{
+  switch (rotation)
+    {
+    case 90:
+      matrix[0] = 0, matrix[1] = 1, matrix[2] = -1, matrix[3] = 0;
+      matrix[4] = bbox[3], matrix[5] = -bbox[0];
+      break;
+    case 180:
+      matrix[0] = -1, matrix[1] = 0, matrix[2] = 0, matrix[3] = -1;
+      matrix[4] = bbox[2], matrix[5] = bbox[3];
+      break;
+    case 270:
+      matrix[0] = 0, matrix[1] = -1, matrix[2] = 1, matrix[3] = 0;
+      matrix[4] = -bbox[1], matrix[5] = bbox[2];
+      break;
+    default:
+      matrix[0] = 1, matrix[1] = 0, matrix[2] = 0, matrix[3] = 1;
+      matrix[4] = -bbox[0], matrix[5] = -bbox[1];
+      break;
+    }
+}
+
 EnrPdfSignatureStatus
 enr_pdf_form_import (EnrPdfUpdate *update,
                      const guint8 *appearance,
                      gsize         len,
+                     guint         rotation,
                      gsize        *form_number,
                      double        bbox[4])
 {
@@ -243,6 +216,9 @@ enr_pdf_form_import (EnrPdfUpdate *update,
   gsize start;
   gsize length;
   g_autofree char *header = NULL;
+  double matrix[6];
+
+  g_return_val_if_fail (rotation % 90 == 0 && rotation < 360, ENR_PDF_SIGNATURE_MALFORMED);
 
   status = enr_pdf_document_read (&doc, appearance, len);
   if (status != ENR_PDF_SIGNATURE_OK)
@@ -255,19 +231,22 @@ enr_pdf_form_import (EnrPdfUpdate *update,
       !enr_pdf_document_read_dict (&doc, contents_number, &generation, &contents) ||
       !enr_pdf_document_stream (&doc, &contents, &start, &length))
     return ENR_PDF_SIGNATURE_MALFORMED;
+  form_matrix (bbox, rotation, matrix);
 
   /* The content stream, made a Form XObject: its own entries (/Filter,
    * /Length) and the page's resources. */
   *form_number = update->next_number++;
   enr_pdf_update_begin_object (update, *form_number, 0);
   header = g_strdup_printf ("<< /Type /XObject /Subtype /Form /BBox [%g %g %g %g]"
-                            " /Matrix [1 0 0 1 %g %g] /Resources ",
-                            bbox[0], bbox[1], bbox[2], bbox[3], -bbox[0], -bbox[1]);
+                            " /Matrix [%g %g %g %g %g %g] /Resources ",
+                            bbox[0], bbox[1], bbox[2], bbox[3], matrix[0], matrix[1],
+                            matrix[2], matrix[3], matrix[4], matrix[5]);
   enr_pdf_update_append (update, header);
   resources = enr_pdf_dict_lookup (&page, "Resources");
   if (resources == NULL)
     enr_pdf_update_append (update, "<< >>");
-  else if (!append_renumbered (&import, update, resources->value_start, resources->value_end))
+  else if (!append_renumbered (&import, update, page.data, resources->value_start,
+                               resources->value_end))
     return ENR_PDF_SIGNATURE_MALFORMED;
   for (guint i = 0; i < contents.entries->len; i++)
     {
@@ -279,7 +258,8 @@ enr_pdf_form_import (EnrPdfUpdate *update,
       if (dropped)
         continue;
       enr_pdf_update_append (update, " ");
-      if (!append_renumbered (&import, update, entry->key_start, entry->value_end))
+      if (!append_renumbered (&import, update, contents.data, entry->key_start,
+                              entry->value_end))
         return ENR_PDF_SIGNATURE_MALFORMED;
     }
   enr_pdf_update_append (update, " >>\nstream\n");

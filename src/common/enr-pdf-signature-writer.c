@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "enr-pdf-lexer.h"
+#include "enr-pdf-page.h"
 #include "enr-pdf-signature-writer.h"
 #include "enr-pdf-update.h"
 #include "enr-pdf-xref.h"
@@ -89,50 +90,6 @@ append_text_string (GString    *out,
     }
 }
 
-static int
-compare_offsets (gconstpointer a,
-                 gconstpointer b)
-{
-  const gsize *x = a;
-  const gsize *y = b;
-
-  return x[0] < y[0] ? -1 : x[0] > y[0];
-}
-
-/* The xref section of the update: one subsection per run of numbers. */
-static void
-append_xref (EnrPdfUpdate *update)
-{
-  GArray *offsets = update->offsets;
-
-  g_array_sort (offsets, compare_offsets);
-  enr_pdf_update_append (update, "xref\n");
-  for (guint i = 0; i < offsets->len;)
-    {
-      guint run = 1;
-      g_autofree char *header = NULL;
-
-      while (i + run < offsets->len &&
-             ((gsize *) offsets->data)[2 * (i + run)] == ((gsize *) offsets->data)[2 * i] + run)
-        run++;
-      header = g_strdup_printf ("%" G_GSIZE_FORMAT " %u\n", ((gsize *) offsets->data)[2 * i], run);
-      enr_pdf_update_append (update, header);
-      for (guint k = i; k < i + run; k++)
-        {
-          gsize number = ((gsize *) offsets->data)[2 * k];
-          gsize generation = GPOINTER_TO_SIZE (g_hash_table_lookup (update->generations,
-                                                                    GSIZE_TO_POINTER (number)));
-          g_autofree char *line = g_strdup_printf ("%010" G_GSIZE_FORMAT " %05" G_GSIZE_FORMAT
-                                                   " n\r\n",
-                                                   ((gsize *) offsets->data)[2 * k + 1],
-                                                   generation);
-
-          enr_pdf_update_append (update, line);
-        }
-      i += run;
-    }
-}
-
 /* Where object @number begins in the whole file. */
 static gsize
 object_offset (const EnrPdfUpdate *update,
@@ -148,21 +105,92 @@ object_offset (const EnrPdfUpdate *update,
 
 static gboolean
 widget_fits (const EnrPdfSignatureWidget *widget,
-             const double                 box[4])
+             const EnrPdfPageInfo        *info)
 {
   const double *r = widget->rect;
 
   return r[0] < r[2] && r[1] < r[3] &&
-         r[0] >= box[0] - 0.5 && r[2] <= box[2] + 0.5 &&
-         r[1] >= box[1] - 0.5 && r[3] <= box[3] + 0.5;
+         r[0] >= -0.5 && r[2] <= info->width + 0.5 &&
+         r[1] >= -0.5 && r[3] <= info->height + 0.5;
+}
+
+void
+enr_pdf_signature_rect_to_user_space (const EnrPdfPageInfo *info,
+                                      const double          rect[4],
+                                      double                user[4])
+{
+  const double *v = info->visible;
+  double corners[2][2];
+
+  g_return_if_fail (info != NULL && rect != NULL && user != NULL);
+
+  /* Each corner of the page as shown, back in default user space: the
+   * page turned back, counter-clockwise, and the crop box's corner added. */
+  for (int i = 0; i < 2; i++)
+    {
+      double u = rect[2 * i];
+      double w = rect[2 * i + 1];
+
+      switch (info->rotation)
+        {
+        case 90:
+          corners[i][0] = v[2] - w;
+          corners[i][1] = v[1] + u;
+          break;
+        case 180:
+          corners[i][0] = v[2] - u;
+          corners[i][1] = v[3] - w;
+          break;
+        case 270:
+          corners[i][0] = v[0] + w;
+          corners[i][1] = v[3] - u;
+          break;
+        default:
+          corners[i][0] = v[0] + u;
+          corners[i][1] = v[1] + w;
+          break;
+        }
+    }
+  user[0] = MIN (corners[0][0], corners[1][0]);
+  user[1] = MIN (corners[0][1], corners[1][1]);
+  user[2] = MAX (corners[0][0], corners[1][0]);
+  user[3] = MAX (corners[0][1], corners[1][1]);
+}
+
+/* Page @page of @doc as a viewer shows it. */
+static gboolean
+read_page_info (const EnrPdfDocument *doc,
+                gsize                 page,
+                EnrPdfPageInfo       *info)
+{
+  gboolean turned;
+
+  if (!enr_pdf_document_page_view (doc, page, info->visible, &info->rotation))
+    return FALSE;
+  turned = info->rotation == 90 || info->rotation == 270;
+  info->width = turned ? info->visible[3] - info->visible[1] : info->visible[2] - info->visible[0];
+  info->height = turned ? info->visible[2] - info->visible[0] : info->visible[3] - info->visible[1];
+  return TRUE;
+}
+
+/* The catalog and the pages of @doc; NULL: enr_pdf_document_failure()
+ * says why not. */
+static GArray *
+read_pages (const EnrPdfDocument  *doc,
+            gsize                 *catalog_generation,
+            EnrPdfDict            *catalog)
+{
+  if (!enr_pdf_document_read_dict (doc, doc->root_number, catalog_generation, catalog))
+    return NULL;
+  return enr_pdf_document_pages (doc, catalog, ENR_PDF_MAX_PAGES);
 }
 
 EnrPdfSignatureStatus
-enr_pdf_signature_page_info (const guint8 *pdf,
-                             gsize         pdf_len,
-                             guint         page,
-                             guint        *n_pages,
-                             double        box[4])
+enr_pdf_signature_page_info (const guint8   *pdf,
+                             gsize           pdf_len,
+                             guint           page,
+                             guint          *n_pages,
+                             EnrPdfPageInfo *info)
 {
   g_auto(EnrPdfDocument) doc = { 0 };
   g_auto(EnrPdfDict) catalog = { 0 };
@@ -170,20 +198,20 @@ enr_pdf_signature_page_info (const guint8 *pdf,
   EnrPdfSignatureStatus status;
   gsize generation;
 
-  g_return_val_if_fail (pdf != NULL && n_pages != NULL && box != NULL,
+  g_return_val_if_fail (pdf != NULL && n_pages != NULL && info != NULL,
                         ENR_PDF_SIGNATURE_MALFORMED);
 
   status = enr_pdf_document_read (&doc, pdf, pdf_len);
   if (status != ENR_PDF_SIGNATURE_OK)
     return status;
-  if (!enr_pdf_document_read_dict (&doc, doc.root_number, &generation, &catalog) ||
-      (pages = enr_pdf_document_pages (&doc, &catalog, ENR_PDF_MAX_PAGES)) == NULL)
-    return ENR_PDF_SIGNATURE_MALFORMED;
+  pages = read_pages (&doc, &generation, &catalog);
+  if (pages == NULL)
+    return enr_pdf_document_failure (&doc);
   *n_pages = pages->len;
   if (page >= pages->len)
     return ENR_PDF_SIGNATURE_BAD_PLACEMENT;
-  if (!enr_pdf_document_page_box (&doc, g_array_index (pages, gsize, page), box))
-    return ENR_PDF_SIGNATURE_MALFORMED;
+  if (!read_page_info (&doc, g_array_index (pages, gsize, page), info))
+    return enr_pdf_document_failure (&doc);
   return ENR_PDF_SIGNATURE_OK;
 }
 
@@ -227,9 +255,9 @@ enr_pdf_signature_prepare_update (const guint8                *pdf,
   gsize form_number = 0;
   gsize capacity;
   gsize range_offset;
-  gsize xref_offset;
   gsize total;
-  double box[4];
+  EnrPdfPageInfo page_info = { 0 };
+  double rect[4];
   const EnrPdfDictEntry *acroform_entry;
   const EnrPdfDictEntry *annots_entry;
 
@@ -243,20 +271,21 @@ enr_pdf_signature_prepare_update (const guint8                *pdf,
   status = enr_pdf_document_read (&doc, pdf, pdf_len);
   if (status != ENR_PDF_SIGNATURE_OK)
     return status;
-  if (!enr_pdf_document_read_dict (&doc, doc.root_number, &catalog_generation, &catalog) ||
-      (pages = enr_pdf_document_pages (&doc, &catalog, ENR_PDF_MAX_PAGES)) == NULL)
-    return ENR_PDF_SIGNATURE_MALFORMED;
+  pages = read_pages (&doc, &catalog_generation, &catalog);
+  if (pages == NULL)
+    return enr_pdf_document_failure (&doc);
   if (widget != NULL && widget->page >= pages->len)
     return ENR_PDF_SIGNATURE_BAD_PLACEMENT;
   page_number = g_array_index (pages, gsize, widget != NULL ? widget->page : 0);
   if (!enr_pdf_document_read_dict (&doc, page_number, &page_generation, &page))
-    return ENR_PDF_SIGNATURE_MALFORMED;
+    return enr_pdf_document_failure (&doc);
   if (widget != NULL)
     {
-      if (!enr_pdf_document_page_box (&doc, page_number, box))
-        return ENR_PDF_SIGNATURE_MALFORMED;
-      if (!widget_fits (widget, box) || widget->appearance == NULL)
+      if (!read_page_info (&doc, page_number, &page_info))
+        return enr_pdf_document_failure (&doc);
+      if (!widget_fits (widget, &page_info) || widget->appearance == NULL)
         return ENR_PDF_SIGNATURE_BAD_PLACEMENT;
+      enr_pdf_signature_rect_to_user_space (&page_info, widget->rect, rect);
     }
 
   field_number = doc.size;
@@ -275,18 +304,18 @@ enr_pdf_signature_prepare_update (const guint8                *pdf,
       g_auto(EnrPdfDict) acroform = { 0 };
       gsize number;
       gsize generation;
-      gsize start = acroform_entry->value_start;
+      EnrPdfObject object = { catalog.data, catalog.end, acroform_entry->value_start, 0, TRUE };
       const EnrPdfDictEntry *fields_entry;
       g_autoptr(GString) form = NULL;
 
-      if (enr_pdf_parse_reference (pdf, acroform_entry->value_start, acroform_entry->value_end,
-                                   &number, &generation) &&
-          !enr_pdf_document_object_body (&doc, number, &generation, &start))
-        return ENR_PDF_SIGNATURE_MALFORMED;
-      if (!enr_pdf_dict_parse (pdf, pdf_len, start, &acroform))
+      if (enr_pdf_parse_reference (catalog.data, acroform_entry->value_start,
+                                   acroform_entry->value_end, &number, &generation) &&
+          !enr_pdf_document_find_object (&doc, number, &object))
+        return enr_pdf_document_failure (&doc);
+      if (!enr_pdf_dict_parse (object.data, object.len, object.body, &acroform))
         return ENR_PDF_SIGNATURE_MALFORMED;
       fields_entry = enr_pdf_dict_lookup (&acroform, "Fields");
-      fields = fields_entry != NULL ? enr_pdf_document_array_text (&doc, fields_entry)
+      fields = fields_entry != NULL ? enr_pdf_document_array_text (&doc, &acroform, fields_entry)
                                     : g_string_new ("[]");
       if (fields == NULL)
         return ENR_PDF_SIGNATURE_MALFORMED;
@@ -308,7 +337,7 @@ enr_pdf_signature_prepare_update (const guint8                *pdf,
 
   /* The page lists the widget among its annotations. */
   annots_entry = enr_pdf_dict_lookup (&page, "Annots");
-  annots = annots_entry != NULL ? enr_pdf_document_array_text (&doc, annots_entry)
+  annots = annots_entry != NULL ? enr_pdf_document_array_text (&doc, &page, annots_entry)
                                 : g_string_new ("[]");
   if (annots == NULL)
     return ENR_PDF_SIGNATURE_MALFORMED;
@@ -326,7 +355,7 @@ enr_pdf_signature_prepare_update (const guint8                *pdf,
       double form_box[4];
 
       status = enr_pdf_form_import (&update, widget->appearance, widget->appearance_len,
-                                    &form_number, form_box);
+                                    page_info.rotation, &form_number, form_box);
       if (status != ENR_PDF_SIGNATURE_OK)
         return status == ENR_PDF_SIGNATURE_ENCRYPTED ? ENR_PDF_SIGNATURE_MALFORMED : status;
     }
@@ -338,8 +367,7 @@ enr_pdf_signature_prepare_update (const guint8                *pdf,
   else
     g_string_printf (text, "<< /Type /Annot /Subtype /Widget /FT /Sig /F 132"
                      " /Rect [%.2f %.2f %.2f %.2f] /AP << /N %" G_GSIZE_FORMAT " 0 R >>",
-                     widget->rect[0], widget->rect[1], widget->rect[2], widget->rect[3],
-                     form_number);
+                     rect[0], rect[1], rect[2], rect[3], form_number);
   g_string_append_printf (text,
                           " /P %" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT " R"
                           " /T (Signature%" G_GSIZE_FORMAT ") /V %" G_GSIZE_FORMAT " 0 R >>",
@@ -386,15 +414,7 @@ enr_pdf_signature_prepare_update (const guint8                *pdf,
   g_string_append (text, " >>\nendobj\n");
   enr_pdf_update_append (&update, text->str);
 
-  xref_offset = enr_pdf_update_position (&update);
-  append_xref (&update);
-  g_string_printf (text,
-                   "trailer\n<< /Size %" G_GSIZE_FORMAT " /Root %" G_GSIZE_FORMAT " %"
-                   G_GSIZE_FORMAT " R /Prev %" G_GSIZE_FORMAT "%s >>\nstartxref\n%"
-                   G_GSIZE_FORMAT "\n%%%%EOF\n",
-                   update.next_number, doc.root_number, catalog_generation, doc.last_xref,
-                   doc.info->str, xref_offset);
-  enr_pdf_update_append (&update, text->str);
+  enr_pdf_update_finish (&update, &doc);
   total = enr_pdf_update_position (&update);
 
   sig->byte_range[0] = 0;

@@ -21,7 +21,7 @@ enr_pdf_signature_status_to_string (EnrPdfSignatureStatus status)
     case ENR_PDF_SIGNATURE_MALFORMED:
       return "malformed PDF structure";
     case ENR_PDF_SIGNATURE_UNSUPPORTED:
-      return "cross-reference streams";
+      return "a stream filter or predictor this reader does not know";
     case ENR_PDF_SIGNATURE_NO_SIGNATURE:
       return "no signature dictionary";
     case ENR_PDF_SIGNATURE_NOT_WHOLE_FILE:
@@ -32,6 +32,8 @@ enr_pdf_signature_status_to_string (EnrPdfSignatureStatus status)
       return "an encrypted PDF";
     case ENR_PDF_SIGNATURE_BAD_PLACEMENT:
       return "no such page, or the box is not on it";
+    case ENR_PDF_SIGNATURE_STREAM_TOO_LARGE:
+      return "a compressed stream inflates to more than this file may hold";
     default:
       return "unknown";
     }

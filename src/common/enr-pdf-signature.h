@@ -18,12 +18,13 @@ typedef enum
   ENR_PDF_SIGNATURE_OK = 0,
   ENR_PDF_SIGNATURE_NOT_PDF,          /* no %PDF- header */
   ENR_PDF_SIGNATURE_MALFORMED,        /* a structure that cannot be read */
-  ENR_PDF_SIGNATURE_UNSUPPORTED,      /* cross-reference streams */
+  ENR_PDF_SIGNATURE_UNSUPPORTED,      /* a stream filter or predictor that is not read */
   ENR_PDF_SIGNATURE_NO_SIGNATURE,     /* no signature dictionary */
   ENR_PDF_SIGNATURE_NOT_WHOLE_FILE,   /* /ByteRange leaves bytes other than /Contents out */
   ENR_PDF_SIGNATURE_TOO_LARGE,        /* the CMS does not fit the placeholder */
   ENR_PDF_SIGNATURE_ENCRYPTED,        /* an encrypted document */
   ENR_PDF_SIGNATURE_BAD_PLACEMENT,    /* no such page, or a box not on it */
+  ENR_PDF_SIGNATURE_STREAM_TOO_LARGE, /* a compressed stream inflates past the limit */
 } EnrPdfSignatureStatus;
 
 /* Where a signature dictionary is and what it says. Offsets are in bytes

@@ -10,8 +10,9 @@ G_BEGIN_DECLS
 /*
  * An incremental update (ISO 32000-1 §7.5.6) being written after a file
  * of @base bytes: its objects, where each starts in the whole file, and
- * the next free object number. For the PDF writers of src/common
- * (enr-pdf-signature-writer.c, enr-pdf-form.c).
+ * the next free object number, and at its end the cross-reference section
+ * of the kind the file's newest one is. For the PDF writers of src/common
+ * (enr-pdf-signature-writer.c, enr-pdf-form.c; enr-pdf-update.c).
  */
 typedef struct
 {
@@ -37,17 +38,27 @@ void   enr_pdf_update_append_len    (EnrPdfUpdate *update,
                                      gsize         len);
 /* Where the update's next byte stands in the whole file. */
 gsize  enr_pdf_update_position      (const EnrPdfUpdate *update);
+/* Ends the update that follows @doc: its cross-reference section, of the
+ * kind @doc's newest one is (a table after a table; after a cross-reference
+ * stream another one, uncompressed, since a table may not follow a
+ * stream-only file, §7.5.8.4), with /Size, /Root, /Prev and @doc's /Info
+ * and /ID (§7.5.6, §7.5.8.2), then startxref and %%EOF. */
+void   enr_pdf_update_finish        (EnrPdfUpdate         *update,
+                                     const EnrPdfDocument *doc);
 
 /*
- * Imports the first page of @appearance, a PDF with classic cross-reference
- * tables (as cairo writes it), as a Form XObject whose /BBox is that page's
- * /MediaBox: its content stream and every object its resources reach are
- * copied into @update under new numbers, references renumbered. Sets the
+ * Imports the first page of @appearance (a PDF, as cairo writes it) as a
+ * Form XObject whose /BBox is that page's /MediaBox: its content stream and
+ * every object its resources reach are copied into @update under new
+ * numbers, references renumbered. Its /Matrix turns it by @rotation
+ * degrees counter-clockwise (0, 90, 180 or 270), so that on a page shown
+ * turned that much clockwise (/Rotate) it reads upright. Sets the
  * XObject's number and box.
  */
 EnrPdfSignatureStatus enr_pdf_form_import (EnrPdfUpdate *update,
                                            const guint8 *appearance,
                                            gsize         len,
+                                           guint         rotation,
                                            gsize        *form_number,
                                            double        bbox[4]);
 

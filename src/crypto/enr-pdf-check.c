@@ -117,19 +117,19 @@ enr_pdf_check_report_is_valid (const EnrPdfCheckReport *report)
 
 /* --- What changed after a revision ------------------------------------- */
 
-/* Whether two values (spans of @data) say the same, white space and the
- * writing of numbers aside: another writer may save an object again in
- * its own way. */
+/* Whether two values (spans of @a and @b: the file, or decoded object
+ * streams) say the same, white space and the writing of numbers aside:
+ * another writer may save an object again in its own way, or compress it. */
 static gboolean
-values_equal (const guint8 *data,
-              gsize         len,
+values_equal (const guint8 *a_data,
               gsize         a_start,
               gsize         a_end,
+              const guint8 *b_data,
               gsize         b_start,
               gsize         b_end)
 {
-  EnrPdfLexer a = { data, a_end, a_start };
-  EnrPdfLexer b = { data, b_end, b_start };
+  EnrPdfLexer a = { a_data, a_end, a_start };
+  EnrPdfLexer b = { b_data, b_end, b_start };
 
   for (guint n = 0; n < 100000; n++)
     {
@@ -142,14 +142,14 @@ values_equal (const guint8 *data,
         return TRUE;
       if (x.type == ENR_PDF_TOKEN_NUMBER)
         {
-          g_autofree char *xs = g_strndup ((const char *) data + x.start, x.end - x.start);
-          g_autofree char *ys = g_strndup ((const char *) data + y.start, y.end - y.start);
+          g_autofree char *xs = g_strndup ((const char *) a_data + x.start, x.end - x.start);
+          g_autofree char *ys = g_strndup ((const char *) b_data + y.start, y.end - y.start);
 
           if (ABS (g_ascii_strtod (xs, NULL) - g_ascii_strtod (ys, NULL)) > 1e-6)
             return FALSE;
         }
       else if (x.end - x.start != y.end - y.start ||
-               memcmp (data + x.start, data + y.start, x.end - x.start) != 0)
+               memcmp (a_data + x.start, b_data + y.start, x.end - x.start) != 0)
         return FALSE;
     }
   return FALSE;
@@ -157,9 +157,7 @@ values_equal (const guint8 *data,
 
 /* Whether the dictionaries say the same but for the keys in @ignored. */
 static gboolean
-dicts_equal_but (const guint8       *data,
-                 gsize               len,
-                 const EnrPdfDict   *a,
+dicts_equal_but (const EnrPdfDict   *a,
                  const EnrPdfDict   *b,
                  const char *const  *ignored)
 {
@@ -171,7 +169,7 @@ dicts_equal_but (const guint8       *data,
       for (guint i = 0; i < from->entries->len; i++)
         {
           const EnrPdfDictEntry *entry = &g_array_index (from->entries, EnrPdfDictEntry, i);
-          g_autofree char *key = g_strndup ((const char *) data + entry->key_start + 1,
+          g_autofree char *key = g_strndup ((const char *) from->data + entry->key_start + 1,
                                             entry->key_end - entry->key_start - 1);
           const EnrPdfDictEntry *other;
 
@@ -179,8 +177,8 @@ dicts_equal_but (const guint8       *data,
             continue;
           other = enr_pdf_dict_lookup (to, key);
           if (other == NULL ||
-              !values_equal (data, len, entry->value_start, entry->value_end,
-                             other->value_start, other->value_end))
+              !values_equal (from->data, entry->value_start, entry->value_end,
+                             to->data, other->value_start, other->value_end))
             return FALSE;
         }
     }
@@ -261,7 +259,7 @@ annots_text (const EnrPdfDocument *doc,
 {
   const EnrPdfDictEntry *entry = enr_pdf_dict_lookup (page, "Annots");
 
-  return entry != NULL ? enr_pdf_document_array_text (doc, entry) : NULL;
+  return entry != NULL ? enr_pdf_document_array_text (doc, page, entry) : NULL;
 }
 
 /* Whether a later revision's version of object @number only serves a
@@ -287,27 +285,16 @@ change_is_for_signatures (const EnrPdfDocument *before,
   if (!enr_pdf_document_read_dict (before, number, &generation, &old) ||
       !enr_pdf_document_read_dict (after, number, &generation, &now))
     {
-      gsize old_body;
-      gsize new_body;
-      g_autoptr(GString) old_text = NULL;
-      g_autoptr(GString) new_text = NULL;
-      EnrPdfDictEntry old_entry = { 0 };
-      EnrPdfDictEntry new_entry = { 0 };
-
       /* An indirect /Annots array, written again with widgets added. */
-      if (!enr_pdf_document_object_body (before, number, &generation, &old_body) ||
-          !enr_pdf_document_object_body (after, number, &generation, &new_body))
-        return FALSE;
-      old_entry.value_start = old_body;
-      new_entry.value_start = new_body;
-      old_text = enr_pdf_document_array_text (before, &old_entry);
-      new_text = enr_pdf_document_array_text (after, &new_entry);
+      g_autoptr(GString) old_text = enr_pdf_document_read_array (before, number);
+      g_autoptr(GString) new_text = enr_pdf_document_read_array (after, number);
+
       return old_text != NULL && new_text != NULL &&
              annots_add_only_signatures (after, old_text, new_text);
     }
 
   if (number == after->root_number)
-    return dicts_equal_but (after->pdf, after->len, &old, &now, catalog_keys);
+    return dicts_equal_but (&old, &now, catalog_keys);
 
   type = enr_pdf_dict_get_name (&now, "Type");
   if (g_strcmp0 (type, "Page") == 0)
@@ -315,14 +302,14 @@ change_is_for_signatures (const EnrPdfDocument *before,
       g_autoptr(GString) old_annots = annots_text (before, &old);
       g_autoptr(GString) new_annots = annots_text (after, &now);
 
-      return dicts_equal_but (after->pdf, after->len, &old, &now, page_keys) &&
+      return dicts_equal_but (&old, &now, page_keys) &&
              annots_add_only_signatures (after, old_annots, new_annots);
     }
   if (enr_pdf_dict_lookup (&old, "Fields") != NULL)
-    return dicts_equal_but (after->pdf, after->len, &old, &now, form_keys);
+    return dicts_equal_but (&old, &now, form_keys);
   field_type = enr_pdf_dict_get_name (&old, "FT");
   if (g_strcmp0 (field_type, "Sig") == 0 || is_signature_widget (before, number))
-    return dicts_equal_but (after->pdf, after->len, &old, &now, field_keys);
+    return dicts_equal_but (&old, &now, field_keys);
   return FALSE;
 }
 
@@ -362,20 +349,16 @@ changes_after (const guint8 *pdf,
   for (guint i = 0; i < objects->len; i++)
     {
       const EnrPdfObjectEntry *object = &g_array_index (objects, EnrPdfObjectEntry, i);
-      gsize old_body;
-      gsize generation;
-      gboolean existed = enr_pdf_document_object_body (&before, object->number, &generation,
-                                                       &old_body);
 
+      if (!enr_pdf_document_has_object (&before, object->number))
+        continue;   /* new: nothing shows it unless a page changed */
+      /* Freed since: an object taken away is a change. */
       if (object->offset == G_MAXSIZE)
-        {
-          /* Freed since: an object taken away is a change. */
-          if (existed)
-            return ENR_PDF_CHECK_CHANGED;
-          continue;
-        }
-      if (object->offset < end || !existed)
-        continue;   /* as it was, or new: nothing shows it unless a page changed */
+        return ENR_PDF_CHECK_CHANGED;
+      /* As it was: the same definition, whatever kind of section names it
+       * (an older one, not one from before it came back). */
+      if (enr_pdf_document_same_object (&before, &after, object->number))
+        continue;
       if (!change_is_for_signatures (&before, &after, object->number))
         {
           g_debug ("object %" G_GSIZE_FORMAT " changed after the signature", object->number);
@@ -408,23 +391,128 @@ find_certificate (const EnrCmsInfo *info,
   return signer;
 }
 
+/*
+ * The trust anchors of one check, read once, when a chain is first
+ * checked, and let go with the report: not each time a certificate is
+ * (a file with several signatures and time stamps checks several chains).
+ */
+typedef struct
+{
+  const char               *file;     /* NULL: the system's store */
+  gnutls_x509_trust_list_t  list;     /* NULL until read, or when it cannot be */
+  gboolean                  read;
+} Anchors;
+
+static void
+anchors_clear (Anchors *anchors)
+{
+  if (anchors->list != NULL)
+    gnutls_x509_trust_list_deinit (anchors->list, 1);
+  anchors->list = NULL;
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Anchors, anchors_clear)
+
+static gnutls_x509_trust_list_t
+anchors_get (Anchors *anchors)
+{
+  int ret;
+
+  if (anchors->read)
+    return anchors->list;
+  anchors->read = TRUE;
+  if (gnutls_x509_trust_list_init (&anchors->list, 0) < 0)
+    {
+      anchors->list = NULL;
+      return NULL;
+    }
+  ret = anchors->file != NULL
+          ? gnutls_x509_trust_list_add_trust_file (anchors->list, anchors->file, NULL,
+                                                   GNUTLS_X509_FMT_PEM, 0, 0)
+          : gnutls_x509_trust_list_add_system_trust (anchors->list, 0, 0);
+  if (ret <= 0)
+    {
+      g_debug ("trust anchors %s: %s", anchors->file != NULL ? anchors->file : "of the system",
+               ret < 0 ? gnutls_strerror (ret) : "none");
+      anchors_clear (anchors);
+    }
+  return anchors->list;
+}
+
+/* Whether @crt is valid at @when (seconds since 1970). */
+static EnrPdfCheckTrust
+valid_at (gnutls_x509_crt_t crt,
+          gint64            when)
+{
+  if (when < gnutls_x509_crt_get_activation_time (crt))
+    return ENR_PDF_CHECK_NOT_YET_VALID;
+  if (when > gnutls_x509_crt_get_expiration_time (crt))
+    return ENR_PDF_CHECK_EXPIRED;
+  return ENR_PDF_CHECK_TRUSTED;
+}
+
+/*
+ * Whether @cert signs documents (not a CA; digitalSignature or
+ * nonRepudiation) and chains through @chain (DER) to an anchor, it and
+ * its chain valid at @when (NULL: now). The policy for any signer's
+ * document signature or time stamp, apart from the one for the citizen's
+ * own certificate (enr_certificate_verify()).
+ */
 static EnrPdfCheckTrust
 trust_at (EnrCertificate *cert,
           GPtrArray      *chain,
-          const char     *trust_anchor_file,
+          Anchors        *anchors,
           GDateTime      *when)
 {
-  g_autoptr(GError) error = NULL;
+  gnutls_x509_trust_list_t list = anchors_get (anchors);
+  gnutls_x509_crt_t crt = enr_certificate_get_x509 (cert);
+  g_autofree gnutls_x509_crt_t *path = g_new0 (gnutls_x509_crt_t, 1 + chain->len);
+  EnrPdfCheckTrust trust = ENR_PDF_CHECK_TRUSTED;
+  unsigned int key_usage = 0;
+  unsigned int critical = 0;
+  unsigned int status = 0;
+  unsigned int flags = 0;
+  guint n = 1;
 
-  if (enr_certificate_verify (cert, chain, trust_anchor_file, NULL, when, &error))
-    return ENR_PDF_CHECK_TRUSTED;
-  if (g_error_matches (error, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_CERT_EXPIRED))
-    return ENR_PDF_CHECK_EXPIRED;
-  if (g_error_matches (error, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_CERT_NOT_YET_VALID))
-    return ENR_PDF_CHECK_NOT_YET_VALID;
-  if (g_error_matches (error, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_CERT_INVALID))
+  if (gnutls_x509_crt_get_basic_constraints (crt, &critical, NULL, NULL) > 0 ||
+      gnutls_x509_crt_get_key_usage (crt, &key_usage, &critical) < 0 ||
+      (key_usage & (GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_NON_REPUDIATION)) == 0)
     return ENR_PDF_CHECK_NOT_FOR_SIGNING;
-  return ENR_PDF_CHECK_UNTRUSTED;
+  if (list == NULL)
+    return ENR_PDF_CHECK_UNTRUSTED;
+
+  path[0] = crt;
+  for (guint i = 0; i < chain->len; i++)
+    {
+      gsize len;
+      const guint8 *der = g_bytes_get_data (g_ptr_array_index (chain, i), &len);
+      gnutls_datum_t datum = { (unsigned char *) der, len };
+
+      if (gnutls_x509_crt_init (&path[n]) < 0)
+        break;
+      if (gnutls_x509_crt_import (path[n], &datum, GNUTLS_X509_FMT_DER) < 0)
+        {
+          gnutls_x509_crt_deinit (path[n]);
+          continue;
+        }
+      n++;
+    }
+
+  /* With a time of its own, the signature's is the only clock that counts. */
+  if (when != NULL)
+    flags |= GNUTLS_VERIFY_DISABLE_TIME_CHECKS | GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS;
+  if (gnutls_x509_trust_list_verify_crt2 (list, path, n, NULL, 0, flags, &status, NULL) < 0)
+    trust = ENR_PDF_CHECK_UNTRUSTED;
+  else if (status != 0)
+    trust = (status & ~GNUTLS_CERT_INVALID) == GNUTLS_CERT_EXPIRED ? ENR_PDF_CHECK_EXPIRED
+            : (status & ~GNUTLS_CERT_INVALID) == GNUTLS_CERT_NOT_ACTIVATED
+              ? ENR_PDF_CHECK_NOT_YET_VALID
+              : ENR_PDF_CHECK_UNTRUSTED;
+  for (guint i = 0; i < n && trust == ENR_PDF_CHECK_TRUSTED && when != NULL; i++)
+    trust = valid_at (path[i], g_date_time_to_unix (when));
+  for (guint i = 1; i < n; i++)
+    gnutls_x509_crt_deinit (path[i]);
+  return trust;
 }
 
 static gboolean
@@ -463,7 +551,7 @@ hash_with (gnutls_digest_algorithm_t  algorithm,
 static EnrPdfCheckTimestamp
 check_token (GBytes      *token,
              const guint8 imprint[ENR_TSP_IMPRINT_LENGTH],
-             const char  *trust_anchor_file,
+             Anchors     *anchors,
              GDateTime  **gen_time,
              char       **tsa_name)
 {
@@ -494,7 +582,7 @@ check_token (GBytes      *token,
   *gen_time = g_date_time_ref (tst->gen_time);
   *tsa_name = g_strdup (enr_certificate_get_common_name (tsa));
   if (!has_time_stamping_purpose (tsa) ||
-      trust_at (tsa, chain, trust_anchor_file, tst->gen_time) != ENR_PDF_CHECK_TRUSTED)
+      trust_at (tsa, chain, anchors, tst->gen_time) != ENR_PDF_CHECK_TRUSTED)
     return ENR_PDF_CHECK_TIMESTAMP_UNTRUSTED;
   return ENR_PDF_CHECK_TIMESTAMP_VALID;
 }
@@ -538,7 +626,7 @@ check_document_timestamp (EnrPdfCheckSignature  *result,
                           const EnrPdfSignature *sig,
                           const guint8          *pdf,
                           gsize                  len,
-                          const char            *trust_anchor_file)
+                          Anchors               *anchors)
 {
   g_autoptr(EnrTstInfo) tst = NULL;
   g_autoptr(EnrCmsInfo) cms = NULL;
@@ -572,7 +660,7 @@ check_document_timestamp (EnrPdfCheckSignature  *result,
   result->time = g_date_time_ref (tst->gen_time);
   result->time_source = ENR_PDF_CHECK_TIME_TRUSTED;
   result->trust = has_time_stamping_purpose (tsa)
-                    ? trust_at (tsa, chain, trust_anchor_file, tst->gen_time)
+                    ? trust_at (tsa, chain, anchors, tst->gen_time)
                     : ENR_PDF_CHECK_NOT_FOR_SIGNING;
 }
 
@@ -580,7 +668,7 @@ static EnrPdfCheckSignature *
 check_signature (const EnrPdfSignature *sig,
                  const guint8          *pdf,
                  gsize                  len,
-                 const char            *trust_anchor_file)
+                 Anchors               *anchors)
 {
   EnrPdfCheckSignature *result = g_new0 (EnrPdfCheckSignature, 1);
   g_autoptr(EnrCmsInfo) cms = NULL;
@@ -598,7 +686,7 @@ check_signature (const EnrPdfSignature *sig,
 
   if (g_strcmp0 (sig->sub_filter, "ETSI.RFC3161") == 0)
     {
-      check_document_timestamp (result, sig, pdf, len, trust_anchor_file);
+      check_document_timestamp (result, sig, pdf, len, anchors);
       return result;
     }
 
@@ -657,7 +745,7 @@ check_signature (const EnrPdfSignature *sig,
 
       gnutls_hash_fast (GNUTLS_DIG_SHA256, g_bytes_get_data (cms->signature, NULL),
                         g_bytes_get_size (cms->signature), imprint);
-      result->timestamp = check_token (cms->timestamp_token, imprint, trust_anchor_file,
+      result->timestamp = check_token (cms->timestamp_token, imprint, anchors,
                                        &gen_time, &result->tsa_name);
       if (result->timestamp == ENR_PDF_CHECK_TIMESTAMP_VALID)
         {
@@ -667,7 +755,7 @@ check_signature (const EnrPdfSignature *sig,
         }
     }
 
-  result->trust = trust_at (signer, chain, trust_anchor_file, result->time);
+  result->trust = trust_at (signer, chain, anchors, result->time);
   return result;
 }
 
@@ -681,6 +769,7 @@ enr_pdf_check (const guint8  *pdf,
 {
   g_autoptr(EnrPdfCheckReport) report = NULL;
   g_autoptr(GPtrArray) signatures = NULL;
+  g_auto(Anchors) anchors = { trust_anchor_file, NULL, FALSE };
 
   g_return_val_if_fail (pdf != NULL || len == 0, NULL);
 
@@ -696,7 +785,7 @@ enr_pdf_check (const guint8  *pdf,
   for (guint i = 0; i < signatures->len; i++)
     g_ptr_array_add (report->signatures,
                      check_signature (g_ptr_array_index (signatures, i), pdf, len,
-                                      trust_anchor_file));
+                                      &anchors));
   return g_steal_pointer (&report);
 }
 

@@ -291,7 +291,7 @@ sign_main (int    argc,
           EnrPdfSignatureWidget widget = { 0 };
           EnrPdfSignatureParams params = { 0 };
           g_autoptr(GMappedFile) mapped = NULL;
-          double box[4];
+          EnrPdfPageInfo info = { 0 };
           guint n_pages = 0;
           EnrPdfSignatureStatus status;
           EnrPadesSigning *signing;
@@ -301,13 +301,13 @@ sign_main (int    argc,
             g_error ("%s", error->message);
           status = enr_pdf_signature_page_info ((const guint8 *) g_mapped_file_get_contents (mapped),
                                                 g_mapped_file_get_length (mapped), 0, &n_pages,
-                                                box);
+                                                &info);
           if (status == ENR_PDF_SIGNATURE_OK)
             {
               widget.page = page >= 0 ? (guint) page : n_pages - 1;
               status = enr_pdf_signature_page_info (
                 (const guint8 *) g_mapped_file_get_contents (mapped),
-                g_mapped_file_get_length (mapped), widget.page, &n_pages, box);
+                g_mapped_file_get_length (mapped), widget.page, &n_pages, &info);
             }
           g_clear_pointer (&mapped, g_mapped_file_unref);
           if (status != ENR_PDF_SIGNATURE_OK)
@@ -325,11 +325,11 @@ sign_main (int    argc,
             }
           else
             {
-              /* The usual place: bottom right, above the margin; a second
-               * signer's box to the left of the first's. */
-              widget.rect[2] = box[2] - 36 - round * 230;
+              /* The usual place: bottom right of the page as shown, above the
+               * margin; a second signer's box to the left of the first's. */
+              widget.rect[2] = info.width - 36 - round * 230;
               widget.rect[0] = widget.rect[2] - 220;
-              widget.rect[1] = box[1] + 36;
+              widget.rect[1] = 36;
               widget.rect[3] = widget.rect[1] + 60;
             }
           appearance = enr_pdf_appearance_draw (widget.rect[2] - widget.rect[0],
