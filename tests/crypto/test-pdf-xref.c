@@ -354,9 +354,9 @@ test_refused (void)
       ENR_PDF_SIGNATURE_MALFORMED },
     { { .xref_stream = TRUE, .tag = 7, .parms = NULL }, ENR_PDF_SIGNATURE_MALFORMED },
     /* A decompression bomb in the cross-reference stream, and in the
-     * object stream that holds the catalog: 64 MiB from a few KiB. */
-    { { .xref_stream = TRUE, .parms = "", .bomb = 64 << 20 }, ENR_PDF_SIGNATURE_STREAM_TOO_LARGE },
-    { { .xref_stream = TRUE, .objstm = TRUE, .bomb = 64 << 20 },
+     * object stream that holds the catalog: 16 MiB from a few KiB. */
+    { { .xref_stream = TRUE, .parms = "", .bomb = 16 << 20 }, ENR_PDF_SIGNATURE_STREAM_TOO_LARGE },
+    { { .xref_stream = TRUE, .objstm = TRUE, .bomb = 16 << 20 },
       ENR_PDF_SIGNATURE_STREAM_TOO_LARGE },
   };
 

@@ -19,6 +19,8 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'sandbox'))
+sys.path.insert(0, os.path.dirname(__file__))
+import pdf_fixtures  # noqa: E402
 import sandbox  # noqa: E402
 
 TOOL = os.environ.get('ENR_SIGN_TOOL')
@@ -307,21 +309,26 @@ class SignTest(unittest.TestCase):
         text = run(['pdftotext', '-f', '2', '-l', '2', signed, '-']).stdout.decode()
         for line in LINES:
             self.assertIn(line, text)
-        # The box's region of the page at 4 px/pt against cairo's own drawing.
+        self.assertBoxRendersAsDrawn(signed, 2, rect, 842)
+
+    def assertBoxRendersAsDrawn(self, signed, page, rect, shown_height):
+        """The box's region of the page as a viewer shows it (its crop box,
+        turned by /Rotate), rendered by pdftoppm at 4 px/pt, against cairo's
+        own drawing of the appearance, upright: the box is where the
+        placement said, and its text reads as drawn."""
         width, height = rect[2] - rect[0], rect[3] - rect[1]
-        x, y = int(rect[0] * 4), int((842 - rect[3]) * 4)
-        run(['pdftoppm', '-f', '2', '-l', '2', '-r', '288', '-gray', '-x', str(x), '-y', str(y),
-             '-W', str(int(width * 4)), '-H', str(int(height * 4)), signed,
-             self.path('page')])
-        (page,) = [f for f in os.listdir(self.dir) if f.startswith('page') and
-                   f.endswith('.pgm')]
+        x, y = int(rect[0] * 4), int((shown_height - rect[3]) * 4)
+        prefix = self.path('page-%d' % len(os.listdir(self.dir)))
+        run(['pdftoppm', '-cropbox', '-f', str(page), '-l', str(page), '-r', '288', '-gray',
+             '-x', str(x), '-y', str(y), '-W', str(int(width * 4)), '-H', str(int(height * 4)),
+             '-singlefile', signed, prefix])
         drawn = self.path('drawn.pgm')
         appearance = [TOOL, 'appearance', '--width', str(width), '--height', str(height),
                       '--pgm', drawn]
         for line in LINES:
             appearance += ['--line', line]
         run(appearance)
-        a = read_pgm(self.path(page))
+        a = read_pgm(prefix + '.pgm')
         b = read_pgm(drawn)
         self.assertEqual(a[:2], b[:2])
         # Every dark pixel of either has a dark one within a pixel in the
@@ -330,6 +337,103 @@ class SignTest(unittest.TestCase):
             missed, ink = dark_pixels_missing(one, other)
             self.assertGreater(ink, one[0] * one[1] // 100, 'the box holds text')
             self.assertLessEqual(missed, ink // 200, '%d of %d dark pixels' % (missed, ink))
+
+    # --- PDF 1.5 files, turned and cropped pages -----------------------------
+
+    def write(self, name, data):
+        path = self.path(name)
+        with open(path, 'wb') as f:
+            f.write(data)
+        return path
+
+    def assertQpdfCheck(self, pdf):
+        r = run(['qpdf', '--check', pdf], check=False)
+        self.assertEqual(r.returncode, 0, r.stdout.decode() + r.stderr.decode())
+
+    def test_object_streams_signed_twice(self):
+        """A file as qpdf writes it with object streams (a cross-reference
+        stream, PNG predictor, every page in an object stream), signed by two
+        citizens in turn: each update ends with a cross-reference stream;
+        pdfsig finds both signatures valid, qpdf finds nothing wrong, and the
+        first is intact and changed only by the second signature."""
+        plain = self.make_pdf('plain.pdf', pages=3)
+        doc = self.path('doc.pdf')
+        run(['qpdf', '--object-streams=generate', plain, doc])
+        self.assertIn(b'/ObjStm', read(doc))
+        self.assertTrue(pdf_fixtures.last_section_is_stream(read(doc)))
+        result = self.sign([doc], '--signers', '2')
+        first, second = result['files']
+        db = self.nss_db(result['trust_anchor'])
+        for entry, count in ((first, 1), (second, 2)):
+            self.assertTrue(pdf_fixtures.last_section_is_stream(read(entry['path'])))
+            self.assertQpdfCheck(entry['path'])
+            self.assertPdfsigValid(entry['path'], db, count)
+        sigs = second['check']['signatures']
+        self.assertEqual([(s['integrity'], s['change']) for s in sigs],
+                         [('intact', 'only-signatures'), ('intact', 'unchanged')])
+        self.assertTrue(all(s['valid'] for s in sigs))
+
+    def test_cross_reference_streams_and_hybrid_files(self):
+        """Files written byte by byte: a cross-reference stream with its
+        page in an object stream, and a hybrid file (a table for old
+        readers, an /XRefStm for the compressed objects): signed, then
+        signed again on top; an update after a table ends with a table."""
+        for name, xref in (('stream.pdf', 'stream'), ('hybrid.pdf', 'hybrid')):
+            doc = self.write(name, pdf_fixtures.build(xref=xref, objstm=True))
+            self.assertQpdfCheck(doc)
+            result = self.sign([doc], '--signers', '2')
+            db = self.nss_db(result['trust_anchor'])
+            for entry, count in zip(result['files'], (1, 2)):
+                signed = read(entry['path'])
+                self.assertEqual(pdf_fixtures.last_section_is_stream(signed), xref == 'stream')
+                self.assertQpdfCheck(entry['path'])
+                self.assertPdfsigValid(entry['path'], db, count)
+                self.assertTrue(entry['check']['valid'], entry['check'])
+            self.assertEqual([s['change'] for s in result['files'][1]['check']['signatures']],
+                             ['only-signatures', 'unchanged'])
+
+    def test_turned_and_cropped_pages(self):
+        """The box is placed in the page as shown (crop box, /Rotate), as
+        the placer gives it: rendered, its region holds the appearance,
+        upright, on pages turned by 90 and 270 degrees, cropped, and both
+        (inherited from the page tree, in an object stream)."""
+        rect = (40.0, 30.0, 280.0, 90.0)
+        cases = (
+            ('turned-90.pdf', dict(page='/Rotate 90'), 90, 595),
+            ('turned-270.pdf', dict(page='/Rotate 270', xref='stream', objstm=True), 270, 595),
+            ('cropped.pdf', dict(page='/CropBox [50 80 545 780]'), 0, 700),
+            ('both.pdf', dict(pages='/Rotate 90 /CropBox [50 80 545 780]', xref='stream',
+                              objstm=True), 90, 495),
+        )
+        for name, shape, rotation, shown_height in cases:
+            with self.subTest(name=name):
+                doc = self.write(name, pdf_fixtures.build(**shape))
+                info = run(['pdfinfo', doc]).stdout.decode()
+                self.assertRegex(info, r'Page rot:\s+%d\n' % rotation)
+                args = ['--page', '0', '--rect', ','.join('%g' % v for v in rect)]
+                for line in LINES:
+                    args += ['--line', line]
+                result = self.sign([doc], *args)
+                signed = result['files'][0]['path']
+                self.assertTrue(result['files'][0]['check']['valid'])
+                self.assertQpdfCheck(signed)
+                self.assertBoxRendersAsDrawn(signed, 1, rect, shown_height)
+
+    def test_bomb_and_damaged_cross_reference_stream_refused(self):
+        """A decompression bomb (an object stream that inflates to 64 MiB
+        from 64 KiB) and a cross-reference stream whose compressed bytes are
+        damaged: refused with a clear reason, nothing written."""
+        bomb = self.write('bomb.pdf', pdf_fixtures.build(xref='stream', objstm=True,
+                                                         bomb=64 << 20))
+        self.assertLess(os.path.getsize(bomb), 256 << 10)
+        damaged = self.write('damaged.pdf', pdf_fixtures.damage_xref_stream(
+            pdf_fixtures.build(xref='stream', objstm=True)))
+        for path, word in ((bomb, 'inflates'), (damaged, 'malformed')):
+            r = self.sign([path], check=False)
+            self.assertEqual(r.returncode, 1, r.stdout)
+            self.assertIn(word, r.stderr.decode())
+            self.assertFalse(os.path.exists(path[:-4] + '-signed.pdf'))
+
 
 def dark_pixels_missing(one, other, radius=1):
     w, h, pa = one
