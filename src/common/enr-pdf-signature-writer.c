@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "enr-pdf-lexer.h"
+#include "enr-pdf-page.h"
 #include "enr-pdf-signature-writer.h"
+#include "enr-pdf-update.h"
 #include "enr-pdf-xref.h"
 #include "enr-vietnam-time.h"
 
@@ -88,94 +90,155 @@ append_text_string (GString    *out,
     }
 }
 
-static void
-begin_object (GByteArray *out,
-              GArray     *offsets,
-              gsize       number,
-              gsize       generation)
+/* Where object @number begins in the whole file. */
+static gsize
+object_offset (const EnrPdfUpdate *update,
+               gsize               number)
 {
-  gsize entry[2] = { number, out->len };
-  g_autofree char *header = NULL;
-
-  g_array_append_vals (offsets, entry, 1);
-  header = g_strdup_printf ("%" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT " obj\n", number, generation);
-  g_byte_array_append (out, (const guint8 *) header, strlen (header));
-}
-
-static void
-append_string (GByteArray *out,
-               const char *text)
-{
-  g_byte_array_append (out, (const guint8 *) text, strlen (text));
-}
-
-static int
-compare_offsets (gconstpointer a,
-                 gconstpointer b)
-{
-  const gsize *x = a;
-  const gsize *y = b;
-
-  return x[0] < y[0] ? -1 : x[0] > y[0];
-}
-
-/* The xref section of the update: one subsection per run of numbers. */
-static void
-append_xref (GByteArray *out,
-             GArray     *offsets,
-             GHashTable *generations)
-{
-  g_array_sort (offsets, compare_offsets);
-  append_string (out, "xref\n");
-  for (guint i = 0; i < offsets->len;)
+  for (guint i = 0; i < update->offsets->len; i++)
     {
-      guint run = 1;
-      g_autofree char *header = NULL;
-
-      while (i + run < offsets->len &&
-             ((gsize *) offsets->data)[2 * (i + run)] == ((gsize *) offsets->data)[2 * i] + run)
-        run++;
-      header = g_strdup_printf ("%" G_GSIZE_FORMAT " %u\n", ((gsize *) offsets->data)[2 * i], run);
-      append_string (out, header);
-      for (guint k = i; k < i + run; k++)
-        {
-          gsize number = ((gsize *) offsets->data)[2 * k];
-          gsize generation = GPOINTER_TO_SIZE (g_hash_table_lookup (generations,
-                                                                    GSIZE_TO_POINTER (number)));
-          g_autofree char *line = g_strdup_printf ("%010" G_GSIZE_FORMAT " %05" G_GSIZE_FORMAT
-                                                   " n\r\n",
-                                                   ((gsize *) offsets->data)[2 * k + 1],
-                                                   generation);
-
-          append_string (out, line);
-        }
-      i += run;
+      if (((gsize *) update->offsets->data)[2 * i] == number)
+        return ((gsize *) update->offsets->data)[2 * i + 1];
     }
+  g_assert_not_reached ();
+}
+
+static gboolean
+widget_fits (const EnrPdfSignatureWidget *widget,
+             const EnrPdfPageInfo        *info)
+{
+  const double *r = widget->rect;
+
+  return r[0] < r[2] && r[1] < r[3] &&
+         r[0] >= -0.5 && r[2] <= info->width + 0.5 &&
+         r[1] >= -0.5 && r[3] <= info->height + 0.5;
+}
+
+void
+enr_pdf_signature_rect_to_user_space (const EnrPdfPageInfo *info,
+                                      const double          rect[4],
+                                      double                user[4])
+{
+  const double *v = info->visible;
+  double corners[2][2];
+
+  g_return_if_fail (info != NULL && rect != NULL && user != NULL);
+
+  /* Each corner of the page as shown, back in default user space: the
+   * page turned back, counter-clockwise, and the crop box's corner added. */
+  for (int i = 0; i < 2; i++)
+    {
+      double u = rect[2 * i];
+      double w = rect[2 * i + 1];
+
+      switch (info->rotation)
+        {
+        case 90:
+          corners[i][0] = v[2] - w;
+          corners[i][1] = v[1] + u;
+          break;
+        case 180:
+          corners[i][0] = v[2] - u;
+          corners[i][1] = v[3] - w;
+          break;
+        case 270:
+          corners[i][0] = v[0] + w;
+          corners[i][1] = v[3] - u;
+          break;
+        default:
+          corners[i][0] = v[0] + u;
+          corners[i][1] = v[1] + w;
+          break;
+        }
+    }
+  user[0] = MIN (corners[0][0], corners[1][0]);
+  user[1] = MIN (corners[0][1], corners[1][1]);
+  user[2] = MAX (corners[0][0], corners[1][0]);
+  user[3] = MAX (corners[0][1], corners[1][1]);
+}
+
+/* Page @page of @doc as a viewer shows it. */
+static gboolean
+read_page_info (const EnrPdfDocument *doc,
+                gsize                 page,
+                EnrPdfPageInfo       *info)
+{
+  gboolean turned;
+
+  if (!enr_pdf_document_page_view (doc, page, info->visible, &info->rotation))
+    return FALSE;
+  turned = info->rotation == 90 || info->rotation == 270;
+  info->width = turned ? info->visible[3] - info->visible[1] : info->visible[2] - info->visible[0];
+  info->height = turned ? info->visible[2] - info->visible[0] : info->visible[3] - info->visible[1];
+  return TRUE;
+}
+
+/* The catalog and the pages of @doc; NULL: enr_pdf_document_failure()
+ * says why not. */
+static GArray *
+read_pages (const EnrPdfDocument  *doc,
+            gsize                 *catalog_generation,
+            EnrPdfDict            *catalog)
+{
+  if (!enr_pdf_document_read_dict (doc, doc->root_number, catalog_generation, catalog))
+    return NULL;
+  return enr_pdf_document_pages (doc, catalog, ENR_PDF_MAX_PAGES);
+}
+
+EnrPdfSignatureStatus
+enr_pdf_signature_page_info (const guint8   *pdf,
+                             gsize           pdf_len,
+                             guint           page,
+                             guint          *n_pages,
+                             EnrPdfPageInfo *info)
+{
+  g_auto(EnrPdfDocument) doc = { 0 };
+  g_auto(EnrPdfDict) catalog = { 0 };
+  g_autoptr(GArray) pages = NULL;
+  EnrPdfSignatureStatus status;
+  gsize generation;
+
+  g_return_val_if_fail (pdf != NULL && n_pages != NULL && info != NULL,
+                        ENR_PDF_SIGNATURE_MALFORMED);
+
+  status = enr_pdf_document_read (&doc, pdf, pdf_len);
+  if (status != ENR_PDF_SIGNATURE_OK)
+    return status;
+  pages = read_pages (&doc, &generation, &catalog);
+  if (pages == NULL)
+    return enr_pdf_document_failure (&doc);
+  *n_pages = pages->len;
+  if (page >= pages->len)
+    return ENR_PDF_SIGNATURE_BAD_PLACEMENT;
+  if (!read_page_info (&doc, g_array_index (pages, gsize, page), info))
+    return enr_pdf_document_failure (&doc);
+  return ENR_PDF_SIGNATURE_OK;
 }
 
 /*
- * Appends to @pdf an incremental update (ISO 32000-1 §7.5.6) that adds an
- * invisible signature field on the first page, its signature dictionary
- * with a zero-filled /Contents, and an updated catalog and page; the
- * original bytes stay as they are. The /ByteRange is final: the caller
- * hashes what it covers and fills the placeholder.
+ * Writes, after @pdf, an incremental update (ISO 32000-1 §7.5.6) that adds
+ * a signature field (its widget on the chosen page, with its appearance,
+ * or invisible on the first), its signature dictionary with a zero-filled
+ * /Contents, and an updated catalog and page; the original bytes stay as
+ * they are, so every earlier signature stays valid. The /ByteRange is
+ * final: the caller hashes what it covers and fills the placeholder.
  */
 EnrPdfSignatureStatus
-enr_pdf_signature_prepare (const guint8                *pdf,
-                           gsize                        pdf_len,
-                           const EnrPdfSignatureParams *params,
-                           GBytes                     **prepared,
-                           EnrPdfSignature            **signature)
+enr_pdf_signature_prepare_update (const guint8                *pdf,
+                                  gsize                        pdf_len,
+                                  const EnrPdfSignatureParams *params,
+                                  GBytes                     **update_bytes,
+                                  EnrPdfSignature            **signature)
 {
   static const char *const catalog_drop[] = { "AcroForm", NULL };
   static const char *const acroform_drop[] = { "Fields", "SigFlags", NULL };
   static const char *const page_drop[] = { "Annots", NULL };
+  const EnrPdfSignatureWidget *widget = params != NULL ? params->widget : NULL;
   g_auto(EnrPdfDocument) doc = { 0 };
   g_auto(EnrPdfDict) catalog = { 0 };
   g_auto(EnrPdfDict) page = { 0 };
-  g_autoptr(GByteArray) out = NULL;
-  g_autoptr(GArray) offsets = NULL;
-  g_autoptr(GHashTable) generations = NULL;
+  g_auto(EnrPdfUpdate) update = { 0 };
+  g_autoptr(GArray) pages = NULL;
   g_autoptr(GString) text = NULL;
   g_autoptr(GString) fields = NULL;
   g_autoptr(GString) annots = NULL;
@@ -189,25 +252,41 @@ enr_pdf_signature_prepare (const guint8                *pdf,
   gsize page_generation;
   gsize field_number;
   gsize sig_number;
+  gsize form_number = 0;
   gsize capacity;
   gsize range_offset;
-  gsize xref_offset;
+  gsize total;
+  EnrPdfPageInfo page_info = { 0 };
+  double rect[4];
   const EnrPdfDictEntry *acroform_entry;
   const EnrPdfDictEntry *annots_entry;
 
   g_return_val_if_fail (pdf != NULL, ENR_PDF_SIGNATURE_NOT_PDF);
   g_return_val_if_fail (params != NULL && params->signing_time != NULL,
                         ENR_PDF_SIGNATURE_MALFORMED);
-  g_return_val_if_fail (prepared != NULL && *prepared == NULL, ENR_PDF_SIGNATURE_MALFORMED);
+  g_return_val_if_fail (update_bytes != NULL && *update_bytes == NULL,
+                        ENR_PDF_SIGNATURE_MALFORMED);
   g_return_val_if_fail (signature != NULL && *signature == NULL, ENR_PDF_SIGNATURE_MALFORMED);
 
   status = enr_pdf_document_read (&doc, pdf, pdf_len);
   if (status != ENR_PDF_SIGNATURE_OK)
     return status;
-  if (!enr_pdf_document_read_dict (&doc, doc.root_number, &catalog_generation, &catalog) ||
-      !enr_pdf_document_first_page (&doc, &catalog, &page_number) ||
-      !enr_pdf_document_read_dict (&doc, page_number, &page_generation, &page))
-    return ENR_PDF_SIGNATURE_MALFORMED;
+  pages = read_pages (&doc, &catalog_generation, &catalog);
+  if (pages == NULL)
+    return enr_pdf_document_failure (&doc);
+  if (widget != NULL && widget->page >= pages->len)
+    return ENR_PDF_SIGNATURE_BAD_PLACEMENT;
+  page_number = g_array_index (pages, gsize, widget != NULL ? widget->page : 0);
+  if (!enr_pdf_document_read_dict (&doc, page_number, &page_generation, &page))
+    return enr_pdf_document_failure (&doc);
+  if (widget != NULL)
+    {
+      if (!read_page_info (&doc, page_number, &page_info))
+        return enr_pdf_document_failure (&doc);
+      if (!widget_fits (widget, &page_info) || widget->appearance == NULL)
+        return ENR_PDF_SIGNATURE_BAD_PLACEMENT;
+      enr_pdf_signature_rect_to_user_space (&page_info, widget->rect, rect);
+    }
 
   field_number = doc.size;
   sig_number = doc.size + 1;
@@ -225,18 +304,18 @@ enr_pdf_signature_prepare (const guint8                *pdf,
       g_auto(EnrPdfDict) acroform = { 0 };
       gsize number;
       gsize generation;
-      gsize start = acroform_entry->value_start;
+      EnrPdfObject object = { catalog.data, catalog.end, acroform_entry->value_start, 0, TRUE };
       const EnrPdfDictEntry *fields_entry;
       g_autoptr(GString) form = NULL;
 
-      if (enr_pdf_parse_reference (pdf, acroform_entry->value_start, acroform_entry->value_end,
-                                   &number, &generation) &&
-          !enr_pdf_document_object_body (&doc, number, &generation, &start))
-        return ENR_PDF_SIGNATURE_MALFORMED;
-      if (!enr_pdf_dict_parse (pdf, pdf_len, start, &acroform))
+      if (enr_pdf_parse_reference (catalog.data, acroform_entry->value_start,
+                                   acroform_entry->value_end, &number, &generation) &&
+          !enr_pdf_document_find_object (&doc, number, &object))
+        return enr_pdf_document_failure (&doc);
+      if (!enr_pdf_dict_parse (object.data, object.len, object.body, &acroform))
         return ENR_PDF_SIGNATURE_MALFORMED;
       fields_entry = enr_pdf_dict_lookup (&acroform, "Fields");
-      fields = fields_entry != NULL ? enr_pdf_document_array_text (&doc, fields_entry)
+      fields = fields_entry != NULL ? enr_pdf_document_array_text (&doc, &acroform, fields_entry)
                                     : g_string_new ("[]");
       if (fields == NULL)
         return ENR_PDF_SIGNATURE_MALFORMED;
@@ -247,22 +326,18 @@ enr_pdf_signature_prepare (const guint8                *pdf,
     }
   g_string_append (text, " >>");
 
-  out = g_byte_array_sized_new (pdf_len + 2 * capacity + 4096);
-  offsets = g_array_new (FALSE, FALSE, 2 * sizeof (gsize));
-  generations = g_hash_table_new (NULL, NULL);
-  g_byte_array_append (out, pdf, pdf_len);
+  /* A file that does not end its last line gets one end of line first. */
+  enr_pdf_update_init (&update, pdf_len, doc.size + 2);
   if (pdf_len == 0 || (pdf[pdf_len - 1] != '\n' && pdf[pdf_len - 1] != '\r'))
-    append_string (out, "\n");
+    enr_pdf_update_append (&update, "\n");
 
-  begin_object (out, offsets, doc.root_number, catalog_generation);
-  g_hash_table_insert (generations, GSIZE_TO_POINTER (doc.root_number),
-                       GSIZE_TO_POINTER (catalog_generation));
-  append_string (out, text->str);
-  append_string (out, "\nendobj\n");
+  enr_pdf_update_begin_object (&update, doc.root_number, catalog_generation);
+  enr_pdf_update_append (&update, text->str);
+  enr_pdf_update_append (&update, "\nendobj\n");
 
   /* The page lists the widget among its annotations. */
   annots_entry = enr_pdf_dict_lookup (&page, "Annots");
-  annots = annots_entry != NULL ? enr_pdf_document_array_text (&doc, annots_entry)
+  annots = annots_entry != NULL ? enr_pdf_document_array_text (&doc, &page, annots_entry)
                                 : g_string_new ("[]");
   if (annots == NULL)
     return ENR_PDF_SIGNATURE_MALFORMED;
@@ -270,41 +345,55 @@ enr_pdf_signature_prepare (const guint8                *pdf,
   g_string_free (g_steal_pointer (&text), TRUE);
   text = dict_copy_without (&page, page_drop);
   g_string_append_printf (text, " /Annots %s >>", annots->str);
-  begin_object (out, offsets, page_number, page_generation);
-  g_hash_table_insert (generations, GSIZE_TO_POINTER (page_number),
-                       GSIZE_TO_POINTER (page_generation));
-  append_string (out, text->str);
-  append_string (out, "\nendobj\n");
+  enr_pdf_update_begin_object (&update, page_number, page_generation);
+  enr_pdf_update_append (&update, text->str);
+  enr_pdf_update_append (&update, "\nendobj\n");
 
-  /* An invisible signature field, merged with its widget annotation. */
-  g_string_printf (text,
-                   "<< /Type /Annot /Subtype /Widget /FT /Sig /F 132 /Rect [0 0 0 0]"
-                   " /P %" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT " R"
-                   " /T (Signature%" G_GSIZE_FORMAT ") /V %" G_GSIZE_FORMAT " 0 R >>",
-                   page_number, page_generation, field_number, sig_number);
-  begin_object (out, offsets, field_number, 0);
-  append_string (out, text->str);
-  append_string (out, "\nendobj\n");
+  /* The appearance: the caller's drawing, its fonts embedded. */
+  if (widget != NULL)
+    {
+      double form_box[4];
+
+      status = enr_pdf_form_import (&update, widget->appearance, widget->appearance_len,
+                                    page_info.rotation, &form_number, form_box);
+      if (status != ENR_PDF_SIGNATURE_OK)
+        return status == ENR_PDF_SIGNATURE_ENCRYPTED ? ENR_PDF_SIGNATURE_MALFORMED : status;
+    }
+
+  /* The signature field, merged with its widget annotation: printed and
+   * locked (/F 132), invisible (an empty /Rect) or in its box. */
+  if (widget == NULL)
+    g_string_printf (text, "<< /Type /Annot /Subtype /Widget /FT /Sig /F 132 /Rect [0 0 0 0]");
+  else
+    g_string_printf (text, "<< /Type /Annot /Subtype /Widget /FT /Sig /F 132"
+                     " /Rect [%.2f %.2f %.2f %.2f] /AP << /N %" G_GSIZE_FORMAT " 0 R >>",
+                     rect[0], rect[1], rect[2], rect[3], form_number);
+  g_string_append_printf (text,
+                          " /P %" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT " R"
+                          " /T (Signature%" G_GSIZE_FORMAT ") /V %" G_GSIZE_FORMAT " 0 R >>",
+                          page_number, page_generation, field_number, sig_number);
+  enr_pdf_update_begin_object (&update, field_number, 0);
+  enr_pdf_update_append (&update, text->str);
+  enr_pdf_update_append (&update, "\nendobj\n");
 
   /* Vietnam time, as every date the service's documents carry. */
   local = enr_vietnam_time_from (params->signing_time);
   date = g_date_time_format (local, "D:%Y%m%d%H%M%S+07'00'");
-  begin_object (out, offsets, sig_number, 0);
-  append_string (out, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached"
-                      " /ByteRange ");
-  range_offset = out->len;
+  enr_pdf_update_begin_object (&update, sig_number, 0);
+  enr_pdf_update_append (&update, "<< /Type /Sig /Filter /Adobe.PPKLite"
+                                  " /SubFilter /ETSI.CAdES.detached /ByteRange ");
+  range_offset = update.out->len;
   for (int i = 0; i < BYTE_RANGE_WIDTH; i++)
-    append_string (out, " ");
+    enr_pdf_update_append (&update, " ");
 
   sig = g_new0 (EnrPdfSignature, 1);
-  sig->dictionary_offset = out->len;  /* corrected below */
-  append_string (out, " /Contents ");
-  sig->contents_offset = out->len;
-  append_string (out, "<");
+  enr_pdf_update_append (&update, " /Contents ");
+  sig->contents_offset = enr_pdf_update_position (&update);
+  enr_pdf_update_append (&update, "<");
   for (gsize i = 0; i < capacity; i++)
-    append_string (out, "00");
-  append_string (out, ">");
-  sig->contents_length = out->len - sig->contents_offset;
+    enr_pdf_update_append (&update, "00");
+  enr_pdf_update_append (&update, ">");
+  sig->contents_length = enr_pdf_update_position (&update) - sig->contents_offset;
 
   g_string_printf (text, " /M (%s)", date);
   if (params->signer_name != NULL)
@@ -323,42 +412,53 @@ enr_pdf_signature_prepare (const guint8                *pdf,
       append_text_string (text, params->location);
     }
   g_string_append (text, " >>\nendobj\n");
-  append_string (out, text->str);
+  enr_pdf_update_append (&update, text->str);
 
-  xref_offset = out->len;
-  append_xref (out, offsets, generations);
-  g_string_printf (text,
-                   "trailer\n<< /Size %" G_GSIZE_FORMAT " /Root %" G_GSIZE_FORMAT " %"
-                   G_GSIZE_FORMAT " R /Prev %" G_GSIZE_FORMAT "%s >>\nstartxref\n%"
-                   G_GSIZE_FORMAT "\n%%%%EOF\n",
-                   doc.size + 2, doc.root_number, catalog_generation, doc.last_xref,
-                   doc.info->str, xref_offset);
-  append_string (out, text->str);
+  enr_pdf_update_finish (&update, &doc);
+  total = enr_pdf_update_position (&update);
 
   sig->byte_range[0] = 0;
   sig->byte_range[1] = sig->contents_offset;
   sig->byte_range[2] = sig->contents_offset + sig->contents_length;
-  sig->byte_range[3] = out->len - sig->byte_range[2];
+  sig->byte_range[3] = total - sig->byte_range[2];
   range = g_strdup_printf ("[0 %" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT "]",
                            sig->byte_range[1], sig->byte_range[2], sig->byte_range[3]);
   g_assert (strlen (range) <= BYTE_RANGE_WIDTH);
-  memcpy (out->data + range_offset, range, strlen (range));
+  memcpy (update.out->data + range_offset, range, strlen (range));
 
   /* Where "<<" of the signature dictionary is: after "N 0 obj\n". */
-  sig->dictionary_offset = ((gsize *) offsets->data)[2 * (offsets->len - 1) + 1];
-  for (guint i = 0; i < offsets->len; i++)
-    {
-      if (((gsize *) offsets->data)[2 * i] == sig_number)
-        sig->dictionary_offset = ((gsize *) offsets->data)[2 * i + 1];
-    }
-  while (out->data[sig->dictionary_offset] != '<')
+  sig->dictionary_offset = object_offset (&update, sig_number);
+  while (update.out->data[sig->dictionary_offset - pdf_len] != '<')
     sig->dictionary_offset++;
   sig->filter = g_strdup ("Adobe.PPKLite");
   sig->sub_filter = g_strdup ("ETSI.CAdES.detached");
   sig->signing_time = g_strdup (date);
 
-  *prepared = g_byte_array_free_to_bytes (g_steal_pointer (&out));
+  *update_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&update.out));
   *signature = g_steal_pointer (&sig);
+  return ENR_PDF_SIGNATURE_OK;
+}
+
+EnrPdfSignatureStatus
+enr_pdf_signature_prepare (const guint8                *pdf,
+                           gsize                        pdf_len,
+                           const EnrPdfSignatureParams *params,
+                           GBytes                     **prepared,
+                           EnrPdfSignature            **signature)
+{
+  g_autoptr(GBytes) update = NULL;
+  EnrPdfSignatureStatus status;
+  GByteArray *whole;
+
+  g_return_val_if_fail (prepared != NULL && *prepared == NULL, ENR_PDF_SIGNATURE_MALFORMED);
+
+  status = enr_pdf_signature_prepare_update (pdf, pdf_len, params, &update, signature);
+  if (status != ENR_PDF_SIGNATURE_OK)
+    return status;
+  whole = g_byte_array_sized_new (pdf_len + g_bytes_get_size (update));
+  g_byte_array_append (whole, pdf, pdf_len);
+  g_byte_array_append (whole, g_bytes_get_data (update, NULL), g_bytes_get_size (update));
+  *prepared = g_byte_array_free_to_bytes (whole);
   return ENR_PDF_SIGNATURE_OK;
 }
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "enr-pdf-signature"
+#define _GNU_SOURCE   /* memmem */
 
 #include "config.h"
 
@@ -20,13 +21,19 @@ enr_pdf_signature_status_to_string (EnrPdfSignatureStatus status)
     case ENR_PDF_SIGNATURE_MALFORMED:
       return "malformed PDF structure";
     case ENR_PDF_SIGNATURE_UNSUPPORTED:
-      return "encrypted PDF or cross-reference streams";
+      return "a stream filter or predictor this reader does not know";
     case ENR_PDF_SIGNATURE_NO_SIGNATURE:
       return "no signature dictionary";
     case ENR_PDF_SIGNATURE_NOT_WHOLE_FILE:
       return "/ByteRange does not cover the whole file except /Contents";
     case ENR_PDF_SIGNATURE_TOO_LARGE:
       return "the CMS does not fit the /Contents placeholder";
+    case ENR_PDF_SIGNATURE_ENCRYPTED:
+      return "an encrypted PDF";
+    case ENR_PDF_SIGNATURE_BAD_PLACEMENT:
+      return "no such page, or the box is not on it";
+    case ENR_PDF_SIGNATURE_STREAM_TOO_LARGE:
+      return "a compressed stream inflates to more than this file may hold";
     default:
       return "unknown";
     }
@@ -176,40 +183,27 @@ find_enclosing_object (const guint8 *pdf,
   return FALSE;
 }
 
-/*
- * The last signature dictionary is the one whose /ByteRange comes last:
- * an incremental update can only add after what it updates. Nothing after
- * it is skipped over, so bytes appended to a signed file are never missed.
- */
-EnrPdfSignatureStatus
-enr_pdf_signature_locate (const guint8     *pdf,
-                          gsize             pdf_len,
-                          EnrPdfSignature **signature)
+/* The signature dictionary around the "/ByteRange" at @hit. */
+static EnrPdfSignatureStatus
+read_signature_at (const guint8     *pdf,
+                   gsize             pdf_len,
+                   gsize             hit,
+                   EnrPdfSignature **signature)
 {
   g_autoptr(EnrPdfSignature) sig = NULL;
   g_auto(EnrPdfDict) dict = { 0 };
-  const guint8 *hit;
   const EnrPdfDictEntry *range_entry;
   const EnrPdfDictEntry *contents_entry;
   gsize body;
   gsize contents_end;
 
-  g_return_val_if_fail (pdf != NULL, ENR_PDF_SIGNATURE_NOT_PDF);
-  g_return_val_if_fail (signature != NULL && *signature == NULL, ENR_PDF_SIGNATURE_NOT_PDF);
-
-  if (!enr_pdf_has_header (pdf, pdf_len))
-    return ENR_PDF_SIGNATURE_NOT_PDF;
-
-  hit = enr_pdf_find_last (pdf, pdf_len, "/ByteRange");
-  if (hit == NULL)
-    return ENR_PDF_SIGNATURE_NO_SIGNATURE;
-  if (!find_enclosing_object (pdf, hit - pdf, &body) ||
+  if (!find_enclosing_object (pdf, hit, &body) ||
       !enr_pdf_dict_parse (pdf, pdf_len, body, &dict))
     return ENR_PDF_SIGNATURE_MALFORMED;
 
   range_entry = enr_pdf_dict_lookup (&dict, "ByteRange");
   contents_entry = enr_pdf_dict_lookup (&dict, "Contents");
-  if (range_entry == NULL || range_entry->key_start != (gsize) (hit - pdf) ||
+  if (range_entry == NULL || range_entry->key_start != hit ||
       contents_entry == NULL || pdf[contents_entry->value_start] != '<' ||
       pdf[contents_entry->value_start + 1] == '<')
     return ENR_PDF_SIGNATURE_MALFORMED;
@@ -225,7 +219,8 @@ enr_pdf_signature_locate (const guint8     *pdf,
   sig->signing_time = enr_pdf_dict_get_string (&dict, "M");
   sig->contents = decode_contents (pdf + sig->contents_offset, sig->contents_length);
 
-  /* Exactly: from the first byte to '<', and from after '>' to the end. */
+  /* Exactly: from the first byte to '<', and from after '>' to the end of
+   * the revision it signs (the whole file, for the last signature). */
   contents_end = sig->contents_offset + sig->contents_length;
   if (sig->byte_range[0] != 0 ||
       sig->byte_range[1] != sig->contents_offset ||
@@ -244,6 +239,82 @@ enr_pdf_signature_locate (const guint8     *pdf,
 
   *signature = g_steal_pointer (&sig);
   return ENR_PDF_SIGNATURE_OK;
+}
+
+/*
+ * The last signature dictionary is the one whose /ByteRange comes last:
+ * an incremental update can only add after what it updates. Nothing after
+ * it is skipped over, so bytes appended to a signed file are never missed.
+ */
+EnrPdfSignatureStatus
+enr_pdf_signature_locate (const guint8     *pdf,
+                          gsize             pdf_len,
+                          EnrPdfSignature **signature)
+{
+  const guint8 *hit;
+
+  g_return_val_if_fail (pdf != NULL, ENR_PDF_SIGNATURE_NOT_PDF);
+  g_return_val_if_fail (signature != NULL && *signature == NULL, ENR_PDF_SIGNATURE_NOT_PDF);
+
+  if (!enr_pdf_has_header (pdf, pdf_len))
+    return ENR_PDF_SIGNATURE_NOT_PDF;
+
+  hit = enr_pdf_find_last (pdf, pdf_len, "/ByteRange");
+  if (hit == NULL)
+    return ENR_PDF_SIGNATURE_NO_SIGNATURE;
+  return read_signature_at (pdf, pdf_len, hit - pdf, signature);
+}
+
+static int
+compare_revisions (gconstpointer a,
+                   gconstpointer b)
+{
+  const EnrPdfSignature *x = *(EnrPdfSignature *const *) a;
+  const EnrPdfSignature *y = *(EnrPdfSignature *const *) b;
+  gsize x_end = x->byte_range[2] + x->byte_range[3];
+  gsize y_end = y->byte_range[2] + y->byte_range[3];
+
+  if (x_end != y_end)
+    return x_end < y_end ? -1 : 1;
+  return x->dictionary_offset < y->dictionary_offset ? -1 : x->dictionary_offset > y->dictionary_offset;
+}
+
+GPtrArray *
+enr_pdf_signature_locate_all (const guint8 *pdf,
+                              gsize         pdf_len,
+                              guint         max)
+{
+  GPtrArray *all = g_ptr_array_new_with_free_func ((GDestroyNotify) enr_pdf_signature_free);
+  static const char needle[] = "/ByteRange";
+  gsize pos = 0;
+
+  g_return_val_if_fail (pdf != NULL || pdf_len == 0, all);
+
+  if (!enr_pdf_has_header (pdf, pdf_len))
+    return all;
+  while (pos + sizeof needle - 1 <= pdf_len && all->len < max)
+    {
+      const guint8 *hit = memmem (pdf + pos, pdf_len - pos, needle, sizeof needle - 1);
+      EnrPdfSignature *sig = NULL;
+      EnrPdfSignatureStatus status;
+
+      if (hit == NULL)
+        break;
+      pos = hit - pdf + sizeof needle - 1;
+      /* The revision a signature covers ends where its range does. */
+      status = read_signature_at (pdf, pdf_len, hit - pdf, &sig);
+      if (sig != NULL)
+        sig->whole_revision = status == ENR_PDF_SIGNATURE_OK ||
+                              (sig->byte_range[0] == 0 &&
+                               sig->byte_range[1] == sig->contents_offset &&
+                               sig->byte_range[2] == sig->contents_offset + sig->contents_length &&
+                               sig->byte_range[2] <= pdf_len &&
+                               sig->byte_range[3] <= pdf_len - sig->byte_range[2]);
+      if (sig != NULL)
+        g_ptr_array_add (all, sig);
+    }
+  g_ptr_array_sort (all, compare_revisions);
+  return all;
 }
 
 GBytes *

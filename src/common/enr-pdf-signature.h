@@ -18,10 +18,13 @@ typedef enum
   ENR_PDF_SIGNATURE_OK = 0,
   ENR_PDF_SIGNATURE_NOT_PDF,          /* no %PDF- header */
   ENR_PDF_SIGNATURE_MALFORMED,        /* a structure that cannot be read */
-  ENR_PDF_SIGNATURE_UNSUPPORTED,      /* encrypted, or cross-reference streams */
+  ENR_PDF_SIGNATURE_UNSUPPORTED,      /* a stream filter or predictor that is not read */
   ENR_PDF_SIGNATURE_NO_SIGNATURE,     /* no signature dictionary */
   ENR_PDF_SIGNATURE_NOT_WHOLE_FILE,   /* /ByteRange leaves bytes other than /Contents out */
   ENR_PDF_SIGNATURE_TOO_LARGE,        /* the CMS does not fit the placeholder */
+  ENR_PDF_SIGNATURE_ENCRYPTED,        /* an encrypted document */
+  ENR_PDF_SIGNATURE_BAD_PLACEMENT,    /* no such page, or a box not on it */
+  ENR_PDF_SIGNATURE_STREAM_TOO_LARGE, /* a compressed stream inflates past the limit */
 } EnrPdfSignatureStatus;
 
 /* Where a signature dictionary is and what it says. Offsets are in bytes
@@ -36,6 +39,7 @@ typedef struct
   char   *sub_filter;          /* /SubFilter without the slash, or NULL */
   char   *signing_time;        /* /M as written, or NULL */
   GBytes *contents;            /* locate: the decoded /Contents, padding removed */
+  gboolean whole_revision;     /* locate_all: the range is all of a revision but /Contents */
 } EnrPdfSignature;
 
 /* The last signature dictionary of @pdf, in @signature when it returns OK
@@ -44,6 +48,14 @@ typedef struct
 EnrPdfSignatureStatus enr_pdf_signature_locate    (const guint8                *pdf,
                                                    gsize                        pdf_len,
                                                    EnrPdfSignature            **signature);
+
+/* Every signature dictionary of @pdf (at most @max), oldest first: by
+ * where the revision each signs ends. A dictionary whose /ByteRange is
+ * [0 a b c] around its own /Contents, within the file, is kept with
+ * whole_revision FALSE, for the caller to tell. */
+GPtrArray            *enr_pdf_signature_locate_all (const guint8           *pdf,
+                                                    gsize                   pdf_len,
+                                                    guint                   max);
 
 /* The bytes @signature's /ByteRange covers, joined: what a PAdES
  * signature signs. NULL when the range lies outside @pdf. */

@@ -34,6 +34,7 @@ struct _EnrSandboxRunner
   char        *vneid_url;
   char        *smartca_url;
   char        *control_url;
+  char        *tsa_url;
   char        *trust_anchor;
 };
 
@@ -91,6 +92,7 @@ enr_sandbox_runner_finalize (GObject *object)
   g_free (self->vneid_url);
   g_free (self->smartca_url);
   g_free (self->control_url);
+  g_free (self->tsa_url);
   g_free (self->trust_anchor);
 
   G_OBJECT_CLASS (enr_sandbox_runner_parent_class)->finalize (object);
@@ -172,9 +174,10 @@ read_announcement (EnrSandboxRunner  *self,
                    GError           **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
-  const char *names[] = { "vneid_url", "smartca_url", "control_url", "trust_anchor" };
+  const char *names[] = { "vneid_url", "smartca_url", "control_url", "tsa_url",
+                          "trust_anchor" };
   char **fields[] = { &self->vneid_url, &self->smartca_url, &self->control_url,
-                      &self->trust_anchor };
+                      &self->tsa_url, &self->trust_anchor };
   g_autoptr(GUri) uri = NULL;
   JsonObject *object;
 
@@ -425,6 +428,13 @@ enr_sandbox_runner_get_control_url (EnrSandboxRunner *self)
 {
   g_return_val_if_fail (ENR_IS_SANDBOX_RUNNER (self), NULL);
   return self->control_url;
+}
+
+const char *
+enr_sandbox_runner_get_tsa_url (EnrSandboxRunner *self)
+{
+  g_return_val_if_fail (ENR_IS_SANDBOX_RUNNER (self), NULL);
+  return self->tsa_url;
 }
 
 const char *

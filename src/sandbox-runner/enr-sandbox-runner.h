@@ -60,6 +60,8 @@ gboolean          enr_sandbox_runner_is_running       (EnrSandboxRunner  *self);
 const char       *enr_sandbox_runner_get_vneid_url    (EnrSandboxRunner  *self);
 const char       *enr_sandbox_runner_get_smartca_url  (EnrSandboxRunner  *self);
 const char       *enr_sandbox_runner_get_control_url  (EnrSandboxRunner  *self);
+/* The time-stamp authority (PROTOCOL.md rev 2). */
+const char       *enr_sandbox_runner_get_tsa_url      (EnrSandboxRunner  *self);
 const char       *enr_sandbox_runner_get_trust_anchor (EnrSandboxRunner  *self);
 const char       *enr_sandbox_runner_get_data_dir     (EnrSandboxRunner  *self);
 guint16           enr_sandbox_runner_get_port         (EnrSandboxRunner  *self);

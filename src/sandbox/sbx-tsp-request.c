@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "sbx-tsp-der.h"
+#include "enr-asn1.h"
 #include "sbx-tsp.h"
 
 /* A nonce is an INTEGER 0 ... 2^64 - 1: at most 8 octets of value, and a
@@ -76,13 +76,13 @@ sbx_tsp_request_parse (const guint8   *der,
   /* Nothing after it, and DER only: libtasn1's strict mode lets a long
    * form of a short length pass, so the request must also be exactly what
    * encoding it again gives. */
-  node = sbx_tsp_new ("TimeStampReq");
+  node = enr_asn1_new ("TimeStampReq");
   der_len = (int) len;
   if (asn1_der_decoding2 (&node, der, &der_len, ASN1_DECODE_FLAG_STRICT_DER, NULL) !=
         ASN1_SUCCESS || (gsize) der_len != len)
     return refuse (failure, problem, SBX_TSP_BAD_DATA_FORMAT,
                    "the request is not a DER TimeStampReq");
-  again = sbx_tsp_encode (node, "", NULL);
+  again = enr_asn1_encode (node, "", NULL);
   if (again == NULL || g_bytes_get_size (again) != len ||
       memcmp (g_bytes_get_data (again, NULL), der, len) != 0)
     return refuse (failure, problem, SBX_TSP_BAD_DATA_FORMAT, "the request is BER, not DER");
@@ -93,7 +93,7 @@ sbx_tsp_request_parse (const guint8   *der,
 
   value_len = sizeof oid;
   if (asn1_read_value (node, "messageImprint.hashAlgorithm.algorithm", oid, &value_len) !=
-        ASN1_SUCCESS || strcmp (oid, SBX_TSP_OID_SHA256) != 0)
+        ASN1_SUCCESS || strcmp (oid, ENR_ASN1_OID_SHA256) != 0)
     return refuse (failure, problem, SBX_TSP_BAD_ALG, "the imprint is not SHA-256");
   /* No parameters, or NULL, as SHA-256's are written. */
   if (read_value (node, "messageImprint.hashAlgorithm.parameters", value, sizeof value,

@@ -12,7 +12,7 @@ G_BEGIN_DECLS
  * 2, "Time stamps"): a DER TimeStampReq read, a TimeStampResp written, of
  * status granted with a token (a CMS SignedData over a TSTInfo) or of
  * status rejection. All DER goes through libtasn1 and the definitions of
- * data/sbx-tsp.asn. No function here touches the network or the database.
+ * src/common/enr-asn1.asn (enr-asn1.h). No function here touches the network or the database.
  */
 
 #define SBX_TSP_QUERY_TYPE "application/timestamp-query"

@@ -978,3 +978,174 @@ enr_http_json_finish (GAsyncResult  *result,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* --- Binary calls: RFC 3161's time stamps ------------------------------ */
+
+/* PROTOCOL.md rev 2: a reply over 8 MiB is malformed, unread. */
+#define MAX_BINARY_REPLY (8 * 1024 * 1024)
+
+typedef struct
+{
+  char         *url;
+  char         *content_type;
+  char         *accept;
+  GBytes       *body;
+  SoupMessage  *message;
+  GCancellable *cancellable;    /* the worker's own, for libsoup */
+  GSource      *cancel_source;  /* the caller's cancel, seen in the worker */
+  gint64        started_us;
+  guint         status;
+} BinaryCall;
+
+static void
+binary_call_free (BinaryCall *call)
+{
+  clear_source (&call->cancel_source);
+  g_free (call->url);
+  g_free (call->content_type);
+  g_free (call->accept);
+  g_clear_pointer (&call->body, g_bytes_unref);
+  g_clear_object (&call->message);
+  g_clear_object (&call->cancellable);
+  g_free (call);
+}
+
+static gboolean
+binary_cancelled_cb (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  BinaryCall *call = g_task_get_task_data (user_data);
+
+  g_clear_pointer (&call->cancel_source, g_source_unref);
+  g_cancellable_cancel (call->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+binary_read_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  EnrHttp *self = g_task_get_source_object (task);
+  BinaryCall *call = g_task_get_task_data (task);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  g_mutex_lock (&self->stats_lock);
+  self->requests++;
+  self->waited_us += g_get_monotonic_time () - call->started_us;
+  g_mutex_unlock (&self->stats_lock);
+  clear_source (&call->cancel_source);
+
+  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (bytes == NULL)
+    {
+      g_debug ("POST %s: %s", url_path_for_log (call->url), error->message);
+      g_task_return_error (task, service_error_for_transport (error));
+      return;
+    }
+  call->status = soup_message_get_status (call->message);
+  g_debug ("POST %s -> %u", url_path_for_log (call->url), call->status);
+  if (g_bytes_get_size (bytes) > MAX_BINARY_REPLY)
+    {
+      g_task_return_new_error (task, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_MALFORMED_REPLY, "%s",
+                               enr_service_error_message (ENR_SERVICE_ERROR_MALFORMED_REPLY));
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&bytes), (GDestroyNotify) g_bytes_unref);
+}
+
+/* In the worker. */
+static gboolean
+binary_start_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  EnrHttp *self = g_task_get_source_object (task);
+  BinaryCall *call = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  SoupMessageHeaders *headers;
+  GError *error = NULL;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return G_SOURCE_REMOVE;
+    }
+  call->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      call->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (call->cancel_source, G_SOURCE_FUNC (binary_cancelled_cb), task,
+                             NULL);
+      g_source_attach (call->cancel_source, g_main_context_get_thread_default ());
+    }
+  call->message = soup_message_new ("POST", call->url);
+  /* A time stamp may be asked for again; no redirect is ever followed. */
+  soup_message_add_flags (call->message, SOUP_MESSAGE_IDEMPOTENT | SOUP_MESSAGE_NO_REDIRECT);
+  headers = soup_message_get_request_headers (call->message);
+  soup_message_headers_replace (headers, "Accept", call->accept);
+  soup_message_set_request_body_from_bytes (call->message, call->content_type, call->body);
+  call->started_us = g_get_monotonic_time ();
+  soup_session_send_and_read_async (self->worker->session, call->message, G_PRIORITY_DEFAULT,
+                                    call->cancellable, binary_read_cb, g_object_ref (task));
+  return G_SOURCE_REMOVE;
+}
+
+void
+enr_http_post_bytes_async (EnrHttp             *self,
+                           const char          *url,
+                           const char          *content_type,
+                           const char          *accept,
+                           GBytes              *body,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  BinaryCall *call;
+
+  g_return_if_fail (ENR_IS_HTTP (self));
+  g_return_if_fail (url != NULL && content_type != NULL && accept != NULL && body != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, enr_http_post_bytes_async);
+  if (!g_str_has_prefix (url, "https://") || !g_uri_is_valid (url, G_URI_FLAGS_NONE, NULL))
+    {
+      g_task_return_new_error (task, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_NOT_CONFIGURED,
+                               "%s", enr_service_error_message (ENR_SERVICE_ERROR_NOT_CONFIGURED));
+      return;
+    }
+  call = g_new0 (BinaryCall, 1);
+  call->url = g_strdup (url);
+  call->content_type = g_strdup (content_type);
+  call->accept = g_strdup (accept);
+  call->body = g_bytes_ref (body);
+  g_task_set_task_data (task, call, (GDestroyNotify) binary_call_free);
+  run_in_worker (self, binary_start_cb, task);
+}
+
+GBytes *
+enr_http_post_bytes_finish (EnrHttp       *self,
+                            GAsyncResult  *result,
+                            guint         *status,
+                            GError       **error)
+{
+  GBytes *body;
+
+  g_return_val_if_fail (ENR_IS_HTTP (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == enr_http_post_bytes_async,
+                        NULL);
+
+  body = g_task_propagate_pointer (G_TASK (result), error);
+  if (body != NULL && status != NULL)
+    *status = ((BinaryCall *) g_task_get_task_data (G_TASK (result)))->status;
+  return body;
+}

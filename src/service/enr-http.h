@@ -118,4 +118,23 @@ gpointer      enr_http_json_finish        (GAsyncResult       *result,
                                            gpointer            source_tag,
                                            GError            **error);
 
+/*
+ * A POST of a binary @body (an RFC 3161 TimeStampReq) whose reply is not
+ * JSON: the reply's body, whatever its status (in @status), or an
+ * ENR_SERVICE_ERROR for a call that got no reply (network, TLS, timeout)
+ * or a reply over 8 MiB. Sent once: the caller decides about another try.
+ */
+void          enr_http_post_bytes_async   (EnrHttp            *self,
+                                           const char         *url,
+                                           const char         *content_type,
+                                           const char         *accept,
+                                           GBytes             *body,
+                                           GCancellable       *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer            user_data);
+GBytes       *enr_http_post_bytes_finish  (EnrHttp            *self,
+                                           GAsyncResult       *result,
+                                           guint              *status,
+                                           GError            **error);
+
 G_END_DECLS

@@ -34,6 +34,8 @@ BENCHMARKS = [
     ("startup", ["tests/bench/bench-startup.py"], {}),
     # Issue #16: the program's own worst stall, enrolling and approving.
     ("ui", ["tests/bench/bench-ui.py"], {}),
+    # Issue #14: signing the citizen's own PDFs, below the session.
+    ("sign", ["tests/bench/bench-sign.py"], {}),
 ]
 
 

@@ -6,10 +6,14 @@
  * prepares its own documents for signing; neither may read outside the
  * file, whatever it says about itself. What is found is checked as the
  * callers use it: the signed range lies inside the file and leaves out
- * /Contents, and a file prepared here is found again by the locator.
+ * /Contents, and a file prepared here is found again by the locator. The
+ * page a visible signature goes on is read as the signer reads it (its
+ * crop box and rotation, through cross-reference and object streams): the
+ * whole page as shown is its visible box in default user space.
  */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "enr-pdf-signature-writer.h"
@@ -37,6 +41,35 @@ check_located (const guint8          *pdf,
     }
 }
 
+static void
+check_page_info (const guint8 *pdf,
+                 gsize         len)
+{
+  EnrPdfPageInfo info;
+  guint n_pages = 0;
+  double shown[4];
+  double user[4];
+  double scale = 1.0;
+
+  if (enr_pdf_signature_page_info (pdf, len, 0, &n_pages, &info) != ENR_PDF_SIGNATURE_OK)
+    return;
+  g_assert_cmpuint (n_pages, >, 0);
+  g_assert_true (info.rotation % 90 == 0 && info.rotation < 360);
+  shown[0] = shown[1] = 0;
+  shown[2] = info.width;
+  shown[3] = info.height;
+  enr_pdf_signature_rect_to_user_space (&info, shown, user);
+  for (int i = 0; i < 4; i++)
+    {
+      if (!isfinite (info.visible[i]) || !isfinite (user[i]))
+        return;
+      scale = MAX (scale, ABS (info.visible[i]));
+    }
+  /* Rounding aside: what is added and taken away may be far larger. */
+  for (int i = 0; i < 4; i++)
+    g_assert_cmpfloat (ABS (user[i] - info.visible[i]), <=, 1e-9 * scale);
+}
+
 int
 LLVMFuzzerTestOneInput (const guint8 *data,
                         size_t        size)
@@ -62,6 +95,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
 
   if (enr_pdf_signature_locate (data, size, &located) == ENR_PDF_SIGNATURE_OK)
     check_located (data, size, located);
+  check_page_info (data, size);
 
   if (enr_pdf_signature_prepare (data, size, &params, &prepared, &prepared_sig) ==
       ENR_PDF_SIGNATURE_OK)
