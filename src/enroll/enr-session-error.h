@@ -63,6 +63,10 @@ typedef enum
   ENR_SESSION_REASON_NOT_ENROLLED,     /* nothing to link yet: register first */
   ENR_SESSION_REASON_REQUEST_GONE,     /* a signing request expired or was answered elsewhere */
   ENR_SESSION_REASON_CONNECTION,       /* the service was not reached: check the connection */
+  ENR_SESSION_REASON_TIMESTAMP,        /* the time-stamp authority was not reached: retry it,
+                                        * or sign without a trusted time */
+  ENR_SESSION_REASON_DOCUMENT,         /* a document cannot be signed or checked (encrypted,
+                                        * damaged, not a PDF): the message names it */
 } EnrSessionReason;
 
 GQuark            enr_session_error_quark             (void);
