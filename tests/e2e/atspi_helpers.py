@@ -350,12 +350,12 @@ class App:
         """Opens an expander (GTK 4.8 gives it no AT-SPI action): Space on it,
         as a screen reader user opens it, in both modes."""
         roles = ("push button", "toggle button")
-        if not wait_until(lambda: any(self.find(r, name) for r in roles), 30):
+        if not wait_until(lambda: any(self.find(r, name) for r in roles)):
             raise AssertionError("no expander named “%s”" % name)
         self.tab_to(lambda o: o.getRoleName() in roles and name in o.name,
                     "the expander “%s”" % name)
         self.key(KEY_SPACE)
-        time.sleep(0.3)
+        # What it opens is waited for by the caller, as for any content.
 
     def type_into(self, name, text):
         field = None

@@ -21,27 +21,17 @@ import os
 import ssl
 import subprocess
 import sys
-import time
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(__file__))
+import e2e_session  # noqa: E402
 
-def use_own_accessibility_bus():
-    os.environ.pop("GSETTINGS_BACKEND", None)
-    subprocess.run(["gsettings", "set", "org.gnome.desktop.interface",
-                    "toolkit-accessibility", "true"], check=False)
-    reply = subprocess.run(["gdbus", "call", "--session", "--dest", "org.a11y.Bus",
-                            "--object-path", "/org/a11y/bus", "--method", "org.a11y.Bus.GetAddress"],
-                           capture_output=True, text=True, timeout=60).stdout
-    address = reply.strip().strip("(),").strip("'")
-    if address:
-        os.environ["AT_SPI_BUS_ADDRESS"] = address
+e2e_session.prepare()
 
-
-use_own_accessibility_bus()
-
-import pyatspi  # noqa: E402,F401 - after the bus is chosen
+import pyatspi  # noqa: E402 - once the session's bus is chosen
 
 import atspi_helpers as at  # noqa: E402
+import e2e_program  # noqa: E402
 
 LEVEL_1 = {"id": "092099001122", "password": "Matkhau@123", "phone": "0978222333"}
 
@@ -70,35 +60,33 @@ def label(text):
 
 
 tap = at.Tap()
-subprocess.run(["gdbus", "call", "--session", "--dest", "org.freedesktop.portal.Desktop",
-                "--object-path", "/org/freedesktop/portal/desktop",
-                "--method", "org.freedesktop.DBus.Peer.Ping"],
-               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60, check=False)
-
 env = dict(os.environ)
 env["LANGUAGE"] = args.language
-env.pop("GSETTINGS_BACKEND", None)
-log = open(os.path.join(shots, "program.log"), "w")
+log_path = os.path.join(shots, "program.log")
+log = open(log_path, "w")
 program = None
 
 
 def start(*extra):
     global program
     program = subprocess.Popen([args.program, "--language", args.language] + list(extra),
-                               env=env, stdout=subprocess.PIPE, stderr=log, text=True)
+                               env=env, stdout=subprocess.PIPE, stderr=log)
     return program
 
 
 def stop():
+    """Ends the program and waits until it has left the accessibility bus:
+    the next one must not be taken for it."""
+    pid = program.pid
     program.terminate()
     try:
-        program.wait(timeout=30)
+        program.wait(timeout=at.limit(30))
     except subprocess.TimeoutExpired:
         program.kill()
         program.wait()
-    # The next program must not be confused with this one on the bus.
-    at.wait_until(lambda: not any(a.name == "smartca-enroll"
-                                  for a in at.children(pyatspi.Registry.getDesktop(0))), 30)
+    at.wait_for(lambda: not any(p == pid for _, p, _, _ in
+                                e2e_program.accessible_applications()),
+                "the program (pid %d) to leave the accessibility bus" % pid)
 
 
 def lines_of(obj, reference):
@@ -110,7 +98,7 @@ def lines_of(obj, reference):
 try:
     # 1. Not configured: said on the welcome page, before Start.
     start()
-    ui = at.App("smartca-enroll", shots=shots)
+    ui = at.App(program, shots=shots, log_path=log_path)
     ui.wait_page(label("Welcome"))
     ui.wait_text(label("This computer is not set up to register yet: it does not know the "
                        "address of the VNeID and VNPT SmartCA services. Ask the person who looks "
@@ -130,30 +118,30 @@ try:
 
     # 2. A level-1 account: refused when the confirm page opens.
     start("--sandbox")
-    sandbox = json.loads(program.stdout.readline())
+    sandbox = json.loads(e2e_program.first_line(program, "the program's sandbox line", log_path))
     tls = ssl.create_default_context(cafile=sandbox["trust_anchor"])
-    ui = at.App("smartca-enroll", shots=shots)
+    ui = at.App(program, shots=shots, log_path=log_path)
     ui.wait_page(label("Welcome"))
     ui.press(label("_Start"))
     ui.wait_page(label("Log In to VNeID"))
     ui.type_into(label("_Citizen ID number"), LEVEL_1["id"])
     ui.type_into(label("_VNeID password"), LEVEL_1["password"])
     ui.press(label("Send the _Code"))
-    code = None
-    deadline = time.monotonic() + 30
-    while code is None and time.monotonic() < deadline:
+
+    def sent():
         url = sandbox["control_url"] + "/outbox?phone=" + LEVEL_1["phone"]
         with urllib.request.urlopen(url, context=tls) as reply:
-            code = next((sms["code"] for sms in json.load(reply)
-                         if sms["purpose"] == "vneid-login"), None)
-        time.sleep(0.2)
+            return json.load(reply)
+    code = at.wait_for(lambda: next((sms["code"] for sms in sent()
+                                     if sms["purpose"] == "vneid-login"), None),
+                       "a VNeID login code in the sandbox's outbox", interval=0.2)
     ui.type_into(label("C_ode from the SMS (mã OTP)"), code)
     ui.press_default(label("_Log In"))
     ui.wait_page(label("Confirm the Registration"))
     refusal = label("Your VNeID account is level 1. A SmartCA certificate needs a level 2 "
                     "account: activate it at the police office of your ward or commune, then "
                     "come back.")[:40]
-    tap.check(at.wait_until(lambda: ui.has_text(refusal), 10),
+    tap.check(at.wait_until(lambda: ui.has_text(refusal)),
               "a level-1 account reads at once: “%s…”" % refusal)
     consent = label("I _agree that VNeID shares the information above (my name, date of birth, "
                     "gender, citizen ID number, nationality, place of residence, phone number "
