@@ -224,8 +224,9 @@ add_signature (JsonBuilder                *builder,
 {
   g_autofree char *time = NULL;
 
+  /* RFC 3339, which every script's date parser reads: "+07:00", never "+07". */
   if (checked->time != NULL)
-    time = g_date_time_format_iso8601 (checked->time);
+    time = g_date_time_format (checked->time, "%Y-%m-%dT%H:%M:%S%:z");
 
   json_builder_begin_object (builder);
   add_string (builder, "kind", signature->kind == ENR_PDF_CHECK_KIND_DOCUMENT_TIMESTAMP

@@ -148,7 +148,7 @@ test_timestamped (void)
   g_assert_cmpstr (json_object_get_string_member (object, "change"), ==, "unchanged");
   g_assert_cmpstr (json_object_get_string_member (object, "trust"), ==, "trusted");
   g_assert_cmpstr (json_object_get_string_member (object, "timestamp"), ==, "valid");
-  g_assert_true (g_str_has_suffix (json_object_get_string_member (object, "time"), "+07"));
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (object, "time"), "+07:00"));
   g_assert_true (json_object_get_boolean_member (object, "valid"));
 }
 
