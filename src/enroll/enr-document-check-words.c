@@ -291,8 +291,9 @@ details_text (const EnrPdfCheckSignature *signature,
     }
 #undef LINE
   /* Translators: "Covers bytes: 0–3456 of 5678". */
-  g_string_append_printf (text, _("Covers bytes: 0–%" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT),
-                          signature->revision_end, file_size);
+  g_string_append_printf (text, _("Covers bytes: 0–%llu of %llu"),
+                          (unsigned long long) signature->revision_end,
+                          (unsigned long long) file_size);
   return g_string_free (text, FALSE);
 }
 
