@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "enr-document-check-private.h"
+#include "enr-json.h"
 #include "enr-session-error-private.h"
 #include "enr-session-private.h"
 
@@ -205,22 +206,9 @@ enr_document_check_get_summary (EnrDocumentCheck *self)
   return &self->summary;
 }
 
-static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_signature (JsonBuilder                *builder,
-               const EnrPdfCheckSignature *signature,
-               const EnrCheckedSignature  *checked)
+static JsonNode *
+signature_to_json (const EnrPdfCheckSignature *signature,
+                   const EnrCheckedSignature  *checked)
 {
   g_autofree char *time = NULL;
 
@@ -228,33 +216,33 @@ add_signature (JsonBuilder                *builder,
   if (checked->time != NULL)
     time = g_date_time_format (checked->time, "%Y-%m-%dT%H:%M:%S%:z");
 
-  json_builder_begin_object (builder);
-  add_string (builder, "kind", signature->kind == ENR_PDF_CHECK_KIND_DOCUMENT_TIMESTAMP
-                               ? "document-timestamp" : "signature");
-  add_string (builder, "signer", checked->signer_name);
-  /* Masked, as everywhere the program shows it: a script's log is no
-   * place for a citizen's full ID. */
-  add_string (builder, "citizenId", checked->masked_citizen_id);
-  add_string (builder, "issuer", checked->issuer_name);
-  add_string (builder, "time", time);
-  add_string (builder, "timeSource", enr_pdf_check_time_source_to_string (signature->time_source));
-  add_string (builder, "integrity", enr_pdf_check_integrity_to_string (signature->integrity));
-  add_string (builder, "change", enr_pdf_check_change_to_string (signature->change));
-  add_string (builder, "trust", enr_pdf_check_trust_to_string (signature->trust));
-  add_string (builder, "timestamp", enr_pdf_check_timestamp_to_string (signature->timestamp));
-  add_string (builder, "tsa", signature->tsa_name);
-  add_string (builder, "subFilter", signature->sub_filter);
-  add_string (builder, "serial", signature->certificate != NULL
-                                 ? enr_certificate_get_serial (signature->certificate) : NULL);
-  json_builder_set_member_name (builder, "valid");
-  json_builder_add_boolean_value (builder, checked->valid);
-  json_builder_end_object (builder);
+  /* The citizen ID masked, as everywhere the program shows it: a script's
+   * log is no place for a citizen's full ID. */
+  return enr_json_object_new ("kind", signature->kind == ENR_PDF_CHECK_KIND_DOCUMENT_TIMESTAMP
+                                      ? "document-timestamp" : "signature",
+                              "signer", checked->signer_name,
+                              "citizenId", checked->masked_citizen_id,
+                              "issuer", checked->issuer_name,
+                              "time", time,
+                              "timeSource",
+                              enr_pdf_check_time_source_to_string (signature->time_source),
+                              "integrity", enr_pdf_check_integrity_to_string (signature->integrity),
+                              "change", enr_pdf_check_change_to_string (signature->change),
+                              "trust", enr_pdf_check_trust_to_string (signature->trust),
+                              "timestamp", enr_pdf_check_timestamp_to_string (signature->timestamp),
+                              "tsa", signature->tsa_name,
+                              "subFilter", signature->sub_filter,
+                              "serial", signature->certificate != NULL
+                                        ? enr_certificate_get_serial (signature->certificate)
+                                        : NULL,
+                              "b:valid", checked->valid,
+                              NULL);
 }
 
 JsonNode *
 enr_document_check_to_json (EnrDocumentCheck *self)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonArray) signatures = NULL;
   g_autofree char *path = NULL;
 
   g_return_val_if_fail (ENR_IS_DOCUMENT_CHECK (self), NULL);
@@ -262,16 +250,14 @@ enr_document_check_to_json (EnrDocumentCheck *self)
   path = g_file_get_path (self->file);
   if (path == NULL)
     path = g_file_get_uri (self->file);
-  json_builder_begin_object (builder);
-  add_string (builder, "file", path);
-  json_builder_set_member_name (builder, "valid");
-  json_builder_add_boolean_value (builder, enr_document_check_is_valid (self));
-  json_builder_set_member_name (builder, "signatures");
-  json_builder_begin_array (builder);
+  signatures = json_array_sized_new (self->signatures->len);
   for (guint i = 0; i < self->signatures->len; i++)
-    add_signature (builder, g_ptr_array_index (self->report->signatures, i),
-                   g_ptr_array_index (self->signatures, i));
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
+    json_array_add_element (signatures,
+                            signature_to_json (g_ptr_array_index (self->report->signatures, i),
+                                               g_ptr_array_index (self->signatures, i)));
+  return enr_json_object_new ("file", path,
+                              "b:valid", enr_document_check_is_valid (self),
+                              "o:signatures", json_node_init_array (json_node_alloc (),
+                                                                    signatures),
+                              NULL);
 }

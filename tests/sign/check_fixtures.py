@@ -44,7 +44,9 @@ def sign(tool, pki_dir, doc, *extra):
 
 
 def nss_sign(directory, doc, out):
-    """A signature made elsewhere: NSS's BER CMS, adbe.pkcs7.detached, no time stamp."""
+    """A signature made elsewhere: NSS's BER CMS, adbe.pkcs7.detached, no time
+    stamp, by "Lê Văn Khác" under "Other Signing Root" (DIR/other/ca.pem, and
+    trusted in the NSS database DIR/other/nss, which holds the signer's key)."""
     d = os.path.join(directory, 'other')
     os.makedirs(d, exist_ok=True)
     p = lambda name: os.path.join(d, name)  # noqa: E731
@@ -67,6 +69,9 @@ def nss_sign(directory, doc, out):
     os.makedirs(db, exist_ok=True)
     run(['certutil', '-N', '-d', 'sql:' + db, '--empty-password'])
     run(['pk12util', '-i', p('leaf.p12'), '-d', 'sql:' + db, '-W', ''])
+    # Trusted in the database, for a pdfsig that checks what it signed.
+    run(['certutil', '-A', '-d', 'sql:' + db, '-n', 'otherca', '-t', 'CT,C,C', '-a',
+         '-i', p('ca.pem')])
     run(['pdfsig', '-add-signature', '-nssdir', 'sql:' + db, '-nick', 'signer', doc, out])
     shutil.copy(p('ca.pem'), os.path.join(directory, 'other.pem'))
 
