@@ -69,7 +69,8 @@ verdict_free (EnrCheckVerdict *verdict)
 static char *
 format_time (GDateTime *time)
 {
-  g_autofree char *text = g_date_time_format (time, "%d/%m/%Y %H:%M:%S");
+  g_autoptr(GDateTime) vietnam = enr_vietnam_time_from (time);
+  g_autofree char *text = g_date_time_format (vietnam, "%d/%m/%Y %H:%M:%S");
 
   if (enr_vietnam_time_is_local (time))
     return g_steal_pointer (&text);

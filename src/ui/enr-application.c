@@ -265,7 +265,8 @@ check_connection_cb (GSimpleAction *action,
 }
 
 /* "Check a Signed Document…": needs only the session's configuration,
- * so it works before enrollment and beside any other window. */
+ * so it works before enrollment and beside any other window (not at a
+ * kiosk, where the computer's files are no citizen's). */
 static EnrCheckWindow *
 open_check_window (EnrApplication *self)
 {
@@ -285,7 +286,8 @@ check_document_cb (GSimpleAction *action,
 {
   EnrApplication *self = user_data;
 
-  if (self->starting)
+  /* A kiosk shows no file chooser: its files are no citizen's. */
+  if (self->starting || self->config->kiosk)
     return;
   enr_check_window_choose (open_check_window (self));
 }
@@ -430,7 +432,7 @@ enr_application_open (GApplication  *application,
 {
   EnrApplication *self = ENR_APPLICATION (application);
 
-  if (self->starting)
+  if (self->starting || self->config->kiosk)
     return;
   for (gint i = 0; i < n_files; i++)
     enr_check_window_check_file (open_check_window (self), files[i]);
