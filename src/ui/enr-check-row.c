@@ -72,6 +72,18 @@ verdict_line_new (const EnrCheckVerdict *verdict,
   return box;
 }
 
+/* The details are selectable, to copy for the person who looks after the
+ * computer, only while they are shown: in GTK 4.8 a collapsed expander
+ * whose child is a selectable label keeps Tab on itself. */
+static void
+expanded_cb (GtkExpander *expander,
+             GParamSpec  *pspec,
+             gpointer     user_data)
+{
+  gtk_label_set_selectable (GTK_LABEL (gtk_expander_get_child (expander)),
+                            gtk_expander_get_expanded (expander));
+}
+
 GtkWidget *
 enr_check_row_new (const EnrCheckedSignature *signature,
                    guint                      number,
@@ -99,18 +111,17 @@ enr_check_row_new (const EnrCheckedSignature *signature,
     gtk_box_append (GTK_BOX (verdicts),
                     verdict_line_new (g_ptr_array_index (signature->verdicts, i), 16));
 
-  /* For the person who looks after the computer: selectable, to copy. */
   details = gtk_label_new (signature->details);
   gtk_label_set_xalign (GTK_LABEL (details), 0);
   gtk_label_set_wrap (GTK_LABEL (details), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (details), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_selectable (GTK_LABEL (details), TRUE);
   gtk_widget_add_css_class (details, "caption");
   gtk_widget_set_margin_top (details, 6);
   gtk_accessible_update_property (GTK_ACCESSIBLE (details), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Technical details"), -1);
   expander = gtk_expander_new_with_mnemonic (_("_Details"));
   gtk_expander_set_child (GTK_EXPANDER (expander), details);
+  g_signal_connect (expander, "notify::expanded", G_CALLBACK (expanded_cb), NULL);
   /* Translators: the "Details" expander of "Signature 1 of 2". */
   row_name = g_strdup_printf (_("Details of signature %u"), number);
   gtk_accessible_update_property (GTK_ACCESSIBLE (expander), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -127,11 +138,10 @@ enr_check_row_new (const EnrCheckedSignature *signature,
   gtk_box_append (GTK_BOX (box), verdicts);
   gtk_box_append (GTK_BOX (box), expander);
 
-  row = gtk_list_box_row_new ();
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  /* Moving through the list with the arrow keys, a screen reader reads
-   * each signature's heading and summary first. */
+  row = g_object_new (GTK_TYPE_BOX, "accessible-role", GTK_ACCESSIBLE_ROLE_LIST_ITEM, NULL);
+  gtk_box_append (GTK_BOX (row), box);
+  gtk_widget_add_css_class (row, "signature");
+  /* A screen reader names each signature by its heading and summary. */
   row_name = g_strdup_printf ("%s: %s", heading_text, signature->summary.sentence);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, row_name,
                                   -1);

@@ -16,7 +16,7 @@ struct _EnrCheckWindow
   GtkSpinner       *spinner;
   GtkImage         *status_image;
   GtkLabel         *status_label;
-  GtkListBox       *signatures_box;
+  GtkBox           *signatures_box;
   GtkButton        *another_button;
 
   EnrSession       *session;
@@ -32,7 +32,7 @@ clear_signatures (EnrCheckWindow *self)
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->signatures_box))) != NULL)
-    gtk_list_box_remove (self->signatures_box, child);
+    gtk_box_remove (self->signatures_box, child);
   gtk_widget_set_visible (GTK_WIDGET (self->signatures_box), FALSE);
 }
 
@@ -78,7 +78,7 @@ show_result (EnrCheckWindow *self)
 
   show_status (self, enr_document_check_get_summary (self->result));
   for (guint i = 0; i < signatures->len; i++)
-    gtk_list_box_append (self->signatures_box,
+    gtk_box_append (self->signatures_box,
                          enr_check_row_new (g_ptr_array_index (signatures, i), i + 1,
                                             signatures->len));
   gtk_widget_set_visible (GTK_WIDGET (self->signatures_box), signatures->len > 0);
