@@ -40,20 +40,24 @@ typedef struct
 typedef struct
 {
   char            *signer_name;      /* nullable */
-  char            *masked_citizen_id; /* "0010•••••001", nullable */
+  char            *masked_citizen_id; /* "001******001", as everywhere (enr_citizen_id_mask());
+                                       * nullable */
   char            *issuer_name;      /* nullable */
   GDateTime       *time;             /* nullable; Vietnam time */
   gboolean         time_trusted;     /* a valid time stamp's */
   gboolean         valid;            /* intact, trusted, unchanged but by signatures */
   EnrCheckVerdict  summary;          /* "Signed by … on …; the document is unchanged." */
   GPtrArray       *verdicts;         /* of EnrCheckVerdict: integrity, changes, certificate, time */
-  char            *details;          /* several lines for "Details": sub-filter, serial, … */
+  char            *details;          /* several lines for "Details": sub-filter, serial, …;
+                                      * translated labels, the verdicts' stable names */
 } EnrCheckedSignature;
 
 #define ENR_TYPE_DOCUMENT_CHECK (enr_document_check_get_type ())
 G_DECLARE_FINAL_TYPE (EnrDocumentCheck, enr_document_check, ENR, DOCUMENT_CHECK, GObject)
 
-/* Checks @file against @session's signing trust anchor (and the TSA's). */
+/* Checks @file against @session's signing trust anchor (and the TSA's).
+ * Not an action of the session: it needs no service, no login and no
+ * enrollment, and runs beside any action. */
 void              enr_document_check_file_async   (EnrSession          *session,
                                                    GFile               *file,
                                                    GCancellable        *cancellable,
@@ -73,9 +77,10 @@ gboolean          enr_document_check_is_valid      (EnrDocumentCheck *self);
  * signatures and has not been changed since." / "… No signature …"). */
 const EnrCheckVerdict *enr_document_check_get_summary (EnrDocumentCheck *self);
 /* The same as one JSON object, for `smartca-enroll --check FILE --json`:
- * {"file", "valid", "signatures": [{"signer", "citizenId" (masked),
- * "issuer", "time", "timeSource", "integrity", "change", "trust",
- * "timestamp", "valid"}]}, the verdicts by their stable names. */
+ * {"file", "valid", "signatures": [{"kind", "signer", "citizenId" (masked),
+ * "issuer", "time" (RFC 3339, Vietnam time), "timeSource", "integrity",
+ * "change", "trust", "timestamp", "tsa", "subFilter", "serial", "valid"}]},
+ * the verdicts by their stable names (enr-pdf-check.h), null where unknown. */
 JsonNode         *enr_document_check_to_json       (EnrDocumentCheck *self);
 
 G_END_DECLS

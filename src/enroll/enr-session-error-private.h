@@ -20,5 +20,10 @@ GError *_enr_session_error_from            (GError           *error);
 GError *_enr_session_error_login_code_void (void);
 /* ENR_SESSION_ERROR_REFUSED for @reason (NOT_ENROLLED, REQUEST_GONE). */
 GError *_enr_session_error_refused         (EnrSessionReason  reason);
+/* ENR_SESSION_ERROR_REFUSED, reason DOCUMENT, naming @display_name: a
+ * file that is not a PDF this program can read (@readable) or that could
+ * not be read at all. */
+GError *_enr_session_error_unchecked_document (const char      *display_name,
+                                               gboolean         readable);
 
 G_END_DECLS

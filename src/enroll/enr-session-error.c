@@ -491,3 +491,21 @@ _enr_session_error_refused (EnrSessionReason reason)
       g_return_val_if_reached (_enr_session_error_refused (ENR_SESSION_REASON_REQUEST_GONE));
     }
 }
+
+GError *
+_enr_session_error_unchecked_document (const char *display_name,
+                                       gboolean    readable)
+{
+  g_autofree char *message = NULL;
+
+  if (readable)
+    /* Translators: %s is a file's name. */
+    message = g_strdup_printf (_("“%s” is not a PDF document, or it is damaged: it cannot be "
+                                 "checked."), display_name);
+  else
+    /* Translators: %s is a file's name. */
+    message = g_strdup_printf (_("“%s” could not be read. Check that the file is still there "
+                                 "and that you may open it."), display_name);
+  return make (&OUTCOME (.code = ENR_SESSION_ERROR_REFUSED, .reason = ENR_SESSION_REASON_DOCUMENT,
+                         .message = message), -1, -1);
+}

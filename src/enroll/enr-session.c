@@ -560,6 +560,12 @@ _enr_session_get_http (EnrSession *self)
 }
 
 const char *
+_enr_session_get_signing_trust_anchor (EnrSession *self)
+{
+  return self->signing_trust_anchor;
+}
+
+const char *
 _enr_session_get_citizen_id (EnrSession *self)
 {
   return self->citizen_id;

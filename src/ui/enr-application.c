@@ -10,7 +10,10 @@
 
 #include "enr-account-window.h"
 #include "enr-application.h"
+#include "enr-check-command.h"
+#include "enr-check-window.h"
 #include "enr-connection-dialog.h"
+#include "enr-document-check.h"
 #include "enr-kiosk.h"
 #include "enr-language.h"
 #include "enr-link-window.h"
@@ -33,6 +36,8 @@ struct _EnrApplication
   EnrSandboxRunner  *runner;
   EnrSandboxControl *control;
   gboolean           starting;
+  GFile             *check_file;  /* --check FILE in this, the first instance */
+  gboolean           choose_document;  /* --check-document in this, the first instance */
 };
 
 G_DEFINE_FINAL_TYPE (EnrApplication, enr_application, GTK_TYPE_APPLICATION)
@@ -58,6 +63,13 @@ static const GOptionEntry option_entries[] = {
     N_("The language to start in: vi or en"), N_("LANGUAGE") },
   { "printer", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("The printer a kiosk prints receipts on"), N_("NAME") },
+  { "check", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Check the signatures of a PDF document"), N_("FILE") },
+  { "check-document", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Choose a PDF document and check its signatures"), NULL },
+  { "json", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("With --check: print the result as JSON and exit 0 only if every signature is valid"),
+    NULL },
   { NULL }
 };
 
@@ -252,6 +264,34 @@ check_connection_cb (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (enr_connection_dialog_new (parent, session)));
 }
 
+/* "Check a Signed Document…": needs only the session's configuration,
+ * so it works before enrollment and beside any other window (not at a
+ * kiosk, where the computer's files are no citizen's). */
+static EnrCheckWindow *
+open_check_window (EnrApplication *self)
+{
+  GtkWidget *window;
+
+  if (self->session == NULL && self->kiosk == NULL)
+    make_session (self);
+  window = enr_check_window_new (GTK_APPLICATION (self), enr_application_get_session (self));
+  gtk_window_present (GTK_WINDOW (window));
+  return ENR_CHECK_WINDOW (window);
+}
+
+static void
+check_document_cb (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  EnrApplication *self = user_data;
+
+  /* A kiosk shows no file chooser: its files are no citizen's. */
+  if (self->starting || self->config->kiosk)
+    return;
+  enr_check_window_choose (open_check_window (self));
+}
+
 static void
 enroll_cb (GSimpleAction *action,
            GVariant      *parameter,
@@ -296,6 +336,20 @@ announce_sandbox (EnrSandboxRunner *runner)
   fflush (stdout);
 }
 
+/* The wizard, or the check of the document given with --check. */
+static void
+open_first_window (EnrApplication *self)
+{
+  g_autoptr(GFile) file = g_steal_pointer (&self->check_file);
+
+  if (file != NULL)
+    enr_check_window_check_file (open_check_window (self), file);
+  else if (self->choose_document)
+    enr_check_window_choose (open_check_window (self));
+  else
+    open_window (self, NULL);
+}
+
 static void
 runner_started_cb (GObject      *source,
                    GAsyncResult *result,
@@ -324,7 +378,7 @@ runner_started_cb (GObject      *source,
   else
     {
       make_session (self);
-      open_window (self, NULL);
+      open_first_window (self);
     }
   g_application_release (G_APPLICATION (self));
 }
@@ -365,7 +419,23 @@ enr_application_activate (GApplication *application)
     }
   if (self->session == NULL)
     make_session (self);
-  open_window (self, NULL);
+  open_first_window (self);
+}
+
+/* A file manager's "Open With", or --check FILE handed on by a second
+ * instance: the only files this program opens are documents to check. */
+static void
+enr_application_open (GApplication  *application,
+                      GFile        **files,
+                      gint           n_files,
+                      const gchar   *hint)
+{
+  EnrApplication *self = ENR_APPLICATION (application);
+
+  if (self->starting || self->config->kiosk)
+    return;
+  for (gint i = 0; i < n_files; i++)
+    enr_check_window_check_file (open_check_window (self), files[i]);
 }
 
 static gboolean
@@ -430,6 +500,7 @@ enr_application_startup (GApplication *application)
     { "link", link_cb, NULL, NULL, NULL },
     { "enroll", enroll_cb, NULL, NULL, NULL },
     { "check-connection", check_connection_cb, NULL, NULL, NULL },
+    { "check-document", check_document_cb, NULL, NULL, NULL },
   };
   const char *quit_accels[] = { "<Control>q", NULL };
   GAction *language;
@@ -458,11 +529,28 @@ enr_application_handle_local_options (GApplication *application,
   g_autoptr(GSettings) settings = open_settings ();
   g_autoptr(GError) error = NULL;
 
+  g_autofree char *check_path = NULL;
+
   self->config = enr_config_new_from_settings (settings);
   if (!enr_config_apply_options (self->config, options, &error))
     {
       g_printerr ("%s\n", error->message);
       return 2;
+    }
+  g_variant_dict_lookup (options, "check", "^ay", &check_path);
+  if (g_variant_dict_contains (options, "json"))
+    {
+      g_autoptr(GFile) file = NULL;
+
+      if (check_path == NULL)
+        {
+          g_printerr ("%s\n", _("--json goes with --check FILE."));
+          return 2;
+        }
+      /* Before the application registers: no display, no second instance. */
+      file = g_file_new_for_commandline_arg (check_path);
+      return enr_check_command_run (*self->config->signing_trust_anchor != '\0'
+                                    ? self->config->signing_trust_anchor : NULL, file);
     }
 
   /* Each sandbox and each kiosk is a world of its own: no second
@@ -470,6 +558,33 @@ enr_application_handle_local_options (GApplication *application,
   if (self->config->sandbox || self->config->kiosk)
     g_application_set_flags (application,
                              g_application_get_flags (application) | G_APPLICATION_NON_UNIQUE);
+
+  /* The desktop file's "Check a Signed Document" action (a launcher gives
+   * it no file; a file manager's "Open With" gives the file alone). */
+  self->choose_document = g_variant_dict_contains (options, "check-document");
+  if (check_path != NULL || self->choose_document)
+    {
+      g_autoptr(GFile) file = NULL;
+
+      if (check_path != NULL)
+        file = g_file_new_for_commandline_arg (check_path);
+      if (!g_application_register (application, NULL, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return 2;
+        }
+      /* The program already runs: its window checks the document. */
+      if (g_application_get_is_remote (application))
+        {
+          if (file != NULL)
+            g_application_open (application, &file, 1, "check");
+          else
+            g_action_group_activate_action (G_ACTION_GROUP (application), "check-document",
+                                            NULL);
+          return 0;
+        }
+      self->check_file = g_steal_pointer (&file);
+    }
   return -1;
 }
 
@@ -497,6 +612,7 @@ enr_application_finalize (GObject *object)
   g_clear_object (&self->control);
   g_clear_object (&self->runner);
   g_clear_pointer (&self->config, enr_config_free);
+  g_clear_object (&self->check_file);
 
   G_OBJECT_CLASS (enr_application_parent_class)->finalize (object);
 }
@@ -509,6 +625,7 @@ enr_application_class_init (EnrApplicationClass *klass)
 
   object_class->finalize = enr_application_finalize;
   app_class->activate = enr_application_activate;
+  app_class->open = enr_application_open;
   app_class->startup = enr_application_startup;
   app_class->shutdown = enr_application_shutdown;
   app_class->handle_local_options = enr_application_handle_local_options;
@@ -528,6 +645,7 @@ enr_application_new (void)
 {
   return g_object_new (ENR_TYPE_APPLICATION,
                        "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", "/vn/smartca/Enroll",
                        NULL);
 }

@@ -9,7 +9,8 @@ G_BEGIN_DECLS
  * "Save a copy…": asks where (the desktop's file chooser, through the
  * portal where there is one) and writes @data there. G_IO_ERROR_CANCELLED
  * when the citizen closed the chooser. GtkFileChooserNative is deprecated
- * from GTK 4.10: this file alone uses it.
+ * from GTK 4.10: this file alone uses it (so opening a document is here
+ * too, below).
  */
 void     enr_file_save_async  (GtkWindow           *parent,
                                const char          *title,
@@ -21,5 +22,15 @@ void     enr_file_save_async  (GtkWindow           *parent,
 /* The file written. */
 GFile   *enr_file_save_finish (GAsyncResult        *result,
                                GError             **error);
+
+/* "Open…" for a PDF document: the file chosen, through the same chooser;
+ * G_IO_ERROR_CANCELLED when none was. */
+void     enr_file_open_pdf_async  (GtkWindow           *parent,
+                                   const char          *title,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data);
+GFile   *enr_file_open_pdf_finish (GAsyncResult        *result,
+                                   GError             **error);
 
 G_END_DECLS

@@ -20,6 +20,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'sandbox'))
 sys.path.insert(0, os.path.dirname(__file__))
+import check_fixtures  # noqa: E402
 import pdf_fixtures  # noqa: E402
 import sandbox  # noqa: E402
 
@@ -214,35 +215,12 @@ class SignTest(unittest.TestCase):
     def test_pdf_signed_by_pdfsig(self):
         """A signature NSS made (BER, adbe.pkcs7.detached), checked; then ours after it."""
         d = self.path('other')
-        os.mkdir(d)
-        ext = os.path.join(d, 'ext.cnf')
-        with open(ext, 'w') as f:
-            f.write('[leaf]\nbasicConstraints=critical,CA:FALSE\n'
-                    'keyUsage=critical,digitalSignature,nonRepudiation\n'
-                    'subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n')
         p = lambda name: os.path.join(d, name)  # noqa: E731
-        run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', p('ca.key'),
-             '-out', p('ca.pem'), '-days', '30', '-subj', '/C=VN/O=Other/CN=Other Signing Root',
-             '-addext', 'basicConstraints=critical,CA:TRUE',
-             '-addext', 'keyUsage=critical,keyCertSign,cRLSign'])
-        run(['openssl', 'req', '-newkey', 'rsa:2048', '-nodes', '-keyout', p('leaf.key'),
-             '-out', p('leaf.csr'), '-utf8', '-subj', '/C=VN/CN=Lê Văn Khác/UID=CCCD:001099000003'])
-        run(['openssl', 'x509', '-req', '-in', p('leaf.csr'), '-CA', p('ca.pem'), '-CAkey',
-             p('ca.key'), '-CAcreateserial', '-out', p('leaf.pem'), '-days', '30',
-             '-extfile', ext, '-extensions', 'leaf'])
-        run(['openssl', 'pkcs12', '-export', '-inkey', p('leaf.key'), '-in', p('leaf.pem'),
-             '-certfile', p('ca.pem'), '-name', 'signer', '-out', p('leaf.p12'),
-             '-passout', 'pass:'])
-        db = p('nss')
-        os.mkdir(db)
-        run(['certutil', '-N', '-d', 'sql:' + db, '--empty-password'])
-        run(['pk12util', '-i', p('leaf.p12'), '-d', 'sql:' + db, '-W', ''])
-        run(['certutil', '-A', '-d', 'sql:' + db, '-n', 'otherca', '-t', 'CT,C,C', '-a',
-             '-i', p('ca.pem')])
         doc = self.make_pdf('doc.pdf')
         nss_signed = self.path('nss-signed.pdf')
-        run(['pdfsig', '-add-signature', '-nssdir', 'sql:' + db, '-nick', 'signer', doc,
-             nss_signed])
+        # Under "Other Signing Root", in d: its ca.pem and NSS database nss.
+        check_fixtures.nss_sign(self.dir, doc, nss_signed)
+        db = p('nss')
         code, report = self.check(nss_signed, p('ca.pem'))
         self.assertEqual(code, 0, report)
         (sig,) = report['signatures']
