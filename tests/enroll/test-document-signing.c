@@ -16,7 +16,6 @@
 
 #include "config.h"
 
-#include <cairo-pdf.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -25,6 +24,7 @@
 #include "enr-pdf-check.h"
 #include "enr-session-private.h"
 #include "enr-test-enroll.h"
+#include "enr-test-pdf.h"
 #include "enr-test-sandbox.h"
 
 #define PIN       "274913"
@@ -93,30 +93,12 @@ fixture_tear_down (Fixture       *fx,
 
 /* --- Documents ------------------------------------------------------------------ */
 
-/* A PDF of @pages A4 pages with some Vietnamese text, drawn by cairo. */
 static char *
 make_pdf (Fixture    *fx,
           const char *name,
           guint       pages)
 {
-  char *path = g_build_filename (fx->dir, name, NULL);
-  cairo_surface_t *surface = cairo_pdf_surface_create (path, 595, 842);
-  cairo_t *cr = cairo_create (surface);
-
-  for (guint i = 0; i < pages; i++)
-    {
-      g_autofree char *line = g_strdup_printf ("Tờ khai số %u — trang %u", 1, i + 1);
-
-      cairo_move_to (cr, 72, 100);
-      cairo_set_font_size (cr, 18);
-      cairo_show_text (cr, line);
-      cairo_show_page (cr);
-    }
-  cairo_destroy (cr);
-  cairo_surface_finish (surface);
-  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
-  cairo_surface_destroy (surface);
-  return path;
+  return enr_test_make_pdf (fx->dir, name, pages);
 }
 
 static GBytes *
