@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "enr-account.h"
+#include "enr-bench-median.h"
 #include "enr-document-signing-private.h"
 #include "enr-session-private.h"
 #include "enr-test-enroll.h"
@@ -29,24 +30,6 @@
 #define PIN  "482913"
 
 static const double BOX[4] = { 340, 36, 560, 96 };
-
-static int
-compare (gconstpointer a,
-         gconstpointer b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-median (double *values,
-        guint   n)
-{
-  qsort (values, n, sizeof *values, compare);
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
 
 static void
 row (const char *figure,
