@@ -58,8 +58,9 @@ EnrVneidClient   *_enr_session_get_vneid              (EnrSession *self);
 EnrSmartcaClient *_enr_session_get_smartca            (EnrSession *self);
 EnrKeyStore      *_enr_session_get_store              (EnrSession *self);
 EnrHttp          *_enr_session_get_http               (EnrSession *self);
-/* :signing-trust-anchor, which signatures on documents are checked
- * against (NULL: the system's store). */
+/* :signing-trust-anchor: the PEM file of the signing (and time-stamping)
+ * roots that certificates and signatures on documents are checked against
+ * (NULL: the system's store). */
 const char       *_enr_session_get_signing_trust_anchor (EnrSession *self);
 const char       *_enr_session_get_citizen_id         (EnrSession *self);
 /* The key handle's opaque id (NULL until something is kept). */
