@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "enr-bench-median.h"
+#include "enr-bench-stall.h"
 #include "enr-kak.h"
 #include "enr-key-wrap.h"
 #include "enr-pades.h"
@@ -75,28 +76,6 @@ check (gboolean    ok,
            act_error_, #action); \
   } G_STMT_END
 
-/* --- The main context's worst stall ----------------------------------------------- */
-
-typedef struct
-{
-  gint64 last_us;
-  gint64 worst_us;
-} Stall;
-
-static gboolean
-tick_cb (gpointer user_data)
-{
-  Stall *stall = user_data;
-  gint64 now = g_get_monotonic_time ();
-
-  if (stall->last_us != 0)
-    stall->worst_us = MAX (stall->worst_us, now - stall->last_us - 1000);
-  if (stall->last_us != 0 && now - stall->last_us > 4000 && g_getenv ("BENCH_TRACE"))
-    g_message ("stall of %" G_GINT64_FORMAT " us", now - stall->last_us);
-  stall->last_us = now;
-  return G_SOURCE_CONTINUE;
-}
-
 /* --- One enrollment ---------------------------------------------------------------- */
 
 static char *
@@ -150,9 +129,8 @@ enroll (Enrollment *out)
   g_autoptr(GError) error = NULL;
   g_autofree char *login_otp = NULL;
   g_autofree char *contract_otp = NULL;
-  Stall stall = { 0 };
+  EnrBenchStall stall = { 0 };
   gint64 begun;
-  guint timer;
 
   enr_sandbox_runner_add_arguments (runner, "--sync-delay-ms", "0", NULL);
   enr_sandbox_runner_set_log_file (runner, "/dev/null");
@@ -169,13 +147,13 @@ enroll (Enrollment *out)
 
   /* Only the session's own work is timed: reading the OTPs from the
    * sandbox's outbox (the citizen's phone) happens outside the clock. */
-  timer = g_timeout_add (1, tick_cb, &stall);
+  enr_bench_stall_start (&stall);
   begun = g_get_monotonic_time ();
   ACT (session, log_in, citizen_id, "Matkhau@123");
   out->wall_us = g_get_monotonic_time () - begun;
 
   login_otp = latest_otp (control, "vneid-login");
-  stall.last_us = 0;
+  enr_bench_stall_pause (&stall);
   begun = g_get_monotonic_time ();
   ACT (session, submit_login_otp, login_otp);
   ACT (session, confirm_registration, TRUE);
@@ -184,13 +162,13 @@ enroll (Enrollment *out)
   out->wall_us += g_get_monotonic_time () - begun;
 
   contract_otp = latest_otp (control, "contract");
-  stall.last_us = 0;
+  enr_bench_stall_pause (&stall);
   begun = g_get_monotonic_time ();
   ACT (session, sign_contract, contract_otp);
   ACT (session, activate, PIN, PIN);
   ACT (session, sign_acceptance, PIN);
   out->wall_us += g_get_monotonic_time () - begun;
-  g_source_remove (timer);
+  enr_bench_stall_stop (&stall);
 
   check (enr_session_get_step (session) == ENR_SESSION_STEP_DONE, NULL, "reaching DONE");
   enr_http_get_stats (_enr_session_get_http (session), &out->requests, &out->waited_us);
