@@ -273,12 +273,12 @@ def wait_action(button, sentence, back=None, shot=None, keyboard_default=False):
         return
     text = label(sentence)
     shown = at.wait_until(lambda: status_text(page) == text, 10, interval=0.05)
-    busy = at.states(page).contains(pyatspi.STATE_BUSY)
+    busy = at.states(page).contains(at.pyatspi.STATE_BUSY)
     focused = [o.getRoleName() for o in status_line(page)
-               if at.states(o).contains(pyatspi.STATE_FOCUSED)]
+               if at.states(o).contains(at.pyatspi.STATE_FOCUSED)]
     back_ok = back_button is None or (
-        at.states(back_button).contains(pyatspi.STATE_VISIBLE) and
-        not at.states(back_button).contains(pyatspi.STATE_SENSITIVE))
+        at.states(back_button).contains(at.pyatspi.STATE_VISIBLE) and
+        not at.states(back_button).contains(at.pyatspi.STATE_SENSITIVE))
     if shot:
         ui.shot(shot)
     tap.check(shown, "while it waits, “%s” says “%s”" % (ui.page_title, text),
@@ -317,8 +317,8 @@ def wrong_entry(field, wrong, message, shot, press=None, clear=False):
     # GTK 4.8 says STATE_INVALID (later versions STATE_INVALID_ENTRY); the
     # message is the field's description, which a screen reader reads.
     invalid = entry is not None and at.wait_until(
-        lambda: at.states(entry).contains(pyatspi.STATE_INVALID) or
-        at.states(entry).contains(pyatspi.STATE_INVALID_ENTRY), 5)
+        lambda: at.states(entry).contains(at.pyatspi.STATE_INVALID) or
+        at.states(entry).contains(at.pyatspi.STATE_INVALID_ENTRY), 5)
     tap.check(invalid and (entry.description or "").startswith(prefix),
               "“%s” is marked invalid for assistive technology, its message its description"
               % label(field), "description: %r" % (entry.description if entry else None,))
