@@ -3,8 +3,6 @@
 
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
-
 #include "enr-page-slot.h"
 
 struct _EnrPageSlot
@@ -13,6 +11,7 @@ struct _EnrPageSlot
 
   const EnrPageEntry *entry;
   EnrSession         *session;
+  char               *title;
   EnrPage            *page;      /* our child, once built */
 };
 
@@ -32,12 +31,23 @@ enr_page_slot_dispose (GObject *object)
 }
 
 static void
+enr_page_slot_finalize (GObject *object)
+{
+  EnrPageSlot *self = ENR_PAGE_SLOT (object);
+
+  g_free (self->title);
+
+  G_OBJECT_CLASS (enr_page_slot_parent_class)->finalize (object);
+}
+
+static void
 enr_page_slot_class_init (EnrPageSlotClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = enr_page_slot_dispose;
+  object_class->finalize = enr_page_slot_finalize;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   /* Only the page inside is something to a screen reader. */
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GENERIC);
@@ -53,7 +63,8 @@ enr_page_slot_init (EnrPageSlot *self)
 
 GtkWidget *
 enr_page_slot_new (const EnrPageEntry *entry,
-                   EnrSession         *session)
+                   EnrSession         *session,
+                   const char         *title)
 {
   EnrPageSlot *self;
 
@@ -63,6 +74,7 @@ enr_page_slot_new (const EnrPageEntry *entry,
   self = g_object_new (ENR_TYPE_PAGE_SLOT, NULL);
   self->entry = entry;
   self->session = g_object_ref (session);
+  self->title = g_strdup (title);
   return GTK_WIDGET (self);
 }
 
@@ -76,7 +88,7 @@ enr_page_slot_ensure_page (EnrPageSlot *self)
 
   self->page = g_object_new (self->entry->get_type (),
                              "session", self->session,
-                             "title", _(self->entry->title),
+                             "title", self->title,
                              NULL);
   /* Tests and the kiosk find a page by its id. */
   gtk_widget_set_name (GTK_WIDGET (self->page), self->entry->id);

@@ -18,9 +18,10 @@ G_BEGIN_DECLS
 #define ENR_TYPE_PAGE_SLOT (enr_page_slot_get_type ())
 G_DECLARE_FINAL_TYPE (EnrPageSlot, enr_page_slot, ENR, PAGE_SLOT, GtkWidget)
 
-/* @entry: static (the page table's) */
+/* @entry: static (the page table's); @title: the page's, translated */
 GtkWidget *enr_page_slot_new         (const EnrPageEntry *entry,
-                                      EnrSession         *session);
+                                      EnrSession         *session,
+                                      const char         *title);
 /* The page, built now if it is not yet. */
 EnrPage   *enr_page_slot_ensure_page (EnrPageSlot        *self);
 /* The page, or NULL while it is not built. */

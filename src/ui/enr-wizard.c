@@ -501,7 +501,8 @@ enr_wizard_new (GtkApplication *application,
 
   for (guint i = 0; i < self->n_entries; i++)
     {
-      GtkWidget *slot = enr_page_slot_new (&self->entries[i], session);
+      GtkWidget *slot = enr_page_slot_new (&self->entries[i], session,
+                                           _(self->entries[i].title));
       g_autofree char *title = sidebar_title (&self->entries[i]);
 
       gtk_assistant_append_page (self->assistant, slot);
