@@ -116,7 +116,7 @@ def lines_of(obj, reference):
 try:
     # 1. Not configured: said on the welcome page, before Start.
     start()
-    ui = at.App("smartca-enroll", shots=shots)
+    ui = at.App(program, shots=shots, log_path=log.name)
     ui.wait_page(label("Welcome"))
     ui.wait_text(label("This computer is not set up to register yet: it does not know the "
                        "address of the VNeID and VNPT SmartCA services. Ask the person who looks "
@@ -138,7 +138,7 @@ try:
     start("--sandbox")
     sandbox = json.loads(program.stdout.readline())
     tls = ssl.create_default_context(cafile=sandbox["trust_anchor"])
-    ui = at.App("smartca-enroll", shots=shots)
+    ui = at.App(program, shots=shots, log_path=log.name)
     ui.wait_page(label("Welcome"))
     ui.press(label("_Start"))
     ui.wait_page(label("Log In to VNeID"))
@@ -194,7 +194,7 @@ try:
     os.chmod(held, 0o755)
     env["SMARTCA_SANDBOX"] = held
     start("--sandbox")
-    ui = at.App("smartca-enroll", shots=shots)
+    ui = at.App(program, shots=shots, log_path=log.name)
     ui.wait_page(label("Welcome"))
     tap.check(not select.select([program.stdout], [], [], 0)[0],
               "with --sandbox the window shows before the sandbox listens")
