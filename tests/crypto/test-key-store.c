@@ -333,6 +333,7 @@ test_open_needs_both (Fixture       *fixture,
     g_autoptr(EnrKak) kak = open_with (fixture, fixture->keys, fixture->share, &error);
 
     g_assert_no_error (error);
+    g_assert_nonnull (kak);
   }
 }
 

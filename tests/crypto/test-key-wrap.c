@@ -291,6 +291,7 @@ test_sealed_file (Fixture       *fixture,
     g_autoptr(GBytes) none = enr_sealed_file_open (sealed, other_key, "signed-contract.pdf",
                                                    &refused);
 
+    g_assert_null (none);
     g_assert_error (refused, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_CORRUPT_HANDLE);
   }
   {
@@ -298,6 +299,7 @@ test_sealed_file (Fixture       *fixture,
     g_autoptr(GBytes) none = enr_sealed_file_open (sealed, key, "signed-acceptance-record.pdf",
                                                    &refused);
 
+    g_assert_null (none);
     g_assert_error (refused, ENR_CRYPTO_ERROR, ENR_CRYPTO_ERROR_CORRUPT_HANDLE);
   }
 }

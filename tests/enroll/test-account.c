@@ -753,6 +753,7 @@ test_pin_call_not_retried (Fixture       *fx,
   {
     g_autoptr(EnrKak) none = unlock (fx, "000000", &error);
 
+    g_assert_null (none);
     g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_PIN_WRONG);
     /* The dropped try counted once, this one once. */
     g_assert_cmpint (enr_service_error_get_details (error)->attempts_left, ==, 3);

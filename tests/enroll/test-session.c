@@ -1341,7 +1341,6 @@ test_kiosk_wipe (Fixture       *fx,
 {
   g_autoptr(GAsyncResult) res = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GDir) dir = NULL;
   guint notified = 0;
   gboolean found = TRUE;
 
