@@ -30,6 +30,7 @@ enum
   PROP_KIOSK,
   PROP_STATE_DIRECTORY,
   PROP_TSA_URL,
+  PROP_AWAITING_SERVICE,
   PROP_STEP,
   PROP_BUSY,
   PROP_NEEDS_LOGIN,
@@ -71,6 +72,8 @@ struct _EnrSession
   char                  *tsa_url;           /* the time-stamp authority's; settable */
   gboolean               kiosk;
   GError                *config_error;      /* why no action can run, or NULL */
+  gboolean               awaiting_service;  /* made before its service is known */
+  GQueue                 service_waiters;   /* of GTask: wait_for_service, not owned */
   EnrHttp               *http;
   EnrVneidClient        *vneid;
   EnrSmartcaClient      *smartca;
@@ -137,6 +140,11 @@ gboolean  _enr_session_finish_action      (EnrSession          *self,
                                            GError             **error);
 
 /* --- Properties (enr-session.c) ------------------------------------------------------- */
+
+/* Makes the clients for the service the session is configured with, or
+ * sets :configured's error (constructed, enr_session_configure()). */
+void _enr_session_set_up_service        (EnrSession *self);
+void _enr_session_notify                (EnrSession *self, guint prop);
 
 void _enr_session_set_needs_login       (EnrSession *self, gboolean needs_login);
 void _enr_session_set_resumed           (EnrSession *self, gboolean resumed);

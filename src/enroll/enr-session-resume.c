@@ -15,6 +15,8 @@
 #include "enr-state-file.h"
 #include "enr-store-error.h"
 
+#define CHECKPOINT_FILE "enrollment.json"
+
 /* --- Reconciling with SmartCA ------------------------------------------------------- */
 
 /* What the step the service is at shows, still to fetch. */
@@ -585,7 +587,7 @@ enr_session_resume_async (EnrSession          *self,
       return;
     }
 
-  path = g_build_filename (self->state_dir, "enrollment.json", NULL);
+  path = g_build_filename (self->state_dir, CHECKPOINT_FILE, NULL);
   enr_state_file_read_async (path, g_task_get_cancellable (task), checkpoint_read_cb, task);
 }
 
@@ -604,4 +606,62 @@ enr_session_resume_finish (EnrSession    *self,
   if (found != NULL)
     *found = resume != NULL && resume->found;
   return _enr_session_finish_action (self, result, enr_session_resume_async, error);
+}
+
+/* --- Peeking ------------------------------------------------------------------------- */
+
+static void
+peek_read_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  EnrSession *self = g_task_get_source_object (task);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(EnrCheckpoint) checkpoint = NULL;
+
+  bytes = enr_state_file_read_finish (result, NULL);
+  if (bytes != NULL)
+    checkpoint = enr_checkpoint_from_bytes (bytes, NULL);
+  /* The same test as resume's, and the end of enr_account_session_is_enrolled()'s
+   * that needs no keyring: a version-1 file has no handle yet, and moves to the
+   * keyring through the wizard's resume. */
+  g_task_return_boolean (task, checkpoint != NULL &&
+                               g_strcmp0 (checkpoint->smartca_url, self->smartca_url) == 0 &&
+                               checkpoint->registration_id != NULL &&
+                               checkpoint->credential_id != NULL &&
+                               checkpoint->handle_id != NULL &&
+                               checkpoint->step >= ENR_SESSION_STEP_CERTIFICATE);
+}
+
+void
+enr_session_peek_enrolled_async (EnrSession          *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (ENR_IS_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, enr_session_peek_enrolled_async);
+  if (self->kiosk || self->config_error != NULL)
+    {
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
+  path = g_build_filename (self->state_dir, CHECKPOINT_FILE, NULL);
+  enr_state_file_read_async (path, cancellable, peek_read_cb, g_steal_pointer (&task));
+}
+
+gboolean
+enr_session_peek_enrolled_finish (EnrSession   *self,
+                                  GAsyncResult *result)
+{
+  g_return_val_if_fail (ENR_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), NULL);
 }

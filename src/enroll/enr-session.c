@@ -43,19 +43,12 @@ _enr_session_set_string (char      **field,
 static void tokens_changed_cb (EnrSmartcaClient *client,
                                EnrSession       *self);
 
-static void
-enr_session_constructed (GObject *object)
+void
+_enr_session_set_up_service (EnrSession *self)
 {
-  EnrSession *self = ENR_SESSION (object);
   g_autoptr(GError) error = NULL;
 
-  G_OBJECT_CLASS (enr_session_parent_class)->constructed (object);
-
-  if (self->state_dir == NULL)
-    self->state_dir = g_build_filename (g_get_user_data_dir (), "smartca-enroll", NULL);
-
-  self->store = enr_key_store_new (self->kiosk ? ENR_KEY_STORE_EPHEMERAL : ENR_KEY_STORE_KEYRING);
-
+  g_clear_error (&self->config_error);
   if (self->vneid_url == NULL || *self->vneid_url == '\0' ||
       self->smartca_url == NULL || *self->smartca_url == '\0')
     {
@@ -77,6 +70,20 @@ enr_session_constructed (GObject *object)
   self->smartca = enr_smartca_client_new (self->http, self->smartca_url);
   g_signal_connect_object (self->smartca, "tokens-changed", G_CALLBACK (tokens_changed_cb),
                            self, G_CONNECT_DEFAULT);
+}
+
+static void
+enr_session_constructed (GObject *object)
+{
+  EnrSession *self = ENR_SESSION (object);
+
+  G_OBJECT_CLASS (enr_session_parent_class)->constructed (object);
+
+  if (self->state_dir == NULL)
+    self->state_dir = g_build_filename (g_get_user_data_dir (), "smartca-enroll", NULL);
+
+  self->store = enr_key_store_new (self->kiosk ? ENR_KEY_STORE_EPHEMERAL : ENR_KEY_STORE_KEYRING);
+  _enr_session_set_up_service (self);
 }
 
 static void cancel_work (EnrSession *self);
@@ -149,6 +156,9 @@ enr_session_get_property (GObject    *object,
       break;
     case PROP_TSA_URL:
       g_value_set_string (value, self->tsa_url);
+      break;
+    case PROP_AWAITING_SERVICE:
+      g_value_set_boolean (value, self->awaiting_service);
       break;
     case PROP_STEP:
       g_value_set_enum (value, self->step);
@@ -268,6 +278,8 @@ enr_session_class_init (EnrSessionClass *klass)
   props[PROP_TSA_URL] =
     g_param_spec_string ("tsa-url", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  props[PROP_AWAITING_SERVICE] =
+    g_param_spec_boolean ("awaiting-service", NULL, NULL, FALSE, shown);
   props[PROP_STEP] =
     g_param_spec_enum ("step", NULL, NULL, ENR_TYPE_SESSION_STEP, ENR_SESSION_STEP_LOGIN, shown);
   props[PROP_BUSY] = g_param_spec_boolean ("busy", NULL, NULL, FALSE, shown);
@@ -306,6 +318,7 @@ enr_session_init (EnrSession *self)
 {
   self->pin_attempts_left = -1;
   g_queue_init (&self->token_waiters);
+  g_queue_init (&self->service_waiters);
 }
 
 EnrSession *
@@ -658,6 +671,13 @@ notify (EnrSession *self,
         guint       prop)
 {
   g_object_notify_by_pspec (G_OBJECT (self), props[prop]);
+}
+
+void
+_enr_session_notify (EnrSession *self,
+                     guint       prop)
+{
+  notify (self, prop);
 }
 
 static void

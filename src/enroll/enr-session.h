@@ -310,6 +310,32 @@ char                 *enr_session_dup_masked_citizen_id (EnrSession  *self);
 gboolean              enr_session_get_configured       (EnrSession   *self,
                                                         GError      **error);
 
+/*
+ * A session made before its service is known (`--sandbox` shows its window
+ * while its sandbox starts): :awaiting-service (boolean, notify) is TRUE,
+ * and :configured FALSE, until enr_session_configure() gives it the
+ * service (the arguments of enr_session_new(); @state_directory NULL keeps
+ * the default). An action run before that fails as one without a service
+ * would: what needs the service waits for it first, with
+ * enr_session_wait_for_service_async(), which completes at once for any
+ * other session.
+ */
+EnrSession           *enr_session_new_awaiting_service (gboolean      kiosk);
+gboolean              enr_session_get_awaiting_service (EnrSession   *self);
+void                  enr_session_configure            (EnrSession   *self,
+                                                        const char   *vneid_url,
+                                                        const char   *smartca_url,
+                                                        const char   *trust_anchor,
+                                                        const char   *signing_trust_anchor,
+                                                        const char   *state_directory);
+void                  enr_session_wait_for_service_async  (EnrSession          *self,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
+gboolean              enr_session_wait_for_service_finish (EnrSession          *self,
+                                                           GAsyncResult        *result,
+                                                           GError             **error);
+
 /* What a new PIN is worth as the citizen types it. */
 typedef enum
 {
@@ -348,6 +374,22 @@ gboolean  enr_session_resume_finish              (EnrSession          *self,
                                                   GAsyncResult        *result,
                                                   gboolean            *found,
                                                   GError             **error);
+
+/*
+ * Before the first window: whether the checkpoint alone says that this
+ * computer finished an enrollment with this service and keeps its key
+ * handle, so that the desktop opens on "Your SmartCA" rather than on the
+ * wizard. Reads that one file (in a worker thread), nothing else: no
+ * keyring, no service; enr_session_resume_async() then settles it. FALSE
+ * for a kiosk, a session without a service, and any checkpoint that cannot
+ * be read. Not an action: it runs beside them.
+ */
+void      enr_session_peek_enrolled_async        (EnrSession          *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean  enr_session_peek_enrolled_finish       (EnrSession          *self,
+                                                  GAsyncResult        *result);
 
 /*
  * Step 1a, the QR login. Shows a code in :login-code and waits for the

@@ -38,6 +38,7 @@ struct _EnrAccountWindow
   GCancellable      *cancellable;
   guint              refresh_source;
   gboolean           refresh_failed;
+  gboolean           resuming;
 };
 
 G_DEFINE_FINAL_TYPE (EnrAccountWindow, enr_account_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -105,7 +106,8 @@ update (EnrAccountWindow *self)
                                      "These requests wait for your answer. Check that you asked "
                                      "for each, then approve it with your PIN or reject it.", n));
   gtk_widget_set_visible (GTK_WIDGET (self->requests_list), n > 0);
-  gtk_spinner_set_spinning (self->refresh_spinner, enr_account_get_refreshing (self->account));
+  gtk_spinner_set_spinning (self->refresh_spinner,
+                            self->resuming || enr_account_get_refreshing (self->account));
 }
 
 static GtkWidget *
@@ -141,11 +143,53 @@ refreshed_cb (GObject      *source,
   self->refresh_failed = FALSE;
 }
 
+static void refresh (EnrAccountWindow *self);
+
+static void
+resumed_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(EnrAccountWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!enr_session_resume_finish (ENR_SESSION (source), result, NULL, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->resuming = FALSE;
+  update (self);
+  /* The checkpoint said enrolled, the keyring did not keep the key (or
+   * cannot be opened): the wizard's welcome page says what to do. */
+  if (!enr_account_session_is_enrolled (ENR_SESSION (source)))
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self), "app.enroll", NULL);
+      return;
+    }
+  if (error != NULL)
+    {
+      enr_error_area_show_error (ENR_ERROR_AREA (self->error_area), error,
+                                 ENR_ERROR_ACTION_RETRY);
+      self->refresh_failed = TRUE;
+      return;
+    }
+  refresh (self);
+}
+
 static void
 refresh (EnrAccountWindow *self)
 {
-  if (enr_account_get_refreshing (self->account))
+  if (self->resuming || enr_account_get_refreshing (self->account))
     return;
+  /* Opened at start-up on what the checkpoint said: the keyring and
+   * SmartCA are asked now, with the window shown. */
+  if (!enr_session_get_resumed (session_of (self)))
+    {
+      self->resuming = TRUE;
+      update (self);
+      enr_session_resume_async (session_of (self), self->cancellable, resumed_cb,
+                                g_object_ref (self));
+      return;
+    }
   enr_account_refresh_async (self->account, self->cancellable, refreshed_cb,
                              g_object_ref (self));
 }

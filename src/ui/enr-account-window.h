@@ -15,6 +15,10 @@ G_BEGIN_DECLS
  * each approved with the PIN or rejected; change the PIN; link this
  * computer again ("app.link"); remove SmartCA from this computer (then
  * "app.enroll"). An ordinary window, beside the wizard (DESIGN.md).
+ *
+ * On a session not resumed yet (the desktop's start, decided from the
+ * checkpoint alone) it resumes it when shown, and hands over to the wizard
+ * ("app.enroll") if the keyring does not keep the key after all.
  */
 #define ENR_TYPE_ACCOUNT_WINDOW (enr_account_window_get_type ())
 G_DECLARE_FINAL_TYPE (EnrAccountWindow, enr_account_window, ENR, ACCOUNT_WINDOW,

@@ -31,6 +31,7 @@ struct _EnrApplication
   EnrConfig         *config;
   EnrSession        *session;     /* the desktop's; a kiosk has one per citizen */
   EnrWizard         *wizard;      /* weak: its window owns it */
+  EnrSandboxBanner  *banner;      /* weak: the wizard's, told when the sandbox is there */
   GtkWindow         *window;      /* weak: the wizard's, "Your SmartCA" or the link's */
   EnrKiosk          *kiosk;
   EnrSandboxRunner  *runner;
@@ -111,8 +112,14 @@ new_wizard_window (EnrApplication *self,
 {
   GtkWidget *banner = NULL;
 
-  if (self->control != NULL)
-    banner = enr_sandbox_banner_new (session, self->control);
+  if (self->config->sandbox)
+    {
+      banner = enr_sandbox_banner_new (session, self->control);
+      if (self->banner != NULL)
+        g_object_remove_weak_pointer (G_OBJECT (self->banner), (gpointer *) &self->banner);
+      self->banner = ENR_SANDBOX_BANNER (banner);
+      g_object_add_weak_pointer (G_OBJECT (banner), (gpointer *) &self->banner);
+    }
 
   if (self->wizard != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->wizard), (gpointer *) &self->wizard);
@@ -170,6 +177,12 @@ new_session (EnrApplication *self)
   const char *signing = self->config->signing_trust_anchor;
   const char *tsa = self->config->tsa_url;
   EnrSession *session;
+
+  /* The desktop's window shows before its sandbox listens (the session is
+   * configured then); a kiosk waits for it. */
+  if (self->config->sandbox &&
+      (self->runner == NULL || enr_sandbox_runner_get_vneid_url (self->runner) == NULL))
+    return enr_session_new_awaiting_service (self->config->kiosk);
 
   if (self->runner != NULL)
     {
@@ -343,9 +356,44 @@ announce_sandbox (EnrSandboxRunner *runner)
   fflush (stdout);
 }
 
-/* The wizard, or the check of the document given with --check. */
+static void
+peeked_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(EnrApplication) self = user_data;
+
+  self->starting = FALSE;
+  if (enr_session_peek_enrolled_finish (ENR_SESSION (source), result))
+    show_window (self, GTK_WINDOW (enr_account_window_new (GTK_APPLICATION (self), self->session,
+                                                           self->control)));
+  else
+    open_window (self, NULL);
+  g_application_release (G_APPLICATION (self));
+}
+
+/* The desktop's first window: "Your SmartCA" on a computer that finished
+ * its enrollment, else the wizard. The checkpoint file alone decides, so
+ * that neither the keyring nor the service stands between the citizen and
+ * a window; the window then resumes the session. */
 static void
 open_first_window (EnrApplication *self)
+{
+  self->starting = TRUE;
+  g_application_hold (G_APPLICATION (self));
+  enr_session_peek_enrolled_async (self->session, NULL, peeked_cb, g_object_ref (self));
+}
+
+static gboolean
+check_asked (EnrApplication *self)
+{
+  return self->check_file != NULL || self->choose_document;
+}
+
+/* The check of the document given with --check (or asked for with
+ * --check-document), else the desktop's first window. */
+static void
+open_start_window (EnrApplication *self)
 {
   g_autoptr(GFile) file = g_steal_pointer (&self->check_file);
 
@@ -354,7 +402,7 @@ open_first_window (EnrApplication *self)
   else if (self->choose_document)
     enr_check_window_choose (open_check_window (self));
   else
-    open_window (self, NULL);
+    open_first_window (self);
 }
 
 static void
@@ -380,14 +428,52 @@ runner_started_cb (GObject      *source,
                                            &error);
   if (self->control == NULL)
     g_warning ("no sandbox banner: %s", error->message);
+  else if (self->banner != NULL)
+    enr_sandbox_banner_set_control (self->banner, self->control);
   if (self->config->kiosk)
     start_kiosk (self);
   else
     {
-      make_session (self);
-      open_first_window (self);
+      g_autofree char *state_dir = g_build_filename (
+        enr_sandbox_runner_get_data_dir (self->runner), "client", NULL);
+      const char *trust = enr_sandbox_runner_get_trust_anchor (self->runner);
+
+      /* A sandbox is new every run: so is what the client remembers of it.
+       * Its root signs both its TLS certificate and its issuing CA. */
+      enr_session_configure (self->session, enr_sandbox_runner_get_vneid_url (self->runner),
+                             enr_sandbox_runner_get_smartca_url (self->runner), trust, trust,
+                             state_dir);
+      enr_session_set_tsa_url (self->session, enr_sandbox_runner_get_tsa_url (self->runner));
+      if (check_asked (self))
+        open_start_window (self);
     }
   g_application_release (G_APPLICATION (self));
+}
+
+static void
+start_sandbox (EnrApplication *self)
+{
+  g_autofree char *program = NULL;
+
+  /* The one built or installed with this program (SMARTCA_SANDBOX names
+   * another). */
+  if (g_getenv ("SMARTCA_SANDBOX") == NULL)
+    program = enr_paths_get_sandbox_program ();
+  self->runner = enr_sandbox_runner_new (program, NULL);
+  self->starting = TRUE;
+  g_application_hold (G_APPLICATION (self));
+  enr_sandbox_runner_start_async (self->runner, NULL, runner_started_cb, g_object_ref (self));
+}
+
+/* The sandbox (whose first start makes its CAs: a second of one core)
+ * starts once the window has drawn its first frame, not before. */
+static void
+first_frame_cb (GdkFrameClock  *clock,
+                EnrApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, first_frame_cb, self);
+  if (self->runner == NULL)
+    start_sandbox (self);
 }
 
 static void
@@ -405,17 +491,24 @@ enr_application_activate (GApplication *application)
 
   if (self->config->sandbox && self->runner == NULL)
     {
-      g_autofree char *program = NULL;
+      GtkWindow *window;
 
-      /* The one built or installed with this program (SMARTCA_SANDBOX
-       * names another). */
-      if (g_getenv ("SMARTCA_SANDBOX") == NULL)
-        program = enr_paths_get_sandbox_program ();
-      self->runner = enr_sandbox_runner_new (program, NULL);
-      self->starting = TRUE;
-      g_application_hold (application);
-      enr_sandbox_runner_start_async (self->runner, NULL, runner_started_cb,
-                                      g_object_ref (self));
+      /* A kiosk's citizen starts on a service that is there; so does the
+       * check of a document, against the sandbox's root. */
+      if (self->config->kiosk || check_asked (self))
+        {
+          if (!self->config->kiosk)
+            make_session (self);
+          start_sandbox (self);
+          return;
+        }
+      /* The window first, usable at once: what needs the service waits
+       * for it (the welcome page's Start). */
+      make_session (self);
+      window = new_wizard_window (self, self->session, NULL);
+      show_window (self, window);
+      g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
+                        G_CALLBACK (first_frame_cb), self);
       return;
     }
 
@@ -426,7 +519,7 @@ enr_application_activate (GApplication *application)
     }
   if (self->session == NULL)
     make_session (self);
-  open_first_window (self);
+  open_start_window (self);
 }
 
 /* A file manager's "Open With", or --check FILE handed on by a second

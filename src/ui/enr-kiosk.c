@@ -101,6 +101,27 @@ expired_cb (EnrKiosk *self)
   enr_kiosk_reset (self);
 }
 
+/* The closing page prints the receipt; the wizard builds it when the
+ * citizen gets there. */
+static void
+attach_closing_page (EnrKiosk *self,
+                     EnrPage  *closing)
+{
+  self->closing_page = ENR_CLOSING_PAGE (closing);
+  g_object_add_weak_pointer (G_OBJECT (closing), (gpointer *) &self->closing_page);
+  g_signal_connect_swapped (closing, "print-receipt", G_CALLBACK (print_receipt_cb), self);
+}
+
+static void
+page_built_cb (EnrWizard  *wizard,
+               const char *id,
+               EnrPage    *page,
+               EnrKiosk   *self)
+{
+  if (g_str_equal (id, "closing") && self->closing_page == NULL)
+    attach_closing_page (self, page);
+}
+
 static void
 attach_wizard (EnrKiosk  *self,
                EnrWizard *wizard)
@@ -119,12 +140,9 @@ attach_wizard (EnrKiosk  *self,
   self->keypad = g_object_ref_sink (ENR_KEYPAD (enr_keypad_new (self->shuffle)));
   enr_keypad_follow_focus (self->keypad, window);
 
+  g_signal_connect (wizard, "page-built", G_CALLBACK (page_built_cb), self);
   if (closing != NULL)
-    {
-      self->closing_page = ENR_CLOSING_PAGE (closing);
-      g_object_add_weak_pointer (G_OBJECT (closing), (gpointer *) &self->closing_page);
-      g_signal_connect_swapped (closing, "print-receipt", G_CALLBACK (print_receipt_cb), self);
-    }
+    attach_closing_page (self, closing);
 }
 
 /* Returns the window, no longer followed. */
@@ -134,7 +152,10 @@ detach_window (EnrKiosk *self)
   GtkWindow *window = self->window;
 
   if (self->wizard != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->wizard), (gpointer *) &self->wizard);
+    {
+      g_signal_handlers_disconnect_by_data (self->wizard, self);
+      g_object_remove_weak_pointer (G_OBJECT (self->wizard), (gpointer *) &self->wizard);
+    }
   self->wizard = NULL;
   if (window == NULL)
     return NULL;

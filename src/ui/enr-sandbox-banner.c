@@ -130,11 +130,13 @@ refresh (EnrSandboxBanner *self)
 {
   Citizen *citizen = selected_citizen (self);
 
-  gboolean can_answer = citizen != NULL && enr_session_get_login_code (self->session) != NULL;
+  gboolean can_answer = citizen != NULL && self->control != NULL &&
+                        enr_session_get_login_code (self->session) != NULL;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->approve_button), can_answer);
   gtk_widget_set_sensitive (GTK_WIDGET (self->deny_button), can_answer);
-  if (citizen == NULL)
+  /* No sandbox yet, no codes: it is still starting. */
+  if (citizen == NULL || self->control == NULL)
     return;
   enr_sandbox_control_outbox_async (self->control, citizen->phone, self->cancellable, outbox_cb,
                                     g_object_ref (self));
@@ -169,7 +171,7 @@ answer_login (EnrSandboxBanner *self,
   const EnrLoginCode *code = enr_session_get_login_code (self->session);
   Citizen *citizen = selected_citizen (self);
 
-  if (code == NULL || citizen == NULL)
+  if (code == NULL || citizen == NULL || self->control == NULL)
     return;
   enr_sandbox_control_answer_login_async (self->control, code->user_code, citizen->citizen_id,
                                           approve, self->cancellable, answer_cb,
@@ -301,11 +303,11 @@ enr_sandbox_banner_new (EnrSession        *session,
   EnrSandboxBanner *self;
 
   g_return_val_if_fail (ENR_IS_SESSION (session), NULL);
-  g_return_val_if_fail (ENR_IS_SANDBOX_CONTROL (control), NULL);
+  g_return_val_if_fail (control == NULL || ENR_IS_SANDBOX_CONTROL (control), NULL);
 
   self = g_object_new (ENR_TYPE_SANDBOX_BANNER, NULL);
   self->session = g_object_ref (session);
-  self->control = g_object_ref (control);
+  self->control = control != NULL ? g_object_ref (control) : NULL;
   /* A new code was sent, a QR login began or ended: show what changed. */
   g_signal_connect_object (session, "notify::otp", G_CALLBACK (refresh), self,
                            G_CONNECT_SWAPPED);
@@ -313,4 +315,15 @@ enr_sandbox_banner_new (EnrSession        *session,
                            G_CONNECT_SWAPPED);
   fill_citizens (self);
   return GTK_WIDGET (self);
+}
+
+void
+enr_sandbox_banner_set_control (EnrSandboxBanner  *self,
+                                EnrSandboxControl *control)
+{
+  g_return_if_fail (ENR_IS_SANDBOX_BANNER (self));
+  g_return_if_fail (control == NULL || ENR_IS_SANDBOX_CONTROL (control));
+
+  if (g_set_object (&self->control, control))
+    refresh (self);
 }

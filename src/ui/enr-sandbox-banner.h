@@ -18,7 +18,10 @@ G_BEGIN_DECLS
 #define ENR_TYPE_SANDBOX_BANNER (enr_sandbox_banner_get_type ())
 G_DECLARE_FINAL_TYPE (EnrSandboxBanner, enr_sandbox_banner, ENR, SANDBOX_BANNER, GtkWidget)
 
-GtkWidget *enr_sandbox_banner_new (EnrSession        *session,
-                                   EnrSandboxControl *control);
+/* @control: (nullable): NULL while the sandbox starts (set it then). */
+GtkWidget *enr_sandbox_banner_new         (EnrSession        *session,
+                                           EnrSandboxControl *control);
+void       enr_sandbox_banner_set_control (EnrSandboxBanner  *self,
+                                           EnrSandboxControl *control);
 
 G_END_DECLS

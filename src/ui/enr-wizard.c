@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "enr-page-runner.h"
+#include "enr-page-slot.h"
 #include "enr-page-table.h"
 #include "enr-wizard.h"
 
@@ -19,7 +20,7 @@ struct _EnrWizard
   GtkAssistant       *assistant;       /* weak: the window owns us */
   EnrSession         *session;
   gboolean            kiosk;
-  GPtrArray          *pages;           /* EnrPage, in page-table order */
+  GPtrArray          *slots;           /* EnrPageSlot, in page-table order */
   const EnrPageEntry *entries;
   guint               n_entries;
   EnrPageRunner      *runner;          /* the current page's buttons and actions */
@@ -27,6 +28,13 @@ struct _EnrWizard
 };
 
 G_DEFINE_FINAL_TYPE (EnrWizard, enr_wizard, G_TYPE_OBJECT)
+
+enum {
+  SIGNAL_PAGE_BUILT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 #define DEFAULT_WIDTH  1120
 #define DEFAULT_HEIGHT 860
@@ -45,10 +53,11 @@ static int
 index_of_page (EnrWizard *self,
                EnrPage   *page)
 {
-  guint index;
-
-  if (page != NULL && g_ptr_array_find (self->pages, page, &index))
-    return (int) index;
+  if (page == NULL)
+    return -1;
+  for (guint i = 0; i < self->slots->len; i++)
+    if (enr_page_slot_get_page (g_ptr_array_index (self->slots, i)) == page)
+      return (int) i;
   return -1;
 }
 
@@ -131,14 +140,32 @@ window_title_cb (GtkWindow *window,
     gtk_window_set_title (window, title);
 }
 
+/* A page is built the first time the citizen goes to it. */
+static EnrPage *
+ensure_page (EnrWizard   *self,
+             EnrPageSlot *slot)
+{
+  EnrPage *page = enr_page_slot_get_page (slot);
+  guint index;
+
+  if (page != NULL)
+    return page;
+  page = enr_page_slot_ensure_page (slot);
+  if (g_ptr_array_find (self->slots, slot, &index))
+    g_signal_emit (self, signals[SIGNAL_PAGE_BUILT], 0, self->entries[index].id, page);
+  return page;
+}
+
 static void
 prepare_cb (GtkAssistant *assistant,
-            GtkWidget    *page,
+            GtkWidget    *slot,
             EnrWizard    *self)
 {
-  gtk_window_set_title (GTK_WINDOW (assistant), enr_page_get_title (ENR_PAGE (page)));
+  EnrPage *page = ensure_page (self, ENR_PAGE_SLOT (slot));
+
+  gtk_window_set_title (GTK_WINDOW (assistant), enr_page_get_title (page));
   update_buttons (self);
-  enr_page_runner_set_page (self->runner, ENR_PAGE (page));
+  enr_page_runner_set_page (self->runner, page);
 }
 
 static void
@@ -303,7 +330,7 @@ enr_wizard_finalize (GObject *object)
   EnrWizard *self = ENR_WIZARD (object);
 
   g_clear_object (&self->session);
-  g_clear_pointer (&self->pages, g_ptr_array_unref);
+  g_clear_pointer (&self->slots, g_ptr_array_unref);
 
   G_OBJECT_CLASS (enr_wizard_parent_class)->finalize (object);
 }
@@ -315,12 +342,21 @@ enr_wizard_class_init (EnrWizardClass *klass)
 
   object_class->dispose = enr_wizard_dispose;
   object_class->finalize = enr_wizard_finalize;
+
+  /*
+   * EnrWizard::page-built:
+   * @id: the page's id in the page table
+   * @page: the page, just built (the first time the citizen goes to it)
+   */
+  signals[SIGNAL_PAGE_BUILT] =
+    g_signal_new ("page-built", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 2, G_TYPE_STRING, ENR_TYPE_PAGE);
 }
 
 static void
 enr_wizard_init (EnrWizard *self)
 {
-  self->pages = g_ptr_array_new ();
+  self->slots = g_ptr_array_new ();
   self->runner = enr_page_runner_new ();
   g_signal_connect (self->runner, "applied", G_CALLBACK (applied_cb), self);
   g_signal_connect_swapped (self->runner, "back", G_CALLBACK (back_cb), self);
@@ -391,7 +427,7 @@ window_destroy_cb (GtkWidget *window,
   self->assistant = NULL;
   enr_page_runner_cancel (self->runner);
   enr_page_runner_set_page (self->runner, NULL);
-  g_ptr_array_set_size (self->pages, 0);
+  g_ptr_array_set_size (self->slots, 0);
 }
 
 static void
@@ -402,18 +438,14 @@ window_finalized_cb (gpointer  user_data,
 }
 
 /* The sidebar numbers VNPT's six steps as the welcome page lists them
- * ("1. Đăng nhập VNeID"); the page's heading and the window keep the name. */
-static gboolean
-number_title_cb (GBinding     *binding,
-                 const GValue *from,
-                 GValue       *to,
-                 gpointer      user_data)
+ * ("1. Đăng nhập VNeID"); the page's heading and the window keep the name.
+ * It lists every page from the start, built or not. */
+static char *
+sidebar_title (const EnrPageEntry *entry)
 {
-  const char *title = g_value_get_string (from);
-
-  g_value_take_string (to, g_strdup_printf ("%d. %s", GPOINTER_TO_INT (user_data),
-                                            title != NULL ? title : ""));
-  return TRUE;
+  if (entry->step >= 0)
+    return g_strdup_printf ("%d. %s", entry->step + 1, _(entry->title));
+  return g_strdup (_(entry->title));
 }
 
 EnrWizard *
@@ -469,25 +501,15 @@ enr_wizard_new (GtkApplication *application,
 
   for (guint i = 0; i < self->n_entries; i++)
     {
-      EnrPage *page = g_object_new (self->entries[i].get_type (),
-                                    "session", session,
-                                    "title", _(self->entries[i].title),
-                                    NULL);
-      GtkAssistantPage *assistant_page;
+      GtkWidget *slot = enr_page_slot_new (&self->entries[i], session,
+                                           _(self->entries[i].title));
+      g_autofree char *title = sidebar_title (&self->entries[i]);
 
-      gtk_widget_set_name (GTK_WIDGET (page), self->entries[i].id);
-      gtk_assistant_append_page (self->assistant, GTK_WIDGET (page));
-      gtk_assistant_set_page_type (self->assistant, GTK_WIDGET (page),
-                                   GTK_ASSISTANT_PAGE_CUSTOM);
-      assistant_page = gtk_assistant_get_page (self->assistant, GTK_WIDGET (page));
-      drop_leaked_reference (assistant_page);
-      if (self->entries[i].step >= 0)
-        g_object_bind_property_full (page, "title", assistant_page, "title",
-                                     G_BINDING_SYNC_CREATE, number_title_cb, NULL,
-                                     GINT_TO_POINTER (self->entries[i].step + 1), NULL);
-      else
-        g_object_bind_property (page, "title", assistant_page, "title", G_BINDING_SYNC_CREATE);
-      g_ptr_array_add (self->pages, page);
+      gtk_assistant_append_page (self->assistant, slot);
+      gtk_assistant_set_page_type (self->assistant, slot, GTK_ASSISTANT_PAGE_CUSTOM);
+      gtk_assistant_set_page_title (self->assistant, slot, title);
+      drop_leaked_reference (gtk_assistant_get_page (self->assistant, slot));
+      g_ptr_array_add (self->slots, slot);
     }
 
   g_signal_connect_object (self->assistant, "prepare", G_CALLBACK (prepare_cb), self, 0);
@@ -502,7 +524,7 @@ enr_wizard_new (GtkApplication *application,
   g_object_weak_ref (G_OBJECT (self->assistant), window_finalized_cb, self);
 
   /* GtkAssistant shows its first page when mapped; follow it now. */
-  prepare_cb (self->assistant, g_ptr_array_index (self->pages, 0), self);
+  prepare_cb (self->assistant, g_ptr_array_index (self->slots, 0), self);
   return self;
 }
 
@@ -547,9 +569,9 @@ enr_wizard_get_page (EnrWizard  *self,
   g_return_val_if_fail (ENR_IS_WIZARD (self), NULL);
 
   index = index_of_id (self, id);
-  if (index < 0 || (guint) index >= self->pages->len)
+  if (index < 0 || (guint) index >= self->slots->len)
     return NULL;
-  return g_ptr_array_index (self->pages, index);
+  return enr_page_slot_get_page (g_ptr_array_index (self->slots, index));
 }
 
 void

@@ -21,6 +21,12 @@ G_BEGIN_DECLS
  * Back cannot undo it. Its actions, "wizard.next", "back", "cancel",
  * "start-over", "log-in" and "close", are what pages and the error area
  * activate. The window owns the wizard.
+ *
+ * Each page is built the first time it is shown; until then an empty
+ * EnrPageSlot stands in for it and the sidebar shows its title.
+ *
+ * Signals:
+ *   page-built (const char *id, EnrPage *page)
  */
 #define ENR_TYPE_WIZARD (enr_wizard_get_type ())
 G_DECLARE_FINAL_TYPE (EnrWizard, enr_wizard, ENR, WIZARD, GObject)
@@ -35,6 +41,8 @@ EnrSession *enr_wizard_get_session   (EnrWizard      *self);
 /* The current page and its id in the page table. */
 EnrPage    *enr_wizard_get_current_page (EnrWizard   *self);
 const char *enr_wizard_get_current_id   (EnrWizard   *self);
+/* The page @id, NULL while it is not built: a page is built the first
+ * time it is shown (::page-built). */
 EnrPage    *enr_wizard_get_page      (EnrWizard      *self,
                                       const char     *id);
 /* Shows the page @id (a rebuilt window returns where the last one was). */

@@ -8,6 +8,7 @@ window, so the current page is told by its heading; a button's name reads
 import re
 import subprocess
 import sys
+import time
 
 import pyatspi
 

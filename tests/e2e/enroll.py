@@ -280,12 +280,12 @@ def wait_action(button, sentence, back=None, shot=None, keyboard_default=False):
         return
     text = label(sentence)
     shown = at.wait_until(lambda: status_text(page) == text, 10, interval=0.05)
-    busy = at.states(page).contains(pyatspi.STATE_BUSY)
+    busy = at.states(page).contains(at.pyatspi.STATE_BUSY)
     focused = [o.getRoleName() for o in status_line(page)
-               if at.states(o).contains(pyatspi.STATE_FOCUSED)]
+               if at.states(o).contains(at.pyatspi.STATE_FOCUSED)]
     back_ok = back_button is None or (
-        at.states(back_button).contains(pyatspi.STATE_VISIBLE) and
-        not at.states(back_button).contains(pyatspi.STATE_SENSITIVE))
+        at.states(back_button).contains(at.pyatspi.STATE_VISIBLE) and
+        not at.states(back_button).contains(at.pyatspi.STATE_SENSITIVE))
     if shot:
         ui.shot(shot)
     tap.check(shown, "while it waits, “%s” says “%s”" % (ui.page_title, text),

@@ -9,6 +9,10 @@
 2. A level-1 VNeID account: the confirm page says at once that it cannot
    get a certificate, in place of the consent and Confirm, with one way on
    (Back); Back takes the citizen to a new login.
+3. `--sandbox` with a sandbox that is slow to start (held by a wrapper until
+   the test lets it go): the window shows before the sandbox listens, with
+   Start enabled; Start waits, saying "Starting the practice service…", on
+   the welcome page, and goes on to the login once the sandbox listens.
 
 Saves a screenshot of each in BUILD_ROOT/tests/e2e/screenshots/states-LANGUAGE.
 Prints TAP.
@@ -18,6 +22,8 @@ import argparse
 import gettext
 import json
 import os
+import select
+import shlex
 import ssl
 import subprocess
 import sys
@@ -161,6 +167,35 @@ try:
     tap.check(ui.find("text", label("_Citizen ID number"), exact=True) is not None,
               "Back from the refusal leads to a new login")
     ui.shot("1-login-after-back")
+    stop()
+
+    # 3. The sandbox slow to start: the window does not wait for it.
+    gate = os.path.join(shots, "sandbox-may-start")
+    if os.path.exists(gate):
+        os.remove(gate)
+    real = env.get("SMARTCA_SANDBOX") or os.path.join(args.build_root, "src", "sandbox",
+                                                      "smartca-sandbox")
+    held = os.path.join(shots, "held-sandbox")
+    with open(held, "w") as script:
+        script.write("#!/bin/sh\nwhile [ ! -e %s ]; do sleep 0.1; done\nexec %s \"$@\"\n"
+                     % (shlex.quote(gate), shlex.quote(real)))
+    os.chmod(held, 0o755)
+    env["SMARTCA_SANDBOX"] = held
+    start("--sandbox")
+    ui = at.App(program, shots=shots, log_path=log_path)
+    ui.wait_page(label("Welcome"))
+    tap.check(not select.select([program.stdout], [], [], 0)[0],
+              "with --sandbox the window shows before the sandbox listens")
+    ui.press(label("_Start"))
+    starting = label("Starting the practice service…")
+    ui.wait_text(starting)
+    tap.check(ui.frame_name() == label("Welcome"),
+              "Start waits for the sandbox on the welcome page, saying “%s”" % starting)
+    ui.shot("0-welcome-service-starting")
+    open(gate, "w").close()
+    sandbox = json.loads(program.stdout.readline())
+    ui.wait_page(label("Log In to VNeID"))
+    tap.check("vneid_url" in sandbox, "once the sandbox listens, Start goes on to the login")
     stop()
 except Exception as error:  # noqa: BLE001 - the test reports any failure as TAP
     subprocess.run(["import", "-window", "root", os.path.join(shots, "failure.png")], check=False)

@@ -656,6 +656,56 @@ test_accessible_names (Fixture       *fx,
   g_assert_cmpstr (unnamed->str, ==, "");
 }
 
+/* `--sandbox` shows its window before its sandbox listens: the welcome
+ * page is usable at once (Start enabled, the banner there), Start waits
+ * for the service and says so, and goes on to the login once the session
+ * is given it; the other pages were not built before they were shown. */
+static void
+test_service_starting (Fixture       *fx,
+                       gconstpointer  data)
+{
+  GtkWidget *banner, *page, *status;
+
+  close_wizard (fx);
+  fx->session = enr_session_new_awaiting_service (FALSE);
+  g_assert_true (enr_session_get_awaiting_service (fx->session));
+  banner = enr_sandbox_banner_new (fx->session, NULL);
+  fx->wizard = enr_wizard_new (NULL, fx->session, FALSE, banner);
+  g_object_add_weak_pointer (G_OBJECT (fx->wizard), (gpointer *) &fx->wizard);
+  gtk_window_present (enr_wizard_get_window (fx->wizard));
+
+  page = wait_page (fx, "welcome");
+  g_assert_null (enr_wizard_get_page (fx->wizard, "login"));
+  g_assert_null (enr_wizard_get_page (fx->wizard, "closing"));
+  g_assert_false (enr_page_get_busy (ENR_PAGE (page)));
+  g_assert_true (next_enabled (fx));
+  g_assert_false (gtk_widget_get_visible (enr_page_get_error_area (ENR_PAGE (page))));
+
+  next (fx);
+  enr_test_flush ();
+  g_assert_cmpstr (enr_wizard_get_current_id (fx->wizard), ==, "welcome");
+  g_assert_true (enr_page_get_busy (ENR_PAGE (page)));
+  g_assert_cmpstr (enr_page_get_status (ENR_PAGE (page)), ==, "Starting the practice service…");
+  status = enr_test_find (page, GTK_TYPE_LABEL, "Starting the practice service…");
+  g_assert_nonnull (status);
+  g_assert_true (gtk_widget_is_visible (status));
+  g_assert_false (next_enabled (fx));
+
+  enr_session_configure (fx->session, enr_sandbox_runner_get_vneid_url (fx->sandbox.runner),
+                         enr_sandbox_runner_get_smartca_url (fx->sandbox.runner),
+                         enr_sandbox_runner_get_trust_anchor (fx->sandbox.runner),
+                         enr_sandbox_runner_get_trust_anchor (fx->sandbox.runner),
+                         fx->sandbox.state_dir);
+  enr_sandbox_banner_set_control (ENR_SANDBOX_BANNER (banner), fx->sandbox.control);
+  g_assert_false (enr_session_get_awaiting_service (fx->session));
+  g_assert_true (enr_session_get_configured (fx->session, NULL));
+
+  wait_page (fx, "login");
+  g_assert_nonnull (enr_wizard_get_page (fx->wizard, "login"));
+  g_assert_false (enr_page_get_busy (ENR_PAGE (page)));
+  enr_test_wait_until (has_login_code, fx->session, "VNeID to give a QR login code");
+}
+
 /* No service configured: the welcome page says so at once, with what to
  * do, the command on a line of its own, and offers no Start. */
 static void
@@ -697,6 +747,7 @@ main (int argc, char **argv)
   ADD ("/pages/resume", test_resume);
   ADD ("/pages/wait", test_wait);
   ADD ("/pages/accessible-names", test_accessible_names);
+  ADD ("/pages/service-starting", test_service_starting);
 #undef ADD
   g_test_add_func ("/pages/not-configured", test_not_configured);
 

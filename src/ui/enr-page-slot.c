@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "enr-page-slot"
+
+#include "config.h"
+
+#include "enr-page-slot.h"
+
+struct _EnrPageSlot
+{
+  GtkWidget           parent_instance;
+
+  const EnrPageEntry *entry;
+  EnrSession         *session;
+  char               *title;
+  EnrPage            *page;      /* our child, once built */
+};
+
+G_DEFINE_FINAL_TYPE (EnrPageSlot, enr_page_slot, GTK_TYPE_WIDGET)
+
+static void
+enr_page_slot_dispose (GObject *object)
+{
+  EnrPageSlot *self = ENR_PAGE_SLOT (object);
+
+  if (self->page != NULL)
+    gtk_widget_unparent (GTK_WIDGET (self->page));
+  self->page = NULL;
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (enr_page_slot_parent_class)->dispose (object);
+}
+
+static void
+enr_page_slot_finalize (GObject *object)
+{
+  EnrPageSlot *self = ENR_PAGE_SLOT (object);
+
+  g_free (self->title);
+
+  G_OBJECT_CLASS (enr_page_slot_parent_class)->finalize (object);
+}
+
+static void
+enr_page_slot_class_init (EnrPageSlotClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = enr_page_slot_dispose;
+  object_class->finalize = enr_page_slot_finalize;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  /* Only the page inside is something to a screen reader. */
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GENERIC);
+}
+
+static void
+enr_page_slot_init (EnrPageSlot *self)
+{
+  /* As the page will: the assistant gives its pages all its room. */
+  gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
+}
+
+GtkWidget *
+enr_page_slot_new (const EnrPageEntry *entry,
+                   EnrSession         *session,
+                   const char         *title)
+{
+  EnrPageSlot *self;
+
+  g_return_val_if_fail (entry != NULL, NULL);
+  g_return_val_if_fail (ENR_IS_SESSION (session), NULL);
+
+  self = g_object_new (ENR_TYPE_PAGE_SLOT, NULL);
+  self->entry = entry;
+  self->session = g_object_ref (session);
+  self->title = g_strdup (title);
+  return GTK_WIDGET (self);
+}
+
+EnrPage *
+enr_page_slot_ensure_page (EnrPageSlot *self)
+{
+  g_return_val_if_fail (ENR_IS_PAGE_SLOT (self), NULL);
+
+  if (self->page != NULL)
+    return self->page;
+
+  self->page = g_object_new (self->entry->get_type (),
+                             "session", self->session,
+                             "title", self->title,
+                             NULL);
+  /* Tests and the kiosk find a page by its id. */
+  gtk_widget_set_name (GTK_WIDGET (self->page), self->entry->id);
+  gtk_widget_set_parent (GTK_WIDGET (self->page), GTK_WIDGET (self));
+  return self->page;
+}
+
+EnrPage *
+enr_page_slot_get_page (EnrPageSlot *self)
+{
+  g_return_val_if_fail (ENR_IS_PAGE_SLOT (self), NULL);
+  return self->page;
+}
