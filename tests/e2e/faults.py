@@ -207,7 +207,7 @@ def new_code(purpose, before, button):
         # A password login again within a minute of the last one gets the
         # same VNeID OTP session back, and no new SMS (PROTOCOL.md rev 2):
         # once the page says where the code went, the newest one sent is it.
-        if purpose == "vneid-login" and program.ui.has_text("Sent to"):
+        if purpose == "vneid-login" and program.ui.has_text("A code was sent by SMS to"):
             again = sb.outbox(PHONE)
             if len(again) == len(before):
                 same = next((item["code"] for item in again if item["purpose"] == purpose), None)
