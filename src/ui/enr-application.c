@@ -18,6 +18,7 @@
 #include "enr-sandbox-banner.h"
 #include "enr-sandbox-control.h"
 #include "enr-sandbox-runner.h"
+#include "enr-sign-window.h"
 #include "enr-ui.h"
 #include "enr-wizard.h"
 
@@ -33,6 +34,7 @@ struct _EnrApplication
   EnrSandboxRunner  *runner;
   EnrSandboxControl *control;
   gboolean           starting;
+  GPtrArray         *sign_files;  /* --sign's, until the enrolled desktop is found */
 };
 
 G_DEFINE_FINAL_TYPE (EnrApplication, enr_application, GTK_TYPE_APPLICATION)
@@ -58,6 +60,9 @@ static const GOptionEntry option_entries[] = {
     N_("The language to start in: vi or en"), N_("LANGUAGE") },
   { "printer", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("The printer a kiosk prints receipts on"), N_("NAME") },
+  { "sign", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Open “Sign Documents” with the PDF files that follow"), NULL },
+  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, N_("[FILE…]") },
   { NULL }
 };
 
@@ -210,6 +215,66 @@ start_kiosk (EnrApplication *self)
 
 /* --- The desktop's windows --------------------------------------------------------- */
 
+/* "Sign Documents…" beside the window shown, on the account of "Your
+ * SmartCA" when that is it (one account, one action at a time). */
+static void
+open_sign_window (EnrApplication *self)
+{
+  g_autoptr(GPtrArray) files = g_steal_pointer (&self->sign_files);
+  g_autoptr(EnrAccount) account = NULL;
+  GtkWidget *window;
+
+  if (ENR_IS_ACCOUNT_WINDOW (self->window))
+    account = g_object_ref (enr_account_window_get_account (ENR_ACCOUNT_WINDOW (self->window)));
+  else
+    account = enr_account_new (self->session);
+  window = enr_sign_window_new (GTK_APPLICATION (self), account);
+  gtk_window_set_transient_for (GTK_WINDOW (window), self->window);
+  if (files != NULL)
+    enr_sign_window_add_files (ENR_SIGN_WINDOW (window), (GFile **) files->pdata, files->len);
+  if (self->window == NULL)
+    follow_window (self, GTK_WINDOW (window));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+/* Only an enrolled desktop signs. Until the start-up question is settled
+ * the wizard asks it (its welcome page), and "Your SmartCA", once found,
+ * opens the window with the files kept for it. */
+static void
+sign_documents (EnrApplication  *self,
+                GFile          **files,
+                guint            n_files)
+{
+  if (self->kiosk != NULL || self->config->kiosk)
+    {
+      g_printerr ("%s\n", _("A kiosk signs no documents of its own."));
+      return;
+    }
+  if (files != NULL)
+    {
+      if (self->sign_files == NULL)
+        self->sign_files = g_ptr_array_new_with_free_func (g_object_unref);
+      for (guint i = 0; i < n_files; i++)
+        g_ptr_array_add (self->sign_files, g_object_ref (files[i]));
+    }
+  if (self->session != NULL && enr_session_get_resumed (self->session) &&
+      enr_account_session_is_enrolled (self->session))
+    {
+      open_sign_window (self);
+      return;
+    }
+  if (self->window == NULL)
+    g_application_activate (G_APPLICATION (self));
+}
+
+static void
+sign_documents_cb (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  sign_documents (user_data, NULL, 0);
+}
+
 static void
 your_smartca_cb (GSimpleAction *action,
                  GVariant      *parameter,
@@ -221,6 +286,8 @@ your_smartca_cb (GSimpleAction *action,
     return;
   show_window (self, GTK_WINDOW (enr_account_window_new (GTK_APPLICATION (self), self->session,
                                                          self->control)));
+  if (self->sign_files != NULL)
+    open_sign_window (self);
 }
 
 static void
@@ -430,6 +497,7 @@ enr_application_startup (GApplication *application)
     { "link", link_cb, NULL, NULL, NULL },
     { "enroll", enroll_cb, NULL, NULL, NULL },
     { "check-connection", check_connection_cb, NULL, NULL, NULL },
+    { "sign-documents", sign_documents_cb, NULL, NULL, NULL },
   };
   const char *quit_accels[] = { "<Control>q", NULL };
   GAction *language;
@@ -448,6 +516,51 @@ enr_application_startup (GApplication *application)
   language = g_action_map_lookup_action (G_ACTION_MAP (self), "language");
   g_simple_action_set_state (G_SIMPLE_ACTION (language),
                              g_variant_new_string (enr_language_is_vietnamese () ? "vi" : "en"));
+}
+
+/* `--sign FILE…`: the files go to the instance that runs (this one, or
+ * the one already running) as an "open" with the hint "sign". */
+static gint
+sign_from_command_line (EnrApplication *self,
+                        GVariantDict   *options)
+{
+  g_autofree const char **paths = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+
+  g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&ay", &paths);
+  if (!g_variant_dict_contains (options, "sign"))
+    {
+      if (paths == NULL)
+        return -1;
+      g_printerr ("%s\n", _("Give --sign before the PDF files to sign them."));
+      return 2;
+    }
+  if (!g_application_register (G_APPLICATION (self), NULL, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
+    g_ptr_array_add (files, g_file_new_for_commandline_arg (paths[i]));
+  if (files->len == 0)
+    g_action_group_activate_action (G_ACTION_GROUP (self), "sign-documents", NULL);
+  else
+    g_application_open (G_APPLICATION (self), (GFile **) files->pdata, (gint) files->len, "sign");
+  /* Handed over to the instance already running, or this one runs. */
+  return g_application_get_is_remote (G_APPLICATION (self)) ? 0 : -1;
+}
+
+static void
+enr_application_open (GApplication  *application,
+                      GFile        **files,
+                      gint           n_files,
+                      const char    *hint)
+{
+  if (g_strcmp0 (hint, "sign") == 0)
+    sign_documents (ENR_APPLICATION (application), files, (guint) n_files);
+  else
+    g_application_activate (application);
 }
 
 static gint
@@ -470,7 +583,7 @@ enr_application_handle_local_options (GApplication *application,
   if (self->config->sandbox || self->config->kiosk)
     g_application_set_flags (application,
                              g_application_get_flags (application) | G_APPLICATION_NON_UNIQUE);
-  return -1;
+  return sign_from_command_line (self, options);
 }
 
 static void
@@ -496,6 +609,7 @@ enr_application_finalize (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->control);
   g_clear_object (&self->runner);
+  g_clear_pointer (&self->sign_files, g_ptr_array_unref);
   g_clear_pointer (&self->config, enr_config_free);
 
   G_OBJECT_CLASS (enr_application_parent_class)->finalize (object);
@@ -509,6 +623,7 @@ enr_application_class_init (EnrApplicationClass *klass)
 
   object_class->finalize = enr_application_finalize;
   app_class->activate = enr_application_activate;
+  app_class->open = enr_application_open;
   app_class->startup = enr_application_startup;
   app_class->shutdown = enr_application_shutdown;
   app_class->handle_local_options = enr_application_handle_local_options;
@@ -528,6 +643,7 @@ enr_application_new (void)
 {
   return g_object_new (ENR_TYPE_APPLICATION,
                        "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", "/vn/smartca/Enroll",
                        NULL);
 }

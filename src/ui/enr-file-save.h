@@ -9,7 +9,7 @@ G_BEGIN_DECLS
  * "Save a copy…": asks where (the desktop's file chooser, through the
  * portal where there is one) and writes @data there. G_IO_ERROR_CANCELLED
  * when the citizen closed the chooser. GtkFileChooserNative is deprecated
- * from GTK 4.10: this file alone uses it.
+ * from GTK 4.10: this file alone uses it, for saving and for opening.
  */
 void     enr_file_save_async  (GtkWindow           *parent,
                                const char          *title,
@@ -21,5 +21,18 @@ void     enr_file_save_async  (GtkWindow           *parent,
 /* The file written. */
 GFile   *enr_file_save_finish (GAsyncResult        *result,
                                GError             **error);
+
+/*
+ * "Choose Documents…": asks for one or more PDFs the same way (the chooser
+ * shows PDFs only). G_IO_ERROR_CANCELLED when the citizen closed it.
+ */
+void        enr_file_open_pdfs_async  (GtkWindow           *parent,
+                                       const char          *title,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
+/* The files chosen, a GListModel of GFile. */
+GListModel *enr_file_open_pdfs_finish (GAsyncResult        *result,
+                                       GError             **error);
 
 G_END_DECLS
