@@ -913,7 +913,13 @@ enr_sign_window_dispose (GObject *object)
   g_cancellable_cancel (self->lifetime);
   g_clear_object (&self->lifetime);
   if (self->pin_entry != NULL)
-    enr_digit_entry_clear (self->pin_entry);
+    {
+      enr_digit_entry_clear (self->pin_entry);
+      /* The list and the placer empty themselves as they go: nothing is
+       * to be shown or kept then. */
+      g_signal_handlers_disconnect_by_data (self->documents_list, self);
+      g_signal_handlers_disconnect_by_data (self->placer, self);
+    }
   if (self->items != NULL)
     {
       for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->items)); i++)
@@ -1027,6 +1033,13 @@ enr_sign_window_get_items (EnrSignWindow *self)
 {
   g_return_val_if_fail (ENR_IS_SIGN_WINDOW (self), NULL);
   return G_LIST_MODEL (self->items);
+}
+
+EnrDocumentSigning *
+enr_sign_window_get_signing (EnrSignWindow *self)
+{
+  g_return_val_if_fail (ENR_IS_SIGN_WINDOW (self), NULL);
+  return self->signing;
 }
 
 const char *

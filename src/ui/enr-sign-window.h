@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "enr-account.h"
+#include "enr-document-signing.h"
 
 G_BEGIN_DECLS
 
@@ -32,6 +33,9 @@ void        enr_sign_window_add_files (EnrSignWindow  *self,
                                        guint           n_files);
 /* The documents chosen: a GListModel of EnrSignItem (enr-sign-item.h). */
 GListModel *enr_sign_window_get_items (EnrSignWindow  *self);
+/* The signing handed to the enroll layer, from Continue on (NULL while
+ * the citizen chooses). */
+EnrDocumentSigning *enr_sign_window_get_signing (EnrSignWindow *self);
 const char *enr_sign_window_get_view  (EnrSignWindow  *self);
 /* What the status line says while the window waits, else NULL. */
 const char *enr_sign_window_get_status (EnrSignWindow *self);

@@ -1,0 +1,420 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * "Sign Documents…" as a person meets it, before any service is asked: two
+ * PDFs in the list, each shown in the placer with its own box kept while
+ * the other is looked at (moved by the placer's keyboard actions), a
+ * password-protected PDF refused in plain words and keeping Continue shut
+ * until it is removed, and the reason and place handed to the signing
+ * with the wait said in a sentence.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "enr-account.h"
+#include "enr-document-signing.h"
+#include "enr-sign-item.h"
+#include "enr-sign-window.h"
+#include "enr-signature-placer.h"
+#include "enr-test-sandbox.h"
+#include "enr-test-ui.h"
+
+#define EPSILON 1e-6
+
+typedef struct
+{
+  char          *dir;       /* copies of the fixtures: signing writes beside them */
+  EnrSession    *session;
+  EnrAccount    *account;
+  EnrSignWindow *window;
+} Fixture;
+
+static GFile *
+fixture_file (Fixture    *fixture,
+              const char *name)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+
+  return g_file_new_for_path (path);
+}
+
+static void
+copy_fixture (Fixture    *fixture,
+              const char *name)
+{
+  g_autofree char *from = g_build_filename (UI_TEST_DATA, name, NULL);
+  g_autoptr(GFile) source = g_file_new_for_path (from);
+  g_autoptr(GFile) target = fixture_file (fixture, name);
+  g_autoptr(GError) error = NULL;
+
+  g_file_copy (source, target, G_FILE_COPY_NONE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *state = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("sign-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  copy_fixture (fixture, "letter.pdf");
+  copy_fixture (fixture, "notice.pdf");
+  copy_fixture (fixture, "protected.pdf");
+  state = g_build_filename (fixture->dir, "state", NULL);
+  /* Nothing here reaches a service: the addresses go nowhere. */
+  fixture->session = enr_session_new ("https://vneid.invalid", "https://smartca.invalid", NULL,
+                                      NULL, FALSE, state);
+  fixture->account = enr_account_new (fixture->session);
+  fixture->window = ENR_SIGN_WINDOW (enr_sign_window_new (NULL, fixture->account));
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1100, 800);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  enr_test_flush ();
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  enr_test_flush ();
+  g_clear_object (&fixture->account);
+  g_clear_object (&fixture->session);
+  if (!g_test_failed ())
+    enr_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+/* Waiting. */
+
+static gboolean
+items_settled (gpointer data)
+{
+  GListModel *items = enr_sign_window_get_items (data);
+
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr(EnrSignItem) item = g_list_model_get_item (items, i);
+
+      if (enr_sign_item_get_state (item) == ENR_SIGN_ITEM_LOADING)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static EnrSignaturePlacer *
+placer_of (Fixture *fixture)
+{
+  return ENR_SIGNATURE_PLACER (enr_test_find (GTK_WIDGET (fixture->window),
+                                              ENR_TYPE_SIGNATURE_PLACER, NULL));
+}
+
+static gboolean
+placer_loaded (gpointer data)
+{
+  EnrSignaturePlacer *placer = data;
+
+  return !enr_signature_placer_get_loading (placer) &&
+         enr_signature_placer_get_placement (placer, NULL, NULL);
+}
+
+static gboolean
+not_busy (gpointer data)
+{
+  return enr_sign_window_get_status (data) == NULL;
+}
+
+static void
+add (Fixture    *fixture,
+     const char *first,
+     const char *second)
+{
+  GFile *files[2] = { fixture_file (fixture, first), second != NULL ? fixture_file (fixture, second)
+                                                                    : NULL };
+
+  enr_sign_window_add_files (fixture->window, files, second != NULL ? 2 : 1);
+  g_clear_object (&files[0]);
+  g_clear_object (&files[1]);
+  enr_test_wait_until (items_settled, fixture->window, "the documents to open");
+}
+
+static EnrSignItem *
+item_at (Fixture *fixture,
+         guint    position)
+{
+  g_autoptr(EnrSignItem) item = g_list_model_get_item (enr_sign_window_get_items (fixture->window),
+                                                       position);
+
+  g_assert_nonnull (item);
+  return item;   /* the list keeps it */
+}
+
+static GtkListBox *
+list_of (Fixture *fixture)
+{
+  /* The documents' list comes first in the window. */
+  return GTK_LIST_BOX (enr_test_find (GTK_WIDGET (fixture->window), GTK_TYPE_LIST_BOX, NULL));
+}
+
+static void
+select_row (Fixture *fixture,
+            guint    position)
+{
+  GtkListBox *list = list_of (fixture);
+
+  gtk_list_box_select_row (list, gtk_list_box_get_row_at_index (list, (int) position));
+  enr_test_wait_until (placer_loaded, placer_of (fixture), "the document to show");
+}
+
+static void
+assert_rect (const double rect[4],
+             double       x1,
+             double       y1,
+             double       x2,
+             double       y2)
+{
+  g_assert_cmpfloat_with_epsilon (rect[0], x1, EPSILON);
+  g_assert_cmpfloat_with_epsilon (rect[1], y1, EPSILON);
+  g_assert_cmpfloat_with_epsilon (rect[2], x2, EPSILON);
+  g_assert_cmpfloat_with_epsilon (rect[3], y2, EPSILON);
+}
+
+static void
+assert_shown (Fixture *fixture,
+              guint    page,
+              double   x1,
+              double   y1,
+              double   x2,
+              double   y2)
+{
+  guint shown_page;
+  double rect[4];
+
+  g_assert_true (enr_signature_placer_get_placement (placer_of (fixture), &shown_page, rect));
+  g_assert_cmpuint (shown_page, ==, page);
+  assert_rect (rect, x1, y1, x2, y2);
+}
+
+static gboolean
+continue_sensitive (Fixture *fixture)
+{
+  GtkWidget *button = enr_test_find_action (GTK_WIDGET (fixture->window), "sign.continue");
+
+  g_assert_nonnull (button);
+  return gtk_widget_get_sensitive (button);
+}
+
+/* The tests. */
+
+static void
+test_list_and_placer (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  guint page;
+  double rect[4];
+
+  g_assert_false (continue_sensitive (fixture));
+  g_assert_nonnull (enr_test_find (GTK_WIDGET (fixture->window), GTK_TYPE_LABEL,
+                                   "No document chosen yet."));
+
+  add (fixture, "letter.pdf", "notice.pdf");
+  g_assert_cmpuint (g_list_model_get_n_items (enr_sign_window_get_items (fixture->window)), ==, 2);
+  g_assert_nonnull (enr_test_find (GTK_WIDGET (fixture->window), GTK_TYPE_LABEL, "letter.pdf"));
+  g_assert_nonnull (enr_test_find (GTK_WIDGET (fixture->window), GTK_TYPE_LABEL, "notice.pdf"));
+  /* Each Remove says which document it takes out. */
+  gtk_test_accessible_assert_property (
+    GTK_ACCESSIBLE (enr_test_find_action (GTK_WIDGET (gtk_list_box_get_row_at_index (
+                                                        list_of (fixture), 1)), "sign.remove")),
+    GTK_ACCESSIBLE_PROPERTY_LABEL, "Remove “notice.pdf”");
+  g_assert_true (continue_sensitive (fixture));
+
+  /* The first is shown, at the default: last page, bottom right. */
+  enr_test_wait_until (placer_loaded, placer_of (fixture), "the first document to show");
+  assert_shown (fixture, 2, 339, 36, 559, 96);
+  /* The one not looked at has its default too (a landscape page). */
+  g_assert_true (enr_sign_item_get_placement (item_at (fixture, 1), &page, rect));
+  g_assert_cmpuint (page, ==, 0);
+  assert_rect (rect, 586, 36, 806, 96);
+
+  /* The same file again is not listed twice. */
+  add (fixture, "letter.pdf", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (enr_sign_window_get_items (fixture->window)), ==, 2);
+}
+
+/* Each document keeps where its box was put from the keyboard while the
+ * citizen looks at another. */
+static void
+test_placement_per_document (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  GtkWidget *placer;
+  guint page;
+  double rect[4];
+
+  add (fixture, "letter.pdf", "notice.pdf");
+  placer = GTK_WIDGET (placer_of (fixture));
+  enr_test_wait_until (placer_loaded, placer, "the first document to show");
+
+  g_assert_true (gtk_widget_activate_action (placer, "placer.place", "s", "top-left"));
+  g_assert_true (gtk_widget_activate_action (placer, "placer.previous-page", NULL));
+  g_assert_true (gtk_widget_activate_action (placer, "placer.move", "(dd)", 10.0, -10.0));
+  assert_shown (fixture, 1, 46, 736, 266, 796);
+  g_assert_true (enr_sign_item_get_placement (item_at (fixture, 0), &page, rect));
+  g_assert_cmpuint (page, ==, 1);
+  assert_rect (rect, 46, 736, 266, 796);
+
+  /* The other document: its own default, and moving it there leaves the
+   * first alone. */
+  select_row (fixture, 1);
+  assert_shown (fixture, 0, 586, 36, 806, 96);
+  g_assert_true (gtk_widget_activate_action (placer, "placer.place", "s", "bottom-left"));
+  assert_shown (fixture, 0, 36, 36, 256, 96);
+
+  /* Back to the first: where it was put, not the placer's default. */
+  select_row (fixture, 0);
+  assert_shown (fixture, 1, 46, 736, 266, 796);
+  select_row (fixture, 1);
+  assert_shown (fixture, 0, 36, 36, 256, 96);
+}
+
+/* A PDF that needs a password is said to be one, in the list and in place
+ * of the page, and nothing goes on until it is taken out. */
+static void
+test_encrypted (Fixture       *fixture,
+                gconstpointer  data)
+{
+  const char *refusal = "This document is protected by a password, so it cannot be signed "
+                        "here. Save a copy without the password in the program that made it, "
+                        "then choose that copy.";
+  g_autofree char *row_name = NULL;
+  g_autofree char *uri = NULL;
+  g_autoptr(GFile) file = NULL;
+  GtkListBox *list;
+  GtkStack *preview;
+  GtkWidget *hint;
+
+  add (fixture, "notice.pdf", "protected.pdf");
+  g_assert_cmpint (enr_sign_item_get_state (item_at (fixture, 1)), ==, ENR_SIGN_ITEM_REFUSED);
+  g_assert_cmpstr (enr_sign_item_get_problem (item_at (fixture, 1)), ==, refusal);
+  g_assert_false (enr_sign_item_get_placement (item_at (fixture, 1), NULL, NULL));
+
+  /* Under its name in the list, and where the page would be. */
+  list = list_of (fixture);
+  gtk_list_box_select_row (list, gtk_list_box_get_row_at_index (list, 1));
+  enr_test_flush ();
+  preview = GTK_STACK (gtk_widget_get_ancestor (GTK_WIDGET (placer_of (fixture)), GTK_TYPE_STACK));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (preview), ==, "refused");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_stack_get_visible_child (preview))), ==,
+                   refusal);
+  row_name = g_strdup_printf ("protected.pdf: %s", refusal);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (gtk_list_box_get_row_at_index (list, 1)),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, row_name);
+
+  /* Continue stays shut, and the hint beside it says why. */
+  g_assert_false (continue_sensitive (fixture));
+  hint = enr_test_find (GTK_WIDGET (fixture->window), GTK_TYPE_LABEL,
+                        "Remove the documents that cannot be signed to go on.");
+  g_assert_nonnull (hint);
+  g_assert_true (gtk_widget_get_mapped (hint));
+
+  file = fixture_file (fixture, "protected.pdf");
+  uri = g_file_get_uri (file);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "sign.remove", "s",
+                                             uri));
+  g_assert_cmpuint (g_list_model_get_n_items (enr_sign_window_get_items (fixture->window)), ==, 1);
+  g_assert_true (continue_sensitive (fixture));
+}
+
+static void
+type_into (Fixture    *fixture,
+           const char *label,
+           const char *text)
+{
+  GtkWidget *title = enr_test_find (GTK_WIDGET (fixture->window), GTK_TYPE_LABEL, label);
+  GtkWidget *entry;
+
+  g_assert_nonnull (title);
+  entry = gtk_label_get_mnemonic_widget (GTK_LABEL (title));
+  g_assert_true (GTK_IS_ENTRY (entry));
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+}
+
+/* What the citizen typed goes to the signing, trimmed; the wait is said in
+ * a sentence, and the window is busy for assistive technology meanwhile. */
+static void
+test_reason_and_place (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  EnrDocumentSigning *signing;
+  g_autofree char *reason = NULL;
+  g_autofree char *place = NULL;
+  GListModel *documents;
+
+  add (fixture, "letter.pdf", "notice.pdf");
+  type_into (fixture, "_Reason (if you want one)", "  Tôi đồng ý với hợp đồng này ");
+  type_into (fixture, "_Place of signing (if you want one)", "Hà Nội");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "sign.continue", NULL));
+  g_assert_cmpstr (enr_sign_window_get_status (fixture->window), ==, "Preparing your documents…");
+  gtk_test_accessible_assert_state (GTK_ACCESSIBLE (fixture->window), GTK_ACCESSIBLE_STATE_BUSY,
+                                    TRUE);
+  signing = enr_sign_window_get_signing (fixture->window);
+  g_assert_nonnull (signing);
+  g_object_get (signing, "reason", &reason, "place", &place, NULL);
+  g_assert_cmpstr (reason, ==, "Tôi đồng ý với hợp đồng này");
+  g_assert_cmpstr (place, ==, "Hà Nội");
+  documents = enr_document_signing_get_documents (signing);
+  g_assert_cmpuint (g_list_model_get_n_items (documents), ==, 2);
+
+  /* Without a service the preparation ends, one way or the other; the
+   * window is not busy any more. */
+  enr_test_wait_until (not_busy, fixture->window, "the preparation to end");
+  gtk_test_accessible_assert_state (GTK_ACCESSIBLE (fixture->window), GTK_ACCESSIBLE_STATE_BUSY,
+                                    FALSE);
+}
+
+/* Every control has a name a screen reader can say. */
+static void
+test_accessible_names (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  const char *actions[] = { "sign.choose", "sign.continue", "sign.back", "sign.sign",
+                            "sign.try-again", "sign.without-time", "sign.restart",
+                            "sign.dismiss", "sign.cancel" };
+
+  add (fixture, "letter.pdf", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      GtkWidget *button = enr_test_find_action (GTK_WIDGET (fixture->window), actions[i]);
+      const char *label;
+
+      g_assert_nonnull (button);
+      label = gtk_button_get_label (GTK_BUTTON (button));
+      if (label == NULL)
+        gtk_test_accessible_assert_property (GTK_ACCESSIBLE (button),
+                                             GTK_ACCESSIBLE_PROPERTY_LABEL, "Hide this notice");
+      else
+        g_assert_nonnull (strchr (label, '_'));
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  enr_test_ui_init (&argc, &argv);
+
+  g_test_add ("/sign-window/list-and-placer", Fixture, NULL, fixture_setup,
+              test_list_and_placer, fixture_teardown);
+  g_test_add ("/sign-window/placement-per-document", Fixture, NULL, fixture_setup,
+              test_placement_per_document, fixture_teardown);
+  g_test_add ("/sign-window/encrypted", Fixture, NULL, fixture_setup, test_encrypted,
+              fixture_teardown);
+  g_test_add ("/sign-window/reason-and-place", Fixture, NULL, fixture_setup,
+              test_reason_and_place, fixture_teardown);
+  g_test_add ("/sign-window/accessible-names", Fixture, NULL, fixture_setup,
+              test_accessible_names, fixture_teardown);
+  return g_test_run ();
+}
