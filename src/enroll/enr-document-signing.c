@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * EnrDocumentSigning: the documents the citizen chose, their reason and
- * place. The work of preparing and signing them is in
- * enr-document-signing-run.c.
+ * place. Preparing them is in enr-document-signing-prepare.c, signing
+ * them in enr-document-signing-run.c.
  */
 #define G_LOG_DOMAIN "enr-document-signing"
 
@@ -140,6 +140,26 @@ enr_document_signing_new (EnrAccount *account)
   return g_object_new (ENR_TYPE_DOCUMENT_SIGNING, "account", account, NULL);
 }
 
+EnrSession *
+_enr_document_signing_get_session (EnrDocumentSigning *self)
+{
+  return enr_account_get_session (self->account);
+}
+
+void
+_enr_document_signing_clear_work (EnrDocumentSigning *self)
+{
+  g_clear_pointer (&self->work, _enr_signing_work_free);
+}
+
+gint64
+_enr_document_signing_get_timing (EnrDocumentSigning *self,
+                                  EnrSigningPart      part)
+{
+  g_return_val_if_fail (part < ENR_SIGNING_N_PARTS, 0);
+  return self->timings[part];
+}
+
 GListModel *
 enr_document_signing_get_documents (EnrDocumentSigning *self)
 {
@@ -191,6 +211,7 @@ unprepare (EnrDocumentSigning *self)
 {
   guint n = _enr_document_signing_get_n_documents (self);
 
+  g_assert (!self->running);
   _enr_document_signing_clear_work (self);
   for (guint i = 0; i < n; i++)
     _enr_signing_document_set_prepared (_enr_document_signing_get_document (self, i), NULL, 0);
@@ -210,6 +231,7 @@ enr_document_signing_add (EnrDocumentSigning *self,
   g_return_val_if_fail (G_IS_FILE (file), NULL);
   g_return_val_if_fail (rect != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  g_return_val_if_fail (!self->running, NULL);
 
   if (find_document (self, file, &position))
     {
@@ -234,6 +256,7 @@ enr_document_signing_remove (EnrDocumentSigning *self,
 
   g_return_if_fail (ENR_IS_DOCUMENT_SIGNING (self));
   g_return_if_fail (ENR_IS_SIGNING_DOCUMENT (document));
+  g_return_if_fail (!self->running);
 
   if (!find_document (self, enr_signing_document_get_file (document), &position))
     return;
@@ -265,6 +288,7 @@ enr_document_signing_set_reason (EnrDocumentSigning *self,
                                  const char         *reason)
 {
   g_return_if_fail (ENR_IS_DOCUMENT_SIGNING (self));
+  g_return_if_fail (!self->running);
   set_text (self, &self->reason, reason, props[PROP_REASON]);
 }
 
@@ -273,5 +297,6 @@ enr_document_signing_set_place (EnrDocumentSigning *self,
                                 const char         *place)
 {
   g_return_if_fail (ENR_IS_DOCUMENT_SIGNING (self));
+  g_return_if_fail (!self->running);
   set_text (self, &self->place, place, props[PROP_PLACE]);
 }

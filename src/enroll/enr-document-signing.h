@@ -76,6 +76,9 @@ const char             *enr_signing_document_get_hash         (EnrSigningDocumen
 EnrSigningDocumentState enr_signing_document_get_state        (EnrSigningDocument *self);
 gboolean                enr_signing_document_get_timestamped  (EnrSigningDocument *self);
 
+/* The most documents one transaction signs (PROTOCOL.md: 1 to 50 hashes). */
+#define ENR_DOCUMENT_SIGNING_MAX 50
+
 #define ENR_TYPE_DOCUMENT_SIGNING (enr_document_signing_get_type ())
 G_DECLARE_FINAL_TYPE (EnrDocumentSigning, enr_document_signing, ENR, DOCUMENT_SIGNING, GObject)
 

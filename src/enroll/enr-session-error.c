@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 
 #include "enr-crypto-error.h"
+#include "enr-pades-sign.h"
 #include "enr-service-error.h"
 #include "enr-session-error-private.h"
 #include "enr-store-error.h"
@@ -415,6 +416,121 @@ crypto_outcome (EnrCryptoError code)
     }
 }
 
+/* A document the citizen chose, named as they know it (@name; NULL: "the
+ * document"): what is wrong with it, and that nothing was written. The
+ * message is kept in *@message. */
+static Outcome
+document_outcome (EnrPadesSignError   code,
+                  const char         *name,
+                  char              **message)
+{
+  g_autofree char *quoted = NULL;
+  EnrSessionError kind = ENR_SESSION_ERROR_REFUSED;
+
+  /* Translators: a file's name as the citizen sees it, in quotes. */
+  quoted = name != NULL ? g_strdup_printf (_("“%s”"), name) : g_strdup (_("The document"));
+  switch (code)
+    {
+    case ENR_PADES_SIGN_ERROR_NOT_PDF:
+      /* Translators: %s is a file's name in quotes, or "The document". */
+      *message = g_strdup_printf (_("%s is not a PDF document, so it cannot be signed. Nothing "
+                                    "was written."), quoted);
+      break;
+    case ENR_PADES_SIGN_ERROR_DAMAGED:
+      *message = g_strdup_printf (_("%s is damaged and cannot be read, so it cannot be signed. "
+                                    "Nothing was written."), quoted);
+      break;
+    case ENR_PADES_SIGN_ERROR_ENCRYPTED:
+      *message = g_strdup_printf (_("%s is protected by a password or encryption, so it cannot "
+                                    "be signed. Nothing was written."), quoted);
+      break;
+    case ENR_PADES_SIGN_ERROR_UNSUPPORTED:
+      *message = g_strdup_printf (_("%s is made in a way this program cannot sign. Nothing was "
+                                    "written."), quoted);
+      break;
+    case ENR_PADES_SIGN_ERROR_BAD_PLACEMENT:
+      *message = g_strdup_printf (_("The signature box of %s is not on a page of the document. "
+                                    "Place it again."), quoted);
+      break;
+    case ENR_PADES_SIGN_ERROR_CHANGED:
+      kind = ENR_SESSION_ERROR_RETRY;
+      *message = g_strdup_printf (_("%s changed after it was made ready for signing, so it was "
+                                    "not signed. Sign it again."), quoted);
+      break;
+    case ENR_PADES_SIGN_ERROR_IO:
+    default:
+      kind = ENR_SESSION_ERROR_RETRY;
+      *message = g_strdup_printf (_("%s could not be read, or its signed copy could not be "
+                                    "saved. Check that the folder can be written to and the disk "
+                                    "is not full, then try again."), quoted);
+      break;
+    }
+  return OUTCOME (.code = kind, .reason = ENR_SESSION_REASON_DOCUMENT, .message = *message);
+}
+
+GError *
+_enr_session_error_for_document (GError     *error,
+                                 const char *name)
+{
+  g_autofree char *message = NULL;
+  Outcome outcome;
+  GError *told;
+
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (error->domain == ENR_PADES_SIGN_ERROR)
+    outcome = document_outcome ((EnrPadesSignError) error->code, name, &message);
+  else if (error->domain == ENR_CRYPTO_ERROR)
+    {
+      /* The program's own check of what it wrote said no: it is not kept. */
+      g_autofree char *quoted = name != NULL ? g_strdup_printf (_("“%s”"), name)
+                                             : g_strdup (_("The document"));
+
+      /* Translators: %s is a file's name in quotes, or "The document". */
+      message = g_strdup_printf (_("The signed copy of %s did not pass this program’s own check, "
+                                   "so it was not kept. Try again; if it happens again, contact "
+                                   "VNPT SmartCA support (18001260)."), quoted);
+      outcome = OUTCOME (.code = ENR_SESSION_ERROR_RETRY, .reason = ENR_SESSION_REASON_DOCUMENT,
+                         .message = message);
+    }
+  else
+    return _enr_session_error_from (error);
+
+  told = make (&outcome, -1, -1);
+  g_debug ("%s %d (%s) is told as %d: %s", g_quark_to_string (error->domain), error->code,
+           error->message, told->code, told->message);
+  g_error_free (error);
+  return told;
+}
+
+GError *
+_enr_session_error_timestamp (GError *error)
+{
+  Outcome outcome;
+
+  if (error != NULL && (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+                        error->domain == ENR_SESSION_ERROR))
+    return error;
+
+  if (error == NULL)
+    outcome = OUTCOME (.code = ENR_SESSION_ERROR_RETRY, .reason = ENR_SESSION_REASON_TIMESTAMP,
+                       .message = _("No time service is set up on this computer, so your "
+                                    "signatures cannot carry a trusted time. You can sign "
+                                    "without a trusted time."));
+  else
+    outcome = OUTCOME (.code = ENR_SESSION_ERROR_RETRY, .reason = ENR_SESSION_REASON_TIMESTAMP,
+                       .message = _("The time service that gives your signatures a trusted "
+                                    "time was not reached. Try again, or sign without a trusted "
+                                    "time."));
+  if (error != NULL)
+    {
+      g_debug ("the TSA: %s %d (%s)", g_quark_to_string (error->domain), error->code,
+               error->message);
+      g_error_free (error);
+    }
+  return make (&outcome, -1, -1);
+}
+
 GError *
 _enr_session_error_from (GError *error)
 {
@@ -442,6 +558,8 @@ _enr_session_error_from (GError *error)
     }
   else if (error->domain == ENR_STORE_ERROR)
     outcome = store_outcome ((EnrStoreError) error->code);
+  else if (error->domain == ENR_PADES_SIGN_ERROR)
+    return _enr_session_error_for_document (error, NULL);
   else if (error->domain == ENR_CRYPTO_ERROR)
     {
       outcome = crypto_outcome ((EnrCryptoError) error->code);

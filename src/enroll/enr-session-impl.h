@@ -29,6 +29,7 @@ enum
   PROP_SIGNING_TRUST_ANCHOR,
   PROP_KIOSK,
   PROP_STATE_DIRECTORY,
+  PROP_TSA_URL,
   PROP_STEP,
   PROP_BUSY,
   PROP_NEEDS_LOGIN,
@@ -67,6 +68,7 @@ struct _EnrSession
   char                  *trust_anchor;
   char                  *signing_trust_anchor;  /* the certificates' and signatures' */
   char                  *state_dir;
+  char                  *tsa_url;           /* the time-stamp authority's; settable */
   gboolean               kiosk;
   GError                *config_error;      /* why no action can run, or NULL */
   EnrHttp               *http;

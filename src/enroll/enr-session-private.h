@@ -62,6 +62,9 @@ const char       *_enr_session_get_citizen_id         (EnrSession *self);
 /* The key handle's opaque id (NULL until something is kept). */
 const char       *_enr_session_get_handle_id          (EnrSession *self);
 const char       *_enr_session_get_credential_id      (EnrSession *self);
+/* The PEM file of signing (and time-stamping) roots signatures are checked
+ * against; NULL: the system's. */
+const char       *_enr_session_get_signing_trust_anchor (EnrSession *self);
 /* The acceptance record's transaction, which the wizard signs, not the
  * enrolled desktop. */
 const char       *_enr_session_get_acceptance_tran_id (EnrSession *self);

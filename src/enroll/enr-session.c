@@ -113,6 +113,7 @@ enr_session_finalize (GObject *object)
   g_free (self->trust_anchor);
   g_free (self->signing_trust_anchor);
   g_free (self->state_dir);
+  g_free (self->tsa_url);
   g_clear_error (&self->config_error);
 
   G_OBJECT_CLASS (enr_session_parent_class)->finalize (object);
@@ -145,6 +146,9 @@ enr_session_get_property (GObject    *object,
       break;
     case PROP_STATE_DIRECTORY:
       g_value_set_string (value, self->state_dir);
+      break;
+    case PROP_TSA_URL:
+      g_value_set_string (value, self->tsa_url);
       break;
     case PROP_STEP:
       g_value_set_enum (value, self->step);
@@ -230,6 +234,9 @@ enr_session_set_property (GObject      *object,
     case PROP_STATE_DIRECTORY:
       self->state_dir = g_value_dup_string (value);
       break;
+    case PROP_TSA_URL:
+      enr_session_set_tsa_url (self, g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -256,6 +263,11 @@ enr_session_class_init (EnrSessionClass *klass)
   props[PROP_KIOSK] = g_param_spec_boolean ("kiosk", NULL, NULL, FALSE, config);
   props[PROP_STATE_DIRECTORY] =
     g_param_spec_string ("state-directory", NULL, NULL, NULL, config);
+  /* Not construct-only: the many callers of enr_session_new() that sign
+   * nothing need not name it, and a changed GSettings key applies at once. */
+  props[PROP_TSA_URL] =
+    g_param_spec_string ("tsa-url", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   props[PROP_STEP] =
     g_param_spec_enum ("step", NULL, NULL, ENR_TYPE_SESSION_STEP, ENR_SESSION_STEP_LOGIN, shown);
   props[PROP_BUSY] = g_param_spec_boolean ("busy", NULL, NULL, FALSE, shown);
@@ -383,6 +395,35 @@ enr_session_get_trust_anchor (EnrSession *self)
 {
   g_return_val_if_fail (ENR_IS_SESSION (self), NULL);
   return self->trust_anchor;
+}
+
+const char *
+enr_session_get_tsa_url (EnrSession *self)
+{
+  g_return_val_if_fail (ENR_IS_SESSION (self), NULL);
+  return self->tsa_url;
+}
+
+void
+enr_session_set_tsa_url (EnrSession *self,
+                         const char *tsa_url)
+{
+  g_return_if_fail (ENR_IS_SESSION (self));
+
+  /* Empty is none, as for the services' URLs. */
+  if (tsa_url != NULL && *tsa_url == '\0')
+    tsa_url = NULL;
+  if (g_strcmp0 (self->tsa_url, tsa_url) == 0)
+    return;
+  g_free (self->tsa_url);
+  self->tsa_url = g_strdup (tsa_url);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_TSA_URL]);
+}
+
+const char *
+_enr_session_get_signing_trust_anchor (EnrSession *self)
+{
+  return self->signing_trust_anchor;
 }
 
 const char *

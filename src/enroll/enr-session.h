@@ -237,6 +237,12 @@ G_DECLARE_FINAL_TYPE (EnrSession, enr_session, ENR, SESSION, GObject)
  *   state-directory (string) where the checkpoint lives; NULL: the default,
  *                           g_get_user_data_dir()/smartca-enroll (ignored in kiosk mode)
  *
+ * Read-write property:
+ *   tsa-url        (string) the time-stamp authority (RFC 3161 over HTTPS, trusted
+ *                           like the services) that dates the citizen's own signatures;
+ *                           NULL or empty: none, and signatures are offered without a
+ *                           trusted time
+ *
  * Read-only properties, each with notify:
  *   step             EnrSessionStep
  *   busy             boolean      an action is running
@@ -276,6 +282,9 @@ const char           *enr_session_get_vneid_url        (EnrSession   *self);
 const char           *enr_session_get_smartca_url      (EnrSession   *self);
 const char           *enr_session_get_trust_anchor     (EnrSession   *self);
 const char           *enr_session_get_state_directory  (EnrSession   *self);
+const char           *enr_session_get_tsa_url          (EnrSession   *self);
+void                  enr_session_set_tsa_url          (EnrSession   *self,
+                                                        const char   *tsa_url);
 /* The registration's id, for the receipt; NULL before the registration. */
 const char           *enr_session_get_registration_id  (EnrSession   *self);
 /* The getters below return borrowed values (NULL when not known yet),

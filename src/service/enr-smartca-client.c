@@ -894,6 +894,78 @@ enr_smartca_client_reject_transaction_finish (EnrSmartcaClient  *self,
   return finish_call (self, result, enr_smartca_client_reject_transaction_async, error);
 }
 
+static gpointer
+parse_sign_hash (JsonNode  *content,
+                 GError   **error)
+{
+  return enr_sign_hash_parse (content, error);
+}
+
+void
+enr_smartca_client_sign_hash_async (EnrSmartcaClient    *self,
+                                    const char          *credential_id,
+                                    const char          *ref_tran_id,
+                                    const char          *description,
+                                    const char * const  *names,
+                                    const char * const  *hashes,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  JsonArray *datas = json_array_new ();
+  JsonNode *datas_node = json_node_new (JSON_NODE_ARRAY);
+
+  g_return_if_fail (ENR_IS_SMARTCA_CLIENT (self));
+  g_return_if_fail (credential_id != NULL && ref_tran_id != NULL && description != NULL);
+  g_return_if_fail (names != NULL && hashes != NULL);
+  g_return_if_fail (g_strv_length ((GStrv) names) == g_strv_length ((GStrv) hashes));
+
+  for (guint i = 0; names[i] != NULL; i++)
+    json_array_add_element (datas, enr_json_object_new ("name", names[i], "hash", hashes[i],
+                                                        NULL));
+  json_node_take_array (datas_node, datas);
+
+  /* SAFE: the refTranId makes a resend answer the first transaction. */
+  resource_call (self, "csc/signature/signhash",
+                 enr_json_object_new ("credentialId", credential_id, "refTranId", ref_tran_id,
+                                      "description", description, "o:datas", datas_node, NULL),
+                 SAFE, FALSE, parse_sign_hash, g_free,
+                 enr_smartca_client_sign_hash_async, cancellable, callback, user_data);
+}
+
+char *
+enr_smartca_client_sign_hash_finish (EnrSmartcaClient  *self,
+                                     GAsyncResult      *result,
+                                     GError           **error)
+{
+  return finish_call (self, result, enr_smartca_client_sign_hash_async, error);
+}
+
+void
+enr_smartca_client_get_transaction_info_async (EnrSmartcaClient    *self,
+                                               const char          *tran_id,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data)
+{
+  g_return_if_fail (ENR_IS_SMARTCA_CLIENT (self));
+  g_return_if_fail (tran_id != NULL);
+
+  resource_call (self, "csc/credentials/gettraninfo",
+                 enr_json_object_new ("tranId", tran_id, NULL), SAFE, FALSE,
+                 (ContentParser) enr_transaction_info_parse,
+                 (GDestroyNotify) enr_transaction_info_free,
+                 enr_smartca_client_get_transaction_info_async, cancellable, callback, user_data);
+}
+
+EnrTransactionInfo *
+enr_smartca_client_get_transaction_info_finish (EnrSmartcaClient  *self,
+                                                GAsyncResult      *result,
+                                                GError           **error)
+{
+  return finish_call (self, result, enr_smartca_client_get_transaction_info_async, error);
+}
+
 void
 enr_smartca_client_list_credentials_async (EnrSmartcaClient    *self,
                                            GCancellable        *cancellable,

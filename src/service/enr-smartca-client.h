@@ -210,6 +210,37 @@ EnrTransactionResult *  enr_smartca_client_reject_transaction_finish (EnrSmartca
                                                                       GAsyncResult     *result,
                                                                       GError          **error);
 
+/*
+ * An app's own signing request (PROTOCOL.md rev 2, "The citizen's own
+ * documents"): csc/signature/signhash for @credential_id with one entry per
+ * @names[i] and @hashes[i] (Base64 SHA-256; as many of each, 1 to 50).
+ * @ref_tran_id is a fresh UUID the caller keeps: a resend with it answers
+ * the first transaction, so the call is retried safely. The tranId.
+ */
+void                    enr_smartca_client_sign_hash_async (EnrSmartcaClient    *self,
+                                                            const char          *credential_id,
+                                                            const char          *ref_tran_id,
+                                                            const char          *description,
+                                                            const char * const  *names,
+                                                            const char * const  *hashes,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+char *                  enr_smartca_client_sign_hash_finish (EnrSmartcaClient *self,
+                                                             GAsyncResult     *result,
+                                                             GError          **error);
+
+/* csc/credentials/gettraninfo: a signhash transaction and, once it
+ * succeeded, each hash's `sig`. */
+void                    enr_smartca_client_get_transaction_info_async (EnrSmartcaClient    *self,
+                                                                       const char          *tran_id,
+                                                                       GCancellable        *cancellable,
+                                                                       GAsyncReadyCallback  callback,
+                                                                       gpointer             user_data);
+EnrTransactionInfo *    enr_smartca_client_get_transaction_info_finish (EnrSmartcaClient *self,
+                                                                        GAsyncResult     *result,
+                                                                        GError          **error);
+
 /* Credentials. */
 void                    enr_smartca_client_list_credentials_async (EnrSmartcaClient    *self,
                                                                    GCancellable        *cancellable,

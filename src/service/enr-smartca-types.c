@@ -573,6 +573,107 @@ enr_transaction_result_parse (JsonNode  *content,
   return g_steal_pointer (&value);
 }
 
+/* csc/signature/signhash and csc/credentials/gettraninfo */
+
+char *
+enr_sign_hash_parse (JsonNode  *content,
+                     GError   **error)
+{
+  JsonObject *object = content_object (content, error);
+  char *tran_id = NULL;
+
+  if (object == NULL || !enr_json_read_string (object, "tranId", FALSE, &tran_id, error))
+    return NULL;
+  return tran_id;
+}
+
+static void
+enr_signed_hash_free (EnrSignedHash *value)
+{
+  if (value == NULL)
+    return;
+  g_free (value->name);
+  g_free (value->hash);
+  g_clear_pointer (&value->sig, g_bytes_unref);
+  g_free (value);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnrSignedHash, enr_signed_hash_free)
+
+static EnrSignedHash *
+read_signed_hash (JsonNode  *node,
+                  GError   **error)
+{
+  g_autoptr(EnrSignedHash) value = g_new0 (EnrSignedHash, 1);
+  JsonObject *object = content_object (node, error);
+  JsonNode *sig;
+
+  if (object == NULL ||
+      !enr_json_read_string (object, "name", FALSE, &value->name, error) ||
+      !read_hash (object, "hash", &value->hash, error))
+    return NULL;
+
+  /* No sig (or null) while the citizen has not confirmed. */
+  sig = json_object_get_member (object, "sig");
+  if (sig != NULL && !JSON_NODE_HOLDS_NULL (sig))
+    {
+      value->sig = enr_json_read_base64 (object, "sig", error);
+      if (value->sig == NULL)
+        return NULL;
+      if (g_bytes_get_size (value->sig) == 0)
+        {
+          enr_json_malformed (error, "sig", "is empty");
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&value);
+}
+
+void
+enr_transaction_info_free (EnrTransactionInfo *value)
+{
+  if (value == NULL)
+    return;
+  g_free (value->tran_id);
+  g_free (value->ref_tran_id);
+  g_free (value->tran_status_desc);
+  g_clear_pointer (&value->documents, g_ptr_array_unref);
+  g_free (value);
+}
+
+EnrTransactionInfo *
+enr_transaction_info_parse (JsonNode  *content,
+                            GError   **error)
+{
+  g_autoptr(EnrTransactionInfo) value = g_new0 (EnrTransactionInfo, 1);
+  JsonObject *object = content_object (content, error);
+  JsonArray *documents;
+
+  if (object == NULL ||
+      !enr_json_read_string (object, "tranId", FALSE, &value->tran_id, error) ||
+      !enr_json_read_string (object, "refTranId", TRUE, &value->ref_tran_id, error) ||
+      !enr_json_read_int (object, "tranStatus", 0, G_MAXINT32, &value->tran_status, error) ||
+      !enr_json_read_string (object, "tranStatusDesc", FALSE, &value->tran_status_desc, error) ||
+      !enr_json_read_array (object, "documents", &documents, error))
+    return NULL;
+
+  if (json_array_get_length (documents) == 0 || json_array_get_length (documents) > 50)
+    {
+      enr_json_malformed (error, "documents", "does not hold 1 to 50 documents");
+      return NULL;
+    }
+  value->documents = g_ptr_array_new_with_free_func ((GDestroyNotify) enr_signed_hash_free);
+  for (guint i = 0; i < json_array_get_length (documents); i++)
+    {
+      EnrSignedHash *document = read_signed_hash (json_array_get_element (documents, i), error);
+
+      if (document == NULL)
+        return NULL;
+      g_ptr_array_add (value->documents, document);
+    }
+  return g_steal_pointer (&value);
+}
+
 /* enrollment/acceptance */
 
 void

@@ -125,6 +125,24 @@ typedef struct
   char  *tran_status_desc;
 } EnrTransactionResult;
 
+/* csc/credentials/gettraninfo: one hash of a signhash transaction. */
+typedef struct
+{
+  char   *name;
+  char   *hash;                     /* Base64 SHA-256 */
+  GBytes *sig;                      /* RSA PKCS #1 v1.5 over the hash's DigestInfo;
+                                     * NULL until the transaction succeeded */
+} EnrSignedHash;
+
+typedef struct
+{
+  char      *tran_id;
+  char      *ref_tran_id;           /* nullable */
+  gint64     tran_status;           /* 1 SUCCESS, 4000…4004 (VNPT) */
+  char      *tran_status_desc;
+  GPtrArray *documents;             /* EnrSignedHash, in the order of signhash's datas */
+} EnrTransactionInfo;
+
 typedef struct
 {
   EnrEnrollmentState state;
@@ -159,6 +177,9 @@ EnrIssuedCertificate *enr_issued_certificate_parse  (JsonNode   *content, GError
 EnrTransaction       *enr_transaction_parse         (JsonNode   *content, GError **error);
 GPtrArray            *enr_transaction_list_parse    (JsonNode   *content, GError **error);
 EnrTransactionResult *enr_transaction_result_parse  (JsonNode   *content, GError **error);
+/* csc/signature/signhash: the new transaction's tranId. */
+char                 *enr_sign_hash_parse           (JsonNode   *content, GError **error);
+EnrTransactionInfo   *enr_transaction_info_parse    (JsonNode   *content, GError **error);
 EnrAcceptance        *enr_acceptance_parse          (JsonNode   *content, GError **error);
 GStrv                 enr_credential_list_parse     (JsonNode   *content, GError **error);
 EnrCredentialInfo    *enr_credential_info_parse     (JsonNode   *content, GError **error);
@@ -174,6 +195,7 @@ void enr_activation_free          (EnrActivation        *value);
 void enr_issued_certificate_free  (EnrIssuedCertificate *value);
 void enr_transaction_free         (EnrTransaction       *value);
 void enr_transaction_result_free  (EnrTransactionResult *value);
+void enr_transaction_info_free    (EnrTransactionInfo   *value);
 void enr_acceptance_free          (EnrAcceptance        *value);
 void enr_credential_info_free     (EnrCredentialInfo    *value);
 
@@ -188,6 +210,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnrActivation, enr_activation_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnrIssuedCertificate, enr_issued_certificate_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnrTransaction, enr_transaction_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnrTransactionResult, enr_transaction_result_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnrTransactionInfo, enr_transaction_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnrAcceptance, enr_acceptance_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnrCredentialInfo, enr_credential_info_free)
 

@@ -53,6 +53,8 @@ static const GOptionEntry option_entries[] = {
   { "signing-trust-anchor", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("A PEM file of the root authorities that citizens’ signing certificates must chain to"),
     N_("FILE") },
+  { "tsa-url", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("The time-stamp authority’s address, for signing documents"), N_("URL") },
   { "idle-timeout", 0, 0, G_OPTION_ARG_INT, NULL,
     N_("Seconds of no input before a kiosk asks whether the citizen is still there"),
     N_("SECONDS") },
@@ -159,6 +161,8 @@ new_session (EnrApplication *self)
   const char *smartca = self->config->smartca_url;
   const char *trust = self->config->trust_anchor;
   const char *signing = self->config->signing_trust_anchor;
+  const char *tsa = self->config->tsa_url;
+  EnrSession *session;
 
   if (self->runner != NULL)
     {
@@ -168,12 +172,15 @@ new_session (EnrApplication *self)
       smartca = enr_sandbox_runner_get_smartca_url (self->runner);
       trust = enr_sandbox_runner_get_trust_anchor (self->runner);
       signing = trust;
+      tsa = enr_sandbox_runner_get_tsa_url (self->runner);
       state_dir = g_build_filename (enr_sandbox_runner_get_data_dir (self->runner), "client",
                                     NULL);
     }
 
-  return enr_session_new (vneid, smartca, *trust != '\0' ? trust : NULL,
-                          *signing != '\0' ? signing : NULL, self->config->kiosk, state_dir);
+  session = enr_session_new (vneid, smartca, *trust != '\0' ? trust : NULL,
+                             *signing != '\0' ? signing : NULL, self->config->kiosk, state_dir);
+  enr_session_set_tsa_url (session, tsa);
+  return session;
 }
 
 static void

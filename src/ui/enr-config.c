@@ -25,6 +25,7 @@ enr_config_new_from_settings (GSettings *settings)
       config->smartca_url = g_strdup ("");
       config->trust_anchor = g_strdup ("");
       config->signing_trust_anchor = g_strdup ("");
+      config->tsa_url = g_strdup ("");
       config->idle_timeout = 120;
       config->language = g_strdup ("");
       config->printer = g_strdup ("");
@@ -35,6 +36,7 @@ enr_config_new_from_settings (GSettings *settings)
   config->smartca_url = g_settings_get_string (settings, "smartca-url");
   config->trust_anchor = g_settings_get_string (settings, "trust-anchor");
   config->signing_trust_anchor = g_settings_get_string (settings, "signing-trust-anchor");
+  config->tsa_url = g_settings_get_string (settings, "tsa-url");
   config->kiosk = g_settings_get_boolean (settings, "kiosk-mode");
   config->idle_timeout = g_settings_get_uint (settings, "idle-timeout");
   config->language = g_settings_get_string (settings, "language");
@@ -93,11 +95,13 @@ enr_config_apply_options (EnrConfig     *config,
   urls_given = g_variant_dict_contains (options, "vneid-url") ||
                g_variant_dict_contains (options, "smartca-url") ||
                g_variant_dict_contains (options, "trust-anchor") ||
-               g_variant_dict_contains (options, "signing-trust-anchor");
+               g_variant_dict_contains (options, "signing-trust-anchor") ||
+               g_variant_dict_contains (options, "tsa-url");
   take_string (options, "vneid-url", &config->vneid_url);
   take_string (options, "smartca-url", &config->smartca_url);
   take_string (options, "trust-anchor", &config->trust_anchor);
   take_string (options, "signing-trust-anchor", &config->signing_trust_anchor);
+  take_string (options, "tsa-url", &config->tsa_url);
   take_string (options, "language", &config->language);
   take_string (options, "printer", &config->printer);
   if (g_variant_dict_contains (options, "kiosk"))
@@ -124,7 +128,8 @@ enr_config_apply_options (EnrConfig     *config,
       return FALSE;
     }
   if (!check_url ("--vneid-url", config->vneid_url, error) ||
-      !check_url ("--smartca-url", config->smartca_url, error))
+      !check_url ("--smartca-url", config->smartca_url, error) ||
+      !check_url ("--tsa-url", config->tsa_url, error))
     return FALSE;
   if (*config->trust_anchor != '\0' && !g_path_is_absolute (config->trust_anchor))
     {
@@ -156,6 +161,7 @@ enr_config_free (EnrConfig *config)
   g_free (config->smartca_url);
   g_free (config->trust_anchor);
   g_free (config->signing_trust_anchor);
+  g_free (config->tsa_url);
   g_free (config->language);
   g_free (config->printer);
   g_free (config);

@@ -16,6 +16,7 @@ typedef struct
   char     *smartca_url;
   char     *trust_anchor;
   char     *signing_trust_anchor;  /* the citizen's certificates' and signatures' roots */
+  char     *tsa_url;               /* the time-stamp authority; "" for none */
   gboolean  kiosk;
   guint     idle_timeout;
   char     *language;        /* "vi", "en" or "" */
@@ -28,7 +29,7 @@ typedef struct
 EnrConfig *enr_config_new_from_settings (GSettings     *settings);
 /*
  * Applies the command line's --vneid-url, --smartca-url, --trust-anchor,
- * --signing-trust-anchor, --kiosk, --idle-timeout, --language, --printer and --sandbox from
+ * --signing-trust-anchor, --tsa-url, --kiosk, --idle-timeout, --language, --printer and --sandbox from
  * @options, refusing values the schema would refuse (with a message for
  * the person who typed them, G_OPTION_ERROR_BAD_VALUE).
  */
