@@ -5,7 +5,12 @@
  * the other is looked at (moved by the placer's keyboard actions), a
  * password-protected PDF refused in plain words and keeping Continue shut
  * until it is removed, and the reason and place handed to the signing
- * with the wait said in a sentence.
+ * with the wait said in a sentence. Then against a real sandbox, with a
+ * citizen enrolled on this desktop (gnome-keyring): the confirmation lists
+ * every name and fingerprint before the PIN; a wrong PIN marks the field;
+ * two documents signed under one PIN are written as two -signed.pdf files
+ * and a notice says where; a time-stamp service that does not answer
+ * offers to sign without a trusted time, with no new PIN.
  */
 #include "config.h"
 
@@ -15,14 +20,19 @@
 #include "enr-document-signing.h"
 #include "enr-sign-item.h"
 #include "enr-sign-window.h"
+#include "enr-digit-entry.h"
 #include "enr-signature-placer.h"
+#include "enr-test-enroll.h"
 #include "enr-test-sandbox.h"
 #include "enr-test-ui.h"
 
 #define EPSILON 1e-6
+#define PIN "274913"
+#define WRONG_PIN "111111"
 
 typedef struct
 {
+  EnrTestSandbox sandbox;   /* only for the tests against the sandbox */
   char          *dir;       /* copies of the fixtures: signing writes beside them */
   EnrSession    *session;
   EnrAccount    *account;
@@ -52,10 +62,8 @@ copy_fixture (Fixture    *fixture,
 }
 
 static void
-fixture_setup (Fixture       *fixture,
-               gconstpointer  data)
+copy_fixtures (Fixture *fixture)
 {
-  g_autofree char *state = NULL;
   g_autoptr(GError) error = NULL;
 
   fixture->dir = g_dir_make_tmp ("sign-window-XXXXXX", &error);
@@ -63,15 +71,59 @@ fixture_setup (Fixture       *fixture,
   copy_fixture (fixture, "letter.pdf");
   copy_fixture (fixture, "notice.pdf");
   copy_fixture (fixture, "protected.pdf");
-  state = g_build_filename (fixture->dir, "state", NULL);
-  /* Nothing here reaches a service: the addresses go nowhere. */
-  fixture->session = enr_session_new ("https://vneid.invalid", "https://smartca.invalid", NULL,
-                                      NULL, FALSE, state);
+}
+
+static void
+open_window (Fixture *fixture)
+{
   fixture->account = enr_account_new (fixture->session);
   fixture->window = ENR_SIGN_WINDOW (enr_sign_window_new (NULL, fixture->account));
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1100, 800);
   gtk_window_present (GTK_WINDOW (fixture->window));
   enr_test_flush ();
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *state = NULL;
+
+  copy_fixtures (fixture);
+  state = g_build_filename (fixture->dir, "state", NULL);
+  /* Nothing here reaches a service: the addresses go nowhere. */
+  fixture->session = enr_session_new ("https://vneid.invalid", "https://smartca.invalid", NULL,
+                                      NULL, FALSE, state);
+  open_window (fixture);
+}
+
+/* The citizen enrolled on this desktop, then the program started again:
+ * a session resumed from what this computer keeps, as Your SmartCA has. */
+static void
+sandbox_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  EnrTestSandbox *sandbox = &fixture->sandbox;
+  g_autoptr(EnrSession) first = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean found = FALSE;
+
+  copy_fixtures (fixture);
+  enr_test_sandbox_set_up (sandbox, "sign-window", "200");
+  first = enr_test_new_session (sandbox->runner, FALSE, sandbox->state_dir);
+  g_assert_true (enr_test_enroll (first, sandbox->control, &ENR_TEST_AN, PIN, &error));
+  g_assert_no_error (error);
+  g_clear_object (&first);
+
+  fixture->session = enr_test_new_session (sandbox->runner, FALSE, sandbox->state_dir);
+  enr_session_resume_async (fixture->session, NULL, enr_test_store_result, &result);
+  g_assert_true (enr_session_resume_finish (fixture->session, enr_test_wait_result (&result),
+                                            &found, &error));
+  g_assert_no_error (error);
+  g_assert_true (found);
+  enr_session_set_tsa_url (fixture->session, enr_sandbox_runner_get_tsa_url (sandbox->runner));
+  open_window (fixture);
 }
 
 static void
@@ -82,6 +134,8 @@ fixture_teardown (Fixture       *fixture,
   enr_test_flush ();
   g_clear_object (&fixture->account);
   g_clear_object (&fixture->session);
+  if (fixture->sandbox.runner != NULL)
+    enr_test_sandbox_tear_down (&fixture->sandbox);
   if (!g_test_failed ())
     enr_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
@@ -400,6 +454,191 @@ test_accessible_names (Fixture       *fixture,
     }
 }
 
+/* --- Against the sandbox ------------------------------------------------------------- */
+
+/* Waits until the window waits for nothing (what runs, runs at once). */
+static void
+wait_idle (Fixture    *fixture,
+           const char *what)
+{
+  enr_test_wait_until (not_busy, fixture->window, what);
+}
+
+static EnrDigitEntry *
+pin_entry_of (Fixture *fixture)
+{
+  return ENR_DIGIT_ENTRY (enr_test_find (GTK_WIDGET (fixture->window), ENR_TYPE_DIGIT_ENTRY,
+                                         NULL));
+}
+
+static gboolean
+file_exists (Fixture    *fixture,
+             const char *name)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+/* Two documents to the confirmation: the letter's box put by the keyboard. */
+static void
+prepare_two (Fixture *fixture)
+{
+  GtkWidget *placer;
+
+  add (fixture, "letter.pdf", "notice.pdf");
+  placer = GTK_WIDGET (placer_of (fixture));
+  enr_test_wait_until (placer_loaded, placer, "the first document to show");
+  g_assert_true (gtk_widget_activate_action (placer, "placer.place", "s", "top-left"));
+  type_into (fixture, "_Reason (if you want one)", "Tôi đồng ý");
+  type_into (fixture, "_Place of signing (if you want one)", "Hà Nội");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "sign.continue", NULL));
+  wait_idle (fixture, "the preparation");
+  g_assert_cmpstr (enr_sign_window_get_view (fixture->window), ==, "confirm");
+}
+
+static void
+type_pin_and_sign (Fixture    *fixture,
+                   const char *pin)
+{
+  enr_test_type (GTK_WIDGET (pin_entry_of (fixture)), pin);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "sign.sign", NULL));
+  g_assert_cmpstr (enr_sign_window_get_status (fixture->window), ==,
+                   "Signing 2 documents with VNPT SmartCA…");
+  gtk_test_accessible_assert_state (GTK_ACCESSIBLE (fixture->window), GTK_ACCESSIBLE_STATE_BUSY,
+                                    TRUE);
+  wait_idle (fixture, "the signing");
+}
+
+/* Every document by name and fingerprint, what the signature will say,
+ * and only then the PIN, which has the focus. */
+static void
+test_confirmation (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  GListModel *documents;
+  GtkWidget *pin;
+
+  prepare_two (fixture);
+  documents = enr_document_signing_get_documents (enr_sign_window_get_signing (fixture->window));
+  g_assert_cmpuint (g_list_model_get_n_items (documents), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(EnrSigningDocument) document = g_list_model_get_item (documents, i);
+      const char *hash = enr_signing_document_get_hash (document);
+      g_autofree char *line = NULL;
+      GtkWidget *label;
+
+      g_assert_nonnull (hash);
+      /* SHA-256 in groups of four: 64 digits and 15 spaces. */
+      g_assert_cmpuint (strlen (hash), ==, 79);
+      line = g_strdup_printf ("Fingerprint (SHA-256): %s", hash);
+      label = enr_test_find (GTK_WIDGET (fixture->window), GTK_TYPE_LABEL, line);
+      g_assert_nonnull (label);
+      g_assert_true (gtk_widget_get_mapped (label));
+      g_assert_true (gtk_widget_get_mapped (
+        enr_test_find (gtk_widget_get_parent (label), GTK_TYPE_LABEL,
+                       enr_signing_document_get_display_name (document))));
+    }
+  g_assert_nonnull (enr_test_find (GTK_WIDGET (fixture->window), GTK_TYPE_LABEL,
+                                   "Each signature shows your name as in your certificate and "
+                                   "the date and time of signing. Reason: “Tôi đồng ý”. "
+                                   "Place: “Hà Nội”."));
+  pin = GTK_WIDGET (pin_entry_of (fixture));
+  g_assert_true (gtk_widget_get_mapped (pin));
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (fixture->window)) == pin ||
+                 gtk_widget_is_ancestor (gtk_window_get_focus (GTK_WINDOW (fixture->window)),
+                                         pin));
+  g_assert_false (gtk_widget_get_sensitive (
+    enr_test_find_action (GTK_WIDGET (fixture->window), "sign.sign")));
+
+  /* Back: the documents and their places are as they were. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "sign.back", NULL));
+  g_assert_cmpstr (enr_sign_window_get_view (fixture->window), ==, "choose");
+  g_assert_null (enr_sign_window_get_signing (fixture->window));
+  g_assert_cmpuint (g_list_model_get_n_items (enr_sign_window_get_items (fixture->window)), ==, 2);
+}
+
+/* A wrong PIN: the field says so, with the attempts left; nothing written. */
+static void
+test_wrong_pin (Fixture       *fixture,
+                gconstpointer  data)
+{
+  GtkWidget *pin;
+
+  prepare_two (fixture);
+  type_pin_and_sign (fixture, WRONG_PIN);
+  g_assert_cmpstr (enr_sign_window_get_view (fixture->window), ==, "confirm");
+  pin = GTK_WIDGET (pin_entry_of (fixture));
+  g_assert_true (gtk_widget_has_css_class (pin, "error"));
+  gtk_test_accessible_assert_state (GTK_ACCESSIBLE (pin), GTK_ACCESSIBLE_STATE_INVALID,
+                                    GTK_ACCESSIBLE_INVALID_TRUE);
+  g_assert_cmpint (enr_session_get_pin_attempts_left (fixture->session), ==, 4);
+  g_assert_cmpstr (enr_digit_entry_get_digits (ENR_DIGIT_ENTRY (pin)), ==, "");
+  g_assert_false (file_exists (fixture, "letter-signed.pdf"));
+  g_assert_false (file_exists (fixture, "notice-signed.pdf"));
+
+  /* The right one then signs. */
+  type_pin_and_sign (fixture, PIN);
+  g_assert_cmpstr (enr_sign_window_get_view (fixture->window), ==, "done");
+}
+
+/* One PIN, two signed files beside the originals, and a notice of where. */
+static void
+test_sign_two (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *folder = g_path_get_basename (fixture->dir);
+  g_autofree char *notice = NULL;
+  GtkWidget *open;
+
+  prepare_two (fixture);
+  type_pin_and_sign (fixture, PIN);
+  g_assert_cmpstr (enr_sign_window_get_view (fixture->window), ==, "done");
+  g_assert_true (file_exists (fixture, "letter-signed.pdf"));
+  g_assert_true (file_exists (fixture, "notice-signed.pdf"));
+
+  notice = g_strdup_printf ("Saved as “letter-signed.pdf” in %s\n"
+                            "Saved as “notice-signed.pdf” in %s", folder, folder);
+  g_assert_cmpstr (enr_sign_window_get_notice (fixture->window), ==, notice);
+  g_assert_nonnull (enr_test_find (GTK_WIDGET (fixture->window), GTK_TYPE_LABEL,
+                                   "Signed, with a trusted time."));
+  /* The focus on the first Open, which the notice describes. */
+  open = enr_test_find_action (GTK_WIDGET (fixture->window), "sign.open");
+  g_assert_nonnull (open);
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (fixture->window)) == open);
+  g_assert_nonnull (enr_test_find_action (GTK_WIDGET (fixture->window), "sign.show"));
+  gtk_test_accessible_assert_state (GTK_ACCESSIBLE (fixture->window), GTK_ACCESSIBLE_STATE_BUSY,
+                                    FALSE);
+}
+
+/* No time-stamp service: said plainly; signing without one needs no PIN. */
+static void
+test_no_timestamp (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  /* Nothing listens on the discard port. */
+  enr_session_set_tsa_url (fixture->session, "https://127.0.0.1:9/tsa");
+  prepare_two (fixture);
+  type_pin_and_sign (fixture, PIN);
+  g_assert_cmpstr (enr_sign_window_get_view (fixture->window), ==, "timestamp");
+  g_assert_false (file_exists (fixture, "letter-signed.pdf"));
+  g_assert_nonnull (enr_test_find_action (GTK_WIDGET (fixture->window), "sign.try-again"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "sign.without-time",
+                                             NULL));
+  g_assert_cmpstr (enr_sign_window_get_status (fixture->window), ==,
+                   "Saving your documents without a trusted time…");
+  wait_idle (fixture, "the signing without a time");
+  g_assert_cmpstr (enr_sign_window_get_view (fixture->window), ==, "done");
+  g_assert_true (file_exists (fixture, "letter-signed.pdf"));
+  g_assert_true (file_exists (fixture, "notice-signed.pdf"));
+  g_assert_nonnull (enr_test_find (GTK_WIDGET (fixture->window), GTK_TYPE_LABEL,
+                                   "Signed, without a trusted time: the time in the signature is "
+                                   "your computer’s."));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -416,5 +655,13 @@ main (int    argc,
               test_reason_and_place, fixture_teardown);
   g_test_add ("/sign-window/accessible-names", Fixture, NULL, fixture_setup,
               test_accessible_names, fixture_teardown);
+  g_test_add ("/sign-window/sandbox/confirmation", Fixture, NULL, sandbox_setup,
+              test_confirmation, fixture_teardown);
+  g_test_add ("/sign-window/sandbox/wrong-pin", Fixture, NULL, sandbox_setup, test_wrong_pin,
+              fixture_teardown);
+  g_test_add ("/sign-window/sandbox/sign-two", Fixture, NULL, sandbox_setup, test_sign_two,
+              fixture_teardown);
+  g_test_add ("/sign-window/sandbox/no-timestamp", Fixture, NULL, sandbox_setup,
+              test_no_timestamp, fixture_teardown);
   return g_test_run ();
 }
