@@ -11,6 +11,7 @@
 #include "enr-field.h"
 #include "enr-file-save.h"
 #include "enr-launch.h"
+#include "enr-pin-fields.h"
 #include "enr-sign-item.h"
 #include "enr-sign-row.h"
 #include "enr-sign-window.h"
@@ -38,6 +39,7 @@ struct _EnrSignWindow
   GtkLabel           *pin_help;
   GtkWidget          *link_button;
   GtkWidget          *try_again_button;
+  GtkWidget          *without_time_button;
   GtkListBox         *signed_list;
   GtkRevealer        *notice_revealer;
   GtkLabel           *notice_label;
@@ -482,19 +484,21 @@ fill_confirmation (EnrSignWindow *self)
 static void
 update_pin_hint (EnrSignWindow *self)
 {
-  gint left = enr_session_get_pin_attempts_left (enr_account_get_session (self->account));
-  g_autofree char *text = NULL;
+  enr_pin_fields_show_hint (enr_account_get_session (self->account), self->pin_entry,
+                            self->pin_help);
+}
 
-  if (enr_field_has_error (GTK_WIDGET (self->pin_entry)))
-    return;
-  if (left >= 0 && left < ENR_SESSION_PIN_TRIES)
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "The PIN you chose for VNPT SmartCA. %d attempt left.",
-                                         "The PIN you chose for VNPT SmartCA. %d attempts left.",
-                                         left),
-                            left);
-  enr_field_clear_error (GTK_WIDGET (self->pin_entry), self->pin_help,
-                         text != NULL ? text : _("The PIN you chose for VNPT SmartCA."));
+/* A step of the signing has ended: FALSE when it was cancelled, and
+ * nothing more is to be done (the window is going, or Cancel did it). */
+static gboolean
+step_ended (EnrSignWindow *self,
+            gboolean       done,
+            const GError  *error)
+{
+  if (!done && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return FALSE;
+  end_wait (self);
+  return TRUE;
 }
 
 static void
@@ -504,12 +508,12 @@ prepared_cb (GObject      *source,
 {
   g_autoptr(EnrSignWindow) self = user_data;
   g_autoptr(GError) error = NULL;
+  gboolean done;
 
-  if (!enr_document_signing_prepare_finish (ENR_DOCUMENT_SIGNING (source), result, &error) &&
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  done = enr_document_signing_prepare_finish (ENR_DOCUMENT_SIGNING (source), result, &error);
+  if (!step_ended (self, done, error))
     return;
-  end_wait (self);
-  if (error != NULL)
+  if (!done)
     {
       /* Nothing was written: the citizen chooses again, or tries again. */
       g_clear_object (&self->signing);
@@ -638,7 +642,13 @@ signing_failed (EnrSignWindow *self,
 
   if (enr_session_error_get_reason (error) == ENR_SESSION_REASON_TIMESTAMP)
     {
-      show_view (self, "timestamp", self->try_again_button);
+      /* With no time-stamp service set up, trying again cannot help. */
+      gboolean can_retry = enr_session_get_tsa_url (enr_account_get_session (self->account))
+                           != NULL;
+
+      gtk_widget_set_visible (self->try_again_button, can_retry);
+      show_view (self, "timestamp",
+                 can_retry ? self->try_again_button : self->without_time_button);
       update_actions (self);
       return;
     }
@@ -673,12 +683,12 @@ signed_cb (GObject      *source,
 {
   g_autoptr(EnrSignWindow) self = user_data;
   g_autoptr(GError) error = NULL;
+  gboolean done;
 
-  if (!enr_document_signing_sign_finish (ENR_DOCUMENT_SIGNING (source), result, &error) &&
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  done = enr_document_signing_sign_finish (ENR_DOCUMENT_SIGNING (source), result, &error);
+  if (!step_ended (self, done, error))
     return;
-  end_wait (self);
-  if (error != NULL)
+  if (!done)
     signing_failed (self, error);
   else
     show_done (self);
@@ -717,12 +727,12 @@ finished_cb (GObject      *source,
 {
   g_autoptr(EnrSignWindow) self = user_data;
   g_autoptr(GError) error = NULL;
+  gboolean done;
 
-  if (!enr_document_signing_finish_finish (ENR_DOCUMENT_SIGNING (source), result, &error) &&
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  done = enr_document_signing_finish_finish (ENR_DOCUMENT_SIGNING (source), result, &error);
+  if (!step_ended (self, done, error))
     return;
-  end_wait (self);
-  if (error == NULL)
+  if (done)
     {
       show_done (self);
       return;
@@ -971,6 +981,7 @@ enr_sign_window_class_init (EnrSignWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, pin_help);
   gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, link_button);
   gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, try_again_button);
+  gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, without_time_button);
   gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, signed_list);
   gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, notice_revealer);
   gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, notice_label);
