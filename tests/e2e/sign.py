@@ -12,7 +12,8 @@ With key presses only: the signature's box is moved on the letter's page with
 the arrow keys, a reason is typed, Continue shows both documents with their
 fingerprints before the PIN, the PIN signs both, and the window says where
 each file went. Both -signed.pdf files exist beside the originals and pdfsig
-finds one signature in each. Prints TAP; screenshots in
+finds one signature in each. Closed, it opens again, empty, from "Sign Documents…"
+in Your SmartCA. Prints TAP; screenshots in
 BUILD_ROOT/tests/e2e/screenshots/sign.
 """
 
@@ -156,6 +157,15 @@ try:
                   checked.stdout + checked.stderr)
     tap.check(ui.has_text("Signed, with a trusted time."), "with a trusted time")
     check_names()
+
+    # Again from Your SmartCA, which stayed open under it.
+    ui.press("Close")
+    ui.wait_gone(WINDOW)
+    ui.use("Your SmartCA")
+    ui.press("Sign Documents")
+    ui.use(WINDOW)
+    ui.wait_text("No document chosen yet.")
+    tap.check(True, "“Sign Documents…” in Your SmartCA opens the window anew")
 except Exception as error:  # noqa: BLE001 - the test reports any failure as TAP
     at.screenshot(shots, "failure")
     tap.check(False, "the signing went through: %r" % error)
