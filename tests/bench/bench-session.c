@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "enr-bench-median.h"
 #include "enr-kak.h"
 #include "enr-key-wrap.h"
 #include "enr-pades.h"
@@ -330,24 +331,6 @@ time_crypto (GBytes     *certificate,
   g_clear_object (&task);
   check (g_task_propagate_boolean (G_TASK (wait_for (&res)), NULL), NULL, "the crypto work");
   return job.spent_us;
-}
-
-static int
-compare (gconstpointer a,
-         gconstpointer b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-median (double *values,
-        guint   n)
-{
-  qsort (values, n, sizeof *values, compare);
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
 static void

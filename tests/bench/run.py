@@ -36,6 +36,8 @@ BENCHMARKS = [
     ("ui", ["tests/bench/bench-ui.py"], {}),
     # Issue #14: signing the citizen's own PDFs, below the session.
     ("sign", ["tests/bench/bench-sign.py"], {}),
+    # Issue #14: the same through the session: PIN guard, SmartCA, TSA, PDF work.
+    ("sign-session", ["tests/bench/bench-document-signing"], {}),
 ]
 
 

@@ -11,6 +11,7 @@
 #include "enr-certificate.h"
 #include "enr-crypto-error.h"
 #include "test-pki.h"
+#include "enr-test-files.h"
 
 #define CITIZEN_ID "001093000001"
 #define FULL_NAME "Nguyễn Văn An"
@@ -46,16 +47,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (fixture->dir);
+  enr_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   test_pki_free (fixture->pki);
   g_clear_object (&fixture->cert);

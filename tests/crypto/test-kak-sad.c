@@ -17,6 +17,7 @@
 #include "enr-kak.h"
 #include "enr-sad-verify.h"
 #include "enr-sad.h"
+#include "enr-test-files.h"
 
 typedef struct
 {
@@ -62,16 +63,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (fixture->dir);
+  enr_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_clear_object (&fixture->kak);
 }

@@ -20,6 +20,7 @@
 #include "enr-sad-verify.h"
 #include "enr-sad.h"
 #include "enr-store-error.h"
+#include "enr-test-keyring.h"
 
 /*
  * Run through keyring-run.sh, which gives each run its own bus and
@@ -923,27 +924,6 @@ test_no_keyring (Fixture       *fixture,
   g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_NO_KEYRING);
 }
 
-static void
-lock_default_collection (void)
-{
-  g_autoptr(SecretService) service = NULL;
-  g_autoptr(SecretCollection) collection = NULL;
-  g_autoptr(GError) error = NULL;
-  GList *objects;
-
-  service = secret_service_get_sync (SECRET_SERVICE_LOAD_COLLECTIONS, NULL, &error);
-  g_assert_no_error (error);
-  collection = secret_collection_for_alias_sync (service, SECRET_COLLECTION_DEFAULT,
-                                                 SECRET_COLLECTION_NONE, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (collection);
-  objects = g_list_prepend (NULL, collection);
-  secret_service_lock_sync (service, objects, NULL, NULL, &error);
-  g_list_free (objects);
-  g_assert_no_error (error);
-  g_assert_true (secret_collection_get_locked (collection));
-}
-
 /* A keyring that is locked and cannot be unlocked here (no prompt can
  * show): a clear error, not a hang or a crash. */
 static void
@@ -956,7 +936,7 @@ test_locked_keyring (Fixture       *fixture,
 
   created = create (fixture, "device-1", &error);
   g_assert_no_error (error);
-  lock_default_collection ();
+  enr_test_lock_default_collection ();
 
   found = lookup (fixture, &error);
   g_assert_error (error, ENR_STORE_ERROR, ENR_STORE_ERROR_KEYRING_LOCKED);

@@ -19,6 +19,7 @@
 #include "enr-pdf-signature-writer.h"
 #include "enr-pdf-signature.h"
 #include "test-pki.h"
+#include "enr-test-files.h"
 
 #define CITIZEN_ID "001093000001"
 #define FULL_NAME "Nguyễn Văn An"
@@ -113,34 +114,10 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (GFile *dir)
-{
-  g_autoptr(GFileEnumerator) children = NULL;
-  GFileInfo *info;
-
-  children = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME ","
-                                        G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-    {
-      g_autoptr(GFile) child = g_file_get_child (dir, g_file_info_get_name (info));
-
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-        remove_tree (child);
-      else
-        g_file_delete (child, NULL, NULL);
-      g_object_unref (info);
-    }
-  g_file_delete (dir, NULL, NULL);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  g_autoptr(GFile) dir = g_file_new_for_path (fixture->dir);
-
-  remove_tree (dir);
+  enr_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   test_pki_free (fixture->pki);
   g_bytes_unref (fixture->original);

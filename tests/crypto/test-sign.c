@@ -26,6 +26,7 @@
 #include "enr-pdf-check.h"
 #include "enr-tsp.h"
 #include "test-pki.h"
+#include "enr-test-files.h"
 
 typedef struct
 {
@@ -112,16 +113,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (fixture->dir);
+  enr_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->input);
   g_free (fixture->trust);

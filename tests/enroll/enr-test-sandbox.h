@@ -9,6 +9,7 @@
 
 #include "enr-sandbox-control.h"
 #include "enr-sandbox-runner.h"
+#include "enr-test-files.h"
 
 G_BEGIN_DECLS
 
@@ -33,8 +34,5 @@ void  enr_test_sandbox_set_up    (EnrTestSandbox *sandbox,
                                   const char     *sync_delay_ms);
 /* Stops the sandbox and removes the directory (kept when the test failed). */
 void  enr_test_sandbox_tear_down (EnrTestSandbox *sandbox);
-
-/* Removes @path and everything below it. */
-void  enr_test_remove_tree       (const char     *path);
 
 G_END_DECLS

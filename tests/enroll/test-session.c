@@ -15,7 +15,6 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <libsecret/secret.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -34,6 +33,7 @@
 #include "enr-test-enroll.h"
 #include "enr-test-sandbox.h"
 #include "enr-store-error.h"
+#include "enr-test-keyring.h"
 
 #define PASSWORD      "Matkhau@123"
 #define PIN           "482913"
@@ -1269,27 +1269,6 @@ test_unreachable (Fixture       *fx,
 
 /* --- Keyrings ------------------------------------------------------------------------------ */
 
-/* As a desktop session locks its keyring (no prompt can show here). */
-static void
-lock_default_collection (void)
-{
-  g_autoptr(SecretService) service = NULL;
-  g_autoptr(SecretCollection) collection = NULL;
-  g_autoptr(GError) error = NULL;
-  GList *objects;
-
-  service = secret_service_get_sync (SECRET_SERVICE_LOAD_COLLECTIONS, NULL, &error);
-  g_assert_no_error (error);
-  collection = secret_collection_for_alias_sync (service, SECRET_COLLECTION_DEFAULT,
-                                                 SECRET_COLLECTION_NONE, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (collection);
-  objects = g_list_prepend (NULL, collection);
-  secret_service_lock_sync (service, objects, NULL, NULL, &error);
-  g_list_free (objects);
-  g_assert_no_error (error);
-}
-
 /* No keyring: the step that must keep the SmartCA login says so, and so
  * does a program started again. A keyring locked after the login was kept:
  * resume says it is locked. Each with the store's own code. */
@@ -1309,7 +1288,7 @@ test_keyring_missing (Fixture       *fx,
     {
       g_assert_true (ACT (fx, &error, start_service));
       g_assert_no_error (error);
-      lock_default_collection ();
+      enr_test_lock_default_collection ();
     }
   else
     {

@@ -15,6 +15,7 @@
 #include "enr-sad.h"
 #include "sbx-test-client.h"
 #include "sbx-test-pin.h"
+#include "enr-test-files.h"
 
 #define CLIENT_ID    "smartca-enroll"
 #define SERVICE_PACK "SMARTCA_PERSONAL_FREE"
@@ -22,29 +23,6 @@
 #define GRANT_DEVICE "urn:ietf:params:oauth:grant-type:device_code"
 
 /* --- The sandbox process ------------------------------------------------ */
-
-static void
-remove_tree (GFile *file)
-{
-  g_autoptr(GFileEnumerator) children = NULL;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  if (children != NULL)
-    {
-      GFileInfo *info;
-      GFile *child;
-
-      while (g_file_enumerator_iterate (children, &info, &child, NULL, NULL) && info != NULL)
-        {
-          if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-            remove_tree (child);
-          else
-            g_file_delete (child, NULL, NULL);
-        }
-    }
-  g_file_delete (file, NULL, NULL);
-}
 
 /* A client that fails an assertion aborts: its sandbox must not outlive it. */
 static void
@@ -120,7 +98,6 @@ void
 sbx_test_sandbox_stop (SbxTestSandbox *sandbox)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) tmp = NULL;
 
   if (sandbox == NULL)
     return;
@@ -134,8 +111,7 @@ sbx_test_sandbox_stop (SbxTestSandbox *sandbox)
       g_assert_cmpint (g_subprocess_get_exit_status (sandbox->proc), ==, 0);
       g_clear_object (&sandbox->proc);
     }
-  tmp = g_file_new_for_path (sandbox->tmp_dir);
-  remove_tree (tmp);
+  enr_test_remove_tree (sandbox->tmp_dir);
   g_free (sandbox->tmp_dir);
   g_free (sandbox->vneid_url);
   g_free (sandbox->smartca_url);
