@@ -664,12 +664,12 @@ signing_failed (EnrSignWindow *self,
   if (error->domain == ENR_SESSION_ERROR && error->code == ENR_SESSION_ERROR_LOCKED)
     {
       /* Only a new link (a VNeID login and a new PIN) opens the key again:
-       * no field, no retry, the one way on beside the message. */
+       * no field, no retry, the one way on under the message (which takes
+       * the focus, to be read out). */
       enr_error_area_show_message (ENR_ERROR_AREA (self->error_area), error->message,
                                    ENR_ERROR_ACTION_NONE);
       gtk_widget_set_visible (self->link_button, TRUE);
       gtk_widget_set_sensitive (GTK_WIDGET (self->pin_entry), FALSE);
-      gtk_widget_grab_focus (self->link_button);
       return;
     }
   enr_error_area_show_error (ENR_ERROR_AREA (self->error_area), error, ENR_ERROR_ACTION_NONE);

@@ -21,6 +21,7 @@
 #include "enr-sign-item.h"
 #include "enr-sign-window.h"
 #include "enr-digit-entry.h"
+#include "enr-error-area.h"
 #include "enr-signature-placer.h"
 #include "enr-test-enroll.h"
 #include "enr-test-sandbox.h"
@@ -584,6 +585,32 @@ test_wrong_pin (Fixture       *fixture,
   g_assert_cmpstr (enr_sign_window_get_view (fixture->window), ==, "done");
 }
 
+/* The fifth wrong PIN locks the key: the error area says so, the PIN field
+ * is shut, and linking this computer again is the way on. */
+static void
+test_locked (Fixture       *fixture,
+             gconstpointer  data)
+{
+  GtkWidget *link, *error_area;
+
+  prepare_two (fixture);
+  for (guint i = 0; i < ENR_SESSION_PIN_TRIES; i++)
+    type_pin_and_sign (fixture, WRONG_PIN);
+  g_assert_cmpstr (enr_sign_window_get_view (fixture->window), ==, "confirm");
+  g_assert_cmpint (enr_session_get_pin_attempts_left (fixture->session), ==, 0);
+  error_area = enr_test_find (GTK_WIDGET (fixture->window), ENR_TYPE_ERROR_AREA, NULL);
+  g_assert_nonnull (enr_error_area_get_message (ENR_ERROR_AREA (error_area)));
+  link = enr_test_find_action (GTK_WIDGET (fixture->window), "app.link");
+  g_assert_nonnull (link);
+  g_assert_true (gtk_widget_get_visible (link));
+  g_assert_nonnull (enr_test_find (GTK_WIDGET (fixture->window), GTK_TYPE_LABEL,
+                                   enr_error_area_get_message (ENR_ERROR_AREA (error_area))));
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (fixture->window)) ==
+                 enr_error_area_get_focus_widget (ENR_ERROR_AREA (error_area)));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (pin_entry_of (fixture))));
+  g_assert_false (file_exists (fixture, "letter-signed.pdf"));
+}
+
 /* One PIN, two signed files beside the originals, and a notice of where. */
 static void
 test_sign_two (Fixture       *fixture,
@@ -658,6 +685,8 @@ main (int    argc,
   g_test_add ("/sign-window/sandbox/confirmation", Fixture, NULL, sandbox_setup,
               test_confirmation, fixture_teardown);
   g_test_add ("/sign-window/sandbox/wrong-pin", Fixture, NULL, sandbox_setup, test_wrong_pin,
+              fixture_teardown);
+  g_test_add ("/sign-window/sandbox/locked", Fixture, NULL, sandbox_setup, test_locked,
               fixture_teardown);
   g_test_add ("/sign-window/sandbox/sign-two", Fixture, NULL, sandbox_setup, test_sign_two,
               fixture_teardown);
