@@ -48,20 +48,12 @@ program = None
 
 
 def finish(code):
-    if program is not None:
-        program.terminate()
-        try:
-            program.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            program.kill()
-    sandbox.stop()
+    sbx.stop(program, sandbox)
     tap.done()
     sys.exit(code)
 
 
-enrolled = subprocess.run([os.path.join(BUILD, "tests", "enroll", "enroll-tool"),
-                           "--sandbox", sandbox.line, "--citizen", CITIZEN, "--pin", PIN],
-                          capture_output=True, text=True)
+enrolled = sandbox.enroll(BUILD, CITIZEN, PIN)
 tap.check(enrolled.returncode == 0, "the citizen is enrolled on this desktop", enrolled.stderr)
 if enrolled.returncode != 0:
     finish(1)
