@@ -32,7 +32,14 @@ G_BEGIN_DECLS
  *      ENR_SESSION_ERROR_RETRY, reason ENR_SESSION_REASON_TIMESTAMP, and
  *      the signatures SmartCA made are kept: enr_document_signing_finish_async()
  *      asks the TSA again (with_timestamp TRUE) or writes signatures
- *      without a time (B-B, FALSE) — never asking for the PIN again.
+ *      without a time (B-B, FALSE) — never asking for the PIN again. (A
+ *      sign call made then goes on with those signatures as finish(TRUE)
+ *      does; its PIN is not used.)
+ *
+ * A wrong PIN (FIELD PIN, with the attempts SmartCA said) writes nothing and
+ * keeps the transaction: the next sign call opens the same one. Any change
+ * to the list, the reason or the place after preparing needs a new
+ * preparation; none may be made while a call runs.
  *
  * A document that cannot be signed (encrypted, damaged, not a PDF, a box
  * off its page) fails the preparation with ENR_SESSION_ERROR_REFUSED,
@@ -61,7 +68,7 @@ G_DECLARE_FINAL_TYPE (EnrSigningDocument, enr_signing_document, ENR, SIGNING_DOC
  *                 from 0, x1 y1 x2 y2 in points of the page as shown)
  *   hash          the SHA-256 SmartCA signs, as upper-case hex in groups
  *                 of four, for the confirmation screen; NULL until prepared
- *   state         EnrSigningDocumentState (notify)
+ *   state         EnrSigningDocumentState, as an int property (notify)
  *   timestamped   whether the signature written carries a trusted time
  */
 GFile                  *enr_signing_document_get_file         (EnrSigningDocument *self);

@@ -58,6 +58,8 @@ try_content_parsers (JsonNode *content)
   enr_transaction_result_free (enr_transaction_result_parse (content, NULL));
   enr_acceptance_free (enr_acceptance_parse (content, NULL));
   enr_credential_info_free (enr_credential_info_parse (content, NULL));
+  enr_transaction_info_free (enr_transaction_info_parse (content, NULL));
+  g_free (enr_sign_hash_parse (content, NULL));
   ids = enr_credential_list_parse (content, NULL);
   list = enr_transaction_list_parse (content, NULL);
   g_clear_pointer (&list, g_ptr_array_unref);
