@@ -166,10 +166,20 @@ update_actions (EnrSignWindow *self)
   const char *view = gtk_stack_get_visible_child_name (self->views);
   gboolean busy = is_busy (self);
   guint ready, loading, refused;
+  g_autofree char *many = NULL;
+  gboolean too_many;
   const char *hint = "";
 
   count_items (self, &ready, &loading, &refused);
-  if (refused > 0)
+  too_many = ready + loading + refused > ENR_DOCUMENT_SIGNING_MAX;
+  if (too_many)
+    {
+      /* Translators: %d is the most documents one PIN signs (50). */
+      many = g_strdup_printf (_("One PIN signs at most %d documents. Remove some to go on, and "
+                                "sign them next."), ENR_DOCUMENT_SIGNING_MAX);
+      hint = many;
+    }
+  else if (refused > 0)
     hint = _("Remove the documents that cannot be signed to go on.");
   else if (loading > 0)
     hint = _("Opening your documents…");
@@ -182,7 +192,7 @@ update_actions (EnrSignWindow *self)
   gtk_widget_action_set_enabled (widget, "sign.remove", !busy && g_str_equal (view, "choose"));
   gtk_widget_action_set_enabled (widget, "sign.continue",
                                  !busy && g_str_equal (view, "choose") && ready > 0 &&
-                                 loading == 0 && refused == 0);
+                                 loading == 0 && refused == 0 && !too_many);
   gtk_widget_action_set_enabled (widget, "sign.back", !busy && g_str_equal (view, "confirm"));
   gtk_widget_action_set_enabled (widget, "sign.sign",
                                  !busy && g_str_equal (view, "confirm") &&

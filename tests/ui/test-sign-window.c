@@ -382,6 +382,40 @@ test_encrypted (Fixture       *fixture,
   g_assert_true (continue_sensitive (fixture));
 }
 
+/* One PIN signs at most ENR_DOCUMENT_SIGNING_MAX documents: one more keeps
+ * Continue shut, and says so. */
+static void
+test_too_many (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GFile) letter = fixture_file (fixture, "letter.pdf");
+  g_autofree char *hint = NULL;
+  g_autofree char *uri = NULL;
+
+  for (guint i = 0; i <= ENR_DOCUMENT_SIGNING_MAX; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("copy-%02u.pdf", i);
+      GFile *copy = fixture_file (fixture, name);
+      g_autoptr(GError) error = NULL;
+
+      g_file_copy (letter, copy, G_FILE_COPY_NONE, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (files, copy);
+    }
+  enr_sign_window_add_files (fixture->window, (GFile **) files->pdata, files->len);
+  enr_test_wait_until (items_settled, fixture->window, "the documents to open");
+  g_assert_false (continue_sensitive (fixture));
+  hint = g_strdup_printf ("One PIN signs at most %d documents. Remove some to go on, and sign "
+                          "them next.", ENR_DOCUMENT_SIGNING_MAX);
+  g_assert_nonnull (enr_test_find (GTK_WIDGET (fixture->window), GTK_TYPE_LABEL, hint));
+
+  uri = g_file_get_uri (g_ptr_array_index (files, 0));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "sign.remove", "s",
+                                             uri));
+  g_assert_true (continue_sensitive (fixture));
+}
+
 static void
 type_into (Fixture    *fixture,
            const char *label,
@@ -677,6 +711,8 @@ main (int    argc,
   g_test_add ("/sign-window/placement-per-document", Fixture, NULL, fixture_setup,
               test_placement_per_document, fixture_teardown);
   g_test_add ("/sign-window/encrypted", Fixture, NULL, fixture_setup, test_encrypted,
+              fixture_teardown);
+  g_test_add ("/sign-window/too-many", Fixture, NULL, fixture_setup, test_too_many,
               fixture_teardown);
   g_test_add ("/sign-window/reason-and-place", Fixture, NULL, fixture_setup,
               test_reason_and_place, fixture_teardown);
