@@ -38,6 +38,7 @@ struct _EnrSignWindow
   EnrDigitEntry      *pin_entry;
   GtkLabel           *pin_help;
   GtkWidget          *link_button;
+  GtkWidget          *sign_button;
   GtkWidget          *try_again_button;
   GtkWidget          *without_time_button;
   GtkListBox         *signed_list;
@@ -124,6 +125,9 @@ show_view (EnrSignWindow *self,
            GtkWidget     *focus)
 {
   gtk_stack_set_visible_child_name (self->views, name);
+  /* Enter in the PIN field signs, as in the other PIN dialogs. */
+  gtk_window_set_default_widget (GTK_WINDOW (self),
+                                 g_str_equal (name, "confirm") ? self->sign_button : NULL);
   if (focus != NULL)
     gtk_widget_grab_focus (focus);
 }
@@ -990,6 +994,7 @@ enr_sign_window_class_init (EnrSignWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, pin_entry);
   gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, pin_help);
   gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, link_button);
+  gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, sign_button);
   gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, try_again_button);
   gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, without_time_button);
   gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, signed_list);
@@ -1029,7 +1034,6 @@ enr_sign_window_init (EnrSignWindow *self)
   self->lifetime = g_cancellable_new ();
   gtk_list_box_bind_model (self->documents_list, G_LIST_MODEL (self->items), create_row_cb, NULL,
                            NULL);
-  gtk_window_set_default_widget (GTK_WINDOW (self), NULL);
 }
 
 GtkWidget *

@@ -587,6 +587,9 @@ test_confirmation (Fixture       *fixture,
                                          pin));
   g_assert_false (gtk_widget_get_sensitive (
     enr_test_find_action (GTK_WIDGET (fixture->window), "sign.sign")));
+  /* Enter in the PIN field signs. */
+  g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (fixture->window)) ==
+                 enr_test_find_action (GTK_WIDGET (fixture->window), "sign.sign"));
 
   /* Back: the documents and their places are as they were. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "sign.back", NULL));
