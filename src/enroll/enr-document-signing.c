@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "enr-document-signing-private.h"
+#include "enr-session-private.h"
 #include "enr-signing-document-private.h"
 
 G_DEFINE_FINAL_TYPE (EnrDocumentSigning, enr_document_signing, G_TYPE_OBJECT)
@@ -32,6 +33,7 @@ enr_document_signing_dispose (GObject *object)
 {
   EnrDocumentSigning *self = ENR_DOCUMENT_SIGNING (object);
 
+  _enr_document_signing_clear_work (self);
   g_clear_object (&self->account);
   if (self->documents != NULL)
     g_list_store_remove_all (self->documents);
@@ -44,7 +46,6 @@ enr_document_signing_finalize (GObject *object)
 {
   EnrDocumentSigning *self = ENR_DOCUMENT_SIGNING (object);
 
-  _enr_document_signing_clear_work (self);
   g_clear_object (&self->documents);
   g_free (self->reason);
   g_free (self->place);
@@ -149,6 +150,21 @@ _enr_document_signing_get_session (EnrDocumentSigning *self)
 void
 _enr_document_signing_clear_work (EnrDocumentSigning *self)
 {
+  EnrSmartcaClient *smartca = NULL;
+
+  if (self->work == NULL)
+    return;
+
+  /* A transaction left waiting (a wrong PIN, then the documents changed or
+   * the window closed) would wait among the portals' requests until it
+   * lapses: it is declined, and no one waits for the answer. */
+  if (self->account != NULL)
+    smartca = _enr_session_get_smartca (enr_account_get_session (self->account));
+  if (self->work->tran_id != NULL && self->work->signatures == NULL && smartca != NULL)
+    {
+      g_info ("declining the unconfirmed transaction %s", self->work->tran_id);
+      enr_smartca_client_reject_transaction_async (smartca, self->work->tran_id, NULL, NULL, NULL);
+    }
   g_clear_pointer (&self->work, _enr_signing_work_free);
 }
 

@@ -270,6 +270,43 @@ test_wrong_pin (Fixture       *fx,
   }
 }
 
+/* A transaction left waiting by a wrong PIN is declined when the signing
+ * is given up, not left among the portals' requests. */
+static void
+test_abandoned (Fixture       *fx,
+                gconstpointer  data)
+{
+  g_autofree char *a = make_pdf (fx, "bo.pdf", 1);
+  g_autofree char *tran_id = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 status = 4000;
+
+  add (fx, a);
+  prepare (fx);
+  g_assert_false (SIGNING (fx, &error, sign, WRONG_PIN));
+  g_assert_error (error, ENR_SESSION_ERROR, ENR_SESSION_ERROR_FIELD);
+  g_clear_error (&error);
+  tran_id = g_strdup (fx->signing->work->tran_id);
+  g_assert_nonnull (tran_id);
+  g_clear_object (&fx->signing);
+
+  for (guint i = 0; i < 100 && status == 4000; i++)
+    {
+      g_autoptr(EnrSandboxPortalTransaction) transaction = NULL;
+      g_autoptr(GAsyncResult) res = NULL;
+
+      enr_sandbox_control_portal_transaction_async (fx->sandbox.control, tran_id, NULL,
+                                                    enr_test_store_result, &res);
+      transaction = enr_sandbox_control_portal_transaction_finish (fx->sandbox.control,
+                                                                   WAIT (res), &error);
+      g_assert_no_error (error);
+      status = transaction->status;
+      if (status == 4000)
+        g_usleep (50000);
+    }
+  g_assert_cmpint (status, ==, 4002);
+}
+
 /* The TSA not reached: TIMESTAMP, and nothing written; without a time
  * (B-B) needs no PIN. */
 static void
@@ -476,6 +513,7 @@ main (int    argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/document-signing/two-documents", test_two_documents);
   ADD ("/document-signing/wrong-pin", test_wrong_pin);
+  ADD ("/document-signing/abandoned", test_abandoned);
   ADD ("/document-signing/timestamp-unreached-plain", test_timestamp_unreached_plain);
   ADD ("/document-signing/timestamp-unreached-retry", test_timestamp_unreached_retry);
   ADD ("/document-signing/timestamp-none", test_timestamp_none);
