@@ -34,7 +34,8 @@ struct _EnrApplication
   EnrSandboxRunner  *runner;
   EnrSandboxControl *control;
   gboolean           starting;
-  GPtrArray         *sign_files;  /* --sign's, until the enrolled desktop is found */
+  GPtrArray         *sign_files;  /* a window asked for (and --sign's files), until the
+                                   * enrolled desktop is found */
 };
 
 G_DEFINE_FINAL_TYPE (EnrApplication, enr_application, GTK_TYPE_APPLICATION)
@@ -257,13 +258,11 @@ sign_documents (EnrApplication  *self,
       g_printerr ("%s\n", _("A kiosk signs no documents of its own."));
       return;
     }
-  if (files != NULL)
-    {
-      if (self->sign_files == NULL)
-        self->sign_files = g_ptr_array_new_with_free_func (g_object_unref);
-      for (guint i = 0; i < n_files; i++)
-        g_ptr_array_add (self->sign_files, g_object_ref (files[i]));
-    }
+  /* Kept even empty: the window is asked for, with or without files. */
+  if (self->sign_files == NULL)
+    self->sign_files = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < n_files; i++)
+    g_ptr_array_add (self->sign_files, g_object_ref (files[i]));
   if (self->session != NULL && enr_session_get_resumed (self->session) &&
       enr_account_session_is_enrolled (self->session))
     {

@@ -125,14 +125,15 @@ class Sandbox:
 
 
 def stop(program, sandbox):
-    """The program (TERM, then KILL after 30 s), then the sandbox."""
+    """The program (TERM, then KILL after 30 s), then the sandbox (if given)."""
     if program is not None:
         program.terminate()
         try:
             program.wait(timeout=30)
         except subprocess.TimeoutExpired:
             program.kill()
-    sandbox.stop()
+    if sandbox is not None:
+        sandbox.stop()
 
 
 def verify_signature(certificate_der, digest, signature):

@@ -13,7 +13,8 @@ the arrow keys, a reason is typed, Continue shows both documents with their
 fingerprints before the PIN, the PIN signs both, and the window says where
 each file went. Both -signed.pdf files exist beside the originals and pdfsig
 finds one signature in each. Closed, it opens again, empty, from "Sign Documents…"
-in Your SmartCA. Prints TAP; screenshots in
+in Your SmartCA; and `--sign` alone (the desktop file's action) opens it
+empty. Prints TAP; screenshots in
 BUILD_ROOT/tests/e2e/screenshots/sign.
 """
 
@@ -158,6 +159,15 @@ try:
     ui.use(WINDOW)
     ui.wait_text("No document chosen yet.")
     tap.check(True, "“Sign Documents…” in Your SmartCA opens the window anew")
+
+    # The desktop file's action: `--sign` and no file, from a cold start.
+    sbx.stop(program, None)
+    program = subprocess.Popen([PROGRAM] + sandbox.program_args() + ["--sign"],
+                               env=env, stdout=subprocess.DEVNULL, stderr=log)
+    ui = Windows(program, keyboard=True, shots=shots, log_path=log_path)
+    ui.use(WINDOW, timeout=120)
+    ui.wait_text("No document chosen yet.")
+    tap.check(True, "--sign alone (the desktop file's action) opens the window empty")
 except Exception as error:  # noqa: BLE001 - the test reports any failure as TAP
     at.screenshot(shots, "failure")
     tap.check(False, "the signing went through: %r" % error)
