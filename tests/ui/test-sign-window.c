@@ -382,6 +382,25 @@ test_encrypted (Fixture       *fixture,
   g_assert_true (continue_sensitive (fixture));
 }
 
+/* A file that is not a PDF (or a damaged one) is said to be one. */
+static void
+test_damaged (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(GFile) broken = fixture_file (fixture, "broken.pdf");
+  g_autoptr(GError) error = NULL;
+
+  g_file_replace_contents (broken, "%PDF-1.7\nnot really\n", 20, NULL, FALSE,
+                           G_FILE_CREATE_NONE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  add (fixture, "broken.pdf", NULL);
+  g_assert_cmpint (enr_sign_item_get_state (item_at (fixture, 0)), ==, ENR_SIGN_ITEM_REFUSED);
+  g_assert_cmpstr (enr_sign_item_get_problem (item_at (fixture, 0)), ==,
+                   "This document cannot be opened: it is damaged, or it is not a PDF file. "
+                   "Choose another copy of it.");
+  g_assert_false (continue_sensitive (fixture));
+}
+
 /* One PIN signs at most ENR_DOCUMENT_SIGNING_MAX documents: one more keeps
  * Continue shut, and says so. */
 static void
@@ -714,6 +733,8 @@ main (int    argc,
   g_test_add ("/sign-window/placement-per-document", Fixture, NULL, fixture_setup,
               test_placement_per_document, fixture_teardown);
   g_test_add ("/sign-window/encrypted", Fixture, NULL, fixture_setup, test_encrypted,
+              fixture_teardown);
+  g_test_add ("/sign-window/damaged", Fixture, NULL, fixture_setup, test_damaged,
               fixture_teardown);
   g_test_add ("/sign-window/too-many", Fixture, NULL, fixture_setup, test_too_many,
               fixture_teardown);
