@@ -130,7 +130,7 @@ enr_sign_row_new (EnrSignItem *item)
   uri = g_file_get_uri (enr_sign_item_get_file (item));
   /* Translators: the accessible name of a Remove button; %s is a file name. */
   remove_name = g_strdup_printf (_("Remove “%s”"), enr_sign_item_get_name (item));
-  remove = button_new (_("_Remove"), remove_name, "sign.remove", uri);
+  remove = button_new (_("_Remove"), remove_name, "chooser.remove", uri);
 
   box = row_box_new ();
   gtk_box_append (GTK_BOX (box), text);

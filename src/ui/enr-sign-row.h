@@ -13,7 +13,7 @@ G_BEGIN_DECLS
  *
  * A chosen document: its name, under it what stands in its way (still
  * opening, or why it cannot be signed, in plain words), and a Remove
- * button ("sign.remove" with the file's URI). A screen reader reads the
+ * button ("chooser.remove" with the file's URI). A screen reader reads the
  * row as one sentence.
  */
 #define ENR_TYPE_SIGN_ROW (enr_sign_row_get_type ())

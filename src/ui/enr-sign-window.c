@@ -9,13 +9,12 @@
 #include "enr-document-signing.h"
 #include "enr-error-area.h"
 #include "enr-field.h"
-#include "enr-file-save.h"
 #include "enr-launch.h"
 #include "enr-pin-fields.h"
+#include "enr-sign-chooser.h"
 #include "enr-sign-item.h"
 #include "enr-sign-row.h"
 #include "enr-sign-window.h"
-#include "enr-signature-placer.h"
 
 struct _EnrSignWindow
 {
@@ -23,14 +22,7 @@ struct _EnrSignWindow
 
   GtkWidget          *error_area;
   GtkStack           *views;
-  GtkWidget          *choose_button;
-  GtkLabel           *empty_label;
-  GtkListBox         *documents_list;
-  GtkEntry           *reason_entry;
-  GtkEntry           *place_entry;
-  GtkStack           *preview_stack;
-  GtkLabel           *refused_label;
-  EnrSignaturePlacer *placer;
+  EnrSignChooser     *chooser;
   GtkLabel           *continue_hint;
   GtkLabel           *confirm_intro;
   GtkListBox         *prepared_list;
@@ -50,25 +42,12 @@ struct _EnrSignWindow
   GtkWidget          *status_cancel;
 
   EnrAccount         *account;
-  GListStore         *items;        /* of EnrSignItem */
-  EnrSignItem        *shown;        /* the one in the placer */
-  gboolean            restoring;    /* the placer opens @shown: its default is not a choice */
   EnrDocumentSigning *signing;      /* from Continue on; NULL while choosing */
   GCancellable       *cancellable;  /* the operation that runs, if one does */
-  GCancellable       *lifetime;     /* the choosers and launches: until dispose */
+  GCancellable       *lifetime;     /* the launches: until dispose */
 };
 
 G_DEFINE_FINAL_TYPE (EnrSignWindow, enr_sign_window, GTK_TYPE_WINDOW)
-
-static EnrSignItem *
-selected_item (EnrSignWindow *self)
-{
-  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->documents_list);
-
-  if (row == NULL)
-    return NULL;
-  return g_list_model_get_item (G_LIST_MODEL (self->items), gtk_list_box_row_get_index (row));
-}
 
 /* --- Waiting ------------------------------------------------------------------------- */
 
@@ -132,35 +111,6 @@ show_view (EnrSignWindow *self,
     gtk_widget_grab_focus (focus);
 }
 
-static void
-count_items (EnrSignWindow *self,
-             guint         *ready,
-             guint         *loading,
-             guint         *refused)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
-
-  *ready = *loading = *refused = 0;
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(EnrSignItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
-
-      switch (enr_sign_item_get_state (item))
-        {
-        case ENR_SIGN_ITEM_LOADING:
-          (*loading)++;
-          break;
-        case ENR_SIGN_ITEM_REFUSED:
-          (*refused)++;
-          break;
-        case ENR_SIGN_ITEM_READY:
-        default:
-          (*ready)++;
-          break;
-        }
-    }
-}
-
 /* Continue goes on only with every document ready: a document that cannot
  * be signed is taken out by the citizen, not left behind unsaid. */
 static void
@@ -174,7 +124,7 @@ update_actions (EnrSignWindow *self)
   gboolean too_many;
   const char *hint = "";
 
-  count_items (self, &ready, &loading, &refused);
+  enr_sign_chooser_count (self->chooser, &ready, &loading, &refused);
   too_many = ready + loading + refused > ENR_DOCUMENT_SIGNING_MAX;
   if (too_many)
     {
@@ -190,10 +140,7 @@ update_actions (EnrSignWindow *self)
   else if (ready == 0)
     hint = _("Choose at least one document to go on.");
   gtk_label_set_text (self->continue_hint, hint);
-  gtk_widget_set_visible (GTK_WIDGET (self->empty_label), ready + loading + refused == 0);
 
-  gtk_widget_action_set_enabled (widget, "sign.choose", !busy && g_str_equal (view, "choose"));
-  gtk_widget_action_set_enabled (widget, "sign.remove", !busy && g_str_equal (view, "choose"));
   gtk_widget_action_set_enabled (widget, "sign.continue",
                                  !busy && g_str_equal (view, "choose") && ready > 0 &&
                                  loading == 0 && refused == 0 && !too_many);
@@ -208,111 +155,12 @@ update_actions (EnrSignWindow *self)
   gtk_widget_action_set_enabled (widget, "sign.cancel", busy);
 }
 
-/* --- Choosing: the list and the placer ----------------------------------------------- */
-
-/* The selected document in the placer, at the place kept for it. */
-static void
-show_selected (EnrSignWindow *self)
-{
-  g_autoptr(EnrSignItem) item = selected_item (self);
-
-  if (item == NULL)
-    {
-      g_clear_object (&self->shown);
-      self->restoring = FALSE;
-      enr_signature_placer_set_document (self->placer, NULL);
-      gtk_stack_set_visible_child_name (self->preview_stack, "empty");
-      return;
-    }
-  if (item == self->shown && enr_sign_item_get_state (item) == ENR_SIGN_ITEM_READY &&
-      g_str_equal (gtk_stack_get_visible_child_name (self->preview_stack), "placer"))
-    return;
-
-  g_set_object (&self->shown, item);
-  switch (enr_sign_item_get_state (item))
-    {
-    case ENR_SIGN_ITEM_READY:
-      self->restoring = TRUE;
-      enr_signature_placer_set_document (self->placer, enr_sign_item_get_bytes (item));
-      gtk_stack_set_visible_child_name (self->preview_stack, "placer");
-      break;
-    case ENR_SIGN_ITEM_REFUSED:
-      self->restoring = FALSE;
-      enr_signature_placer_set_document (self->placer, NULL);
-      gtk_label_set_text (self->refused_label, enr_sign_item_get_problem (item));
-      gtk_stack_set_visible_child_name (self->preview_stack, "refused");
-      break;
-    case ENR_SIGN_ITEM_LOADING:
-    default:
-      /* Shown when it is ready (item_state_cb). */
-      self->restoring = FALSE;
-      enr_signature_placer_set_document (self->placer, NULL);
-      gtk_stack_set_visible_child_name (self->preview_stack, "empty");
-      break;
-    }
-}
+/* --- Choosing ---------------------------------------------------------------------- */
 
 static void
-row_selected_cb (EnrSignWindow *self)
+chooser_changed_cb (EnrSignWindow *self)
 {
-  show_selected (self);
-}
-
-static void
-placer_loading_cb (EnrSignWindow *self)
-{
-  guint page;
-  double rect[4];
-
-  if (enr_signature_placer_get_loading (self->placer) || !self->restoring)
-    return;
-  self->restoring = FALSE;
-  /* The placer chose its default; the citizen may have chosen before. */
-  if (self->shown != NULL && enr_sign_item_get_placement (self->shown, &page, rect))
-    enr_signature_placer_set_placement (self->placer, page, rect);
-}
-
-static void
-placement_changed_cb (EnrSignWindow *self)
-{
-  guint page;
-  double rect[4];
-
-  if (self->restoring || self->shown == NULL)
-    return;
-  if (enr_signature_placer_get_placement (self->placer, &page, rect))
-    enr_sign_item_set_placement (self->shown, page, rect);
-}
-
-static void
-item_state_cb (EnrSignWindow *self,
-               GParamSpec    *pspec,
-               EnrSignItem   *item)
-{
-  g_autoptr(EnrSignItem) selected = selected_item (self);
-
-  if (item == selected)
-    {
-      g_clear_object (&self->shown);
-      show_selected (self);
-    }
   update_actions (self);
-}
-
-static gboolean
-has_file (EnrSignWindow *self,
-          GFile         *file)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(EnrSignItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
-
-      if (g_file_equal (enr_sign_item_get_file (item), file))
-        return TRUE;
-    }
-  return FALSE;
 }
 
 void
@@ -320,139 +168,21 @@ enr_sign_window_add_files (EnrSignWindow  *self,
                            GFile         **files,
                            guint           n_files)
 {
-  guint first = g_list_model_get_n_items (G_LIST_MODEL (self->items));
-  GtkListBoxRow *row;
-
   g_return_if_fail (ENR_IS_SIGN_WINDOW (self));
-  g_return_if_fail (files != NULL || n_files == 0);
   g_return_if_fail (g_str_equal (gtk_stack_get_visible_child_name (self->views), "choose"));
 
-  for (guint i = 0; i < n_files; i++)
-    {
-      g_autoptr(EnrSignItem) item = NULL;
-
-      if (has_file (self, files[i]))
-        continue;
-      item = enr_sign_item_new (files[i]);
-      g_signal_connect_object (item, "notify::state", G_CALLBACK (item_state_cb), self,
-                               G_CONNECT_SWAPPED);
-      g_list_store_append (self->items, item);
-    }
-  /* The first new one is shown; nothing new: the one already there. */
-  row = gtk_list_box_get_row_at_index (self->documents_list, (int) first);
-  if (row != NULL)
-    gtk_list_box_select_row (self->documents_list, row);
-  update_actions (self);
-}
-
-static void
-chosen_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(EnrSignWindow) self = user_data;
-  g_autoptr(GListModel) files = NULL;
-  g_autoptr(GPtrArray) array = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GError) error = NULL;
-
-  files = enr_file_open_pdfs_finish (result, &error);
-  if (files == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        enr_error_area_show_error (ENR_ERROR_AREA (self->error_area), error,
-                                   ENR_ERROR_ACTION_NONE);
-      return;
-    }
-  for (guint i = 0; i < g_list_model_get_n_items (files); i++)
-    g_ptr_array_add (array, g_list_model_get_item (files, i));
-  if (g_str_equal (gtk_stack_get_visible_child_name (self->views), "choose"))
-    enr_sign_window_add_files (self, (GFile **) array->pdata, array->len);
-}
-
-static void
-choose_cb (GtkWidget  *widget,
-           const char *action_name,
-           GVariant   *parameter)
-{
-  EnrSignWindow *self = ENR_SIGN_WINDOW (widget);
-
-  enr_file_open_pdfs_async (GTK_WINDOW (self), _("Choose Documents to Sign"), self->lifetime,
-                            chosen_cb, g_object_ref (self));
-}
-
-static gboolean
-find_uri (EnrSignWindow *self,
-          GVariant      *parameter,
-          guint         *position)
-{
-  g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(EnrSignItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
-
-      if (g_file_equal (enr_sign_item_get_file (item), file))
-        {
-          *position = i;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
-static void
-remove_cb (GtkWidget  *widget,
-           const char *action_name,
-           GVariant   *parameter)
-{
-  EnrSignWindow *self = ENR_SIGN_WINDOW (widget);
-  g_autoptr(EnrSignItem) item = NULL;
-  GtkListBoxRow *row;
-  guint position, n;
-
-  if (!find_uri (self, parameter, &position))
-    return;
-  item = g_list_model_get_item (G_LIST_MODEL (self->items), position);
-  enr_sign_item_cancel (item);
-  g_list_store_remove (self->items, position);
-
-  /* The focus was on the button just gone: to the next document, else
-   * to the chooser. */
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
-  row = n > 0 ? gtk_list_box_get_row_at_index (self->documents_list,
-                                               (int) MIN (position, n - 1)) : NULL;
-  if (row != NULL)
-    {
-      gtk_list_box_select_row (self->documents_list, row);
-      gtk_widget_grab_focus (GTK_WIDGET (row));
-    }
-  else
-    {
-      show_selected (self);
-      gtk_widget_grab_focus (self->choose_button);
-    }
-  update_actions (self);
+  enr_sign_chooser_add_files (self->chooser, files, n_files);
 }
 
 /* --- Preparing -------------------------------------------------------------------- */
-
-/* What the appearance will read, besides the name and the time. */
-static char *
-dup_field (GtkEntry *entry)
-{
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
-
-  return *text != '\0' ? g_steal_pointer (&text) : NULL;
-}
 
 static void
 fill_confirmation (EnrSignWindow *self)
 {
   GListModel *documents = enr_document_signing_get_documents (self->signing);
   guint n = g_list_model_get_n_items (documents);
-  g_autofree char *reason = dup_field (self->reason_entry);
-  g_autofree char *place = dup_field (self->place_entry);
+  g_autofree char *reason = enr_sign_chooser_dup_reason (self->chooser);
+  g_autofree char *place = enr_sign_chooser_dup_place (self->chooser);
   g_autofree char *intro = NULL;
   GString *appearance = g_string_new (NULL);
   GtkWidget *child;
@@ -555,9 +285,10 @@ continue_cb (GtkWidget  *widget,
              GVariant   *parameter)
 {
   EnrSignWindow *self = ENR_SIGN_WINDOW (widget);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
-  g_autofree char *reason = dup_field (self->reason_entry);
-  g_autofree char *place = dup_field (self->place_entry);
+  GListModel *items = enr_sign_chooser_get_items (self->chooser);
+  guint n = g_list_model_get_n_items (items);
+  g_autofree char *reason = enr_sign_chooser_dup_reason (self->chooser);
+  g_autofree char *place = enr_sign_chooser_dup_place (self->chooser);
   GCancellable *cancellable;
 
   if (is_busy (self))
@@ -569,7 +300,7 @@ continue_cb (GtkWidget  *widget,
   self->signing = enr_document_signing_new (self->account);
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(EnrSignItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
+      g_autoptr(EnrSignItem) item = g_list_model_get_item (items, i);
       g_autoptr(GError) error = NULL;
       guint page;
       double rect[4];
@@ -807,7 +538,7 @@ back_cb (GtkWidget  *widget,
   enr_digit_entry_clear (self->pin_entry);
   enr_error_area_clear (ENR_ERROR_AREA (self->error_area));
   g_clear_object (&self->signing);
-  show_view (self, "choose", GTK_WIDGET (self->documents_list));
+  show_view (self, "choose", GTK_WIDGET (self->chooser));
   update_actions (self);
 }
 
@@ -820,13 +551,10 @@ restart_cb (GtkWidget  *widget,
 
   gtk_revealer_set_reveal_child (self->notice_revealer, FALSE);
   g_clear_object (&self->signing);
-  g_list_store_remove_all (self->items);
-  show_selected (self);
-  gtk_editable_set_text (GTK_EDITABLE (self->reason_entry), "");
-  gtk_editable_set_text (GTK_EDITABLE (self->place_entry), "");
+  enr_sign_chooser_clear (self->chooser);
   show_view (self, "choose", NULL);
   update_actions (self);
-  gtk_widget_activate_action (widget, "sign.choose", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (self->chooser), "chooser.choose", NULL);
 }
 
 static void
@@ -841,7 +569,7 @@ cancel_cb (GtkWidget  *widget,
   g_cancellable_cancel (self->cancellable);
   end_wait (self);
   g_clear_object (&self->signing);
-  show_view (self, "choose", GTK_WIDGET (self->documents_list));
+  show_view (self, "choose", GTK_WIDGET (self->chooser));
   update_actions (self);
 }
 
@@ -921,13 +649,6 @@ dismiss_cb (GtkWidget  *widget,
 
 /* --- The window --------------------------------------------------------------------- */
 
-static GtkWidget *
-create_row_cb (gpointer item,
-               gpointer user_data)
-{
-  return enr_sign_row_new (ENR_SIGN_ITEM (item));
-}
-
 static void
 enr_sign_window_dispose (GObject *object)
 {
@@ -939,25 +660,8 @@ enr_sign_window_dispose (GObject *object)
   g_cancellable_cancel (self->lifetime);
   g_clear_object (&self->lifetime);
   if (self->pin_entry != NULL)
-    {
-      enr_digit_entry_clear (self->pin_entry);
-      /* The list and the placer empty themselves as they go: nothing is
-       * to be shown or kept then. */
-      g_signal_handlers_disconnect_by_data (self->documents_list, self);
-      g_signal_handlers_disconnect_by_data (self->placer, self);
-    }
-  if (self->items != NULL)
-    {
-      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->items)); i++)
-        {
-          g_autoptr(EnrSignItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
-
-          enr_sign_item_cancel (item);
-        }
-    }
+    enr_digit_entry_clear (self->pin_entry);
   gtk_widget_dispose_template (GTK_WIDGET (self), ENR_TYPE_SIGN_WINDOW);
-  g_clear_object (&self->shown);
-  g_clear_object (&self->items);
   g_clear_object (&self->signing);
   g_clear_object (&self->account);
   G_OBJECT_CLASS (enr_sign_window_parent_class)->dispose (object);
@@ -973,20 +677,13 @@ enr_sign_window_class_init (EnrSignWindowClass *klass)
 
   g_type_ensure (ENR_TYPE_DIGIT_ENTRY);
   g_type_ensure (ENR_TYPE_ERROR_AREA);
-  g_type_ensure (ENR_TYPE_SIGNATURE_PLACER);
+  g_type_ensure (ENR_TYPE_SIGN_CHOOSER);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/vn/smartca/Enroll/enr-sign-window.ui");
   gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, error_area);
   gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, views);
-  gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, choose_button);
-  gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, empty_label);
-  gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, documents_list);
-  gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, reason_entry);
-  gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, place_entry);
-  gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, preview_stack);
-  gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, refused_label);
-  gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, placer);
+  gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, chooser);
   gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, continue_hint);
   gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, confirm_intro);
   gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, prepared_list);
@@ -1004,14 +701,10 @@ enr_sign_window_class_init (EnrSignWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, status_spinner);
   gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, EnrSignWindow, status_cancel);
-  gtk_widget_class_bind_template_callback (widget_class, row_selected_cb);
-  gtk_widget_class_bind_template_callback (widget_class, placement_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, placer_loading_cb);
+  gtk_widget_class_bind_template_callback (widget_class, chooser_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, pin_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, retry_cb);
 
-  gtk_widget_class_install_action (widget_class, "sign.choose", NULL, choose_cb);
-  gtk_widget_class_install_action (widget_class, "sign.remove", "s", remove_cb);
   gtk_widget_class_install_action (widget_class, "sign.continue", NULL, continue_cb);
   gtk_widget_class_install_action (widget_class, "sign.back", NULL, back_cb);
   gtk_widget_class_install_action (widget_class, "sign.sign", NULL, sign_cb);
@@ -1022,18 +715,13 @@ enr_sign_window_class_init (EnrSignWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "sign.open", "s", open_cb);
   gtk_widget_class_install_action (widget_class, "sign.show", "s", open_cb);
   gtk_widget_class_install_action (widget_class, "sign.dismiss", NULL, dismiss_cb);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "sign.choose",
-                                       NULL);
 }
 
 static void
 enr_sign_window_init (EnrSignWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->items = g_list_store_new (ENR_TYPE_SIGN_ITEM);
   self->lifetime = g_cancellable_new ();
-  gtk_list_box_bind_model (self->documents_list, G_LIST_MODEL (self->items), create_row_cb, NULL,
-                           NULL);
 }
 
 GtkWidget *
@@ -1050,7 +738,6 @@ enr_sign_window_new (GtkApplication *application,
   g_signal_connect_object (enr_account_get_session (account), "notify::pin-attempts-left",
                            G_CALLBACK (update_pin_hint), self, G_CONNECT_SWAPPED);
   update_pin_hint (self);
-  show_selected (self);
   update_actions (self);
   return GTK_WIDGET (self);
 }
@@ -1059,7 +746,7 @@ GListModel *
 enr_sign_window_get_items (EnrSignWindow *self)
 {
   g_return_val_if_fail (ENR_IS_SIGN_WINDOW (self), NULL);
-  return G_LIST_MODEL (self->items);
+  return enr_sign_chooser_get_items (self->chooser);
 }
 
 EnrDocumentSigning *

@@ -18,6 +18,7 @@
 
 #include "enr-account.h"
 #include "enr-document-signing.h"
+#include "enr-sign-chooser.h"
 #include "enr-sign-item.h"
 #include "enr-sign-window.h"
 #include "enr-digit-entry.h"
@@ -159,6 +160,12 @@ items_settled (gpointer data)
   return TRUE;
 }
 
+static GtkWidget *
+chooser_of (Fixture *fixture)
+{
+  return enr_test_find (GTK_WIDGET (fixture->window), ENR_TYPE_SIGN_CHOOSER, NULL);
+}
+
 static EnrSignaturePlacer *
 placer_of (Fixture *fixture)
 {
@@ -281,7 +288,7 @@ test_list_and_placer (Fixture       *fixture,
   /* Each Remove says which document it takes out. */
   gtk_test_accessible_assert_property (
     GTK_ACCESSIBLE (enr_test_find_action (GTK_WIDGET (gtk_list_box_get_row_at_index (
-                                                        list_of (fixture), 1)), "sign.remove")),
+                                                        list_of (fixture), 1)), "chooser.remove")),
     GTK_ACCESSIBLE_PROPERTY_LABEL, "Remove “notice.pdf”");
   g_assert_true (continue_sensitive (fixture));
 
@@ -376,7 +383,7 @@ test_encrypted (Fixture       *fixture,
 
   file = fixture_file (fixture, "protected.pdf");
   uri = g_file_get_uri (file);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "sign.remove", "s",
+  g_assert_true (gtk_widget_activate_action (chooser_of (fixture), "chooser.remove", "s",
                                              uri));
   g_assert_cmpuint (g_list_model_get_n_items (enr_sign_window_get_items (fixture->window)), ==, 1);
   g_assert_true (continue_sensitive (fixture));
@@ -430,7 +437,7 @@ test_too_many (Fixture       *fixture,
   g_assert_nonnull (enr_test_find (GTK_WIDGET (fixture->window), GTK_TYPE_LABEL, hint));
 
   uri = g_file_get_uri (g_ptr_array_index (files, 0));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "sign.remove", "s",
+  g_assert_true (gtk_widget_activate_action (chooser_of (fixture), "chooser.remove", "s",
                                              uri));
   g_assert_true (continue_sensitive (fixture));
 }
@@ -488,7 +495,7 @@ static void
 test_accessible_names (Fixture       *fixture,
                        gconstpointer  data)
 {
-  const char *actions[] = { "sign.choose", "sign.continue", "sign.back", "sign.sign",
+  const char *actions[] = { "chooser.choose", "sign.continue", "sign.back", "sign.sign",
                             "sign.try-again", "sign.without-time", "sign.restart",
                             "sign.dismiss", "sign.cancel" };
 
