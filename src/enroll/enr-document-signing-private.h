@@ -4,8 +4,9 @@
 /*
  * EnrDocumentSigning's instance, shared by its two files: the object and
  * its list (enr-document-signing.c), the preparation in a thread
- * (enr-document-signing-prepare.c) and the signing, time-stamping and
- * writing (enr-document-signing-run.c).
+ * (enr-document-signing-prepare.c), the signing and time-stamping
+ * (enr-document-signing-run.c) and the writing and checking
+ * (enr-document-signing-write.c).
  */
 
 #include <gnutls/x509.h>
@@ -65,6 +66,14 @@ EnrSigningDocument *_enr_document_signing_get_document    (EnrDocumentSigning *s
 /* Forgets what was prepared and signed (the list is kept). */
 void                _enr_document_signing_clear_work      (EnrDocumentSigning *self);
 EnrSession         *_enr_document_signing_get_session     (EnrDocumentSigning *self);
+
+/* Ends a sign or finish call's action with @error (NULL: success). */
+void                _enr_document_signing_end             (GTask              *task,
+                                                           GError             *error);
+/* Writes and checks every document not signed yet, with @tokens (taken;
+ * by document; NULL: B-B), then ends @task. (enr-document-signing-write.c) */
+void                _enr_document_signing_write_all       (GTask              *task,
+                                                           GPtrArray          *tokens);
 
 /* Blocking: a name beside @input for its signed copy, <name>-signed.pdf or
  * <name>-signed-2.pdf, … that neither exists nor is in @taken (URIs; the

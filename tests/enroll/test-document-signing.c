@@ -181,6 +181,37 @@ count_files (Fixture *fx)
   return n;
 }
 
+/* @document's output: its only signature, the citizen's, valid. */
+static void
+assert_signed (Fixture            *fx,
+               EnrSigningDocument *document,
+               gboolean            trusted_time)
+{
+  g_autofree char *out = output_path (document);
+
+  g_assert_cmpint (enr_signing_document_get_state (document), ==, ENR_SIGNING_DOCUMENT_SIGNED);
+  g_assert_true (enr_signing_document_get_timestamped (document) == trusted_time);
+  assert_valid (fx, out, 1, trusted_time);
+}
+
+/* A sign call with @pin (NULL: finish with a time stamp) that SmartCA's
+ * part passed and the TSA's failed: RETRY/TIMESTAMP, and nothing written. */
+static void
+assert_no_time_stamp (Fixture    *fx,
+                      const char *pin)
+{
+  g_autoptr(GError) error = NULL;
+  guint files = count_files (fx);
+
+  if (pin != NULL)
+    g_assert_false (SIGNING (fx, &error, sign, pin));
+  else
+    g_assert_false (SIGNING (fx, &error, finish, TRUE));
+  g_assert_error (error, ENR_SESSION_ERROR, ENR_SESSION_ERROR_RETRY);
+  g_assert_cmpint (enr_session_error_get_reason (error), ==, ENR_SESSION_REASON_TIMESTAMP);
+  g_assert_cmpuint (count_files (fx), ==, files);
+}
+
 /* --- Tests ------------------------------------------------------------------------- */
 
 /* Two documents, one PIN, one transaction with both hashes. */
@@ -263,11 +294,7 @@ test_wrong_pin (Fixture       *fx,
 
   g_assert_true (SIGNING (fx, &error, sign, PIN));
   g_assert_no_error (error);
-  {
-    g_autofree char *out = output_path (document);
-
-    assert_valid (fx, out, 1, TRUE);
-  }
+  assert_signed (fx, document, TRUE);
 }
 
 /* A transaction left waiting by a wrong PIN is declined when the signing
@@ -318,27 +345,15 @@ test_timestamp_unreached_plain (Fixture       *fx,
   g_autoptr(GError) error = NULL;
   EnrSigningDocument *first = add (fx, a);
   EnrSigningDocument *second = add (fx, b);
-  guint files;
 
   enr_session_set_tsa_url (fx->session, DEAD_TSA);
   prepare (fx);
-  files = count_files (fx);
-  g_assert_false (SIGNING (fx, &error, sign, PIN));
-  g_assert_error (error, ENR_SESSION_ERROR, ENR_SESSION_ERROR_RETRY);
-  g_assert_cmpint (enr_session_error_get_reason (error), ==, ENR_SESSION_REASON_TIMESTAMP);
-  g_assert_cmpuint (count_files (fx), ==, files);
-  g_clear_error (&error);
+  assert_no_time_stamp (fx, PIN);
 
   g_assert_true (SIGNING (fx, &error, finish, FALSE));
   g_assert_no_error (error);
-  g_assert_false (enr_signing_document_get_timestamped (first));
-  {
-    g_autofree char *a_out = output_path (first);
-    g_autofree char *b_out = output_path (second);
-
-    assert_valid (fx, a_out, 1, FALSE);
-    assert_valid (fx, b_out, 1, FALSE);
-  }
+  assert_signed (fx, first, FALSE);
+  assert_signed (fx, second, FALSE);
 }
 
 /* The TSA not reached, then reached again: B-T, still without a PIN. */
@@ -352,22 +367,13 @@ test_timestamp_unreached_retry (Fixture       *fx,
 
   enr_session_set_tsa_url (fx->session, DEAD_TSA);
   prepare (fx);
-  g_assert_false (SIGNING (fx, &error, sign, PIN));
-  g_assert_cmpint (enr_session_error_get_reason (error), ==, ENR_SESSION_REASON_TIMESTAMP);
-  g_clear_error (&error);
-  g_assert_false (SIGNING (fx, &error, finish, TRUE));
-  g_assert_cmpint (enr_session_error_get_reason (error), ==, ENR_SESSION_REASON_TIMESTAMP);
-  g_clear_error (&error);
+  assert_no_time_stamp (fx, PIN);
+  assert_no_time_stamp (fx, NULL);
 
   enr_session_set_tsa_url (fx->session, enr_sandbox_runner_get_tsa_url (fx->sandbox.runner));
   g_assert_true (SIGNING (fx, &error, finish, TRUE));
   g_assert_no_error (error);
-  g_assert_true (enr_signing_document_get_timestamped (document));
-  {
-    g_autofree char *out = output_path (document);
-
-    assert_valid (fx, out, 1, TRUE);
-  }
+  assert_signed (fx, document, TRUE);
 }
 
 /* No TSA configured: TIMESTAMP at once after SmartCA signed; B-B works. */
@@ -381,17 +387,10 @@ test_timestamp_none (Fixture       *fx,
 
   enr_session_set_tsa_url (fx->session, NULL);
   prepare (fx);
-  g_assert_false (SIGNING (fx, &error, sign, PIN));
-  g_assert_error (error, ENR_SESSION_ERROR, ENR_SESSION_ERROR_RETRY);
-  g_assert_cmpint (enr_session_error_get_reason (error), ==, ENR_SESSION_REASON_TIMESTAMP);
-  g_clear_error (&error);
+  assert_no_time_stamp (fx, PIN);
   g_assert_true (SIGNING (fx, &error, finish, FALSE));
   g_assert_no_error (error);
-  {
-    g_autofree char *out = output_path (document);
-
-    assert_valid (fx, out, 1, FALSE);
-  }
+  assert_signed (fx, document, FALSE);
 }
 
 static void
