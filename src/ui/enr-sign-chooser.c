@@ -138,9 +138,11 @@ item_state_cb (EnrSignChooser *self,
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
+/* Where @file is in the list, if it is. */
 static gboolean
-has_file (EnrSignChooser *self,
-          GFile          *file)
+find_file (EnrSignChooser *self,
+           GFile          *file,
+           guint          *position)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
 
@@ -149,7 +151,11 @@ has_file (EnrSignChooser *self,
       g_autoptr(EnrSignItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
 
       if (g_file_equal (enr_sign_item_get_file (item), file))
-        return TRUE;
+        {
+          if (position != NULL)
+            *position = i;
+          return TRUE;
+        }
     }
   return FALSE;
 }
@@ -169,7 +175,7 @@ enr_sign_chooser_add_files (EnrSignChooser  *self,
     {
       g_autoptr(EnrSignItem) item = NULL;
 
-      if (has_file (self, files[i]))
+      if (find_file (self, files[i], NULL))
         continue;
       item = enr_sign_item_new (files[i]);
       g_signal_connect_object (item, "notify::state", G_CALLBACK (item_state_cb), self,
@@ -219,27 +225,6 @@ choose_cb (GtkWidget  *widget,
                             g_object_ref (self));
 }
 
-static gboolean
-find_uri (EnrSignChooser *self,
-          GVariant       *parameter,
-          guint          *position)
-{
-  g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(EnrSignItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
-
-      if (g_file_equal (enr_sign_item_get_file (item), file))
-        {
-          *position = i;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
 static void
 remove_cb (GtkWidget  *widget,
            const char *action_name,
@@ -247,10 +232,12 @@ remove_cb (GtkWidget  *widget,
 {
   EnrSignChooser *self = ENR_SIGN_CHOOSER (widget);
   g_autoptr(EnrSignItem) item = NULL;
+  g_autoptr(GFile) file = NULL;
   GtkListBoxRow *row;
   guint position, n;
 
-  if (!find_uri (self, parameter, &position))
+  file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
+  if (!find_file (self, file, &position))
     return;
   item = g_list_model_get_item (G_LIST_MODEL (self->items), position);
   enr_sign_item_cancel (item);
