@@ -75,13 +75,14 @@ begin_wait (EnrSignWindow *self,
   gtk_spinner_set_spinning (self->status_spinner, TRUE);
   gtk_widget_set_visible (self->status_cancel, can_cancel);
   gtk_widget_set_visible (self->status_box, TRUE);
-  /* The focus leaves the view before it turns insensitive: a field that
-   * loses it that way is left thinking it still has it. */
+  /* Cancel's action first, so that it can take the focus; the focus
+   * leaves the view before the view turns insensitive: a field that loses
+   * it that way is left thinking it still has it. */
+  update_actions (self);
   gtk_widget_grab_focus (can_cancel ? self->status_cancel : GTK_WIDGET (self->status_label));
   gtk_label_select_region (self->status_label, 0, 0);
   gtk_widget_set_sensitive (GTK_WIDGET (self->views), FALSE);
   gtk_accessible_update_state (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_STATE_BUSY, TRUE, -1);
-  update_actions (self);
   return self->cancellable;
 }
 

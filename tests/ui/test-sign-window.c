@@ -490,6 +490,27 @@ test_reason_and_place (Fixture       *fixture,
                                     FALSE);
 }
 
+/* Preparing may be cancelled: back to choosing, nothing kept. */
+static void
+test_cancel_preparing (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  GtkWidget *cancel;
+
+  add (fixture, "letter.pdf", NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "sign.continue", NULL));
+  cancel = enr_test_find_action (GTK_WIDGET (fixture->window), "sign.cancel");
+  g_assert_true (gtk_widget_get_mapped (cancel));
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (fixture->window)) == cancel);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "sign.cancel", NULL));
+  g_assert_null (enr_sign_window_get_status (fixture->window));
+  g_assert_null (enr_sign_window_get_signing (fixture->window));
+  g_assert_cmpstr (enr_sign_window_get_view (fixture->window), ==, "choose");
+  enr_test_flush ();
+  g_assert_cmpstr (enr_sign_window_get_view (fixture->window), ==, "choose");
+  g_assert_true (continue_sensitive (fixture));
+}
+
 /* Every control has a name a screen reader can say. */
 static void
 test_accessible_names (Fixture       *fixture,
@@ -747,6 +768,8 @@ main (int    argc,
               fixture_teardown);
   g_test_add ("/sign-window/reason-and-place", Fixture, NULL, fixture_setup,
               test_reason_and_place, fixture_teardown);
+  g_test_add ("/sign-window/cancel-preparing", Fixture, NULL, fixture_setup,
+              test_cancel_preparing, fixture_teardown);
   g_test_add ("/sign-window/accessible-names", Fixture, NULL, fixture_setup,
               test_accessible_names, fixture_teardown);
   g_test_add ("/sign-window/sandbox/confirmation", Fixture, NULL, sandbox_setup,
