@@ -13,7 +13,8 @@ G_BEGIN_DECLS
  * status as SmartCA reports it, the signing requests waiting for the
  * citizen (checked again every few seconds while the window is shown),
  * each approved with the PIN or rejected; change the PIN; link this
- * computer again ("app.link"); remove SmartCA from this computer (then
+ * computer again ("app.link"); sign the citizen's own PDFs
+ * ("app.sign-documents"); remove SmartCA from this computer (then
  * "app.enroll"). An ordinary window, beside the wizard (DESIGN.md).
  *
  * On a session not resumed yet (the desktop's start, decided from the

@@ -21,6 +21,7 @@
 #include "enr-sandbox-banner.h"
 #include "enr-sandbox-control.h"
 #include "enr-sandbox-runner.h"
+#include "enr-sign-window.h"
 #include "enr-ui.h"
 #include "enr-wizard.h"
 
@@ -39,6 +40,8 @@ struct _EnrApplication
   gboolean           starting;
   GFile             *check_file;  /* --check FILE in this, the first instance */
   gboolean           choose_document;  /* --check-document in this, the first instance */
+  GPtrArray         *sign_files;  /* a window asked for (and --sign's files), until the
+                                   * enrolled desktop is found */
 };
 
 G_DEFINE_FINAL_TYPE (EnrApplication, enr_application, GTK_TYPE_APPLICATION)
@@ -73,6 +76,9 @@ static const GOptionEntry option_entries[] = {
   { "json", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("With --check: print the result as JSON and exit 0 only if every signature is valid"),
     NULL },
+  { "sign", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Open “Sign Documents” with the PDF files that follow"), NULL },
+  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, N_("[FILE…]") },
   { NULL }
 };
 
@@ -242,6 +248,64 @@ start_kiosk (EnrApplication *self)
 
 /* --- The desktop's windows --------------------------------------------------------- */
 
+/* "Sign Documents…" beside the window shown, on the account of "Your
+ * SmartCA" when that is it (one account, one action at a time). */
+static void
+open_sign_window (EnrApplication *self)
+{
+  g_autoptr(GPtrArray) files = g_steal_pointer (&self->sign_files);
+  g_autoptr(EnrAccount) account = NULL;
+  GtkWidget *window;
+
+  if (ENR_IS_ACCOUNT_WINDOW (self->window))
+    account = g_object_ref (enr_account_window_get_account (ENR_ACCOUNT_WINDOW (self->window)));
+  else
+    account = enr_account_new (self->session);
+  window = enr_sign_window_new (GTK_APPLICATION (self), account);
+  gtk_window_set_transient_for (GTK_WINDOW (window), self->window);
+  if (files != NULL)
+    enr_sign_window_add_files (ENR_SIGN_WINDOW (window), (GFile **) files->pdata, files->len);
+  if (self->window == NULL)
+    follow_window (self, GTK_WINDOW (window));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+/* Only an enrolled desktop signs. Until the start-up question is settled
+ * the wizard asks it (its welcome page), and "Your SmartCA", once found,
+ * opens the window with the files kept for it. */
+static void
+sign_documents (EnrApplication  *self,
+                GFile          **files,
+                guint            n_files)
+{
+  if (self->kiosk != NULL || self->config->kiosk)
+    {
+      g_printerr ("%s\n", _("A kiosk signs no documents of its own."));
+      return;
+    }
+  /* Kept even empty: the window is asked for, with or without files. */
+  if (self->sign_files == NULL)
+    self->sign_files = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < n_files; i++)
+    g_ptr_array_add (self->sign_files, g_object_ref (files[i]));
+  if (self->session != NULL && enr_session_get_resumed (self->session) &&
+      enr_account_session_is_enrolled (self->session))
+    {
+      open_sign_window (self);
+      return;
+    }
+  if (self->window == NULL)
+    g_application_activate (G_APPLICATION (self));
+}
+
+static void
+sign_documents_cb (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  sign_documents (user_data, NULL, 0);
+}
+
 static void
 your_smartca_cb (GSimpleAction *action,
                  GVariant      *parameter,
@@ -253,6 +317,8 @@ your_smartca_cb (GSimpleAction *action,
     return;
   show_window (self, GTK_WINDOW (enr_account_window_new (GTK_APPLICATION (self), self->session,
                                                          self->control)));
+  if (self->sign_files != NULL)
+    open_sign_window (self);
 }
 
 static void
@@ -365,8 +431,13 @@ peeked_cb (GObject      *source,
 
   self->starting = FALSE;
   if (enr_session_peek_enrolled_finish (ENR_SESSION (source), result))
-    show_window (self, GTK_WINDOW (enr_account_window_new (GTK_APPLICATION (self), self->session,
-                                                           self->control)));
+    {
+      show_window (self, GTK_WINDOW (enr_account_window_new (GTK_APPLICATION (self),
+                                                             self->session, self->control)));
+      /* `--sign`, waiting for the enrolled desktop. */
+      if (self->sign_files != NULL)
+        open_sign_window (self);
+    }
   else
     open_window (self, NULL);
   g_application_release (G_APPLICATION (self));
@@ -522,8 +593,9 @@ enr_application_activate (GApplication *application)
   open_start_window (self);
 }
 
-/* A file manager's "Open With", or --check FILE handed on by a second
- * instance: the only files this program opens are documents to check. */
+/* `--sign FILE…` ("sign"): documents to sign. Otherwise a file manager's
+ * "Open With", or --check FILE handed on by a second instance: documents
+ * to check. */
 static void
 enr_application_open (GApplication  *application,
                       GFile        **files,
@@ -532,6 +604,11 @@ enr_application_open (GApplication  *application,
 {
   EnrApplication *self = ENR_APPLICATION (application);
 
+  if (g_strcmp0 (hint, "sign") == 0)
+    {
+      sign_documents (self, files, (guint) n_files);
+      return;
+    }
   if (self->starting || self->config->kiosk)
     return;
   for (gint i = 0; i < n_files; i++)
@@ -601,6 +678,7 @@ enr_application_startup (GApplication *application)
     { "enroll", enroll_cb, NULL, NULL, NULL },
     { "check-connection", check_connection_cb, NULL, NULL, NULL },
     { "check-document", check_document_cb, NULL, NULL, NULL },
+    { "sign-documents", sign_documents_cb, NULL, NULL, NULL },
   };
   const char *quit_accels[] = { "<Control>q", NULL };
   GAction *language;
@@ -619,6 +697,44 @@ enr_application_startup (GApplication *application)
   language = g_action_map_lookup_action (G_ACTION_MAP (self), "language");
   g_simple_action_set_state (G_SIMPLE_ACTION (language),
                              g_variant_new_string (enr_language_is_vietnamese () ? "vi" : "en"));
+}
+
+/* The first file named on the command line without an option, or NULL. */
+static char *
+first_remaining_path (GVariantDict *options)
+{
+  g_autofree const char **paths = NULL;
+
+  g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&ay", &paths);
+  return paths != NULL && paths[0] != NULL ? g_strdup (paths[0]) : NULL;
+}
+
+/* `--sign FILE…`: the files go to the instance that runs (this one, or
+ * the one already running) as an "open" with the hint "sign". */
+static gint
+sign_from_command_line (EnrApplication *self,
+                        GVariantDict   *options)
+{
+  g_autofree const char **paths = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_variant_dict_contains (options, "sign"))
+    return -1;
+  g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&ay", &paths);
+  if (!g_application_register (G_APPLICATION (self), NULL, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
+    g_ptr_array_add (files, g_file_new_for_commandline_arg (paths[i]));
+  if (files->len == 0)
+    g_action_group_activate_action (G_ACTION_GROUP (self), "sign-documents", NULL);
+  else
+    g_application_open (G_APPLICATION (self), (GFile **) files->pdata, (gint) files->len, "sign");
+  /* Handed over to the instance already running, or this one runs. */
+  return g_application_get_is_remote (G_APPLICATION (self)) ? 0 : -1;
 }
 
 static gint
@@ -659,8 +775,11 @@ enr_application_handle_local_options (GApplication *application,
     g_application_set_flags (application,
                              g_application_get_flags (application) | G_APPLICATION_NON_UNIQUE);
 
-  /* The desktop file's "Check a Signed Document" action (a launcher gives
-   * it no file; a file manager's "Open With" gives the file alone). */
+  /* A file manager's "Open With" gives the file alone: a document to
+   * check. The desktop file's "Check a Signed Document" action gives none:
+   * it asks. */
+  if (check_path == NULL && !g_variant_dict_contains (options, "sign"))
+    check_path = first_remaining_path (options);
   self->choose_document = g_variant_dict_contains (options, "check-document");
   if (check_path != NULL || self->choose_document)
     {
@@ -684,8 +803,9 @@ enr_application_handle_local_options (GApplication *application,
           return 0;
         }
       self->check_file = g_steal_pointer (&file);
+      return -1;
     }
-  return -1;
+  return sign_from_command_line (self, options);
 }
 
 static void
@@ -711,6 +831,7 @@ enr_application_finalize (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->control);
   g_clear_object (&self->runner);
+  g_clear_pointer (&self->sign_files, g_ptr_array_unref);
   g_clear_pointer (&self->config, enr_config_free);
   g_clear_object (&self->check_file);
 

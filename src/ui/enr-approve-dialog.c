@@ -9,6 +9,7 @@
 #include "enr-digit-entry.h"
 #include "enr-error-area.h"
 #include "enr-field.h"
+#include "enr-pin-fields.h"
 #include "enr-request-row.h"
 
 struct _EnrApproveDialog
@@ -40,19 +41,8 @@ update (EnrApproveDialog *self)
 static void
 update_hint (EnrApproveDialog *self)
 {
-  gint left = enr_session_get_pin_attempts_left (enr_account_get_session (self->account));
-  g_autofree char *text = NULL;
-
-  if (enr_field_has_error (GTK_WIDGET (self->pin_entry)))
-    return;
-  if (left >= 0 && left < ENR_SESSION_PIN_TRIES)
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "The PIN you chose for VNPT SmartCA. %d attempt left.",
-                                         "The PIN you chose for VNPT SmartCA. %d attempts left.",
-                                         left),
-                            left);
-  enr_field_clear_error (GTK_WIDGET (self->pin_entry), self->pin_help,
-                         text != NULL ? text : _("The PIN you chose for VNPT SmartCA."));
+  enr_pin_fields_show_hint (enr_account_get_session (self->account), self->pin_entry,
+                            self->pin_help);
 }
 
 static void

@@ -151,9 +151,12 @@ chosen_cb (GObject      *object,
 {
   g_autoptr(EnrCheckWindow) self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) files = NULL;
   g_autoptr(GFile) file = NULL;
 
-  file = enr_file_open_pdf_finish (result, &error);
+  files = enr_file_open_pdfs_finish (result, &error);
+  if (files != NULL)
+    file = g_list_model_get_item (files, 0);
   if (file == NULL)
     {
       /* Closed without a choice: what was shown stays. */
@@ -177,8 +180,8 @@ enr_check_window_choose (EnrCheckWindow *self)
     return;
   self->cancellable = g_cancellable_new ();
   gtk_widget_set_sensitive (GTK_WIDGET (self->another_button), FALSE);
-  enr_file_open_pdf_async (GTK_WINDOW (self), _("Choose a Signed Document"), self->cancellable,
-                           chosen_cb, g_object_ref (self));
+  enr_file_open_pdfs_async (GTK_WINDOW (self), _("Choose a Signed Document"), FALSE,
+                            self->cancellable, chosen_cb, g_object_ref (self));
 }
 
 EnrDocumentCheck *

@@ -104,15 +104,6 @@ enr_file_save_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* --- Opening ------------------------------------------------------------------------ */
-
-static void
-open_chooser_free (GtkFileChooserNative *chooser)
-{
-  gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (chooser));
-  g_object_unref (chooser);
-}
-
 static void
 open_response_cb (GtkNativeDialog *dialog,
                   int              response,
@@ -121,20 +112,20 @@ open_response_cb (GtkNativeDialog *dialog,
   g_autoptr(GTask) task = user_data;
 
   if (response != GTK_RESPONSE_ACCEPT)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "none chosen");
-      return;
-    }
-  g_task_return_pointer (task, gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog)),
-                         g_object_unref);
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "nothing chosen");
+  else
+    g_task_return_pointer (task, gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog)),
+                           g_object_unref);
+  gtk_native_dialog_destroy (dialog);
 }
 
 void
-enr_file_open_pdf_async (GtkWindow           *parent,
-                         const char          *title,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
+enr_file_open_pdfs_async (GtkWindow           *parent,
+                          const char          *title,
+                          gboolean             multiple,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
@@ -143,29 +134,28 @@ enr_file_open_pdf_async (GtkWindow           *parent,
   g_return_if_fail (parent == NULL || GTK_IS_WINDOW (parent));
 
   task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, enr_file_open_pdf_async);
+  g_task_set_source_tag (task, enr_file_open_pdfs_async);
 
   chooser = gtk_file_chooser_native_new (title, parent, GTK_FILE_CHOOSER_ACTION_OPEN,
                                          _("_Open"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), multiple);
   gtk_file_filter_set_name (filter, _("PDF documents"));
   gtk_file_filter_add_mime_type (filter, "application/pdf");
   /* Where the portal or a file system knows no MIME types. */
   gtk_file_filter_add_suffix (filter, "pdf");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_task_set_task_data (task, chooser, (GDestroyNotify) open_chooser_free);
-
+  /* The task owns the chooser: a dialog still open when it ends goes too. */
+  g_task_set_task_data (task, chooser, g_object_unref);
   g_signal_connect (chooser, "response", G_CALLBACK (open_response_cb), g_object_ref (task));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
-GFile *
-enr_file_open_pdf_finish (GAsyncResult  *result,
-                          GError       **error)
+GListModel *
+enr_file_open_pdfs_finish (GAsyncResult  *result,
+                           GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == enr_file_open_pdf_async,
-                        NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

@@ -9,8 +9,7 @@ G_BEGIN_DECLS
  * "Save a copy…": asks where (the desktop's file chooser, through the
  * portal where there is one) and writes @data there. G_IO_ERROR_CANCELLED
  * when the citizen closed the chooser. GtkFileChooserNative is deprecated
- * from GTK 4.10: this file alone uses it (so opening a document is here
- * too, below).
+ * from GTK 4.10: this file alone uses it, for saving and for opening.
  */
 void     enr_file_save_async  (GtkWindow           *parent,
                                const char          *title,
@@ -23,14 +22,19 @@ void     enr_file_save_async  (GtkWindow           *parent,
 GFile   *enr_file_save_finish (GAsyncResult        *result,
                                GError             **error);
 
-/* "Open…" for a PDF document: the file chosen, through the same chooser;
- * G_IO_ERROR_CANCELLED when none was. */
-void     enr_file_open_pdf_async  (GtkWindow           *parent,
-                                   const char          *title,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data);
-GFile   *enr_file_open_pdf_finish (GAsyncResult        *result,
-                                   GError             **error);
+/*
+ * "Choose Documents…" and "Check a Signed Document…": asks for a PDF, or
+ * with @multiple one or more, the same way (the chooser shows PDFs only).
+ * G_IO_ERROR_CANCELLED when the citizen closed it.
+ */
+void        enr_file_open_pdfs_async  (GtkWindow           *parent,
+                                       const char          *title,
+                                       gboolean             multiple,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
+/* The files chosen, a GListModel of GFile. */
+GListModel *enr_file_open_pdfs_finish (GAsyncResult        *result,
+                                       GError             **error);
 
 G_END_DECLS

@@ -38,3 +38,23 @@ enr_pin_fields_check (EnrSession    *session,
                                                       : _("Type the same PIN again."));
   return both;
 }
+
+void
+enr_pin_fields_show_hint (EnrSession    *session,
+                          EnrDigitEntry *pin,
+                          GtkLabel      *pin_help)
+{
+  gint left = enr_session_get_pin_attempts_left (session);
+  g_autofree char *text = NULL;
+
+  if (enr_field_has_error (GTK_WIDGET (pin)))
+    return;
+  if (left >= 0 && left < ENR_SESSION_PIN_TRIES)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "The PIN you chose for VNPT SmartCA. %d attempt left.",
+                                         "The PIN you chose for VNPT SmartCA. %d attempts left.",
+                                         left),
+                            left);
+  enr_field_clear_error (GTK_WIDGET (pin), pin_help,
+                         text != NULL ? text : _("The PIN you chose for VNPT SmartCA."));
+}

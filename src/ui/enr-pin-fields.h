@@ -23,4 +23,13 @@ EnrSessionPinVerdict enr_pin_fields_check (EnrSession    *session,
                                            EnrDigitEntry *confirmation,
                                            GtkLabel      *confirmation_help);
 
+/*
+ * The hint under the field where the PIN that opens the key is typed (to
+ * approve a request, to sign documents): what it is, and the attempts left
+ * once one was wrong. Leaves a field in error as it is.
+ */
+void enr_pin_fields_show_hint (EnrSession    *session,
+                               EnrDigitEntry *pin,
+                               GtkLabel      *pin_help);
+
 G_END_DECLS

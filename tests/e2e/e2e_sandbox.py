@@ -106,6 +106,14 @@ class Sandbox:
         e2e_wait.wait_until(done, interval=0.3)
         return transaction
 
+    def enroll(self, build_root, citizen_id, pin):
+        """The citizen enrolled on this desktop beforehand, as the program
+        would have done it (tests/enroll/enroll-tool: the key handle in this
+        run's keyring, the checkpoint in its data directory)."""
+        return subprocess.run([os.path.join(build_root, "tests", "enroll", "enroll-tool"),
+                               "--sandbox", self.line, "--citizen", citizen_id, "--pin", pin],
+                              capture_output=True, text=True)
+
     def credential(self, citizen_id):
         db = sqlite3.connect(os.path.join(self.data_dir, "sandbox.db"))
         try:
@@ -114,6 +122,18 @@ class Sandbox:
         finally:
             db.close()
         return row
+
+
+def stop(program, sandbox):
+    """The program (TERM, then KILL after 30 s), then the sandbox (if given)."""
+    if program is not None:
+        program.terminate()
+        try:
+            program.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            program.kill()
+    if sandbox is not None:
+        sandbox.stop()
 
 
 def verify_signature(certificate_der, digest, signature):

@@ -80,9 +80,9 @@ main (int    argc,
                                       json_object_get_string_member (urls, "smartca_url"),
                                       json_object_get_string_member (urls, "trust_anchor"),
                                       kiosk, state_dir);
-  /* The program the end-to-end test starts next reads this key handle, and
-   * refuses one whose PBKDF2 count is below the floor (issue 13): the
-   * floor's count, not the unit tests' cheap one. */
+  /* The program started afterwards refuses a key wrapped with fewer
+   * PBKDF2 rounds than its floor: the tests' cheap count would read as a
+   * damaged key there. */
   _enr_session_set_key_iterations (session, ENR_KEY_WRAP_MIN_ITERATIONS);
   if (!enr_test_enroll (session, control, citizen, pin, &error))
     {
