@@ -12,12 +12,14 @@ With key presses only: the signature's box is moved on the letter's page with
 the arrow keys, a reason is typed, Continue shows both documents with their
 fingerprints before the PIN, the PIN signs both, and the window says where
 each file went. Both -signed.pdf files exist beside the originals and pdfsig
-finds one signature in each. Closed, it opens again, empty, from "Sign Documents…"
+finds one signature in each, which `smartca-enroll --check --json` finds valid
+with a trusted time. Closed, it opens again, empty, from "Sign Documents…"
 in Your SmartCA; and `--sign` alone (the desktop file's action) opens it
 empty. Prints TAP; screenshots in
 BUILD_ROOT/tests/e2e/screenshots/sign.
 """
 
+import json
 import os
 import shutil
 import subprocess
@@ -148,6 +150,18 @@ try:
         checked = subprocess.run(["pdfsig", path], capture_output=True, text=True)
         tap.check("Signature #1" in checked.stdout, "pdfsig finds the signature in %s" % name,
                   checked.stdout + checked.stderr)
+        # And the program's own check, as an integrator's script runs it.
+        verdict = subprocess.run([PROGRAM, "--check", path, "--json", "--signing-trust-anchor",
+                                  sandbox.urls["trust_anchor"]], capture_output=True, text=True)
+        try:
+            report = json.loads(verdict.stdout)
+        except ValueError:
+            report = {}
+        signatures = report.get("signatures", [])
+        tap.check(verdict.returncode == 0 and len(signatures) == 1 and
+                  signatures[0].get("timeSource") == "trusted",
+                  "smartca-enroll --check --json finds %s-signed.pdf's one signature valid, "
+                  "with a trusted time" % name, verdict.stdout[-600:] + verdict.stderr[-300:])
     tap.check(ui.has_text("Signed, with a trusted time."), "with a trusted time")
     check_names()
 
