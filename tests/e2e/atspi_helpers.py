@@ -5,6 +5,7 @@ Enter and typing. Notes for GTK 4.8: STATE_SHOWING is not reported below the
 window, so the current page is told by its heading; a button's name reads
 "_Label Label"; a control without a name reads as its type ("GtkLabel")."""
 
+import os
 import re
 import subprocess
 import sys
@@ -403,6 +404,12 @@ class App:
             raise AssertionError("the dialog “%s” has no name field or no Save button" % title)
         name.queryEditableText().setTextContents(path)
         self._click(save)
+        # The file first, from the file system: asking the accessibility bus
+        # about the program's windows while GTK 4.8 tears the dialog's down
+        # can meet a window whose accessible is already gone (a GLib
+        # critical in GTK's AT-SPI code, fatal under the tests).
+        wait_for(lambda: os.path.exists(path) and os.path.getsize(path) > 0,
+                 "“%s” to write %s" % (button, path), seen=lambda: "no such file, or empty")
         wait_for(lambda: self.window(title) is None, "the dialog “%s” to close" % title,
                  seen=lambda: "it open")
 

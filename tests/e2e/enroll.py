@@ -505,6 +505,8 @@ def open_in_program(path):
 
 def save_copy(button, title, name, menu=None):
     path = os.path.join(saved, name)
+    if os.path.exists(path):
+        os.remove(path)   # a copy from an earlier run is not this one
     if menu is not None:
         ui.press(label(menu))
     ui.save_as(label(button), label(title), path)
