@@ -215,16 +215,19 @@ answered (GTask             *task,
     }
 }
 
+/* One service's question: VNeID's, then SmartCA's. */
 typedef struct
 {
-  GTask       *task;
-  SoupMessage *message;
+  GTask             *task;
+  SoupMessage       *message;
+  EnrConnectionStep  step;     /* ENR_CONNECTION_STEP_VNEID or _SMARTCA */
+  const char        *member;   /* what its refusal of a call without a login holds */
 } Question;
 
 static void
-smartca_answered_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+answered_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
   g_autofree Question *question = user_data;
   g_autoptr(GTask) task = question->task;
@@ -232,32 +235,20 @@ smartca_answered_cb (GObject      *object,
 
   if (g_task_return_error_if_cancelled (task))
     return;
-  answered (task, message, result, ENR_CONNECTION_STEP_SMARTCA, "code");
-  finish (g_steal_pointer (&task));
+  answered (task, message, result, question->step, question->member);
+  if (question->step == ENR_CONNECTION_STEP_VNEID)
+    ask_smartca (g_steal_pointer (&task));
+  else
+    finish (g_steal_pointer (&task));
 }
 
 static void
-vneid_answered_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autofree Question *question = user_data;
-  g_autoptr(GTask) task = question->task;
-  g_autoptr(SoupMessage) message = question->message;
-
-  if (g_task_return_error_if_cancelled (task))
-    return;
-  answered (task, message, result, ENR_CONNECTION_STEP_VNEID, "error");
-  ask_smartca (g_steal_pointer (&task));
-}
-
-static void
-ask (GTask               *task,
-     GUri                *base,
-     const char          *method,
-     const char          *path,
-     const char          *json,
-     GAsyncReadyCallback  callback)
+ask (GTask             *task,
+     EnrConnectionStep  step,
+     GUri              *base,
+     const char        *method,
+     const char        *path,
+     const char        *json)
 {
   Run *run = g_task_get_task_data (task);
   g_autofree char *base_url = g_uri_to_string (base);
@@ -265,6 +256,8 @@ ask (GTask               *task,
   Question *question = g_new0 (Question, 1);
 
   question->task = task;
+  question->step = step;
+  question->member = step == ENR_CONNECTION_STEP_VNEID ? "error" : "code";
   question->message = soup_message_new (method, url);
   /* A redirect is an answer like any other: never followed. */
   soup_message_add_flags (question->message, SOUP_MESSAGE_NO_REDIRECT);
@@ -272,7 +265,7 @@ ask (GTask               *task,
     soup_message_set_request_body_from_bytes (question->message, "application/json",
                                               g_bytes_new_static (json, strlen (json)));
   soup_session_send_and_read_async (run->soup, question->message, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task), callback, question);
+                                    g_task_get_cancellable (task), answered_cb, question);
 }
 
 static void
@@ -280,7 +273,7 @@ ask_smartca (GTask *task)
 {
   Run *run = g_task_get_task_data (task);
 
-  ask (task, run->smartca, "POST", "/enrollment/status", "{}", smartca_answered_cb);
+  ask (task, ENR_CONNECTION_STEP_SMARTCA, run->smartca, "POST", "/enrollment/status", "{}");
 }
 
 static void
@@ -293,7 +286,7 @@ ask_vneid (GTask *task)
                                              NULL);
   if (run->database != NULL)
     soup_session_set_tls_database (run->soup, run->database);
-  ask (task, run->vneid, "GET", "/api/v1/userinfo", NULL, vneid_answered_cb);
+  ask (task, ENR_CONNECTION_STEP_VNEID, run->vneid, "GET", "/api/v1/userinfo", NULL);
 }
 
 /* --- Each host: its name, a connection, its identity ----------------------------- */
