@@ -173,6 +173,14 @@ open_window (EnrApplication *self,
   show_window (self, new_wizard_window (self, self->session, page_id));
 }
 
+/* A sandbox is new every run: so is what the client remembers of it, kept
+ * in the sandbox's own data directory. */
+static char *
+sandbox_state_dir (EnrSandboxRunner *runner)
+{
+  return g_build_filename (enr_sandbox_runner_get_data_dir (runner), "client", NULL);
+}
+
 static EnrSession *
 new_session (EnrApplication *self)
 {
@@ -192,15 +200,13 @@ new_session (EnrApplication *self)
 
   if (self->runner != NULL)
     {
-      /* A sandbox is new every run: so is what the client remembers of it.
-       * Its root signs both its TLS certificate and its issuing CA. */
+      /* Its root signs both its TLS certificate and its issuing CA. */
       vneid = enr_sandbox_runner_get_vneid_url (self->runner);
       smartca = enr_sandbox_runner_get_smartca_url (self->runner);
       trust = enr_sandbox_runner_get_trust_anchor (self->runner);
       signing = trust;
       tsa = enr_sandbox_runner_get_tsa_url (self->runner);
-      state_dir = g_build_filename (enr_sandbox_runner_get_data_dir (self->runner), "client",
-                                    NULL);
+      state_dir = sandbox_state_dir (self->runner);
     }
 
   session = enr_session_new (vneid, smartca, *trust != '\0' ? trust : NULL,
@@ -505,12 +511,10 @@ runner_started_cb (GObject      *source,
     start_kiosk (self);
   else
     {
-      g_autofree char *state_dir = g_build_filename (
-        enr_sandbox_runner_get_data_dir (self->runner), "client", NULL);
+      g_autofree char *state_dir = sandbox_state_dir (self->runner);
       const char *trust = enr_sandbox_runner_get_trust_anchor (self->runner);
 
-      /* A sandbox is new every run: so is what the client remembers of it.
-       * Its root signs both its TLS certificate and its issuing CA. */
+      /* Its root signs both its TLS certificate and its issuing CA. */
       enr_session_configure (self->session, enr_sandbox_runner_get_vneid_url (self->runner),
                              enr_sandbox_runner_get_smartca_url (self->runner), trust, trust,
                              state_dir);
