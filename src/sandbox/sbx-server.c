@@ -41,10 +41,30 @@ struct _SbxServer
   char         *control_url;
   char         *tsa_url;
   SbxFaults     faults;
+  /* SbxPending: the API requests the faults' latency holds back. */
+  GPtrArray    *held;
   GRand        *rand;
 };
 
 G_DEFINE_FINAL_TYPE (SbxServer, sbx_server, G_TYPE_OBJECT)
+
+/* An API request held back by the faults' latency. */
+typedef struct
+{
+  SbxServer  *server;
+  SbxRequest *req;
+  SbxHandler  handler;
+  guint       fault_status;
+  guint       timeout_id;
+} SbxPending;
+
+static void
+pending_free (SbxPending *pending)
+{
+  g_clear_handle_id (&pending->timeout_id, g_source_remove);
+  sbx_request_unref (pending->req);
+  g_free (pending);
+}
 
 static const struct
 {
@@ -71,6 +91,7 @@ sbx_server_finalize (GObject *object)
   SbxServer *self = SBX_SERVER (object);
 
   g_clear_pointer (&self->keepalive, sbx_keepalive_free);
+  g_clear_pointer (&self->held, g_ptr_array_unref);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
@@ -99,6 +120,7 @@ static void
 sbx_server_init (SbxServer *self)
 {
   self->routes = g_ptr_array_new_with_free_func ((GDestroyNotify) route_free);
+  self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
   self->rand = g_rand_new_with_seed (0);
   self->sync_delay_ms = 2000;
 }
@@ -187,13 +209,6 @@ is_loopback (SoupServerMessage *msg)
     g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
 }
 
-typedef struct
-{
-  SbxRequest *req;
-  SbxHandler  handler;
-  guint       fault_status;
-} SbxPending;
-
 static void
 start (SbxRequest *req,
        SbxHandler  handler,
@@ -212,9 +227,9 @@ latency_done_cb (gpointer user_data)
 {
   SbxPending *pending = user_data;
 
+  pending->timeout_id = 0;
   start (pending->req, pending->handler, pending->fault_status);
-  sbx_request_unref (pending->req);
-  g_free (pending);
+  g_ptr_array_remove_fast (pending->server->held, pending);
   return G_SOURCE_REMOVE;
 }
 
@@ -299,11 +314,13 @@ server_cb (SoupServer        *soup,
         {
           SbxPending *pending = g_new0 (SbxPending, 1);
 
+          pending->server = self;
           pending->req = sbx_request_ref (req);
           pending->handler = found->handler;
           pending->fault_status = fault_status;
           sbx_request_pause (req);
-          g_timeout_add (self->faults.latency_ms, latency_done_cb, pending);
+          pending->timeout_id = g_timeout_add (self->faults.latency_ms, latency_done_cb, pending);
+          g_ptr_array_add (self->held, pending);
           return;
         }
     }
@@ -806,6 +823,21 @@ sbx_server_set_faults (SbxServer       *self,
 {
   g_return_if_fail (SBX_IS_SERVER (self));
   g_return_if_fail (faults != NULL);
+
+  /* What the old latency holds is answered now, so that a test that has
+   * seen what a slow answer shows need not wait out the rest of it. */
+  if (self->held->len > 0)
+    {
+      g_autoptr(GPtrArray) held = g_steal_pointer (&self->held);
+
+      self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
+      for (guint i = 0; i < held->len; i++)
+        {
+          SbxPending *pending = g_ptr_array_index (held, i);
+
+          start (pending->req, pending->handler, pending->fault_status);
+        }
+    }
 
   self->faults = *faults;
   g_rand_set_seed (self->rand, faults->seed);

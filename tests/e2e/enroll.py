@@ -23,11 +23,12 @@ runs the program with text twice its size, as a desktop's text scaling
 factor makes it, and checks that the window and its primary button fit the
 screen. --save saves a copy of every document through the file chooser and
 checks each file holds exactly what the service issued, and that the page's
-status line says where each went. --latency MS slows every answer of the
-sandbox (its faults control) and checks, on each of the five actions that
-wait (send the login code, log in, confirm, sign the contract, sign the
-acceptance record), the spinner's sentence, the page marked busy and Back
-visible but insensitive. --wrong-codes types a wrong SMS code at the login
+status line says where each went. --latency MS holds back the sandbox's
+answers (its faults control) on each of the five actions that wait (send
+the login code, log in, confirm, sign the contract, sign the acceptance
+record), checks the spinner's sentence, the page marked busy and Back
+visible but insensitive, and then lets the answer through (setting the
+faults again answers what they hold): MS only bounds the wait. --wrong-codes types a wrong SMS code at the login
 and the contract and a wrong PIN on the acceptance record first: the field
 is marked invalid and its message shows whole beside it.
 
@@ -269,7 +270,10 @@ def status_text(page):
 def wait_action(button, sentence, back=None, shot=None, keyboard_default=False):
     """Presses @button on a slowed sandbox: while it waits the page shows
     @sentence (and is busy for AT-SPI), the focus is on it or its Cancel,
-    and Back, where the page has one, stays visible and insensitive."""
+    and Back, where the page has one, stays visible and insensitive. Then
+    the sandbox answers at once, and runs at full speed until the next."""
+    if args.latency:
+        control_post("/faults", {"latencyMs": args.latency})
     page = ui.current_page() if args.latency else None
     back_button = ui.find("push button", label(back)) if args.latency and back else None
     if keyboard_default:
@@ -297,6 +301,7 @@ def wait_action(button, sentence, back=None, shot=None, keyboard_default=False):
     if back is not None:
         tap.check(back_button is not None and back_ok,
                   "“%s” stays in its place, insensitive, while the page waits" % label(back))
+    control_post("/faults", {})
 
 
 def wrong_entry(field, wrong, message, shot, press=None, clear=False):
@@ -352,16 +357,6 @@ def wrong_entry(field, wrong, message, shot, press=None, clear=False):
 
 # The session's message for a wrong SMS code (attempts left follow it).
 WRONG_CODE = "The code is wrong. Check the SMS and type it again."
-
-
-def slow_sandbox():
-    if args.latency:
-        control_post("/faults", {"latencyMs": args.latency})
-
-
-def fast_sandbox():
-    if args.latency:
-        control_post("/faults", {})
 
 
 # Page title -> [the controls Tab reached, those it left out of sight].
@@ -606,7 +601,6 @@ try:
     else:
         ui.type_into(label("_Citizen ID number"), args.citizen)
         ui.type_into(label("_VNeID password"), citizen["password"])
-        slow_sandbox()
         wait_action("Send the _Code",
                     "Checking your password with VNeID and sending a code to your phone…",
                     back="_Back", shot="1-login-sending")
@@ -644,7 +638,6 @@ try:
     note_primary("_Confirm")
     wait_action("_Confirm", "Sending your registration to VNeID…", back="_Back",
                 shot="2-confirm-sending")
-    fast_sandbox()
 
     # 3. Khởi tạo dịch vụ VNPT SmartCA
     ui.wait_page(label("Set Up the VNPT SmartCA Service"))
@@ -684,10 +677,8 @@ try:
                     WRONG_CODE, "4-contract-wrong-code", press="_Sign the Contract")
     ui.type_into(label("C_ode from the SMS (mã OTP)"), code)
     ui.shot("4-contract-code")
-    slow_sandbox()
     wait_action("_Sign the Contract", "Signing the contract…", shot="4-contract-signing",
                 keyboard_default=True)
-    fast_sandbox()
 
     # 5. Kích hoạt dịch vụ
     ui.wait_page(label("Activate the Service"))
@@ -720,10 +711,8 @@ try:
         wrong_entry("Your _PIN", "135792", "The PIN is wrong.", "5-acceptance-wrong-pin",
                     press="_Sign the Acceptance Record")
     ui.type_into(label("Your _PIN"), PIN)
-    slow_sandbox()
     wait_action("_Sign the Acceptance Record", "Signing the acceptance record…",
                 shot="5-acceptance-signing", keyboard_default=True)
-    fast_sandbox()
 
     # 6. Kiểm tra thông tin chứng thư số
     ui.wait_page(label("Check the Certificate"), timeout=300)

@@ -4,6 +4,7 @@ endpoints still work and the API fails as configured — a status answered
 before the request is carried out, a dropped connection after it was,
 added latency, a seeded share of failures — and `{}` turns it all off."""
 
+import threading
 import time
 
 import sandbox
@@ -132,6 +133,27 @@ class Faults(SandboxTestCase):
         start = time.monotonic()
         self.assertEnvelopeOk(self.sb.smartca('enrollment/status', token=s['token']))
         self.assertLess(time.monotonic() - start, 1.0)
+
+    def test_setting_faults_answers_what_latency_holds(self):
+        """A request held by latencyMs is answered as soon as the faults are
+        set again, with the answer it would have had: a test that has seen
+        what a slow answer shows need not wait out the rest of it."""
+        s = self.sb.to_smartca(AN)
+        self.sb.faults(latencyMs=60000)
+        answers = []
+        held = threading.Thread(target=lambda: answers.append(
+            self.sb.smartca('enrollment/status', token=s['token'], timeout=120)))
+        start = time.monotonic()
+        held.start()
+        # Still held a moment later: the latency is in force...
+        held.join(0.5)
+        self.assertTrue(held.is_alive())
+        # ...until the faults are set again (here: off).
+        self.sb.faults()
+        held.join(60)
+        self.assertFalse(held.is_alive())
+        self.assertLess(time.monotonic() - start, 30)
+        self.assertEnvelopeOk(answers[0])
 
     def test_drop_connection_after_doing_it(self):
         sb = self.sb
