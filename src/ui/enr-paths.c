@@ -104,3 +104,15 @@ enr_paths_get_sandbox_program (void)
   program = g_build_filename (bin_dir, "smartca-sandbox", NULL);
   return g_file_test (program, G_FILE_TEST_IS_EXECUTABLE) ? g_steal_pointer (&program) : NULL;
 }
+
+char *
+enr_paths_get_pdf_module (void)
+{
+  g_autofree char *dir = NULL;
+
+  if (enr_paths_get_build_root () != NULL)
+    return g_build_filename (enr_paths_get_build_root (), "src", "ui", "poppler",
+                             PDF_MODULE_NAME, NULL);
+  dir = installed_dir (PKGLIBDIR_IN_PREFIX);
+  return g_build_filename (dir != NULL ? dir : PKGLIBDIR, PDF_MODULE_NAME, NULL);
+}

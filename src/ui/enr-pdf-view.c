@@ -7,8 +7,8 @@
 
 #include <cairo.h>
 #include <glib/gi18n-lib.h>
-#include <poppler.h>
 
+#include "enr-pdf-pages.h"
 #include "enr-pdf-view.h"
 
 struct _EnrPdfView
@@ -82,21 +82,22 @@ loaded_free (Loaded *loaded)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Loaded, loaded_free)
 
-static PopplerDocument *
+static EnrPdfPages *
 open_document (GBytes  *pdf,
                GError **error)
 {
   g_autoptr(GError) local_error = NULL;
-  PopplerDocument *document = poppler_document_new_from_bytes (pdf, NULL, &local_error);
+  EnrPdfPages *document = enr_pdf_pages_open (pdf, &local_error);
 
-  if (document == NULL)
-    {
-      g_debug ("cannot open the PDF: %s", local_error->message);
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           _("This document cannot be shown: it is not a PDF file this "
-                             "program can read."));
-    }
-  return document;
+  if (document != NULL)
+    return document;
+  if (g_error_matches (local_error, ENR_PDF_PAGES_ERROR, ENR_PDF_PAGES_ERROR_NO_MODULE))
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, local_error->message);
+  else
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                         _("This document cannot be shown: it is not a PDF file this "
+                           "program can read."));
+  return NULL;
 }
 
 /* The document a load reads. */
@@ -119,36 +120,29 @@ load_thread (GTask        *task,
              GCancellable *cancellable)
 {
   LoadJob *job = task_data;
-  GBytes *pdf = job->pdf;
-  g_autoptr(GObject) document_object = NULL;
-  PopplerDocument *document = NULL;
+  g_autoptr(EnrPdfPages) document = NULL;
   g_autoptr(Loaded) loaded = g_new0 (Loaded, 1);
   GError *error = NULL;
 
-  document = open_document (pdf, &error);
-  document_object = G_OBJECT (document);
+  document = open_document (job->pdf, &error);
   if (document == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
 
-  loaded->n_pages = (guint) poppler_document_get_n_pages (document);
+  loaded->n_pages = enr_pdf_pages_get_n_pages (document);
   loaded->page_sizes = g_new0 (double, 2 * (gsize) MAX (loaded->n_pages, 1));
   loaded->texts = g_new0 (char *, (gsize) loaded->n_pages + 1);
 
   for (guint i = 0; i < loaded->n_pages; i++)
     {
-      g_autoptr(GObject) page_object = G_OBJECT (poppler_document_get_page (document, (int) i));
-      PopplerPage *page = POPPLER_PAGE (page_object);
-      char *text;
-
       if (g_task_return_error_if_cancelled (task))
         return;
 
-      poppler_page_get_size (page, &loaded->page_sizes[2 * i], &loaded->page_sizes[2 * i + 1]);
-      text = poppler_page_get_text (page);
-      loaded->texts[i] = text != NULL ? text : g_strdup ("");
+      enr_pdf_pages_get_size (document, i, &loaded->page_sizes[2 * i],
+                              &loaded->page_sizes[2 * i + 1]);
+      loaded->texts[i] = enr_pdf_pages_get_text (document, i);
     }
 
   g_task_return_pointer (task, g_steal_pointer (&loaded), (GDestroyNotify) loaded_free);
@@ -193,25 +187,21 @@ render_thread (GTask        *task,
                GCancellable *cancellable)
 {
   RenderJob *job = task_data;
-  g_autoptr(GObject) document_object = NULL;
-  PopplerDocument *document = NULL;
+  g_autoptr(EnrPdfPages) document = NULL;
   g_autoptr(GPtrArray) rendered = g_ptr_array_new_with_free_func (rendered_page_free);
   GError *error = NULL;
-  int n_pages;
+  guint n_pages;
 
   document = open_document (job->pdf, &error);
-  document_object = G_OBJECT (document);
   if (document == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
 
-  n_pages = poppler_document_get_n_pages (document);
-  for (int i = 0; i < n_pages; i++)
+  n_pages = enr_pdf_pages_get_n_pages (document);
+  for (guint i = 0; i < n_pages; i++)
     {
-      g_autoptr(GObject) page_object = G_OBJECT (poppler_document_get_page (document, i));
-      PopplerPage *page = POPPLER_PAGE (page_object);
       cairo_surface_t *surface;
       cairo_t *cr;
       RenderedPage *out;
@@ -220,7 +210,7 @@ render_thread (GTask        *task,
       if (g_task_return_error_if_cancelled (task))
         return;
 
-      poppler_page_get_size (page, &page_width, &page_height);
+      enr_pdf_pages_get_size (document, i, &page_width, &page_height);
       scale = job->width / MAX (page_width, 1.0);
 
       out = g_new0 (RenderedPage, 1);
@@ -231,7 +221,7 @@ render_thread (GTask        *task,
       cairo_set_source_rgb (cr, 1, 1, 1);
       cairo_paint (cr);
       cairo_scale (cr, scale, scale);
-      poppler_page_render (page, cr);
+      enr_pdf_pages_render (document, i, cr);
       cairo_destroy (cr);
       cairo_surface_flush (surface);
 

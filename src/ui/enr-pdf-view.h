@@ -6,7 +6,7 @@
 G_BEGIN_DECLS
 
 /*
- * A PDF shown in the page (poppler-glib): every page rendered in a worker
+ * A PDF shown in the page (enr-pdf-pages.h): every page rendered in a worker
  * thread at the width of the view (or zoomed from there), each page a
  * focusable image that Tab reaches and a screen reader names and reads,
  * and the whole text also shown as text, which follows the desktop's text

@@ -7,37 +7,38 @@
 
 #include <cairo.h>
 #include <glib/gi18n-lib.h>
-#include <poppler.h>
 
+#include "enr-pdf-pages.h"
 #include "enr-signature-document.h"
 #include "enr-signature-placer.h"
 
 /* A page image larger than this is not sharper on any screen. */
 #define MAX_RENDER_SIDE 8192
 
-static PopplerDocument *
+static EnrPdfPages *
 open_document (GBytes  *pdf,
                GError **error)
 {
   g_autoptr(GError) local_error = NULL;
-  PopplerDocument *document = poppler_document_new_from_bytes (pdf, NULL, &local_error);
+  EnrPdfPages *document = enr_pdf_pages_open (pdf, &local_error);
 
-  if (document == NULL)
-    {
-      g_debug ("cannot open the PDF: %s", local_error->message);
-      if (g_error_matches (local_error, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED))
-        g_set_error_literal (error, ENR_SIGNATURE_PLACER_ERROR,
-                             ENR_SIGNATURE_PLACER_ERROR_ENCRYPTED,
-                             _("This document is protected by a password, so it cannot be "
-                               "signed here. Save a copy without the password in the program "
-                               "that made it, then choose that copy."));
-      else
-        g_set_error_literal (error, ENR_SIGNATURE_PLACER_ERROR,
-                             ENR_SIGNATURE_PLACER_ERROR_DAMAGED,
-                             _("This document cannot be opened: it is damaged, or it is not a "
-                               "PDF file. Choose another copy of it."));
-    }
-  return document;
+  if (document != NULL)
+    return document;
+  if (g_error_matches (local_error, ENR_PDF_PAGES_ERROR, ENR_PDF_PAGES_ERROR_NO_MODULE))
+    g_set_error_literal (error, ENR_SIGNATURE_PLACER_ERROR, ENR_SIGNATURE_PLACER_ERROR_DAMAGED,
+                         local_error->message);
+  else if (g_error_matches (local_error, ENR_PDF_PAGES_ERROR, ENR_PDF_PAGES_ERROR_ENCRYPTED))
+    g_set_error_literal (error, ENR_SIGNATURE_PLACER_ERROR,
+                         ENR_SIGNATURE_PLACER_ERROR_ENCRYPTED,
+                         _("This document is protected by a password, so it cannot be "
+                           "signed here. Save a copy without the password in the program "
+                           "that made it, then choose that copy."));
+  else
+    g_set_error_literal (error, ENR_SIGNATURE_PLACER_ERROR,
+                         ENR_SIGNATURE_PLACER_ERROR_DAMAGED,
+                         _("This document cannot be opened: it is damaged, or it is not a "
+                           "PDF file. Choose another copy of it."));
+  return NULL;
 }
 
 /* What an opening reads, and what it learns. */
@@ -63,19 +64,17 @@ open_thread (GTask        *task,
              GCancellable *cancellable)
 {
   OpenJob *job = task_data;
-  g_autoptr(GObject) document_object = NULL;
-  PopplerDocument *document;
+  g_autoptr(EnrPdfPages) document = NULL;
   GError *error = NULL;
 
   document = open_document (job->pdf, &error);
-  document_object = G_OBJECT (document);
   if (document == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
 
-  job->n_pages = (guint) MAX (poppler_document_get_n_pages (document), 0);
+  job->n_pages = enr_pdf_pages_get_n_pages (document);
   if (job->n_pages == 0)
     {
       g_task_return_new_error (task, ENR_SIGNATURE_PLACER_ERROR,
@@ -88,14 +87,9 @@ open_thread (GTask        *task,
   job->page_sizes = g_new0 (double, 2 * (gsize) job->n_pages);
   for (guint i = 0; i < job->n_pages; i++)
     {
-      g_autoptr(GObject) page = NULL;
-
       if (g_task_return_error_if_cancelled (task))
         return;
-      page = G_OBJECT (poppler_document_get_page (document, (int) i));
-      if (page != NULL)
-        poppler_page_get_size (POPPLER_PAGE (page), &job->page_sizes[2 * i],
-                               &job->page_sizes[2 * i + 1]);
+      enr_pdf_pages_get_size (document, i, &job->page_sizes[2 * i], &job->page_sizes[2 * i + 1]);
     }
 
   g_task_return_boolean (task, TRUE);
@@ -167,16 +161,13 @@ render_thread (GTask        *task,
                GCancellable *cancellable)
 {
   RenderJob *job = task_data;
-  g_autoptr(GObject) document_object = NULL;
-  g_autoptr(GObject) page_object = NULL;
-  PopplerDocument *document;
+  g_autoptr(EnrPdfPages) document = NULL;
   GError *error = NULL;
   cairo_surface_t *surface;
   cairo_t *cr;
   double page_width, page_height, scale;
 
   document = open_document (job->pdf, &error);
-  document_object = G_OBJECT (document);
   if (document == NULL)
     {
       g_task_return_error (task, error);
@@ -184,15 +175,13 @@ render_thread (GTask        *task,
     }
   if (g_task_return_error_if_cancelled (task))
     return;
-  page_object = G_OBJECT (poppler_document_get_page (document, (int) job->page));
-  if (page_object == NULL)
+  if (!enr_pdf_pages_get_size (document, job->page, &page_width, &page_height))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no page %u",
                                job->page);
       return;
     }
 
-  poppler_page_get_size (POPPLER_PAGE (page_object), &page_width, &page_height);
   page_width = MAX (page_width, 1.0);
   page_height = MAX (page_height, 1.0);
   scale = MIN (job->width / page_width, MAX_RENDER_SIDE / page_height);
@@ -204,7 +193,7 @@ render_thread (GTask        *task,
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
   cairo_scale (cr, scale, scale);
-  poppler_page_render (POPPLER_PAGE (page_object), cr);
+  enr_pdf_pages_render (document, job->page, cr);
   cairo_destroy (cr);
   cairo_surface_flush (surface);
 

@@ -8,9 +8,9 @@ G_BEGIN_DECLS
 /*
  * The document a signature is placed on, for the signature placer: opening
  * it to learn its pages' sizes, and rendering one page, each in a worker
- * thread (poppler-glib), because a citizen's PDF may be 20 MB and 100
+ * thread (enr-pdf-pages.h), because a citizen's PDF may be 20 MB and 100
  * pages. The bytes are shared, never copied. Every call opens the document
- * anew, so that no poppler object is ever used by two threads.
+ * anew, so that no document is ever used by two threads.
  *
  * Errors are ENR_SIGNATURE_PLACER_ERROR's, with the citizen's sentence;
  * a cancelled call reports G_IO_ERROR_CANCELLED, whatever the thread did.

@@ -7,7 +7,8 @@
 Installs the build into a temporary DESTDIR (compiling its schemas, as a
 package's trigger would), then runs DESTDIR/PREFIX/bin/smartca-enroll
 --sandbox --language vi with nothing pointing into the build tree: it must
-start the smartca-sandbox installed beside it, read its own settings schema,
+start the smartca-sandbox installed beside it (and its PDF module must be
+where it looks for it), read its own settings schema,
 show its windows (UI resources) and speak Vietnamese (its catalogue).
 Prints TAP.
 """
@@ -72,9 +73,15 @@ try:
               "share/metainfo/vn.smartca.Enroll.metainfo.xml",
               "share/icons/hicolor/scalable/apps/vn.smartca.Enroll.svg",
               "share/icons/hicolor/symbolic/apps/vn.smartca.Enroll-symbolic.svg"]
+    # The PDF module, where the program looks for it: PREFIX/LIBDIR/smartca-enroll.
+    options = json.loads(subprocess.run([MESON, "introspect", "--buildoptions", BUILD],
+                                        capture_output=True, text=True, check=True).stdout)
+    libdir = next(o["value"] for o in options if o["name"] == "libdir")
+    wanted.append(os.path.join(libdir, "smartca-enroll", "libenr-pdf-poppler.so"))
     missing = [path for path in wanted if not os.path.exists(os.path.join(root, path))]
-    tap.check(not missing, "it installs the program, the sandbox, the schema, the catalogue, "
-              "the desktop file, the metainfo and both icons", "missing: %s" % missing)
+    tap.check(not missing, "it installs the program, the sandbox, the PDF module, the schema, "
+              "the catalogue, the desktop file, the metainfo and both icons",
+              "missing: %s" % missing)
     schemas = os.path.join(root, "share", "glib-2.0", "schemas")
     subprocess.run(["glib-compile-schemas", "--strict", schemas], check=True)
 
