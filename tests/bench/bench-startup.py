@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Start-up as a citizen meets it, measured from outside the program.
 
-  bench-startup.py BUILDDIR [--runs 15]     (run by tests/bench/run.py)
+  bench-startup.py BUILDDIR [--runs 15] [--compare OTHER_BUILDDIR]   (run by tests/bench/run.py)
 
 Each start is a fresh process with a fresh HOME, under its own Xvfb, in a
 D-Bus session whose services are already up (gnome-keyring unlocked, the
@@ -15,8 +15,11 @@ and with GTK's default renderer (GL, on llvmpipe here):
   configured      smartca-enroll pointed at a smartca-sandbox started once
                   beforehand (--vneid-url, --smartca-url, --trust-anchor)
   sandbox         smartca-enroll --sandbox (a sandbox of its own, each start)
+  compared        with --compare OTHER_BUILDDIR, that build's smartca-enroll,
+                  services configured: a change measured against the program
+                  before it, in the same rounds
 
-15 starts of each (--runs), in 3 rounds in which the six alternate start by
+15 starts of each (--runs), in 3 rounds in which they alternate start by
 start, so that a drift of the machine's speed falls on all alike; medians.
 One JSON object per figure on stdout, as run.py expects, and the table
 itself on stderr. Build with --buildtype=release for the figures.
@@ -39,6 +42,9 @@ sys.path.insert(0, os.path.join(SOURCE, "tests", "e2e"))
 parser = argparse.ArgumentParser()
 parser.add_argument("build")
 parser.add_argument("--runs", type=int, default=15)
+parser.add_argument("--compare", metavar="OTHER_BUILDDIR",
+                    help="also start OTHER_BUILDDIR's smartca-enroll (services configured) "
+                         "in the same rounds, and give this build's time over that one's")
 args = parser.parse_args()
 build = os.path.abspath(args.build)
 
@@ -72,6 +78,10 @@ PROGRAMS = [
     ("configured", "smartca-enroll, services configured", [ENROLL] + sandbox.program_args()),
     ("sandbox", "smartca-enroll --sandbox", [ENROLL, "--sandbox"]),
 ]
+if args.compare:
+    PROGRAMS.append(("compared", "%s's smartca-enroll, services configured" % args.compare,
+                     [os.path.join(os.path.abspath(args.compare), "src", "ui", "smartca-enroll")]
+                     + sandbox.program_args()))
 
 
 def fresh_env(renderer):
@@ -169,6 +179,11 @@ def report(key, title, name, renderer, results, how):
         % (how, rss / 1024, median("bare", 1) / 1024),
         goal="<= 1.3" if key == "configured" else None,
         met=rss_ratio <= 1.3 if key == "configured" else None)
+    if key == "compared":
+        this = median("configured", 0)
+        row("start-up (%s): smartca-enroll, services configured / %s, exec → window mapped"
+            % (name, title), round(this / ms, 3), "×",
+            "%s: %.1f ms vs %.1f ms" % (how, this, ms))
     if key == "sandbox":
         to_configured = ms / median("configured", 0)
         row("start-up (%s): smartca-enroll --sandbox / services configured, exec → window "

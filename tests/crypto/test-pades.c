@@ -5,7 +5,6 @@
 
 #include <string.h>
 
-#include <cairo-pdf.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <gnutls/crypto.h>
@@ -20,6 +19,7 @@
 #include "enr-pdf-signature.h"
 #include "test-pki.h"
 #include "enr-test-files.h"
+#include "enr-test-pdf.h"
 
 #define CITIZEN_ID "001093000001"
 #define FULL_NAME "Nguyễn Văn An"
@@ -35,15 +35,6 @@ typedef struct
   GDateTime      *signing_time;
 } Fixture;
 
-static cairo_status_t
-append_cb (void                *closure,
-           const unsigned char *data,
-           unsigned int         length)
-{
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
 /* A small record, as the sandbox draws its PDFs: cairo, one A4 page. */
 static GBytes *
 draw_pdf (const char *title)
@@ -52,7 +43,7 @@ draw_pdf (const char *title)
   cairo_surface_t *surface;
   cairo_t *cr;
 
-  surface = cairo_pdf_surface_create_for_stream (append_cb, out, 595, 842);
+  surface = enr_test_pdf_surface_new (out, 595, 842);
   cr = cairo_create (surface);
   cairo_select_font_face (cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size (cr, 14);

@@ -13,7 +13,6 @@
 
 #include <string.h>
 
-#include <cairo-pdf.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <gnutls/crypto.h>
@@ -27,6 +26,7 @@
 #include "enr-tsp.h"
 #include "test-pki.h"
 #include "enr-test-files.h"
+#include "enr-test-pdf.h"
 
 typedef struct
 {
@@ -64,20 +64,11 @@ last_of (const char *data,
   g_assert_not_reached ();
 }
 
-static cairo_status_t
-append_cb (void                *closure,
-           const unsigned char *data,
-           unsigned int         length)
-{
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
 static GBytes *
 draw_pages (int pages)
 {
   GByteArray *out = g_byte_array_new ();
-  cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (append_cb, out, 595, 842);
+  cairo_surface_t *surface = enr_test_pdf_surface_new (out, 595, 842);
   cairo_t *cr = cairo_create (surface);
 
   for (int i = 0; i < pages; i++)

@@ -8,22 +8,14 @@
 #include <cairo-pdf.h>
 
 #include "enr-pdf-pages.h"
-
-static cairo_status_t
-append_cb (void                *closure,
-           const unsigned char *data,
-           unsigned int         length)
-{
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
+#include "enr-test-pdf.h"
 
 /* Two pages, A4 then A5, with a word on the first. */
 static GBytes *
 make_pdf (void)
 {
   GByteArray *out = g_byte_array_new ();
-  cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (append_cb, out, 595, 842);
+  cairo_surface_t *surface = enr_test_pdf_surface_new (out, 595, 842);
   cairo_t *cr = cairo_create (surface);
 
   cairo_move_to (cr, 72, 72);

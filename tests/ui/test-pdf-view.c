@@ -4,12 +4,12 @@
 #include <math.h>
 #include <string.h>
 
-#include <cairo-pdf.h>
 #include <pango/pangocairo.h>
 
 #include "enr-digit-entry.h"
 #include "enr-pdf-view.h"
 #include "enr-test-ui.h"
+#include "enr-test-pdf.h"
 
 static const char *page_texts[] = {
   "Hợp đồng cung cấp dịch vụ chứng thư số",
@@ -17,21 +17,12 @@ static const char *page_texts[] = {
   "Điều 3. Hiệu lực của hợp đồng",
 };
 
-static cairo_status_t
-append_cb (void                *closure,
-           const unsigned char *data,
-           unsigned int         length)
-{
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
 /* An A4 PDF of three pages, one line of Vietnamese on each. */
 static GBytes *
 make_pdf (void)
 {
   GByteArray *out = g_byte_array_new ();
-  cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (append_cb, out, 595, 842);
+  cairo_surface_t *surface = enr_test_pdf_surface_new (out, 595, 842);
   cairo_t *cr = cairo_create (surface);
 
   for (guint i = 0; i < G_N_ELEMENTS (page_texts); i++)

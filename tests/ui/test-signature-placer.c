@@ -10,21 +10,13 @@
 #include "enr-signature-canvas.h"
 #include "enr-signature-placer.h"
 #include "enr-test-ui.h"
+#include "enr-test-pdf.h"
 
 #define A4_WIDTH 595.0
 #define A4_HEIGHT 842.0
 #define EPSILON 1e-6
 
 /* Documents, made here with cairo. */
-
-static cairo_status_t
-append_cb (void                *closure,
-           const unsigned char *data,
-           unsigned int         length)
-{
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
 
 /* One page for each width and height in @sizes, each with a black bar
  * 72 points from its top-left corner, 200 × 40 points, to be seen once
@@ -34,7 +26,7 @@ make_pdf (const double *sizes,
           guint         n_pages)
 {
   GByteArray *out = g_byte_array_new ();
-  cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (append_cb, out, sizes[0],
+  cairo_surface_t *surface = enr_test_pdf_surface_new (out, sizes[0],
                                                                   sizes[1]);
   cairo_t *cr = cairo_create (surface);
 
