@@ -143,10 +143,14 @@ def type_on_keyboard(field, text):
         ui.keyboard = False
 
 
-def enroll(citizen_id):
+def log_in(citizen_id, before_typing=None):
+    """Step 1 as a citizen at the kiosk does it: the ID and password on the
+    keyboard, the SMS code on the on-screen keypad."""
     citizen = sbx.CITIZENS[citizen_id]
     ui.press("Start")
     ui.wait_page("Log In to VNeID")
+    if before_typing is not None:
+        before_typing()
     type_on_keyboard("Citizen ID number", citizen_id)
     type_on_keyboard("VNeID password", citizen["password"])
     previous = sandbox.latest(citizen["phone"], "vneid-login")
@@ -155,11 +159,20 @@ def enroll(citizen_id):
     field = ui.wait_find("text", "Code from the SMS (mã OTP)", exact=True)
     focus("Code from the SMS (mã OTP)")
     keypad(code)
-    tap.check(at.wait_until(lambda: "".join(filter(str.isdigit, at.text_of(field))) == code),
-              "the on-screen keypad typed the SMS code", at.text_of(field))
+    typed = at.wait_until(lambda: "".join(filter(str.isdigit, at.text_of(field))) == code)
+    tap.check(typed, "the on-screen keypad typed the SMS code (%s)" % citizen["name"],
+              "the field holds %d digits of %d, on “%s”; windows %s" % (
+                  len("".join(filter(str.isdigit, at.text_of(field)))), len(code),
+                  ui.frame_name(), ui.window_names()))
+    if not typed:
+        raise AssertionError("the SMS code was not typed")
     ui.press_default("Log In")
-
     ui.wait_page("Confirm the Registration")
+
+
+def enroll(citizen_id):
+    citizen = sbx.CITIZENS[citizen_id]
+    log_in(citizen_id)
     tap.check(ui.has_text(citizen["name"]), "step 2 shows the citizen's own name")
     ui.toggle("I agree that VNeID shares the information above")
     ui.press("Confirm")
@@ -387,20 +400,9 @@ try:
         ui.wait_page("Chào mừng")
     ui.press("English")
     ui.wait_page("Welcome")
-    ui.press("Start")
-    ui.wait_page("Log In to VNeID")
-    tap.check(not ui.has_text(FIRST), "the login page holds nothing of the first citizen")
+    log_in(SECOND, before_typing=lambda: tap.check(
+        not ui.has_text(FIRST), "the login page holds nothing of the first citizen"))
     citizen = sbx.CITIZENS[SECOND]
-    type_on_keyboard("Citizen ID number", SECOND)
-    type_on_keyboard("VNeID password", citizen["password"])
-    previous = sandbox.latest(citizen["phone"], "vneid-login")
-    ui.press("Send the Code")
-    code = sandbox.outbox(citizen["phone"], "vneid-login", after=previous)
-    ui.wait_find("text", "Code from the SMS (mã OTP)", exact=True)
-    focus("Code from the SMS (mã OTP)")
-    keypad(code)
-    ui.press_default("Log In")
-    ui.wait_page("Confirm the Registration")
     tap.check(ui.has_text(citizen["name"]) and not ui.has_text(sbx.CITIZENS[FIRST]["name"]),
               "the second citizen sees their own identity, and nothing of the first")
 except Exception as error:  # noqa: BLE001 - the test reports any failure as TAP
