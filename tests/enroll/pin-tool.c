@@ -10,9 +10,15 @@
  *   pin-tool SANDBOX_JSON STATE_DIR enroll CITIZEN PIN
  *   pin-tool SANDBOX_JSON STATE_DIR change OLD NEW [unwrapped|rewrapped|pending-stored|opened|settled]
  *   pin-tool SANDBOX_JSON STATE_DIR unlock PIN
+ *   pin-tool SANDBOX_JSON STATE_DIR login CITIZEN
+ *   pin-tool SANDBOX_JSON STATE_DIR renew-unkept
  *
  * "unlock" goes through SmartCA's PIN guard as an approval does, and says
- * whether the key handle still holds a change of PIN to settle.
+ * whether the key handle still holds a change of PIN to settle. "login" is
+ * the new VNeID login a citizen is asked for when the SmartCA login is lost.
+ * "renew-unkept" renews the SmartCA login and does not keep the new refresh
+ * token: what a kill after SmartCA's answer and before the keyring write
+ * leaves (the service voided the token the keyring holds).
  */
 #define G_LOG_DOMAIN "pin-tool"
 
@@ -25,6 +31,7 @@
 #include "enr-account.h"
 #include "enr-key-store.h"
 #include "enr-service-error.h"
+#include "enr-smartca-client.h"
 #include "enr-session-private.h"
 #include "enr-store-error.h"
 #include "enr-test-enroll.h"
@@ -69,9 +76,24 @@ print_error (const GError *error)
     result = "locked";
   else if (g_error_matches (error, ENR_STORE_ERROR, ENR_STORE_ERROR_CORRUPT))
     result = "not-opened";
+  else if (g_error_matches (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_LOGIN_EXPIRED))
+    result = "logged-out";
   g_print ("{\"result\":\"%s\",\"attempts_left\":%" G_GINT64_FORMAT ",\"domain\":\"%s\","
            "\"code\":%d}\n", result, attempts_left, g_quark_to_string (error->domain),
            error->code);
+}
+
+static EnrSandboxControl *
+sandbox_control (JsonObject *urls)
+{
+  g_autoptr(GError) error = NULL;
+  EnrSandboxControl *control;
+
+  control = enr_sandbox_control_new (json_object_get_string_member (urls, "control_url"),
+                                     json_object_get_string_member (urls, "trust_anchor"),
+                                     &error);
+  g_assert_no_error (error);
+  return control;
 }
 
 static EnrSession *
@@ -121,9 +143,9 @@ main (int    argc,
   const char *state_dir;
   const char *command;
 
-  if (argc < 5)
+  if (argc < 4)
     {
-      g_printerr ("usage: %s SANDBOX_JSON STATE_DIR enroll|change|unlock …\n", argv[0]);
+      g_printerr ("usage: %s SANDBOX_JSON STATE_DIR enroll|change|unlock|login|renew-unkept …\n", argv[0]);
       return 2;
     }
   if (!json_parser_load_from_data (parser, argv[1], -1, &error))
@@ -134,13 +156,9 @@ main (int    argc,
 
   if (g_str_equal (command, "enroll") && argc >= 6)
     {
-      g_autoptr(EnrSandboxControl) control = NULL;
+      g_autoptr(EnrSandboxControl) control = sandbox_control (urls);
       g_autoptr(EnrSession) session = NULL;
 
-      control = enr_sandbox_control_new (json_object_get_string_member (urls, "control_url"),
-                                         json_object_get_string_member (urls, "trust_anchor"),
-                                         &error);
-      g_assert_no_error (error);
       session = enr_test_new_session_for (json_object_get_string_member (urls, "vneid_url"),
                                           json_object_get_string_member (urls, "smartca_url"),
                                           json_object_get_string_member (urls, "trust_anchor"),
@@ -170,7 +188,7 @@ main (int    argc,
       return 0;
     }
 
-  if (g_str_equal (command, "unlock"))
+  if (g_str_equal (command, "unlock") && argc >= 5)
     {
       g_autoptr(EnrSession) session = resume (urls, state_dir);
       g_autoptr(GAsyncResult) res = NULL;
@@ -183,6 +201,38 @@ main (int    argc,
       else
         g_print ("{\"result\":\"ok\",\"pending\":%s}\n",
                  pending_left (session) ? "true" : "false");
+      return 0;
+    }
+
+  if (g_str_equal (command, "login") && argc >= 5)
+    {
+      g_autoptr(EnrSandboxControl) control = sandbox_control (urls);
+      g_autoptr(EnrSession) session = resume (urls, state_dir);
+
+      if (!enr_test_log_in (session, control, find_citizen (argv[4]), &error))
+        print_error (error);
+      else
+        g_print ("{\"result\":\"ok\"}\n");
+      return 0;
+    }
+
+  if (g_str_equal (command, "renew-unkept"))
+    {
+      g_autoptr(EnrSession) session = resume (urls, state_dir);
+      EnrSmartcaClient *smartca = _enr_session_get_smartca (session);
+      g_autofree char *refresh_token = enr_smartca_client_dup_refresh_token (smartca);
+      g_autoptr(GAsyncResult) res = NULL;
+      g_autoptr(EnrSmartcaUser) user = NULL;
+
+      /* The session stores a renewed token from ::tokens-changed. */
+      g_signal_handlers_block_matched (smartca, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, session);
+      enr_smartca_client_set_tokens (smartca, "expired-access-token", refresh_token);
+      enr_smartca_client_get_user_async (smartca, NULL, enr_test_store_result, &res);
+      user = enr_smartca_client_get_user_finish (smartca, WAIT (res), &error);
+      if (user == NULL)
+        print_error (error);
+      else
+        g_print ("{\"result\":\"ok\"}\n");
       return 0;
     }
 

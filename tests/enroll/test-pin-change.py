@@ -11,6 +11,9 @@ PIN beside the old wrapping before it calls ssa/sic/pin/change, and after
 any unlock keeps the wrapping that opens with the share SmartCA gave. So
 wherever the program dies, the key then opens with whichever PIN SmartCA
 accepts: the old one when it died before the call, the new one after.
+A kill within a renewal of the SmartCA login loses the login (SmartCA has
+voided the refresh token the keyring holds), never the key: after the new
+VNeID login the program asks for, it opens as before.
 """
 
 import json
@@ -62,12 +65,20 @@ def tool(sandbox, *args):
     return proc.returncode, json.loads(lines[-1]) if lines else {}
 
 
-def which_pin_opens(sandbox, first, second):
+def which_pin_opens(sandbox, first, second, logins=None):
     """The PIN the key opens with now, trying @first then @second; the open
-    that worked left one wrapping."""
+    that worked left one wrapping. With @logins (a list), a lost SmartCA
+    login is not a failure: the citizen logs in to VNeID again, as the
+    program then asks, and the login is appended to @logins."""
     for pin in (first, second):
         code, out = tool(sandbox, "unlock", pin)
         check(code == 0, f"unlock exited {code}")
+        if out["result"] == "logged-out" and logins is not None:
+            code, login = tool(sandbox, "login", CITIZEN)
+            check(code == 0 and login["result"] == "ok", f"the new login failed: {login}")
+            logins.append(pin)
+            code, out = tool(sandbox, "unlock", pin)
+            check(code == 0, f"unlock exited {code}")
         if out["result"] == "ok":
             check(not out["pending"], f"two wrappings left after an unlock: {out}")
             return pin
@@ -105,6 +116,11 @@ def test_killed_at_random(sandbox, current):
     current, other = other, current
     rng = random.Random(13)
     killed = 0
+    # Every start renews the SmartCA login, and SmartCA voids the old
+    # refresh token as it hands out the new one (PROTOCOL.md, "Token"): a
+    # kill after its answer and before the keyring has the new token loses
+    # the login. The key is not lost: after a new VNeID login it opens.
+    logins = []
     for _ in range(6):
         proc = subprocess.Popen([TOOL, sandbox.line, sandbox.state, "change", current, other],
                                 stdout=subprocess.DEVNULL)
@@ -112,14 +128,31 @@ def test_killed_at_random(sandbox, current):
         proc.send_signal(signal.SIGKILL)
         if proc.wait() == -signal.SIGKILL:
             killed += 1
-        opened = which_pin_opens(sandbox, current, other)
+        opened = which_pin_opens(sandbox, current, other, logins)
         if opened == other:
             current, other = other, current
     check(killed > 0, "no run was killed")
+    print(f"# {killed} of 6 runs killed; {len(logins)} of them lost the SmartCA login "
+          "(killed within a renewal) and the citizen logged in again")
+    return current
+
+
+def test_login_lost(sandbox, current):
+    """A kill within a renewal, made certain: the login is lost, the key is not."""
+    other = PIN_A if current == PIN_B else PIN_B
+    code, out = tool(sandbox, "renew-unkept")
+    check(code == 0 and out["result"] == "ok", f"the renewal failed: {out}")
+    code, out = tool(sandbox, "unlock", current)
+    check(out["result"] == "logged-out", f"the voided refresh token still logs in: {out}")
+    logins = []
+    check(which_pin_opens(sandbox, current, other, logins) == current and logins == [current],
+          f"after a new login the key opens with {current} (logins: {logins})")
+    code, out = tool(sandbox, "unlock", other)
+    check(out["result"] == "wrong-pin", f"after a new login {other} opens too: {out}")
 
 
 def main():
-    print("1..2")
+    print("1..3")
     failed = 0
     with Sandbox() as sandbox:
         code, out = tool(sandbox, "enroll", CITIZEN, PIN_A)
@@ -129,7 +162,8 @@ def main():
         current = PIN_A
         for number, (name, run) in enumerate(
                 [("killed-at-each-point", lambda: test_killed_at_each_point(sandbox)),
-                 ("killed-at-random", lambda: test_killed_at_random(sandbox, current))], 1):
+                 ("killed-at-random", lambda: test_killed_at_random(sandbox, current)),
+                 ("login-lost", lambda: test_login_lost(sandbox, current))], 1):
             try:
                 result = run()
                 if isinstance(result, str):
