@@ -47,10 +47,24 @@ class Tap:
 
 
 def children(obj):
+    # Not `for c in obj`: pyatspi's item access asks the program for the
+    # child count again before each child and once more past the last one,
+    # each a D-Bus round trip; the walks of the window spend most of their
+    # time there. The count is asked once here. A child that went meanwhile
+    # (the window changing) ends the list there, as an IndexError did.
     try:
-        return [c for c in obj if c is not None]
+        count = obj.get_child_count()
     except Exception:  # noqa: BLE001
         return []
+    found = []
+    for i in range(count):
+        try:
+            child = obj.get_child_at_index(i)
+        except Exception:  # noqa: BLE001
+            break
+        if child is not None:
+            found.append(child)
+    return found
 
 
 def states(obj):
@@ -130,15 +144,29 @@ class App:
         self.shots = shots
         self.count = 0
         self.page_title = None
+        # The program's application object as last found, and the page last
+        # found current with the window and title it was found for: asked
+        # again first, as the same answer is the likely one (see _app and
+        # current_page).
+        self._app_seen = None
+        self._page_seen = (None, None, None, None)
         self.pid = e2e_program.wait_for_program(process, name, log_path)
 
+    def _is_ours(self, app):
+        try:
+            return app.name == self.name and app.get_process_id() == self.pid
+        except Exception:  # noqa: BLE001 - an application that just left
+            return False
+
     def _app(self):
+        # The one seen last, if it still answers as ours: listing every
+        # application on the bus costs a round trip or three each.
+        if self._app_seen is not None and self._is_ours(self._app_seen):
+            return self._app_seen
         for app in children(pyatspi.Registry.getDesktop(0)):
-            try:
-                if app.name == self.name and app.get_process_id() == self.pid:
-                    return app
-            except Exception:  # noqa: BLE001 - an application that just left
-                pass
+            if self._is_ours(app):
+                self._app_seen = app
+                return app
         return None
 
     def gone(self):
@@ -180,14 +208,46 @@ class App:
         walk(self.frame(), 0)
         return found
 
+    def _heading(self, page, title):
+        return next((obj for obj in self._walk(page)
+                     if obj.getRoleName() == "heading" and obj.name == title), None)
+
+    @staticmethod
+    def _still_heading(heading, page, title):
+        """Whether @heading is still a heading named @title inside @page: a
+        few calls up its parents instead of a walk of the page."""
+        try:
+            if heading.getRoleName() != "heading" or heading.name != title:
+                return False
+            obj = heading.parent
+            for _ in range(32):
+                if obj is None:
+                    return False
+                if obj == page:
+                    return True
+                obj = obj.parent
+        except Exception:  # noqa: BLE001 - gone with its window
+            pass
+        return False
+
     def current_page(self):
         """The page whose heading is the window's title (the welcome page has its own)."""
-        title = self.frame_name()
+        frame = self.frame()
+        title = frame.name if frame is not None else None
+        # A title names one page (that is how the shown page is told), so the
+        # page found last for this window and title is the answer while its
+        # heading is still there, named so: a few calls instead of a walk
+        # through every page hidden before it.
+        seen_frame, seen_title, seen_page, seen_heading = self._page_seen
+        if (frame is not None and frame == seen_frame and title == seen_title and
+                self._still_heading(seen_heading, seen_page, title)):
+            return seen_page
         pages = self._pages()
         for page in pages:
-            for obj in self._walk(page):
-                if obj.getRoleName() == "heading" and obj.name == title:
-                    return page
+            heading = self._heading(page, title)
+            if heading is not None:
+                self._page_seen = (frame, title, page, heading)
+                return page
         for page in pages:
             if page.name == "EnrWelcomePage":
                 return page
@@ -238,6 +298,20 @@ class App:
             if (obj.name == name) if exact else (name in obj.name):
                 return obj
         return None
+
+    def find_any(self, roles, name, exact=False):
+        """What find(role, @name) gives for the first of @roles that finds
+        anything, in one walk instead of one a role."""
+        first = {}
+        for obj in self.visible():
+            role = obj.getRoleName()
+            if role not in roles or role in first:
+                continue
+            if (obj.name == name) if exact else (name in obj.name):
+                first[role] = obj
+                if role == roles[0]:
+                    break
+        return next((first[role] for role in roles if role in first), None)
 
     def wait_find(self, role, name, exact=False, timeout=DEFAULT):
         return wait_for(lambda: self.find(role, name, exact), "a %s named “%s”" % (role, name),
@@ -360,11 +434,7 @@ class App:
         # What it opens is waited for by the caller, as for any content.
 
     def type_into(self, name, text):
-        field = None
-        for role in ("text", "password text", "entry"):
-            field = self.find(role, name, exact=True)
-            if field is not None:
-                break
+        field = self.find_any(("text", "password text", "entry"), name, exact=True)
         if field is None:
             field = self.wait_find("text", name, exact=True)
         if self.keyboard:

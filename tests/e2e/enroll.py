@@ -218,18 +218,24 @@ def check_fits(primary):
     _, _, frame_w, frame_h = at.extents(ui.frame())
     button = ui.wait_find("push button", label(primary))
     box = at.extents(button)
+    # Kept for note_primary, which most pages call next: one walk less.
+    fitted[primary] = button
     tap.check(frame_w <= width and frame_h <= height and at.inside(box, (0, 0, frame_w, frame_h)),
               "at %d%% text on %s the window (%dx%d) fits the screen and shows “%s”"
               % (round(args.text_scale * 100), args.screen, frame_w, frame_h, label(primary)),
               "button at %r in a window of %dx%d" % (box, frame_w, frame_h))
 
 
+# The primary button check_fits found, by its label, until note_primary takes it.
+fitted = {}
+
 # The primary button's bottom-right corner on each page: the same everywhere.
 primary_corners = {}
 
 
 def note_primary(primary):
-    box = at.extents(ui.wait_find("push button", label(primary)))
+    button = fitted.pop(primary, None) or ui.wait_find("push button", label(primary))
+    box = at.extents(button)
     primary_corners[ui.page_title or primary] = (box[0] + box[2], box[1] + box[3])
 
 
@@ -323,9 +329,8 @@ def wrong_entry(field, wrong, message, shot, press=None, clear=False):
     if not at.wait_until(message_label):
         tap.check(False, "a wrong entry in “%s” says “%s”" % (label(field), prefix))
         return
-    entry = None
-    for role in ("text", "password text", "entry"):
-        entry = ui.find(role, label(field), exact=True) or entry
+    # The last of these roles that finds one, as a loop of finds had it.
+    entry = ui.find_any(("entry", "password text", "text"), label(field), exact=True)
     # GTK 4.8 says STATE_INVALID (later versions STATE_INVALID_ENTRY); the
     # message is the field's description, which a screen reader reads.
     invalid = entry is not None and at.wait_until(
@@ -504,6 +509,13 @@ def save_copy(button, title, name, menu=None):
         os.remove(path)   # a copy from an earlier run is not this one
     if menu is not None:
         ui.press(label(menu))
+        # The formats are revealed once the press is handled (GTK answers an
+        # AT-SPI click a moment later, and marks the button expanded then): a
+        # format's button pressed before that is one not shown yet, and GTK
+        # ignores it.
+        menu_button = ui.wait_find("push button", label(menu))
+        at.wait_for(lambda: at.states(menu_button).contains(pyatspi.STATE_EXPANDED),
+                    "“%s” to show the formats" % label(menu), seen=lambda: "it not expanded")
     ui.save_as(label(button), label(title), path)
     # The chooser closes, then the program writes: a new file is created
     # and written in place, so it is whole once the program has closed it.
