@@ -121,11 +121,21 @@ def finish(code):
 ui = None
 
 
-def keypad(digits):
-    """Types @digits on the kiosk's on-screen keypad, as a finger would."""
-    for digit in digits:
-        key = ui.wait_find("push button", digit, exact=True)
-        ui.click(key)
+def keypad(field, digits):
+    """Types @digits into @field on the kiosk's on-screen keypad, as a finger
+    would, and waits for each. GTK answers an AT-SPI click a moment later (a
+    button shows itself pressed for a quarter of a second first, and
+    ignores another click meanwhile), and the keypad types into the field
+    that has the focus then: a key clicked again too soon, or the focus
+    moved on too soon, would lose a digit or put it in the next field."""
+    focus(field)
+    entry = ui.find_any(("text", "password text", "entry"), field, exact=True)
+    start = len(at.text_of(entry))
+    for count, digit in enumerate(digits, 1):
+        ui.click(ui.wait_find("push button", digit, exact=True))
+        at.wait_for(lambda: len(at.text_of(entry)) >= start + count,
+                    "the keypad to type digit %d of %d in “%s”" % (count, len(digits), field),
+                    seen=lambda: "%d characters there" % len(at.text_of(entry)))
 
 
 def focus(field):
@@ -157,8 +167,7 @@ def log_in(citizen_id, before_typing=None):
     ui.press("Send the Code")
     code = sandbox.outbox(citizen["phone"], "vneid-login", after=previous)
     field = ui.wait_find("text", "Code from the SMS (mã OTP)", exact=True)
-    focus("Code from the SMS (mã OTP)")
-    keypad(code)
+    keypad("Code from the SMS (mã OTP)", code)
     typed = at.wait_until(lambda: "".join(filter(str.isdigit, at.text_of(field))) == code)
     tap.check(typed, "the on-screen keypad typed the SMS code (%s)" % citizen["name"],
               "the field holds %d digits of %d, on “%s”; windows %s" % (
@@ -185,20 +194,16 @@ def enroll(citizen_id):
     previous = sandbox.latest(citizen["phone"], "contract")
     ui.press("Send the Code")
     code = sandbox.outbox(citizen["phone"], "contract", after=previous)
-    focus("Code from the SMS (mã OTP)")
-    keypad(code)
+    keypad("Code from the SMS (mã OTP)", code)
     ui.press("Sign the Contract")
 
     ui.wait_page("Activate the Service")
-    focus("New PIN")
-    keypad(PIN)
-    focus("The same PIN again")
-    keypad(PIN)
+    keypad("New PIN", PIN)
+    keypad("The same PIN again", PIN)
     ui.shot("5-activate-keypad")
     ui.press("Activate")
     ui.wait_find("push button", "Sign the Acceptance Record", timeout=300)
-    focus("Your PIN")
-    keypad(PIN)
+    keypad("Your PIN", PIN)
     ui.press("Sign the Acceptance Record")
 
     ui.wait_page("Check the Certificate", timeout=300)
