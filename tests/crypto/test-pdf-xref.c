@@ -189,7 +189,13 @@ build (const Shape *shape)
       if (!png)
         g_byte_array_append (encoded, rows, sizeof rows);
       if (!compressed && shape->bomb > 0)
-        g_byte_array_set_size (encoded, encoded->len + shape->bomb);   /* rows of zeros */
+        {
+          guint had = encoded->len;
+
+          /* Rows of zeros: set_size leaves the new bytes uninitialised. */
+          g_byte_array_set_size (encoded, had + shape->bomb);
+          memset (encoded->data + had, 0, shape->bomb);
+        }
       packed = deflate_bytes (encoded->data, encoded->len);
       g_string_append_printf (out, "<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R"
                               " /Filter /FlateDecode %s /Length %zu >>\nstream\n",
