@@ -44,8 +44,9 @@ from e2e_windows import Windows  # noqa: E402
 PROGRAM, BUILD = sys.argv[1], sys.argv[2]
 FIRST, SECOND = "001093000001", "079301000123"
 PIN = "274913"
-# Twice the schema's smallest (30 s): the driver's clicks through AT-SPI are not
-# input the idle watch sees, and on a loaded machine a login step outlasted 30 s.
+# Twice the schema's smallest (30 s): on a loaded machine the driver's waits
+# between two inputs (a page's answer, an SMS) are long, and only the walk-away
+# is meant to reach it.
 IDLE_TIMEOUT = 60
 MEMORY_SETTINGS = {        # README, "Kiosk mode"
     "GLIBC_TUNABLES": "glibc.malloc.perturb=165:glibc.malloc.tcache_count=0",
