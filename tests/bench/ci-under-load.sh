@@ -13,8 +13,12 @@ cd "$(dirname "$0")/../.."
 
 runs=${1:-3}
 commit=$(git rev-parse HEAD)
-# Each run's builds take a few GB: not in /tmp, which may be memory.
-work=$(mktemp -d /var/tmp/ci-under-load.XXXXXX)
+# In the checkout (git ignores _build-*), not under /tmp or /var/tmp: the
+# kiosk e2e runs the program with private ones, where a build tree there
+# would not be found.
+work=$PWD/_build-under-load
+rm -rf "$work"
+mkdir -p "$work"
 
 taskset -c 0 sh -c 'while :; do :; done' &
 loop0=$!

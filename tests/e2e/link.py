@@ -94,7 +94,9 @@ try:
     ui.toggle("I agree that VNeID shares my identity")
     ui.press("Find My Certificate")
     ui.wait_text("Your certificate")
-    tap.check(ui.has_text(sandbox.credential(CITIZEN)[1]),
+    # The heading can show a moment before the certificate's details.
+    serial = sandbox.credential(CITIZEN)[1]
+    tap.check(at.wait_until(lambda: ui.has_text(serial)),
               "the certificate found is the one issued at the kiosk")
     # The login page's button has the same name (one label for sending a
     # code everywhere) and stays in the window's stack: this step's is the
