@@ -128,7 +128,8 @@ def keypad(field, digits):
     button shows itself pressed for a quarter of a second first, and
     ignores another click meanwhile), and the keypad types into the field
     that has the focus then: a key clicked again too soon, or the focus
-    moved on too soon, would lose a digit or put it in the next field."""
+    moved on too soon, would lose a digit or put it in the next field.
+    Returns the field."""
     focus(field)
     entry = ui.find_any(("text", "password text", "entry"), field, exact=True)
     start = len(at.text_of(entry))
@@ -137,6 +138,7 @@ def keypad(field, digits):
         at.wait_for(lambda: len(at.text_of(entry)) >= start + count,
                     "the keypad to type digit %d of %d in “%s”" % (count, len(digits), field),
                     seen=lambda: "%d characters there" % len(at.text_of(entry)))
+    return entry
 
 
 def focus(field):
@@ -167,8 +169,7 @@ def log_in(citizen_id, before_typing=None):
     previous = sandbox.latest(citizen["phone"], "vneid-login")
     ui.press("Send the Code")
     code = sandbox.outbox(citizen["phone"], "vneid-login", after=previous)
-    field = ui.wait_find("text", "Code from the SMS (mã OTP)", exact=True)
-    keypad("Code from the SMS (mã OTP)", code)
+    field = keypad("Code from the SMS (mã OTP)", code)
     typed = at.wait_until(lambda: "".join(filter(str.isdigit, at.text_of(field))) == code)
     tap.check(typed, "the on-screen keypad typed the SMS code (%s)" % citizen["name"],
               "the field holds %d digits of %d, on “%s”; windows %s" % (
