@@ -17,6 +17,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "enr-cancel-relay.h"
 #include "enr-http.h"
 #include "enr-json-check.h"
 #include "enr-secure.h"
@@ -375,7 +376,7 @@ typedef struct
   gint64       attempt_started_us;
   GError      *last_error;
   GSource     *wait_source;
-  GSource     *cancel_source;   /* the caller's cancel, seen in the worker */
+  gulong       cancel_relay;    /* the caller's cancel, seen in the worker */
   GCancellable *cancellable;    /* the worker's own, for libsoup */
   GInputStream *stream;         /* the reply being read */
   GByteArray   *body;           /* what of it is read so far */
@@ -388,7 +389,6 @@ static void
 send_state_free (SendState *state)
 {
   clear_source (&state->wait_source);
-  clear_source (&state->cancel_source);
   g_clear_object (&state->message);
   g_clear_object (&state->stream);
   if (state->body != NULL)
@@ -464,7 +464,8 @@ clear_source (GSource **source)
 }
 
 /* A call ends in the worker: its sources go first, so that nothing of
- * it runs there once the caller has the result. Takes @error or @reply. */
+ * it runs there once the caller has the result (a cancel relayed just
+ * before still may, and finds the call ended). Takes @error or @reply. */
 static void
 end_call (GTask        *task,
           GError       *error,
@@ -472,7 +473,7 @@ end_call (GTask        *task,
 {
   SendState *state = g_task_get_task_data (task);
 
-  clear_source (&state->cancel_source);
+  enr_cancel_relay_disconnect (g_task_get_cancellable (task), &state->cancel_relay);
   clear_source (&state->wait_source);
   if (error != NULL)
     g_task_return_error (task, error);
@@ -492,16 +493,14 @@ end_if_cancelled (GTask *task)
 }
 
 /* The caller cancelled (seen in the worker): a wait ends at once, a
- * request in flight through the worker's own cancellable. The cancel
- * source borrows the task; the wait source owns a reference. */
+ * request in flight through the worker's own cancellable. A call that has
+ * ended meanwhile has no wait left, and its cancellable no request. */
 static gboolean
-cancelled_cb (GCancellable *cancellable,
-              gpointer      user_data)
+cancelled_cb (gpointer user_data)
 {
-  g_autoptr(GTask) task = g_object_ref (user_data);
+  GTask *task = user_data;
   SendState *state = g_task_get_task_data (task);
 
-  g_clear_pointer (&state->cancel_source, g_source_unref);
   g_cancellable_cancel (state->cancellable);
   if (state->wait_source != NULL)
     end_if_cancelled (task);
@@ -829,8 +828,8 @@ send_attempt (GTask *task)
 }
 
 /* The first attempt, in the worker. libsoup never sees the caller's
- * cancellable: a cancel in the caller's thread reaches the worker as a
- * source, and cancels the worker's own cancellable there. */
+ * cancellable: a cancel in the caller's thread is relayed to the worker,
+ * and cancels the worker's own cancellable there. */
 static gboolean
 start_cb (gpointer user_data)
 {
@@ -843,12 +842,9 @@ start_cb (gpointer user_data)
 
   state->cancellable = g_cancellable_new ();
   state->started_us = g_get_monotonic_time ();
-  if (cancellable != NULL)
-    {
-      state->cancel_source = g_cancellable_source_new (cancellable);
-      g_source_set_callback (state->cancel_source, G_SOURCE_FUNC (cancelled_cb), task, NULL);
-      g_source_attach (state->cancel_source, g_main_context_get_thread_default ());
-    }
+  state->cancel_relay = enr_cancel_relay_connect (cancellable,
+                                                  g_main_context_get_thread_default (),
+                                                  cancelled_cb, G_OBJECT (task));
   send_attempt (task);
   return G_SOURCE_REMOVE;
 }
@@ -992,7 +988,7 @@ typedef struct
   GBytes       *body;
   SoupMessage  *message;
   GCancellable *cancellable;    /* the worker's own, for libsoup */
-  GSource      *cancel_source;  /* the caller's cancel, seen in the worker */
+  gulong        cancel_relay;   /* the caller's cancel, seen in the worker */
   gint64        started_us;
   guint         status;
 } BinaryCall;
@@ -1000,7 +996,6 @@ typedef struct
 static void
 binary_call_free (BinaryCall *call)
 {
-  clear_source (&call->cancel_source);
   g_free (call->url);
   g_free (call->content_type);
   g_free (call->accept);
@@ -1011,12 +1006,10 @@ binary_call_free (BinaryCall *call)
 }
 
 static gboolean
-binary_cancelled_cb (GCancellable *cancellable,
-                     gpointer      user_data)
+binary_cancelled_cb (gpointer user_data)
 {
   BinaryCall *call = g_task_get_task_data (user_data);
 
-  g_clear_pointer (&call->cancel_source, g_source_unref);
   g_cancellable_cancel (call->cancellable);
   return G_SOURCE_REMOVE;
 }
@@ -1037,7 +1030,7 @@ binary_read_cb (GObject      *object,
   self->requests++;
   self->waited_us += g_get_monotonic_time () - call->started_us;
   g_mutex_unlock (&self->stats_lock);
-  clear_source (&call->cancel_source);
+  enr_cancel_relay_disconnect (g_task_get_cancellable (task), &call->cancel_relay);
 
   if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error) ||
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -1079,13 +1072,9 @@ binary_start_cb (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
   call->cancellable = g_cancellable_new ();
-  if (cancellable != NULL)
-    {
-      call->cancel_source = g_cancellable_source_new (cancellable);
-      g_source_set_callback (call->cancel_source, G_SOURCE_FUNC (binary_cancelled_cb), task,
-                             NULL);
-      g_source_attach (call->cancel_source, g_main_context_get_thread_default ());
-    }
+  call->cancel_relay = enr_cancel_relay_connect (cancellable,
+                                                 g_main_context_get_thread_default (),
+                                                 binary_cancelled_cb, G_OBJECT (task));
   call->message = soup_message_new ("POST", call->url);
   /* A time stamp may be asked for again; no redirect is ever followed. */
   soup_message_add_flags (call->message, SOUP_MESSAGE_IDEMPOTENT | SOUP_MESSAGE_NO_REDIRECT);

@@ -36,9 +36,25 @@ typedef struct
 
 static gint64 cancelled_at_us;
 
+/* Another ::cancelled handler of the caller's that takes its time: the
+ * client's worker ends the call while the caller's thread is still in the
+ * emission. (A GCancellableSource disposed then leaks in GLib 2.74, which
+ * memcheck-http and the sanitizers' build would report.) The sleep is the
+ * width of that window, not a wait for a result. */
+static void
+slow_cancelled_cb (GCancellable *cancellable,
+                   gpointer      user_data)
+{
+  g_usleep (300 * 1000);
+}
+
+static gboolean hold_cancel_emission;
+
 static gboolean
 cancel_cb (gpointer user_data)
 {
+  if (hold_cancel_emission)
+    g_signal_connect (user_data, "cancelled", G_CALLBACK (slow_cancelled_cb), NULL);
   cancelled_at_us = g_get_monotonic_time ();
   g_cancellable_cancel (user_data);
   return G_SOURCE_REMOVE;
@@ -475,6 +491,17 @@ test_cancel_during_backoff (Fixture       *fixture,
   g_assert_cmpint (g_get_monotonic_time () - cancelled_at_us, <, 20 * G_USEC_PER_SEC);
 }
 
+/* The same while another handler of the caller's cancel still runs: the
+ * call ends at once in the worker, and ends only once. */
+static void
+test_cancel_during_slow_emission (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  hold_cancel_emission = TRUE;
+  test_cancel_during_backoff (fixture, data);
+  hold_cancel_emission = FALSE;
+}
+
 /* A wait the server asks for that would end past the call's deadline is
  * not waited: the call gives up at once, after its one request. */
 static void
@@ -669,6 +696,7 @@ main (int   argc,
   ADD ("/http/secret-429-returned", test_secret_429_returned, NULL);
   ADD ("/http/connections-reused", test_connections_reused, NULL);
   ADD ("/http/cancel-during-backoff", test_cancel_during_backoff, NULL);
+  ADD ("/http/cancel-during-slow-emission", test_cancel_during_slow_emission, NULL);
   ADD ("/http/deadline", test_deadline, NULL);
   ADD ("/http/not-json", test_not_json, NULL);
   ADD ("/http/untrusted", test_untrusted, GINT_TO_POINTER (1));
