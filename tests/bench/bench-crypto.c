@@ -9,6 +9,7 @@
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 
+#include "enr-bench-row.h"
 #include "enr-crypto-error.h"
 #include "enr-kak.h"
 #include "enr-key-wrap.h"
@@ -151,24 +152,6 @@ median_of (JobData *data,
   return runs % 2 == 1 ? times[runs / 2] : (times[runs / 2 - 1] + times[runs / 2]) / 2;
 }
 
-static void
-print_row (const char *figure,
-           double      value,
-           const char *unit,
-           const char *how,
-           const char *goal,
-           int         pass)   /* -1: no goal */
-{
-  g_autofree char *goal_json = goal != NULL ? g_strdup_printf ("\"%s\"", goal) : g_strdup ("null");
-  char number[G_ASCII_DTOSTR_BUF_SIZE];
-
-  g_ascii_formatd (number, sizeof number, "%.2f", value);
-  g_print ("{\"figure\": \"%s\", \"value\": %s, \"unit\": \"%s\", \"how\": \"%s\", "
-           "\"goal\": %s, \"pass\": %s}\n",
-           figure, number, unit, how, goal_json,
-           pass < 0 ? "null" : pass ? "true" : "false");
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -193,14 +176,14 @@ main (int   argc,
   gnutls_global_init ();
 
   kak_ms = median_of (&generate, RUNS);
-  print_row ("KAK generation (RSA-2048)", kak_ms, "ms", "median of 10, worker thread", NULL, -1);
+  enr_bench_row ("KAK generation (RSA-2048)", kak_ms, "ms", "median of 10, worker thread", NULL, -1);
 
   run_job (&calibrate);
   iterations_how = g_strdup_printf ("calibrated so one derivation takes >= %d ms here, never "
                                     "below %u", ENR_KEY_WRAP_TARGET_MS,
                                     ENR_KEY_WRAP_MIN_ITERATIONS);
   iterations_goal = g_strdup_printf (">= %u", ENR_KEY_WRAP_MIN_ITERATIONS);
-  print_row ("PBKDF2-HMAC-SHA256 iterations", calibrate.iterations, "iterations",
+  enr_bench_row ("PBKDF2-HMAC-SHA256 iterations", calibrate.iterations, "iterations",
              iterations_how, iterations_goal,
              calibrate.iterations >= ENR_KEY_WRAP_MIN_ITERATIONS);
 
@@ -209,12 +192,12 @@ main (int   argc,
   derive.iterations = calibrate.iterations;
   derive_ms = median_of (&derive, 5);
   derive_goal = g_strdup_printf (">= %d", 250);
-  print_row ("Unlock, PBKDF2 part (stretched, pinVerifier, pinKey)", derive_ms, "ms",
+  enr_bench_row ("Unlock, PBKDF2 part (stretched, pinVerifier, pinKey)", derive_ms, "ms",
              "median of 5, worker thread, calibrated count", derive_goal, derive_ms >= 250);
-  print_row ("Stolen service database: all 10^6 PINs against one verifier, one core",
+  enr_bench_row ("Stolen service database: all 10^6 PINs against one verifier, one core",
              derive_ms * PINS / 1000.0 / 3600.0, "hours", "PBKDF2 cost x 10^6, this machine",
              NULL, -1);
-  print_row ("Stolen keyring item alone: PINs it lets anyone test offline", 0, "PINs",
+  enr_bench_row ("Stolen keyring item alone: PINs it lets anyone test offline", 0, "PINs",
              "the KAK needs SmartCA's share, given only for the right verifier", NULL, -1);
 
   kak = enr_kak_generate (&error);
@@ -231,7 +214,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   unwrap_ms = median_of (&unwrap, RUNS);
-  print_row ("Unlock, local unwrap once SmartCA's share is in (wrap key, AES-256-GCM, key import)",
+  enr_bench_row ("Unlock, local unwrap once SmartCA's share is in (wrap key, AES-256-GCM, key import)",
              unwrap_ms, "ms", "median of 10, worker thread", NULL, -1);
 
   g_bytes_unref (derive.salt);

@@ -7,6 +7,7 @@
 
 #include "enr-account.h"
 #include "enr-bench-median.h"
+#include "enr-bench-row.h"
 #include "enr-bench-stall.h"
 #include "enr-document-signing-private.h"
 #include "enr-session-private.h"
@@ -32,15 +33,6 @@
 #define PIN  "482913"
 
 static const double BOX[4] = { 340, 36, 560, 96 };
-
-static void
-row (const char *figure,
-     double      value,
-     const char *how)
-{
-  g_print ("{\"figure\": \"%s\", \"value\": %.2f, \"unit\": \"ms\", \"how\": \"%s\", "
-           "\"goal\": null, \"pass\": null}\n", figure, value, how);
-}
 
 enum { PREPARE, TOTAL, PIN_GUARD, SERVICE, TSA, WRITE, CHECK, STALL, N_FIGURES };
 
@@ -152,7 +144,7 @@ main (int    argc,
                                                      counts[c], counts[c] == 1 ? "" : "s",
                                                      names[f]);
 
-          row (figure, median (figures[f], RUNS), how);
+          enr_bench_row (figure, median (figures[f], RUNS), "ms", how, NULL, -1);
         }
     }
 
