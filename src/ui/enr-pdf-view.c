@@ -8,6 +8,7 @@
 #include <cairo.h>
 #include <glib/gi18n-lib.h>
 
+#include "enr-page-image.h"
 #include "enr-pdf-pages.h"
 #include "enr-pdf-view.h"
 
@@ -156,28 +157,11 @@ typedef struct
   int     width;          /* of every page image, in pixels */
 } RenderJob;
 
-typedef struct
-{
-  int     width;
-  int     height;
-  int     stride;
-  GBytes *pixels;
-} RenderedPage;
-
 static void
 render_job_free (RenderJob *job)
 {
   g_bytes_unref (job->pdf);
   g_free (job);
-}
-
-static void
-rendered_page_free (gpointer data)
-{
-  RenderedPage *page = data;
-
-  g_bytes_unref (page->pixels);
-  g_free (page);
 }
 
 static void
@@ -188,7 +172,8 @@ render_thread (GTask        *task,
 {
   RenderJob *job = task_data;
   g_autoptr(EnrPdfPages) document = NULL;
-  g_autoptr(GPtrArray) rendered = g_ptr_array_new_with_free_func (rendered_page_free);
+  g_autoptr(GPtrArray) rendered =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) cairo_surface_destroy);
   GError *error = NULL;
   guint n_pages;
 
@@ -204,7 +189,6 @@ render_thread (GTask        *task,
     {
       cairo_surface_t *surface;
       cairo_t *cr;
-      RenderedPage *out;
       double page_width, page_height, scale;
 
       if (g_task_return_error_if_cancelled (task))
@@ -213,10 +197,8 @@ render_thread (GTask        *task,
       enr_pdf_pages_get_size (document, i, &page_width, &page_height);
       scale = job->width / MAX (page_width, 1.0);
 
-      out = g_new0 (RenderedPage, 1);
-      out->width = job->width;
-      out->height = MAX (1, (int) ceil (page_height * scale));
-      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, out->width, out->height);
+      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, job->width,
+                                            MAX (1, (int) ceil (page_height * scale)));
       cr = cairo_create (surface);
       cairo_set_source_rgb (cr, 1, 1, 1);
       cairo_paint (cr);
@@ -224,12 +206,7 @@ render_thread (GTask        *task,
       enr_pdf_pages_render (document, i, cr);
       cairo_destroy (cr);
       cairo_surface_flush (surface);
-
-      out->stride = cairo_image_surface_get_stride (surface);
-      out->pixels = g_bytes_new (cairo_image_surface_get_data (surface),
-                                 (gsize) out->stride * out->height);
-      cairo_surface_destroy (surface);
-      g_ptr_array_add (rendered, out);
+      g_ptr_array_add (rendered, surface);
     }
 
   g_task_return_pointer (task, g_steal_pointer (&rendered), (GDestroyNotify) g_ptr_array_unref);
@@ -266,22 +243,21 @@ render_cb (GObject      *source,
   scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
   for (guint i = 0; i < rendered->len && i < self->pages->len; i++)
     {
-      RenderedPage *page = g_ptr_array_index (rendered, i);
       GtkWidget *picture = g_ptr_array_index (self->pages, i);
-      g_autoptr(GdkTexture) texture = NULL;
+      g_autoptr(EnrPageImage) page = enr_page_image_new (g_ptr_array_index (rendered, i));
+      int width = enr_page_image_get_width (page);
+      int height = enr_page_image_get_height (page);
 
-      texture = gdk_memory_texture_new (page->width, page->height, GDK_MEMORY_DEFAULT,
-                                        page->pixels, (gsize) page->stride);
-      gtk_picture_set_paintable (GTK_PICTURE (picture), GDK_PAINTABLE (texture));
+      gtk_picture_set_paintable (GTK_PICTURE (picture), GDK_PAINTABLE (page));
       /* The page is shown at the size it was rendered: its height always
        * (a scrolled column would give a picture its minimum height, none),
        * its width when zoomed in, so that the column scrolls sideways. */
-      gtk_widget_set_size_request (picture, self->rendered_zoom > 1.0 ? page->width / scale : -1,
-                                   page->height / scale);
+      gtk_widget_set_size_request (picture, self->rendered_zoom > 1.0 ? width / scale : -1,
+                                   height / scale);
     }
 
   self->rendered_width = rendered->len > 0
-    ? ((RenderedPage *) g_ptr_array_index (rendered, 0))->width : 0;
+    ? cairo_image_surface_get_width (g_ptr_array_index (rendered, 0)) : 0;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RENDERED_WIDTH]);
 }
 

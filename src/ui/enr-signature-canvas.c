@@ -23,7 +23,7 @@ struct _EnrSignatureCanvas
 
   double           page_width;      /* points */
   double           page_height;
-  GdkTexture      *picture;
+  EnrPageImage    *picture;
   EnrSignatureBox  box;
   int              render_width;
 
@@ -322,7 +322,13 @@ enr_signature_canvas_snapshot (GtkWidget   *widget,
   append_frame (snapshot, &page, 1, 1, &paper_edge);
   gtk_snapshot_append_color (snapshot, &paper, &page);
   if (self->picture != NULL)
-    gtk_snapshot_append_texture (snapshot, self->picture, &page);
+    {
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &page.origin);
+      gdk_paintable_snapshot (GDK_PAINTABLE (self->picture), snapshot,
+                              page.size.width, page.size.height);
+      gtk_snapshot_restore (snapshot);
+    }
   else
     append_words (widget, snapshot, _("Drawing the page…"), &page, &hint_colour);
 
@@ -524,10 +530,10 @@ void
 enr_signature_canvas_set_page (EnrSignatureCanvas *self,
                                double              width,
                                double              height,
-                               GdkTexture         *picture)
+                               EnrPageImage       *picture)
 {
   g_return_if_fail (ENR_IS_SIGNATURE_CANVAS (self));
-  g_return_if_fail (picture == NULL || GDK_IS_TEXTURE (picture));
+  g_return_if_fail (picture == NULL || ENR_IS_PAGE_IMAGE (picture));
 
   g_set_object (&self->picture, picture);
   if (width != self->page_width || height != self->page_height)
@@ -541,7 +547,7 @@ enr_signature_canvas_set_page (EnrSignatureCanvas *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-GdkTexture *
+EnrPageImage *
 enr_signature_canvas_get_picture (EnrSignatureCanvas *self)
 {
   g_return_val_if_fail (ENR_IS_SIGNATURE_CANVAS (self), NULL);

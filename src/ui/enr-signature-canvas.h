@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "enr-page-image.h"
 #include "enr-signature-box.h"
 
 G_BEGIN_DECLS
@@ -27,8 +28,8 @@ GtkWidget             *enr_signature_canvas_new              (void);
 void                   enr_signature_canvas_set_page         (EnrSignatureCanvas    *self,
                                                               double                 width,
                                                               double                 height,
-                                                              GdkTexture            *picture);
-GdkTexture            *enr_signature_canvas_get_picture      (EnrSignatureCanvas    *self);
+                                                              EnrPageImage          *picture);
+EnrPageImage          *enr_signature_canvas_get_picture      (EnrSignatureCanvas    *self);
 void                   enr_signature_canvas_set_box          (EnrSignatureCanvas    *self,
                                                               const EnrSignatureBox *box);
 const EnrSignatureBox *enr_signature_canvas_get_box          (EnrSignatureCanvas    *self);

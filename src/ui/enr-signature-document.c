@@ -138,19 +138,17 @@ enr_signature_document_open_finish (GAsyncResult  *result,
 /* One page to render, and its picture. */
 typedef struct
 {
-  GBytes *pdf;
-  guint   page;
-  int     width;
-  int     height;
-  int     stride;
-  GBytes *pixels;
+  GBytes          *pdf;
+  guint            page;
+  int              width;
+  cairo_surface_t *picture;
 } RenderJob;
 
 static void
 render_job_free (RenderJob *job)
 {
   g_bytes_unref (job->pdf);
-  g_clear_pointer (&job->pixels, g_bytes_unref);
+  g_clear_pointer (&job->picture, cairo_surface_destroy);
   g_free (job);
 }
 
@@ -163,9 +161,9 @@ render_thread (GTask        *task,
   RenderJob *job = task_data;
   g_autoptr(EnrPdfPages) document = NULL;
   GError *error = NULL;
-  cairo_surface_t *surface;
   cairo_t *cr;
   double page_width, page_height, scale;
+  int height;
 
   document = open_document (job->pdf, &error);
   if (document == NULL)
@@ -186,21 +184,16 @@ render_thread (GTask        *task,
   page_height = MAX (page_height, 1.0);
   scale = MIN (job->width / page_width, MAX_RENDER_SIDE / page_height);
   job->width = CLAMP ((int) ceil (page_width * scale), 1, job->width);
-  job->height = CLAMP ((int) ceil (page_height * scale), 1, MAX_RENDER_SIDE);
+  height = CLAMP ((int) ceil (page_height * scale), 1, MAX_RENDER_SIDE);
 
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, job->width, job->height);
-  cr = cairo_create (surface);
+  job->picture = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, job->width, height);
+  cr = cairo_create (job->picture);
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
   cairo_scale (cr, scale, scale);
   enr_pdf_pages_render (document, job->page, cr);
   cairo_destroy (cr);
-  cairo_surface_flush (surface);
-
-  job->stride = cairo_image_surface_get_stride (surface);
-  job->pixels = g_bytes_new (cairo_image_surface_get_data (surface),
-                             (gsize) job->stride * (gsize) job->height);
-  cairo_surface_destroy (surface);
+  cairo_surface_flush (job->picture);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -229,7 +222,7 @@ enr_signature_document_render_async (GBytes              *pdf,
   g_task_run_in_thread (task, render_thread);
 }
 
-GdkTexture *
+EnrPageImage *
 enr_signature_document_render_finish (GAsyncResult  *result,
                                       GError       **error)
 {
@@ -242,6 +235,5 @@ enr_signature_document_render_finish (GAsyncResult  *result,
   if (!g_task_propagate_boolean (G_TASK (result), error))
     return NULL;
   job = g_task_get_task_data (G_TASK (result));
-  return gdk_memory_texture_new (job->width, job->height, GDK_MEMORY_DEFAULT,
-                                 job->pixels, (gsize) job->stride);
+  return enr_page_image_new (job->picture);
 }

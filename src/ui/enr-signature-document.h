@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "enr-page-image.h"
+
 G_BEGIN_DECLS
 
 /*
@@ -16,25 +18,25 @@ G_BEGIN_DECLS
  * a cancelled call reports G_IO_ERROR_CANCELLED, whatever the thread did.
  */
 
-void        enr_signature_document_open_async    (GBytes               *pdf,
-                                                  GCancellable         *cancellable,
-                                                  GAsyncReadyCallback   callback,
-                                                  gpointer              user_data);
+void          enr_signature_document_open_async    (GBytes               *pdf,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
 /* Each page's width and height in points (poppler's page size), in turn:
  * 2 × @n_pages numbers. A document without pages is an error. */
-double     *enr_signature_document_open_finish   (GAsyncResult         *result,
-                                                  guint                *n_pages,
-                                                  GError              **error);
+double       *enr_signature_document_open_finish   (GAsyncResult         *result,
+                                                    guint                *n_pages,
+                                                    GError              **error);
 
-void        enr_signature_document_render_async  (GBytes               *pdf,
-                                                  guint                 page,
-                                                  int                   width,
-                                                  GCancellable         *cancellable,
-                                                  GAsyncReadyCallback   callback,
-                                                  gpointer              user_data);
+void          enr_signature_document_render_async  (GBytes               *pdf,
+                                                    guint                 page,
+                                                    int                   width,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
 /* Page @page (from 0) on white, @width pixels wide, or narrower for a page
  * so tall that it would be more than 8192 pixels high. */
-GdkTexture *enr_signature_document_render_finish (GAsyncResult         *result,
-                                                  GError              **error);
+EnrPageImage *enr_signature_document_render_finish (GAsyncResult         *result,
+                                                    GError              **error);
 
 G_END_DECLS

@@ -112,17 +112,17 @@ render_cb (GObject      *source,
 {
   EnrSignaturePlacer *self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(EnrPageImage) picture = NULL;
 
   /* Cancelled (a newer render, another page or document, dispose): the
    * placer may be gone, so nothing of it is touched. */
-  texture = enr_signature_document_render_finish (result, &error);
+  picture = enr_signature_document_render_finish (result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   /* Not cancelled: the latest render, of this page. */
   g_clear_object (&self->render_cancellable);
-  if (texture == NULL)
+  if (picture == NULL)
     {
       g_debug ("cannot render page %u: %s", self->page, error->message);
       return;
@@ -130,7 +130,7 @@ render_cb (GObject      *source,
   /* Shown even if the canvas has changed size since: its notify has
    * scheduled another render, and a picture a little off beats none. */
   enr_signature_canvas_set_page (self->canvas, page_width (self, self->page),
-                                 page_height (self, self->page), texture);
+                                 page_height (self, self->page), picture);
   self->rendered_width = self->rendering_width;
 }
 

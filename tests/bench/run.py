@@ -32,6 +32,9 @@ BENCHMARKS = [
     # A Python benchmark lives in the source tree and is given the build directory.
     # Issue #16: start-up from outside, against a bare GtkAssistant.
     ("startup", ["tests/bench/bench-startup.py"], {}),
+    # Issue #16: a frame of the cairo renderer beside a rendered page
+    # (GTK's render nodes need gtk_init(), so a display).
+    ("page-draw", ["xvfb-run", "-a", "tests/bench/bench-page-draw"], {}),
     # Issue #16: the program's own worst stall, enrolling and approving.
     ("ui", ["tests/bench/bench-ui.py"], {}),
     # Issue #14: signing the citizen's own PDFs, below the session.
@@ -45,12 +48,15 @@ SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__
 
 
 def run_one(builddir, name, argv, extra_env):
+    wrapper = []
+    if argv[0] == "xvfb-run":
+        wrapper, argv = argv[:2], argv[2:]
     if argv[0].endswith(".py"):
         path = os.path.join(SOURCE_ROOT, argv[0])
-        command = [sys.executable, path, os.path.abspath(builddir)] + argv[1:]
+        command = wrapper + [sys.executable, path, os.path.abspath(builddir)] + argv[1:]
     else:
         path = os.path.join(builddir, argv[0])
-        command = [path] + argv[1:]
+        command = wrapper + [path] + argv[1:]
     if not os.path.exists(path):
         return [{"figure": f"{name}: not built", "value": None, "unit": "",
                  "how": path, "goal": None, "pass": False}]

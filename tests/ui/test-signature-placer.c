@@ -137,10 +137,10 @@ static gboolean
 is_drawn (gpointer data)
 {
   EnrSignatureCanvas *canvas = data;
-  GdkTexture *picture = enr_signature_canvas_get_picture (canvas);
+  EnrPageImage *picture = enr_signature_canvas_get_picture (canvas);
 
   return picture != NULL &&
-         gdk_texture_get_width (picture) == enr_signature_canvas_get_render_width (canvas);
+         enr_page_image_get_width (picture) == enr_signature_canvas_get_render_width (canvas);
 }
 
 static void
@@ -542,9 +542,10 @@ page_notified_cb (GObject    *object,
 static gboolean
 is_landscape_drawn (gpointer data)
 {
-  GdkTexture *picture = enr_signature_canvas_get_picture (data);
+  EnrPageImage *picture = enr_signature_canvas_get_picture (data);
 
-  return is_drawn (data) && gdk_texture_get_width (picture) > gdk_texture_get_height (picture);
+  return is_drawn (data) &&
+         enr_page_image_get_width (picture) > enr_page_image_get_height (picture);
 }
 
 /* Another page: the box keeps its usual place there, or its position as
