@@ -93,7 +93,7 @@ enr_language_init (void)
   desktop_messages = g_strdup (messages);
   desktop_vietnamese = desktop_wants_vietnamese (g_getenv ("LANGUAGE"), messages);
 
-  /* Before any thread: the one time the environment is written. */
+  /* Before any thread, as every write of the environment is. */
   g_setenv ("LANGUAGE", "vi", TRUE);
 
   /* GLib decides at its first lookup whether g_dgettext() translates at

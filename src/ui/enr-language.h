@@ -13,8 +13,8 @@ G_BEGIN_DECLS
 
 /* Call once, after textdomain(), before anything is translated and before
  * any thread starts: it reads the desktop's language and sets LANGUAGE,
- * the only time the environment is written (enr-language.c says how the
- * language changes later). GLib decides at its first lookup, for good,
+ * before any thread could read the environment (enr-language.c says how
+ * the language changes later, without touching it). GLib decides at its first lookup, for good,
  * whether g_dgettext() translates at all: this makes that first lookup in
  * a language that has a catalogue. The main thread speaks the desktop's
  * language until enr_language_apply(). */

@@ -10,6 +10,7 @@
 #include "enr-application.h"
 #include "enr-language.h"
 #include "enr-paths.h"
+#include "enr-renderer.h"
 #include "enr-stall-watch.h"
 
 int
@@ -25,6 +26,7 @@ main (int    argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   enr_language_init ();
+  enr_renderer_init ();
 
   enr_stall_watch_start ();
   app = enr_application_new ();
