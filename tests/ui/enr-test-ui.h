@@ -34,6 +34,11 @@ void             enr_test_window_destroy   (GtkWindow   *window);
 
 /* What @widget draws now, on a white ARGB image of its size. */
 cairo_surface_t *enr_test_render           (GtkWidget   *widget);
+/* What @node (NULL: nothing) draws on a white ARGB image of @width ×
+ * @height, as GTK's cairo renderer draws a frame. */
+cairo_surface_t *enr_test_draw_node        (GskRenderNode *node,
+                                            int          width,
+                                            int          height);
 
 /* The first descendant of @root (itself included) of @type whose label,
  * accessible label or text is @label (NULL: any). */

@@ -36,24 +36,6 @@ snapshot_at (EnrPageImage *image,
   return gtk_snapshot_free_to_node (snapshot);
 }
 
-/* What @node draws on a grey image of @width × @height, as GTK's cairo
- * renderer draws a frame. */
-static cairo_surface_t *
-draw (GskRenderNode *node,
-      int            width,
-      int            height)
-{
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  cairo_t *cr = cairo_create (surface);
-
-  cairo_set_source_rgb (cr, 0.5, 0.5, 0.5);
-  cairo_paint (cr);
-  gsk_render_node_draw (node, cr);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-  return surface;
-}
-
 static guint32
 pixel (cairo_surface_t *surface,
        int              x,
@@ -80,7 +62,7 @@ test_same_size (void)
   g_assert_cmpint (enr_page_image_get_height (image), ==, 30);
 
   node = snapshot_at (image, 40, 30);
-  drawn = draw (node, 40, 30);
+  drawn = enr_test_draw_node (node, 40, 30);
   for (int y = 0; y < 30; y++)
     for (int x = 0; x < 40; x++)
       g_assert_cmphex (pixel (drawn, x, y), ==, pixel (page, x, y));
@@ -92,7 +74,7 @@ test_same_size (void)
 
 /* Drawn larger (a window on a screen of another scale) or smaller (a page
  * shrunk into a narrow window), it fills the whole rectangle, edges
- * included: no grey shows through a faded rim. */
+ * included: no white shows through a faded rim. */
 static void
 test_scaled (void)
 {
@@ -105,7 +87,7 @@ test_scaled (void)
     {
       int w = sizes[i].width, h = sizes[i].height;
       GskRenderNode *node = snapshot_at (image, w, h);
-      cairo_surface_t *drawn = draw (node, w, h);
+      cairo_surface_t *drawn = enr_test_draw_node (node, w, h);
 
       g_test_message ("drawn at %d × %d", w, h);
       g_assert_cmphex (pixel (drawn, 0, 0), ==, RED);
