@@ -176,7 +176,8 @@ main (int   argc,
   gnutls_global_init ();
 
   kak_ms = median_of (&generate, RUNS);
-  enr_bench_row ("KAK generation (RSA-2048)", kak_ms, "ms", "median of 10, worker thread", NULL, -1);
+  enr_bench_row ("KAK generation (RSA-2048)",
+                 kak_ms, "ms", "median of 10, worker thread", NULL, -1);
 
   run_job (&calibrate);
   iterations_how = g_strdup_printf ("calibrated so one derivation takes >= %d ms here, never "
@@ -184,8 +185,8 @@ main (int   argc,
                                     ENR_KEY_WRAP_MIN_ITERATIONS);
   iterations_goal = g_strdup_printf (">= %u", ENR_KEY_WRAP_MIN_ITERATIONS);
   enr_bench_row ("PBKDF2-HMAC-SHA256 iterations", calibrate.iterations, "iterations",
-             iterations_how, iterations_goal,
-             calibrate.iterations >= ENR_KEY_WRAP_MIN_ITERATIONS);
+                 iterations_how, iterations_goal,
+                 calibrate.iterations >= ENR_KEY_WRAP_MIN_ITERATIONS);
 
   /* A KAK sealed as the program seals it, under the calibrated count. */
   derive.salt = g_bytes_ref (salt);
@@ -193,12 +194,12 @@ main (int   argc,
   derive_ms = median_of (&derive, 5);
   derive_goal = g_strdup_printf (">= %d", 250);
   enr_bench_row ("Unlock, PBKDF2 part (stretched, pinVerifier, pinKey)", derive_ms, "ms",
-             "median of 5, worker thread, calibrated count", derive_goal, derive_ms >= 250);
+                 "median of 5, worker thread, calibrated count", derive_goal, derive_ms >= 250);
   enr_bench_row ("Stolen service database: all 10^6 PINs against one verifier, one core",
-             derive_ms * PINS / 1000.0 / 3600.0, "hours", "PBKDF2 cost x 10^6, this machine",
-             NULL, -1);
+                 derive_ms * PINS / 1000.0 / 3600.0, "hours", "PBKDF2 cost x 10^6, this machine",
+                 NULL, -1);
   enr_bench_row ("Stolen keyring item alone: PINs it lets anyone test offline", 0, "PINs",
-             "the KAK needs SmartCA's share, given only for the right verifier", NULL, -1);
+                 "the KAK needs SmartCA's share, given only for the right verifier", NULL, -1);
 
   kak = enr_kak_generate (&error);
   g_assert_no_error (error);
@@ -214,8 +215,8 @@ main (int   argc,
   g_assert_no_error (error);
 
   unwrap_ms = median_of (&unwrap, RUNS);
-  enr_bench_row ("Unlock, local unwrap once SmartCA's share is in (wrap key, AES-256-GCM, key import)",
-             unwrap_ms, "ms", "median of 10, worker thread", NULL, -1);
+  enr_bench_row ("Unlock, local unwrap once SmartCA's share is in (wrap key, AES-256-GCM, "
+                 "key import)", unwrap_ms, "ms", "median of 10, worker thread", NULL, -1);
 
   g_bytes_unref (derive.salt);
   g_bytes_unref (unwrap.blob);

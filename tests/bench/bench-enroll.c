@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "enr-bench-row.h"
 #include "enr-kak.h"
 #include "sbx-test-load.h"
 
@@ -119,44 +120,6 @@ self_cpu_ms (void)
          (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000.0;
 }
 
-static void
-print_figure (const char *figure,
-              double      value,
-              const char *unit,
-              const char *how,
-              const char *goal,
-              int         pass)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *line = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "figure");
-  json_builder_add_string_value (builder, figure);
-  json_builder_set_member_name (builder, "value");
-  json_builder_add_double_value (builder, value);
-  json_builder_set_member_name (builder, "unit");
-  json_builder_add_string_value (builder, unit);
-  json_builder_set_member_name (builder, "how");
-  json_builder_add_string_value (builder, how);
-  json_builder_set_member_name (builder, "goal");
-  if (goal != NULL)
-    json_builder_add_string_value (builder, goal);
-  else
-    json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "pass");
-  if (pass < 0)
-    json_builder_add_null_value (builder);
-  else
-    json_builder_add_boolean_value (builder, pass);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  line = json_to_string (root, FALSE);
-  printf ("%s\n", line);
-  fflush (stdout);
-}
-
 /* Issue #3's figure: CLIENTS clients, one enrollment after another. */
 static void
 run_enroll (Bench *bench,
@@ -194,32 +157,32 @@ run_enroll (Bench *bench,
 
   how = g_strdup_printf ("%d enrollments, %d clients, password login, --sync-delay-ms 0, "
                          "after %d to warm up", measured, CLIENTS, CLIENTS);
-  print_figure ("enroll: whole enrollments per second", throughput, "1/s", how, NULL, -1);
-  print_figure ("enroll: one enrollment, login to ACTIVE (median)",
-                sbx_test_percentile (load.enrollment_ms, 50), "ms",
-                "wall time per client, 8 at once", NULL, -1);
+  enr_bench_row ("enroll: whole enrollments per second", throughput, "1/s", how, NULL, -1);
+  enr_bench_row ("enroll: one enrollment, login to ACTIVE (median)",
+                 sbx_test_percentile (load.enrollment_ms, 50), "ms",
+                 "wall time per client, 8 at once", NULL, -1);
   g_free (how);
   how = g_strdup_printf ("clients %.1f ms (KAK, 2 SADs) + sandbox %.1f ms (signing key, "
                          "certificate, record), thread CPU", client_rsa / measured,
                          sandbox_rsa / measured);
-  print_figure ("enroll: unavoidable RSA CPU per enrollment", rsa_per, "ms", how, NULL, -1);
+  enr_bench_row ("enroll: unavoidable RSA CPU per enrollment", rsa_per, "ms", how, NULL, -1);
   g_free (how);
   how = g_strdup_printf ("%u cores / RSA CPU per enrollment", cores);
-  print_figure ("enroll: crypto-bound limit", limit, "1/s", how, NULL, -1);
-  print_figure ("enroll: throughput / crypto-bound limit", ratio, "", "the two rows above",
-                ">= 0.6", ratio >= GOAL_RATIO);
-  print_figure ("enroll: sandbox CPU per enrollment", sandbox_cpu / measured, "ms",
-                "process user + system time", NULL, -1);
-  print_figure ("enroll: clients' CPU per enrollment", self_cpu / measured, "ms",
-                "process user + system time, 8 clients", NULL, -1);
-  print_figure ("enroll: share of the CPU used that is unavoidable RSA work",
-                (client_rsa + sandbox_rsa) / (sandbox_cpu + self_cpu), "",
-                "independent of other load on the machine", NULL, -1);
-  print_figure ("enroll: other processes' load during the run", other_cores, "cores",
-                "/proc/stat busy time less the sandbox's and the clients'", NULL, -1);
-  print_figure ("enroll: throughput / crypto-bound limit of the cores left",
-                throughput / left_limit, "", "the limit on the cores other processes left free",
-                NULL, -1);
+  enr_bench_row ("enroll: crypto-bound limit", limit, "1/s", how, NULL, -1);
+  enr_bench_row ("enroll: throughput / crypto-bound limit", ratio, "", "the two rows above",
+                 ">= 0.6", ratio >= GOAL_RATIO);
+  enr_bench_row ("enroll: sandbox CPU per enrollment", sandbox_cpu / measured, "ms",
+                 "process user + system time", NULL, -1);
+  enr_bench_row ("enroll: clients' CPU per enrollment", self_cpu / measured, "ms",
+                 "process user + system time, 8 clients", NULL, -1);
+  enr_bench_row ("enroll: share of the CPU used that is unavoidable RSA work",
+                 (client_rsa + sandbox_rsa) / (sandbox_cpu + self_cpu), "",
+                 "independent of other load on the machine", NULL, -1);
+  enr_bench_row ("enroll: other processes' load during the run", other_cores, "cores",
+                 "/proc/stat busy time less the sandbox's and the clients'", NULL, -1);
+  enr_bench_row ("enroll: throughput / crypto-bound limit of the cores left",
+                 throughput / left_limit, "", "the limit on the cores other processes left free",
+                 NULL, -1);
 }
 
 /* --load N: N citizens enroll at once, each with a client of their own
@@ -243,21 +206,21 @@ run_load (Bench *bench,
 
   how = g_strdup_printf ("%u clients at once, one citizen each, password login, "
                          "--sync-delay-ms 0", clients);
-  print_figure ("load: enrollments that failed", 0, "", how, "= 0", TRUE);
-  print_figure ("load: whole enrollments per second", clients / load.wall_s, "1/s",
-                "start of the first to end of the last", NULL, -1);
-  print_figure ("load: one enrollment, login to ACTIVE (median)",
-                sbx_test_percentile (load.enrollment_ms, 50), "ms", "wall time per client",
-                NULL, -1);
-  print_figure ("load: one enrollment, login to ACTIVE (p95)",
-                sbx_test_percentile (load.enrollment_ms, 95), "ms", "wall time per client",
-                NULL, -1);
+  enr_bench_row ("load: enrollments that failed", 0, "", how, "= 0", TRUE);
+  enr_bench_row ("load: whole enrollments per second", clients / load.wall_s, "1/s",
+                 "start of the first to end of the last", NULL, -1);
+  enr_bench_row ("load: one enrollment, login to ACTIVE (median)",
+                 sbx_test_percentile (load.enrollment_ms, 50), "ms", "wall time per client",
+                 NULL, -1);
+  enr_bench_row ("load: one enrollment, login to ACTIVE (p95)",
+                 sbx_test_percentile (load.enrollment_ms, 95), "ms", "wall time per client",
+                 NULL, -1);
 
   endpoints = g_list_sort (g_hash_table_get_keys (load.endpoint_ms), (GCompareFunc) strcmp);
   for (GList *l = endpoints; l != NULL; l = l->next)
     calls += ((GArray *) g_hash_table_lookup (load.endpoint_ms, l->data))->len;
-  print_figure ("load: requests per second", calls / load.wall_s, "1/s",
-                "every call of every client", NULL, -1);
+  enr_bench_row ("load: requests per second", calls / load.wall_s, "1/s",
+                 "every call of every client", NULL, -1);
   for (GList *l = endpoints; l != NULL; l = l->next)
     {
       GArray *values = g_hash_table_lookup (load.endpoint_ms, l->data);
@@ -265,7 +228,7 @@ run_load (Bench *bench,
       g_autofree char *detail = g_strdup_printf ("%u calls, median %.1f ms", values->len,
                                                  sbx_test_percentile (values, 50));
 
-      print_figure (figure, sbx_test_percentile (values, 95), "ms", detail, NULL, -1);
+      enr_bench_row (figure, sbx_test_percentile (values, 95), "ms", detail, NULL, -1);
     }
 }
 

@@ -348,26 +348,28 @@ main (int    argc,
     }
 
   how = g_strdup_printf ("median of %d, six steps, password + OTP", RUNS);
-  enr_bench_row ("session: one headless enrollment, wall time", median (wall, RUNS), "ms", how, NULL, -1);
+  enr_bench_row ("session: one headless enrollment, wall time",
+                 median (wall, RUNS), "ms", how, NULL, -1);
   g_free (how);
   how = g_strdup_printf ("median of %d; %.0f requests each, retries counted", RUNS,
                          median (requests, RUNS));
-  enr_bench_row ("session: its requests' waits for answers, summed", median (waited, RUNS), "ms", how,
-       NULL, -1);
-  enr_bench_row ("session: its crypto work, summed (KAK, two PIN guard derivations at the real PBKDF2 "
-       "cost, seal + open, SADs, PAdES checks)", median (crypto, RUNS), "ms",
-       "median of 3, each operation timed alone in a worker thread", NULL, -1);
+  enr_bench_row ("session: its requests' waits for answers, summed",
+                 median (waited, RUNS), "ms", how, NULL, -1);
+  enr_bench_row ("session: its crypto work, summed (KAK, two PIN guard derivations at the "
+                 "real PBKDF2 cost, seal + open, SADs, PAdES checks)", median (crypto, RUNS), "ms",
+                 "median of 3, each operation timed alone in a worker thread", NULL, -1);
   enr_bench_row ("session: wall time / (requests + crypto)", median (ratio, RUNS), "ratio",
-       "median of 3; above 1 is the session's own overhead", NULL, -1);
+                 "median of 3; above 1 is the session's own overhead", NULL, -1);
   enr_bench_row ("session: an unlock through the PIN guard, whole", median (unlock, RUNS), "ms",
-       "median of 3; lookup, PBKDF2, ssa/sic/pin/verify, unwrap", NULL, -1);
+                 "median of 3; lookup, PBKDF2, ssa/sic/pin/verify, unwrap", NULL, -1);
   enr_bench_row ("session: an unlock's PBKDF2 (stretched, pinVerifier, pinKey)",
-       median (unlock_pbkdf2, RUNS), "ms", "median of 3, the handle's calibrated count",
-       NULL, -1);
-  enr_bench_row ("session: an unlock's round trip (ssa/sic/pin/verify)", median (unlock_trip, RUNS), "ms",
-       "median of 3, a kept-alive TLS connection to the local sandbox", NULL, -1);
+                 median (unlock_pbkdf2, RUNS), "ms", "median of 3, the handle's calibrated count",
+                 NULL, -1);
+  enr_bench_row ("session: an unlock's round trip (ssa/sic/pin/verify)",
+                 median (unlock_trip, RUNS), "ms",
+                 "median of 3, a kept-alive TLS connection to the local sandbox", NULL, -1);
   how = g_strdup_printf ("worst of %d enrollments, 1 ms timer on the main context", RUNS);
   enr_bench_row ("session: longest main-context stall during an enrollment", worst_stall, "ms", how,
-       "< 10", worst_stall < 10.0);
+                 "< 10", worst_stall < 10.0);
   return 0;
 }

@@ -4,7 +4,9 @@
 /* One figure of a C benchmark program, as tests/bench/run.py reads it: a
  * JSON object on a line of its own. */
 
-#include <glib.h>
+#include <stdio.h>
+
+#include <json-glib/json-glib.h>
 
 /* @goal: NULL when the figure is only reported; @pass: -1 then. */
 static inline void
@@ -15,13 +17,33 @@ enr_bench_row (const char *figure,
                const char *goal,
                int         pass)
 {
-  g_autofree char *goal_json = goal != NULL ? g_strdup_printf ("\"%s\"", goal) : g_strdup ("null");
-  char number[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *line = NULL;
 
-  /* A dot whatever the locale: it is JSON. */
-  g_ascii_formatd (number, sizeof number, "%.2f", value);
-  g_print ("{\"figure\": \"%s\", \"value\": %s, \"unit\": \"%s\", \"how\": \"%s\", "
-           "\"goal\": %s, \"pass\": %s}\n",
-           figure, number, unit, how, goal_json,
-           pass < 0 ? "null" : pass ? "true" : "false");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "figure");
+  json_builder_add_string_value (builder, figure);
+  json_builder_set_member_name (builder, "value");
+  json_builder_add_double_value (builder, value);
+  json_builder_set_member_name (builder, "unit");
+  json_builder_add_string_value (builder, unit);
+  json_builder_set_member_name (builder, "how");
+  json_builder_add_string_value (builder, how);
+  json_builder_set_member_name (builder, "goal");
+  if (goal != NULL)
+    json_builder_add_string_value (builder, goal);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "pass");
+  if (pass < 0)
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_boolean_value (builder, pass);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  line = json_to_string (root, FALSE);
+  /* Line by line, as run.py reads them, even when stdout is a pipe. */
+  printf ("%s\n", line);
+  fflush (stdout);
 }
