@@ -30,10 +30,6 @@ struct _EnrKeyStore
 
 G_DEFINE_FINAL_TYPE (EnrKeyStore, enr_key_store, G_TYPE_OBJECT)
 
-/* Keyring operations of every store in the process run one at a time, so
- * that a read-modify-write (a change of PIN, a token) is never interleaved. */
-static GMutex keyring_lock;
-
 static void
 enr_key_store_finalize (GObject *object)
 {
@@ -639,7 +635,8 @@ operation_thread (GTask        *task,
   GError *error = NULL;
   gpointer result = NULL;
 
-  locker = g_mutex_locker_new (self->mode == ENR_KEY_STORE_KEYRING ? &keyring_lock : &self->lock);
+  /* The memory store's table is also wiped from the main thread. */
+  locker = g_mutex_locker_new (&self->lock);
   if (g_task_return_error_if_cancelled (task))
     {
       op_forget_secrets (op);
@@ -688,6 +685,32 @@ operation_thread (GTask        *task,
 }
 
 static void
+run_operation (gpointer data,
+               gpointer user_data)
+{
+  g_autoptr(GTask) task = data;
+
+  operation_thread (task, g_task_get_source_object (task), g_task_get_task_data (task),
+                    g_task_get_cancellable (task));
+}
+
+/* The operations of every store in the process run in one worker thread,
+ * in the order they were asked for: one at a time, so that a
+ * read-modify-write (a change of PIN, a token) is never interleaved; and in
+ * order, so that a lookup asked for after a write reads what it wrote (a
+ * session made right after another one was closed finds the profile that
+ * one kept). */
+static GThreadPool *
+operation_pool (void)
+{
+  static GThreadPool *pool;
+
+  if (g_once_init_enter (&pool))
+    g_once_init_leave (&pool, g_thread_pool_new (run_operation, NULL, 1, FALSE, NULL));
+  return pool;
+}
+
+static void
 start (EnrKeyStore         *self,
        Op                  *op,
        gpointer             source_tag,
@@ -700,7 +723,7 @@ start (EnrKeyStore         *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, op, op_free);
-  g_task_run_in_thread (task, operation_thread);
+  g_thread_pool_push (operation_pool (), g_steal_pointer (&task), NULL);
 }
 
 static gboolean

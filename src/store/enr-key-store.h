@@ -14,7 +14,8 @@ G_BEGIN_DECLS
  * or, on a kiosk, this process's non-pageable memory only, wiped with
  * enr_key_store_wipe(). One handle per enrollment per SmartCA service,
  * named by an opaque handle ID. Every operation runs in a worker thread;
- * they run one at a time.
+ * they run one at a time, in the order they were asked for, whichever
+ * store asked.
  *
  * The store never sees a PIN. It keeps the KAK wrapped under the PIN
  * guard's key (enr-pin-guard.h): to wrap or open it, the caller brings

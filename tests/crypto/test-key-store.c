@@ -485,6 +485,45 @@ test_profile (Fixture       *fixture,
   g_assert_true (g_bytes_equal (kept, profile));
 }
 
+/* Operations run in the order they were asked for: a lookup asked for
+ * right after a write, without waiting for it, reads what it wrote (as a
+ * session made right after another reads the profile that one kept). Each
+ * round is a new race between the two, so a store that only ran them one
+ * at a time would lose some. */
+static void
+test_in_order (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("{\"version\":1,\"round\":%u}", i);
+      g_autoptr(GBytes) profile = g_bytes_new (text, strlen (text));
+      GAsyncResult *set_slot = NULL, *lookup_slot = NULL;
+      g_autoptr(GAsyncResult) set_result = NULL;
+      g_autoptr(GAsyncResult) lookup_result = NULL;
+      g_autoptr(EnrKeyHandle) found = NULL;
+      g_autoptr(GBytes) kept = NULL;
+
+      enr_key_store_set_profile_async (fixture->store, fixture->handle_id,
+                                       fixture->service_url, CITIZEN_ID, profile, NULL,
+                                       result_cb, &set_slot);
+      enr_key_store_lookup_async (fixture->store, fixture->handle_id, fixture->service_url,
+                                  NULL, result_cb, &lookup_slot);
+      set_result = wait_for (&set_slot);
+      g_assert_true (enr_key_store_set_profile_finish (fixture->store, set_result, &error));
+      g_assert_no_error (error);
+      lookup_result = wait_for (&lookup_slot);
+      found = enr_key_store_lookup_finish (fixture->store, lookup_result, &error);
+      g_assert_no_error (error);
+      kept = enr_key_handle_get_profile (found);
+      g_assert_nonnull (kept);
+      g_assert_cmpmem (g_bytes_get_data (kept, NULL), g_bytes_get_size (kept), text,
+                       strlen (text));
+    }
+}
+
 /* The items at the fixture's service, whatever their handle. */
 static GList *
 items_at_service (Fixture *fixture)
@@ -966,6 +1005,7 @@ main (int   argc,
     { "iterations-checked", test_iterations_checked, FALSE },
     { "refresh-token", test_refresh_token, FALSE },
     { "profile", test_profile, FALSE },
+    { "in-order", test_in_order, FALSE },
     { "one-per-citizen", test_one_per_citizen, FALSE },
     { "services-apart", test_services_apart, FALSE },
     { "opaque-attributes", test_opaque_attributes, TRUE },
