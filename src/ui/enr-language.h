@@ -14,10 +14,10 @@ G_BEGIN_DECLS
 /* Call once, after textdomain(), before anything is translated and before
  * any thread starts: it reads the desktop's language and sets LANGUAGE,
  * before any thread could read the environment (enr-language.c says how
- * the language changes later, without touching it). GLib decides at its first lookup, for good,
- * whether g_dgettext() translates at all: this makes that first lookup in
- * a language that has a catalogue. The main thread speaks the desktop's
- * language until enr_language_apply(). */
+ * the language changes later, without touching it). GLib decides at its
+ * first lookup, for good, whether g_dgettext() translates at all: this
+ * makes that first lookup in a language that has a catalogue. The main
+ * thread speaks the desktop's language until enr_language_apply(). */
 void     enr_language_init          (void);
 /* TRUE when @language is "vi", "en" or "" (the desktop's). */
 gboolean enr_language_is_valid      (const char *language);

@@ -10,8 +10,6 @@ struct _EnrPageImage
   GObject          parent_instance;
 
   cairo_surface_t *surface;
-  int              width;   /* pixels */
-  int              height;
 };
 
 static void enr_page_image_paintable_init (GdkPaintableInterface *iface);
@@ -42,7 +40,8 @@ enr_page_image_snapshot (GdkPaintable *paintable,
                                   &GRAPHENE_RECT_INIT (0, 0, width, height));
   pattern = cairo_pattern_create_for_surface (self->surface);
   cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
-  cairo_matrix_init_scale (&matrix, self->width / width, self->height / height);
+  cairo_matrix_init_scale (&matrix, cairo_image_surface_get_width (self->surface) / width,
+                           cairo_image_surface_get_height (self->surface) / height);
   cairo_pattern_set_matrix (pattern, &matrix);
   cairo_set_source (cr, pattern);
   cairo_rectangle (cr, 0, 0, width, height);
@@ -60,13 +59,13 @@ enr_page_image_get_flags (GdkPaintable *paintable)
 static int
 enr_page_image_get_intrinsic_width (GdkPaintable *paintable)
 {
-  return ENR_PAGE_IMAGE (paintable)->width;
+  return cairo_image_surface_get_width (ENR_PAGE_IMAGE (paintable)->surface);
 }
 
 static int
 enr_page_image_get_intrinsic_height (GdkPaintable *paintable)
 {
-  return ENR_PAGE_IMAGE (paintable)->height;
+  return cairo_image_surface_get_height (ENR_PAGE_IMAGE (paintable)->surface);
 }
 
 static void
@@ -107,11 +106,11 @@ enr_page_image_new (cairo_surface_t *surface)
   g_return_val_if_fail (surface != NULL, NULL);
   g_return_val_if_fail (cairo_surface_get_type (surface) == CAIRO_SURFACE_TYPE_IMAGE, NULL);
   g_return_val_if_fail (cairo_image_surface_get_format (surface) == CAIRO_FORMAT_ARGB32, NULL);
+  g_return_val_if_fail (cairo_image_surface_get_width (surface) > 0 &&
+                        cairo_image_surface_get_height (surface) > 0, NULL);
 
   self = g_object_new (ENR_TYPE_PAGE_IMAGE, NULL);
   self->surface = cairo_surface_reference (surface);
-  self->width = MAX (cairo_image_surface_get_width (surface), 1);
-  self->height = MAX (cairo_image_surface_get_height (surface), 1);
 
   return self;
 }
@@ -120,12 +119,12 @@ int
 enr_page_image_get_width (EnrPageImage *self)
 {
   g_return_val_if_fail (ENR_IS_PAGE_IMAGE (self), 0);
-  return self->width;
+  return cairo_image_surface_get_width (self->surface);
 }
 
 int
 enr_page_image_get_height (EnrPageImage *self)
 {
   g_return_val_if_fail (ENR_IS_PAGE_IMAGE (self), 0);
-  return self->height;
+  return cairo_image_surface_get_height (self->surface);
 }

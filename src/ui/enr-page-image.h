@@ -20,8 +20,8 @@ G_BEGIN_DECLS
 #define ENR_TYPE_PAGE_IMAGE (enr_page_image_get_type ())
 G_DECLARE_FINAL_TYPE (EnrPageImage, enr_page_image, ENR, PAGE_IMAGE, GObject)
 
-/* Takes a reference to @surface, an image surface in CAIRO_FORMAT_ARGB32
- * that nobody draws on any more. */
+/* Takes a reference to @surface, an image surface in CAIRO_FORMAT_ARGB32,
+ * at least 1 × 1, that nobody draws on any more. */
 EnrPageImage *enr_page_image_new        (cairo_surface_t *surface);
 int           enr_page_image_get_width  (EnrPageImage    *self);
 int           enr_page_image_get_height (EnrPageImage    *self);

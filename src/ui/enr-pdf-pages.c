@@ -125,6 +125,30 @@ enr_pdf_pages_render (EnrPdfPages *self,
   return self->backend->render_page (self->document, page, cr);
 }
 
+cairo_surface_t *
+enr_pdf_pages_render_image (EnrPdfPages *self,
+                            guint        page,
+                            int          width,
+                            int          height,
+                            double       scale)
+{
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (width > 0 && height > 0, NULL);
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_scale (cr, scale, scale);
+  enr_pdf_pages_render (self, page, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
 void
 enr_pdf_pages_free (EnrPdfPages *self)
 {

@@ -46,6 +46,13 @@ char        *enr_pdf_pages_get_text    (EnrPdfPages  *self,
 gboolean     enr_pdf_pages_render      (EnrPdfPages  *self,
                                         guint         page,
                                         cairo_t      *cr);
+/* It on white, in a new premultiplied ARGB32 image of @width × @height
+ * pixels, drawn at @scale pixels per point. */
+cairo_surface_t *enr_pdf_pages_render_image (EnrPdfPages *self,
+                                             guint        page,
+                                             int          width,
+                                             int          height,
+                                             double       scale);
 void         enr_pdf_pages_free        (EnrPdfPages  *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnrPdfPages, enr_pdf_pages_free)

@@ -187,8 +187,6 @@ render_thread (GTask        *task,
   n_pages = enr_pdf_pages_get_n_pages (document);
   for (guint i = 0; i < n_pages; i++)
     {
-      cairo_surface_t *surface;
-      cairo_t *cr;
       double page_width, page_height, scale;
 
       if (g_task_return_error_if_cancelled (task))
@@ -196,17 +194,10 @@ render_thread (GTask        *task,
 
       enr_pdf_pages_get_size (document, i, &page_width, &page_height);
       scale = job->width / MAX (page_width, 1.0);
-
-      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, job->width,
-                                            MAX (1, (int) ceil (page_height * scale)));
-      cr = cairo_create (surface);
-      cairo_set_source_rgb (cr, 1, 1, 1);
-      cairo_paint (cr);
-      cairo_scale (cr, scale, scale);
-      enr_pdf_pages_render (document, i, cr);
-      cairo_destroy (cr);
-      cairo_surface_flush (surface);
-      g_ptr_array_add (rendered, surface);
+      g_ptr_array_add (rendered,
+                       enr_pdf_pages_render_image (document, i, job->width,
+                                                   MAX (1, (int) ceil (page_height * scale)),
+                                                   scale));
     }
 
   g_task_return_pointer (task, g_steal_pointer (&rendered), (GDestroyNotify) g_ptr_array_unref);

@@ -161,7 +161,6 @@ render_thread (GTask        *task,
   RenderJob *job = task_data;
   g_autoptr(EnrPdfPages) document = NULL;
   GError *error = NULL;
-  cairo_t *cr;
   double page_width, page_height, scale;
   int height;
 
@@ -186,14 +185,7 @@ render_thread (GTask        *task,
   job->width = CLAMP ((int) ceil (page_width * scale), 1, job->width);
   height = CLAMP ((int) ceil (page_height * scale), 1, MAX_RENDER_SIDE);
 
-  job->picture = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, job->width, height);
-  cr = cairo_create (job->picture);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
-  cairo_scale (cr, scale, scale);
-  enr_pdf_pages_render (document, job->page, cr);
-  cairo_destroy (cr);
-  cairo_surface_flush (job->picture);
+  job->picture = enr_pdf_pages_render_image (document, job->page, job->width, height, scale);
   g_task_return_boolean (task, TRUE);
 }
 
