@@ -11,9 +11,9 @@
 #include <glib/gi18n-lib.h>
 #include <gnutls/gnutls.h>
 #include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
 
 #include "enr-connection-check.h"
+#include "enr-http-transport.h"
 #include "enr-session-impl.h"
 
 G_DEFINE_BOXED_TYPE (EnrConnectionReport, enr_connection_report, enr_connection_report_copy,
@@ -171,14 +171,17 @@ char *
 enr_connection_report_to_text (const EnrConnectionReport *report)
 {
   g_autoptr(GString) text = g_string_new (NULL);
+  const EnrHttpTransport *http = enr_http_transport_peek ();
+  g_autofree char *http_version = http != NULL ? http->describe () : NULL;
 
   g_return_val_if_fail (report != NULL, NULL);
 
   g_string_append_printf (text, "SmartCA Enroll %s — %s\n", PACKAGE_VERSION, report->summary);
-  g_string_append_printf (text, "GLib %u.%u.%u, libsoup %u.%u.%u, GnuTLS %s, json-glib %d.%d.%d\n",
+  /* The HTTP module is loaded by the check a report is made of. */
+  g_string_append_printf (text, "GLib %u.%u.%u, %s, GnuTLS %s, json-glib %d.%d.%d\n",
                           glib_major_version, glib_minor_version, glib_micro_version,
-                          soup_get_major_version (), soup_get_minor_version (),
-                          soup_get_micro_version (), gnutls_check_version (NULL),
+                          http_version != NULL ? http_version : "libsoup (not loaded)",
+                          gnutls_check_version (NULL),
                           JSON_MAJOR_VERSION, JSON_MINOR_VERSION, JSON_MICRO_VERSION);
   for (guint i = 0; i < report->lines->len; i++)
     {

@@ -11,10 +11,10 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
 #include <string.h>
 
 #include "enr-connection-check.h"
+#include "enr-http-transport.h"
 
 #define STEP_TIMEOUT_S 15
 /* An answer to a refused call is small; anything bigger is not one. */
@@ -36,7 +36,8 @@ typedef struct
   GTlsDatabase       *database;       /* NULL: the system's */
   GSocketClient      *client;
   GIOStream          *tls;
-  SoupSession        *soup;
+  const EnrHttpTransport *http;       /* the HTTP module, once loaded */
+  GObject            *soup;           /* its session */
   GString            *details[ENR_CONNECTION_N_STEPS];
 } Run;
 
@@ -57,6 +58,8 @@ run_free (Run *run)
   g_clear_object (&run->database);
   g_clear_object (&run->client);
   g_clear_object (&run->tls);
+  if (run->soup != NULL)
+    run->http->session_abort (run->soup);
   g_clear_object (&run->soup);
   for (guint i = 0; i < ENR_CONNECTION_N_STEPS; i++)
     if (run->details[i] != NULL)
@@ -140,12 +143,11 @@ static void check_host (GTask *task);
 
 /* The service's clock, from an answer's Date header. */
 static void
-read_clock (Run         *run,
-            SoupMessage *message)
+read_clock (Run     *run,
+            GObject *message)
 {
-  const char *date = soup_message_headers_get_one (soup_message_get_response_headers (message),
-                                                   "Date");
-  g_autoptr(GDateTime) theirs = date != NULL ? soup_date_time_new_from_http_string (date) : NULL;
+  const char *date = run->http->message_get_header (message, "Date");
+  g_autoptr(GDateTime) theirs = date != NULL ? run->http->parse_date (date) : NULL;
   g_autoptr(GDateTime) ours = g_date_time_new_now_utc ();
 
   if (theirs == NULL || run->check->outcomes[ENR_CONNECTION_STEP_CLOCK] != ENR_CONNECTION_NOT_RUN)
@@ -179,7 +181,7 @@ is_refusal (GBytes     *body,
 
 static void
 answered (GTask             *task,
-          SoupMessage       *message,
+          GObject           *message,
           GAsyncResult      *result,
           EnrConnectionStep  step,
           const char        *member)
@@ -189,14 +191,14 @@ answered (GTask             *task,
   g_autoptr(GError) error = NULL;
   guint status;
 
-  body = soup_session_send_and_read_finish (run->soup, result, &error);
+  body = run->http->send_and_read_finish (run->soup, result, &error);
   if (body == NULL)
     {
       set (run, step, ENR_CONNECTION_FAILED);
       note (run, step, "no answer: %s", error->message);
       return;
     }
-  status = soup_message_get_status (message);
+  status = run->http->message_get_status (message);
   read_clock (run, message);
   if (status >= 500)
     {
@@ -219,7 +221,7 @@ answered (GTask             *task,
 typedef struct
 {
   GTask             *task;
-  SoupMessage       *message;
+  GObject           *message;
   EnrConnectionStep  step;     /* ENR_CONNECTION_STEP_VNEID or _SMARTCA */
   const char        *member;   /* what its refusal of a call without a login holds */
 } Question;
@@ -231,7 +233,7 @@ answered_cb (GObject      *object,
 {
   g_autofree Question *question = user_data;
   g_autoptr(GTask) task = question->task;
-  g_autoptr(SoupMessage) message = question->message;
+  g_autoptr(GObject) message = question->message;
 
   if (g_task_return_error_if_cancelled (task))
     return;
@@ -253,19 +255,17 @@ ask (GTask             *task,
   Run *run = g_task_get_task_data (task);
   g_autofree char *base_url = g_uri_to_string (base);
   g_autofree char *url = g_strconcat (base_url, path, NULL);
+  g_autoptr(GBytes) body = json != NULL ? g_bytes_new_static (json, strlen (json)) : NULL;
   Question *question = g_new0 (Question, 1);
 
   question->task = task;
   question->step = step;
   question->member = step == ENR_CONNECTION_STEP_VNEID ? "error" : "code";
-  question->message = soup_message_new (method, url);
   /* A redirect is an answer like any other: never followed. */
-  soup_message_add_flags (question->message, SOUP_MESSAGE_NO_REDIRECT);
-  if (json != NULL)
-    soup_message_set_request_body_from_bytes (question->message, "application/json",
-                                              g_bytes_new_static (json, strlen (json)));
-  soup_session_send_and_read_async (run->soup, question->message, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task), answered_cb, question);
+  question->message = run->http->message_new (method, url, FALSE, NULL, "application/json",
+                                              body);
+  run->http->send_and_read_async (run->soup, question->message,
+                                  g_task_get_cancellable (task), answered_cb, question);
 }
 
 static void
@@ -277,16 +277,38 @@ ask_smartca (GTask *task)
 }
 
 static void
+transport_loaded_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GTask *task = user_data;
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  run->http = enr_http_transport_load_finish (result, &error);
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+  if (run->http == NULL)
+    {
+      set (run, ENR_CONNECTION_STEP_VNEID, ENR_CONNECTION_FAILED);
+      note (run, ENR_CONNECTION_STEP_VNEID, "this program's HTTP module: %s", error->message);
+      finish (task);
+      return;
+    }
+  run->soup = run->http->session_new (STEP_TIMEOUT_S, 60, "smartca-enroll/" PACKAGE_VERSION,
+                                      run->database);
+  ask (task, ENR_CONNECTION_STEP_VNEID, run->vneid, "GET", "/api/v1/userinfo", NULL);
+}
+
+/* The services' questions go through the HTTP module, loaded (the first
+ * time) in a worker thread. */
+static void
 ask_vneid (GTask *task)
 {
-  Run *run = g_task_get_task_data (task);
-
-  run->soup = soup_session_new_with_options ("timeout", STEP_TIMEOUT_S,
-                                             "user-agent", "smartca-enroll/" PACKAGE_VERSION,
-                                             NULL);
-  if (run->database != NULL)
-    soup_session_set_tls_database (run->soup, run->database);
-  ask (task, ENR_CONNECTION_STEP_VNEID, run->vneid, "GET", "/api/v1/userinfo", NULL);
+  enr_http_transport_load_async (g_task_get_cancellable (task), transport_loaded_cb, task);
 }
 
 /* --- Each host: its name, a connection, its identity ----------------------------- */

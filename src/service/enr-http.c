@@ -9,15 +9,17 @@
  * whole system CA store each time, some 10 ms), every retry's wait and
  * every reply's JSON parse happen there, and only the result comes back to
  * the caller's main context. The caller's main loop never waits for any of it.
+ * libsoup itself is the HTTP module's (enr-http-transport.h), which the
+ * worker loads for the first call.
  */
 #define G_LOG_DOMAIN "enr-http"
 
 #include "config.h"
 
-#include <libsoup/soup.h>
 #include <string.h>
 
 #include "enr-cancel-relay.h"
+#include "enr-http-transport.h"
 #include "enr-http.h"
 #include "enr-json-check.h"
 #include "enr-secure.h"
@@ -28,6 +30,8 @@
 #define DEFAULT_BASE_DELAY_MS 250
 #define DEFAULT_MAX_DELAY_MS  8000
 #define DEFAULT_DEADLINE_MS   90000
+#define IDLE_TIMEOUT_S        60
+#define HTTP_SERVICE_UNAVAILABLE 503
 
 struct _EnrHttpCall
 {
@@ -47,7 +51,9 @@ typedef struct
   GMainLoop    *loop;
   GTlsDatabase *database;     /* nullable: the system store */
   char         *user_agent;
-  SoupSession  *session;      /* made, used and freed in the worker only */
+  /* Made for the first call, used and freed in the worker only. */
+  const EnrHttpTransport *transport;
+  GObject      *session;
 } Worker;
 
 struct _EnrHttp
@@ -207,6 +213,14 @@ enr_http_reply_get_object (EnrHttpReply *reply)
 
 /* --- The client -------------------------------------------------------- */
 
+/* The error for a service address this program cannot call. */
+static GError *
+not_configured (void)
+{
+  return g_error_new_literal (ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_NOT_CONFIGURED,
+                              enr_service_error_message (ENR_SERVICE_ERROR_NOT_CONFIGURED));
+}
+
 static gpointer
 worker_main (gpointer data)
 {
@@ -214,20 +228,11 @@ worker_main (gpointer data)
 
   g_main_context_push_thread_default (worker->context);
 
-  /* The session keeps GIO's default proxy resolver, so the system proxy
-   * settings apply unchanged, and it never accepts an untrusted
-   * certificate: no accept-certificate handler exists anywhere. */
-  worker->session = soup_session_new_with_options ("timeout", IO_TIMEOUT_S,
-                                                   "idle-timeout", 60,
-                                                   "user-agent", worker->user_agent,
-                                                   NULL);
-  if (worker->database != NULL)
-    soup_session_set_tls_database (worker->session, worker->database);
-
   g_main_loop_run (worker->loop);
 
   /* Every call holds the EnrHttp: none is left when its loop ends. */
-  soup_session_abort (worker->session);
+  if (worker->session != NULL)
+    worker->transport->session_abort (worker->session);
   g_clear_object (&worker->session);
   while (g_main_context_iteration (worker->context, FALSE))
     ;
@@ -239,6 +244,22 @@ worker_main (gpointer data)
   g_free (worker->user_agent);
   g_free (worker);
   return NULL;
+}
+
+/* In the worker: its session, made (and libsoup loaded) for its first
+ * call; FALSE with @error set when the HTTP module cannot be loaded. */
+static gboolean
+ensure_session (Worker  *worker,
+                GError **error)
+{
+  if (worker->session != NULL)
+    return TRUE;
+  worker->transport = enr_http_transport_load (error);
+  if (worker->transport == NULL)
+    return FALSE;
+  worker->session = worker->transport->session_new (IO_TIMEOUT_S, IDLE_TIMEOUT_S,
+                                                    worker->user_agent, worker->database);
+  return TRUE;
 }
 
 static gboolean
@@ -314,8 +335,7 @@ enr_http_new (const char  *trust_anchor,
     {
       if (!g_path_is_absolute (trust_anchor))
         {
-          g_set_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_NOT_CONFIGURED,
-                       "%s", enr_service_error_message (ENR_SERVICE_ERROR_NOT_CONFIGURED));
+          g_propagate_error (error, not_configured ());
           g_warning ("The trust anchor must be an absolute path");
           return NULL;
         }
@@ -370,7 +390,7 @@ enr_http_set_retry_limits (EnrHttp *self,
 typedef struct
 {
   EnrHttpCall *call;
-  SoupMessage *message;
+  GObject     *message;
   guint        attempt;
   gint64       started_us;
   gint64       attempt_started_us;
@@ -442,13 +462,13 @@ service_error_for_transport (const GError *error)
 }
 
 static gint64
-retry_after_ms (SoupMessage *message)
+retry_after_ms (const EnrHttpTransport *transport,
+                GObject                *message)
 {
   const char *value;
   gint64 seconds;
 
-  value = soup_message_headers_get_one (soup_message_get_response_headers (message),
-                                        "Retry-After");
+  value = transport->message_get_header (message, "Retry-After");
   /* Only the delta-seconds form: our services send nothing else. */
   if (value == NULL || !g_ascii_string_to_signed (value, 10, 0, 3600, &seconds, NULL))
     return 0;
@@ -718,13 +738,15 @@ sent_cb (GObject      *object,
          gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  EnrHttp *self = g_task_get_source_object (task);
+  const EnrHttpTransport *transport = self->worker->transport;
   SendState *state = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GInputStream) stream = NULL;
   goffset length;
   guint status;
 
-  stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  stream = transport->send_finish (object, result, &error);
   if (end_if_cancelled (task))
     return;
 
@@ -735,7 +757,7 @@ sent_cb (GObject      *object,
       return;
     }
 
-  status = soup_message_get_status (state->message);
+  status = transport->message_get_status (state->message);
   g_debug ("%s %s -> %u (attempt %u)", state->call->method,
            url_path_for_log (state->call->url), status, state->attempt);
 
@@ -756,7 +778,7 @@ sent_cb (GObject      *object,
    * which only a safe call may shrug off. A 429 is retried for a safe call
    * only: to one that is not (an OTP to send) it is the service's answer,
    * "too soon", which the citizen must hear, not a wait in the dark. */
-  if (status == SOUP_STATUS_SERVICE_UNAVAILABLE ||
+  if (status == HTTP_SERVICE_UNAVAILABLE ||
       (status >= 500 && state->call->retry == ENR_HTTP_RETRY_SAFE) ||
       (status == 429 && state->call->retry == ENR_HTTP_RETRY_SAFE))
     {
@@ -765,12 +787,11 @@ sent_cb (GObject      *object,
       retry_later (g_steal_pointer (&task),
                    g_error_new_literal (ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_UNAVAILABLE,
                                         enr_service_error_message (ENR_SERVICE_ERROR_UNAVAILABLE)),
-                   retry_after_ms (state->message));
+                   retry_after_ms (transport, state->message));
       return;
     }
 
-  length = soup_message_headers_get_content_length (
-             soup_message_get_response_headers (state->message));
+  length = transport->message_get_length (state->message);
   if (length > ENR_JSON_MAX_REPLY_BYTES)
     {
       g_info ("%s %s: the reply announces %" G_GOFFSET_FORMAT " bytes", state->call->method,
@@ -796,35 +817,32 @@ static void
 send_attempt (GTask *task)
 {
   EnrHttp *self = g_task_get_source_object (task);
+  const EnrHttpTransport *transport = self->worker->transport;
   SendState *state = g_task_get_task_data (task);
   EnrHttpCall *call = state->call;
-  SoupMessageHeaders *headers;
+  const char *headers[] = {
+    "Accept", "application/json",
+    "Authorization", call->bearer,
+    "Idempotency-Key", call->idempotency_key,
+    NULL,
+  };
 
+  /* No redirect is followed (sent_cb() refuses the 3xx itself). A safe
+   * call may be sent again on a kept-alive connection that turns out
+   * closed; an OTP, a password or a SAD gets a connection of its own. */
   g_clear_object (&state->message);
-  state->message = soup_message_new (call->method, call->url);
-  /* PROTOCOL.md rev 2: no endpoint redirects, and a client never follows
-   * one (sent_cb() refuses the 3xx itself). */
-  soup_message_add_flags (state->message, SOUP_MESSAGE_NO_REDIRECT);
-  /* libsoup sends a POST on a new connection unless told it may be
-   * repeated: a kept-alive one may turn out closed after the request went
-   * out, and libsoup then sends it again by itself. A safe call may be;
-   * an OTP, a password or a SAD gets a connection of its own. */
-  if (call->retry == ENR_HTTP_RETRY_SAFE)
-    soup_message_add_flags (state->message, SOUP_MESSAGE_IDEMPOTENT);
+  state->message = transport->message_new (call->method, call->url,
+                                           call->retry == ENR_HTTP_RETRY_SAFE, headers,
+                                           call->content_type, call->body);
+  if (state->message == NULL)
+    {
+      end_call (task, not_configured (), NULL);
+      return;
+    }
   state->attempt++;
   state->attempt_started_us = g_get_monotonic_time ();
-
-  headers = soup_message_get_request_headers (state->message);
-  soup_message_headers_replace (headers, "Accept", "application/json");
-  if (call->bearer != NULL)
-    soup_message_headers_replace (headers, "Authorization", call->bearer);
-  if (call->idempotency_key != NULL)
-    soup_message_headers_replace (headers, "Idempotency-Key", call->idempotency_key);
-  if (call->body != NULL)
-    soup_message_set_request_body_from_bytes (state->message, call->content_type, call->body);
-
-  soup_session_send_async (self->worker->session, state->message, G_PRIORITY_DEFAULT,
-                           state->cancellable, sent_cb, g_object_ref (task));
+  transport->send_async (self->worker->session, state->message, state->cancellable, sent_cb,
+                         g_object_ref (task));
 }
 
 /* The first attempt, in the worker. libsoup never sees the caller's
@@ -834,11 +852,18 @@ static gboolean
 start_cb (gpointer user_data)
 {
   GTask *task = user_data;
+  EnrHttp *self = g_task_get_source_object (task);
   SendState *state = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
 
   if (end_if_cancelled (task))
     return G_SOURCE_REMOVE;
+  if (!ensure_session (self->worker, &error))
+    {
+      end_call (task, error, NULL);
+      return G_SOURCE_REMOVE;
+    }
 
   state->cancellable = g_cancellable_new ();
   state->started_us = g_get_monotonic_time ();
@@ -873,8 +898,7 @@ enr_http_send_async (EnrHttp             *self,
       !g_uri_is_valid (call->url, G_URI_FLAGS_NONE, NULL))
     {
       enr_http_call_free (call);
-      g_task_return_new_error (task, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_NOT_CONFIGURED,
-                               "%s", enr_service_error_message (ENR_SERVICE_ERROR_NOT_CONFIGURED));
+      g_task_return_error (task, not_configured ());
       return;
     }
 
@@ -986,7 +1010,7 @@ typedef struct
   char         *content_type;
   char         *accept;
   GBytes       *body;
-  SoupMessage  *message;
+  GObject      *message;
   GCancellable *cancellable;    /* the worker's own, for libsoup */
   gulong        cancel_relay;   /* the caller's cancel, seen in the worker */
   gint64        started_us;
@@ -1025,7 +1049,7 @@ binary_read_cb (GObject      *object,
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
 
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  bytes = self->worker->transport->send_and_read_finish (object, result, &error);
   g_mutex_lock (&self->stats_lock);
   self->requests++;
   self->waited_us += g_get_monotonic_time () - call->started_us;
@@ -1044,7 +1068,7 @@ binary_read_cb (GObject      *object,
       g_task_return_error (task, service_error_for_transport (error));
       return;
     }
-  call->status = soup_message_get_status (call->message);
+  call->status = self->worker->transport->message_get_status (call->message);
   g_debug ("POST %s -> %u", url_path_for_log (call->url), call->status);
   if (g_bytes_get_size (bytes) > MAX_BINARY_REPLY)
     {
@@ -1063,10 +1087,11 @@ binary_start_cb (gpointer user_data)
   EnrHttp *self = g_task_get_source_object (task);
   BinaryCall *call = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
-  SoupMessageHeaders *headers;
+  const char *headers[] = { "Accept", call->accept, NULL };
   GError *error = NULL;
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+  if (g_cancellable_set_error_if_cancelled (cancellable, &error) ||
+      !ensure_session (self->worker, &error))
     {
       g_task_return_error (task, error);
       return G_SOURCE_REMOVE;
@@ -1075,15 +1100,18 @@ binary_start_cb (gpointer user_data)
   call->cancel_relay = enr_cancel_relay_connect (cancellable,
                                                  g_main_context_get_thread_default (),
                                                  binary_cancelled_cb, G_OBJECT (task));
-  call->message = soup_message_new ("POST", call->url);
   /* A time stamp may be asked for again; no redirect is ever followed. */
-  soup_message_add_flags (call->message, SOUP_MESSAGE_IDEMPOTENT | SOUP_MESSAGE_NO_REDIRECT);
-  headers = soup_message_get_request_headers (call->message);
-  soup_message_headers_replace (headers, "Accept", call->accept);
-  soup_message_set_request_body_from_bytes (call->message, call->content_type, call->body);
+  call->message = self->worker->transport->message_new ("POST", call->url, TRUE, headers,
+                                                        call->content_type, call->body);
+  if (call->message == NULL)
+    {
+      g_task_return_error (task, not_configured ());
+      return G_SOURCE_REMOVE;
+    }
   call->started_us = g_get_monotonic_time ();
-  soup_session_send_and_read_async (self->worker->session, call->message, G_PRIORITY_DEFAULT,
-                                    call->cancellable, binary_read_cb, g_object_ref (task));
+  self->worker->transport->send_and_read_async (self->worker->session, call->message,
+                                                call->cancellable, binary_read_cb,
+                                                g_object_ref (task));
   return G_SOURCE_REMOVE;
 }
 
@@ -1107,8 +1135,7 @@ enr_http_post_bytes_async (EnrHttp             *self,
   g_task_set_source_tag (task, enr_http_post_bytes_async);
   if (!g_str_has_prefix (url, "https://") || !g_uri_is_valid (url, G_URI_FLAGS_NONE, NULL))
     {
-      g_task_return_new_error (task, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_NOT_CONFIGURED,
-                               "%s", enr_service_error_message (ENR_SERVICE_ERROR_NOT_CONFIGURED));
+      g_task_return_error (task, not_configured ());
       return;
     }
   call = g_new0 (BinaryCall, 1);

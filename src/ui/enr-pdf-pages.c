@@ -4,9 +4,8 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <gmodule.h>
 
-#include "enr-paths.h"
+#include "enr-module.h"
 #include "enr-pdf-pages.h"
 #include "poppler/enr-pdf-backend.h"
 
@@ -28,23 +27,12 @@ load_backend (void)
 
   if (g_once_init_enter (&loaded))
     {
-      g_autofree char *path = enr_paths_get_pdf_module ();
-      GModule *module = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
-      EnrPdfBackendGetFunc get = NULL;
+      g_autoptr(GError) error = NULL;
 
-      if (module == NULL)
-        g_warning ("cannot load the PDF module: %s", g_module_error ());
-      else if (!g_module_symbol (module, ENR_PDF_BACKEND_SYMBOL, (gpointer *) &get) ||
-               get == NULL || get ()->version != ENR_PDF_BACKEND_VERSION)
-        {
-          g_warning ("%s is not this program's PDF module", path);
-          g_module_close (module);
-        }
-      else
-        {
-          g_module_make_resident (module);
-          backend = get ();
-        }
+      backend = enr_module_load ("src/ui/poppler", PDF_MODULE_NAME, ENR_PDF_BACKEND_SYMBOL,
+                                 ENR_PDF_BACKEND_VERSION, &error);
+      if (backend == NULL)
+        g_warning ("cannot load the PDF module: %s", error->message);
       g_once_init_leave (&loaded, 1);
     }
   return backend;

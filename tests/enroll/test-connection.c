@@ -121,7 +121,7 @@ test_all_well (Fixture       *fx,
                    ENR_CONNECTION_LINE_OK);
   g_assert_true (report->ok);
   g_assert_nonnull (strstr (text, "SmartCA Enroll " PACKAGE_VERSION));
-  g_assert_nonnull (strstr (text, "libsoup"));
+  g_assert_nonnull (strstr (text, "libsoup 3."));
   g_assert_nonnull (strstr (text, "GnuTLS"));
   for (guint i = 0; i < report->lines->len; i++)
     {

@@ -21,9 +21,11 @@ char       *enr_paths_get_schema_dir       (void);
 /* The smartca-sandbox that came with this program, or NULL (the sandbox
  * runner then looks where it is configured to). */
 char       *enr_paths_get_sandbox_program  (void);
-/* The PDF module (libenr-pdf-poppler.so) that came with this program: in
- * the build tree, under the prefix it runs from, or where it was
- * configured to be installed. */
-char       *enr_paths_get_pdf_module       (void);
+/* The module @name (a shared module of this program, loaded when first
+ * needed) that came with this program: in @build_dir of the build tree
+ * (relative to its root), under the prefix it runs from, or where it was
+ * configured to be installed (LIBDIR/smartca-enroll). */
+char       *enr_paths_get_module           (const char *build_dir,
+                                            const char *name);
 
 G_END_DECLS

@@ -106,13 +106,15 @@ enr_paths_get_sandbox_program (void)
 }
 
 char *
-enr_paths_get_pdf_module (void)
+enr_paths_get_module (const char *build_dir,
+                      const char *name)
 {
   g_autofree char *dir = NULL;
 
+  g_return_val_if_fail (build_dir != NULL && name != NULL, NULL);
+
   if (enr_paths_get_build_root () != NULL)
-    return g_build_filename (enr_paths_get_build_root (), "src", "ui", "poppler",
-                             PDF_MODULE_NAME, NULL);
+    return g_build_filename (enr_paths_get_build_root (), build_dir, name, NULL);
   dir = installed_dir (PKGLIBDIR_IN_PREFIX);
-  return g_build_filename (dir != NULL ? dir : PKGLIBDIR, PDF_MODULE_NAME, NULL);
+  return g_build_filename (dir != NULL ? dir : PKGLIBDIR, name, NULL);
 }
