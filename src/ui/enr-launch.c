@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "enr-launch.h"
+#include "enr-renderer.h"
 
 static void
 launched_cb (GObject      *source,
@@ -29,6 +30,7 @@ launch_uri (GtkWidget *widget,
 
   context = G_APP_LAUNCH_CONTEXT (gdk_display_get_app_launch_context (
                                     gtk_widget_get_display (widget)));
+  enr_renderer_restore_for_launch (context);
   g_app_info_launch_default_for_uri_async (uri, context, g_task_get_cancellable (task),
                                            launched_cb, task);
 }

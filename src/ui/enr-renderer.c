@@ -3,7 +3,17 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "enr-renderer.h"
+
+#define GL_DISABLE "gl-disable"
+
+/* What the environment held before enr_renderer_apply() changed it, for
+ * the programs the citizen opens from ours; unset when it changed nothing. */
+static gboolean changed;
+static char *original_renderer;
+static char *original_gdk_debug;
 
 /* Whether @dri_dir holds a render node ("renderD128"…), which only a
  * driver of a real GPU (or a virtual one with 3D) creates. A plain frame
@@ -33,14 +43,67 @@ enr_renderer_pick (const char *requested,
   return has_render_node (dri_dir) ? NULL : "cairo";
 }
 
-void
-enr_renderer_init (void)
+char *
+enr_renderer_gdk_debug_without_gl (const char *gdk_debug)
 {
-  const char *renderer = enr_renderer_pick (g_getenv ("GSK_RENDERER"), "/dev/dri");
+  g_auto(GStrv) flags = NULL;
+
+  if (gdk_debug == NULL || *gdk_debug == '\0')
+    return g_strdup (GL_DISABLE);
+  /* GDK reads a list separated by any of ":;, \t". */
+  flags = g_strsplit_set (gdk_debug, ":;, \t", -1);
+  if (g_strv_contains ((const char * const *) flags, GL_DISABLE))
+    return g_strdup (gdk_debug);
+  return g_strconcat (gdk_debug, ",", GL_DISABLE, NULL);
+}
+
+void
+enr_renderer_apply (const char *dri_dir)
+{
+  const char *renderer = enr_renderer_pick (g_getenv ("GSK_RENDERER"), dri_dir);
+  g_autofree char *gdk_debug = NULL;
 
   if (renderer == NULL)
     return;
+
+  original_renderer = g_strdup (g_getenv ("GSK_RENDERER"));
+  original_gdk_debug = g_strdup (g_getenv ("GDK_DEBUG"));
+  changed = TRUE;
+
   g_setenv ("GSK_RENDERER", renderer, TRUE);
-  g_debug ("no GPU render node in /dev/dri: drawing with %s, not OpenGL in software",
-           renderer);
+  /* GTK 4.8 also sets up OpenGL as it opens the display, to choose the
+   * windows' visual, whatever the renderer: on this computer that is Mesa
+   * and LLVM loaded and initialised for nothing, half the time a window
+   * takes to map. */
+  gdk_debug = enr_renderer_gdk_debug_without_gl (g_getenv ("GDK_DEBUG"));
+  g_setenv ("GDK_DEBUG", gdk_debug, TRUE);
+  g_debug ("no GPU render node in %s: drawing with %s, without OpenGL", dri_dir, renderer);
+}
+
+void
+enr_renderer_init (void)
+{
+  enr_renderer_apply ("/dev/dri");
+}
+
+static void
+restore (GAppLaunchContext *context,
+         const char        *variable,
+         const char        *original)
+{
+  if (original != NULL)
+    g_app_launch_context_setenv (context, variable, original);
+  else
+    g_app_launch_context_unsetenv (context, variable);
+}
+
+void
+enr_renderer_restore_for_launch (GAppLaunchContext *context)
+{
+  g_return_if_fail (G_IS_APP_LAUNCH_CONTEXT (context));
+
+  if (!changed)
+    return;
+  restore (context, "GSK_RENDERER", original_renderer);
+  restore (context, "GDK_DEBUG", original_gdk_debug);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -17,7 +17,9 @@ G_BEGIN_DECLS
  * 0.1 s instead of over 1 s, with no frame of a turning spinner holding the
  * main loop for 36 ms (README, "Benchmarks"). So there, unless the desktop
  * or the citizen chose a renderer (GSK_RENDERER), the program asks for
- * cairo. Where the kernel drives a GPU, GTK chooses as it would.
+ * cairo, and tells GDK not to set up OpenGL at all (GDK_DEBUG=gl-disable),
+ * which GTK would otherwise do as it opens the display. Where the kernel
+ * drives a GPU, GTK chooses as it would.
  */
 
 /* "cairo" when a program that was given @requested (GSK_RENDERER's value,
@@ -26,8 +28,20 @@ G_BEGIN_DECLS
 const char *enr_renderer_pick (const char *requested,
                                const char *dri_dir);
 
-/* Call once, before any thread starts (it may set GSK_RENDERER) and before
- * GTK opens the display. */
-void        enr_renderer_init (void);
+/* GDK_DEBUG's value @gdk_debug (nullable) with "gl-disable" among its
+ * flags, newly allocated. */
+char       *enr_renderer_gdk_debug_without_gl (const char *gdk_debug);
+
+/* Sets GSK_RENDERER and GDK_DEBUG for a computer whose DRM devices are in
+ * @dri_dir, as enr_renderer_pick() decides. Call once, before any thread
+ * starts and before GTK opens the display. */
+void        enr_renderer_apply (const char *dri_dir);
+/* enr_renderer_apply() for this computer ("/dev/dri"). */
+void        enr_renderer_init  (void);
+
+/* Gives a program the citizen opens from this one (a PDF viewer, a file
+ * manager) the renderer settings this one was started with: what suits
+ * this program is not forced on another. */
+void        enr_renderer_restore_for_launch (GAppLaunchContext *context);
 
 G_END_DECLS

@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <string.h>
 
 #include "enr-renderer.h"
 
@@ -91,6 +93,110 @@ test_chosen (Fixture       *fixture,
   g_assert_null (enr_renderer_pick ("vulkan", fixture->dri_dir));
 }
 
+/* "gl-disable" joins GDK_DEBUG's flags, once. */
+static void
+test_gdk_debug (void)
+{
+  const struct {
+    const char *before;
+    const char *after;
+  } cases[] = {
+    { NULL, "gl-disable" },
+    { "", "gl-disable" },
+    { "nograbs", "nograbs,gl-disable" },
+    { "gl-disable", "gl-disable" },
+    { "misc:gl-disable", "misc:gl-disable" },
+    { "gl-disabled", "gl-disabled,gl-disable" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *after = enr_renderer_gdk_debug_without_gl (cases[i].before);
+
+      g_assert_cmpstr (after, ==, cases[i].after);
+    }
+}
+
+static gboolean
+is_mapped (const char *library)
+{
+  g_autofree char *maps = NULL;
+
+  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
+  return strstr (maps, library) != NULL;
+}
+
+/* Without a render node, the program's window is drawn with cairo and
+ * GTK does not load OpenGL at all (Mesa, LLVM) to open its display. A
+ * program opened from it gets the environment it was started with. */
+static void
+test_applied (Fixture       *fixture,
+              gconstpointer  data)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GAppLaunchContext) context = g_app_launch_context_new ();
+      g_auto(GStrv) launched = NULL;
+      GtkWidget *window;
+
+      g_unsetenv ("GSK_RENDERER");
+      g_setenv ("GDK_DEBUG", "nograbs", TRUE);
+      enr_renderer_apply (fixture->dri_dir);
+      g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, "cairo");
+      g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "nograbs,gl-disable");
+
+      gtk_init ();
+      window = gtk_window_new ();
+      gtk_window_present (GTK_WINDOW (window));
+      while (!gtk_widget_get_mapped (window))
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_false (is_mapped ("libEGL"));
+      g_assert_false (is_mapped ("libGLX"));
+      g_assert_false (is_mapped ("_dri.so"));
+      gtk_window_destroy (GTK_WINDOW (window));
+
+      enr_renderer_restore_for_launch (context);
+      launched = g_app_launch_context_get_environment (context);
+      g_assert_null (g_environ_getenv (launched, "GSK_RENDERER"));
+      g_assert_cmpstr (g_environ_getenv (launched, "GDK_DEBUG"), ==, "nograbs");
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+/* With a GPU, or a renderer chosen, the environment is left as it was,
+ * and so is a launched program's. */
+static void
+test_left_alone (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GAppLaunchContext) context = g_app_launch_context_new ();
+      g_auto(GStrv) launched = NULL;
+
+      g_unsetenv ("GSK_RENDERER");
+      g_unsetenv ("GDK_DEBUG");
+      add_device (fixture, "renderD128");
+      enr_renderer_apply (fixture->dri_dir);
+      g_assert_null (g_getenv ("GSK_RENDERER"));
+      g_assert_null (g_getenv ("GDK_DEBUG"));
+
+      g_setenv ("GSK_RENDERER", "gl", TRUE);
+      enr_renderer_apply (fixture->dri_dir);
+      g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, "gl");
+      g_assert_null (g_getenv ("GDK_DEBUG"));
+
+      enr_renderer_restore_for_launch (context);
+      launched = g_app_launch_context_get_environment (context);
+      g_assert_cmpstr (g_environ_getenv (launched, "GSK_RENDERER"), ==, "gl");
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -102,6 +208,11 @@ main (int argc, char **argv)
               test_frame_buffer_only, fixture_tear_down);
   g_test_add ("/renderer/gpu", Fixture, NULL, fixture_set_up, test_gpu, fixture_tear_down);
   g_test_add ("/renderer/chosen", Fixture, NULL, fixture_set_up, test_chosen,
+              fixture_tear_down);
+  g_test_add_func ("/renderer/gdk-debug", test_gdk_debug);
+  g_test_add ("/renderer/applied", Fixture, NULL, fixture_set_up, test_applied,
+              fixture_tear_down);
+  g_test_add ("/renderer/left-alone", Fixture, NULL, fixture_set_up, test_left_alone,
               fixture_tear_down);
 
   return g_test_run ();
