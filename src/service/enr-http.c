@@ -16,6 +16,7 @@
 
 #include "config.h"
 
+#include <gnutls/x509.h>
 #include <string.h>
 
 #include "enr-cancel-relay.h"
@@ -49,7 +50,7 @@ typedef struct
 {
   GMainContext *context;
   GMainLoop    *loop;
-  GTlsDatabase *database;     /* nullable: the system store */
+  char         *trust_anchor; /* nullable: the system store */
   char         *user_agent;
   /* Made for the first call, used and freed in the worker only. */
   const EnrHttpTransport *transport;
@@ -240,25 +241,39 @@ worker_main (gpointer data)
 
   g_main_loop_unref (worker->loop);
   g_main_context_unref (worker->context);
-  g_clear_object (&worker->database);
+  g_free (worker->trust_anchor);
   g_free (worker->user_agent);
   g_free (worker);
   return NULL;
 }
 
-/* In the worker: its session, made (and libsoup loaded) for its first
- * call; FALSE with @error set when the HTTP module cannot be loaded. */
+/* In the worker: its session, made for its first call, with libsoup and
+ * GIO's TLS backend (which a GTlsDatabase loads) loaded then, not while
+ * the program starts. FALSE with @error set when either cannot be. */
 static gboolean
 ensure_session (Worker  *worker,
                 GError **error)
 {
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(GError) local = NULL;
+
   if (worker->session != NULL)
     return TRUE;
   worker->transport = enr_http_transport_load (error);
   if (worker->transport == NULL)
     return FALSE;
+  if (worker->trust_anchor != NULL)
+    {
+      database = g_tls_file_database_new (worker->trust_anchor, &local);
+      if (database == NULL)
+        {
+          g_warning ("The trust anchor cannot be used: %s", local->message);
+          g_propagate_error (error, not_configured ());
+          return FALSE;
+        }
+    }
   worker->session = worker->transport->session_new (IO_TIMEOUT_S, IDLE_TIMEOUT_S,
-                                                    worker->user_agent, worker->database);
+                                                    worker->user_agent, database);
   return TRUE;
 }
 
@@ -323,12 +338,41 @@ enr_http_init (EnrHttp *self)
   self->deadline_ms = DEFAULT_DEADLINE_MS;
 }
 
+/* Whether @path holds at least one PEM certificate, read with GnuTLS:
+ * a bad anchor is told at once, while the GTlsDatabase (and GIO's TLS
+ * backend with it) waits for the first call. */
+static gboolean
+check_trust_anchor (const char  *path,
+                    GError     **error)
+{
+  g_autofree char *pem = NULL;
+  gsize len = 0;
+  gnutls_datum_t data;
+  gnutls_x509_crt_t *certificates = NULL;
+  unsigned int count = 0;
+
+  if (!g_file_get_contents (path, &pem, &len, error))
+    return FALSE;
+  data.data = (unsigned char *) pem;
+  data.size = (unsigned int) len;
+  if (gnutls_x509_crt_list_import2 (&certificates, &count, &data, GNUTLS_X509_FMT_PEM, 0) < 0 ||
+      count == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "%s holds no PEM certificate", path);
+      return FALSE;
+    }
+  for (unsigned int i = 0; i < count; i++)
+    gnutls_x509_crt_deinit (certificates[i]);
+  gnutls_free (certificates);
+  return TRUE;
+}
+
 EnrHttp *
 enr_http_new (const char  *trust_anchor,
               GError     **error)
 {
   g_autoptr(EnrHttp) self = g_object_new (ENR_TYPE_HTTP, NULL);
-  g_autoptr(GTlsDatabase) database = NULL;
   Worker *worker;
 
   if (trust_anchor != NULL && *trust_anchor != '\0')
@@ -340,15 +384,15 @@ enr_http_new (const char  *trust_anchor,
           return NULL;
         }
 
-      database = g_tls_file_database_new (trust_anchor, error);
-      if (database == NULL)
+      if (!check_trust_anchor (trust_anchor, error))
         return NULL;
     }
 
   worker = g_new0 (Worker, 1);
   worker->context = g_main_context_new ();
   worker->loop = g_main_loop_new (worker->context, FALSE);
-  worker->database = g_steal_pointer (&database);
+  worker->trust_anchor = trust_anchor != NULL && *trust_anchor != '\0' ? g_strdup (trust_anchor)
+                                                                      : NULL;
   worker->user_agent = g_strdup_printf ("smartca-enroll/%s", PACKAGE_VERSION);
   self->worker = worker;
   self->thread = g_thread_new ("enr-http", worker_main, worker);
