@@ -8,10 +8,11 @@ Each start is a fresh process with a fresh HOME, under its own Xvfb, in a
 D-Bus session whose services are already up (gnome-keyring unlocked, the
 accessibility bus, the desktop portal), as a logged-in desktop has them.
 map-watch times it from exec to the X MapNotify of its window; the resident
-memory is read 3 s after that map. Three programs, with GSK_RENDERER=cairo
-and with GSK_RENDERER=gl (on llvmpipe here), each renderer named, as the
-program picks cairo itself on a computer without a GPU render node
-(src/ui/enr-renderer.h) and the bare GtkAssistant does not:
+memory is read 3 s after that map. Three programs, each in three columns
+whose settings are named: GSK_RENDERER=cairo; GSK_RENDERER=cairo with
+GDK_DEBUG=gl-disable (no OpenGL set up at all), which smartca-enroll sets
+itself on a computer without a GPU render node (src/ui/enr-renderer.h) and
+the bare GtkAssistant does not; and GSK_RENDERER=gl (llvmpipe here):
 
   bare            bare-assistant: one main(), a GtkAssistant of 3 label pages
   configured      smartca-enroll pointed at a smartca-sandbox started once
@@ -66,7 +67,13 @@ e2e_session.prepare()
 import e2e_program  # noqa: E402 - pyatspi, once the session's bus is chosen
 import e2e_sandbox  # noqa: E402
 
-RENDERERS = [("cairo", "cairo"), ("GL", "gl")]
+# Each column: its name and the environment it sets. GTK 4.8 sets up
+# OpenGL as it opens the display whatever the renderer, unless GDK_DEBUG
+# says gl-disable: on a computer without a GPU render node smartca-enroll
+# sets both itself (src/ui/enr-renderer.h), as in the second column.
+RENDERERS = [("cairo", {"GSK_RENDERER": "cairo"}),
+             ("cairo without OpenGL", {"GSK_RENDERER": "cairo", "GDK_DEBUG": "gl-disable"}),
+             ("GL", {"GSK_RENDERER": "gl"})]
 ROUNDS = 3
 RSS_AFTER_S = 3
 ENROLL = os.path.join(build, "src", "ui", "smartca-enroll")
@@ -98,8 +105,8 @@ def fresh_env(renderer):
     # through the session bus.
     env.pop("AT_SPI_BUS_ADDRESS", None)
     env.pop("GSK_RENDERER", None)
-    if renderer:
-        env["GSK_RENDERER"] = renderer
+    env.pop("GDK_DEBUG", None)
+    env.update(RENDERERS[renderer][1])
     return env
 
 
@@ -110,7 +117,7 @@ def rss_kb(pid):
 
 def start_once(argv, renderer):
     """One start: (milliseconds from exec to MapNotify, KiB resident 3 s after)."""
-    log.write("--- %s GSK_RENDERER=%s\n" % (" ".join(argv), renderer))
+    log.write("--- %s %s\n" % (" ".join(argv), RENDERERS[renderer][0]))
     log.flush()
     watch = subprocess.Popen([os.path.join(build, "tests", "bench", "map-watch")] + argv,
                              env=fresh_env(renderer), stdin=subprocess.PIPE,
@@ -132,12 +139,13 @@ def row(figure, value, unit, how, goal=None, met=None):
 
 
 def main():
-    results = {(key, renderer): [] for key, _, _ in PROGRAMS for _, renderer in RENDERERS}
+    results = {(key, renderer): []
+               for key, _, _ in PROGRAMS for renderer in range(len(RENDERERS))}
     per_round = max(1, args.runs // ROUNDS)
     for _ in range(ROUNDS):
         for _ in range(per_round):
             for key, _, argv in PROGRAMS:
-                for _, renderer in RENDERERS:
+                for renderer in range(len(RENDERERS)):
                     results[(key, renderer)].append(start_once(argv, renderer))
 
     runs = per_round * ROUNDS
@@ -147,7 +155,7 @@ def main():
              "|---|" + "---|---|" * len(RENDERERS)]
     for key, title, _ in PROGRAMS:
         cells = []
-        for name, renderer in RENDERERS:
+        for renderer, (name, _) in enumerate(RENDERERS):
             ms = statistics.median(m for m, _ in results[(key, renderer)])
             rss = statistics.median(r for _, r in results[(key, renderer)])
             bare_ms = statistics.median(m for m, _ in results[("bare", renderer)])
