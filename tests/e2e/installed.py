@@ -7,8 +7,8 @@
 Installs the build into a temporary DESTDIR (compiling its schemas, as a
 package's trigger would), then runs DESTDIR/PREFIX/bin/smartca-enroll
 --sandbox --language vi with nothing pointing into the build tree: it must
-start the smartca-sandbox installed beside it (and its PDF module must be
-where it looks for it), read its own settings schema,
+start the smartca-sandbox installed beside it (and its PDF and HTTP modules
+must be where it looks for them), read its own settings schema,
 show its windows (UI resources) and speak Vietnamese (its catalogue).
 Prints TAP.
 """
@@ -27,6 +27,7 @@ e2e_session.prepare()
 
 import atspi_helpers as at  # noqa: E402 - pyatspi, once the session's bus is chosen
 import e2e_program  # noqa: E402
+import e2e_wait  # noqa: E402
 
 MESON, BUILD, PREFIX = sys.argv[1], sys.argv[2], sys.argv[3]
 tap = at.Tap()
@@ -73,14 +74,16 @@ try:
               "share/metainfo/vn.smartca.Enroll.metainfo.xml",
               "share/icons/hicolor/scalable/apps/vn.smartca.Enroll.svg",
               "share/icons/hicolor/symbolic/apps/vn.smartca.Enroll-symbolic.svg"]
-    # The PDF module, where the program looks for it: PREFIX/LIBDIR/smartca-enroll.
+    # The modules, where the program looks for them: PREFIX/LIBDIR/smartca-enroll.
     options = json.loads(subprocess.run([MESON, "introspect", "--buildoptions", BUILD],
                                         capture_output=True, text=True, check=True).stdout)
     libdir = next(o["value"] for o in options if o["name"] == "libdir")
+    modules = os.path.join(root, libdir, "smartca-enroll")
     wanted.append(os.path.join(libdir, "smartca-enroll", "libenr-pdf-poppler.so"))
+    wanted.append(os.path.join(libdir, "smartca-enroll", "libenr-http-soup.so"))
     missing = [path for path in wanted if not os.path.exists(os.path.join(root, path))]
-    tap.check(not missing, "it installs the program, the sandbox, the PDF module, the schema, "
-              "the catalogue, the desktop file, the metainfo and both icons",
+    tap.check(not missing, "it installs the program, the sandbox, the PDF and HTTP modules, "
+              "the schema, the catalogue, the desktop file, the metainfo and both icons",
               "missing: %s" % missing)
     schemas = os.path.join(root, "share", "glib-2.0", "schemas")
     subprocess.run(["glib-compile-schemas", "--strict", schemas], check=True)
@@ -110,12 +113,23 @@ try:
     ui.wait_page("Chào mừng")
     tap.check(ui.has_text("Bắt đầu") or ui.find("push button", "Bắt đầu") is not None,
               "its window shows, in Vietnamese, from the installed catalogue")
+    # The sandbox banner reads the practice phone's messages once the sandbox
+    # listens, through the HTTP module: the installed one, not the build tree's.
+    def http_modules():
+        with open("/proc/%d/maps" % program.pid) as maps:
+            return {line.split()[-1] for line in maps if "libenr-http-soup" in line}
+
+    e2e_wait.wait_until(http_modules)
+    tap.check(http_modules() == {os.path.join(modules, "libenr-http-soup.so")},
+              "it loads the HTTP module installed beside it", str(http_modules()))
     program.terminate()
     program.wait(timeout=60)
     errors = program.stderr.read().decode("utf-8", "replace")
     program = None
-    tap.check("schema" not in errors and "CRITICAL" not in errors,
-              "it reads its installed settings schema, without a warning", errors)
+    tap.check("schema" not in errors and "CRITICAL" not in errors
+              and "cannot load" not in errors,
+              "it reads its installed settings schema and finds its modules, without a warning",
+              errors)
 except Exception as error:  # noqa: BLE001 - the test reports any failure as TAP
     tap.check(False, "the installed program ran: %r" % error)
 finish()
