@@ -10,22 +10,12 @@
 #include "config.h"
 
 #include <gio/gio.h>
-#include <glib/gstdio.h>
-#include <string.h>
 
 #include "enr-http-transport.h"
 #include "enr-http.h"
 #include "enr-module.h"
 #include "enr-service-error.h"
-
-static gboolean
-is_mapped (const char *library)
-{
-  g_autofree char *maps = NULL;
-
-  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
-  return strstr (maps, library) != NULL;
-}
+#include "enr-test-files.h"
 
 static void
 store_result (GObject      *object,
@@ -81,19 +71,6 @@ make_anchor_dir (void)
 }
 
 static void
-remove_dir (const char *dir)
-{
-  const char *names[] = { "key.pem", "anchor.pem", "text.pem" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autofree char *path = g_build_filename (dir, names[i], NULL);
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
-static void
 test_loaded_on_first_call (void)
 {
   g_autofree char *dir = make_anchor_dir ();
@@ -111,9 +88,9 @@ test_loaded_on_first_call (void)
   http = enr_http_new (anchor, &error);
   g_assert_no_error (error);
   enr_http_set_retry_limits (http, 1, 0, 0, 10000);
-  g_assert_false (is_mapped ("libsoup-3.0"));
-  g_assert_false (is_mapped ("libsqlite3"));
-  g_assert_false (is_mapped ("libgiognutls"));
+  g_assert_false (enr_test_is_mapped ("libsoup-3.0"));
+  g_assert_false (enr_test_is_mapped ("libsqlite3"));
+  g_assert_false (enr_test_is_mapped ("libgiognutls"));
   g_assert_null (enr_http_transport_peek ());
 
   /* The first call loads it, in the client's worker, and goes through it:
@@ -124,12 +101,12 @@ test_loaded_on_first_call (void)
   g_assert_null (reply);
   g_assert_error (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_UNAVAILABLE);
 
-  g_assert_true (is_mapped ("libsoup-3.0"));
-  g_assert_true (is_mapped ("libgiognutls"));
+  g_assert_true (enr_test_is_mapped ("libsoup-3.0"));
+  g_assert_true (enr_test_is_mapped ("libgiognutls"));
   g_assert_nonnull (enr_http_transport_peek ());
   described = enr_http_transport_peek ()->describe ();
   g_assert_true (g_str_has_prefix (described, "libsoup 3."));
-  remove_dir (dir);
+  enr_test_remove_tree (dir);
 }
 
 /* An anchor that cannot be used trusts nothing, and says so when the
@@ -152,7 +129,7 @@ test_bad_anchor (void)
   g_assert_no_error (error);
   g_assert_null (enr_http_new (text, &text_error));
   g_assert_error (text_error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
-  remove_dir (dir);
+  enr_test_remove_tree (dir);
 }
 
 static void

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "enr-test-files.h"
 
@@ -21,4 +22,13 @@ enr_test_remove_tree (const char *path)
         g_remove (child);
     }
   g_rmdir (path);
+}
+
+gboolean
+enr_test_is_mapped (const char *library)
+{
+  g_autofree char *maps = NULL;
+
+  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
+  return strstr (maps, library) != NULL;
 }

@@ -8,6 +8,7 @@
 #include <cairo-pdf.h>
 
 #include "enr-pdf-pages.h"
+#include "enr-test-files.h"
 #include "enr-test-pdf.h"
 
 /* Two pages, A4 then A5, with a word on the first. */
@@ -29,15 +30,6 @@ make_pdf (void)
   return g_byte_array_free_to_bytes (out);
 }
 
-static gboolean
-poppler_is_loaded (void)
-{
-  g_autofree char *maps = NULL;
-
-  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
-  return strstr (maps, "libpoppler") != NULL;
-}
-
 static void
 test_loaded_when_first_opened (void)
 {
@@ -50,11 +42,11 @@ test_loaded_when_first_opened (void)
   double width, height;
 
   /* The program (here, the test linked as it is) starts without poppler. */
-  g_assert_false (poppler_is_loaded ());
+  g_assert_false (enr_test_is_mapped ("libpoppler"));
 
   pages = enr_pdf_pages_open (pdf, &error);
   g_assert_no_error (error);
-  g_assert_true (poppler_is_loaded ());
+  g_assert_true (enr_test_is_mapped ("libpoppler"));
 
   g_assert_cmpuint (enr_pdf_pages_get_n_pages (pages), ==, 2);
   g_assert_true (enr_pdf_pages_get_size (pages, 0, &width, &height));

@@ -3,9 +3,9 @@
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
-#include <string.h>
 
 #include "enr-renderer.h"
+#include "enr-test-files.h"
 
 typedef struct
 {
@@ -117,15 +117,6 @@ test_gdk_debug (void)
     }
 }
 
-static gboolean
-is_mapped (const char *library)
-{
-  g_autofree char *maps = NULL;
-
-  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
-  return strstr (maps, library) != NULL;
-}
-
 /* Without a render node, the program's window is drawn with cairo and
  * GTK does not load OpenGL at all (Mesa, LLVM) to open its display. A
  * program opened from it gets the environment it was started with. */
@@ -150,9 +141,9 @@ test_applied (Fixture       *fixture,
       gtk_window_present (GTK_WINDOW (window));
       while (!gtk_widget_get_mapped (window))
         g_main_context_iteration (NULL, TRUE);
-      g_assert_false (is_mapped ("libEGL"));
-      g_assert_false (is_mapped ("libGLX"));
-      g_assert_false (is_mapped ("_dri.so"));
+      g_assert_false (enr_test_is_mapped ("libEGL"));
+      g_assert_false (enr_test_is_mapped ("libGLX"));
+      g_assert_false (enr_test_is_mapped ("_dri.so"));
       gtk_window_destroy (GTK_WINDOW (window));
 
       enr_renderer_restore_for_launch (context);
