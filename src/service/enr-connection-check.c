@@ -294,7 +294,9 @@ transport_loaded_cb (GObject      *object,
   if (run->http == NULL)
     {
       set (run, ENR_CONNECTION_STEP_VNEID, ENR_CONNECTION_FAILED);
-      note (run, ENR_CONNECTION_STEP_VNEID, "this program's HTTP module: %s", error->message);
+      /* Why it cannot be loaded is in the log (enr-http-transport.c). */
+      note (run, ENR_CONNECTION_STEP_VNEID,
+            "this program's HTTP module cannot be loaded: its installation is incomplete");
       finish (task);
       return;
     }
