@@ -72,8 +72,6 @@ typedef struct
   char         *(*describe)             (void);
 } EnrHttpTransport;
 
-typedef const EnrHttpTransport *(*EnrHttpTransportGetFunc) (void);
-
 /* The module, loaded the first time (which blocks for a few milliseconds:
  * call it in a worker thread) and kept; NULL with @error set when the
  * program's installation lacks it. Any thread. */

@@ -3,8 +3,6 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include "enr-renderer.h"
 
 #define GL_DISABLE "gl-disable"

@@ -114,7 +114,7 @@ test_loaded_on_first_call (void)
 static void
 test_bad_anchor (void)
 {
-  g_autofree char *dir = make_anchor_dir ();
+  g_autofree char *dir = g_dir_make_tmp ("enr-http-module-XXXXXX", NULL);
   g_autofree char *missing = g_build_filename (dir, "missing.pem", NULL);
   g_autofree char *text = g_build_filename (dir, "text.pem", NULL);
   g_autoptr(GError) missing_error = NULL;

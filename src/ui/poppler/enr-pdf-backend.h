@@ -44,6 +44,4 @@ typedef struct
                              cairo_t  *cr);
 } EnrPdfBackend;
 
-typedef const EnrPdfBackend *(*EnrPdfBackendGetFunc) (void);
-
 G_END_DECLS
