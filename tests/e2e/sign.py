@@ -144,7 +144,9 @@ try:
     folder = os.path.basename(documents)
     for name in ("letter", "notice"):
         path = os.path.join(documents, name + "-signed.pdf")
-        tap.check(ui.has_text("Saved as “%s-signed.pdf” in %s" % (name, folder)),
+        # Waited for: the rows may reach the accessibility bus after the heading.
+        saved = "Saved as “%s-signed.pdf” in %s" % (name, folder)
+        tap.check(at.wait_until(lambda: ui.has_text(saved)),
                   "the window says where %s-signed.pdf went" % name)
         tap.check(os.path.exists(path), "%s-signed.pdf is beside the original" % name)
         checked = subprocess.run(["pdfsig", path], capture_output=True, text=True)
