@@ -4,6 +4,11 @@
  * label pages at the wizard's size (1120 × 860), nothing else.
  * bench-startup.py starts it beside smartca-enroll, each a fresh process,
  * and compares the two.
+ *
+ *   bare-assistant                  the assistant alone
+ *   bare-assistant --application    the same assistant, the window of a
+ *                                   GtkApplication (what smartca-enroll
+ *                                   is): the framework's own share of a start
  */
 #include <gtk/gtk.h>
 
@@ -14,13 +19,11 @@ close_cb (GtkWidget *assistant,
   *done = TRUE;
 }
 
-int
-main (void)
+static GtkWindow *
+new_assistant (void)
 {
   GtkAssistant *assistant;
-  gboolean done = FALSE;
 
-  gtk_init ();
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   assistant = GTK_ASSISTANT (gtk_assistant_new ());
   for (guint i = 0; i < 3; i++)
@@ -36,10 +39,47 @@ main (void)
     }
   G_GNUC_END_IGNORE_DEPRECATIONS
   gtk_window_set_default_size (GTK_WINDOW (assistant), 1120, 860);
+  return GTK_WINDOW (assistant);
+}
+
+static void
+activate_cb (GtkApplication *application)
+{
+  GtkWindow *window = new_assistant ();
+
+  gtk_window_set_application (window, application);
+  gtk_window_present (window);
+}
+
+/* A unique application, as smartca-enroll is: it owns its name on the
+ * session bus, and GtkApplication starts GTK in its startup. */
+static int
+run_application (void)
+{
+  g_autoptr(GtkApplication) application = NULL;
+
+  application = gtk_application_new ("vn.smartca.Enroll.BareAssistant",
+                                     G_APPLICATION_DEFAULT_FLAGS);
+  g_signal_connect (application, "activate", G_CALLBACK (activate_cb), NULL);
+  return g_application_run (G_APPLICATION (application), 0, NULL);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  GtkWindow *assistant;
+  gboolean done = FALSE;
+
+  if (argc > 1 && g_str_equal (argv[1], "--application"))
+    return run_application ();
+
+  gtk_init ();
+  assistant = new_assistant ();
   g_signal_connect (assistant, "close", G_CALLBACK (close_cb), &done);
   g_signal_connect (assistant, "cancel", G_CALLBACK (close_cb), &done);
   g_signal_connect (assistant, "destroy", G_CALLBACK (close_cb), &done);
-  gtk_window_present (GTK_WINDOW (assistant));
+  gtk_window_present (assistant);
 
   while (!done)
     g_main_context_iteration (NULL, TRUE);

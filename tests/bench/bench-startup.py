@@ -8,13 +8,16 @@ Each start is a fresh process with a fresh HOME, under its own Xvfb, in a
 D-Bus session whose services are already up (gnome-keyring unlocked, the
 accessibility bus, the desktop portal), as a logged-in desktop has them.
 map-watch times it from exec to the X MapNotify of its window; the resident
-memory is read 3 s after that map. Three programs, each in three columns
+memory is read 3 s after that map. Four programs, each in three columns
 whose settings are named: GSK_RENDERER=cairo; GSK_RENDERER=cairo with
 GDK_DEBUG=gl-disable (no OpenGL set up at all), which smartca-enroll sets
 itself on a computer without a GPU render node (src/ui/enr-renderer.h) and
 the bare GtkAssistant does not; and GSK_RENDERER=gl (llvmpipe here):
 
   bare            bare-assistant: one main(), a GtkAssistant of 3 label pages
+  application     bare-assistant --application: the same assistant as the
+                  window of a unique GtkApplication, as smartca-enroll's is:
+                  what the framework alone adds to a start
   configured      smartca-enroll pointed at a smartca-sandbox started once
                   beforehand (--vneid-url, --smartca-url, --trust-anchor)
   sandbox         smartca-enroll --sandbox (a sandbox of its own, each start)
@@ -84,6 +87,8 @@ sandbox = e2e_sandbox.Sandbox(build, os.path.join(work, "sandbox"),
                               os.path.join(work, "sandbox.log"))
 PROGRAMS = [
     ("bare", "bare GtkAssistant", [os.path.join(build, "tests", "bench", "bare-assistant")]),
+    ("application", "bare GtkApplication",
+     [os.path.join(build, "tests", "bench", "bare-assistant"), "--application"]),
     ("configured", "smartca-enroll, services configured", [ENROLL] + sandbox.program_args()),
     ("sandbox", "smartca-enroll --sandbox", [ENROLL, "--sandbox"]),
 ]
@@ -189,6 +194,10 @@ def report(key, title, name, renderer, results, how):
         % (how, rss / 1024, median("bare", 1) / 1024),
         goal="<= 1.3" if key == "configured" else None,
         met=rss_ratio <= 1.3 if key == "configured" else None)
+    if key == "configured":
+        floor = median("application", 0)
+        row("start-up (%s): %s / bare GtkApplication, exec → window mapped" % (name, title),
+            round(ms / floor, 2), "×", "%s: %.0f ms vs %.0f ms" % (how, ms, floor))
     if key == "compared":
         this = median("configured", 0)
         row("start-up (%s): smartca-enroll, services configured / %s, exec → window mapped"
