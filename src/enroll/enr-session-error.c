@@ -181,6 +181,12 @@ service_outcome (EnrServiceError code)
                       .message = _("No VNeID or SmartCA service is configured on this computer. "
                                    "Ask the person who set it up, or start the program with "
                                    "--sandbox to try it out."));
+    case ENR_SERVICE_ERROR_INCOMPLETE_INSTALLATION:
+      /* The connection check's report says which part. */
+      return OUTCOME (.code = ENR_SESSION_ERROR_GET_HELP, .reason = ENR_SESSION_REASON_CONNECTION,
+                      .message = _("This program cannot reach the service: a part of it is "
+                                   "missing. Install it again, or ask the person who looks "
+                                   "after this computer."));
     case ENR_SERVICE_ERROR_NO_NETWORK:
       return OUTCOME (.code = ENR_SESSION_ERROR_RETRY, .reason = ENR_SESSION_REASON_CONNECTION,
                       .message = _("This computer cannot reach the service. Check the network "

@@ -31,10 +31,10 @@ enr_http_transport_load (GError **error)
   g_once (&loaded, load_once, NULL);
   if (transport == NULL)
     {
-      /* What is missing is in the log; the citizen is told the program
-       * cannot reach a service, as for any other configuration fault. */
-      g_set_error_literal (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_NOT_CONFIGURED,
-                           enr_service_error_message (ENR_SERVICE_ERROR_NOT_CONFIGURED));
+      /* What is missing is in the log; the citizen is told that a part
+       * of the program is, and who can install it again. */
+      g_set_error_literal (error, ENR_SERVICE_ERROR, ENR_SERVICE_ERROR_INCOMPLETE_INSTALLATION,
+                           enr_service_error_message (ENR_SERVICE_ERROR_INCOMPLETE_INSTALLATION));
     }
   return transport;
 }

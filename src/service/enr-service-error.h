@@ -47,6 +47,7 @@ typedef enum
   ENR_SERVICE_ERROR_PIN_WRONG,           /* the PIN guard refused the verifier (attempts left) */
   ENR_SERVICE_ERROR_PIN_LOCKED,          /* five wrong PINs: only a change of device unlocks */
   ENR_SERVICE_ERROR_FRESH_LOGIN_REQUIRED, /* a change of device needs a fresh VNeID hand-off */
+  ENR_SERVICE_ERROR_INCOMPLETE_INSTALLATION, /* this program's HTTP module cannot be loaded */
 } EnrServiceError;
 
 GQuark      enr_service_error_quark   (void);

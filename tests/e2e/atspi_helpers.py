@@ -188,6 +188,13 @@ class App:
                 return child
         return None
 
+    def window_has_text(self, title, text):
+        """Whether the top-level titled @title (a dialog) shows @text."""
+        window = self.window(title)
+        return window is not None and any(
+            text in (obj.name or "") or (obj.getRoleName() == "label" and text in text_of(obj))
+            for obj in self._walk(window))
+
     def frame_name(self):
         frame = self.frame()
         return frame.name if frame is not None else None

@@ -10,6 +10,7 @@ package's trigger would), then runs DESTDIR/PREFIX/bin/smartca-enroll
 start the smartca-sandbox installed beside it (and its PDF and HTTP modules
 must be where it looks for them), read its own settings schema,
 show its windows (UI resources) and speak Vietnamese (its catalogue).
+Then once more without its HTTP module: the citizen is told what is wrong.
 Prints TAP.
 """
 
@@ -34,7 +35,7 @@ tap = at.Tap()
 destdir = tempfile.mkdtemp(prefix="enr-install-test-")
 root = destdir + PREFIX
 program = None
-sandbox_pid = None
+sandbox_pids = []
 
 
 def finish():
@@ -44,14 +45,20 @@ def finish():
             program.wait(timeout=30)
         except subprocess.TimeoutExpired:
             program.kill()
-    if sandbox_pid is not None:
+    for pid in sandbox_pids:
         try:
-            os.kill(sandbox_pid, 15)
+            os.kill(pid, 15)
         except OSError:
             pass
     shutil.rmtree(destdir, ignore_errors=True)
     tap.done()
     sys.exit(0 if tap.ok else 1)
+
+
+def sandboxes(process):
+    """The smartca-sandbox processes that @process started."""
+    return [pid for pid in children_of(process.pid)
+            if os.readlink("/proc/%d/exe" % pid).endswith("/smartca-sandbox")]
 
 
 def children_of(pid):
@@ -102,9 +109,8 @@ try:
         line, announced = str(error), None
     tap.check(announced is not None and "vneid_url" in announced,
               "the installed program starts a sandbox and announces it", line)
-    sandboxes = [pid for pid in children_of(program.pid)
-                 if os.readlink("/proc/%d/exe" % pid).endswith("/smartca-sandbox")]
-    sandbox_pid = sandboxes[0] if sandboxes else None
+    sandbox_pids = sandboxes(program)
+    sandbox_pid = sandbox_pids[0] if sandbox_pids else None
     where = os.readlink("/proc/%d/exe" % sandbox_pid) if sandbox_pid else None
     tap.check(where == os.path.join(root, "bin", "smartca-sandbox"),
               "the sandbox it runs is the one installed beside it", where)
@@ -130,6 +136,32 @@ try:
               and "cannot load" not in errors,
               "it reads its installed settings schema and finds its modules, without a warning",
               errors)
+
+    # An installation that lost its HTTP module (a package half removed):
+    # the citizen is told that a part of the program is missing, and the
+    # connection check tells whoever looks after the computer which part.
+    http_module = os.path.join(modules, "libenr-http-soup.so")
+    os.rename(http_module, http_module + ".away")
+    program = subprocess.Popen([os.path.join(root, "bin", "smartca-enroll"), "--sandbox",
+                                "--language", "en"], env=env, cwd=destdir,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    e2e_program.first_line(program, "the sandbox line of the program without its HTTP module")
+    sandbox_pids += sandboxes(program)
+    ui = at.App(program)
+    ui.wait_page("Welcome")
+    ui.press("Start")
+    ui.wait_page("Log In to VNeID")
+    ui.wait_text("a part of it is missing")
+    tap.check(ui.has_text("Install it again, or ask the person who looks after this computer."),
+              "without its HTTP module, the login page says a part of the program is missing "
+              "and who can install it again")
+    ui.press("Check the Connection")
+    told = e2e_wait.wait_until(lambda: ui.window_has_text(
+        "Check the Connection", "HTTP module cannot be loaded: its installation is incomplete"))
+    tap.check(told, "and “Check the Connection” names the HTTP module")
+    program.terminate()
+    program.wait(timeout=60)
+    program = None
 except Exception as error:  # noqa: BLE001 - the test reports any failure as TAP
     tap.check(False, "the installed program ran: %r" % error)
 finish()
