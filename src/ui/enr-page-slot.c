@@ -40,6 +40,59 @@ enr_page_slot_finalize (GObject *object)
   G_OBJECT_CLASS (enr_page_slot_parent_class)->finalize (object);
 }
 
+/* GtkAssistant's stack is homogeneous: it measures every page it holds,
+ * shown or not, each time its size is asked again. A page's text is
+ * shaped anew whenever its labels' layouts were dropped (a change of
+ * state, of style), so by step 5 a press of Activate kept the main thread
+ * busy for tens of milliseconds re-measuring the pages left behind (the
+ * worst stall of an enrollment, bench-ui.py). A slot that is not shown asks
+ * for no room, and its page is not measured; the one shown asks for its
+ * page's, from the moment it is mapped. */
+static void
+enr_page_slot_measure (GtkWidget      *widget,
+                       GtkOrientation  orientation,
+                       int             for_size,
+                       int            *minimum,
+                       int            *natural,
+                       int            *minimum_baseline,
+                       int            *natural_baseline)
+{
+  EnrPageSlot *self = ENR_PAGE_SLOT (widget);
+
+  *minimum = *natural = 0;
+  *minimum_baseline = *natural_baseline = -1;
+  if (self->page != NULL && gtk_widget_get_child_visible (widget))
+    gtk_widget_measure (GTK_WIDGET (self->page), orientation, for_size, minimum, natural,
+                        minimum_baseline, natural_baseline);
+}
+
+static void
+enr_page_slot_size_allocate (GtkWidget *widget,
+                             int        width,
+                             int        height,
+                             int        baseline)
+{
+  EnrPageSlot *self = ENR_PAGE_SLOT (widget);
+
+  if (self->page != NULL)
+    gtk_widget_allocate (GTK_WIDGET (self->page), width, height, baseline, NULL);
+}
+
+/* Shown or hidden, its size is another: the assistant asks again. */
+static void
+enr_page_slot_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (enr_page_slot_parent_class)->map (widget);
+  gtk_widget_queue_resize (widget);
+}
+
+static void
+enr_page_slot_unmap (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (enr_page_slot_parent_class)->unmap (widget);
+  gtk_widget_queue_resize (widget);
+}
+
 static void
 enr_page_slot_class_init (EnrPageSlotClass *klass)
 {
@@ -48,7 +101,10 @@ enr_page_slot_class_init (EnrPageSlotClass *klass)
 
   object_class->dispose = enr_page_slot_dispose;
   object_class->finalize = enr_page_slot_finalize;
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->map = enr_page_slot_map;
+  widget_class->unmap = enr_page_slot_unmap;
+  widget_class->measure = enr_page_slot_measure;
+  widget_class->size_allocate = enr_page_slot_size_allocate;
   /* Only the page inside is something to a screen reader. */
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GENERIC);
 }

@@ -375,6 +375,40 @@ test_login_password_forgotten (Fixture       *fx,
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (password)), ==, "");
 }
 
+static int
+natural_height (GtkWidget *widget)
+{
+  int natural = 0;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, 900, NULL, &natural, NULL, NULL);
+  return natural;
+}
+
+/* A page left behind asks for no room: the assistant's stack measures all
+ * it holds, and text measured again is text shaped again (the worst stall
+ * of an enrollment). The page shown asks for its own, again once it is
+ * shown again. */
+static void
+test_hidden_not_measured (Fixture       *fx,
+                          gconstpointer  data)
+{
+  GtkWidget *welcome = gtk_widget_get_parent (wait_page (fx, "welcome"));
+  GtkWidget *login;
+  int shown = natural_height (welcome);
+
+  g_assert_cmpint (shown, >, 0);
+  next (fx);
+  login = gtk_widget_get_parent (wait_page (fx, "login"));
+  g_assert_cmpint (natural_height (welcome), ==, 0);
+  g_assert_cmpint (natural_height (login), >, 0);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (enr_wizard_get_window (fx->wizard)),
+                                             "wizard.back", NULL));
+  wait_page (fx, "welcome");
+  g_assert_cmpint (natural_height (welcome), ==, shown);
+  g_assert_cmpint (natural_height (login), ==, 0);
+}
+
 /* Step 2: Confirm waits for the consent; a service that is down is said
  * in the page, with Try Again, and nothing typed is lost. */
 static void
@@ -743,6 +777,7 @@ main (int argc, char **argv)
   ADD ("/pages/login-validation", test_login_validation);
   ADD ("/pages/login-wrong-password", test_login_wrong_password);
   ADD ("/pages/login-password-forgotten", test_login_password_forgotten);
+  ADD ("/pages/hidden-not-measured", test_hidden_not_measured);
   ADD ("/pages/confirm-consent-and-retry", test_confirm_consent_and_retry);
   ADD ("/pages/resume", test_resume);
   ADD ("/pages/wait", test_wait);
