@@ -394,9 +394,8 @@ test_hidden_not_measured (Fixture       *fx,
 {
   GtkWidget *welcome = gtk_widget_get_parent (wait_page (fx, "welcome"));
   GtkWidget *login;
-  int shown = natural_height (welcome);
 
-  g_assert_cmpint (shown, >, 0);
+  g_assert_cmpint (natural_height (welcome), >, 0);
   next (fx);
   login = gtk_widget_get_parent (wait_page (fx, "login"));
   g_assert_cmpint (natural_height (welcome), ==, 0);
@@ -405,7 +404,8 @@ test_hidden_not_measured (Fixture       *fx,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (enr_wizard_get_window (fx->wizard)),
                                              "wizard.back", NULL));
   wait_page (fx, "welcome");
-  g_assert_cmpint (natural_height (welcome), ==, shown);
+  /* Its own again (not necessarily the same: the page may have changed). */
+  g_assert_cmpint (natural_height (welcome), >, 0);
   g_assert_cmpint (natural_height (login), ==, 0);
 }
 
