@@ -295,8 +295,7 @@ transport_loaded_cb (GObject      *object,
     {
       set (run, ENR_CONNECTION_STEP_VNEID, ENR_CONNECTION_FAILED);
       /* Why it cannot be loaded is in the log (enr-http-transport.c). */
-      note (run, ENR_CONNECTION_STEP_VNEID,
-            "this program's HTTP module cannot be loaded: its installation is incomplete");
+      note (run, ENR_CONNECTION_STEP_VNEID, "%s", error->message);
       finish (task);
       return;
     }

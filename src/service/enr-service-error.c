@@ -71,7 +71,8 @@ enr_service_error_message (EnrServiceError code)
     [ENR_SERVICE_ERROR_PIN_WRONG] = "the PIN verifier was refused",
     [ENR_SERVICE_ERROR_PIN_LOCKED] = "the PIN guard is locked",
     [ENR_SERVICE_ERROR_FRESH_LOGIN_REQUIRED] = "a fresh VNeID login is required",
-    [ENR_SERVICE_ERROR_INCOMPLETE_INSTALLATION] = "this program's HTTP module cannot be loaded",
+    [ENR_SERVICE_ERROR_INCOMPLETE_INSTALLATION] =
+      "this program's HTTP module cannot be loaded: its installation is incomplete",
   };
 
   if ((guint) code < G_N_ELEMENTS (messages) && messages[code] != NULL)
