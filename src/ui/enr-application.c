@@ -22,6 +22,7 @@
 #include "enr-sandbox-control.h"
 #include "enr-sandbox-runner.h"
 #include "enr-sign-window.h"
+#include "enr-startup-marks.h"
 #include "enr-ui.h"
 #include "enr-wizard.h"
 
@@ -160,7 +161,9 @@ show_window (EnrApplication *self,
       return;
     }
   follow_window (self, window);
+  enr_startup_mark ("window built");
   gtk_window_present (window);
+  enr_startup_mark_last ("window shown");
   /* Only once the new one is shown: the application ends with its last. */
   if (old != NULL)
     gtk_window_destroy (old);
@@ -688,6 +691,7 @@ enr_application_startup (GApplication *application)
   GAction *language;
 
   G_APPLICATION_CLASS (enr_application_parent_class)->startup (application);
+  enr_startup_mark ("toolkit started");
 
   enr_ui_init (NULL);
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);

@@ -12,14 +12,17 @@
 #include "enr-paths.h"
 #include "enr-renderer.h"
 #include "enr-stall-watch.h"
+#include "enr-startup-marks.h"
 
 int
 main (int    argc,
       char **argv)
 {
   g_autoptr(EnrApplication) app = NULL;
-  g_autofree char *locale_dir = enr_paths_get_locale_dir ();
+  g_autofree char *locale_dir = NULL;
 
+  enr_startup_mark ("main");
+  locale_dir = enr_paths_get_locale_dir ();
   setlocale (LC_ALL, "");
   /* The catalogues built or installed with this program (enr-paths.h). */
   bindtextdomain (GETTEXT_PACKAGE, locale_dir);

@@ -12,6 +12,8 @@
  */
 #include <gtk/gtk.h>
 
+#include "enr-startup-marks.h"
+
 static void
 close_cb (GtkWidget *assistant,
           gboolean  *done)
@@ -43,12 +45,20 @@ new_assistant (void)
 }
 
 static void
+startup_cb (GtkApplication *application)
+{
+  enr_startup_mark ("toolkit started");
+}
+
+static void
 activate_cb (GtkApplication *application)
 {
   GtkWindow *window = new_assistant ();
 
   gtk_window_set_application (window, application);
+  enr_startup_mark ("window built");
   gtk_window_present (window);
+  enr_startup_mark_last ("window shown");
 }
 
 /* A unique application, as smartca-enroll is: it owns its name on the
@@ -60,6 +70,7 @@ run_application (void)
 
   application = gtk_application_new ("vn.smartca.Enroll.BareAssistant",
                                      G_APPLICATION_DEFAULT_FLAGS);
+  g_signal_connect_after (application, "startup", G_CALLBACK (startup_cb), NULL);
   g_signal_connect (application, "activate", G_CALLBACK (activate_cb), NULL);
   return g_application_run (G_APPLICATION (application), 0, NULL);
 }
@@ -71,15 +82,19 @@ main (int    argc,
   GtkWindow *assistant;
   gboolean done = FALSE;
 
+  enr_startup_mark ("main");
   if (argc > 1 && g_str_equal (argv[1], "--application"))
     return run_application ();
 
   gtk_init ();
+  enr_startup_mark ("toolkit started");
   assistant = new_assistant ();
   g_signal_connect (assistant, "close", G_CALLBACK (close_cb), &done);
   g_signal_connect (assistant, "cancel", G_CALLBACK (close_cb), &done);
   g_signal_connect (assistant, "destroy", G_CALLBACK (close_cb), &done);
+  enr_startup_mark ("window built");
   gtk_window_present (assistant);
+  enr_startup_mark_last ("window shown");
 
   while (!done)
     g_main_context_iteration (NULL, TRUE);

@@ -27,8 +27,16 @@ the bare GtkAssistant does not; and GSK_RENDERER=gl (llvmpipe here):
 
 15 starts of each (--runs), in 3 rounds in which they alternate start by
 start, so that a drift of the machine's speed falls on all alike; medians.
-One JSON object per figure on stdout, as run.py expects, and the table
-itself on stderr. Build with --buildtype=release for the figures.
+
+Where the time goes: smartca-enroll and bare-assistant note when they pass
+the marks of a start (src/ui/enr-startup-marks.h) in a file named by
+SMARTCA_ENROLL_STARTUP_MARKS, on the clock map-watch times exec with. Each
+start's time is cut at them into the phases of PHASES; their medians make a
+second table, and rows of their own for smartca-enroll against the bare
+GtkApplication.
+
+One JSON object per figure on stdout, as run.py expects, and the tables
+themselves on stderr. Build with --buildtype=release for the figures.
 """
 
 import argparse
@@ -79,6 +87,15 @@ RENDERERS = [("cairo", {"GSK_RENDERER": "cairo"}),
              ("GL", {"GSK_RENDERER": "gl"})]
 ROUNDS = 3
 RSS_AFTER_S = 3
+MARKS = "marks.json"
+# The phases of a start, between the marks the programs note (their names
+# in enr-startup-marks.h's callers) and the two map-watch sees. The X
+# server maps the window before gtk_window_present() returns, so the
+# "window shown" mark (after it) ends no phase here.
+PHASES = [("exec", "main", "libraries loaded (exec → main())"),
+          ("main", "toolkit started", "toolkit started (GtkApplication, display, theme)"),
+          ("toolkit started", "window built", "window built"),
+          ("window built", "mapped", "window measured, realized and mapped")]
 ENROLL = os.path.join(build, "src", "ui", "smartca-enroll")
 work = tempfile.mkdtemp(prefix="enr-bench-startup-")
 log_path = os.path.join(build, "tests", "bench", "bench-startup.log")
@@ -112,6 +129,7 @@ def fresh_env(renderer):
     env.pop("GSK_RENDERER", None)
     env.pop("GDK_DEBUG", None)
     env.update(RENDERERS[renderer][1])
+    env["SMARTCA_ENROLL_STARTUP_MARKS"] = os.path.join(home, MARKS)
     return env
 
 
@@ -120,22 +138,39 @@ def rss_kb(pid):
         return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
 
 
+def phases(marks_path, mapped):
+    """The milliseconds of each phase of PHASES, by name; {} from a program
+    that notes no marks (a build before them, with --compare)."""
+    try:
+        with open(marks_path) as marks_file:
+            at = json.load(marks_file)
+    except FileNotFoundError:
+        return {}
+    at["exec"] = mapped["exec_at_ms"]
+    at["mapped"] = mapped["exec_at_ms"] + mapped["mapped_ms"]
+    return {name: at[end] - at[start] for start, end, name in PHASES
+            if start in at and end in at}
+
+
 def start_once(argv, renderer):
-    """One start: (milliseconds from exec to MapNotify, KiB resident 3 s after)."""
+    """One start: (milliseconds from exec to MapNotify, KiB resident 3 s
+    after, the milliseconds of each phase)."""
     log.write("--- %s %s\n" % (" ".join(argv), RENDERERS[renderer][0]))
     log.flush()
+    env = fresh_env(renderer)
     watch = subprocess.Popen([os.path.join(build, "tests", "bench", "map-watch")] + argv,
-                             env=fresh_env(renderer), stdin=subprocess.PIPE,
+                             env=env, stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, stderr=log)
     try:
         mapped = json.loads(e2e_program.first_line(watch, "the window's MapNotify", log_path))
-        # A measurement's definition, not a wait for something to happen.
+        # A measurement's definition, not a wait for something to happen
+        # (the marks are written a second after the window is shown).
         time.sleep(RSS_AFTER_S)
         rss = rss_kb(mapped["pid"])
     finally:
         watch.stdin.close()
         watch.wait(timeout=60)
-    return mapped["mapped_ms"], rss
+    return mapped["mapped_ms"], rss, phases(env["SMARTCA_ENROLL_STARTUP_MARKS"], mapped)
 
 
 def row(figure, value, unit, how, goal=None, met=None):
@@ -161,15 +196,44 @@ def main():
     for key, title, _ in PROGRAMS:
         cells = []
         for renderer, (name, _) in enumerate(RENDERERS):
-            ms = statistics.median(m for m, _ in results[(key, renderer)])
-            rss = statistics.median(r for _, r in results[(key, renderer)])
-            bare_ms = statistics.median(m for m, _ in results[("bare", renderer)])
-            bare_rss = statistics.median(r for _, r in results[("bare", renderer)])
+            ms = statistics.median(r[0] for r in results[(key, renderer)])
+            rss = statistics.median(r[1] for r in results[(key, renderer)])
+            bare_ms = statistics.median(r[0] for r in results[("bare", renderer)])
+            bare_rss = statistics.median(r[1] for r in results[("bare", renderer)])
             cells.append("%.0f ms (%.2f×) | %.1f MiB (%.2f×)"
                          % (ms, ms / bare_ms, rss / 1024, rss / bare_rss))
             report(key, title, name, renderer, results, how)
         table.append("| %s | %s |" % (title, " | ".join(cells)))
     print("\n".join(table), file=sys.stderr)
+    print_phases(results, how)
+
+
+def phase_median(results, key, renderer, name):
+    """The median of one phase over the starts that noted it, or None."""
+    values = [r[2][name] for r in results[(key, renderer)] if name in r[2]]
+    return statistics.median(values) if values else None
+
+
+def print_phases(results, how):
+    """Where the time goes: a table of each phase's median, programs side
+    by side, and rows for smartca-enroll's phases beside the bare
+    GtkApplication's."""
+    keys = [key for key, _, _ in PROGRAMS if key != "compared"]
+    titles = dict((key, title) for key, title, _ in PROGRAMS)
+    for renderer, (column, _) in enumerate(RENDERERS):
+        table = ["", "%s, where the time goes (medians, ms):" % column, "",
+                 "| phase | " + " | ".join(titles[key] for key in keys) + " |",
+                 "|---|" + "---|" * len(keys)]
+        for _, _, name in PHASES:
+            cells = [phase_median(results, key, renderer, name) for key in keys]
+            table.append("| %s | %s |" % (name, " | ".join(
+                "–" if cell is None else "%.1f" % cell for cell in cells)))
+            ours = phase_median(results, "configured", renderer, name)
+            floor = phase_median(results, "application", renderer, name)
+            if ours is not None and floor is not None:
+                row("start-up (%s): smartca-enroll, services configured, %s" % (column, name),
+                    round(ours, 1), "ms", "%s; bare GtkApplication: %.1f ms" % (how, floor))
+        print("\n".join(table), file=sys.stderr)
 
 
 def report(key, title, name, renderer, results, how):

@@ -9,11 +9,13 @@
  * starts COMMAND, then prints one line of JSON at the first MapNotify of a
  * top-level window that is not override-redirect (a menu or a tooltip):
  *
- *   {"pid": 1234, "mapped_ms": 98.7}
+ *   {"pid": 1234, "mapped_ms": 98.7, "exec_at_ms": 81234567.8}
  *
- * milliseconds on CLOCK_MONOTONIC from just before fork() to the event's
- * arrival. It then waits for its standard input to close, ends COMMAND
- * (SIGTERM, and SIGKILL if it is still there 10 s later) and exits 0. It
+ * mapped_ms: milliseconds on CLOCK_MONOTONIC from just before fork() to the
+ * event's arrival; exec_at_ms: that fork() on the clock itself, to place
+ * what the program notes of its start (enr-startup-marks.h) on the same line.
+ * It then waits for its standard input to close, ends COMMAND (SIGTERM, and
+ * SIGKILL if it is still there 10 s later) and exits 0. It
  * exits 1, saying so, when COMMAND ends before any window maps. What
  * COMMAND writes on its stdout goes to stderr.
  */
@@ -137,7 +139,8 @@ main (int    argc,
       fprintf (stderr, "map-watch: %s ended before a window mapped\n", argv[1]);
       return 1;
     }
-  printf ("{\"pid\": %d, \"mapped_ms\": %.2f}\n", (int) pid, mapped - started);
+  printf ("{\"pid\": %d, \"mapped_ms\": %.2f, \"exec_at_ms\": %.3f}\n",
+          (int) pid, mapped - started, started);
   fflush (stdout);
 
   while (read (STDIN_FILENO, buffer, sizeof buffer) > 0)
