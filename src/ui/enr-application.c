@@ -22,6 +22,7 @@
 #include "enr-sandbox-control.h"
 #include "enr-sandbox-runner.h"
 #include "enr-sign-window.h"
+#include "enr-stall-watch.h"
 #include "enr-startup-marks.h"
 #include "enr-ui.h"
 #include "enr-wizard.h"
@@ -692,6 +693,7 @@ enr_application_startup (GApplication *application)
 
   G_APPLICATION_CLASS (enr_application_parent_class)->startup (application);
   enr_startup_mark ("toolkit started");
+  enr_stall_watch_follow (GTK_APPLICATION (self));
 
   enr_ui_init (NULL);
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);

@@ -22,6 +22,19 @@ typedef struct
   guint   stalls;        /* ticks more than STALL_US late */
   gint64  stall_at[MAX_STALLS_KEPT];
   gint64  stall_us[MAX_STALLS_KEPT];
+  gint64  stall_framed_us[MAX_STALLS_KEPT];
+
+  /* The windows' frames (enr_stall_watch_follow()): each from its frame
+   * clock's before-paint to its after-paint, that is GTK's layout, snapshot
+   * and drawing of the window, with what the widgets do in them. */
+  gint64  frame_began;   /* 0: not in a frame */
+  gint64  framed;        /* µs of frames since the last tick */
+  guint64 frames;
+  guint   frames_over;   /* frames longer than STALL_US */
+  gint64  worst_frame;
+  gint64  worst_frame_at;
+  gint64  worst_outside; /* the worst lateness less the frames in it */
+  gint64  worst_outside_at;
 } StallWatch;
 
 /* One for the process: the report is written at exit, from atexit(). */
@@ -35,14 +48,25 @@ write_report (StallWatch *self)
 
   g_string_append_printf (json,
                           "{\"worst_ms\": %.3f, \"worst_at_s\": %.3f, \"ticks\": %" G_GUINT64_FORMAT
-                          ", \"over_10ms\": %u, \"seconds\": %.3f, \"stalls\": [",
+                          ", \"over_10ms\": %u, \"seconds\": %.3f",
                           self->worst / 1000.0, self->worst_at / (double) G_USEC_PER_SEC,
                           self->ticks, self->stalls,
                           (g_get_monotonic_time () - self->started) / (double) G_USEC_PER_SEC);
+  g_string_append_printf (json,
+                          ", \"frames\": %" G_GUINT64_FORMAT ", \"frames_over_10ms\": %u"
+                          ", \"worst_frame_ms\": %.3f, \"worst_frame_at_s\": %.3f"
+                          ", \"worst_outside_frames_ms\": %.3f"
+                          ", \"worst_outside_frames_at_s\": %.3f, \"stalls\": [",
+                          self->frames, self->frames_over, self->worst_frame / 1000.0,
+                          self->worst_frame_at / (double) G_USEC_PER_SEC,
+                          self->worst_outside / 1000.0,
+                          self->worst_outside_at / (double) G_USEC_PER_SEC);
+  /* Each: when the tick was due (s), how late it came (ms), and how much
+   * of that was frames (ms). */
   for (guint i = 0; i < MIN (self->stalls, MAX_STALLS_KEPT); i++)
-    g_string_append_printf (json, "%s[%.3f, %.3f]", i > 0 ? ", " : "",
+    g_string_append_printf (json, "%s[%.3f, %.3f, %.3f]", i > 0 ? ", " : "",
                             self->stall_at[i] / (double) G_USEC_PER_SEC,
-                            self->stall_us[i] / 1000.0);
+                            self->stall_us[i] / 1000.0, self->stall_framed_us[i] / 1000.0);
   g_string_append (json, "]}\n");
   if (!g_file_set_contents (self->path, json->str, json->len, &error))
     g_warning ("cannot write the stall report: %s", error->message);
@@ -54,17 +78,25 @@ tick_cb (gpointer user_data)
   StallWatch *self = user_data;
   gint64 now = g_get_monotonic_time ();
   gint64 late = now - self->due;
+  gint64 framed = MIN (MAX (late, 0), self->framed);
   gboolean changed = FALSE;
 
   /* The first tick comes when the main loop first runs: what happened
    * before (the application's start-up) is the start-up's time, not a
    * stall. */
   if (self->ticks++ == 0)
-    late = 0;
+    late = framed = 0;
+  self->framed = 0;
   if (late > self->worst)
     {
       self->worst = late;
       self->worst_at = now - self->started;
+      changed = TRUE;
+    }
+  if (late - framed > self->worst_outside)
+    {
+      self->worst_outside = late - framed;
+      self->worst_outside_at = now - self->started;
       changed = TRUE;
     }
   if (late > STALL_US)
@@ -73,6 +105,7 @@ tick_cb (gpointer user_data)
         {
           self->stall_at[self->stalls] = self->due - self->started;
           self->stall_us[self->stalls] = late;
+          self->stall_framed_us[self->stalls] = framed;
         }
       self->stalls++;
       changed = TRUE;
@@ -88,6 +121,58 @@ tick_cb (gpointer user_data)
   self->due = g_get_monotonic_time () + TICK_US;
   g_source_set_ready_time (g_main_current_source (), self->due);
   return G_SOURCE_CONTINUE;
+}
+
+static void
+before_paint_cb (GdkFrameClock *clock,
+                 StallWatch    *self)
+{
+  self->frame_began = g_get_monotonic_time ();
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                StallWatch    *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 took;
+
+  if (self->frame_began == 0)
+    return;
+  took = now - self->frame_began;
+  self->frame_began = 0;
+  self->framed += took;
+  self->frames++;
+  if (took > STALL_US)
+    self->frames_over++;
+  if (took > self->worst_frame)
+    {
+      self->worst_frame = took;
+      self->worst_frame_at = now - self->started;
+      write_report (self);
+    }
+}
+
+/* A window's frame clock is its surface's: a new one each time it is
+ * realized. */
+static void
+window_realized_cb (GtkWidget  *window,
+                    StallWatch *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+
+  g_signal_connect (clock, "before-paint", G_CALLBACK (before_paint_cb), self);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), self);
+}
+
+static void
+window_added_cb (GtkApplication *application,
+                 GtkWindow      *window,
+                 StallWatch     *self)
+{
+  g_signal_connect (window, "realize", G_CALLBACK (window_realized_cb), self);
+  if (gtk_widget_get_realized (GTK_WIDGET (window)))
+    window_realized_cb (GTK_WIDGET (window), self);
 }
 
 static gboolean
@@ -132,4 +217,13 @@ enr_stall_watch_start (void)
   g_source_attach (source, NULL);
   g_source_unref (source);
   atexit (write_at_exit);
+}
+
+void
+enr_stall_watch_follow (GtkApplication *application)
+{
+  g_return_if_fail (GTK_IS_APPLICATION (application));
+
+  if (watch != NULL)
+    g_signal_connect (application, "window-added", G_CALLBACK (window_added_cb), watch);
 }

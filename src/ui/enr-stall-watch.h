@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <gtk/gtk.h>
 
 G_BEGIN_DECLS
 
@@ -13,9 +13,15 @@ G_BEGIN_DECLS
  * lateness, the count of ticks more than 10 ms late and when each of those
  * came to that file (JSON), as it changes and at exit. Without the
  * variable it does nothing.
+ *
+ * Once it follows an application's windows, it also times their frames
+ * (from each frame clock's before-paint to its after-paint: the layout,
+ * snapshot and drawing of a window) and tells a stall's frames from the
+ * rest: the worst frame, and the worst lateness less the frames in it.
  */
 #define ENR_STALL_WATCH_ENV "SMARTCA_ENROLL_STALL_REPORT"
 
-void enr_stall_watch_start (void);
+void enr_stall_watch_start  (void);
+void enr_stall_watch_follow (GtkApplication *application);
 
 G_END_DECLS

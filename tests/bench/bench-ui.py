@@ -7,7 +7,8 @@
 Runs two end-to-end drivers through AT-SPI, each in its own D-Bus session
 with an unlocked keyring (keyring-run.sh), with the program's stall watch on
 (SMARTCA_ENROLL_STALL_REPORT, src/ui/enr-stall-watch.c: a 1 ms timer on the
-main context, its worst lateness):
+main context, its worst lateness, and the windows' frames told from the
+rest):
 
   enrollment   tests/e2e/enroll.py --language en: smartca-enroll --sandbox,
                the language switched twice, the six steps, Finish, Close
@@ -20,7 +21,8 @@ without a GPU render node, as here: src/ui/enr-renderer.h) and with
 GSK_RENDERER=gl (here on llvmpipe, which compiles each new shader with LLVM
 on the main thread: what GTK 4.8 would choose here unasked). For
 each: the worst stall (goal under 10 ms), how many ticks came more than
-10 ms late, and when the worst came; for the enrollment also the program's
+10 ms late, and when the worst came; the worst frame (layout, snapshot and
+drawing of a window) and the worst stall less the frames in it; for the enrollment also the program's
 peak memory. The drivers take no screenshots here (ENR_E2E_NO_SCREENSHOTS).
 One JSON object per figure on stdout, as run.py expects. The start-up
 figures are bench-startup.py's.
@@ -97,6 +99,16 @@ for (name, what, argv), (renderer_name, renderer) in (
         "the program's 1 ms timer, its latest tick (SMARTCA_ENROLL_STALL_REPORT), %.1f s "
         "after its start; %d ticks over 10 ms" % (stalls["worst_at_s"], stalls["over_10ms"]),
         goal="< 10", met=worst < 10)
+    row("ui (%s): worst frame through %s" % (renderer_name, what),
+        round(stalls["worst_frame_ms"], 1), "ms",
+        "a window's frame clock from before-paint to after-paint (GTK's layout, snapshot "
+        "and drawing), %.1f s after the start; %d of %d frames over 10 ms"
+        % (stalls["worst_frame_at_s"], stalls["frames_over_10ms"], stalls["frames"]))
+    row("ui (%s): worst stall outside frames through %s" % (renderer_name, what),
+        round(stalls["worst_outside_frames_ms"], 1), "ms",
+        "a tick's lateness less the frames drawn in it: the handlers of the program and of "
+        "GTK, windows built and torn down; %.1f s after the start"
+        % stalls["worst_outside_frames_at_s"])
 
 try:
     with open(os.path.join(build, "tests", "e2e", "screenshots", "en", "report.json")) as f:
