@@ -661,7 +661,7 @@ rebuild_cb (gpointer user_data)
       wizard = kiosk_open_wizard_cb (enr_kiosk_get_session (self->kiosk), self);
       enr_wizard_go_to (wizard, page_id);
       enr_kiosk_replace_wizard (self->kiosk, wizard);
-      gtk_window_destroy (old);
+      retire_window (old);
       return G_SOURCE_REMOVE;
     }
   open_window (self, page_id);
