@@ -157,7 +157,7 @@ destroy_window_cb (gpointer user_data)
 }
 
 /* Tearing a window down holds the main loop about as long as building one
- * (a window rebuilt in another language: 15 to 20 ms each on a 2-core
+ * (a window rebuilt in another language: 10 to 20 ms each on a 2-core
  * computer without a GPU). The window goes from the screen at once and is
  * torn down after the new one's turn, in a stall of its own. */
 static void
