@@ -56,18 +56,20 @@ sentence_label_new (const char *text)
 }
 
 /* An icon and its sentence, read as one: "Problem: The document has been
- * changed since this signature." */
+ * changed since this signature." A grid, not a horizontal box: the
+ * sentence wraps (enr-ui.h). */
 static GtkWidget *
 verdict_line_new (const EnrCheckVerdict *verdict,
                   int                    pixel_size)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *box = gtk_grid_new ();
   GtkWidget *label = sentence_label_new (verdict->sentence);
   g_autofree char *name = g_strdup_printf ("%s: %s", enr_check_verdict_words (verdict),
                                            verdict->sentence);
 
-  gtk_box_append (GTK_BOX (box), enr_check_verdict_image_new (verdict, pixel_size));
-  gtk_box_append (GTK_BOX (box), label);
+  gtk_grid_set_column_spacing (GTK_GRID (box), 12);
+  gtk_grid_attach (GTK_GRID (box), enr_check_verdict_image_new (verdict, pixel_size), 0, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (box), label, 1, 0, 1, 1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
   return box;
 }
@@ -138,7 +140,9 @@ enr_check_row_new (const EnrCheckedSignature *signature,
   gtk_box_append (GTK_BOX (box), verdicts);
   gtk_box_append (GTK_BOX (box), expander);
 
-  row = g_object_new (GTK_TYPE_BOX, "accessible-role", GTK_ACCESSIBLE_ROLE_LIST_ITEM, NULL);
+  /* Vertical: a horizontal box would lay its text out by trial (enr-ui.h). */
+  row = g_object_new (GTK_TYPE_BOX, "orientation", GTK_ORIENTATION_VERTICAL,
+                      "accessible-role", GTK_ACCESSIBLE_ROLE_LIST_ITEM, NULL);
   gtk_box_append (GTK_BOX (row), box);
   gtk_widget_add_css_class (row, "signature");
   /* A screen reader names each signature by its heading and summary. */

@@ -98,13 +98,15 @@ line_row_new (const EnrConnectionLine *line)
       gtk_box_append (GTK_BOX (text), detail);
     }
 
-  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  /* A grid, not a horizontal box: its text wraps (enr-ui.h). */
+  box = gtk_grid_new ();
+  gtk_grid_set_column_spacing (GTK_GRID (box), 12);
   gtk_widget_set_margin_start (box, 12);
   gtk_widget_set_margin_end (box, 12);
   gtk_widget_set_margin_top (box, 8);
   gtk_widget_set_margin_bottom (box, 8);
-  gtk_box_append (GTK_BOX (box), image);
-  gtk_box_append (GTK_BOX (box), text);
+  gtk_grid_attach (GTK_GRID (box), image, 0, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (box), text, 1, 0, 1, 1);
 
   row = gtk_list_box_row_new ();
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);

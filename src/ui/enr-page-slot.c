@@ -61,9 +61,21 @@ enr_page_slot_measure (GtkWidget      *widget,
 
   *minimum = *natural = 0;
   *minimum_baseline = *natural_baseline = -1;
+  /* A page is as wide as it asks whatever its height: GtkAssistant holds
+   * its pages in a horizontal box, which asks each how narrow it can be at
+   * its height, and a wrapping label answers that by trial (enr-ui.h). */
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    for_size = -1;
   if (self->page != NULL && gtk_widget_get_child_visible (widget))
     gtk_widget_measure (GTK_WIDGET (self->page), orientation, for_size, minimum, natural,
                         minimum_baseline, natural_baseline);
+}
+
+/* Its page's height is for the width it is given. */
+static GtkSizeRequestMode
+enr_page_slot_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
 }
 
 static void
@@ -103,6 +115,7 @@ enr_page_slot_class_init (EnrPageSlotClass *klass)
   object_class->finalize = enr_page_slot_finalize;
   widget_class->map = enr_page_slot_map;
   widget_class->unmap = enr_page_slot_unmap;
+  widget_class->get_request_mode = enr_page_slot_get_request_mode;
   widget_class->measure = enr_page_slot_measure;
   widget_class->size_allocate = enr_page_slot_size_allocate;
   /* Only the page inside is something to a screen reader. */

@@ -245,12 +245,14 @@ add_status_line (EnrPage *self)
   if (content != NULL)
     gtk_widget_set_vexpand (content, TRUE);
 
-  priv->status_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  /* A grid, not a horizontal box: its text wraps (enr-ui.h). */
+  priv->status_box = gtk_grid_new ();
+  gtk_grid_set_column_spacing (GTK_GRID (priv->status_box), 12);
   gtk_widget_add_css_class (priv->status_box, "page-status");
   gtk_widget_set_visible (priv->status_box, FALSE);
   priv->status_spinner = GTK_SPINNER (gtk_spinner_new ());
   gtk_widget_set_valign (GTK_WIDGET (priv->status_spinner), GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (priv->status_box), GTK_WIDGET (priv->status_spinner));
+  gtk_grid_attach (GTK_GRID (priv->status_box), GTK_WIDGET (priv->status_spinner), 0, 0, 1, 1);
   priv->status_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (priv->status_label, TRUE);
   gtk_label_set_xalign (priv->status_label, 0);
@@ -260,14 +262,14 @@ add_status_line (EnrPage *self)
   gtk_label_set_selectable (priv->status_label, TRUE);
   gtk_widget_set_hexpand (GTK_WIDGET (priv->status_label), TRUE);
   gtk_widget_set_name (GTK_WIDGET (priv->status_label), "page-status");
-  gtk_box_append (GTK_BOX (priv->status_box), GTK_WIDGET (priv->status_label));
+  gtk_grid_attach (GTK_GRID (priv->status_box), GTK_WIDGET (priv->status_label), 1, 0, 1, 1);
   priv->status_cancel = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Cancel")));
   gtk_widget_set_valign (GTK_WIDGET (priv->status_cancel), GTK_ALIGN_CENTER);
   gtk_accessible_update_relation (GTK_ACCESSIBLE (priv->status_cancel),
                                   GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, priv->status_label, NULL,
                                   -1);
   g_signal_connect_swapped (priv->status_cancel, "clicked", G_CALLBACK (status_cancel_cb), self);
-  gtk_box_append (GTK_BOX (priv->status_box), GTK_WIDGET (priv->status_cancel));
+  gtk_grid_attach (GTK_GRID (priv->status_box), GTK_WIDGET (priv->status_cancel), 2, 0, 1, 1);
   gtk_widget_set_parent (priv->status_box, GTK_WIDGET (self));
 }
 

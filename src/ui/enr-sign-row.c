@@ -48,16 +48,26 @@ button_new (const char *mnemonic,
   return button;
 }
 
+/* A grid, not a horizontal box: its text wraps (enr-ui.h). Children go
+ * in with row_append(). */
 static GtkWidget *
 row_box_new (void)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *box = gtk_grid_new ();
 
+  gtk_grid_set_column_spacing (GTK_GRID (box), 12);
   gtk_widget_set_margin_start (box, 12);
   gtk_widget_set_margin_end (box, 6);
   gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_bottom (box, 6);
   return box;
+}
+
+static void
+row_append (GtkWidget *row_box,
+            GtkWidget *child)
+{
+  gtk_grid_attach_next_to (GTK_GRID (row_box), child, NULL, GTK_POS_RIGHT, 1, 1);
 }
 
 /* --- A chosen document ---------------------------------------------------------- */
@@ -133,8 +143,8 @@ enr_sign_row_new (EnrSignItem *item)
   remove = button_new (_("_Remove"), remove_name, "chooser.remove", uri);
 
   box = row_box_new ();
-  gtk_box_append (GTK_BOX (box), text);
-  gtk_box_append (GTK_BOX (box), remove);
+  row_append (box, text);
+  row_append (box, remove);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (self), box);
 
   g_signal_connect_object (item, "notify::state", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
@@ -231,12 +241,12 @@ enr_sign_row_new_signed (EnrSigningDocument *document)
   gtk_box_append (GTK_BOX (text), text_new (time_note, NULL));
 
   box = row_box_new ();
-  gtk_box_append (GTK_BOX (box), text);
+  row_append (box, text);
   /* Translators: accessible names of two buttons; %s is a file name. */
   open_name = g_strdup_printf (_("Open “%s”"), name);
   show_name = g_strdup_printf (_("Show “%s” in its folder"), name);
-  gtk_box_append (GTK_BOX (box), button_new (_("_Open"), open_name, "sign.open", uri));
-  gtk_box_append (GTK_BOX (box), button_new (_("Show in _Folder"), show_name, "sign.show", uri));
+  row_append (box, button_new (_("_Open"), open_name, "sign.open", uri));
+  row_append (box, button_new (_("Show in _Folder"), show_name, "sign.show", uri));
 
   row = gtk_list_box_row_new ();
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);

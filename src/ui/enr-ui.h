@@ -5,6 +5,20 @@
 
 G_BEGIN_DECLS
 
+/*
+ * Rows that hold wrapping text are GtkGrids, not horizontal GtkBoxes, and a
+ * check button with a long label lays it out with a GtkGridLayout, the
+ * label in column 1. GTK 4.8's box layout asks each child, across its
+ * orientation, how narrow it can be at the height it has; a wrapping
+ * GtkLabel answers by laying its whole text out at one width after another
+ * (a binary search) on every layout of the row, and any label inside the
+ * row is asked the same through the containers between. A grid asks for
+ * widths without a height. The confirm page's consent alone, in a check
+ * button's box, added 10 ms to the page's first frame. The test pages'
+ * /pages/wrapping-text and the other windows' tests look for such labels
+ * (tests/ui/enr-test-ui.h).
+ */
+
 /* Registers the program's resources and the types its templates name,
  * and applies style.css to @display (NULL: the default display). Called
  * once by the application and by each UI test. */

@@ -7,7 +7,9 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "enr-columns.h"
 #include "enr-language.h"
+#include "enr-page-slot.h"
 #include "enr-test-ui.h"
 #include "enr-ui.h"
 
@@ -208,6 +210,64 @@ enr_test_find_action (GtkWidget  *root,
         return found;
     }
   return NULL;
+}
+
+/* The horizontal box above @label that measures it for a height, or NULL. */
+static GtkWidget *
+box_measuring_for_height (GtkWidget *label)
+{
+  for (GtkWidget *above = gtk_widget_get_parent (label);
+       above != NULL;
+       above = gtk_widget_get_parent (above))
+    {
+      GtkLayoutManager *layout = gtk_widget_get_layout_manager (above);
+
+      if (GTK_IS_SCROLLED_WINDOW (above) || ENR_IS_PAGE_SLOT (above) || ENR_IS_COLUMNS (above) ||
+          GTK_IS_NATIVE (above))
+        return NULL;
+      if (GTK_IS_BOX_LAYOUT (layout) &&
+          gtk_orientable_get_orientation (GTK_ORIENTABLE (layout)) == GTK_ORIENTATION_HORIZONTAL)
+        return above;
+    }
+  return NULL;
+}
+
+static void
+list_wrapping_by_trial (GtkWidget *root,
+                        GString   *found)
+{
+  GtkWidget *box;
+
+  if (GTK_IS_LABEL (root) && gtk_label_get_wrap (GTK_LABEL (root)) &&
+      (box = box_measuring_for_height (root)) != NULL)
+    {
+      const char *id = gtk_buildable_get_buildable_id (GTK_BUILDABLE (root));
+      const char *text = gtk_label_get_text (GTK_LABEL (root));
+      g_autofree char *start = g_utf8_substring (text, 0, MIN (g_utf8_strlen (text, -1), 40));
+
+      g_string_append_printf (found, "%s “%s” in a %s\n",
+                              id != NULL ? id : gtk_widget_get_name (root), start,
+                              G_OBJECT_TYPE_NAME (box));
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      /* GTK's tooltip window is GTK's: only popovers are the program's. */
+      if (GTK_IS_NATIVE (child) && !GTK_IS_POPOVER (child))
+        continue;
+      list_wrapping_by_trial (child, found);
+    }
+}
+
+void
+enr_test_assert_no_wrapping_by_trial (GtkWidget *root)
+{
+  g_autoptr(GString) found = g_string_new (NULL);
+
+  list_wrapping_by_trial (root, found);
+  g_assert_cmpstr (found->str, ==, "");
 }
 
 void

@@ -50,6 +50,17 @@ GtkWidget       *enr_test_find             (GtkWidget   *root,
 GtkWidget       *enr_test_find_action      (GtkWidget   *root,
                                             const char  *action_name);
 
+/* Fails, naming them, if any wrapping label under @root (hidden ones too;
+ * popovers, not GTK's tooltip) would be laid out by trial: one that a
+ * horizontal GtkBoxLayout (a horizontal GtkBox, a GtkCheckButton) holds,
+ * directly or through containers that pass a height down, with no
+ * scrolled window, page slot, EnrColumns or GtkNative between them. Such a
+ * box asks each child how narrow it can be at its height; GTK 4.8's label
+ * finds out by laying its whole text out at one width after another (a
+ * binary search), on every layout of the row. A grid asks widths for no
+ * height, and so do those four (src/ui/enr-ui.h). */
+void             enr_test_assert_no_wrapping_by_trial (GtkWidget *root);
+
 /* Inserts @text at the cursor of @editable the way typing or pasting
  * does, through its "insert-text" signal (so filters run). */
 void             enr_test_type             (GtkWidget   *editable,

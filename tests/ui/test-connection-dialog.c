@@ -115,6 +115,7 @@ test_all_well (void)
   g_assert_nonnull (enr_test_find (dialog, GTK_TYPE_LABEL, "Everything works: this computer "
                                    "reaches VNeID and VNPT SmartCA."));
   g_assert_true (gtk_root_get_focus (GTK_ROOT (dialog)) == again);
+  enr_test_assert_no_wrapping_by_trial (dialog);
 
   /* "Copy Details" puts the report, with the versions, on the clipboard. */
   g_assert_true (gtk_widget_get_sensitive (copy));

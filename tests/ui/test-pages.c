@@ -15,7 +15,9 @@
 #include "enr-digit-entry.h"
 #include "enr-error-area.h"
 #include "enr-field.h"
+#include "enr-link-window.h"
 #include "enr-page.h"
+#include "enr-page-table.h"
 #include "enr-qr-code.h"
 #include "enr-sandbox-banner.h"
 #include "enr-sandbox-control.h"
@@ -409,6 +411,97 @@ test_hidden_not_measured (Fixture       *fx,
   g_assert_cmpint (natural_height (login), ==, 0);
 }
 
+/* A widget of height-for-width, as a wrapping label is, that notes the
+ * height it was last asked its width for. */
+G_DECLARE_FINAL_TYPE (Probe, probe, TEST, PROBE, GtkWidget)
+
+struct _Probe
+{
+  GtkWidget parent_instance;
+  int       width_asked_for;
+};
+
+G_DEFINE_FINAL_TYPE (Probe, probe, GTK_TYPE_WIDGET)
+
+static void
+probe_measure (GtkWidget      *widget,
+               GtkOrientation  orientation,
+               int             for_size,
+               int            *minimum,
+               int            *natural,
+               int            *minimum_baseline,
+               int            *natural_baseline)
+{
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    TEST_PROBE (widget)->width_asked_for = for_size;
+  *minimum = *natural = 10;
+}
+
+static GtkSizeRequestMode
+probe_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+probe_class_init (ProbeClass *klass)
+{
+  GTK_WIDGET_CLASS (klass)->measure = probe_measure;
+  GTK_WIDGET_CLASS (klass)->get_request_mode = probe_get_request_mode;
+}
+
+static void
+probe_init (Probe *self)
+{
+}
+
+/* No wrapping text is laid out by trial (src/ui/enr-ui.h): that made the
+ * first frame of the confirm page, whose consent is a check button with a
+ * long label, 10 ms longer. A page asked for its width; then every page, in
+ * the window as `--sandbox` shows it (with the banner), and the link
+ * window, hidden parts too (error areas, status lines, the code fields). */
+static void
+test_wrapping_text (Fixture       *fx,
+                    gconstpointer  data)
+{
+  const EnrPageEntry *entries;
+  guint n_entries;
+  GtkWidget *welcome = wait_page (fx, "welcome");
+  Probe *probe = g_object_new (probe_get_type (), NULL);
+  GtkWidget *link;
+
+  /* The assistant holds its pages in a horizontal box, which asks each
+   * slot how narrow it can be at its height: the slot asks its page's
+   * width for no height (a probe beside the page's content). */
+  gtk_widget_set_parent (GTK_WIDGET (probe), welcome);
+  gtk_widget_measure (gtk_widget_get_parent (welcome), GTK_ORIENTATION_HORIZONTAL, 400,
+                      NULL, NULL, NULL, NULL);
+  g_assert_cmpint (probe->width_asked_for, ==, -1);
+  gtk_widget_unparent (GTK_WIDGET (probe));
+
+  close_wizard (fx);
+  open_wizard_with_banner (fx, TRUE);
+  entries = enr_page_table_get (&n_entries);
+  /* A page is built when first shown; the wizard may then move on to the
+   * session's step, and the page stays built in its slot. */
+  for (guint i = 0; i < n_entries; i++)
+    {
+      enr_wizard_go_to (fx->wizard, entries[i].id);
+      enr_test_flush ();
+      g_assert_nonnull (enr_wizard_get_page (fx->wizard, entries[i].id));
+    }
+  enr_test_assert_no_wrapping_by_trial (GTK_WIDGET (enr_wizard_get_window (fx->wizard)));
+
+  /* The other window that hosts a page: "Use My SmartCA on This
+   * Computer", its views hidden or not. */
+  link = enr_link_window_new (NULL, fx->session);
+  gtk_window_present (GTK_WINDOW (link));
+  enr_test_flush ();
+  enr_test_assert_no_wrapping_by_trial (link);
+  gtk_window_destroy (GTK_WINDOW (link));
+  enr_test_flush ();
+}
+
 /* Step 2: Confirm waits for the consent; a service that is down is said
  * in the page, with Try Again, and nothing typed is lost. */
 static void
@@ -778,6 +871,7 @@ main (int argc, char **argv)
   ADD ("/pages/login-wrong-password", test_login_wrong_password);
   ADD ("/pages/login-password-forgotten", test_login_password_forgotten);
   ADD ("/pages/hidden-not-measured", test_hidden_not_measured);
+  ADD ("/pages/wrapping-text", test_wrapping_text);
   ADD ("/pages/confirm-consent-and-retry", test_confirm_consent_and_retry);
   ADD ("/pages/resume", test_resume);
   ADD ("/pages/wait", test_wait);

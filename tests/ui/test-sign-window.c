@@ -300,6 +300,8 @@ test_list_and_placer (Fixture       *fixture,
   g_assert_cmpuint (page, ==, 0);
   assert_rect (rect, 586, 36, 806, 96);
 
+  enr_test_assert_no_wrapping_by_trial (GTK_WIDGET (fixture->window));
+
   /* The same file again is not listed twice. */
   add (fixture, "letter.pdf", NULL);
   g_assert_cmpuint (g_list_model_get_n_items (enr_sign_window_get_items (fixture->window)), ==, 2);
@@ -634,6 +636,7 @@ test_confirmation (Fixture       *fixture,
                                          pin));
   g_assert_false (gtk_widget_get_sensitive (
     enr_test_find_action (GTK_WIDGET (fixture->window), "sign.sign")));
+  enr_test_assert_no_wrapping_by_trial (GTK_WIDGET (fixture->window));
   /* Enter in the PIN field signs. */
   g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (fixture->window)) ==
                  enr_test_find_action (GTK_WIDGET (fixture->window), "sign.sign"));
@@ -720,6 +723,7 @@ test_sign_two (Fixture       *fixture,
   g_assert_nonnull (open);
   g_assert_true (gtk_window_get_focus (GTK_WINDOW (fixture->window)) == open);
   g_assert_nonnull (enr_test_find_action (GTK_WIDGET (fixture->window), "sign.show"));
+  enr_test_assert_no_wrapping_by_trial (GTK_WIDGET (fixture->window));
   gtk_test_accessible_assert_state (GTK_ACCESSIBLE (fixture->window), GTK_ACCESSIBLE_STATE_BUSY,
                                     FALSE);
 }
