@@ -23,6 +23,9 @@ typedef struct
   gint64  stall_at[MAX_STALLS_KEPT];
   gint64  stall_us[MAX_STALLS_KEPT];
   gint64  stall_framed_us[MAX_STALLS_KEPT];
+  char   *stall_window[MAX_STALLS_KEPT];  /* the active window's title then */
+
+  GtkApplication *application;  /* NULL until enr_stall_watch_follow() */
 
   /* The windows' frames (enr_stall_watch_follow()): each from its frame
    * clock's before-paint to its after-paint, that is GTK's layout, snapshot
@@ -33,12 +36,39 @@ typedef struct
   guint   frames_over;   /* frames longer than STALL_US */
   gint64  worst_frame;
   gint64  worst_frame_at;
+  char   *worst_frame_window;
   gint64  worst_outside; /* the worst lateness less the frames in it */
   gint64  worst_outside_at;
 } StallWatch;
 
 /* One for the process: the report is written at exit, from atexit(). */
 static StallWatch *watch;
+
+/* The title of the window a citizen has in front of them: a wizard's is
+ * its page's, so a stall can be told by page. */
+static char *
+active_window_title (StallWatch *self)
+{
+  GtkWindow *window = self->application != NULL
+                      ? gtk_application_get_active_window (self->application) : NULL;
+  const char *title = window != NULL ? gtk_window_get_title (window) : NULL;
+
+  return g_strdup (title != NULL ? title : "");
+}
+
+/* @text as a JSON string's content: titles hold no control characters,
+ * but a quote or a backslash is escaped. */
+static void
+append_json_text (GString    *json,
+                  const char *text)
+{
+  for (const char *c = text != NULL ? text : ""; *c != '\0'; c++)
+    {
+      if (*c == '"' || *c == '\\')
+        g_string_append_c (json, '\\');
+      g_string_append_c (json, (guchar) *c < 0x20 ? ' ' : *c);
+    }
+}
 
 static void
 write_report (StallWatch *self)
@@ -56,17 +86,23 @@ write_report (StallWatch *self)
                           ", \"frames\": %" G_GUINT64_FORMAT ", \"frames_over_10ms\": %u"
                           ", \"worst_frame_ms\": %.3f, \"worst_frame_at_s\": %.3f"
                           ", \"worst_outside_frames_ms\": %.3f"
-                          ", \"worst_outside_frames_at_s\": %.3f, \"stalls\": [",
+                          ", \"worst_outside_frames_at_s\": %.3f, \"worst_frame_window\": \"",
                           self->frames, self->frames_over, self->worst_frame / 1000.0,
                           self->worst_frame_at / (double) G_USEC_PER_SEC,
                           self->worst_outside / 1000.0,
                           self->worst_outside_at / (double) G_USEC_PER_SEC);
-  /* Each: when the tick was due (s), how late it came (ms), and how much
-   * of that was frames (ms). */
+  append_json_text (json, self->worst_frame_window);
+  g_string_append (json, "\", \"stalls\": [");
+  /* Each: when the tick was due (s), how late it came (ms), how much of
+   * that was frames (ms), and the active window's title then. */
   for (guint i = 0; i < MIN (self->stalls, MAX_STALLS_KEPT); i++)
-    g_string_append_printf (json, "%s[%.3f, %.3f, %.3f]", i > 0 ? ", " : "",
-                            self->stall_at[i] / (double) G_USEC_PER_SEC,
-                            self->stall_us[i] / 1000.0, self->stall_framed_us[i] / 1000.0);
+    {
+      g_string_append_printf (json, "%s[%.3f, %.3f, %.3f, \"", i > 0 ? ", " : "",
+                              self->stall_at[i] / (double) G_USEC_PER_SEC,
+                              self->stall_us[i] / 1000.0, self->stall_framed_us[i] / 1000.0);
+      append_json_text (json, self->stall_window[i]);
+      g_string_append (json, "\"]");
+    }
   g_string_append (json, "]}\n");
   if (!g_file_set_contents (self->path, json->str, json->len, &error))
     g_warning ("cannot write the stall report: %s", error->message);
@@ -106,6 +142,7 @@ tick_cb (gpointer user_data)
           self->stall_at[self->stalls] = self->due - self->started;
           self->stall_us[self->stalls] = late;
           self->stall_framed_us[self->stalls] = framed;
+          self->stall_window[self->stalls] = active_window_title (self);
         }
       self->stalls++;
       changed = TRUE;
@@ -149,6 +186,8 @@ after_paint_cb (GdkFrameClock *clock,
     {
       self->worst_frame = took;
       self->worst_frame_at = now - self->started;
+      g_free (self->worst_frame_window);
+      self->worst_frame_window = active_window_title (self);
       write_report (self);
     }
 }
@@ -224,6 +263,8 @@ enr_stall_watch_follow (GtkApplication *application)
 {
   g_return_if_fail (GTK_IS_APPLICATION (application));
 
-  if (watch != NULL)
-    g_signal_connect (application, "window-added", G_CALLBACK (window_added_cb), watch);
+  if (watch == NULL)
+    return;
+  watch->application = application;
+  g_signal_connect (application, "window-added", G_CALLBACK (window_added_cb), watch);
 }

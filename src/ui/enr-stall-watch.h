@@ -18,6 +18,8 @@ G_BEGIN_DECLS
  * (from each frame clock's before-paint to its after-paint: the layout,
  * snapshot and drawing of a window) and tells a stall's frames from the
  * rest: the worst frame, and the worst lateness less the frames in it.
+ * With each stall and the worst frame it notes the title of the active
+ * window then (a wizard's is its page's), so that they can be told by page.
  */
 #define ENR_STALL_WATCH_ENV "SMARTCA_ENROLL_STALL_REPORT"
 

@@ -102,8 +102,18 @@ for (name, what, argv), (renderer_name, renderer) in (
     row("ui (%s): worst frame through %s" % (renderer_name, what),
         round(stalls["worst_frame_ms"], 1), "ms",
         "a window's frame clock from before-paint to after-paint (GTK's layout, snapshot "
-        "and drawing), %.1f s after the start; %d of %d frames over 10 ms"
-        % (stalls["worst_frame_at_s"], stalls["frames_over_10ms"], stalls["frames"]))
+        "and drawing), %.1f s after the start, in “%s”; %d of %d frames over 10 ms"
+        % (stalls["worst_frame_at_s"], stalls["worst_frame_window"],
+           stalls["frames_over_10ms"], stalls["frames"]))
+    # Each stall notes the active window's title (a wizard's is its page's).
+    by_window = {}
+    for _, _, framed, title in stalls["stalls"]:
+        if framed > 0:
+            by_window[title] = max(by_window.get(title, 0), framed)
+    row("ui (%s): windows with a stall of frames over 10 ms through %s" % (renderer_name, what),
+        len(by_window), "windows",
+        "the frames of the longest such stall in each, as the window was titled: "
+        + "; ".join("“%s” %.1f ms" % item for item in by_window.items()))
     row("ui (%s): worst stall outside frames through %s" % (renderer_name, what),
         round(stalls["worst_outside_frames_ms"], 1), "ms",
         "a tick's lateness less the frames drawn in it: the handlers of the program and of "

@@ -78,6 +78,8 @@ try:
     tap.check(framed and 0 < stalls["worst_frame_ms"] <= stalls["seconds"] * 1000
               and stalls["worst_outside_frames_ms"] <= stalls["worst_ms"],
               "the stall watch times the window's frames apart from the rest", repr(stalls))
+    tap.check(framed and stalls["worst_frame_window"] != "",
+              "the stall watch names the window a frame was drawn in", repr(stalls))
 finally:
     shutil.rmtree(work, ignore_errors=True)
     tap.done()
