@@ -35,6 +35,9 @@ BENCHMARKS = [
     # Issue #16: a frame of the cairo renderer beside a rendered page
     # (GTK's render nodes need gtk_init(), so a display).
     ("page-draw", ["xvfb-run", "-a", "tests/bench/bench-page-draw"], {}),
+    # Issue #16: a wrapping label in a check button, laid out by its box and
+    # by a grid layout.
+    ("wrap-layout", ["xvfb-run", "-a", "tests/bench/bench-wrap-layout"], {}),
     # Issue #16: the program's own worst stall, enrolling and approving.
     ("ui", ["tests/bench/bench-ui.py"], {}),
     # Issue #14: signing the citizen's own PDFs, below the session.
