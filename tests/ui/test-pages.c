@@ -457,7 +457,7 @@ probe_init (Probe *self)
 
 /* No wrapping text is laid out by trial (src/ui/enr-ui.h): that made the
  * first frame of the confirm page, whose consent is a check button with a
- * long label, 10 ms longer. A page asked for its width; then every page, in
+ * long label, twice as long (bench-ui.py). A page asked for its width; then every page, in
  * the window as `--sandbox` shows it (with the banner), and the link
  * window, hidden parts too (error areas, status lines, the code fields). */
 static void
