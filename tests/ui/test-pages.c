@@ -457,9 +457,10 @@ probe_init (Probe *self)
 
 /* No wrapping text is laid out by trial (src/ui/enr-ui.h): that made the
  * first frame of the confirm page, whose consent is a check button with a
- * long label, twice as long (bench-ui.py). A page asked for its width; then every page, in
- * the window as `--sandbox` shows it (with the banner), and the link
- * window, hidden parts too (error areas, status lines, the code fields). */
+ * long label, twice as long (bench-ui.py). A page asked for its width;
+ * then every page, in the window as `--sandbox` shows it (with the
+ * banner), and the link window, hidden parts too (error areas, status
+ * lines, the code fields). */
 static void
 test_wrapping_text (Fixture       *fx,
                     gconstpointer  data)
