@@ -19,7 +19,16 @@ mode=$1
 shift
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/enr-keyring-XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
+# The document portal, which a private bus may start, mounts its FUSE file
+# system on $XDG_RUNTIME_DIR/doc and can still hold it as the bus ends:
+# unmounted (lazily) first, or the directory is left behind.
+cleanup () {
+  if mountpoint -q "$tmp/run/doc" 2>/dev/null; then
+    fusermount3 -u -z "$tmp/run/doc" 2>/dev/null || fusermount -u -z "$tmp/run/doc" 2>/dev/null
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 export HOME="$tmp/home"
