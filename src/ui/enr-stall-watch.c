@@ -5,6 +5,8 @@
 
 #include <stdlib.h>
 
+#include <json-glib/json-glib.h>
+
 #include "enr-stall-watch.h"
 
 #define TICK_US          1000
@@ -56,55 +58,69 @@ active_window_title (StallWatch *self)
   return g_strdup (title != NULL ? title : "");
 }
 
-/* @text as a JSON string's content: titles hold no control characters,
- * but a quote or a backslash is escaped. */
+/* A member of the report: @us microseconds, in seconds (@unit
+ * G_USEC_PER_SEC) or in milliseconds (@unit 1000). */
 static void
-append_json_text (GString    *json,
-                  const char *text)
+add_time (JsonBuilder *builder,
+          const char  *name,
+          gint64       us,
+          double       unit)
 {
-  for (const char *c = text != NULL ? text : ""; *c != '\0'; c++)
-    {
-      if (*c == '"' || *c == '\\')
-        g_string_append_c (json, '\\');
-      g_string_append_c (json, (guchar) *c < 0x20 ? ' ' : *c);
-    }
+  json_builder_set_member_name (builder, name);
+  json_builder_add_double_value (builder, us / unit);
+}
+
+static void
+add_int (JsonBuilder *builder,
+         const char  *name,
+         guint64      value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, (gint64) value);
 }
 
 static void
 write_report (StallWatch *self)
 {
-  g_autoptr(GString) json = g_string_new (NULL);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_string_append_printf (json,
-                          "{\"worst_ms\": %.3f, \"worst_at_s\": %.3f, \"ticks\": %" G_GUINT64_FORMAT
-                          ", \"over_10ms\": %u, \"seconds\": %.3f",
-                          self->worst / 1000.0, self->worst_at / (double) G_USEC_PER_SEC,
-                          self->ticks, self->stalls,
-                          (g_get_monotonic_time () - self->started) / (double) G_USEC_PER_SEC);
-  g_string_append_printf (json,
-                          ", \"frames\": %" G_GUINT64_FORMAT ", \"frames_over_10ms\": %u"
-                          ", \"worst_frame_ms\": %.3f, \"worst_frame_at_s\": %.3f"
-                          ", \"worst_outside_frames_ms\": %.3f"
-                          ", \"worst_outside_frames_at_s\": %.3f, \"worst_frame_window\": \"",
-                          self->frames, self->frames_over, self->worst_frame / 1000.0,
-                          self->worst_frame_at / (double) G_USEC_PER_SEC,
-                          self->worst_outside / 1000.0,
-                          self->worst_outside_at / (double) G_USEC_PER_SEC);
-  append_json_text (json, self->worst_frame_window);
-  g_string_append (json, "\", \"stalls\": [");
+  json_builder_begin_object (builder);
+  add_time (builder, "worst_ms", self->worst, 1000);
+  add_time (builder, "worst_at_s", self->worst_at, G_USEC_PER_SEC);
+  add_int (builder, "ticks", self->ticks);
+  add_int (builder, "over_10ms", self->stalls);
+  add_time (builder, "seconds", g_get_monotonic_time () - self->started, G_USEC_PER_SEC);
+  add_int (builder, "frames", self->frames);
+  add_int (builder, "frames_over_10ms", self->frames_over);
+  add_time (builder, "worst_frame_ms", self->worst_frame, 1000);
+  add_time (builder, "worst_frame_at_s", self->worst_frame_at, G_USEC_PER_SEC);
+  add_time (builder, "worst_outside_frames_ms", self->worst_outside, 1000);
+  add_time (builder, "worst_outside_frames_at_s", self->worst_outside_at, G_USEC_PER_SEC);
+  json_builder_set_member_name (builder, "worst_frame_window");
+  json_builder_add_string_value (builder, self->worst_frame_window != NULL
+                                          ? self->worst_frame_window : "");
   /* Each: when the tick was due (s), how late it came (ms), how much of
    * that was frames (ms), and the active window's title then. */
+  json_builder_set_member_name (builder, "stalls");
+  json_builder_begin_array (builder);
   for (guint i = 0; i < MIN (self->stalls, MAX_STALLS_KEPT); i++)
     {
-      g_string_append_printf (json, "%s[%.3f, %.3f, %.3f, \"", i > 0 ? ", " : "",
-                              self->stall_at[i] / (double) G_USEC_PER_SEC,
-                              self->stall_us[i] / 1000.0, self->stall_framed_us[i] / 1000.0);
-      append_json_text (json, self->stall_window[i]);
-      g_string_append (json, "\"]");
+      json_builder_begin_array (builder);
+      json_builder_add_double_value (builder, self->stall_at[i] / (double) G_USEC_PER_SEC);
+      json_builder_add_double_value (builder, self->stall_us[i] / 1000.0);
+      json_builder_add_double_value (builder, self->stall_framed_us[i] / 1000.0);
+      json_builder_add_string_value (builder, self->stall_window[i]);
+      json_builder_end_array (builder);
     }
-  g_string_append (json, "]}\n");
-  if (!g_file_set_contents (self->path, json->str, json->len, &error))
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json = json_to_string (root, FALSE);
+  if (!g_file_set_contents (self->path, json, -1, &error))
     g_warning ("cannot write the stall report: %s", error->message);
 }
 
