@@ -159,10 +159,17 @@ destroy_window_cb (gpointer user_data)
 /* Tearing a window down holds the main loop about as long as building one
  * (a window rebuilt in another language: 10 to 20 ms each on a 2-core
  * computer without a GPU). The window goes from the screen at once and is
- * torn down after the new one's turn, in a stall of its own. */
+ * torn down after the new one's turn: a wizard's a page per turn. */
 static void
 retire_window (GtkWindow *window)
 {
+  EnrWizard *wizard = enr_wizard_for_window (window);
+
+  if (wizard != NULL)
+    {
+      enr_wizard_close (wizard);
+      return;
+    }
   gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
   g_idle_add_full (G_PRIORITY_LOW, destroy_window_cb, g_object_ref (window), g_object_unref);
 }

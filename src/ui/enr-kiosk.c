@@ -299,7 +299,7 @@ enr_kiosk_reset (EnrKiosk *self)
   g_clear_object (&self->print_cancellable);
   window = detach_window (self);
   if (window != NULL)
-    gtk_window_destroy (window);
+    enr_wizard_close (enr_wizard_for_window (window));
   clear_clipboards ();
 
   session = g_steal_pointer (&self->session);

@@ -22,9 +22,7 @@ enr_page_slot_dispose (GObject *object)
 {
   EnrPageSlot *self = ENR_PAGE_SLOT (object);
 
-  if (self->page != NULL)
-    gtk_widget_unparent (GTK_WIDGET (self->page));
-  self->page = NULL;
+  enr_page_slot_drop_page (self);
   g_clear_object (&self->session);
 
   G_OBJECT_CLASS (enr_page_slot_parent_class)->dispose (object);
@@ -170,4 +168,14 @@ enr_page_slot_get_page (EnrPageSlot *self)
 {
   g_return_val_if_fail (ENR_IS_PAGE_SLOT (self), NULL);
   return self->page;
+}
+
+void
+enr_page_slot_drop_page (EnrPageSlot *self)
+{
+  g_return_if_fail (ENR_IS_PAGE_SLOT (self));
+
+  if (self->page != NULL)
+    gtk_widget_unparent (GTK_WIDGET (self->page));
+  self->page = NULL;
 }

@@ -26,5 +26,8 @@ GtkWidget *enr_page_slot_new         (const EnrPageEntry *entry,
 EnrPage   *enr_page_slot_ensure_page (EnrPageSlot        *self);
 /* The page, or NULL while it is not built. */
 EnrPage   *enr_page_slot_get_page    (EnrPageSlot        *self);
+/* Lets go of the page, if it is built: a closing window lets go of its
+ * pages one at a time (enr_wizard_close()). */
+void       enr_page_slot_drop_page   (EnrPageSlot        *self);
 
 G_END_DECLS

@@ -25,6 +25,7 @@ struct _EnrWizard
   guint               n_entries;
   EnrPageRunner      *runner;          /* the current page's buttons and actions */
   gboolean            wiping;
+  guint               close_source;    /* the window closing, a page per turn */
 };
 
 G_DEFINE_FINAL_TYPE (EnrWizard, enr_wizard, G_TYPE_OBJECT)
@@ -35,6 +36,13 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+/* On the window: the wizard it is (enr_wizard_for_window()). */
+static GQuark
+wizard_quark (void)
+{
+  return g_quark_from_static_string ("enr-wizard");
+}
 
 #define DEFAULT_WIDTH  1120
 #define DEFAULT_HEIGHT 860
@@ -84,10 +92,17 @@ index_of_login (EnrWizard *self)
   g_return_val_if_reached (0);
 }
 
+/* Whether the window is there for the citizen: not gone, not closing. */
+static gboolean
+is_open (EnrWizard *self)
+{
+  return self->assistant != NULL && self->close_source == 0;
+}
+
 static int
 current_index (EnrWizard *self)
 {
-  if (self->assistant == NULL)
+  if (!is_open (self))
     return -1;
   return gtk_assistant_get_current_page (self->assistant);
 }
@@ -120,7 +135,7 @@ can_go_back (EnrWizard *self)
 static void
 update_buttons (EnrWizard *self)
 {
-  if (self->assistant == NULL)
+  if (!is_open (self))
     return;
   enr_page_runner_set_held (self->runner, self->wiping);
   enr_page_runner_set_can_go_back (self->runner, can_go_back (self));
@@ -173,7 +188,7 @@ show_index (EnrWizard *self,
             int        index,
             gboolean   commit)
 {
-  if (self->assistant == NULL || index < 0 || index == current_index (self))
+  if (!is_open (self) || index < 0 || index == current_index (self))
     return;
   /* A step the server has done cannot be undone: forget the way back. */
   if (commit)
@@ -221,13 +236,13 @@ applied_cb (EnrPageRunner *runner,
 {
   int index = index_of_page (self, page);
 
-  if (self->assistant == NULL || index < 0 || index != current_index (self))
+  if (!is_open (self) || index < 0 || index != current_index (self))
     return;
 
   switch (self->entries[index].then)
     {
     case ENR_PAGE_THEN_CLOSE:
-      gtk_window_destroy (GTK_WINDOW (self->assistant));
+      enr_wizard_close (self);
       return;
     case ENR_PAGE_THEN_NEXT:
       show_index (self, index + 1, TRUE);
@@ -264,7 +279,7 @@ wipe_cb (GObject      *source,
 
   enr_session_wipe_finish (ENR_SESSION (source), result, NULL);
   self->wiping = FALSE;
-  if (self->assistant == NULL)
+  if (!is_open (self))
     return;
   show_index (self, index_of_login (self), TRUE);
   update_buttons (self);
@@ -291,8 +306,7 @@ log_in_cb (EnrWizard *self)
 static void
 close_cb (EnrWizard *self)
 {
-  if (self->assistant != NULL)
-    gtk_window_destroy (GTK_WINDOW (self->assistant));
+  enr_wizard_close (self);
 }
 
 /* GtkAssistant turns a close request (the title bar's button, Escape)
@@ -304,7 +318,7 @@ cancel_requested_cb (GtkAssistant *assistant,
                      EnrWizard    *self)
 {
   if (!self->kiosk)
-    gtk_window_destroy (GTK_WINDOW (assistant));
+    enr_wizard_close (self);
 }
 
 static void
@@ -425,6 +439,7 @@ window_destroy_cb (GtkWidget *window,
                    EnrWizard *self)
 {
   self->assistant = NULL;
+  g_clear_handle_id (&self->close_source, g_source_remove);
   enr_page_runner_cancel (self->runner);
   enr_page_runner_set_page (self->runner, NULL);
   g_ptr_array_set_size (self->slots, 0);
@@ -520,6 +535,7 @@ enr_wizard_new (GtkApplication *application,
   g_signal_connect_swapped (session, "notify::busy", G_CALLBACK (session_notify_cb), self);
 
   /* The window holds the one reference, until it is finalized. */
+  g_object_set_qdata (G_OBJECT (self->assistant), wizard_quark (), self);
   g_signal_connect (self->assistant, "destroy", G_CALLBACK (window_destroy_cb), self);
   g_object_weak_ref (G_OBJECT (self->assistant), window_finalized_cb, self);
 
@@ -584,7 +600,54 @@ enr_wizard_go_to (EnrWizard  *self,
 
   index = index_of_id (self, id);
   g_return_if_fail (index >= 0);
-  gtk_assistant_set_current_page (self->assistant, index);
+  if (is_open (self))
+    gtk_assistant_set_current_page (self->assistant, index);
+}
+
+/* Tearing the window down in one go held the main loop for 40 to 50 ms on
+ * a computer without a GPU, the worst stall of an enrollment (bench-ui.py,
+ * after Close): every built page's widgets, and their objects leaving the
+ * accessibility bus. A page goes per turn of the main loop, at low
+ * priority, then the window with what is left. */
+static gboolean
+close_step_cb (gpointer user_data)
+{
+  EnrWizard *self = user_data;
+
+  for (guint i = 0; i < self->slots->len; i++)
+    {
+      EnrPageSlot *slot = g_ptr_array_index (self->slots, i);
+
+      if (enr_page_slot_get_page (slot) != NULL)
+        {
+          enr_page_slot_drop_page (slot);
+          return G_SOURCE_CONTINUE;
+        }
+    }
+  self->close_source = 0;
+  /* The window owns the wizard: this may be its end. */
+  gtk_window_destroy (GTK_WINDOW (self->assistant));
+  return G_SOURCE_REMOVE;
+}
+
+void
+enr_wizard_close (EnrWizard *self)
+{
+  g_return_if_fail (ENR_IS_WIZARD (self));
+
+  if (!is_open (self))
+    return;
+  gtk_widget_set_visible (GTK_WIDGET (self->assistant), FALSE);
+  enr_page_runner_cancel (self->runner);
+  enr_page_runner_set_page (self->runner, NULL);
+  self->close_source = g_idle_add_full (G_PRIORITY_LOW, close_step_cb, self, NULL);
+}
+
+EnrWizard *
+enr_wizard_for_window (GtkWindow *window)
+{
+  g_return_val_if_fail (GTK_IS_WINDOW (window), NULL);
+  return g_object_get_qdata (G_OBJECT (window), wizard_quark ());
 }
 
 G_GNUC_END_IGNORE_DEPRECATIONS

@@ -48,4 +48,10 @@ EnrPage    *enr_wizard_get_page      (EnrWizard      *self,
 /* Shows the page @id (a rebuilt window returns where the last one was). */
 void        enr_wizard_go_to         (EnrWizard      *self,
                                       const char     *id);
+/* Takes the window off the screen at once and stops what its page runs;
+ * then lets go of the pages, one per turn of the main loop, and destroys
+ * the window, which ends the wizard. The pages follow the session no more. */
+void        enr_wizard_close         (EnrWizard      *self);
+/* The wizard whose window @window is, or NULL. */
+EnrWizard  *enr_wizard_for_window    (GtkWindow      *window);
 G_END_DECLS
