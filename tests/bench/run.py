@@ -35,6 +35,8 @@ BENCHMARKS = [
     # Issue #16: a frame of the cairo renderer beside a rendered page
     # (GTK's render nodes need gtk_init(), so a display).
     ("page-draw", ["xvfb-run", "-a", "tests/bench/bench-page-draw"], {}),
+    # Issue #16: a border on some sides only, in two colors and in one.
+    ("border-draw", ["xvfb-run", "-a", "tests/bench/bench-border-draw"], {}),
     # Issue #16: a wrapping label in a check button, laid out by its box and
     # by a grid layout.
     ("wrap-layout", ["xvfb-run", "-a", "tests/bench/bench-wrap-layout"], {}),

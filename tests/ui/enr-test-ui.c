@@ -153,6 +153,116 @@ enr_test_render (GtkWidget *widget)
   return enr_test_draw_node (node, width, height);
 }
 
+/* The borders under @node whose sides are not all of one color, each
+ * with where it is, appended to @found. */
+static void
+find_borders_of_two_colors (GskRenderNode *node,
+                            GString       *found)
+{
+  switch (gsk_render_node_get_node_type (node))
+    {
+    case GSK_CONTAINER_NODE:
+      for (guint i = 0; i < gsk_container_node_get_n_children (node); i++)
+        find_borders_of_two_colors (gsk_container_node_get_child (node, i), found);
+      break;
+    case GSK_TRANSFORM_NODE:
+      find_borders_of_two_colors (gsk_transform_node_get_child (node), found);
+      break;
+    case GSK_CLIP_NODE:
+      find_borders_of_two_colors (gsk_clip_node_get_child (node), found);
+      break;
+    case GSK_ROUNDED_CLIP_NODE:
+      find_borders_of_two_colors (gsk_rounded_clip_node_get_child (node), found);
+      break;
+    case GSK_OPACITY_NODE:
+      find_borders_of_two_colors (gsk_opacity_node_get_child (node), found);
+      break;
+    case GSK_COLOR_MATRIX_NODE:
+      find_borders_of_two_colors (gsk_color_matrix_node_get_child (node), found);
+      break;
+    case GSK_SHADOW_NODE:
+      find_borders_of_two_colors (gsk_shadow_node_get_child (node), found);
+      break;
+    case GSK_BLUR_NODE:
+      find_borders_of_two_colors (gsk_blur_node_get_child (node), found);
+      break;
+    case GSK_REPEAT_NODE:
+      find_borders_of_two_colors (gsk_repeat_node_get_child (node), found);
+      break;
+    case GSK_DEBUG_NODE:
+      find_borders_of_two_colors (gsk_debug_node_get_child (node), found);
+      break;
+    case GSK_BLEND_NODE:
+      find_borders_of_two_colors (gsk_blend_node_get_bottom_child (node), found);
+      find_borders_of_two_colors (gsk_blend_node_get_top_child (node), found);
+      break;
+    case GSK_CROSS_FADE_NODE:
+      find_borders_of_two_colors (gsk_cross_fade_node_get_start_child (node), found);
+      find_borders_of_two_colors (gsk_cross_fade_node_get_end_child (node), found);
+      break;
+    case GSK_BORDER_NODE:
+      {
+        const GdkRGBA *colors = gsk_border_node_get_colors (node);
+        graphene_rect_t bounds;
+
+        if (gdk_rgba_equal (&colors[0], &colors[1]) && gdk_rgba_equal (&colors[0], &colors[2]) &&
+            gdk_rgba_equal (&colors[0], &colors[3]))
+          break;
+        gsk_render_node_get_bounds (node, &bounds);
+        g_string_append_printf (found, "\n  a %g x %g border (top, right, bottom, left:",
+                                bounds.size.width, bounds.size.height);
+        for (guint i = 0; i < 4; i++)
+          {
+            g_autofree char *color = gdk_rgba_to_string (&colors[i]);
+
+            g_string_append_printf (found, " %s", color);
+          }
+        g_string_append (found, ")");
+      }
+      break;
+    default:
+      break;
+    }
+}
+
+static void
+painted_cb (GdkFrameClock *clock,
+            gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+void
+enr_test_assert_borders_one_color (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  GtkSnapshot *snapshot;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GString) found = g_string_new (NULL);
+  gboolean painted = FALSE;
+  gulong handler;
+
+  /* A widget paintable is the widget's last frame: one that nothing has
+   * changed since it was drawn. */
+  g_assert_nonnull (clock);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (painted_cb), &painted);
+  gtk_widget_queue_draw (widget);
+  enr_test_wait_until (is_true, &painted, "a frame drawn");
+  g_signal_handler_disconnect (clock, handler);
+
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (widget),
+                          gtk_widget_get_height (widget));
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  find_borders_of_two_colors (node, found);
+  if (found->len > 0)
+    g_error ("%s draws borders whose sides differ in color:%s",
+             G_OBJECT_TYPE_NAME (widget), found->str);
+}
+
 static gboolean
 label_matches (GtkWidget  *widget,
                const char *label)

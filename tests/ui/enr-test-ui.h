@@ -61,6 +61,13 @@ GtkWidget       *enr_test_find_action      (GtkWidget   *root,
  * height, and so do those four (src/ui/enr-ui.h). */
 void             enr_test_assert_no_wrapping_by_trial (GtkWidget *root);
 
+/* Fails, naming them, if what @widget draws now holds a border whose
+ * sides are not all of one color (a side with no width counts: the
+ * theme's text color is its color then). GTK 4.8's cairo renderer draws
+ * such a border side by side, each through a clip of the whole box: the
+ * wizard's sidebar took 12 to 24 ms of each frame (src/ui/style.css). */
+void             enr_test_assert_borders_one_color (GtkWidget *widget);
+
 /* Inserts @text at the cursor of @editable the way typing or pasting
  * does, through its "insert-text" signal (so filters run). */
 void             enr_test_type             (GtkWidget   *editable,

@@ -166,6 +166,7 @@ test_timestamped (void)
   g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == another);
   g_assert_nonnull (enr_test_find (window, GTK_TYPE_BUTTON, "C_lose"));
   enr_test_assert_no_wrapping_by_trial (window);
+  enr_test_assert_borders_one_color (window);
 
   gtk_window_destroy (GTK_WINDOW (window));
   enr_test_flush ();

@@ -116,6 +116,7 @@ test_all_well (void)
                                    "reaches VNeID and VNPT SmartCA."));
   g_assert_true (gtk_root_get_focus (GTK_ROOT (dialog)) == again);
   enr_test_assert_no_wrapping_by_trial (dialog);
+  enr_test_assert_borders_one_color (dialog);
 
   /* "Copy Details" puts the report, with the versions, on the clipboard. */
   g_assert_true (gtk_widget_get_sensitive (copy));

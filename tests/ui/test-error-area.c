@@ -120,6 +120,7 @@ test_show_and_retry (void)
   g_assert_true (gtk_window_get_focus (window) == retry);
   gtk_test_accessible_assert_role (GTK_ACCESSIBLE (area), GTK_ACCESSIBLE_ROLE_ALERT);
   enr_test_assert_no_wrapping_by_trial (area);
+  enr_test_assert_borders_one_color (GTK_WIDGET (window));
   g_assert_true (gtk_test_accessible_has_relation (GTK_ACCESSIBLE (retry),
                                                    GTK_ACCESSIBLE_RELATION_DESCRIBED_BY));
 

@@ -564,6 +564,46 @@ test_close_in_turns (Fixture       *fx,
   g_assert_null (fx->wizard);
 }
 
+/* Every page, as `--sandbox` shows it (with the banner), and the link
+ * window draw no border whose sides differ in color: GTK 4.8's cairo
+ * renderer draws one side by side through clips, and the sidebar's alone
+ * took 12 to 24 ms of every frame that drew the window (src/ui/style.css,
+ * bench-border-draw.c). */
+static void
+test_borders_one_color (Fixture       *fx,
+                        gconstpointer  data)
+{
+  const EnrPageEntry *entries;
+  guint n_entries;
+  GtkWidget *link;
+
+  close_wizard (fx);
+  open_wizard_with_banner (fx, TRUE);
+  entries = enr_page_table_get (&n_entries);
+  for (guint i = 0; i < n_entries; i++)
+    {
+      GtkWidget *page, *error_area;
+
+      enr_wizard_go_to (fx->wizard, entries[i].id);
+      enr_test_flush ();
+      /* Its status line and error area shown, as they are while it works. */
+      page = GTK_WIDGET (enr_wizard_get_page (fx->wizard, entries[i].id));
+      enr_page_show_status (ENR_PAGE (page), "…");
+      error_area = enr_page_get_error_area (ENR_PAGE (page));
+      if (error_area != NULL)
+        gtk_widget_set_visible (error_area, TRUE);
+      enr_test_flush ();
+      enr_test_assert_borders_one_color (GTK_WIDGET (enr_wizard_get_window (fx->wizard)));
+    }
+
+  link = enr_link_window_new (NULL, fx->session);
+  gtk_window_present (GTK_WINDOW (link));
+  enr_test_flush ();
+  enr_test_assert_borders_one_color (link);
+  gtk_window_destroy (GTK_WINDOW (link));
+  enr_test_flush ();
+}
+
 /* Step 2: Confirm waits for the consent; a service that is down is said
  * in the page, with Try Again, and nothing typed is lost. */
 static void
@@ -935,6 +975,7 @@ main (int argc, char **argv)
   ADD ("/pages/hidden-not-measured", test_hidden_not_measured);
   ADD ("/pages/wrapping-text", test_wrapping_text);
   ADD ("/pages/close-in-turns", test_close_in_turns);
+  ADD ("/pages/borders-one-color", test_borders_one_color);
   ADD ("/pages/confirm-consent-and-retry", test_confirm_consent_and_retry);
   ADD ("/pages/resume", test_resume);
   ADD ("/pages/wait", test_wait);

@@ -301,6 +301,7 @@ test_list_and_placer (Fixture       *fixture,
   assert_rect (rect, 586, 36, 806, 96);
 
   enr_test_assert_no_wrapping_by_trial (GTK_WIDGET (fixture->window));
+  enr_test_assert_borders_one_color (GTK_WIDGET (fixture->window));
 
   /* The same file again is not listed twice. */
   add (fixture, "letter.pdf", NULL);
@@ -637,6 +638,7 @@ test_confirmation (Fixture       *fixture,
   g_assert_false (gtk_widget_get_sensitive (
     enr_test_find_action (GTK_WIDGET (fixture->window), "sign.sign")));
   enr_test_assert_no_wrapping_by_trial (GTK_WIDGET (fixture->window));
+  enr_test_assert_borders_one_color (GTK_WIDGET (fixture->window));
   /* Enter in the PIN field signs. */
   g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (fixture->window)) ==
                  enr_test_find_action (GTK_WIDGET (fixture->window), "sign.sign"));
@@ -724,6 +726,7 @@ test_sign_two (Fixture       *fixture,
   g_assert_true (gtk_window_get_focus (GTK_WINDOW (fixture->window)) == open);
   g_assert_nonnull (enr_test_find_action (GTK_WIDGET (fixture->window), "sign.show"));
   enr_test_assert_no_wrapping_by_trial (GTK_WIDGET (fixture->window));
+  enr_test_assert_borders_one_color (GTK_WIDGET (fixture->window));
   gtk_test_accessible_assert_state (GTK_ACCESSIBLE (fixture->window), GTK_ACCESSIBLE_STATE_BUSY,
                                     FALSE);
 }
