@@ -455,6 +455,20 @@ probe_init (Probe *self)
 {
 }
 
+/* Runs @check on the link window, the other window that hosts a page. */
+static void
+check_link_window (Fixture *fx,
+                   void   (*check) (GtkWidget *window))
+{
+  GtkWidget *link = enr_link_window_new (NULL, fx->session);
+
+  gtk_window_present (GTK_WINDOW (link));
+  enr_test_flush ();
+  check (link);
+  gtk_window_destroy (GTK_WINDOW (link));
+  enr_test_flush ();
+}
+
 /* No wrapping text is laid out by trial (src/ui/enr-ui.h): that made the
  * first frame of the confirm page, whose consent is a check button with a
  * long label, twice as long (bench-ui.py). A page asked for its width;
@@ -469,7 +483,6 @@ test_wrapping_text (Fixture       *fx,
   guint n_entries;
   GtkWidget *welcome = wait_page (fx, "welcome");
   Probe *probe = g_object_new (probe_get_type (), NULL);
-  GtkWidget *link;
 
   /* The assistant holds its pages in a horizontal box, which asks each
    * slot how narrow it can be at its height: the slot asks its page's
@@ -495,12 +508,7 @@ test_wrapping_text (Fixture       *fx,
 
   /* The other window that hosts a page: "Use My SmartCA on This
    * Computer", its views hidden or not. */
-  link = enr_link_window_new (NULL, fx->session);
-  gtk_window_present (GTK_WINDOW (link));
-  enr_test_flush ();
-  enr_test_assert_no_wrapping_by_trial (link);
-  gtk_window_destroy (GTK_WINDOW (link));
-  enr_test_flush ();
+  check_link_window (fx, enr_test_assert_no_wrapping_by_trial);
 }
 
 static guint
@@ -575,7 +583,6 @@ test_borders_one_color (Fixture       *fx,
 {
   const EnrPageEntry *entries;
   guint n_entries;
-  GtkWidget *link;
 
   close_wizard (fx);
   open_wizard_with_banner (fx, TRUE);
@@ -596,12 +603,7 @@ test_borders_one_color (Fixture       *fx,
       enr_test_assert_borders_one_color (GTK_WIDGET (enr_wizard_get_window (fx->wizard)));
     }
 
-  link = enr_link_window_new (NULL, fx->session);
-  gtk_window_present (GTK_WINDOW (link));
-  enr_test_flush ();
-  enr_test_assert_borders_one_color (link);
-  gtk_window_destroy (GTK_WINDOW (link));
-  enr_test_flush ();
+  check_link_window (fx, enr_test_assert_borders_one_color);
 }
 
 /* Step 2: Confirm waits for the consent; a service that is down is said
