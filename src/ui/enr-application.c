@@ -36,6 +36,7 @@ struct _EnrApplication
   EnrWizard         *wizard;      /* weak: its window owns it */
   EnrSandboxBanner  *banner;      /* weak: the wizard's, told when the sandbox is there */
   GtkWindow         *window;      /* weak: the wizard's, "Your SmartCA" or the link's */
+  EnrWizard         *window_wizard;  /* weak: the wizard whose window that is, if one */
   EnrKiosk          *kiosk;
   EnrSandboxRunner  *runner;
   EnrSandboxControl *control;
@@ -144,9 +145,20 @@ follow_window (EnrApplication *self,
 {
   if (self->window != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
+  if (self->window_wizard != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->window_wizard),
+                                  (gpointer *) &self->window_wizard);
   self->window = window;
-  if (window != NULL)
-    g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &self->window);
+  self->window_wizard = NULL;
+  if (window == NULL)
+    return;
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &self->window);
+  if (self->wizard != NULL && enr_wizard_get_window (self->wizard) == window)
+    {
+      self->window_wizard = self->wizard;
+      g_object_add_weak_pointer (G_OBJECT (self->window_wizard),
+                                 (gpointer *) &self->window_wizard);
+    }
 }
 
 static gboolean
@@ -159,12 +171,12 @@ destroy_window_cb (gpointer user_data)
 /* Tearing a window down holds the main loop about as long as building one
  * (a window rebuilt in another language: 10 to 20 ms each on a 2-core
  * computer without a GPU). The window goes from the screen at once and is
- * torn down after the new one's turn: a wizard's a page per turn. */
+ * torn down after the new one's turn; a wizard's (@wizard, the window's
+ * when it is one) a page per turn. */
 static void
-retire_window (GtkWindow *window)
+retire_window (GtkWindow *window,
+               EnrWizard *wizard)
 {
-  EnrWizard *wizard = enr_wizard_for_window (window);
-
   if (wizard != NULL)
     {
       enr_wizard_close (wizard);
@@ -180,6 +192,7 @@ show_window (EnrApplication *self,
              GtkWindow      *window)
 {
   GtkWindow *old = self->window;
+  EnrWizard *old_wizard = self->window_wizard;
 
   if (old == window)
     {
@@ -192,7 +205,7 @@ show_window (EnrApplication *self,
   enr_startup_mark_last ("window shown");
   /* Only once the new one is shown: the application ends with its last. */
   if (old != NULL)
-    retire_window (old);
+    retire_window (old, old_wizard);
 }
 
 static void
@@ -663,12 +676,13 @@ rebuild_cb (gpointer user_data)
   if (self->kiosk != NULL)
     {
       g_autoptr(GtkWindow) old = g_object_ref (self->window);
+      EnrWizard *old_wizard = self->window_wizard;
       EnrWizard *wizard;
 
       wizard = kiosk_open_wizard_cb (enr_kiosk_get_session (self->kiosk), self);
       enr_wizard_go_to (wizard, page_id);
       enr_kiosk_replace_wizard (self->kiosk, wizard);
-      retire_window (old);
+      retire_window (old, old_wizard);
       return G_SOURCE_REMOVE;
     }
   open_window (self, page_id);

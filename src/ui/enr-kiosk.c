@@ -284,6 +284,7 @@ wiped_cb (GObject      *source,
 void
 enr_kiosk_reset (EnrKiosk *self)
 {
+  EnrWizard *wizard;
   GtkWindow *window;
   EnrSession *session;
 
@@ -297,9 +298,12 @@ enr_kiosk_reset (EnrKiosk *self)
 
   g_cancellable_cancel (self->print_cancellable);
   g_clear_object (&self->print_cancellable);
+  wizard = self->wizard;
   window = detach_window (self);
-  if (window != NULL)
-    enr_wizard_close (enr_wizard_for_window (window));
+  if (wizard != NULL)
+    enr_wizard_close (wizard);
+  else if (window != NULL)
+    gtk_window_destroy (window);
   clear_clipboards ();
 
   session = g_steal_pointer (&self->session);

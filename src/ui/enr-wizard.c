@@ -37,13 +37,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* On the window: the wizard it is (enr_wizard_for_window()). */
-static GQuark
-wizard_quark (void)
-{
-  return g_quark_from_static_string ("enr-wizard");
-}
-
 #define DEFAULT_WIDTH  1120
 #define DEFAULT_HEIGHT 860
 
@@ -535,7 +528,6 @@ enr_wizard_new (GtkApplication *application,
   g_signal_connect_swapped (session, "notify::busy", G_CALLBACK (session_notify_cb), self);
 
   /* The window holds the one reference, until it is finalized. */
-  g_object_set_qdata (G_OBJECT (self->assistant), wizard_quark (), self);
   g_signal_connect (self->assistant, "destroy", G_CALLBACK (window_destroy_cb), self);
   g_object_weak_ref (G_OBJECT (self->assistant), window_finalized_cb, self);
 
@@ -641,13 +633,6 @@ enr_wizard_close (EnrWizard *self)
   enr_page_runner_cancel (self->runner);
   enr_page_runner_set_page (self->runner, NULL);
   self->close_source = g_idle_add_full (G_PRIORITY_LOW, close_step_cb, self, NULL);
-}
-
-EnrWizard *
-enr_wizard_for_window (GtkWindow *window)
-{
-  g_return_val_if_fail (GTK_IS_WINDOW (window), NULL);
-  return g_object_get_qdata (G_OBJECT (window), wizard_quark ());
 }
 
 G_GNUC_END_IGNORE_DEPRECATIONS

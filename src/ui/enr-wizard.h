@@ -52,6 +52,4 @@ void        enr_wizard_go_to         (EnrWizard      *self,
  * then lets go of the pages, one per turn of the main loop, and destroys
  * the window, which ends the wizard. The pages follow the session no more. */
 void        enr_wizard_close         (EnrWizard      *self);
-/* The wizard whose window @window is, or NULL. */
-EnrWizard  *enr_wizard_for_window    (GtkWindow      *window);
 G_END_DECLS
